@@ -1,0 +1,37 @@
+package io.portcullis.engine.adapter;
+
+import io.portcullis.engine.http.HttpRequestMessage;
+import io.portcullis.engine.http.HttpResponseMessage;
+import io.portcullis.engine.model.ApiRequest;
+import io.portcullis.engine.model.ApiResponse;
+import io.portcullis.engine.model.Obligation;
+import io.portcullis.engine.model.Protocol;
+import java.util.List;
+
+/**
+ * What each protocol adapter (REST, SOAP, GraphQL) provides: turning its wire format into the
+ * protocol-neutral model, and decisions back into its own error format. One instance serves one
+ * configured route, so it may hold that route's settings (templates, schemas, limits).
+ */
+public interface ProtocolAdapter {
+
+    Protocol protocol();
+
+    /**
+     * @throws RequestRejectedException when the request is malformed or over a limit; nothing of
+     *                                  the offending input may appear in the exception's message
+     */
+    ApiRequest normalize(HttpRequestMessage message, RequestContext context) throws RequestRejectedException;
+
+    /** @throws RequestRejectedException when the upstream's response cannot be read as this protocol */
+    ApiResponse normalizeResponse(ApiRequest request, HttpResponseMessage response) throws RequestRejectedException;
+
+    /** The protocol's error for a refusal: problem+json, a SOAP fault, a GraphQL error. */
+    HttpResponseMessage refusal(String requestId, int status, List<String> reasons, String message);
+
+    /** Applies request-side obligations to what is forwarded upstream. */
+    HttpRequestMessage fulfil(HttpRequestMessage forward, List<Obligation> obligations) throws ObligationException;
+
+    /** Applies response-side obligations to what is returned to the client. */
+    HttpResponseMessage fulfil(HttpResponseMessage response, List<Obligation> obligations) throws ObligationException;
+}

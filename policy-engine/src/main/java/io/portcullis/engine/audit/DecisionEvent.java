@@ -1,0 +1,41 @@
+package io.portcullis.engine.audit;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One audit record per request, allowed or not (modelled on OPA's decision log event). Never holds
+ * credentials, header values or bodies; {@code redactedFields} lists what was removed, not values.
+ *
+ * @param stage where the outcome was decided: {@code ADAPTER} (refused as malformed),
+ *              {@code REQUEST}, {@code RESPONSE}, or {@code UPSTREAM} (the upstream failed)
+ */
+public record DecisionEvent(
+        int version,
+        String requestId,
+        Instant time,
+        String route,
+        String protocol,
+        String operation,
+        String method,
+        String path,
+        String clientAddress,
+        Caller principal,
+        String authenticationFailure,
+        String stage,
+        String effect,
+        int status,
+        List<String> reasons,
+        List<String> ruleIds,
+        List<String> obligations,
+        List<String> redactedFields,
+        String revision,
+        Integer upstreamStatus,
+        long latencyMicros) {
+
+    public static final int VERSION = 1;
+
+    /** Who called, as far as the audit needs: no secrets. */
+    public record Caller(String subject, String authMethod, String keyId, List<String> roles, String tenant) {
+    }
+}

@@ -1,0 +1,60 @@
+package io.portcullis.engine.authn;
+
+import io.portcullis.engine.model.ApiRequest;
+import io.portcullis.engine.model.AuthMethod;
+import io.portcullis.engine.model.Principal;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * API key in a request header. Unknown, expired and revoked keys all look the same to the client
+ * (the rules answer 401 for any failure); only the audit event tells them apart.
+ */
+public final class ApiKeyAuthenticator implements Authenticator {
+
+    private final String header;
+    private final ApiKeyStore store;
+    private final Clock clock;
+
+    public ApiKeyAuthenticator(String header, ApiKeyStore store, Clock clock) {
+        this.header = header.toLowerCase(Locale.ROOT);
+        this.store = store;
+        this.clock = clock;
+    }
+
+    @Override
+    public Authentication authenticate(ApiRequest request) {
+        List<String> values = request.headers().get(header);
+        if (values == null || values.isEmpty()) {
+            return Authentication.NOT_PRESENTED;
+        }
+        if (values.size() > 1) {
+            return Authentication.failed("API_KEY_AMBIGUOUS");
+        }
+        String presented = values.get(0).strip();
+        if (presented.isEmpty()) {
+            return Authentication.failed("API_KEY_EMPTY");
+        }
+        return store.find(presented)
+                .map(this::verify)
+                .orElse(Authentication.failed("API_KEY_UNKNOWN"));
+    }
+
+    private Authentication verify(ApiKeyStore.StoredKey key) {
+        if (key.revoked()) {
+            return Authentication.failed("API_KEY_REVOKED");
+        }
+        if (key.expires() != null && !clock.instant().isBefore(key.expires())) {
+            return Authentication.failed("API_KEY_EXPIRED");
+        }
+        return Authentication.of(new Principal(key.subject(), Set.copyOf(key.roles() == null ? List.of() : key.roles()),
+                Set.of(), key.tenant(), AuthMethod.API_KEY, key.id()));
+    }
+
+    @Override
+    public Set<String> credentialHeaders() {
+        return Set.of(header);
+    }
+}

@@ -1,0 +1,218 @@
+package io.portcullis.engine.gate;
+
+import io.portcullis.engine.adapter.ObligationException;
+import io.portcullis.engine.adapter.ProtocolAdapter;
+import io.portcullis.engine.adapter.RequestContext;
+import io.portcullis.engine.adapter.RequestRejectedException;
+import io.portcullis.engine.audit.AuditLog;
+import io.portcullis.engine.audit.DecisionEvent;
+import io.portcullis.engine.authn.Authentication;
+import io.portcullis.engine.authn.Authenticator;
+import io.portcullis.engine.http.HttpForwarding;
+import io.portcullis.engine.http.HttpRequestMessage;
+import io.portcullis.engine.http.HttpResponseMessage;
+import io.portcullis.engine.model.ApiRequest;
+import io.portcullis.engine.model.ApiResponse;
+import io.portcullis.engine.model.Decision;
+import io.portcullis.engine.model.Obligation;
+import io.portcullis.engine.model.Peer;
+import io.portcullis.engine.policy.PolicyEngine;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The enforcement sequence for one route, free of any server or integration framework:
+ * normalize → authenticate → decide → (forward) → decide the response → audit.
+ *
+ * <p>Every path through it fails closed: an adapter, authenticator or obligation that fails
+ * refuses the message. Exactly one audit event is written per request, on whichever path ends it.
+ */
+public final class Gatekeeper {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Gatekeeper.class);
+    private static final String MDC_REQUEST_ID = "requestId";
+
+    private final String route;
+    private final ProtocolAdapter adapter;
+    private final List<Authenticator> authenticators;
+    private final Set<String> credentialHeaders;
+    private final PolicyEngine engine;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    public Gatekeeper(String route, ProtocolAdapter adapter, List<Authenticator> authenticators, PolicyEngine engine,
+                      AuditLog audit, Clock clock) {
+        this.route = route;
+        this.adapter = adapter;
+        this.authenticators = List.copyOf(authenticators);
+        Set<String> headers = new HashSet<>();
+        authenticators.forEach(a -> headers.addAll(a.credentialHeaders()));
+        this.credentialHeaders = Set.copyOf(headers);
+        this.engine = engine;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    public String route() {
+        return route;
+    }
+
+    public Admission admit(HttpRequestMessage message, Peer peer) {
+        long start = System.nanoTime();
+        String requestId = RequestIds.next();
+        MDC.put(MDC_REQUEST_ID, requestId);
+        try {
+            RequestContext context = new RequestContext(requestId, clock.instant(), route, peer);
+            ApiRequest request;
+            try {
+                request = adapter.normalize(message, context);
+            } catch (RequestRejectedException e) {
+                return refuseUnread(requestId, start, message, peer, e.status(), e.reason(), e.getMessage());
+            } catch (RuntimeException e) {
+                LOG.error("request {} refused: the {} adapter failed: {}", requestId, adapter.protocol(), e.toString(), e);
+                return refuseUnread(requestId, start, message, peer, 500, "ADAPTER_ERROR", "The request could not be processed.");
+            }
+            request = authenticate(request);
+            Decision decision = engine.decide(request);
+            if (!decision.permitted()) {
+                HttpResponseMessage refusal = adapter.refusal(requestId, decision.status(), decision.reasons(), decision.message());
+                record(request, "REQUEST", decision, decision.reasons(), decision.ruleIds(), List.of(), null, start);
+                return new Admission(requestId, start, request, decision, null, refusal);
+            }
+            HttpRequestMessage forward = message.withHeaders(
+                    HttpForwarding.toUpstream(message, requestId, peer, request.principal(), credentialHeaders));
+            try {
+                forward = adapter.fulfil(forward, decision.obligations());
+            } catch (ObligationException e) {
+                LOG.error("request {} refused: obligation not fulfilled: {}", requestId, e.getMessage());
+                Decision failed = Decision.indeterminate(500, "OBLIGATION_UNFULFILLED", decision.revision());
+                record(request, "REQUEST", failed, failed.reasons(), decision.ruleIds(), List.of(), null, start);
+                return new Admission(requestId, start, request, failed, null,
+                        adapter.refusal(requestId, 500, failed.reasons(), failed.message()));
+            }
+            return new Admission(requestId, start, request, decision, forward, null);
+        } finally {
+            MDC.remove(MDC_REQUEST_ID);
+        }
+    }
+
+    /** Decides the upstream's response to an admitted request and returns what the client gets. */
+    public HttpResponseMessage release(Admission admission, HttpResponseMessage upstream) {
+        ApiRequest request = admission.request();
+        String requestId = admission.requestId();
+        MDC.put(MDC_REQUEST_ID, requestId);
+        try {
+            ApiResponse response;
+            try {
+                response = adapter.normalizeResponse(request, upstream);
+            } catch (RequestRejectedException e) {
+                LOG.warn("response to {} withheld: {}", requestId, e.getMessage());
+                return refuseResponse(admission, Decision.indeterminate(502, e.reason(), admission.decision().revision()),
+                        upstream.status());
+            }
+            Decision decision = engine.decideResponse(response);
+            if (!decision.permitted()) {
+                return refuseResponse(admission, decision, upstream.status());
+            }
+            HttpResponseMessage out = upstream.withHeaders(HttpForwarding.toClient(upstream, requestId));
+            try {
+                out = adapter.fulfil(out, decision.obligations());
+            } catch (ObligationException e) {
+                LOG.error("response to {} withheld: obligation not fulfilled: {}", requestId, e.getMessage());
+                return refuseResponse(admission, Decision.indeterminate(502, "OBLIGATION_UNFULFILLED", decision.revision()),
+                        upstream.status());
+            }
+            List<String> reasons = union(admission.decision().reasons(), decision.reasons());
+            List<String> ruleIds = union(admission.decision().ruleIds(), decision.ruleIds());
+            List<Obligation> obligations = new ArrayList<>(admission.decision().obligations());
+            obligations.addAll(decision.obligations());
+            recordPermit(request, decision, reasons, ruleIds, obligations, upstream.status(), admission.startNanos());
+            return out;
+        } finally {
+            MDC.remove(MDC_REQUEST_ID);
+        }
+    }
+
+    /** The upstream could not be reached or did not answer in time. */
+    public HttpResponseMessage upstreamFailed(Admission admission, boolean timedOut, Throwable cause) {
+        String reason = timedOut ? "UPSTREAM_TIMEOUT" : "UPSTREAM_UNAVAILABLE";
+        LOG.warn("request {}: upstream of route {} failed: {}", admission.requestId(), route, cause.toString());
+        Decision failed = Decision.indeterminate(timedOut ? 504 : 502, reason, admission.decision().revision());
+        record(admission.request(), "UPSTREAM", failed, failed.reasons(), admission.decision().ruleIds(), List.of(), null,
+                admission.startNanos());
+        return adapter.refusal(admission.requestId(), failed.status(), failed.reasons(),
+                "The service behind this gateway is not available.");
+    }
+
+    private ApiRequest authenticate(ApiRequest request) {
+        for (Authenticator authenticator : authenticators) {
+            Authentication result;
+            try {
+                result = authenticator.authenticate(request);
+            } catch (RuntimeException e) {
+                LOG.error("request {}: authenticator {} failed: {}", request.id(), authenticator.getClass().getSimpleName(),
+                        e.toString());
+                result = Authentication.failed("AUTHENTICATOR_ERROR");
+            }
+            if (result.presented()) {
+                return request.withPrincipal(result.principal(), result.failure());
+            }
+        }
+        return request;
+    }
+
+    private Admission refuseUnread(String requestId, long start, HttpRequestMessage message, Peer peer, int status,
+                                   String reason, String clientMessage) {
+        ApiRequest unread = ApiRequest.builder().id(requestId).receivedAt(clock.instant()).protocol(adapter.protocol())
+                .route(route).method(message.method()).path(truncate(message.rawPath())).peer(peer).build();
+        Decision refused = new Decision(Decision.Effect.DENY, status, List.of(reason), clientMessage, List.of(), List.of(), "");
+        record(unread, "ADAPTER", refused, refused.reasons(), List.of(), List.of(), null, start);
+        return new Admission(requestId, start, null, refused, null, adapter.refusal(requestId, status, List.of(reason), clientMessage));
+    }
+
+    private HttpResponseMessage refuseResponse(Admission admission, Decision decision, int upstreamStatus) {
+        record(admission.request(), "RESPONSE", decision, decision.reasons(),
+                union(admission.decision().ruleIds(), decision.ruleIds()), List.of(), upstreamStatus, admission.startNanos());
+        return adapter.refusal(admission.requestId(), decision.status(), decision.reasons(), decision.message());
+    }
+
+    private void recordPermit(ApiRequest request, Decision decision, List<String> reasons, List<String> ruleIds,
+                              List<Obligation> obligations, int upstreamStatus, long start) {
+        Decision permit = new Decision(Decision.Effect.PERMIT, upstreamStatus, reasons, "", obligations, ruleIds,
+                decision.revision());
+        record(request, "RESPONSE", permit, reasons, ruleIds, obligations, upstreamStatus, start);
+    }
+
+    private void record(ApiRequest request, String stage, Decision decision, List<String> reasons, List<String> ruleIds,
+                        List<Obligation> obligations, Integer upstreamStatus, long start) {
+        var principal = request.principal();
+        DecisionEvent event = new DecisionEvent(DecisionEvent.VERSION, request.id(), request.receivedAt(), route,
+                request.protocol().name(), request.operation(), request.method(), request.path(), request.peer().address(),
+                new DecisionEvent.Caller(principal.subject(), principal.authMethod().name(), principal.keyId(),
+                        principal.roles().stream().sorted().toList(), principal.tenant()),
+                request.authenticationFailure(), stage, decision.effect().name(), decision.status(), reasons, ruleIds,
+                obligations.stream().map(Obligation::describe).toList(),
+                obligations.stream().filter(o -> o instanceof Obligation.RedactField)
+                        .map(o -> ((Obligation.RedactField) o).pointer()).toList(),
+                decision.revision(), upstreamStatus, (System.nanoTime() - start) / 1_000);
+        audit.record(event);
+    }
+
+    private static List<String> union(List<String> first, List<String> second) {
+        Set<String> all = new LinkedHashSet<>(first);
+        all.addAll(second);
+        all.remove("");
+        return List.copyOf(all);
+    }
+
+    private static String truncate(String path) {
+        return path.length() <= 256 ? path : path.substring(0, 256);
+    }
+}

@@ -1,0 +1,78 @@
+package io.portcullis.engine.http;
+
+import io.portcullis.engine.model.Peer;
+import io.portcullis.engine.model.Principal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What a reverse proxy changes in headers on the way through (RFC 9110 §7.6): hop-by-hop headers,
+ * and any named in {@code Connection}, are dropped both ways; the upstream learns the client
+ * address, the request id and who the gateway authenticated — never the caller's credentials.
+ * Inbound headers that would let a client claim an identity or a request id are removed first.
+ */
+public final class HttpForwarding {
+
+    public static final String REQUEST_ID = "x-request-id";
+    public static final String AUTHENTICATED_SUBJECT = "x-authenticated-subject";
+    public static final String AUTHENTICATED_ROLES = "x-authenticated-roles";
+    public static final String AUTHENTICATED_TENANT = "x-authenticated-tenant";
+
+    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
+            "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade");
+    /** Recomputed by the next hop from the body it sends. */
+    private static final Set<String> FRAMING = Set.of("content-length", "host");
+
+    private HttpForwarding() {
+    }
+
+    public static Map<String, List<String>> toUpstream(HttpRequestMessage request, String requestId, Peer peer,
+                                                       Principal principal, Set<String> credentialHeaders) {
+        Map<String, List<String>> headers = endToEnd(request.headers());
+        headers.keySet().removeIf(name -> credentialHeaders.contains(name) || name.startsWith("x-authenticated-")
+                || name.equals(REQUEST_ID));
+        String host = request.header("host");
+        if (host != null) {
+            headers.put("x-forwarded-host", List.of(host));
+        }
+        List<String> forwardedFor = new ArrayList<>(headers.getOrDefault("x-forwarded-for", List.of()));
+        if (!peer.address().isEmpty()) {
+            forwardedFor.add(peer.address());
+        }
+        if (!forwardedFor.isEmpty()) {
+            headers.put("x-forwarded-for", List.of(String.join(", ", forwardedFor)));
+        }
+        headers.put(REQUEST_ID, List.of(requestId));
+        if (principal.authenticated()) {
+            headers.put(AUTHENTICATED_SUBJECT, List.of(principal.subject()));
+            headers.put(AUTHENTICATED_ROLES, List.of(String.join(" ", principal.roles().stream().sorted().toList())));
+            if (!principal.tenant().isEmpty()) {
+                headers.put(AUTHENTICATED_TENANT, List.of(principal.tenant()));
+            }
+        }
+        return headers;
+    }
+
+    public static Map<String, List<String>> toClient(HttpResponseMessage response, String requestId) {
+        Map<String, List<String>> headers = endToEnd(response.headers());
+        headers.put(REQUEST_ID, List.of(requestId));
+        return headers;
+    }
+
+    private static Map<String, List<String>> endToEnd(Map<String, List<String>> source) {
+        Map<String, List<String>> headers = new LinkedHashMap<>(source);
+        List<String> connection = source.getOrDefault("connection", List.of());
+        for (String value : connection) {
+            for (String token : value.split(",")) {
+                headers.remove(token.strip().toLowerCase(Locale.ROOT));
+            }
+        }
+        headers.keySet().removeAll(HOP_BY_HOP);
+        headers.keySet().removeAll(FRAMING);
+        return headers;
+    }
+}

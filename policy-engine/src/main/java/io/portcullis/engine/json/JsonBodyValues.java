@@ -1,0 +1,62 @@
+package io.portcullis.engine.json;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Flattens a JSON document into its scalar values addressed by JSON pointer (RFC 6901):
+ * {@code {"a":{"b":[1,"x"]}}} gives {@code /a/b/0 → 1, /a/b/1 → "x"}. Strings stay strings,
+ * numbers become {@link java.math.BigDecimal} or {@link Long}, booleans stay booleans, JSON null
+ * becomes null. Rules address body values this way whatever the protocol.
+ */
+public final class JsonBodyValues {
+
+    private JsonBodyValues() {
+    }
+
+    public static Map<String, Object> flatten(JsonNode document) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        if (document != null && !document.isMissingNode()) {
+            collect(document, "", values);
+        }
+        return values;
+    }
+
+    /** Escapes one reference token of a JSON pointer. */
+    public static String escape(String token) {
+        return token.replace("~", "~0").replace("/", "~1");
+    }
+
+    private static void collect(JsonNode node, String pointer, Map<String, Object> values) {
+        if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = it.next();
+                collect(field.getValue(), pointer + "/" + escape(field.getKey()), values);
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                collect(node.get(i), pointer + "/" + i, values);
+            }
+        } else {
+            values.put(pointer.isEmpty() ? "/" : pointer, scalar(node));
+        }
+    }
+
+    private static Object scalar(JsonNode node) {
+        if (node.isTextual()) {
+            return node.textValue();
+        }
+        if (node.isIntegralNumber() && node.canConvertToLong()) {
+            return node.longValue();
+        }
+        if (node.isNumber()) {
+            return node.decimalValue();
+        }
+        if (node.isBoolean()) {
+            return node.booleanValue();
+        }
+        return null;
+    }
+}

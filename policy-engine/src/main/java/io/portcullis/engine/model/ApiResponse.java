@@ -1,0 +1,50 @@
+package io.portcullis.engine.model;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The upstream's answer to a permitted request, as response rules see it. Response rules can block
+ * it (object-level checks on the owner field, data leaks) or oblige changes (redact a field).
+ *
+ * @param request the request it answers, so rules can compare the response with the caller
+ * @param status  HTTP status the upstream returned
+ * @param headers response headers, names lower-cased
+ * @param body    scalar body values addressed by JSON pointer ({@code /owner})
+ */
+public record ApiResponse(ApiRequest request, int status, Map<String, List<String>> headers, Map<String, Object> body) {
+
+    public ApiResponse {
+        Objects.requireNonNull(request, "request");
+        Map<String, List<String>> headerCopy = new LinkedHashMap<>();
+        headers.forEach((k, v) -> headerCopy.put(k, List.copyOf(v)));
+        headers = Collections.unmodifiableMap(headerCopy);
+        body = Collections.unmodifiableMap(new LinkedHashMap<>(body));
+    }
+
+    /** The operation of the request this answers; lets response rules match on it directly. */
+    public String operation() {
+        return request.operation();
+    }
+
+    public Principal principal() {
+        return request.principal();
+    }
+
+    public Object bodyValue(String pointer) {
+        return body.get(pointer);
+    }
+
+    public String bodyText(String pointer) {
+        return body.get(pointer) instanceof String s ? s : null;
+    }
+
+    public String header(String name) {
+        List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+}

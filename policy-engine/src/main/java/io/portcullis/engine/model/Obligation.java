@@ -1,0 +1,88 @@
+package io.portcullis.engine.model;
+
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Something the enforcing adapter must do for a permitted request or response to go through.
+ * Sealed so that an adapter meets every kind at compile time; an adapter that cannot fulfil one
+ * denies instead of letting the message pass unchanged.
+ */
+public sealed interface Obligation permits Obligation.AddHeader, Obligation.RemoveHeader, Obligation.RedactField {
+
+    /** A stable, human-readable form used in fixtures and audit events. */
+    String describe();
+
+    static Obligation addHeader(String name, String value) {
+        return new AddHeader(name, value);
+    }
+
+    static Obligation removeHeader(String name) {
+        return new RemoveHeader(name);
+    }
+
+    static Obligation redactField(String jsonPointer) {
+        return new RedactField(jsonPointer);
+    }
+
+    /** Set a header on the message (replacing any value it had). */
+    record AddHeader(String name, String value) implements Obligation {
+        public AddHeader {
+            name = HeaderNames.requireValid(name);
+            Objects.requireNonNull(value, "value");
+            if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
+                throw new IllegalArgumentException("header value must not contain CR or LF");
+            }
+        }
+
+        @Override
+        public String describe() {
+            return "add-header " + name + ": " + value;
+        }
+    }
+
+    /** Remove a header from the message. */
+    record RemoveHeader(String name) implements Obligation {
+        public RemoveHeader {
+            name = HeaderNames.requireValid(name);
+        }
+
+        @Override
+        public String describe() {
+            return "remove-header " + name;
+        }
+    }
+
+    /** Remove the body field at a JSON pointer ({@code /nationalId}, {@code /items/0/card}). */
+    record RedactField(String pointer) implements Obligation {
+        public RedactField {
+            Objects.requireNonNull(pointer, "pointer");
+            if (!pointer.startsWith("/") || pointer.length() < 2) {
+                throw new IllegalArgumentException("a field to redact is a JSON pointer such as /nationalId");
+            }
+        }
+
+        @Override
+        public String describe() {
+            return "redact-field " + pointer;
+        }
+    }
+
+    /** Header-name validation shared by the header obligations. */
+    final class HeaderNames {
+        private HeaderNames() {
+        }
+
+        static String requireValid(String name) {
+            Objects.requireNonNull(name, "name");
+            if (name.isEmpty() || !name.chars().allMatch(HeaderNames::isTokenChar)) {
+                throw new IllegalArgumentException("not a valid HTTP header name: " + name);
+            }
+            return name.toLowerCase(Locale.ROOT);
+        }
+
+        private static boolean isTokenChar(int c) {
+            return c > 32 && c < 127 && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0;
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.portcullis.engine.model;
+
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Who is calling and how we know. Every authentication method ends in one of these, so a rule
+ * written against {@code principal} holds whatever the caller used to prove its identity.
+ *
+ * @param subject   stable caller id ({@code alice}); empty for the anonymous principal
+ * @param roles     coarse roles used by function-level rules ({@code customer}, {@code admin})
+ * @param scopes    OAuth2 scopes, empty when the method has none
+ * @param tenant    the caller's tenant, empty when the deployment is single-tenant
+ * @param authMethod how the identity was established
+ * @param keyId     which credential was used (API key id, JWT {@code kid}); never the secret itself
+ */
+public record Principal(String subject, Set<String> roles, Set<String> scopes, String tenant,
+                        AuthMethod authMethod, String keyId) {
+
+    public static final Principal ANONYMOUS = new Principal("", Set.of(), Set.of(), "", AuthMethod.NONE, "");
+
+    public Principal {
+        Objects.requireNonNull(subject, "subject");
+        roles = Set.copyOf(roles);
+        scopes = Set.copyOf(scopes);
+        tenant = tenant == null ? "" : tenant;
+        Objects.requireNonNull(authMethod, "authMethod");
+        keyId = keyId == null ? "" : keyId;
+        if (authMethod != AuthMethod.NONE && subject.isEmpty()) {
+            throw new IllegalArgumentException("an authenticated principal needs a subject");
+        }
+    }
+
+    public boolean authenticated() {
+        return authMethod != AuthMethod.NONE;
+    }
+
+    public boolean hasRole(String role) {
+        return roles.contains(role);
+    }
+
+    /** True when the caller has at least one of the roles in a space- or comma-separated list. */
+    public boolean hasAnyRole(String roleList) {
+        return Arrays.stream(roleList.split("[\\s,]+")).anyMatch(roles::contains);
+    }
+
+    public boolean hasScope(String scope) {
+        return scopes.contains(scope);
+    }
+}

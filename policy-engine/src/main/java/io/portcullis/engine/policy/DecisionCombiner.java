@@ -1,0 +1,86 @@
+package io.portcullis.engine.policy;
+
+import io.portcullis.engine.model.ApiRequest;
+import io.portcullis.engine.model.Decision;
+import io.portcullis.engine.model.Finding;
+import io.portcullis.engine.model.Obligation;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Combines findings into a decision: deny overrides permit, and a request that no rule permits is
+ * denied. Among several denies the status is 401 if any rule asks for authentication (telling an
+ * anonymous caller which role it lacks is pointless), otherwise that of the first deny fired.
+ */
+final class DecisionCombiner {
+
+    static final String NOT_PERMITTED = "NOT_PERMITTED";
+    static final String AUTHN_REQUIRED = "AUTHN_REQUIRED";
+
+    private DecisionCombiner() {
+    }
+
+    static Decision forRequest(ApiRequest request, List<Finding> findings, String revision) {
+        Decision denial = denial(findings, revision);
+        if (denial != null) {
+            return denial;
+        }
+        boolean permitted = findings.stream().anyMatch(f -> f.effect() == Finding.Effect.PERMIT);
+        if (!permitted) {
+            return defaultDeny(request, findings, revision);
+        }
+        return permit(findings, revision);
+    }
+
+    static Decision forResponse(List<Finding> findings, String revision) {
+        Decision denial = denial(findings, revision);
+        return denial != null ? denial : permit(findings, revision);
+    }
+
+    private static Decision denial(List<Finding> findings, String revision) {
+        List<Finding> denies = findings.stream().filter(f -> f.effect() == Finding.Effect.DENY).toList();
+        if (denies.isEmpty()) {
+            return null;
+        }
+        Finding leading = denies.stream().filter(f -> f.status() == 401).findFirst().orElse(denies.get(0));
+        Set<String> reasons = new LinkedHashSet<>();
+        Set<String> ruleIds = new LinkedHashSet<>();
+        reasons.add(leading.reason());
+        ruleIds.add(leading.ruleId());
+        for (Finding deny : denies) {
+            reasons.add(deny.reason());
+            ruleIds.add(deny.ruleId());
+        }
+        return new Decision(Decision.Effect.DENY, leading.status(), List.copyOf(reasons), leading.message(),
+                List.of(), List.copyOf(ruleIds), revision);
+    }
+
+    private static Decision defaultDeny(ApiRequest request, List<Finding> findings, String revision) {
+        boolean anonymous = !request.principal().authenticated();
+        String reason = anonymous ? AUTHN_REQUIRED : NOT_PERMITTED;
+        String message = anonymous ? "Authentication is required for this operation."
+                : "This operation is not permitted.";
+        List<String> ruleIds = findings.stream().map(Finding::ruleId).distinct().toList();
+        return new Decision(Decision.Effect.DENY, anonymous ? 401 : 403, List.of(reason), message, List.of(),
+                ruleIds, revision);
+    }
+
+    private static Decision permit(List<Finding> findings, String revision) {
+        Set<String> reasons = new LinkedHashSet<>();
+        Set<String> ruleIds = new LinkedHashSet<>();
+        List<Obligation> obligations = new ArrayList<>();
+        for (Finding finding : findings) {
+            reasons.add(finding.reason());
+            ruleIds.add(finding.ruleId());
+            for (Obligation obligation : finding.obligations()) {
+                if (!obligations.contains(obligation)) {
+                    obligations.add(obligation);
+                }
+            }
+        }
+        return new Decision(Decision.Effect.PERMIT, 200, List.copyOf(reasons), "", obligations,
+                List.copyOf(ruleIds), revision);
+    }
+}

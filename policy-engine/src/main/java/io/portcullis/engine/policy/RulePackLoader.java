@@ -1,0 +1,53 @@
+package io.portcullis.engine.policy;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds a candidate rule pack from a rules directory: every rule file compiles and every check
+ * (the fixtures) passes, or the pack is refused with all problems listed.
+ */
+public final class RulePackLoader {
+
+    private final RulesDirectory directory;
+    private final RuleCompiler compiler;
+    private final List<RulePackCheck> checks;
+    private final Clock clock;
+
+    public RulePackLoader(RulesDirectory directory, RuleCompiler compiler, List<RulePackCheck> checks, Clock clock) {
+        this.directory = directory;
+        this.compiler = compiler;
+        this.checks = List.copyOf(checks);
+        this.clock = clock;
+    }
+
+    public RulesDirectory directory() {
+        return directory;
+    }
+
+    public RulePack load() throws RuleCompilationException {
+        List<RuleProblem> problems = new ArrayList<>();
+        List<RuleSource> sources;
+        String revision;
+        try {
+            sources = directory.ruleFiles(problems);
+            revision = directory.revision();
+        } catch (IOException e) {
+            throw new RuleCompilationException(List.of(new RuleProblem("", 0, "cannot read rules: " + e.getMessage())));
+        }
+        if (!problems.isEmpty()) {
+            throw new RuleCompilationException(problems);
+        }
+        CompiledRules rules = compiler.compile(sources);
+        RulePack candidate = new RulePack(revision, sources.stream().map(RuleSource::path).toList(), clock.instant(), rules);
+        for (RulePackCheck check : checks) {
+            problems.addAll(check.check(candidate));
+        }
+        if (!problems.isEmpty()) {
+            throw new RuleCompilationException(problems);
+        }
+        return candidate;
+    }
+}

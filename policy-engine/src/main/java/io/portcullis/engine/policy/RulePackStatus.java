@@ -1,0 +1,26 @@
+package io.portcullis.engine.policy;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What the admin endpoint reports about rules.
+ *
+ * @param revision      revision of the live pack, empty when none is loaded
+ * @param files         files of the live pack
+ * @param loadedAt      when the live pack went live, null when none
+ * @param lastAttemptAt when a reload was last attempted
+ * @param lastErrors    why the last attempt was refused; empty when it succeeded
+ */
+public record RulePackStatus(String revision, List<String> files, Instant loadedAt, Instant lastAttemptAt,
+                             List<String> lastErrors) {
+
+    public RulePackStatus {
+        files = List.copyOf(files);
+        lastErrors = List.copyOf(lastErrors);
+    }
+
+    public boolean loaded() {
+        return !revision.isEmpty();
+    }
+}

@@ -1,0 +1,116 @@
+package io.portcullis.engine.policy;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * The files of a rules directory: rule files anywhere in it, fixtures under {@code tests/}.
+ *
+ * <p>Drools ignores a decision table unless it is named {@code *.drl.csv}, {@code *.drl.xls} or
+ * {@code *.drl.xlsx}, with only a warning; a table named otherwise is reported as a problem here,
+ * so a security team never ships a table that silently does nothing.
+ */
+public final class RulesDirectory {
+
+    public static final String FIXTURES_FOLDER = "tests";
+
+    private static final List<String> RULE_SUFFIXES = List.of(".drl", ".drl.csv", ".drl.xls", ".drl.xlsx", ".dsl", ".dslr");
+    private static final List<String> MISNAMED_TABLE_SUFFIXES = List.of(".csv", ".xls", ".xlsx");
+
+    private final Path root;
+
+    public RulesDirectory(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public Path fixturesFolder() {
+        return root.resolve(FIXTURES_FOLDER);
+    }
+
+    /** Rule files (fixtures excluded), sorted by path. */
+    public List<RuleSource> ruleFiles(List<RuleProblem> problems) throws IOException {
+        List<RuleSource> sources = new ArrayList<>();
+        for (Path file : files()) {
+            String relative = relative(file);
+            if (relative.startsWith(FIXTURES_FOLDER + "/")) {
+                continue;
+            }
+            String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+            if (RULE_SUFFIXES.stream().anyMatch(name::endsWith)) {
+                sources.add(new RuleSource(relative, Files.readAllBytes(file)));
+            } else if (MISNAMED_TABLE_SUFFIXES.stream().anyMatch(name::endsWith)) {
+                problems.add(new RuleProblem(relative, 0,
+                        "a decision table must be named *.drl.csv, *.drl.xls or *.drl.xlsx, or it is never loaded"));
+            }
+        }
+        return sources;
+    }
+
+    /** Fixture files under {@code tests/}, sorted by path. */
+    public List<Path> fixtureFiles() throws IOException {
+        return files().stream()
+                .filter(f -> relative(f).startsWith(FIXTURES_FOLDER + "/"))
+                .filter(f -> {
+                    String name = f.getFileName().toString();
+                    return name.endsWith(".yaml") || name.endsWith(".yml");
+                })
+                .toList();
+    }
+
+    /** Content hash over every rule and fixture file: the same files always give the same revision. */
+    public String revision() throws IOException {
+        MessageDigest digest = sha256();
+        for (Path file : files()) {
+            digest.update(relative(file).getBytes(StandardCharsets.UTF_8));
+            digest.update((byte) 0);
+            digest.update(Files.readAllBytes(file));
+            digest.update((byte) 0);
+        }
+        return HexFormat.of().formatHex(digest.digest()).substring(0, 12);
+    }
+
+    public String relative(Path file) {
+        return root.relativize(file.toAbsolutePath().normalize()).toString().replace('\\', '/');
+    }
+
+    private List<Path> files() throws IOException {
+        if (!Files.isDirectory(root)) {
+            throw new IOException("rules directory " + root + " does not exist");
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            return walk.filter(Files::isRegularFile)
+                    .filter(f -> !isEditorLeftover(f.getFileName().toString()))
+                    .sorted()
+                    .toList();
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** Hidden files, backups and swap files that editors leave next to the file being edited. */
+    private static boolean isEditorLeftover(String name) {
+        return name.startsWith(".") || name.endsWith("~") || name.endsWith(".swp") || name.endsWith(".tmp");
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by the Java platform", e);
+        }
+    }
+}
