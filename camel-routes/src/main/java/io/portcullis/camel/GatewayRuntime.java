@@ -1,0 +1,94 @@
+package io.portcullis.camel;
+
+import io.portcullis.camel.config.GatewaySettings;
+import io.portcullis.engine.RulePacks;
+import io.portcullis.engine.audit.AuditLog;
+import io.portcullis.engine.authn.ApiKeyAuthenticator;
+import io.portcullis.engine.authn.ApiKeyStore;
+import io.portcullis.engine.authn.Authenticator;
+import io.portcullis.engine.gate.Gatekeeper;
+import io.portcullis.engine.policy.LiveRulePack;
+import io.portcullis.engine.policy.PolicyEngine;
+import io.portcullis.engine.policy.RulePackPolicyEngine;
+import io.portcullis.engine.policy.RulesDirectoryWatcher;
+import io.portcullis.rest.RestAdapter;
+import io.portcullis.rest.RestRouteSettings;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the gateway decides with, built once from the configuration: the live rule pack (and
+ * its watcher), the policy engine, the authenticators and one {@link Gatekeeper} per route.
+ * Framework-free, so the Camel component and the admin endpoints only look things up here.
+ */
+public final class GatewayRuntime implements AutoCloseable {
+
+    private final LiveRulePack rules;
+    private final RulesDirectoryWatcher watcher;
+    private final PolicyEngine engine;
+    private final List<Authenticator> authenticators;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final Map<String, Gatekeeper> gatekeepers;
+
+    private GatewayRuntime(LiveRulePack rules, RulesDirectoryWatcher watcher, List<Authenticator> authenticators,
+                           AuditLog audit, Clock clock, GatewaySettings settings) {
+        this.rules = rules;
+        this.watcher = watcher;
+        this.engine = new RulePackPolicyEngine(rules);
+        this.authenticators = List.copyOf(authenticators);
+        this.audit = audit;
+        this.clock = clock;
+        Map<String, Gatekeeper> byRoute = new LinkedHashMap<>();
+        for (GatewaySettings.Route route : settings.routes()) {
+            RestRouteSettings rest = new RestRouteSettings(route.name(), route.operations(),
+                    settings.listener().maxBodyBytes(), route.maxJsonDepth(), route.bodyContentTypes());
+            byRoute.put(route.name(), gatekeeper(route.name(), rest));
+        }
+        this.gatekeepers = Map.copyOf(byRoute);
+    }
+
+    /** Loads the rule pack (a pack that fails leaves the gateway refusing every request with 503) and starts watching. */
+    public static GatewayRuntime start(GatewaySettings settings, AuditLog audit, Clock clock) throws IOException {
+        List<Authenticator> authenticators = new ArrayList<>();
+        if (settings.apiKeys() != null) {
+            authenticators.add(new ApiKeyAuthenticator(settings.apiKeys().header(),
+                    ApiKeyStore.load(settings.apiKeys().file()), clock));
+        }
+        LiveRulePack rules = new LiveRulePack(RulePacks.loader(settings.rulesDirectory(), clock), clock);
+        rules.reload();
+        RulesDirectoryWatcher watcher = settings.watchRules()
+                ? new RulesDirectoryWatcher(rules, Duration.ofMillis(300)) : null;
+        return new GatewayRuntime(rules, watcher, authenticators, audit, clock, settings);
+    }
+
+    /** A gatekeeper for a configured route; null when there is none of that name. */
+    public Gatekeeper gatekeeper(String route) {
+        return gatekeepers.get(route);
+    }
+
+    /** A REST gatekeeper for a route that is not in the configuration (an integration team's own route). */
+    public Gatekeeper gatekeeper(String route, RestRouteSettings settings) {
+        return new Gatekeeper(route, new RestAdapter(settings), authenticators, engine, audit, clock);
+    }
+
+    public LiveRulePack rules() {
+        return rules;
+    }
+
+    public PolicyEngine engine() {
+        return engine;
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (watcher != null) {
+            watcher.close();
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.portcullis.camel.config;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The gateway's configuration, as validated by {@link GatewaySettingsLoader}: every value present,
+ * every path absolute. The file format is documented in {@code examples/config/portcullis.yaml}.
+ */
+public record GatewaySettings(Listener listener, Listener admin, Path rulesDirectory, boolean watchRules,
+                              ApiKeys apiKeys, DemoBank demoBank, List<Route> routes) {
+
+    public GatewaySettings {
+        routes = List.copyOf(routes);
+    }
+
+    /** An HTTP listener. {@code maxBodyBytes} bounds what is read from a client. */
+    public record Listener(String host, int port, int maxBodyBytes) {
+    }
+
+    /** API-key authentication: the header that carries the key and the file of key hashes; null when off. */
+    public record ApiKeys(String header, Path file) {
+    }
+
+    /** The in-process demo bank upstream; off in production. */
+    public record DemoBank(boolean enabled, String host, int port) {
+    }
+
+    /**
+     * One protected API.
+     *
+     * @param path       listener path prefix this route serves ({@code /api})
+     * @param upstream   base URL requests are forwarded to; the request path is appended unchanged
+     * @param operations operation declarations ({@code GET /api/accounts/{id}}); others are UNDECLARED
+     */
+    public record Route(String name, String protocol, String path, String upstream, int timeoutMillis,
+                        List<String> operations, List<String> bodyContentTypes, int maxJsonDepth) {
+
+        public Route {
+            operations = List.copyOf(operations);
+            bodyContentTypes = List.copyOf(bodyContentTypes);
+        }
+    }
+
+    public GatewaySettings withRulesDirectory(Path directory) {
+        return new GatewaySettings(listener, admin, directory, watchRules, apiKeys, demoBank, routes);
+    }
+
+    public GatewaySettings withListenerPort(int port) {
+        return new GatewaySettings(new Listener(listener.host(), port, listener.maxBodyBytes()), admin, rulesDirectory,
+                watchRules, apiKeys, demoBank, routes);
+    }
+}

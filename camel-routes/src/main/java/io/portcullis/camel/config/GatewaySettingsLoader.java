@@ -1,0 +1,207 @@
+package io.portcullis.camel.config;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.portcullis.rest.OperationTemplate;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Reads and validates the gateway's YAML configuration. Anything wrong stops the start with a
+ * message naming the key ({@code routes[1].upstream: ...}); nothing is guessed or warned past.
+ * Relative paths are resolved against the configuration file's folder.
+ */
+public final class GatewaySettingsLoader {
+
+    /** The file's shape; every field optional here, defaults and checks applied in {@link #load}. */
+    record FileSettings(FileListener listener, FileListener admin, FileRules rules, FileAuthentication authentication,
+                        FileDemoBank demoBank, List<FileRoute> routes) {
+    }
+
+    record FileListener(String host, Integer port, Integer maxBodyBytes) {
+    }
+
+    record FileRules(String directory, Boolean watch) {
+    }
+
+    record FileAuthentication(FileApiKeys apiKeys) {
+    }
+
+    record FileApiKeys(String header, String file) {
+    }
+
+    record FileDemoBank(Boolean enabled, String host, Integer port) {
+    }
+
+    record FileRoute(String name, String protocol, String path, String upstream, Integer timeoutMillis,
+                     List<String> operations, List<String> bodyContentTypes, Integer maxJsonDepth) {
+    }
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    private static final Set<String> PROTOCOLS = Set.of("rest");
+
+    private GatewaySettingsLoader() {
+    }
+
+    public static GatewaySettings load(Path file) throws InvalidConfigurationException {
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidConfigurationException("configuration file " + file + " does not exist");
+        }
+        FileSettings raw;
+        try {
+            raw = YAML.readValue(file.toFile(), FileSettings.class);
+        } catch (UnrecognizedPropertyException e) {
+            throw new InvalidConfigurationException(file + ": unknown key '" + e.getPathReference().replaceAll(".*\\[\"|\"]$", "")
+                    + "' at " + path(e.getPath()) + " (known keys: " + e.getKnownPropertyIds() + ")");
+        } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
+            throw new InvalidConfigurationException(file + ": " + path(e.getPath()) + ": " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new InvalidConfigurationException(file + ": not valid YAML: " + e.getMessage());
+        }
+        if (raw == null) {
+            throw new InvalidConfigurationException(file + " is empty");
+        }
+        Path base = file.toAbsolutePath().getParent();
+        return validate(raw, base);
+    }
+
+    private static GatewaySettings validate(FileSettings raw, Path base) throws InvalidConfigurationException {
+        GatewaySettings.Listener listener = listener("listener", raw.listener(), 8080);
+        GatewaySettings.Listener admin = listener("admin", raw.admin(), 8081);
+        if (listener.port() != 0 && listener.port() == admin.port()) {
+            throw new InvalidConfigurationException("admin.port: must differ from listener.port (" + listener.port() + ")");
+        }
+        if (raw.rules() == null || raw.rules().directory() == null) {
+            throw new InvalidConfigurationException("rules.directory: required (the folder of rule files)");
+        }
+        Path rules = base.resolve(raw.rules().directory()).normalize();
+        if (!Files.isDirectory(rules)) {
+            throw new InvalidConfigurationException("rules.directory: " + rules + " is not a directory");
+        }
+        GatewaySettings.ApiKeys apiKeys = null;
+        if (raw.authentication() != null && raw.authentication().apiKeys() != null) {
+            FileApiKeys keys = raw.authentication().apiKeys();
+            String header = keys.header() == null ? "X-API-Key" : keys.header();
+            if (!header.matches("[A-Za-z0-9-]+")) {
+                throw new InvalidConfigurationException("authentication.apiKeys.header: '" + header + "' is not a header name");
+            }
+            if (keys.file() == null) {
+                throw new InvalidConfigurationException("authentication.apiKeys.file: required (the file of key hashes)");
+            }
+            Path keyFile = base.resolve(keys.file()).normalize();
+            if (!Files.isRegularFile(keyFile)) {
+                throw new InvalidConfigurationException("authentication.apiKeys.file: " + keyFile + " does not exist");
+            }
+            apiKeys = new GatewaySettings.ApiKeys(header, keyFile);
+        }
+        FileDemoBank demo = raw.demoBank();
+        GatewaySettings.DemoBank demoBank = new GatewaySettings.DemoBank(demo != null && Boolean.TRUE.equals(demo.enabled()),
+                demo == null || demo.host() == null ? "127.0.0.1" : demo.host(),
+                port("demoBank.port", demo == null ? null : demo.port(), 9080));
+        return new GatewaySettings(listener, admin, rules, raw.rules().watch() == null || raw.rules().watch(), apiKeys,
+                demoBank, routes(raw.routes()));
+    }
+
+    private static List<GatewaySettings.Route> routes(List<FileRoute> raw) throws InvalidConfigurationException {
+        if (raw == null || raw.isEmpty()) {
+            throw new InvalidConfigurationException("routes: at least one route is required");
+        }
+        List<GatewaySettings.Route> routes = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        Set<String> paths = new HashSet<>();
+        for (int i = 0; i < raw.size(); i++) {
+            FileRoute route = raw.get(i);
+            String key = "routes[" + i + "]";
+            if (route.name() == null || !route.name().matches("[a-z0-9][a-z0-9-]*")) {
+                throw new InvalidConfigurationException(key + ".name: required, lower-case letters, digits and '-'");
+            }
+            if (!names.add(route.name())) {
+                throw new InvalidConfigurationException(key + ".name: '" + route.name() + "' is used by another route");
+            }
+            String protocol = route.protocol() == null ? "" : route.protocol().toLowerCase(Locale.ROOT);
+            if (!PROTOCOLS.contains(protocol)) {
+                throw new InvalidConfigurationException(key + ".protocol: must be one of " + PROTOCOLS);
+            }
+            if (route.path() == null || !route.path().matches("(/[A-Za-z0-9._~-]+)+")) {
+                throw new InvalidConfigurationException(key + ".path: required, a path prefix such as /api");
+            }
+            if (!paths.add(route.path())) {
+                throw new InvalidConfigurationException(key + ".path: '" + route.path() + "' is served by another route");
+            }
+            URI upstream;
+            try {
+                upstream = route.upstream() == null ? null : URI.create(route.upstream());
+            } catch (IllegalArgumentException e) {
+                upstream = null;
+            }
+            if (upstream == null || !("http".equals(upstream.getScheme()) || "https".equals(upstream.getScheme()))
+                    || upstream.getHost() == null || upstream.getRawQuery() != null
+                    || !(upstream.getRawPath() == null || upstream.getRawPath().isEmpty() || upstream.getRawPath().equals("/"))) {
+                throw new InvalidConfigurationException(key + ".upstream: must be an http(s) URL with host and optional port only, such as http://10.0.0.5:8080");
+            }
+            int timeout = route.timeoutMillis() == null ? 10_000 : route.timeoutMillis();
+            if (timeout < 1 || timeout > 600_000) {
+                throw new InvalidConfigurationException(key + ".timeoutMillis: must be between 1 and 600000");
+            }
+            List<String> operations = route.operations() == null ? List.of() : route.operations();
+            for (int j = 0; j < operations.size(); j++) {
+                try {
+                    OperationTemplate.parse(operations.get(j));
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidConfigurationException(key + ".operations[" + j + "]: " + e.getMessage());
+                }
+            }
+            List<String> contentTypes = route.bodyContentTypes() == null ? List.of("application/json") : route.bodyContentTypes();
+            int depth = route.maxJsonDepth() == null ? 32 : route.maxJsonDepth();
+            if (depth < 1 || depth > 1000) {
+                throw new InvalidConfigurationException(key + ".maxJsonDepth: must be between 1 and 1000");
+            }
+            routes.add(new GatewaySettings.Route(route.name(), protocol, route.path(),
+                    upstream.getScheme() + "://" + upstream.getRawAuthority(), timeout, operations, contentTypes, depth));
+        }
+        return routes;
+    }
+
+    private static GatewaySettings.Listener listener(String key, FileListener raw, int defaultPort)
+            throws InvalidConfigurationException {
+        String host = raw == null || raw.host() == null ? "127.0.0.1" : raw.host();
+        int port = port(key + ".port", raw == null ? null : raw.port(), defaultPort);
+        int maxBody = raw == null || raw.maxBodyBytes() == null ? 1 << 20 : raw.maxBodyBytes();
+        if (maxBody < 1024 || maxBody > (64 << 20)) {
+            throw new InvalidConfigurationException(key + ".maxBodyBytes: must be between 1024 and 67108864");
+        }
+        return new GatewaySettings.Listener(host, port, maxBody);
+    }
+
+    private static int port(String key, Integer value, int defaultPort) throws InvalidConfigurationException {
+        int port = value == null ? defaultPort : value;
+        if (port < 0 || port > 65535) {
+            throw new InvalidConfigurationException(key + ": " + port + " is not a port number");
+        }
+        return port;
+    }
+
+    private static String path(List<com.fasterxml.jackson.databind.JsonMappingException.Reference> references) {
+        StringBuilder path = new StringBuilder();
+        for (var reference : references) {
+            if (reference.getFieldName() != null) {
+                path.append(path.length() == 0 ? "" : ".").append(reference.getFieldName());
+            } else if (reference.getIndex() >= 0) {
+                path.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return path.length() == 0 ? "(top level)" : path.toString();
+    }
+}

@@ -1,0 +1,60 @@
+package io.portcullis.camel.gateway;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.portcullis.camel.GatewayRuntime;
+import io.portcullis.camel.config.GatewaySettings;
+import io.portcullis.engine.policy.RulePackStatus;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+
+/**
+ * The admin listener (loopback by default; it is not authenticated, so never expose it):
+ * {@code GET /health}, {@code GET /rules} (live revision, files, last error) and
+ * {@code POST /rules/reload}.
+ */
+public final class AdminRoutes extends RouteBuilder {
+
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+    private final GatewaySettings.Listener admin;
+    private final GatewayRuntime runtime;
+
+    public AdminRoutes(GatewaySettings.Listener admin, GatewayRuntime runtime) {
+        this.admin = admin;
+        this.runtime = runtime;
+    }
+
+    @Override
+    public void configure() {
+        String base = "netty-http:http://" + admin.host() + ":" + admin.port();
+        String options = "?headerFilterStrategy=#" + GatewayRoutes.HEADER_FILTER + "&transferException=false&muteException=true";
+        from(base + "/health" + options + "&httpMethodRestrict=GET").routeId("admin-health")
+                .process(exchange -> {
+                    RulePackStatus status = runtime.rules().status();
+                    Map<String, Object> health = new LinkedHashMap<>();
+                    health.put("status", status.loaded() ? "UP" : "DOWN");
+                    health.put("rulePackRevision", status.revision());
+                    reply(exchange, status.loaded() ? 200 : 503, health);
+                });
+        from(base + "/rules" + options + "&httpMethodRestrict=GET").routeId("admin-rules")
+                .process(exchange -> reply(exchange, 200, runtime.rules().status()));
+        from(base + "/rules/reload" + options + "&httpMethodRestrict=POST").routeId("admin-rules-reload")
+                .process(exchange -> {
+                    RulePackStatus status = runtime.rules().reload();
+                    reply(exchange, status.lastErrors().isEmpty() ? 200 : 422, status);
+                });
+    }
+
+    private static void reply(Exchange exchange, int status, Object body) throws Exception {
+        exchange.getMessage().getHeaders().clear();
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        exchange.getMessage().setHeader("content-type", "application/json");
+        exchange.getMessage().setHeader("cache-control", "no-store");
+        exchange.getMessage().setBody(JSON.writeValueAsBytes(body));
+    }
+}

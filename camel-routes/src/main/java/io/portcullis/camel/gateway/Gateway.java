@@ -1,0 +1,68 @@
+package io.portcullis.camel.gateway;
+
+import io.portcullis.camel.GatewayRuntime;
+import io.portcullis.camel.component.PortcullisComponent;
+import io.portcullis.camel.config.GatewaySettings;
+import io.portcullis.engine.audit.AuditLog;
+import io.portcullis.examples.bank.DemoBank;
+import io.portcullis.examples.bank.DemoBankRestServer;
+import java.time.Clock;
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
+
+/** A running gateway: the Camel context with its routes, the runtime, and the demo bank when enabled. */
+public final class Gateway implements AutoCloseable {
+
+    private final CamelContext camel;
+    private final GatewayRuntime runtime;
+    private final DemoBankRestServer demoBank;
+
+    private Gateway(CamelContext camel, GatewayRuntime runtime, DemoBankRestServer demoBank) {
+        this.camel = camel;
+        this.runtime = runtime;
+        this.demoBank = demoBank;
+    }
+
+    public static Gateway start(GatewaySettings settings, AuditLog audit) throws Exception {
+        DemoBankRestServer demoBank = settings.demoBank().enabled()
+                ? DemoBankRestServer.start(new DemoBank(), settings.demoBank().host(), settings.demoBank().port())
+                : null;
+        GatewayRuntime runtime = null;
+        CamelContext camel = new DefaultCamelContext();
+        try {
+            runtime = GatewayRuntime.start(settings, audit, Clock.systemUTC());
+            camel.getRegistry().bind(GatewayRoutes.HEADER_FILTER, new ProxyHeaderFilterStrategy());
+            camel.addComponent("portcullis", new PortcullisComponent(runtime));
+            camel.addRoutes(new GatewayRoutes(settings));
+            camel.addRoutes(new AdminRoutes(settings.admin(), runtime));
+            camel.start();
+            return new Gateway(camel, runtime, demoBank);
+        } catch (Exception e) {
+            camel.close();
+            if (runtime != null) {
+                runtime.close();
+            }
+            if (demoBank != null) {
+                demoBank.close();
+            }
+            throw e;
+        }
+    }
+
+    public GatewayRuntime runtime() {
+        return runtime;
+    }
+
+    public CamelContext camel() {
+        return camel;
+    }
+
+    @Override
+    public void close() throws Exception {
+        camel.close();
+        runtime.close();
+        if (demoBank != null) {
+            demoBank.close();
+        }
+    }
+}

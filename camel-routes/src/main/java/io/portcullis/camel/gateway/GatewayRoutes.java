@@ -1,0 +1,86 @@
+package io.portcullis.camel.gateway;
+
+import io.portcullis.camel.config.GatewaySettings;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+
+/**
+ * One Camel route per configured API: listen → {@code portcullis:enforce} → upstream →
+ * {@code portcullis:respond}. Paths no route serves go through the same enforcement with no
+ * declared operations, so they are refused (and audited) like any undeclared operation.
+ * Routes only wire; every decision is made behind the {@code portcullis} component.
+ */
+public final class GatewayRoutes extends RouteBuilder {
+
+    static final String HEADER_FILTER = "portcullisHeaders";
+    static final String UNROUTED = "unrouted";
+
+    private final GatewaySettings settings;
+
+    public GatewayRoutes(GatewaySettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void configure() {
+        onException(Exception.class)
+                .handled(true)
+                .process(GatewayRoutes::internalError);
+
+        GatewaySettings.Listener listener = settings.listener();
+        for (GatewaySettings.Route route : settings.routes()) {
+            from(listenerUri(listener, route.path()))
+                    .routeId("gateway-" + route.name())
+                    .to("portcullis:enforce?route=" + route.name())
+                    .doTry()
+                        .to(upstreamUri(route))
+                    .doCatch(Exception.class)
+                    .end()
+                    .to("portcullis:respond?route=" + route.name());
+        }
+        from(listenerUri(listener, "/"))
+                .routeId("gateway-" + UNROUTED)
+                .to("portcullis:enforce?route=" + UNROUTED + "&operations=")
+                .process(GatewayRoutes::noRoute)
+                .to("portcullis:respond?route=" + UNROUTED + "&operations=");
+    }
+
+    private static String listenerUri(GatewaySettings.Listener listener, String path) {
+        return "netty-http:http://" + listener.host() + ":" + listener.port() + path
+                + "?matchOnUriPrefix=true"
+                + "&headerFilterStrategy=#" + HEADER_FILTER
+                + "&chunkedMaxContentLength=" + listener.maxBodyBytes()
+                + "&transferException=false&muteException=true";
+    }
+
+    private static String upstreamUri(GatewaySettings.Route route) {
+        return route.upstream()
+                + "?bridgeEndpoint=true&throwExceptionOnFailure=false&copyHeaders=false"
+                + "&headerFilterStrategy=#" + HEADER_FILTER
+                + "&contentCompressionDisabled=true"
+                + "&connectTimeout=" + route.timeoutMillis()
+                + "&responseTimeout=" + route.timeoutMillis();
+    }
+
+    /** A request admitted on a path no route serves still gets an answer, and its audit event. */
+    private static void noRoute(Exchange exchange) {
+        exchange.getMessage().getHeaders().clear();
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 404);
+        exchange.getMessage().setHeader("content-type", "application/json");
+        exchange.getMessage().setBody("{\"error\":\"no route serves this path\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Last line of defence: a generic answer, never the exception, to the client. */
+    private static void internalError(Exchange exchange) {
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        org.slf4j.LoggerFactory.getLogger(GatewayRoutes.class)
+                .error("request failed inside the gateway route {}: {}", exchange.getFromRouteId(), String.valueOf(cause), cause);
+        exchange.getMessage().getHeaders().clear();
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 500);
+        exchange.getMessage().setHeader("content-type", "application/problem+json");
+        exchange.getMessage().setHeader("cache-control", "no-store");
+        exchange.getMessage().setBody(("{\"type\":\"about:blank\",\"title\":\"Internal Server Error\",\"status\":500,"
+                + "\"detail\":\"The request could not be processed.\",\"reasons\":[\"GATEWAY_ERROR\"]}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,168 @@
+package io.portcullis.examples.bank;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.math.BigDecimal;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The demo bank's REST face, plus an echo service under {@code /echo/} that returns what it
+ * received (for exercising defences on arbitrary requests). It trusts the gateway in front of it:
+ * the caller is whoever {@code X-Authenticated-Subject} names. Never expose it directly.
+ */
+public final class DemoBankRestServer implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
+    private static final int MAX_BODY = 1 << 20;
+
+    private final DemoBank bank;
+    private final HttpServer server;
+    private final ExecutorService executor;
+
+    private DemoBankRestServer(DemoBank bank, HttpServer server, ExecutorService executor) {
+        this.bank = bank;
+        this.server = server;
+        this.executor = executor;
+    }
+
+    /** Starts on host:port (port 0 picks a free one). */
+    public static DemoBankRestServer start(DemoBank bank, String host, int port) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 128);
+        ExecutorService executor = Executors.newFixedThreadPool(16, runnable -> {
+            Thread thread = new Thread(runnable, "demo-bank-rest");
+            thread.setDaemon(true);
+            return thread;
+        });
+        DemoBankRestServer demo = new DemoBankRestServer(bank, server, executor);
+        server.createContext("/", demo::handle);
+        server.setExecutor(executor);
+        server.start();
+        return demo;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            String method = exchange.getRequestMethod();
+            byte[] body = readBody(exchange.getRequestBody());
+            if (path.startsWith("/echo/") || path.equals("/echo")) {
+                echo(exchange, method, body);
+                return;
+            }
+            String[] segments = path.split("/");
+            // segments[0] is empty: "/api/accounts/x" -> ["", "api", "accounts", "x"]
+            if (segments.length < 3 || !segments[1].equals("api")) {
+                send(exchange, 404, error("no such resource"));
+                return;
+            }
+            String resource = segments[2];
+            String id = segments.length > 3 ? segments[3] : null;
+            switch (method + " " + resource + (id == null ? "" : "/{id}")) {
+                case "GET branches" -> send(exchange, 200, JSON.valueToTree(bank.branches()));
+                case "GET accounts/{id}" -> sendFound(exchange, bank.account(id).<JsonNode>map(JSON::valueToTree).orElse(null));
+                case "DELETE accounts/{id}" -> {
+                    if (bank.closeAccount(id)) {
+                        send(exchange, 200, JSON.createObjectNode().put("closed", id));
+                    } else {
+                        send(exchange, 404, error("no such account"));
+                    }
+                }
+                case "GET customers/{id}" -> sendFound(exchange, bank.customer(id).<JsonNode>map(JSON::valueToTree).orElse(null));
+                case "GET transfers" -> send(exchange, 200, JSON.valueToTree(bank.transfers()));
+                case "POST transfers" -> transfer(exchange, body);
+                default -> send(exchange, 404, error("no such resource"));
+            }
+        } catch (RuntimeException e) {
+            send(exchange, 500, error("internal error"));
+        }
+    }
+
+    private void transfer(HttpExchange exchange, byte[] body) throws IOException {
+        JsonNode request;
+        try {
+            request = JSON.readTree(body);
+        } catch (IOException e) {
+            send(exchange, 400, error("the body is not JSON"));
+            return;
+        }
+        if (request == null || !request.path("fromAccount").isTextual() || !request.path("toAccount").isTextual()
+                || !request.path("amount").isNumber() || !request.path("currency").isTextual()) {
+            send(exchange, 400, error("fromAccount, toAccount, amount and currency are required"));
+            return;
+        }
+        String caller = exchange.getRequestHeaders().getFirst("X-Authenticated-Subject");
+        try {
+            DemoBank.Transfer transfer = bank.transfer(request.get("fromAccount").textValue(),
+                    request.get("toAccount").textValue(), new BigDecimal(request.get("amount").asText()),
+                    request.get("currency").textValue(), caller == null ? "" : caller);
+            send(exchange, 201, JSON.valueToTree(transfer));
+        } catch (DemoBank.TransferRefused e) {
+            send(exchange, 422, error(e.getMessage()));
+        }
+    }
+
+    private void echo(HttpExchange exchange, String method, byte[] body) throws IOException {
+        ObjectNode echo = JSON.createObjectNode();
+        echo.put("method", method);
+        echo.put("path", exchange.getRequestURI().getRawPath());
+        echo.put("query", exchange.getRequestURI().getRawQuery());
+        ObjectNode headers = echo.putObject("headers");
+        Map<String, List<String>> sorted = new TreeMap<>();
+        exchange.getRequestHeaders().forEach((name, values) -> sorted.put(name.toLowerCase(Locale.ROOT), values));
+        sorted.forEach((name, values) -> values.forEach(headers.withArray(name)::add));
+        echo.put("body", new String(body, StandardCharsets.UTF_8));
+        send(exchange, 200, echo);
+    }
+
+    private static void sendFound(HttpExchange exchange, JsonNode found) throws IOException {
+        if (found == null) {
+            send(exchange, 404, error("not found"));
+        } else {
+            send(exchange, 200, found);
+        }
+    }
+
+    private static ObjectNode error(String message) {
+        return JSON.createObjectNode().put("error", message);
+    }
+
+    private static void send(HttpExchange exchange, int status, JsonNode body) throws IOException {
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static byte[] readBody(InputStream in) throws IOException {
+        byte[] bytes = in.readNBytes(MAX_BODY + 1);
+        if (bytes.length > MAX_BODY) {
+            throw new IOException("request body too large for the demo");
+        }
+        return bytes;
+    }
+}

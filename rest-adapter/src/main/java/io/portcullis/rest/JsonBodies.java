@@ -1,0 +1,95 @@
+package io.portcullis.rest;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import java.io.IOException;
+import java.util.Locale;
+
+/**
+ * Reads JSON bodies strictly (duplicate keys and trailing content refused, nesting bounded) and
+ * removes fields by JSON pointer for redaction obligations.
+ */
+final class JsonBodies {
+
+    private final ObjectMapper mapper;
+
+    JsonBodies(int maxDepth) {
+        this.mapper = JsonMapper.builder()
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .disable(JsonReadFeature.ALLOW_TRAILING_COMMA)
+                .build();
+        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxDepth).build());
+        mapper.enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    }
+
+    static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String mediaType = mediaType(contentType);
+        return mediaType.equals("application/json") || mediaType.endsWith("+json");
+    }
+
+    static String mediaType(String contentType) {
+        int semicolon = contentType.indexOf(';');
+        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
+    }
+
+    /** @throws JsonRejected naming what is wrong, never the content */
+    JsonNode read(byte[] body) throws JsonRejected {
+        try (JsonParser parser = mapper.getFactory().createParser(body)) {
+            JsonNode node = mapper.readTree(parser);
+            if (node == null) {
+                throw new JsonRejected("JSON_MALFORMED", "The request body is not valid JSON.");
+            }
+            return node;
+        } catch (StreamConstraintsException e) {
+            throw new JsonRejected("JSON_TOO_DEEP", "The JSON body is nested too deeply.");
+        } catch (IOException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("Duplicate field")) {
+                throw new JsonRejected("JSON_DUPLICATE_KEY", "The JSON body repeats a key within one object.");
+            }
+            throw new JsonRejected("JSON_MALFORMED", "The request body is not valid JSON.");
+        }
+    }
+
+    byte[] write(JsonNode node) {
+        try {
+            return mapper.writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new IllegalStateException("a parsed JSON tree could not be written back", e);
+        }
+    }
+
+    /** Removes the member (or nulls the array element) at a JSON pointer; absent pointers are left alone. */
+    static void remove(JsonNode root, String pointer) {
+        int slash = pointer.lastIndexOf('/');
+        JsonNode parent = root.at(pointer.substring(0, slash));
+        String last = pointer.substring(slash + 1).replace("~1", "/").replace("~0", "~");
+        if (parent instanceof ObjectNode object) {
+            object.remove(last);
+        } else if (parent instanceof ArrayNode array && last.matches("\\d{1,9}")) {
+            int index = Integer.parseInt(last);
+            if (index < array.size()) {
+                array.set(index, array.nullNode());
+            }
+        }
+    }
+
+    static final class JsonRejected extends Exception {
+        final String reason;
+
+        JsonRejected(String reason, String message) {
+            super(message);
+            this.reason = reason;
+        }
+    }
+}

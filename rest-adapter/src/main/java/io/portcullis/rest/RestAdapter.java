@@ -1,0 +1,173 @@
+package io.portcullis.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.portcullis.engine.adapter.ObligationException;
+import io.portcullis.engine.adapter.ProtocolAdapter;
+import io.portcullis.engine.adapter.RequestContext;
+import io.portcullis.engine.adapter.RequestRejectedException;
+import io.portcullis.engine.http.HttpRequestMessage;
+import io.portcullis.engine.http.HttpResponseMessage;
+import io.portcullis.engine.json.JsonBodyValues;
+import io.portcullis.engine.model.ApiRequest;
+import io.portcullis.engine.model.ApiResponse;
+import io.portcullis.engine.model.Obligation;
+import io.portcullis.engine.model.Protocol;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * REST (JSON over HTTP): matches the request against the route's declared operations, decodes
+ * path and query strictly, reads JSON bodies within limits into values addressed by JSON pointer,
+ * and answers refusals with problem+json.
+ */
+public final class RestAdapter implements ProtocolAdapter {
+
+    private final RestRouteSettings settings;
+    private final List<OperationTemplate> templates;
+    private final JsonBodies json;
+
+    /** @throws IllegalArgumentException naming the declaration when an operation is malformed */
+    public RestAdapter(RestRouteSettings settings) {
+        this.settings = settings;
+        List<OperationTemplate> parsed = new ArrayList<>();
+        settings.operations().forEach(declaration -> parsed.add(OperationTemplate.parse(declaration)));
+        parsed.sort(Comparator.comparingInt(OperationTemplate::specificity).reversed());
+        this.templates = List.copyOf(parsed);
+        this.json = new JsonBodies(settings.maxJsonDepth());
+    }
+
+    @Override
+    public Protocol protocol() {
+        return Protocol.REST;
+    }
+
+    @Override
+    public ApiRequest normalize(HttpRequestMessage message, RequestContext context) throws RequestRejectedException {
+        List<String> segments = CanonicalPath.segments(message.rawPath());
+        String method = message.method();
+        String operation = ApiRequest.UNDECLARED_OPERATION;
+        Map<String, String> pathParams = Map.of();
+        for (OperationTemplate template : templates) {
+            Optional<Map<String, String>> match = template.match(method, segments);
+            if (match.isPresent()) {
+                operation = template.operation();
+                pathParams = match.get();
+                break;
+            }
+        }
+        return ApiRequest.builder()
+                .id(context.requestId())
+                .receivedAt(context.receivedAt())
+                .protocol(Protocol.REST)
+                .route(context.route())
+                .operation(operation)
+                .method(method)
+                .path("/" + String.join("/", segments))
+                .pathParams(pathParams)
+                .query(QueryString.parse(message.rawQuery()))
+                .headers(message.headers())
+                .peer(context.peer())
+                .body(requestBody(message))
+                .build();
+    }
+
+    private Map<String, Object> requestBody(HttpRequestMessage message) throws RequestRejectedException {
+        byte[] body = message.body();
+        if (body.length == 0) {
+            return Map.of();
+        }
+        if (body.length > settings.maxBodyBytes()) {
+            throw new RequestRejectedException(413, "BODY_TOO_LARGE",
+                    "The request body exceeds the " + settings.maxBodyBytes() + " bytes this API accepts.");
+        }
+        String contentType = message.header("content-type");
+        if (contentType == null || !settings.bodyContentTypes().contains(JsonBodies.mediaType(contentType))) {
+            throw new RequestRejectedException(415, "UNSUPPORTED_MEDIA_TYPE",
+                    "This API accepts request bodies of type " + String.join(", ", settings.bodyContentTypes()) + ".");
+        }
+        if (!JsonBodies.isJson(contentType)) {
+            return Map.of();
+        }
+        try {
+            return JsonBodyValues.flatten(json.read(body));
+        } catch (JsonBodies.JsonRejected e) {
+            throw new RequestRejectedException(400, e.reason, e.getMessage());
+        }
+    }
+
+    @Override
+    public ApiResponse normalizeResponse(ApiRequest request, HttpResponseMessage response) throws RequestRejectedException {
+        Map<String, Object> body = Map.of();
+        if (response.body().length > 0 && JsonBodies.isJson(response.header("content-type"))) {
+            try {
+                body = JsonBodyValues.flatten(json.read(response.body()));
+            } catch (JsonBodies.JsonRejected e) {
+                throw new RequestRejectedException(502, "UPSTREAM_RESPONSE_MALFORMED",
+                        "The upstream's JSON response could not be read (" + e.reason + ").");
+            }
+        }
+        return new ApiResponse(request, response.status(), response.headers(), body);
+    }
+
+    @Override
+    public HttpResponseMessage refusal(String requestId, int status, List<String> reasons, String message) {
+        return ProblemDetails.of(requestId, status, reasons, message);
+    }
+
+    @Override
+    public HttpRequestMessage fulfil(HttpRequestMessage forward, List<Obligation> obligations) throws ObligationException {
+        if (obligations.isEmpty()) {
+            return forward;
+        }
+        Map<String, List<String>> headers = applyHeaders(forward.headers(), obligations);
+        byte[] body = redact(forward.body(), forward.header("content-type"), obligations);
+        return new HttpRequestMessage(forward.method(), forward.rawPath(), forward.rawQuery(), headers, body);
+    }
+
+    @Override
+    public HttpResponseMessage fulfil(HttpResponseMessage response, List<Obligation> obligations) throws ObligationException {
+        if (obligations.isEmpty()) {
+            return response;
+        }
+        Map<String, List<String>> headers = applyHeaders(response.headers(), obligations);
+        byte[] body = redact(response.body(), response.header("content-type"), obligations);
+        return new HttpResponseMessage(response.status(), headers, body);
+    }
+
+    private static Map<String, List<String>> applyHeaders(Map<String, List<String>> source, List<Obligation> obligations) {
+        Map<String, List<String>> headers = new LinkedHashMap<>(source);
+        for (Obligation obligation : obligations) {
+            if (obligation instanceof Obligation.AddHeader add) {
+                headers.put(add.name(), List.of(add.value()));
+            } else if (obligation instanceof Obligation.RemoveHeader remove) {
+                headers.remove(remove.name());
+            }
+        }
+        return headers;
+    }
+
+    private byte[] redact(byte[] body, String contentType, List<Obligation> obligations) throws ObligationException {
+        List<String> pointers = obligations.stream()
+                .filter(o -> o instanceof Obligation.RedactField)
+                .map(o -> ((Obligation.RedactField) o).pointer())
+                .toList();
+        if (pointers.isEmpty() || body.length == 0) {
+            return body;
+        }
+        if (!JsonBodies.isJson(contentType)) {
+            throw new ObligationException("fields can only be redacted from JSON bodies");
+        }
+        JsonNode root;
+        try {
+            root = json.read(body);
+        } catch (JsonBodies.JsonRejected e) {
+            throw new ObligationException("the body to redact is not valid JSON (" + e.reason + ")");
+        }
+        pointers.forEach(pointer -> JsonBodies.remove(root, pointer));
+        return json.write(root);
+    }
+}

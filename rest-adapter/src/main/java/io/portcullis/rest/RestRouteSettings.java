@@ -1,0 +1,27 @@
+package io.portcullis.rest;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * How the REST adapter treats one route.
+ *
+ * @param route             route name, for the model and audit
+ * @param operations        declared operations ({@code "GET /api/accounts/{id}"}); anything else is UNDECLARED
+ * @param maxBodyBytes      larger bodies are refused with 413
+ * @param maxJsonDepth      deeper JSON nesting is refused with 400
+ * @param bodyContentTypes  media types accepted for request bodies; JSON ones are parsed
+ */
+public record RestRouteSettings(String route, List<String> operations, int maxBodyBytes, int maxJsonDepth,
+                                List<String> bodyContentTypes) {
+
+    public static final List<String> JSON_ONLY = List.of("application/json");
+
+    public RestRouteSettings {
+        operations = List.copyOf(operations);
+        bodyContentTypes = bodyContentTypes.stream().map(t -> t.toLowerCase(Locale.ROOT)).toList();
+        if (maxBodyBytes <= 0 || maxJsonDepth <= 0) {
+            throw new IllegalArgumentException("body limits must be positive");
+        }
+    }
+}
