@@ -1,0 +1,273 @@
+package io.portcullis.camel.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.portcullis.engine.audit.DecisionEvent;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The gateway over real loopback HTTP, with the bundled configuration, rules and demo bank. */
+class GatewayIT {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path workDir;
+
+    static RunningGateway gateway;
+
+    @BeforeAll
+    static void start() throws Exception {
+        gateway = new RunningGateway(workDir);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        gateway.close();
+    }
+
+    @Test
+    void authorizedRequestReachesUpstreamAndItsResponseComesBackUnchanged() throws Exception {
+        HttpResponse<String> direct = gateway.send(gateway.upstream("/api/accounts/acc-alice-1"));
+        HttpResponse<String> viaGateway = gateway.send(gateway.get("/api/accounts/acc-alice-1", "alice-demo-key"));
+
+        assertThat(viaGateway.statusCode()).isEqualTo(200);
+        assertThat(viaGateway.body()).isEqualTo(direct.body());
+        assertThat(viaGateway.headers().firstValue("content-type")).contains("application/json");
+        String requestId = viaGateway.headers().firstValue("x-request-id").orElseThrow();
+        List<DecisionEvent> events = gateway.auditOf(requestId);
+        assertThat(events).hasSize(1);
+        DecisionEvent event = events.get(0);
+        assertThat(event.effect()).isEqualTo("PERMIT");
+        assertThat(event.operation()).isEqualTo("GET /api/accounts/{id}");
+        assertThat(event.principal().subject()).isEqualTo("alice");
+        assertThat(event.principal().keyId()).isEqualTo("alice-demo");
+        assertThat(event.upstreamStatus()).isEqualTo(200);
+        assertThat(event.revision()).isNotEmpty();
+    }
+
+    @Test
+    void responseHoldsNoRequestHeaders() throws Exception {
+        HttpResponse<String> response = gateway.send(gateway.get("/api/branches", null).header("X-Probe", "request-only"));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().map().keySet())
+                .doesNotContain("x-probe", "x-forwarded-for", "x-authenticated-subject", "accept");
+    }
+
+    @Test
+    void publicOperationNeedsNoKey() throws Exception {
+        HttpResponse<String> response = gateway.send(gateway.get("/api/branches", null));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(response.body()).size()).isEqualTo(2);
+    }
+
+    @Test
+    void missingKeyIs401WithProblemDetails() throws Exception {
+        HttpResponse<String> response = gateway.send(gateway.get("/api/accounts/acc-alice-1", null));
+
+        assertProblem(response, 401, "AUTHN_REQUIRED");
+    }
+
+    @Test
+    void unknownAndRevokedKeysGetTheSameAnswerAndOnlyTheAuditTellsThemApart() throws Exception {
+        HttpResponse<String> unknown = gateway.send(gateway.get("/api/accounts/acc-alice-1", "guessed-key-123"));
+        HttpResponse<String> revoked = gateway.send(gateway.get("/api/accounts/acc-alice-1", "carol-demo-key"));
+
+        JsonNode unknownProblem = assertProblem(unknown, 401, "AUTHN_INVALID");
+        JsonNode revokedProblem = assertProblem(revoked, 401, "AUTHN_INVALID");
+        assertThat(unknownProblem.get("detail")).isEqualTo(revokedProblem.get("detail"));
+        assertThat(unknown.body()).doesNotContain("guessed-key-123");
+        assertThat(revoked.body()).doesNotContain("carol");
+        assertThat(gateway.auditOf(requestId(unknown)).get(0).authenticationFailure()).isEqualTo("API_KEY_UNKNOWN");
+        assertThat(gateway.auditOf(requestId(revoked)).get(0).authenticationFailure()).isEqualTo("API_KEY_REVOKED");
+    }
+
+    @Test
+    void wrongRoleIs403AndTheUpstreamIsNeverCalled() throws Exception {
+        HttpResponse<String> refused = gateway.send(gateway.get("/api/accounts/acc-bob-1", "alice-demo-key").DELETE());
+
+        assertProblem(refused, 403, "FUNCTION_NOT_ALLOWED");
+        assertThat(gateway.send(gateway.upstream("/api/accounts/acc-bob-1")).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void anotherUsersObjectByPathIs403() throws Exception {
+        HttpResponse<String> response = gateway.send(gateway.get("/api/customers/bob", "alice-demo-key"));
+
+        assertProblem(response, 403, "BOLA_NOT_OWNER");
+        assertThat(response.body()).doesNotContain("987-65-4321", "Bob Example");
+    }
+
+    @Test
+    void anotherUsersObjectByResponseOwnerIs403AndItsDataIsWithheld() throws Exception {
+        HttpResponse<String> response = gateway.send(gateway.get("/api/accounts/acc-bob-1", "alice-demo-key"));
+
+        assertProblem(response, 403, "BOLA_NOT_OWNER");
+        assertThat(response.body()).doesNotContain("87", "bob");
+        DecisionEvent event = gateway.auditOf(requestId(response)).get(0);
+        assertThat(event.stage()).isEqualTo("RESPONSE");
+        assertThat(event.upstreamStatus()).isEqualTo(200);
+        assertThat(event.ruleIds()).contains("bola-002-account-owner-in-response");
+    }
+
+    @Test
+    void redactionObligationRemovesTheNationalIdExceptForAdmins() throws Exception {
+        HttpResponse<String> own = gateway.send(gateway.get("/api/customers/alice", "alice-demo-key"));
+        HttpResponse<String> admin = gateway.send(gateway.get("/api/customers/alice", "admin-demo-key"));
+
+        assertThat(own.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(own.body()).has("nationalId")).isFalse();
+        assertThat(JSON.readTree(own.body()).get("name").asText()).isEqualTo("Alice Example");
+        assertThat(gateway.auditOf(requestId(own)).get(0).redactedFields()).containsExactly("/nationalId");
+        assertThat(JSON.readTree(admin.body()).get("nationalId").asText()).isEqualTo("123-45-6789");
+    }
+
+    @Test
+    void transferIsForwardedWithItsBodyAndTheAuthenticatedCaller() throws Exception {
+        HttpResponse<String> response = gateway.send(gateway.get("/api/transfers", "alice-demo-key")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"fromAccount\":\"acc-alice-1\",\"toAccount\":\"acc-bob-1\",\"amount\":10.00,\"currency\":\"EUR\"}")));
+
+        assertThat(response.statusCode()).isEqualTo(201);
+        assertThat(JSON.readTree(response.body()).get("initiatedBy").asText()).isEqualTo("alice");
+    }
+
+    @Test
+    void malformedJsonIs400WithoutEchoingTheInput() throws Exception {
+        HttpResponse<String> response = gateway.send(gateway.get("/api/transfers", "alice-demo-key")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"fromAccount\": <script>alert(1)</script>")));
+
+        assertProblem(response, 400, "JSON_MALFORMED");
+        assertThat(response.body()).doesNotContain("script", "fromAccount");
+    }
+
+    @Test
+    void wrongContentTypeIs415() throws Exception {
+        HttpResponse<String> response = gateway.send(gateway.get("/api/transfers", "alice-demo-key")
+                .header("Content-Type", "application/xml")
+                .POST(HttpRequest.BodyPublishers.ofString("<transfer/>")));
+
+        assertProblem(response, 415, "UNSUPPORTED_MEDIA_TYPE");
+    }
+
+    @Test
+    void oversizeBodyIs413() throws Exception {
+        String big = "{\"note\":\"" + "x".repeat(1_048_600) + "\"}";
+        HttpResponse<String> response = gateway.send(gateway.get("/api/transfers", "alice-demo-key")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(big)));
+
+        assertThat(response.statusCode()).isEqualTo(413);
+    }
+
+    @Test
+    void pathsThatServersReadDifferentlyAre400() throws Exception {
+        for (String path : List.of("/api/accounts/%2e%2e/customers/bob", "/api/customers;x=1/alice",
+                "/api/customers/bob%2Falice", "/api//customers/alice")) {
+            HttpResponse<String> response = gateway.send(gateway.get(path, "alice-demo-key"));
+            assertProblem(response, 400, "PATH_NOT_CANONICAL");
+        }
+    }
+
+    @Test
+    void undeclaredOperationsAndUnroutedPathsAreRefused() throws Exception {
+        assertProblem(gateway.send(gateway.get("/api/accounts", "alice-demo-key")), 403, "NOT_PERMITTED");
+        assertProblem(gateway.send(gateway.get("/internal/metrics", "alice-demo-key")), 403, "NOT_PERMITTED");
+        assertProblem(gateway.send(gateway.get("/internal/metrics", null)), 401, "AUTHN_REQUIRED");
+    }
+
+    @Test
+    void proxyPreservesMethodPathQueryAndBodyAndDropsCredentialsHopByHopAndSpoofedIdentity() throws Exception {
+        String request = "PUT /echo/a%20b/c?x=1&x=2&y=%2F HTTP/1.1\r\n"
+                + "Host: 127.0.0.1:" + gateway.port + "\r\n"
+                + "X-API-Key: bob-demo-key\r\n"
+                + "X-Authenticated-Subject: admin\r\n"
+                + "X-Request-Id: chosen-by-client\r\n"
+                + "Connection: close, X-Private-Hop\r\n"
+                + "X-Private-Hop: secret\r\n"
+                + "Keep-Alive: timeout=5\r\n"
+                + "Cache-Control: no-cache\r\n"
+                + "Content-Type: text/plain\r\n"
+                + "Content-Length: 11\r\n\r\n"
+                + "hello world";
+        String raw;
+        try (Socket socket = new Socket("127.0.0.1", gateway.port)) {
+            OutputStream out = socket.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            raw = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertThat(raw).startsWith("HTTP/1.1 200");
+        JsonNode echo = JSON.readTree(raw.substring(raw.indexOf("\r\n\r\n") + 4));
+        assertThat(echo.get("method").asText()).isEqualTo("PUT");
+        assertThat(echo.get("path").asText()).isEqualTo("/echo/a%20b/c");
+        assertThat(echo.get("query").asText()).isEqualTo("x=1&x=2&y=%2F");
+        assertThat(echo.get("body").asText()).isEqualTo("hello world");
+        JsonNode headers = echo.get("headers");
+        assertThat(headers.has("x-api-key")).isFalse();
+        assertThat(headers.has("x-private-hop")).isFalse();
+        assertThat(headers.has("keep-alive")).isFalse();
+        assertThat(headers.get("cache-control").get(0).asText()).isEqualTo("no-cache");
+        assertThat(headers.get("x-authenticated-subject")).hasSize(1);
+        assertThat(headers.get("x-authenticated-subject").get(0).asText()).isEqualTo("bob");
+        assertThat(headers.get("x-request-id").get(0).asText()).isNotEqualTo("chosen-by-client");
+        assertThat(headers.get("x-forwarded-for").get(0).asText()).isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void everyRequestHasExactlyOneAuditEvent() throws Exception {
+        List<HttpResponse<String>> responses = List.of(
+                gateway.send(gateway.get("/api/branches", null)),
+                gateway.send(gateway.get("/api/accounts/acc-alice-1", null)),
+                gateway.send(gateway.get("/api/accounts/acc-bob-1", "alice-demo-key")),
+                gateway.send(gateway.get("/api/customers;x/alice", "alice-demo-key")));
+        for (HttpResponse<String> response : responses) {
+            assertThat(gateway.auditOf(requestId(response))).hasSize(1);
+        }
+    }
+
+    @Test
+    void adminReportsHealthAndTheLiveRulePack() throws Exception {
+        HttpResponse<String> health = gateway.send(gateway.admin("/health"));
+        HttpResponse<String> rules = gateway.send(gateway.admin("/rules"));
+
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(health.body()).get("status").asText()).isEqualTo("UP");
+        JsonNode status = JSON.readTree(rules.body());
+        assertThat(status.get("revision").asText()).hasSize(12);
+        assertThat(status.get("files").toString()).contains("authz/operation-access.drl.csv");
+        assertThat(status.get("lastErrors")).isEmpty();
+    }
+
+    static JsonNode assertProblem(HttpResponse<String> response, int status, String reason) throws Exception {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("content-type")).contains("application/problem+json");
+        JsonNode problem = JSON.readTree(response.body());
+        assertThat(problem.get("status").asInt()).isEqualTo(status);
+        assertThat(problem.get("reasons").toString()).contains(reason);
+        assertThat(problem.get("requestId").asText()).isEqualTo(requestId(response));
+        assertThat(response.body()).doesNotContainIgnoringCase("exception").doesNotContain("at io.", "drools", "camel");
+        return problem;
+    }
+
+    static String requestId(HttpResponse<String> response) {
+        return response.headers().firstValue("x-request-id").orElseThrow();
+    }
+}

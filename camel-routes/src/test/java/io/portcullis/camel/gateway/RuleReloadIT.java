@@ -1,0 +1,129 @@
+package io.portcullis.camel.gateway;
+
+import static io.portcullis.camel.gateway.GatewayIT.JSON;
+import static io.portcullis.camel.gateway.GatewayIT.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Rules edited under a running gateway: good packs go live on their own, broken ones never do. */
+class RuleReloadIT {
+
+    static final String PAUSE_TRANSFERS = """
+            package rules.ops;
+
+            import io.portcullis.engine.model.ApiRequest;
+            import io.portcullis.engine.model.Finding;
+
+            rule "ops-001-transfers-paused"
+            when
+                ApiRequest( operation == "POST /api/transfers" )
+            then
+                insert( Finding.deny("TRANSFERS_PAUSED", 503, "Transfers are paused for maintenance.") );
+            end
+            """;
+
+    @TempDir
+    Path workDir;
+
+    RunningGateway gateway;
+
+    @BeforeEach
+    void start() throws Exception {
+        gateway = new RunningGateway(workDir);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        gateway.close();
+    }
+
+    @Test
+    void editingRulesUnderARunningGatewayChangesTheNextDecision() throws Exception {
+        String before = revision();
+        assertThat(transfer().statusCode()).isEqualTo(201);
+
+        Files.createDirectories(gateway.rules.resolve("ops"));
+        Files.writeString(gateway.rules.resolve("tests/authz/customer-transfers.yaml"), """
+                description: Transfers are paused; a customer's transfer is refused
+                request:
+                  operation: POST /api/transfers
+                  principal: {subject: alice, roles: [customer]}
+                expect:
+                  effect: DENY
+                  status: 503
+                  reasons: [TRANSFERS_PAUSED]
+                """);
+        Files.writeString(gateway.rules.resolve("ops/maintenance.drl"), PAUSE_TRANSFERS);
+        RunningGateway.eventually(Duration.ofSeconds(30), () -> !revision().equals(before), "the edited pack is live");
+
+        assertProblem(transfer(), 503, "TRANSFERS_PAUSED");
+        assertThat(rulesStatus().get("files").toString()).contains("ops/maintenance.drl");
+    }
+
+    @Test
+    void brokenRuleFileKeepsThePreviousPackServingAndShowsTheError() throws Exception {
+        String before = revision();
+
+        Files.writeString(gateway.rules.resolve("authz/broken.drl"), """
+                package rules.authz;
+                import io.portcullis.engine.model.ApiRequest;
+                rule "authz-999-broken"
+                when
+                    ApiRequest( operation == )
+                then
+                end
+                """);
+        RunningGateway.eventually(Duration.ofSeconds(30), () -> !rulesStatus().get("lastErrors").isEmpty(),
+                "the broken pack is reported");
+
+        JsonNode status = rulesStatus();
+        assertThat(status.get("revision").asText()).isEqualTo(before);
+        assertThat(status.get("lastErrors").toString()).contains("authz/broken.drl:5");
+        assertThat(gateway.send(gateway.get("/api/accounts/acc-alice-1", "alice-demo-key")).statusCode()).isEqualTo(200);
+        assertProblem(gateway.send(gateway.get("/api/accounts/acc-alice-1", null)), 401, "AUTHN_REQUIRED");
+        assertThat(gateway.send(gateway.admin("/health")).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void ruleChangeThatBreaksAFixtureIsRefusedAndAdminReloadSaysWhy() throws Exception {
+        String before = revision();
+        Files.createDirectories(gateway.rules.resolve("ops"));
+        Files.writeString(gateway.rules.resolve("ops/maintenance.drl"), PAUSE_TRANSFERS);
+
+        HttpResponse<String> reload = gateway.send(gateway.admin("/rules/reload").POST(HttpRequest.BodyPublishers.noBody()));
+
+        assertThat(reload.statusCode()).isEqualTo(422);
+        assertThat(reload.body()).contains("tests/authz/customer-transfers.yaml", "fixture failed");
+        assertThat(revision()).isEqualTo(before);
+        assertThat(transfer().statusCode()).isEqualTo(201);
+    }
+
+    private HttpResponse<String> transfer() throws Exception {
+        return gateway.send(gateway.get("/api/transfers", "alice-demo-key")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"fromAccount\":\"acc-alice-1\",\"toAccount\":\"acc-bob-1\",\"amount\":1.00,\"currency\":\"EUR\"}")));
+    }
+
+    private String revision() {
+        return rulesStatus().get("revision").asText();
+    }
+
+    private JsonNode rulesStatus() {
+        try {
+            return JSON.readTree(gateway.send(gateway.admin("/rules")).body());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package io.portcullis.camel.gateway;
+
+import io.portcullis.camel.config.GatewaySettings;
+import io.portcullis.camel.config.GatewaySettingsLoader;
+import io.portcullis.engine.audit.AuditLog;
+import io.portcullis.engine.audit.DecisionEvent;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+/**
+ * A real gateway for tests: the bundled example configuration on free loopback ports, the demo
+ * bank in-process, a private copy of the bundled rules (tests may edit it), audit events recorded.
+ */
+final class RunningGateway implements AutoCloseable {
+
+    static final Path REPOSITORY = Path.of("..").toAbsolutePath().normalize();
+
+    final Path rules;
+    final int port;
+    final int adminPort;
+    final int upstreamPort;
+    final ConcurrentLinkedQueue<DecisionEvent> audit = new ConcurrentLinkedQueue<>();
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Gateway gateway;
+
+    RunningGateway(Path workDir) throws Exception {
+        rules = workDir.resolve("rules");
+        copyTree(REPOSITORY.resolve("rules"), rules);
+        port = freePort();
+        adminPort = freePort();
+        upstreamPort = freePort();
+        String config = Files.readString(REPOSITORY.resolve("examples/config/portcullis.yaml"))
+                .replace("port: 8080", "port: " + port)
+                .replace("port: 8081", "port: " + adminPort)
+                .replace("port: 9080", "port: " + upstreamPort)
+                .replace("127.0.0.1:9080", "127.0.0.1:" + upstreamPort)
+                .replace("directory: ../../rules", "directory: " + rules)
+                .replace("file: api-keys.yaml", "file: " + REPOSITORY.resolve("examples/config/api-keys.yaml"));
+        Path configFile = workDir.resolve("portcullis.yaml");
+        Files.writeString(configFile, config);
+        GatewaySettings settings = GatewaySettingsLoader.load(configFile);
+        AuditLog recorder = audit::add;
+        gateway = Gateway.start(settings, recorder);
+    }
+
+    HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        return http.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpRequest.Builder get(String path, String apiKey) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+        return apiKey == null ? builder : builder.header("X-API-Key", apiKey);
+    }
+
+    HttpRequest.Builder admin(String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path));
+    }
+
+    HttpRequest.Builder upstream(String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + upstreamPort + path));
+    }
+
+    List<DecisionEvent> auditOf(String requestId) {
+        return audit.stream().filter(e -> e.requestId().equals(requestId)).toList();
+    }
+
+    /** Waits for a condition the gateway reaches on its own (a reload), failing after the deadline. */
+    static void eventually(Duration deadline, BooleanSupplier condition, String what) {
+        long end = System.nanoTime() + deadline.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            LockSupport.parkNanos(Duration.ofMillis(25).toNanos());
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        gateway.close();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> walk = Files.walk(from)) {
+            walk.forEach(source -> {
+                try {
+                    Path target = to.resolve(from.relativize(source).toString());
+                    if (Files.isDirectory(source)) {
+                        Files.createDirectories(target);
+                    } else {
+                        Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+    }
+}
