@@ -49,7 +49,7 @@ public final class GatewayRoutes extends RouteBuilder {
         return "netty-http:http://" + listener.host() + ":" + listener.port() + path
                 + "?matchOnUriPrefix=true"
                 + "&headerFilterStrategy=#" + HEADER_FILTER
-                + "&chunkedMaxContentLength=" + listener.maxBodyBytes()
+                + "&chunkedMaxContentLength=" + 2L * listener.maxBodyBytes()
                 + "&transferException=false&muteException=true";
     }
 

@@ -89,6 +89,10 @@ final class RunningGateway implements AutoCloseable {
         }
     }
 
+    io.portcullis.camel.GatewayRuntime runtime() {
+        return gateway.runtime();
+    }
+
     @Override
     public void close() throws Exception {
         gateway.close();
