@@ -14,8 +14,11 @@ public record GatewaySettings(Listener listener, Listener admin, Path rulesDirec
         routes = List.copyOf(routes);
     }
 
-    /** An HTTP listener. {@code maxBodyBytes} bounds what is read from a client. */
-    public record Listener(String host, int port, int maxBodyBytes) {
+    /**
+     * An HTTP listener. {@code maxBodyBytes} bounds what is read from a client; {@code workerThreads}
+     * bounds how many requests are processed (and upstream calls held open) at once.
+     */
+    public record Listener(String host, int port, int maxBodyBytes, int workerThreads) {
     }
 
     /** API-key authentication: the header that carries the key and the file of key hashes; null when off. */
@@ -47,7 +50,8 @@ public record GatewaySettings(Listener listener, Listener admin, Path rulesDirec
     }
 
     public GatewaySettings withListenerPort(int port) {
-        return new GatewaySettings(new Listener(listener.host(), port, listener.maxBodyBytes()), admin, rulesDirectory,
+        return new GatewaySettings(new Listener(listener.host(), port, listener.maxBodyBytes(), listener.workerThreads()),
+                admin, rulesDirectory,
                 watchRules, apiKeys, demoBank, routes);
     }
 }

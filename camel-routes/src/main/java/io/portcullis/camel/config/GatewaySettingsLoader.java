@@ -27,7 +27,7 @@ public final class GatewaySettingsLoader {
                         FileDemoBank demoBank, List<FileRoute> routes) {
     }
 
-    record FileListener(String host, Integer port, Integer maxBodyBytes) {
+    record FileListener(String host, Integer port, Integer maxBodyBytes, Integer workerThreads) {
     }
 
     record FileRules(String directory, Boolean watch) {
@@ -182,7 +182,11 @@ public final class GatewaySettingsLoader {
         if (maxBody < 1024 || maxBody > (64 << 20)) {
             throw new InvalidConfigurationException(key + ".maxBodyBytes: must be between 1024 and 67108864");
         }
-        return new GatewaySettings.Listener(host, port, maxBody);
+        int workers = raw == null || raw.workerThreads() == null ? 64 : raw.workerThreads();
+        if (workers < 1 || workers > 1024) {
+            throw new InvalidConfigurationException(key + ".workerThreads: must be between 1 and 1024");
+        }
+        return new GatewaySettings.Listener(host, port, maxBody, workers);
     }
 
     private static int port(String key, Integer value, int defaultPort) throws InvalidConfigurationException {

@@ -8,6 +8,7 @@ import io.portcullis.examples.bank.DemoBank;
 import io.portcullis.examples.bank.DemoBankRestServer;
 import java.time.Clock;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.netty.http.NettyHttpComponent;
 import org.apache.camel.impl.DefaultCamelContext;
 
 /** A running gateway: the Camel context with its routes, the runtime, and the demo bank when enabled. */
@@ -32,6 +33,9 @@ public final class Gateway implements AutoCloseable {
         try {
             runtime = GatewayRuntime.start(settings, audit, Clock.systemUTC());
             camel.getRegistry().bind(GatewayRoutes.HEADER_FILTER, new ProxyHeaderFilterStrategy());
+            // The route blocks on the upstream call, so it runs on the consumer's worker pool,
+            // never on a Netty I/O thread; the pool size caps requests in flight.
+            camel.getComponent("netty-http", NettyHttpComponent.class).setMaximumPoolSize(settings.listener().workerThreads());
             camel.addComponent("portcullis", new PortcullisComponent(runtime));
             camel.addRoutes(new GatewayRoutes(settings));
             camel.addRoutes(new AdminRoutes(settings.admin(), runtime));

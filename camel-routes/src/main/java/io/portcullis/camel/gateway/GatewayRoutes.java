@@ -33,7 +33,7 @@ public final class GatewayRoutes extends RouteBuilder {
                     .routeId("gateway-" + route.name())
                     .to("portcullis:enforce?route=" + route.name())
                     .doTry()
-                        .to(upstreamUri(route))
+                        .to(upstreamUri(route, listener.workerThreads()))
                     .doCatch(Exception.class)
                     .end()
                     .to("portcullis:respond?route=" + route.name());
@@ -53,13 +53,14 @@ public final class GatewayRoutes extends RouteBuilder {
                 + "&transferException=false&muteException=true";
     }
 
-    private static String upstreamUri(GatewaySettings.Route route) {
+    private static String upstreamUri(GatewaySettings.Route route, int connections) {
         return route.upstream()
                 + "?bridgeEndpoint=true&throwExceptionOnFailure=false&copyHeaders=false"
                 + "&headerFilterStrategy=#" + HEADER_FILTER
                 + "&contentCompressionDisabled=true"
                 + "&connectTimeout=" + route.timeoutMillis()
-                + "&responseTimeout=" + route.timeoutMillis();
+                + "&responseTimeout=" + route.timeoutMillis()
+                + "&connectionsPerRoute=" + connections + "&maxTotalConnections=" + connections;
     }
 
     /** A request admitted on a path no route serves still gets an answer, and its audit event. */

@@ -1,0 +1,68 @@
+package io.portcullis.camel.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A bad configuration stops the start with a message naming the key. */
+class GatewaySettingsLoaderTest {
+
+    static final Path EXAMPLE = Path.of("..", "examples", "config", "portcullis.yaml").toAbsolutePath().normalize();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void bundledExampleIsValidAndResolvesPathsAgainstItsFolder() throws Exception {
+        GatewaySettings settings = GatewaySettingsLoader.load(EXAMPLE);
+
+        assertThat(settings.listener().port()).isEqualTo(8080);
+        assertThat(settings.rulesDirectory()).isEqualTo(EXAMPLE.getParent().resolve("../../rules").normalize());
+        assertThat(settings.apiKeys().file()).isRegularFile();
+        assertThat(settings.routes()).extracting(GatewaySettings.Route::name).containsExactly("bank-rest", "echo");
+    }
+
+    @Test
+    void unknownKeyIsNamed() throws Exception {
+        assertThatThrownBy(() -> load(example().replace("timeoutMillis: 10000", "timeoutMilis: 10000")))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("unknown key 'timeoutMilis'")
+                .hasMessageContaining("routes[0]");
+    }
+
+    @Test
+    void badValuesAreNamed() throws Exception {
+        assertThatThrownBy(() -> load(example().replace("upstream: http://127.0.0.1:9080  #", "upstream: ftp://x  #")))
+                .hasMessageContaining("routes[0].upstream");
+        assertThatThrownBy(() -> load(example().replace("port: 8081", "port: 8080")))
+                .hasMessageContaining("admin.port");
+        assertThatThrownBy(() -> load(example().replace("- GET /api/branches", "- GET api/branches")))
+                .hasMessageContaining("routes[0].operations[0]");
+        assertThatThrownBy(() -> load(example().replace("port: 8080", "port: eighty")))
+                .hasMessageContaining("listener.port");
+        assertThatThrownBy(() -> load(example().replace("protocol: rest", "protocol: smtp")))
+                .hasMessageContaining("routes[0].protocol");
+    }
+
+    @Test
+    void missingRulesDirectoryIsNamed() throws Exception {
+        String rules = EXAMPLE.getParent().resolve("../../rules").normalize().toString();
+        assertThatThrownBy(() -> load(example().replace("directory: " + rules, "directory: /no/such/rules")))
+                .hasMessageContaining("rules.directory");
+    }
+
+    private String example() throws Exception {
+        return Files.readString(EXAMPLE).replace("file: api-keys.yaml", "file: " + EXAMPLE.getParent().resolve("api-keys.yaml"))
+                .replace("directory: ../../rules", "directory: " + EXAMPLE.getParent().resolve("../../rules").normalize());
+    }
+
+    private GatewaySettings load(String yaml) throws Exception {
+        Path file = dir.resolve("portcullis.yaml");
+        Files.writeString(file, yaml);
+        return GatewaySettingsLoader.load(file);
+    }
+}

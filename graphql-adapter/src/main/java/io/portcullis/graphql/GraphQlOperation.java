@@ -1,0 +1,37 @@
+package io.portcullis.graphql;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What a GraphQL request asks for, in the terms rules use: "mutations on {@code transfer} need
+ * the teller role" reads {@code type} and {@code rootFields}; a depth limit reads {@code depth}.
+ * Produced by {@link GraphQlOperationReader} from the operation that would actually run, with
+ * fragments expanded, so neither aliases nor fragments can hide a field from a rule.
+ *
+ * @param type       {@code query}, {@code mutation} or {@code subscription}
+ * @param name       the operation's name, empty for an anonymous operation
+ * @param rootFields distinct field names of the top-level selection in document order; real names,
+ *                   not aliases, and fields under {@code @skip}/{@code @include} counted as present
+ * @param depth      deepest field nesting, {@code { a { b } }} being 2
+ */
+public record GraphQlOperation(String type, String name, List<String> rootFields, int depth) {
+
+    private static final Set<String> TYPES = Set.of("query", "mutation", "subscription");
+
+    public GraphQlOperation {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(name, "name");
+        if (!TYPES.contains(type)) {
+            throw new IllegalArgumentException("unknown operation type: " + type);
+        }
+        if (depth < 1) {
+            throw new IllegalArgumentException("depth must be at least 1, was " + depth);
+        }
+        rootFields = List.copyOf(rootFields);
+        if (rootFields.isEmpty()) {
+            throw new IllegalArgumentException("an operation selects at least one root field");
+        }
+    }
+}

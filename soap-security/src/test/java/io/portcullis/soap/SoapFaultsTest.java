@@ -1,0 +1,60 @@
+package io.portcullis.soap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import javax.xml.namespace.QName;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.w3c.dom.Element;
+
+class SoapFaultsTest {
+
+    // Markup, quotes and a control character: all must survive as text or be made safe.
+    private static final String HOSTILE_ID = "id-<b>&\"'\u0001";
+    private static final String HOSTILE_ID_AS_PARSED = "id-<b>&\"'\uFFFD";
+
+    private final SoapEnvelopeReader reader = new SoapEnvelopeReader();
+
+    @ParameterizedTest
+    @CsvSource({
+            "SOAP_1_1, 400, Client",
+            "SOAP_1_1, 503, Server",
+            "SOAP_1_2, 403, Sender",
+            "SOAP_1_2, 500, Receiver",
+    })
+    void faultParsesBackWithVersionCodeAndRequestId(SoapVersion version, int status, String code) throws Exception {
+        byte[] fault = SoapFaults.render(version, status, HOSTILE_ID);
+
+        // The gateway's own reader is strict, so a fault it accepts is a well-formed envelope.
+        SoapEnvelope parsed = reader.read(fault);
+        assertThat(parsed.version()).isEqualTo(version);
+        assertThat(parsed.operation()).isEqualTo(new QName(version.namespace(), "Fault"));
+
+        Element faultElement = (Element) parsed.document()
+                .getElementsByTagNameNS(version.namespace(), "Fault").item(0);
+        Element codeElement = version == SoapVersion.SOAP_1_1
+                ? (Element) faultElement.getElementsByTagNameNS("", "faultcode").item(0)
+                : (Element) faultElement.getElementsByTagNameNS(version.namespace(), "Value").item(0);
+        assertThat(resolve(codeElement)).isEqualTo(new QName(version.namespace(), code));
+
+        Element requestId = (Element) parsed.document()
+                .getElementsByTagNameNS(SoapFaults.DETAIL_NAMESPACE, "requestId").item(0);
+        assertThat(requestId.getTextContent()).isEqualTo(HOSTILE_ID_AS_PARSED);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"SOAP_1_1, 200", "SOAP_1_2, 600"})
+    void refusesStatusesThatAreNotErrors(SoapVersion version, int status) {
+        assertThatThrownBy(() -> SoapFaults.render(version, status, "r-1"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** A fault code is a QName in element content: prefix resolved against the element's scope. */
+    private static QName resolve(Element element) {
+        String text = element.getTextContent().trim();
+        int colon = text.indexOf(':');
+        String prefix = colon < 0 ? null : text.substring(0, colon);
+        return new QName(element.lookupNamespaceURI(prefix), text.substring(colon + 1));
+    }
+}
