@@ -200,6 +200,8 @@ class GatewayIT {
                 + "X-API-Key: bob-demo-key\r\n"
                 + "X-Authenticated-Subject: admin\r\n"
                 + "X-Request-Id: chosen-by-client\r\n"
+                + "X-Forwarded-For: 10.9.9.9\r\n"
+                + "Forwarded: for=10.9.9.9\r\n"
                 + "Connection: close, X-Private-Hop\r\n"
                 + "X-Private-Hop: secret\r\n"
                 + "Keep-Alive: timeout=5\r\n"
@@ -228,7 +230,9 @@ class GatewayIT {
         assertThat(headers.get("x-authenticated-subject")).hasSize(1);
         assertThat(headers.get("x-authenticated-subject").get(0).asText()).isEqualTo("bob");
         assertThat(headers.get("x-request-id").get(0).asText()).isNotEqualTo("chosen-by-client");
+        assertThat(headers.get("x-forwarded-for")).hasSize(1);
         assertThat(headers.get("x-forwarded-for").get(0).asText()).isEqualTo("127.0.0.1");
+        assertThat(headers.has("forwarded")).isFalse();
     }
 
     @Test

@@ -40,6 +40,9 @@ public final class DemoBankRestServer implements AutoCloseable {
 
     /** Starts on host:port (port 0 picks a free one). */
     public static DemoBankRestServer start(DemoBank bank, String host, int port) throws IOException {
+        // The JDK server writes headers and body separately; without TCP_NODELAY every keep-alive
+        // response waits ~40 ms for a delayed ACK. Read once, when the first server is created.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 128);
         ExecutorService executor = Executors.newFixedThreadPool(16, runnable -> {
             Thread thread = new Thread(runnable, "demo-bank-rest");

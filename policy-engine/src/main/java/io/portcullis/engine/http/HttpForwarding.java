@@ -2,7 +2,6 @@ package io.portcullis.engine.http;
 
 import io.portcullis.engine.model.Peer;
 import io.portcullis.engine.model.Principal;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -13,7 +12,9 @@ import java.util.Set;
  * What a reverse proxy changes in headers on the way through (RFC 9110 §7.6): hop-by-hop headers,
  * and any named in {@code Connection}, are dropped both ways; the upstream learns the client
  * address, the request id and who the gateway authenticated — never the caller's credentials.
- * Inbound headers that would let a client claim an identity or a request id are removed first.
+ * Inbound headers that would let a client claim an identity, a request id or a client address
+ * ({@code X-Forwarded-*}, {@code Forwarded}, {@code X-Real-IP}) are replaced, not extended: until
+ * trusted proxies can be configured, the gateway is the first hop it believes.
  */
 public final class HttpForwarding {
 
@@ -24,6 +25,9 @@ public final class HttpForwarding {
 
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
             "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade");
+    /** Claims about the client that only a trusted hop may make. */
+    private static final Set<String> CLIENT_CLAIMS = Set.of("forwarded", "x-forwarded-for", "x-forwarded-host",
+            "x-forwarded-proto", "x-forwarded-port", "x-real-ip");
     /** Recomputed by the next hop from the body it sends. */
     private static final Set<String> FRAMING = Set.of("content-length", "host");
 
@@ -34,17 +38,13 @@ public final class HttpForwarding {
                                                        Principal principal, Set<String> credentialHeaders) {
         Map<String, List<String>> headers = endToEnd(request.headers());
         headers.keySet().removeIf(name -> credentialHeaders.contains(name) || name.startsWith("x-authenticated-")
-                || name.equals(REQUEST_ID));
+                || name.equals(REQUEST_ID) || CLIENT_CLAIMS.contains(name));
         String host = request.header("host");
         if (host != null) {
             headers.put("x-forwarded-host", List.of(host));
         }
-        List<String> forwardedFor = new ArrayList<>(headers.getOrDefault("x-forwarded-for", List.of()));
         if (!peer.address().isEmpty()) {
-            forwardedFor.add(peer.address());
-        }
-        if (!forwardedFor.isEmpty()) {
-            headers.put("x-forwarded-for", List.of(String.join(", ", forwardedFor)));
+            headers.put("x-forwarded-for", List.of(peer.address()));
         }
         headers.put(REQUEST_ID, List.of(requestId));
         if (principal.authenticated()) {
