@@ -47,8 +47,12 @@ public final class LiveRulePack implements Supplier<RulePack> {
             RulePack candidate = loader.load();
             live.set(candidate);
             status = new RulePackStatus(candidate.revision(), candidate.files(), candidate.loadedAt(), clock.instant(), List.of());
-            LOG.info("rule pack {} is live ({} files){}", candidate.revision(), candidate.files().size(),
-                    current == null ? "" : ", replacing " + current.revision());
+            if (current != null && current.revision().equals(candidate.revision())) {
+                LOG.info("rule pack {} reloaded, unchanged", candidate.revision());
+            } else {
+                LOG.info("rule pack {} is live ({} files){}", candidate.revision(), candidate.files().size(),
+                        current == null ? "" : ", replacing " + current.revision());
+            }
         } catch (RuleCompilationException e) {
             List<String> errors = e.problems().stream().map(RuleProblem::toString).toList();
             errors.forEach(error -> LOG.error("rule pack refused: {}", error));

@@ -70,6 +70,40 @@ class RulePackLoadingTest {
     }
 
     @Test
+    void spreadsheetDecisionTableIsCompiledAndFires() throws Exception {
+        Path table = rules.resolve("t/access.drl.xlsx");
+        Files.createDirectories(table.getParent());
+        try (var workbook = new org.apache.poi.xssf.usermodel.XSSFWorkbook();
+             var out = Files.newOutputStream(table)) {
+            var sheet = workbook.createSheet("access");
+            String[][] rows = {
+                    {"RuleSet", "rules.t"},
+                    {"Import", "io.portcullis.engine.model.ApiRequest, io.portcullis.engine.model.Access"},
+                    {},
+                    {"RuleTable access"},
+                    {"NAME", "CONDITION", "ACTION"},
+                    {"", "$request : ApiRequest", ""},
+                    {"", "operation == \"$param\"", "insert( Access.check($request, \"$param\") );"},
+                    {"Rule id", "Operation", "Who may call it"},
+                    {"t-001-public", "GET /x", "public"}};
+            for (int r = 0; r < rows.length; r++) {
+                var row = sheet.createRow(r);
+                for (int c = 0; c < rows[r].length; c++) {
+                    row.createCell(c).setCellValue(rows[r][c]);
+                }
+            }
+            workbook.write(out);
+        }
+        RulePack pack = RulePacks.uncheckedLoader(rules, Clock.systemUTC()).load();
+
+        Decision decision = new RulePackPolicyEngine(() -> pack).decide(request());
+
+        assertThat(pack.files()).containsExactly("t/access.drl.xlsx");
+        assertThat(decision.permitted()).isTrue();
+        assertThat(decision.ruleIds()).containsExactly("t-001-public");
+    }
+
+    @Test
     void packWithoutFixturesIsRefusedByTheStandardLoader() throws Exception {
         write("t/ok.drl", HEADER + "rule \"t-001\" when ApiRequest() then insert( Finding.permit(\"OK\") ); end\n");
 
