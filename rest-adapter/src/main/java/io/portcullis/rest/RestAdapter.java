@@ -123,9 +123,8 @@ public final class RestAdapter implements ProtocolAdapter {
         if (obligations.isEmpty()) {
             return forward;
         }
-        Map<String, List<String>> headers = applyHeaders(forward.headers(), obligations);
-        byte[] body = redact(forward.body(), forward.header("content-type"), obligations);
-        return new HttpRequestMessage(forward.method(), forward.rawPath(), forward.rawQuery(), headers, body);
+        return new HttpRequestMessage(forward.method(), forward.rawPath(), forward.rawQuery(),
+                applyHeaders(forward.headers(), obligations), redact(forward.body(), forward.header("content-type"), obligations));
     }
 
     @Override
@@ -133,9 +132,8 @@ public final class RestAdapter implements ProtocolAdapter {
         if (obligations.isEmpty()) {
             return response;
         }
-        Map<String, List<String>> headers = applyHeaders(response.headers(), obligations);
-        byte[] body = redact(response.body(), response.header("content-type"), obligations);
-        return new HttpResponseMessage(response.status(), headers, body);
+        return new HttpResponseMessage(response.status(), applyHeaders(response.headers(), obligations),
+                redact(response.body(), response.header("content-type"), obligations));
     }
 
     private static Map<String, List<String>> applyHeaders(Map<String, List<String>> source, List<Obligation> obligations) {

@@ -53,6 +53,7 @@ final class PortcullisProducer extends DefaultProducer {
         HttpResponseMessage response;
         if (failure != null) {
             exchange.setException(null);
+            exchange.removeProperty(Exchange.EXCEPTION_CAUGHT);
             response = endpoint.gatekeeper().upstreamFailed(admission, isTimeout(failure), failure);
         } else {
             response = endpoint.gatekeeper().release(admission, CamelHttpMessages.upstreamResponse(exchange));
