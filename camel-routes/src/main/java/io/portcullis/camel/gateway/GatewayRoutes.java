@@ -57,7 +57,6 @@ public final class GatewayRoutes extends RouteBuilder {
         return route.upstream()
                 + "?bridgeEndpoint=true&throwExceptionOnFailure=false&copyHeaders=false"
                 + "&headerFilterStrategy=#" + HEADER_FILTER
-                + "&contentCompressionDisabled=true"
                 + "&connectTimeout=" + route.timeoutMillis()
                 + "&responseTimeout=" + route.timeoutMillis()
                 + "&connectionsPerRoute=" + connections + "&maxTotalConnections=" + connections;

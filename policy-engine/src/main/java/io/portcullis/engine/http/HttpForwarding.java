@@ -30,6 +30,11 @@ public final class HttpForwarding {
             "x-forwarded-proto", "x-forwarded-port", "x-real-ip");
     /** Recomputed by the next hop from the body it sends. */
     private static final Set<String> FRAMING = Set.of("content-length", "host");
+    /**
+     * The gateway must read response bodies, so the upstream client negotiates and decodes
+     * compression on its own hop; the client's preference is not passed on.
+     */
+    private static final String ACCEPT_ENCODING = "accept-encoding";
 
     private HttpForwarding() {
     }
@@ -38,7 +43,7 @@ public final class HttpForwarding {
                                                        Principal principal, Set<String> credentialHeaders) {
         Map<String, List<String>> headers = endToEnd(request.headers());
         headers.keySet().removeIf(name -> credentialHeaders.contains(name) || name.startsWith("x-authenticated-")
-                || name.equals(REQUEST_ID) || CLIENT_CLAIMS.contains(name));
+                || name.equals(REQUEST_ID) || name.equals(ACCEPT_ENCODING) || CLIENT_CLAIMS.contains(name));
         String host = request.header("host");
         if (host != null) {
             headers.put("x-forwarded-host", List.of(host));
