@@ -65,7 +65,8 @@ public class PolicyDecisionBenchmark {
         RulePack pack = RulePacks.loader(rules, Clock.systemUTC()).load();
         engine = new RulePackPolicyEngine(() -> pack);
 
-        Principal alice = new Principal("alice", Set.of("customer"), Set.of(), "", AuthMethod.API_KEY, "key-alice");
+        Principal alice = new Principal("alice", Set.of("customer"), Set.of(), "", AuthMethod.API_KEY, "key-alice",
+                Map.of("accounts", Set.of("acc-alice-1")));
         customerReadsOwnAccount = request("bench-1", READ_ACCOUNT, "GET", "/api/accounts/acc-alice-1",
                 Map.of("id", "acc-alice-1"), alice);
         customerClosesAccount = request("bench-2", "DELETE /api/accounts/{id}", "DELETE", "/api/accounts/acc-alice-1",

@@ -19,6 +19,10 @@ import java.util.Locale;
  */
 final class JsonBodies {
 
+    /** Longer member names are refused: no API needs them, and every flattened pointer repeats them. */
+    static final int MAX_NAME_LENGTH = 1024;
+    static final long MAX_TOKENS = 200_000;
+
     private final ObjectMapper mapper;
 
     JsonBodies(int maxDepth) {
@@ -26,7 +30,11 @@ final class JsonBodies {
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .disable(JsonReadFeature.ALLOW_TRAILING_COMMA)
                 .build();
-        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxDepth).build());
+        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+                .maxNestingDepth(maxDepth)
+                .maxNameLength(MAX_NAME_LENGTH)
+                .maxTokenCount(MAX_TOKENS)
+                .build());
         mapper.enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
@@ -52,7 +60,10 @@ final class JsonBodies {
             }
             return node;
         } catch (StreamConstraintsException e) {
-            throw new JsonRejected("JSON_TOO_DEEP", "The JSON body is nested too deeply.");
+            if (e.getMessage() != null && e.getMessage().contains("nesting depth")) {
+                throw new JsonRejected("JSON_TOO_DEEP", "The JSON body is nested too deeply.");
+            }
+            throw new JsonRejected("JSON_TOO_COMPLEX", "The JSON body has more values or longer names than this API accepts.");
         } catch (IOException e) {
             if (e.getMessage() != null && e.getMessage().startsWith("Duplicate field")) {
                 throw new JsonRejected("JSON_DUPLICATE_KEY", "The JSON body repeats a key within one object.");

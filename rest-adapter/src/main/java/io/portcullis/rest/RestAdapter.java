@@ -5,6 +5,7 @@ import io.portcullis.engine.adapter.ObligationException;
 import io.portcullis.engine.adapter.ProtocolAdapter;
 import io.portcullis.engine.adapter.RequestContext;
 import io.portcullis.engine.adapter.RequestRejectedException;
+import io.portcullis.engine.http.HttpForwarding;
 import io.portcullis.engine.http.HttpRequestMessage;
 import io.portcullis.engine.http.HttpResponseMessage;
 import io.portcullis.engine.json.JsonBodyValues;
@@ -25,6 +26,9 @@ import java.util.Optional;
  * and answers refusals with problem+json.
  */
 public final class RestAdapter implements ProtocolAdapter {
+
+    private static final java.util.Set<String> METHOD_OVERRIDE_HEADERS =
+            java.util.Set.of("x-http-method-override", "x-http-method", "x-method-override");
 
     private final RestRouteSettings settings;
     private final List<OperationTemplate> templates;
@@ -48,6 +52,8 @@ public final class RestAdapter implements ProtocolAdapter {
     @Override
     public ApiRequest normalize(HttpRequestMessage message, RequestContext context) throws RequestRejectedException {
         List<String> segments = CanonicalPath.segments(message.rawPath());
+        Map<String, List<String>> query = QueryString.parse(message.rawQuery());
+        refuseMethodOverride(message, query);
         String method = message.method();
         String operation = ApiRequest.UNDECLARED_OPERATION;
         Map<String, String> pathParams = Map.of();
@@ -68,11 +74,25 @@ public final class RestAdapter implements ProtocolAdapter {
                 .method(method)
                 .path("/" + String.join("/", segments))
                 .pathParams(pathParams)
-                .query(QueryString.parse(message.rawQuery()))
+                .query(query)
                 .headers(message.headers())
                 .peer(context.peer())
                 .body(requestBody(message))
                 .build();
+    }
+
+    /**
+     * Frameworks that honour method overrides would run a request the gateway decided as GET as a
+     * DELETE; the decision must be about the method that will run, so overrides are refused.
+     */
+    private static void refuseMethodOverride(HttpRequestMessage message, Map<String, List<String>> query)
+            throws RequestRejectedException {
+        boolean overrideHeader = message.headers().keySet().stream()
+                .map(HttpForwarding::canonical)
+                .anyMatch(METHOD_OVERRIDE_HEADERS::contains);
+        if (overrideHeader || query.containsKey("_method")) {
+            throw new RequestRejectedException(400, "METHOD_OVERRIDE_REFUSED", "Method override is not accepted; send the real method.");
+        }
     }
 
     private Map<String, Object> requestBody(HttpRequestMessage message) throws RequestRejectedException {
@@ -96,6 +116,9 @@ public final class RestAdapter implements ProtocolAdapter {
             return JsonBodyValues.flatten(json.read(body));
         } catch (JsonBodies.JsonRejected e) {
             throw new RequestRejectedException(400, e.reason, e.getMessage());
+        } catch (JsonBodyValues.TooComplexException e) {
+            throw new RequestRejectedException(400, "JSON_TOO_COMPLEX",
+                    "The JSON body has more values or longer names than this API accepts.");
         }
     }
 
@@ -108,6 +131,9 @@ public final class RestAdapter implements ProtocolAdapter {
             } catch (JsonBodies.JsonRejected e) {
                 throw new RequestRejectedException(502, "UPSTREAM_RESPONSE_MALFORMED",
                         "The upstream's JSON response could not be read (" + e.reason + ").");
+            } catch (JsonBodyValues.TooComplexException e) {
+                throw new RequestRejectedException(502, "UPSTREAM_RESPONSE_TOO_COMPLEX",
+                        "The upstream's JSON response is larger than the gateway inspects.");
             }
         }
         return new ApiResponse(request, response.status(), response.headers(), body);

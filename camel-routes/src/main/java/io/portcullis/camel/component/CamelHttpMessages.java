@@ -22,6 +22,11 @@ import org.apache.camel.component.netty.http.NettyHttpMessage;
  * <p>Request headers are read from the HTTP request itself, not from Camel message headers:
  * Camel's HTTP consumers copy query parameters into message headers, so a query parameter named
  * like a credential or identity header would otherwise pose as one.
+ *
+ * <p>Headers named like Camel's own ({@code Camel*}, {@code org.apache.camel*}) never enter the
+ * model or the forwarded message: Camel components read them as instructions (camel-http takes
+ * {@code CamelRestHttpUri} as the URL to call and resolves placeholders in it), so a client that
+ * could set one could redirect the upstream call or read the gateway's environment.
  */
 final class CamelHttpMessages {
 
@@ -37,6 +42,9 @@ final class CamelHttpMessages {
             int question = uri.indexOf('?');
             Map<String, List<String>> headers = new LinkedHashMap<>();
             for (Map.Entry<String, String> header : request.headers()) {
+                if (isCamelHeader(header.getKey())) {
+                    continue;
+                }
                 headers.computeIfAbsent(header.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(header.getValue());
             }
             return new HttpRequestMessage(request.method().name(), question < 0 ? uri : uri.substring(0, question),
@@ -70,12 +78,17 @@ final class CamelHttpMessages {
     static void toUpstream(Exchange exchange, HttpRequestMessage forward) {
         Message message = exchange.getIn();
         message.getHeaders().clear();
-        forward.headers().forEach((name, values) -> message.setHeader(name, values.size() == 1 ? values.get(0) : values));
+        forward.headers().forEach((name, values) -> {
+            if (!isCamelHeader(name)) {
+                message.setHeader(name, values.size() == 1 ? values.get(0) : values);
+            }
+        });
         message.setHeader(Exchange.HTTP_METHOD, httpMethod(forward.method()));
         message.setHeader(Exchange.HTTP_PATH, forward.rawPath());
+        // Only the raw query: given CamelHttpQuery, camel-http's bridge mode skips every header
+        // named like a query parameter, so ?x-request-id=1 would strip the gateway's own headers.
         if (!forward.rawQuery().isEmpty()) {
             message.setHeader(Exchange.HTTP_RAW_QUERY, forward.rawQuery());
-            message.setHeader(Exchange.HTTP_QUERY, forward.rawQuery());
         }
         message.setBody(forward.body().length == 0 ? null : forward.body());
     }

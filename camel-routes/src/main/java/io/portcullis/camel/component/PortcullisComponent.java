@@ -20,6 +20,12 @@ import org.apache.camel.support.DefaultComponent;
  */
 public final class PortcullisComponent extends DefaultComponent {
 
+    /**
+     * Exchange property {@code portcullis:enforce} sets when it admits a request; a route must not
+     * call its upstream without it (the gateway's routes check it).
+     */
+    public static final String ADMISSION = "portcullis.admission";
+
     private final GatewayRuntime runtime;
 
     public PortcullisComponent(GatewayRuntime runtime) {

@@ -11,7 +11,7 @@ import org.apache.camel.support.DefaultProducer;
  */
 final class PortcullisProducer extends DefaultProducer {
 
-    static final String ADMISSION = "portcullis.admission";
+    static final String ADMISSION = PortcullisComponent.ADMISSION;
 
     private final PortcullisEndpoint endpoint;
 
@@ -22,10 +22,19 @@ final class PortcullisProducer extends DefaultProducer {
 
     @Override
     public void process(Exchange exchange) throws Exception {
-        if (endpoint.phase() == PortcullisEndpoint.Phase.ENFORCE) {
-            enforce(exchange);
-        } else {
-            respond(exchange);
+        try {
+            if (endpoint.phase() == PortcullisEndpoint.Phase.ENFORCE) {
+                enforce(exchange);
+            } else {
+                respond(exchange);
+            }
+        } catch (Exception e) {
+            throw e;
+        } catch (Throwable t) {
+            // Camel's processor bridge treats an Error as done and moves on to the next step, the
+            // upstream call: turn it into an exception so the route's error handling refuses.
+            throw new IllegalStateException("portcullis:" + endpoint.phase().name().toLowerCase(java.util.Locale.ROOT)
+                    + " failed: " + t, t);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.portcullis.camel.gateway;
 
+import io.portcullis.camel.component.PortcullisComponent;
 import io.portcullis.camel.config.GatewaySettings;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -32,11 +33,14 @@ public final class GatewayRoutes extends RouteBuilder {
             from(listenerUri(listener, route.path()))
                     .routeId("gateway-" + route.name())
                     .to("portcullis:enforce?route=" + route.name())
-                    .doTry()
-                        .to(upstreamUri(route, listener.workerThreads()))
-                    .doCatch(Exception.class)
-                    .end()
-                    .to("portcullis:respond?route=" + route.name());
+                    // Belt and braces: whatever happened above, no admission means no upstream call.
+                    .filter(exchangeProperty(PortcullisComponent.ADMISSION).isNotNull())
+                        .doTry()
+                            .to(upstreamUri(route, listener.workerThreads()))
+                        .doCatch(Exception.class)
+                        .end()
+                        .to("portcullis:respond?route=" + route.name())
+                    .end();
         }
         from(listenerUri(listener, "/"))
                 .routeId("gateway-" + UNROUTED)

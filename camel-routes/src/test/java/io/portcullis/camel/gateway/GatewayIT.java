@@ -149,6 +149,53 @@ class GatewayIT {
     }
 
     @Test
+    void moneyMovesOnlyOutOfAccountsTheCallersKeyGrants() throws Exception {
+        String before = gateway.send(gateway.upstream("/api/accounts/acc-bob-1")).body();
+
+        HttpResponse<String> response = gateway.send(gateway.get("/api/transfers", "alice-demo-key")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"fromAccount\":\"acc-bob-1\",\"toAccount\":\"acc-alice-1\",\"amount\":80.00,\"currency\":\"EUR\"}")));
+
+        assertProblem(response, 403, "BOLA_NOT_OWNER");
+        assertThat(gateway.send(gateway.upstream("/api/accounts/acc-bob-1")).body()).isEqualTo(before);
+    }
+
+    @Test
+    void camelControlHeadersFromClientsNeverReachTheUpstreamCall() throws Exception {
+        HttpResponse<String> response = gateway.send(gateway.get("/api/branches", null)
+                .header("CamelRestHttpUri", "http://127.0.0.1:" + gateway.upstreamPort + "/api/customers/bob")
+                .header("CamelHttpUri", "http://127.0.0.1:" + gateway.upstreamPort + "/api/customers/bob")
+                .header("CamelHttpPath", "/api/customers/bob")
+                .header("CamelHttpQuery", "x=1"));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("Edinburgh").doesNotContain("987-65-4321", "Bob Example");
+    }
+
+    @Test
+    void queryParametersNamedLikeGatewayHeadersDoNotStripThem() throws Exception {
+        HttpResponse<String> response = gateway.send(gateway.get(
+                "/echo/x?x-authenticated-subject=1&x-request-id=1&x-forwarded-for=1", "bob-demo-key")
+                .header("X_Authenticated_Subject", "admin"));
+
+        JsonNode headers = JSON.readTree(response.body()).get("headers");
+        assertThat(headers.get("x-authenticated-subject").get(0).asText()).isEqualTo("bob");
+        assertThat(headers.get("x-request-id").get(0).asText()).isEqualTo(requestId(response));
+        assertThat(headers.get("x-forwarded-for").get(0).asText()).isEqualTo("127.0.0.1");
+        assertThat(headers.has("x_authenticated_subject")).isFalse();
+    }
+
+    @Test
+    void methodOverrideIsRefused() throws Exception {
+        HttpResponse<String> response = gateway.send(gateway.get("/api/accounts/acc-alice-1", "alice-demo-key")
+                .header("X-HTTP-Method-Override", "DELETE"));
+
+        assertProblem(response, 400, "METHOD_OVERRIDE_REFUSED");
+        assertThat(gateway.send(gateway.upstream("/api/accounts/acc-alice-1")).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void malformedJsonIs400WithoutEchoingTheInput() throws Exception {
         HttpResponse<String> response = gateway.send(gateway.get("/api/transfers", "alice-demo-key")
                 .header("Content-Type", "application/json")

@@ -32,6 +32,20 @@ class RuleReloadIT {
             end
             """;
 
+    static final String PAUSE_LARGE_TRANSFERS = """
+            package rules.ops;
+
+            import io.portcullis.engine.model.ApiRequest;
+            import io.portcullis.engine.model.Finding;
+
+            rule "ops-002-large-transfers-paused"
+            when
+                ApiRequest( operation == "POST /api/transfers", bodyValue("/amount") > 1000000 )
+            then
+                insert( Finding.deny("TRANSFERS_PAUSED", 503, "Large transfers are paused for maintenance.") );
+            end
+            """;
+
     @TempDir
     Path workDir;
 
@@ -50,23 +64,26 @@ class RuleReloadIT {
     @Test
     void editingRulesUnderARunningGatewayChangesTheNextDecision() throws Exception {
         String before = revision();
-        assertThat(transfer().statusCode()).isEqualTo(201);
+        assertThat(transfer("2000000.00").statusCode()).as("the bank itself refuses: insufficient funds").isEqualTo(422);
 
-        Files.createDirectories(gateway.rules.resolve("ops"));
-        Files.writeString(gateway.rules.resolve("tests/authz/customer-transfers.yaml"), """
-                description: Transfers are paused; a customer's transfer is refused
+        Files.createDirectories(gateway.rules.resolve("tests/ops"));
+        Files.writeString(gateway.rules.resolve("tests/ops/large-transfers-paused.yaml"), """
+                description: Transfers over a million are paused
                 request:
                   operation: POST /api/transfers
-                  principal: {subject: alice, roles: [customer]}
+                  principal: {subject: alice, roles: [customer], attributes: {accounts: [acc-alice-1]}}
+                  body: {fromAccount: acc-alice-1, toAccount: acc-bob-1, amount: 2000000.00, currency: EUR}
                 expect:
                   effect: DENY
                   status: 503
                   reasons: [TRANSFERS_PAUSED]
                 """);
-        Files.writeString(gateway.rules.resolve("ops/maintenance.drl"), PAUSE_TRANSFERS);
+        Files.createDirectories(gateway.rules.resolve("ops"));
+        Files.writeString(gateway.rules.resolve("ops/maintenance.drl"), PAUSE_LARGE_TRANSFERS);
         RunningGateway.eventually(Duration.ofSeconds(30), () -> !revision().equals(before), "the edited pack is live");
 
-        assertProblem(transfer(), 503, "TRANSFERS_PAUSED");
+        assertProblem(transfer("2000000.00"), 503, "TRANSFERS_PAUSED");
+        assertThat(transfer("1.00").statusCode()).isEqualTo(201);
         assertThat(rulesStatus().get("files").toString()).contains("ops/maintenance.drl");
     }
 
@@ -105,14 +122,14 @@ class RuleReloadIT {
         assertThat(reload.statusCode()).isEqualTo(422);
         assertThat(reload.body()).contains("tests/authz/customer-transfers.yaml", "fixture failed");
         assertThat(revision()).isEqualTo(before);
-        assertThat(transfer().statusCode()).isEqualTo(201);
+        assertThat(transfer("1.00").statusCode()).isEqualTo(201);
     }
 
-    private HttpResponse<String> transfer() throws Exception {
+    private HttpResponse<String> transfer(String amount) throws Exception {
         return gateway.send(gateway.get("/api/transfers", "alice-demo-key")
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(
-                        "{\"fromAccount\":\"acc-alice-1\",\"toAccount\":\"acc-bob-1\",\"amount\":1.00,\"currency\":\"EUR\"}")));
+                        "{\"fromAccount\":\"acc-alice-1\",\"toAccount\":\"acc-bob-1\",\"amount\":" + amount + ",\"currency\":\"EUR\"}")));
     }
 
     private String revision() {

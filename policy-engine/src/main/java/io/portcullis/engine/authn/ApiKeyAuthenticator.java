@@ -4,7 +4,9 @@ import io.portcullis.engine.model.ApiRequest;
 import io.portcullis.engine.model.AuthMethod;
 import io.portcullis.engine.model.Principal;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 
@@ -49,8 +51,12 @@ public final class ApiKeyAuthenticator implements Authenticator {
         if (key.expires() != null && !clock.instant().isBefore(key.expires())) {
             return Authentication.failed("API_KEY_EXPIRED");
         }
+        Map<String, Set<String>> attributes = new LinkedHashMap<>();
+        if (key.attributes() != null) {
+            key.attributes().forEach((name, values) -> attributes.put(name, Set.copyOf(values)));
+        }
         return Authentication.of(new Principal(key.subject(), Set.copyOf(key.roles() == null ? List.of() : key.roles()),
-                Set.of(), key.tenant(), AuthMethod.API_KEY, key.id()));
+                Set.of(), key.tenant(), AuthMethod.API_KEY, key.id(), attributes));
     }
 
     @Override

@@ -26,6 +26,8 @@ import java.util.Optional;
  *     subject: alice
  *     roles: [customer]
  *     tenant: demo-bank           # optional
+ *     attributes:                 # optional: objects the key may act on, for object-level rules
+ *       accounts: [acc-alice-1]
  *     sha256: 2c26b46b68ffc68f...  # printf %s 'the-key' | sha256sum
  *     expires: 2027-01-01T00:00:00Z   # optional
  *     revoked: false                  # optional
@@ -37,7 +39,7 @@ public final class ApiKeyStore {
 
     /** One stored key. */
     public record StoredKey(String id, String subject, List<String> roles, String tenant, String sha256,
-                            Instant expires, boolean revoked) {
+                            Instant expires, boolean revoked, Map<String, List<String>> attributes) {
     }
 
     record KeyFile(List<StoredKey> keys) {

@@ -69,75 +69,91 @@ public final class Gatekeeper {
         String requestId = RequestIds.next();
         MDC.put(MDC_REQUEST_ID, requestId);
         try {
-            RequestContext context = new RequestContext(requestId, clock.instant(), route, peer);
-            ApiRequest request;
-            try {
-                request = adapter.normalize(message, context);
-            } catch (RequestRejectedException e) {
-                return refuseUnread(requestId, start, message, peer, e.status(), e.reason(), e.getMessage());
-            } catch (RuntimeException e) {
-                LOG.error("request {} refused: the {} adapter failed: {}", requestId, adapter.protocol(), e.toString(), e);
-                return refuseUnread(requestId, start, message, peer, 500, "ADAPTER_ERROR", "The request could not be processed.");
-            }
-            request = authenticate(request);
-            Decision decision = engine.decide(request);
-            if (!decision.permitted()) {
-                HttpResponseMessage refusal = adapter.refusal(requestId, decision.status(), decision.reasons(), decision.message());
-                record(request, "REQUEST", decision, decision.reasons(), decision.ruleIds(), List.of(), null, start);
-                return new Admission(requestId, start, request, decision, null, refusal);
-            }
-            HttpRequestMessage forward = message.withHeaders(
-                    HttpForwarding.toUpstream(message, requestId, peer, request.principal(), credentialHeaders));
-            try {
-                forward = adapter.fulfil(forward, decision.obligations());
-            } catch (ObligationException e) {
-                LOG.error("request {} refused: obligation not fulfilled: {}", requestId, e.getMessage());
-                Decision failed = Decision.indeterminate(500, "OBLIGATION_UNFULFILLED", decision.revision());
-                record(request, "REQUEST", failed, failed.reasons(), decision.ruleIds(), List.of(), null, start);
-                return new Admission(requestId, start, request, failed, null,
-                        adapter.refusal(requestId, 500, failed.reasons(), failed.message()));
-            }
-            return new Admission(requestId, start, request, decision, forward, null);
+            return decide(message, peer, requestId, start);
+        } catch (Throwable t) {
+            // Fail closed on anything, Errors included: the request is refused and audited.
+            LOG.error("request {} refused: enforcement failed: {}", requestId, t.toString(), t);
+            return refuseUnread(requestId, start, message, peer, 500, "GATEWAY_ERROR", "The request could not be processed.");
         } finally {
             MDC.remove(MDC_REQUEST_ID);
         }
     }
 
+    private Admission decide(HttpRequestMessage message, Peer peer, String requestId, long start) {
+        RequestContext context = new RequestContext(requestId, clock.instant(), route, peer);
+        ApiRequest request;
+        try {
+            request = adapter.normalize(message, context);
+        } catch (RequestRejectedException e) {
+            return refuseUnread(requestId, start, message, peer, e.status(), e.reason(), e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("request {} refused: the {} adapter failed: {}", requestId, adapter.protocol(), e.toString(), e);
+            return refuseUnread(requestId, start, message, peer, 500, "ADAPTER_ERROR", "The request could not be processed.");
+        }
+        request = authenticate(request);
+        Decision decision = engine.decide(request);
+        if (!decision.permitted()) {
+            HttpResponseMessage refusal = adapter.refusal(requestId, decision.status(), decision.reasons(), decision.message());
+            record(request, "REQUEST", decision, decision.reasons(), decision.ruleIds(), List.of(), null, start);
+            return new Admission(requestId, start, request, decision, null, refusal);
+        }
+        HttpRequestMessage forward = message.withHeaders(
+                HttpForwarding.toUpstream(message, requestId, peer, request.principal(), credentialHeaders));
+        try {
+            forward = adapter.fulfil(forward, decision.obligations());
+        } catch (ObligationException e) {
+            LOG.error("request {} refused: obligation not fulfilled: {}", requestId, e.getMessage());
+            Decision failed = Decision.indeterminate(500, "OBLIGATION_UNFULFILLED", decision.revision());
+            record(request, "REQUEST", failed, failed.reasons(), decision.ruleIds(), List.of(), null, start);
+            return new Admission(requestId, start, request, failed, null,
+                    adapter.refusal(requestId, 500, failed.reasons(), failed.message()));
+        }
+        return new Admission(requestId, start, request, decision, forward, null);
+    }
+
     /** Decides the upstream's response to an admitted request and returns what the client gets. */
     public HttpResponseMessage release(Admission admission, HttpResponseMessage upstream) {
-        ApiRequest request = admission.request();
-        String requestId = admission.requestId();
-        MDC.put(MDC_REQUEST_ID, requestId);
+        MDC.put(MDC_REQUEST_ID, admission.requestId());
         try {
-            ApiResponse response;
-            try {
-                response = adapter.normalizeResponse(request, upstream);
-            } catch (RequestRejectedException e) {
-                LOG.warn("response to {} withheld: {}", requestId, e.getMessage());
-                return refuseResponse(admission, Decision.indeterminate(502, e.reason(), admission.decision().revision()),
-                        upstream.status());
-            }
-            Decision decision = engine.decideResponse(response);
-            if (!decision.permitted()) {
-                return refuseResponse(admission, decision, upstream.status());
-            }
-            HttpResponseMessage out = upstream.withHeaders(HttpForwarding.toClient(upstream, requestId));
-            try {
-                out = adapter.fulfil(out, decision.obligations());
-            } catch (ObligationException e) {
-                LOG.error("response to {} withheld: obligation not fulfilled: {}", requestId, e.getMessage());
-                return refuseResponse(admission, Decision.indeterminate(502, "OBLIGATION_UNFULFILLED", decision.revision()),
-                        upstream.status());
-            }
-            List<String> reasons = union(admission.decision().reasons(), decision.reasons());
-            List<String> ruleIds = union(admission.decision().ruleIds(), decision.ruleIds());
-            List<Obligation> obligations = new ArrayList<>(admission.decision().obligations());
-            obligations.addAll(decision.obligations());
-            recordPermit(request, decision, reasons, ruleIds, obligations, upstream.status(), admission.startNanos());
-            return out;
+            return decideResponse(admission, upstream);
+        } catch (Throwable t) {
+            LOG.error("response to {} withheld: enforcement failed: {}", admission.requestId(), t.toString(), t);
+            return refuseResponse(admission, Decision.indeterminate(502, "GATEWAY_ERROR", admission.decision().revision()),
+                    upstream.status());
         } finally {
             MDC.remove(MDC_REQUEST_ID);
         }
+    }
+
+    private HttpResponseMessage decideResponse(Admission admission, HttpResponseMessage upstream) {
+        ApiRequest request = admission.request();
+        String requestId = admission.requestId();
+        ApiResponse response;
+        try {
+            response = adapter.normalizeResponse(request, upstream);
+        } catch (RequestRejectedException e) {
+            LOG.warn("response to {} withheld: {}", requestId, e.getMessage());
+            return refuseResponse(admission, Decision.indeterminate(502, e.reason(), admission.decision().revision()),
+                    upstream.status());
+        }
+        Decision decision = engine.decideResponse(response);
+        if (!decision.permitted()) {
+            return refuseResponse(admission, decision, upstream.status());
+        }
+        HttpResponseMessage out = upstream.withHeaders(HttpForwarding.toClient(upstream, requestId));
+        try {
+            out = adapter.fulfil(out, decision.obligations());
+        } catch (ObligationException e) {
+            LOG.error("response to {} withheld: obligation not fulfilled: {}", requestId, e.getMessage());
+            return refuseResponse(admission, Decision.indeterminate(502, "OBLIGATION_UNFULFILLED", decision.revision()),
+                    upstream.status());
+        }
+        List<String> reasons = union(admission.decision().reasons(), decision.reasons());
+        List<String> ruleIds = union(admission.decision().ruleIds(), decision.ruleIds());
+        List<Obligation> obligations = new ArrayList<>(admission.decision().obligations());
+        obligations.addAll(decision.obligations());
+        recordPermit(request, decision, reasons, ruleIds, obligations, upstream.status(), admission.startNanos());
+        return out;
     }
 
     /** The upstream could not be reached or did not answer in time. */
@@ -162,10 +178,20 @@ public final class Gatekeeper {
                 result = Authentication.failed("AUTHENTICATOR_ERROR");
             }
             if (result.presented()) {
-                return request.withPrincipal(result.principal(), result.failure());
+                return withoutCredentials(request.withPrincipal(result.principal(), result.failure()));
             }
         }
-        return request;
+        return withoutCredentials(request);
+    }
+
+    /** Rules never need the secret itself, and a request printed in a log must not carry it. */
+    private ApiRequest withoutCredentials(ApiRequest request) {
+        if (credentialHeaders.stream().noneMatch(request.headers()::containsKey)) {
+            return request;
+        }
+        java.util.Map<String, List<String>> headers = new java.util.LinkedHashMap<>(request.headers());
+        headers.keySet().removeAll(credentialHeaders);
+        return request.toBuilder().headers(headers).build();
     }
 
     private Admission refuseUnread(String requestId, long start, HttpRequestMessage message, Peer peer, int status,

@@ -42,8 +42,11 @@ public final class HttpForwarding {
     public static Map<String, List<String>> toUpstream(HttpRequestMessage request, String requestId, Peer peer,
                                                        Principal principal, Set<String> credentialHeaders) {
         Map<String, List<String>> headers = endToEnd(request.headers());
-        headers.keySet().removeIf(name -> credentialHeaders.contains(name) || name.startsWith("x-authenticated-")
-                || name.equals(REQUEST_ID) || name.equals(ACCEPT_ENCODING) || CLIENT_CLAIMS.contains(name));
+        headers.keySet().removeIf(name -> {
+            String canonical = canonical(name);
+            return credentialHeaders.contains(canonical) || canonical.startsWith("x-authenticated-")
+                    || canonical.equals(REQUEST_ID) || canonical.equals(ACCEPT_ENCODING) || CLIENT_CLAIMS.contains(canonical);
+        });
         String host = request.header("host");
         if (host != null) {
             headers.put("x-forwarded-host", List.of(host));
@@ -66,6 +69,15 @@ public final class HttpForwarding {
         Map<String, List<String>> headers = endToEnd(response.headers());
         headers.put(REQUEST_ID, List.of(requestId));
         return headers;
+    }
+
+    /**
+     * The name as servers that map headers to variables (CGI, WSGI, Rack, PHP) see it: they read
+     * {@code X_Authenticated_Subject} as {@code X-Authenticated-Subject}, so protected names are
+     * compared in that form.
+     */
+    public static String canonical(String headerName) {
+        return headerName.toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     private static Map<String, List<String>> endToEnd(Map<String, List<String>> source) {

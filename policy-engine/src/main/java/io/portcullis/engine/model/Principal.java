@@ -1,5 +1,6 @@
 package io.portcullis.engine.model;
 
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -13,11 +14,13 @@ import java.util.Set;
  * @param tenant    the caller's tenant, empty when the deployment is single-tenant
  * @param authMethod how the identity was established
  * @param keyId     which credential was used (API key id, JWT {@code kid}); never the secret itself
+ * @param attributes what the credential grants beyond roles, by name: the objects the caller may
+ *                   act on ({@code accounts → [acc-alice-1]}), as a bank's consent or token lists them
  */
 public record Principal(String subject, Set<String> roles, Set<String> scopes, String tenant,
-                        AuthMethod authMethod, String keyId) {
+                        AuthMethod authMethod, String keyId, Map<String, Set<String>> attributes) {
 
-    public static final Principal ANONYMOUS = new Principal("", Set.of(), Set.of(), "", AuthMethod.NONE, "");
+    public static final Principal ANONYMOUS = new Principal("", Set.of(), Set.of(), "", AuthMethod.NONE, "", Map.of());
 
     public Principal {
         Objects.requireNonNull(subject, "subject");
@@ -26,6 +29,9 @@ public record Principal(String subject, Set<String> roles, Set<String> scopes, S
         tenant = tenant == null ? "" : tenant;
         Objects.requireNonNull(authMethod, "authMethod");
         keyId = keyId == null ? "" : keyId;
+        Map<String, Set<String>> copy = new java.util.LinkedHashMap<>();
+        (attributes == null ? Map.<String, Set<String>>of() : attributes).forEach((k, v) -> copy.put(k, Set.copyOf(v)));
+        attributes = java.util.Collections.unmodifiableMap(copy);
         if (authMethod != AuthMethod.NONE && subject.isEmpty()) {
             throw new IllegalArgumentException("an authenticated principal needs a subject");
         }
@@ -59,5 +65,14 @@ public record Principal(String subject, Set<String> roles, Set<String> scopes, S
 
     public boolean hasScope(String scope) {
         return scopes.contains(scope);
+    }
+
+    /**
+     * True when the credential grants {@code value} under {@code attribute}; false for a null
+     * value, so a missing object id never counts as owned.
+     */
+    public boolean hasAttribute(String attribute, String value) {
+        Set<String> values = attributes.get(attribute);
+        return value != null && values != null && values.contains(value);
     }
 }

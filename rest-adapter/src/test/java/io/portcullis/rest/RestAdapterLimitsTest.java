@@ -1,0 +1,73 @@
+package io.portcullis.rest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.portcullis.engine.adapter.RequestContext;
+import io.portcullis.engine.adapter.RequestRejectedException;
+import io.portcullis.engine.http.HttpRequestMessage;
+import io.portcullis.engine.http.HttpResponseMessage;
+import io.portcullis.engine.model.ApiRequest;
+import io.portcullis.engine.model.Peer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** JSON shapes that are small on the wire but expensive to inspect are refused, not inspected. */
+class RestAdapterLimitsTest {
+
+    static final RestAdapter ADAPTER = new RestAdapter(new RestRouteSettings("limits", List.of("POST /api/transfers"),
+            2 << 20, 32, RestRouteSettings.JSON_ONLY));
+    static final RequestContext CONTEXT = new RequestContext("r", Instant.EPOCH, "limits", Peer.UNKNOWN);
+
+    @Test
+    void longKeyOverALargeArrayIsRefusedBeforeItIsFlattened() {
+        String body = "{\"" + "A".repeat(1000) + "\":[" + "0,".repeat(200_000) + "0]}";
+
+        RequestRejectedException e = reject(body);
+
+        assertThat(e.status()).isEqualTo(400);
+        assertThat(e.reason()).isEqualTo("JSON_TOO_COMPLEX");
+    }
+
+    @Test
+    void overlongMemberNameIsRefused() {
+        assertThat(reject("{\"" + "A".repeat(2000) + "\":1}").reason()).isEqualTo("JSON_TOO_COMPLEX");
+    }
+
+    @Test
+    void tooManyValuesAreRefused() {
+        assertThat(reject("[" + "1,".repeat(20_000) + "1]").reason()).isEqualTo("JSON_TOO_COMPLEX");
+    }
+
+    @Test
+    void ordinaryBodiesPass() throws Exception {
+        ApiRequest request = ADAPTER.normalize(post("{\"items\":[" + "{\"sku\":\"x\"},".repeat(500) + "{\"sku\":\"y\"}]}"), CONTEXT);
+
+        assertThat(request.body()).hasSize(501);
+    }
+
+    @Test
+    void oversizedUpstreamDocumentIsWithheldNotInspected() throws Exception {
+        ApiRequest request = ADAPTER.normalize(post("{}"), CONTEXT);
+        HttpResponseMessage response = new HttpResponseMessage(200, Map.of("content-type", List.of("application/json")),
+                ("[" + "1,".repeat(20_000) + "1]").getBytes(StandardCharsets.UTF_8));
+
+        RequestRejectedException e = catchThrowableOfType(RequestRejectedException.class,
+                () -> ADAPTER.normalizeResponse(request, response));
+
+        assertThat(e.status()).isEqualTo(502);
+        assertThat(e.reason()).isEqualTo("UPSTREAM_RESPONSE_TOO_COMPLEX");
+    }
+
+    private static RequestRejectedException reject(String body) {
+        return catchThrowableOfType(RequestRejectedException.class, () -> ADAPTER.normalize(post(body), CONTEXT));
+    }
+
+    private static HttpRequestMessage post(String body) {
+        return new HttpRequestMessage("POST", "/api/transfers", "", Map.of("content-type", List.of("application/json")),
+                body.getBytes(StandardCharsets.UTF_8));
+    }
+}
