@@ -47,7 +47,7 @@ public final class GatewayRuntime implements AutoCloseable {
         Map<String, Gatekeeper> byRoute = new LinkedHashMap<>();
         for (GatewaySettings.Route route : settings.routes()) {
             RestRouteSettings rest = new RestRouteSettings(route.name(), route.operations(),
-                    settings.listener().maxBodyBytes(), route.maxJsonDepth(), route.bodyContentTypes());
+                    settings.listener().maxBodyBytes(), route.maxJsonDepth(), route.bodyContentTypes(), route.maxResponseBytes());
             byRoute.put(route.name(), gatekeeper(route.name(), rest));
         }
         this.gatekeepers = Map.copyOf(byRoute);

@@ -16,7 +16,7 @@ public final class RulePacks {
 
     public static RulePackLoader loader(Path rulesDirectory, Clock clock) {
         RulesDirectory directory = new RulesDirectory(rulesDirectory);
-        return new RulePackLoader(directory, new DroolsRuleCompiler(), List.of(new FixtureRunner(directory)), clock);
+        return new RulePackLoader(directory, new DroolsRuleCompiler(), List.of(new FixtureRunner()), clock);
     }
 
     /** A loader that compiles without running the fixtures, for tools that report them one by one. */

@@ -80,8 +80,16 @@ final class JsonBodies {
         }
     }
 
-    /** Removes the member (or nulls the array element) at a JSON pointer; absent pointers are left alone. */
-    static void remove(JsonNode root, String pointer) {
+    /**
+     * Removes the member (or nulls the array element) at a JSON pointer; absent pointers are left
+     * alone.
+     *
+     * @return false when the pointer names a field by object path only ({@code /nationalId}) and a
+     *         member of that name is still somewhere else in the document (a list, a wrapper): the
+     *         caller must not pass such a body on as redacted. A pointer with an array index
+     *         addresses one element on purpose, so other elements are not searched.
+     */
+    static boolean remove(JsonNode root, String pointer) {
         int slash = pointer.lastIndexOf('/');
         JsonNode parent = root.at(pointer.substring(0, slash));
         String last = pointer.substring(slash + 1).replace("~1", "/").replace("~0", "~");
@@ -92,7 +100,10 @@ final class JsonBodies {
             if (index < array.size()) {
                 array.set(index, array.nullNode());
             }
+            return true;
         }
+        boolean addressesOneElement = java.util.Arrays.stream(pointer.split("/")).anyMatch(t -> t.matches("\\d{1,9}"));
+        return addressesOneElement || root.findParent(last) == null;
     }
 
     static final class JsonRejected extends Exception {

@@ -124,6 +124,10 @@ public final class RestAdapter implements ProtocolAdapter {
 
     @Override
     public ApiResponse normalizeResponse(ApiRequest request, HttpResponseMessage response) throws RequestRejectedException {
+        if (response.body().length > settings.maxResponseBytes()) {
+            throw new RequestRejectedException(502, "UPSTREAM_RESPONSE_TOO_LARGE",
+                    "The upstream's response is larger than this API may return.");
+        }
         Map<String, Object> body = Map.of();
         if (response.body().length > 0 && JsonBodies.isJson(response.header("content-type"))) {
             try {
@@ -191,7 +195,11 @@ public final class RestAdapter implements ProtocolAdapter {
         } catch (JsonBodies.JsonRejected e) {
             throw new ObligationException("the body to redact is not valid JSON (" + e.reason + ")");
         }
-        pointers.forEach(pointer -> JsonBodies.remove(root, pointer));
+        for (String pointer : pointers) {
+            if (!JsonBodies.remove(root, pointer)) {
+                throw new ObligationException("the field to redact at " + pointer + " also appears elsewhere in the body");
+            }
+        }
         return json.write(root);
     }
 }

@@ -11,16 +11,18 @@ import java.util.Locale;
  * @param maxBodyBytes      larger bodies are refused with 413
  * @param maxJsonDepth      deeper JSON nesting is refused with 400
  * @param bodyContentTypes  media types accepted for request bodies; JSON ones are parsed
+ * @param maxResponseBytes  larger upstream responses are withheld (502) rather than inspected
  */
 public record RestRouteSettings(String route, List<String> operations, int maxBodyBytes, int maxJsonDepth,
-                                List<String> bodyContentTypes) {
+                                List<String> bodyContentTypes, int maxResponseBytes) {
 
     public static final List<String> JSON_ONLY = List.of("application/json");
+    public static final int DEFAULT_MAX_RESPONSE_BYTES = 16 << 20;
 
     public RestRouteSettings {
         operations = List.copyOf(operations);
         bodyContentTypes = bodyContentTypes.stream().map(t -> t.toLowerCase(Locale.ROOT)).toList();
-        if (maxBodyBytes <= 0 || maxJsonDepth <= 0) {
+        if (maxBodyBytes <= 0 || maxJsonDepth <= 0 || maxResponseBytes <= 0) {
             throw new IllegalArgumentException("body limits must be positive");
         }
     }

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class RestAdapterLimitsTest {
 
     static final RestAdapter ADAPTER = new RestAdapter(new RestRouteSettings("limits", List.of("POST /api/transfers"),
-            2 << 20, 32, RestRouteSettings.JSON_ONLY));
+            2 << 20, 32, RestRouteSettings.JSON_ONLY, RestRouteSettings.DEFAULT_MAX_RESPONSE_BYTES));
     static final RequestContext CONTEXT = new RequestContext("r", Instant.EPOCH, "limits", Peer.UNKNOWN);
 
     @Test

@@ -29,6 +29,17 @@ class RestAdapterObligationsTest {
     }
 
     @Test
+    void fieldThatAlsoAppearsElsewhereCannotBeRedactedSoTheResponseIsWithheld() {
+        HttpResponseMessage list = json("{\"nationalId\":\"1\",\"household\":[{\"nationalId\":\"2\"}]}");
+        HttpResponseMessage wrapped = json("{\"data\":{\"nationalId\":\"123-45-6789\"}}");
+
+        assertThatThrownBy(() -> ADAPTER.fulfil(list, List.of(Obligation.redactField("/nationalId"))))
+                .isInstanceOf(ObligationException.class);
+        assertThatThrownBy(() -> ADAPTER.fulfil(wrapped, List.of(Obligation.redactField("/nationalId"))))
+                .isInstanceOf(ObligationException.class);
+    }
+
+    @Test
     void redactionOfANonJsonBodyCannotBeFulfilled() {
         HttpResponseMessage html = new HttpResponseMessage(200, Map.of("content-type", List.of("text/html")),
                 "<p>123-45-6789</p>".getBytes(StandardCharsets.UTF_8));

@@ -35,9 +35,10 @@ public record GatewaySettings(Listener listener, Listener admin, Path rulesDirec
      * @param path       listener path prefix this route serves ({@code /api})
      * @param upstream   base URL requests are forwarded to; the request path is appended unchanged
      * @param operations operation declarations ({@code GET /api/accounts/{id}}); others are UNDECLARED
+     * @param maxResponseBytes larger upstream responses are withheld with 502
      */
     public record Route(String name, String protocol, String path, String upstream, int timeoutMillis,
-                        List<String> operations, List<String> bodyContentTypes, int maxJsonDepth) {
+                        List<String> operations, List<String> bodyContentTypes, int maxJsonDepth, int maxResponseBytes) {
 
         public Route {
             operations = List.copyOf(operations);

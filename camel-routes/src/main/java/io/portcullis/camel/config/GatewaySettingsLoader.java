@@ -23,11 +23,14 @@ import java.util.Set;
 public final class GatewaySettingsLoader {
 
     /** The file's shape; every field optional here, defaults and checks applied in {@link #load}. */
-    record FileSettings(FileListener listener, FileListener admin, FileRules rules, FileAuthentication authentication,
+    record FileSettings(FileListener listener, FileAdmin admin, FileRules rules, FileAuthentication authentication,
                         FileDemoBank demoBank, List<FileRoute> routes) {
     }
 
     record FileListener(String host, Integer port, Integer maxBodyBytes, Integer workerThreads) {
+    }
+
+    record FileAdmin(String host, Integer port, Boolean allowRemote) {
     }
 
     record FileRules(String directory, Boolean watch) {
@@ -43,7 +46,7 @@ public final class GatewaySettingsLoader {
     }
 
     record FileRoute(String name, String protocol, String path, String upstream, Integer timeoutMillis,
-                     List<String> operations, List<String> bodyContentTypes, Integer maxJsonDepth) {
+                     List<String> operations, List<String> bodyContentTypes, Integer maxJsonDepth, Integer maxResponseBytes) {
     }
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
@@ -79,7 +82,7 @@ public final class GatewaySettingsLoader {
 
     private static GatewaySettings validate(FileSettings raw, Path base) throws InvalidConfigurationException {
         GatewaySettings.Listener listener = listener("listener", raw.listener(), 8080);
-        GatewaySettings.Listener admin = listener("admin", raw.admin(), 8081);
+        GatewaySettings.Listener admin = admin(raw.admin());
         if (listener.port() != 0 && listener.port() == admin.port()) {
             throw new InvalidConfigurationException("admin.port: must differ from listener.port (" + listener.port() + ")");
         }
@@ -168,10 +171,38 @@ public final class GatewaySettingsLoader {
             if (depth < 1 || depth > 1000) {
                 throw new InvalidConfigurationException(key + ".maxJsonDepth: must be between 1 and 1000");
             }
+            int maxResponse = route.maxResponseBytes() == null ? 16 << 20 : route.maxResponseBytes();
+            if (maxResponse < 1024 || maxResponse > (256 << 20)) {
+                throw new InvalidConfigurationException(key + ".maxResponseBytes: must be between 1024 and 268435456");
+            }
             routes.add(new GatewaySettings.Route(route.name(), protocol, route.path(),
-                    upstream.getScheme() + "://" + upstream.getRawAuthority(), timeout, operations, contentTypes, depth));
+                    upstream.getScheme() + "://" + upstream.getRawAuthority(), timeout, operations, contentTypes, depth,
+                    maxResponse));
         }
         return routes;
+    }
+
+    /** The admin listener has no authentication: off loopback only when the configuration says so in as many words. */
+    private static GatewaySettings.Listener admin(FileAdmin raw) throws InvalidConfigurationException {
+        String host = raw == null || raw.host() == null ? "127.0.0.1" : raw.host();
+        int port = port("admin.port", raw == null ? null : raw.port(), 8081);
+        boolean allowRemote = raw != null && Boolean.TRUE.equals(raw.allowRemote());
+        if (!allowRemote && !isLoopback(host)) {
+            throw new InvalidConfigurationException("admin.host: '" + host + "' is not a loopback address; the admin "
+                    + "listener is unauthenticated (reload, status), so it stays on loopback unless admin.allowRemote is true");
+        }
+        return new GatewaySettings.Listener(host, port, 1 << 16, 4);
+    }
+
+    private static boolean isLoopback(String host) {
+        if (host.equals("localhost")) {
+            return true;
+        }
+        try {
+            return java.net.InetAddress.getByName(host).isLoopbackAddress() && host.matches("[0-9.:]+");
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     private static GatewaySettings.Listener listener(String key, FileListener raw, int defaultPort)

@@ -49,6 +49,17 @@ class GatewaySettingsLoaderTest {
     }
 
     @Test
+    void adminListenerStaysOnLoopbackUnlessAllowedInSoManyWords() throws Exception {
+        String adminBlock = "admin:                    # health, rule-pack status and reload; unauthenticated: keep it on loopback\n"
+                + "  host: 127.0.0.1\n";
+        assertThat(example()).contains(adminBlock);
+        String exposed = example().replace(adminBlock, "admin:\n  allowRemote: false\n  host: 0.0.0.0\n");
+
+        assertThatThrownBy(() -> load(exposed)).hasMessageContaining("admin.host").hasMessageContaining("admin.allowRemote");
+        assertThat(load(exposed.replace("allowRemote: false", "allowRemote: true")).admin().host()).isEqualTo("0.0.0.0");
+    }
+
+    @Test
     void missingRulesDirectoryIsNamed() throws Exception {
         String rules = EXAMPLE.getParent().resolve("../../rules").normalize().toString();
         assertThatThrownBy(() -> load(example().replace("directory: " + rules, "directory: /no/such/rules")))

@@ -24,7 +24,7 @@ public final class LiveRulePack implements Supplier<RulePack> {
     public LiveRulePack(RulePackLoader loader, Clock clock) {
         this.loader = loader;
         this.clock = clock;
-        this.status = new RulePackStatus("", List.of(), null, null, List.of());
+        this.status = new RulePackStatus("", List.of(), null, null, List.of(), List.of());
     }
 
     @Override
@@ -46,7 +46,8 @@ public final class LiveRulePack implements Supplier<RulePack> {
         try {
             RulePack candidate = loader.load();
             live.set(candidate);
-            status = new RulePackStatus(candidate.revision(), candidate.files(), candidate.loadedAt(), clock.instant(), List.of());
+            status = new RulePackStatus(candidate.revision(), candidate.files(), candidate.loadedAt(), clock.instant(), List.of(),
+                    status.warnings());
             if (current != null && current.revision().equals(candidate.revision())) {
                 LOG.info("rule pack {} reloaded, unchanged", candidate.revision());
             } else {
@@ -59,15 +60,22 @@ public final class LiveRulePack implements Supplier<RulePack> {
             LOG.error("{}", current == null ? "no rule pack is loaded: every request is refused with 503"
                     : "rule pack " + current.revision() + " stays live");
             status = current == null
-                    ? new RulePackStatus("", List.of(), null, clock.instant(), errors)
-                    : new RulePackStatus(current.revision(), current.files(), current.loadedAt(), clock.instant(), errors);
+                    ? new RulePackStatus("", List.of(), null, clock.instant(), errors, status.warnings())
+                    : new RulePackStatus(current.revision(), current.files(), current.loadedAt(), clock.instant(), errors,
+                            status.warnings());
         } catch (RuntimeException e) {
             // A compiler crash must not take the live pack down with it.
             LOG.error("rule pack refused: the rule compiler failed: {}", e.toString(), e);
             status = new RulePackStatus(current == null ? "" : current.revision(),
                     current == null ? List.of() : current.files(), current == null ? null : current.loadedAt(),
-                    clock.instant(), List.of("the rule compiler failed: " + e.getMessage()));
+                    clock.instant(), List.of("the rule compiler failed: " + e.getMessage()), status.warnings());
         }
         return status;
+    }
+
+    /** Something an operator must act on, kept in the status until restart (e.g. watching stopped). */
+    public synchronized void warn(String warning) {
+        LOG.error("{}", warning);
+        status = status.withWarning(warning);
     }
 }

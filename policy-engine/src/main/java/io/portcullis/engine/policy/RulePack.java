@@ -11,13 +11,16 @@ import java.util.Objects;
  * @param files    the rule files it was built from, relative to the rules directory
  * @param loadedAt when it was built
  * @param rules    the compiled rules
+ * @param fixtures the fixture files read with the rules, the very bytes the revision covers
  */
-public record RulePack(String revision, List<String> files, Instant loadedAt, CompiledRules rules) {
+public record RulePack(String revision, List<String> files, Instant loadedAt, CompiledRules rules,
+                       List<RuleSource> fixtures) {
 
     public RulePack {
         Objects.requireNonNull(revision, "revision");
         files = List.copyOf(files);
         Objects.requireNonNull(loadedAt, "loadedAt");
         Objects.requireNonNull(rules, "rules");
+        fixtures = List.copyOf(fixtures);
     }
 }

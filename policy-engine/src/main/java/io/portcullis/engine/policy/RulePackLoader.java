@@ -29,19 +29,18 @@ public final class RulePackLoader {
 
     public RulePack load() throws RuleCompilationException {
         List<RuleProblem> problems = new ArrayList<>();
-        List<RuleSource> sources;
-        String revision;
+        RulesDirectory.Snapshot files;
         try {
-            sources = directory.ruleFiles(problems);
-            revision = directory.revision();
+            files = directory.snapshot(problems);
         } catch (IOException e) {
             throw new RuleCompilationException(List.of(new RuleProblem("", 0, "cannot read rules: " + e.getMessage())));
         }
         if (!problems.isEmpty()) {
             throw new RuleCompilationException(problems);
         }
-        CompiledRules rules = compiler.compile(sources);
-        RulePack candidate = new RulePack(revision, sources.stream().map(RuleSource::path).toList(), clock.instant(), rules);
+        CompiledRules rules = compiler.compile(files.rules());
+        RulePack candidate = new RulePack(files.revision(), files.rules().stream().map(RuleSource::path).toList(),
+                clock.instant(), rules, files.fixtures());
         for (RulePackCheck check : checks) {
             problems.addAll(check.check(candidate));
         }

@@ -41,46 +41,40 @@ public final class RulesDirectory {
         return root.resolve(FIXTURES_FOLDER);
     }
 
-    /** Rule files (fixtures excluded), sorted by path. */
-    public List<RuleSource> ruleFiles(List<RuleProblem> problems) throws IOException {
-        List<RuleSource> sources = new ArrayList<>();
-        for (Path file : files()) {
-            String relative = relative(file);
-            if (relative.startsWith(FIXTURES_FOLDER + "/")) {
-                continue;
-            }
-            String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-            if (RULE_SUFFIXES.stream().anyMatch(name::endsWith)) {
-                sources.add(new RuleSource(relative, Files.readAllBytes(file)));
-            } else if (MISNAMED_TABLE_SUFFIXES.stream().anyMatch(name::endsWith)) {
-                problems.add(new RuleProblem(relative, 0,
-                        "a decision table must be named *.drl.csv, *.drl.xls or *.drl.xlsx, or it is never loaded"));
-            }
-        }
-        return sources;
+    /** The rule and fixture files as read at one moment, and the revision of exactly those bytes. */
+    public record Snapshot(List<RuleSource> rules, List<RuleSource> fixtures, String revision) {
     }
 
-    /** Fixture files under {@code tests/}, sorted by path. */
-    public List<Path> fixtureFiles() throws IOException {
-        return files().stream()
-                .filter(f -> relative(f).startsWith(FIXTURES_FOLDER + "/"))
-                .filter(f -> {
-                    String name = f.getFileName().toString();
-                    return name.endsWith(".yaml") || name.endsWith(".yml");
-                })
-                .toList();
-    }
-
-    /** Content hash over every rule and fixture file: the same files always give the same revision. */
-    public String revision() throws IOException {
+    /**
+     * Reads every file once. Misnamed decision tables are added to {@code problems}; other files
+     * (READMEs, editor leftovers) are ignored but still count toward the revision if they are
+     * rule or fixture files.
+     */
+    public Snapshot snapshot(List<RuleProblem> problems) throws IOException {
+        List<RuleSource> rules = new ArrayList<>();
+        List<RuleSource> fixtures = new ArrayList<>();
         MessageDigest digest = sha256();
         for (Path file : files()) {
-            digest.update(relative(file).getBytes(StandardCharsets.UTF_8));
+            String relative = relative(file);
+            String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+            boolean fixture = relative.startsWith(FIXTURES_FOLDER + "/") && (name.endsWith(".yaml") || name.endsWith(".yml"));
+            boolean rule = !relative.startsWith(FIXTURES_FOLDER + "/") && RULE_SUFFIXES.stream().anyMatch(name::endsWith);
+            if (!fixture && !rule) {
+                if (!relative.startsWith(FIXTURES_FOLDER + "/") && MISNAMED_TABLE_SUFFIXES.stream().anyMatch(name::endsWith)) {
+                    problems.add(new RuleProblem(relative, 0,
+                            "a decision table must be named *.drl.csv, *.drl.xls or *.drl.xlsx, or it is never loaded"));
+                }
+                continue;
+            }
+            RuleSource source = new RuleSource(relative, Files.readAllBytes(file));
+            (fixture ? fixtures : rules).add(source);
+            digest.update(relative.getBytes(StandardCharsets.UTF_8));
             digest.update((byte) 0);
-            digest.update(Files.readAllBytes(file));
+            digest.update(source.content());
             digest.update((byte) 0);
         }
-        return HexFormat.of().formatHex(digest.digest()).substring(0, 12);
+        return new Snapshot(List.copyOf(rules), List.copyOf(fixtures),
+                HexFormat.of().formatHex(digest.digest()).substring(0, 12));
     }
 
     public String relative(Path file) {

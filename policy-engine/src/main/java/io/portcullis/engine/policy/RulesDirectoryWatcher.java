@@ -15,16 +15,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Reloads the live rule pack when a file under the rules directory changes. Changes are debounced
  * (editors write a file in several steps) so one save gives one reload.
  */
 public final class RulesDirectoryWatcher implements AutoCloseable {
-
-    private static final Logger LOG = LoggerFactory.getLogger(RulesDirectoryWatcher.class);
 
     private final LiveRulePack pack;
     private final Duration quietPeriod;
@@ -62,8 +58,8 @@ public final class RulesDirectoryWatcher implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (ClosedWatchServiceException e) {
             // closed: stop watching
-        } catch (IOException e) {
-            LOG.error("rules directory watching stopped: {}; reload through the admin endpoint", e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            pack.warn("rule files are no longer watched (" + e.getMessage() + "): changes need POST /rules/reload or a restart");
         }
     }
 
