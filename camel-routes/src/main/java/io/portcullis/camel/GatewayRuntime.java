@@ -6,6 +6,7 @@ import io.portcullis.engine.audit.AuditLog;
 import io.portcullis.engine.authn.ApiKeyAuthenticator;
 import io.portcullis.engine.authn.ApiKeyStore;
 import io.portcullis.engine.authn.Authenticator;
+import io.portcullis.engine.authn.WatchedFile;
 import io.portcullis.engine.gate.Gatekeeper;
 import io.portcullis.engine.policy.LiveRulePack;
 import io.portcullis.engine.policy.PolicyEngine;
@@ -35,11 +36,13 @@ public final class GatewayRuntime implements AutoCloseable {
     private final AuditLog audit;
     private final Clock clock;
     private final Map<String, Gatekeeper> gatekeepers;
+    private final List<AutoCloseable> resources;
 
     private GatewayRuntime(LiveRulePack rules, RulesDirectoryWatcher watcher, List<Authenticator> authenticators,
-                           AuditLog audit, Clock clock, GatewaySettings settings) {
+                           AuditLog audit, Clock clock, GatewaySettings settings, List<AutoCloseable> resources) {
         this.rules = rules;
         this.watcher = watcher;
+        this.resources = List.copyOf(resources);
         this.engine = new RulePackPolicyEngine(rules);
         this.authenticators = List.copyOf(authenticators);
         this.audit = audit;
@@ -56,15 +59,17 @@ public final class GatewayRuntime implements AutoCloseable {
     /** Loads the rule pack (a pack that fails leaves the gateway refusing every request with 503) and starts watching. */
     public static GatewayRuntime start(GatewaySettings settings, AuditLog audit, Clock clock) throws IOException {
         List<Authenticator> authenticators = new ArrayList<>();
+        List<AutoCloseable> resources = new ArrayList<>();
         if (settings.apiKeys() != null) {
-            authenticators.add(new ApiKeyAuthenticator(settings.apiKeys().header(),
-                    ApiKeyStore.load(settings.apiKeys().file()), clock));
+            WatchedFile<ApiKeyStore> keys = WatchedFile.watch(settings.apiKeys().file(), ApiKeyStore::load);
+            resources.add(keys);
+            authenticators.add(new ApiKeyAuthenticator(settings.apiKeys().header(), keys, clock));
         }
         LiveRulePack rules = new LiveRulePack(RulePacks.loader(settings.rulesDirectory(), clock), clock);
         rules.reload();
         RulesDirectoryWatcher watcher = settings.watchRules()
                 ? new RulesDirectoryWatcher(rules, Duration.ofMillis(300)) : null;
-        return new GatewayRuntime(rules, watcher, authenticators, audit, clock, settings);
+        return new GatewayRuntime(rules, watcher, authenticators, audit, clock, settings, resources);
     }
 
     /** A gatekeeper for a configured route; null when there is none of that name. */
@@ -89,6 +94,13 @@ public final class GatewayRuntime implements AutoCloseable {
     public void close() throws IOException {
         if (watcher != null) {
             watcher.close();
+        }
+        for (AutoCloseable resource : resources) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                throw new IOException("could not release " + resource + ": " + e.getMessage(), e);
+            }
         }
     }
 }

@@ -8,7 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * API key in a request header. Unknown, expired and revoked keys all look the same to the client
@@ -17,10 +19,11 @@ import java.util.Set;
 public final class ApiKeyAuthenticator implements Authenticator {
 
     private final String header;
-    private final ApiKeyStore store;
+    private final Supplier<ApiKeyStore> store;
     private final Clock clock;
 
-    public ApiKeyAuthenticator(String header, ApiKeyStore store, Clock clock) {
+    /** @param store the key file in service; a {@link WatchedFile} reloads it without a restart */
+    public ApiKeyAuthenticator(String header, Supplier<ApiKeyStore> store, Clock clock) {
         this.header = header.toLowerCase(Locale.ROOT);
         this.store = store;
         this.clock = clock;
@@ -39,7 +42,7 @@ public final class ApiKeyAuthenticator implements Authenticator {
         if (presented.isEmpty()) {
             return Authentication.failed("API_KEY_EMPTY");
         }
-        return store.find(presented)
+        return store.get().find(presented)
                 .map(this::verify)
                 .orElse(Authentication.failed("API_KEY_UNKNOWN"));
     }
@@ -62,5 +65,10 @@ public final class ApiKeyAuthenticator implements Authenticator {
     @Override
     public Set<String> credentialHeaders() {
         return Set.of(header);
+    }
+
+    @Override
+    public Optional<String> challenge() {
+        return Optional.of("APIKey realm=\"portcullis\", header=\"" + header + "\"");
     }
 }

@@ -40,7 +40,8 @@ class ApiKeyAuthenticatorTest {
                     sha256: %s
                     expires: 2026-01-01T00:00:00Z
                 """.formatted(ApiKeyStore.sha256Hex("current-key"), ApiKeyStore.sha256Hex("old-key")));
-        authenticator = new ApiKeyAuthenticator("X-API-Key", ApiKeyStore.load(file), NOW);
+        ApiKeyStore store = ApiKeyStore.load(file);
+        authenticator = new ApiKeyAuthenticator("X-API-Key", () -> store, NOW);
     }
 
     @Test
