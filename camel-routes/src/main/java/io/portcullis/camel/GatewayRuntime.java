@@ -5,6 +5,7 @@ import io.portcullis.engine.RulePacks;
 import io.portcullis.engine.audit.AuditLog;
 import io.portcullis.engine.authn.ApiKeyAuthenticator;
 import io.portcullis.engine.authn.ApiKeyStore;
+import io.portcullis.engine.authn.AuthenticationChain;
 import io.portcullis.engine.authn.Authenticator;
 import io.portcullis.engine.authn.WatchedFile;
 import io.portcullis.engine.gate.Gatekeeper;
@@ -32,7 +33,7 @@ public final class GatewayRuntime implements AutoCloseable {
     private final LiveRulePack rules;
     private final RulesDirectoryWatcher watcher;
     private final PolicyEngine engine;
-    private final List<Authenticator> authenticators;
+    private final AuthenticationChain authentication;
     private final AuditLog audit;
     private final Clock clock;
     private final Map<String, Gatekeeper> gatekeepers;
@@ -44,7 +45,7 @@ public final class GatewayRuntime implements AutoCloseable {
         this.watcher = watcher;
         this.resources = List.copyOf(resources);
         this.engine = new RulePackPolicyEngine(rules);
-        this.authenticators = List.copyOf(authenticators);
+        this.authentication = new AuthenticationChain(null, authenticators);
         this.audit = audit;
         this.clock = clock;
         Map<String, Gatekeeper> byRoute = new LinkedHashMap<>();
@@ -63,7 +64,8 @@ public final class GatewayRuntime implements AutoCloseable {
         if (settings.apiKeys() != null) {
             WatchedFile<ApiKeyStore> keys = WatchedFile.watch(settings.apiKeys().file(), ApiKeyStore::load);
             resources.add(keys);
-            authenticators.add(new ApiKeyAuthenticator(settings.apiKeys().header(), keys, clock));
+            authenticators.add(new ApiKeyAuthenticator(settings.apiKeys().header(), settings.apiKeys().queryParameter(), keys,
+                    clock));
         }
         LiveRulePack rules = new LiveRulePack(RulePacks.loader(settings.rulesDirectory(), clock), clock);
         rules.reload();
@@ -79,7 +81,7 @@ public final class GatewayRuntime implements AutoCloseable {
 
     /** A REST gatekeeper for a route that is not in the configuration (an integration team's own route). */
     public Gatekeeper gatekeeper(String route, RestRouteSettings settings) {
-        return new Gatekeeper(route, new RestAdapter(settings), authenticators, engine, audit, clock);
+        return new Gatekeeper(route, new RestAdapter(settings), authentication, engine, audit, clock);
     }
 
     public LiveRulePack rules() {

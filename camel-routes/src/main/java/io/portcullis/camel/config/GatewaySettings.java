@@ -21,8 +21,11 @@ public record GatewaySettings(Listener listener, Listener admin, Path rulesDirec
     public record Listener(String host, int port, int maxBodyBytes, int workerThreads) {
     }
 
-    /** API-key authentication: the header that carries the key and the file of key hashes; null when off. */
-    public record ApiKeys(String header, Path file) {
+    /**
+     * API-key authentication: the header that carries the key, the query parameter that may (null:
+     * none; the bundled rules refuse keys in URLs), and the file of key hashes. Null when off.
+     */
+    public record ApiKeys(String header, String queryParameter, Path file) {
     }
 
     /** The in-process demo bank upstream; off in production. */

@@ -39,7 +39,7 @@ public final class GatewaySettingsLoader {
     record FileAuthentication(FileApiKeys apiKeys) {
     }
 
-    record FileApiKeys(String header, String file) {
+    record FileApiKeys(String header, String queryParameter, String file) {
     }
 
     record FileDemoBank(Boolean enabled, String host, Integer port) {
@@ -107,7 +107,12 @@ public final class GatewaySettingsLoader {
             if (!Files.isRegularFile(keyFile)) {
                 throw new InvalidConfigurationException("authentication.apiKeys.file: " + keyFile + " does not exist");
             }
-            apiKeys = new GatewaySettings.ApiKeys(header, keyFile);
+            String queryParameter = keys.queryParameter();
+            if (queryParameter != null && !queryParameter.matches("[A-Za-z0-9_.-]+")) {
+                throw new InvalidConfigurationException("authentication.apiKeys.queryParameter: '" + queryParameter
+                        + "' is not a parameter name");
+            }
+            apiKeys = new GatewaySettings.ApiKeys(header, queryParameter, keyFile);
         }
         FileDemoBank demo = raw.demoBank();
         GatewaySettings.DemoBank demoBank = new GatewaySettings.DemoBank(demo != null && Boolean.TRUE.equals(demo.enabled()),

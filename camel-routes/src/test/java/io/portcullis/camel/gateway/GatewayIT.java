@@ -84,6 +84,24 @@ class GatewayIT {
     }
 
     @Test
+    void a401NamesTheWaysToAuthenticate() throws Exception {
+        HttpResponse<String> response = gateway.send(gateway.get("/api/accounts/acc-alice-1", null));
+
+        assertThat(response.headers().allValues("www-authenticate")).anySatisfy(v -> assertThat(v).startsWith("APIKey "));
+    }
+
+    @Test
+    void aValidKeyInTheUrlIsRefusedAndNeverForwarded() throws Exception {
+        HttpResponse<String> refused = gateway.send(gateway.get("/api/accounts/acc-alice-1?api_key=alice-demo-key", null));
+        HttpResponse<String> echoRefused = gateway.send(gateway.get("/echo/x?api_key=bob-demo-key&y=1", null));
+
+        assertProblem(refused, 400, "CREDENTIAL_IN_URL");
+        assertProblem(echoRefused, 400, "CREDENTIAL_IN_URL");
+        assertThat(refused.body()).doesNotContain("alice-demo-key");
+        assertThat(gateway.auditOf(requestId(refused)).get(0).principal().subject()).isEqualTo("alice");
+    }
+
+    @Test
     void unknownAndRevokedKeysGetTheSameAnswerAndOnlyTheAuditTellsThemApart() throws Exception {
         HttpResponse<String> unknown = gateway.send(gateway.get("/api/accounts/acc-alice-1", "guessed-key-123"));
         HttpResponse<String> revoked = gateway.send(gateway.get("/api/accounts/acc-alice-1", "carol-demo-key"));

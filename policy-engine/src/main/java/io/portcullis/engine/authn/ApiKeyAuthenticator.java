@@ -13,32 +13,45 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * API key in a request header. Unknown, expired and revoked keys all look the same to the client
- * (the rules answer 401 for any failure); only the audit event tells them apart.
+ * API key in a request header, or — only where configured — in a query parameter. Keys in URLs end
+ * up in browser histories, proxy logs and Referer headers, so a key found there is marked and the
+ * rules decide whether to accept it (the bundled pack refuses it). Unknown, expired and revoked keys
+ * all look the same to the client (the rules answer 401 for any failure); only the audit event tells
+ * them apart.
  */
 public final class ApiKeyAuthenticator implements Authenticator {
 
     private final String header;
+    private final String queryParameter;
     private final Supplier<ApiKeyStore> store;
     private final Clock clock;
 
-    /** @param store the key file in service; a {@link WatchedFile} reloads it without a restart */
-    public ApiKeyAuthenticator(String header, Supplier<ApiKeyStore> store, Clock clock) {
+    /**
+     * @param queryParameter query parameter that may carry a key, or null to ignore keys in URLs
+     * @param store          the key file in service; a {@link WatchedFile} reloads it without a restart
+     */
+    public ApiKeyAuthenticator(String header, String queryParameter, Supplier<ApiKeyStore> store, Clock clock) {
         this.header = header.toLowerCase(Locale.ROOT);
+        this.queryParameter = queryParameter;
         this.store = store;
         this.clock = clock;
     }
 
     @Override
     public Authentication authenticate(ApiRequest request) {
-        List<String> values = request.headers().get(header);
-        if (values == null || values.isEmpty()) {
+        List<String> inHeader = request.headers().getOrDefault(header, List.of());
+        List<String> inUrl = queryParameter == null ? List.of() : request.query().getOrDefault(queryParameter, List.of());
+        if (inHeader.isEmpty() && inUrl.isEmpty()) {
             return Authentication.NOT_PRESENTED;
         }
-        if (values.size() > 1) {
+        if (inHeader.size() + inUrl.size() > 1) {
             return Authentication.failed("API_KEY_AMBIGUOUS");
         }
-        String presented = values.get(0).strip();
+        return inHeader.isEmpty() ? check(inUrl.get(0)).foundInUrl() : check(inHeader.get(0));
+    }
+
+    private Authentication check(String value) {
+        String presented = value.strip();
         if (presented.isEmpty()) {
             return Authentication.failed("API_KEY_EMPTY");
         }
@@ -65,6 +78,11 @@ public final class ApiKeyAuthenticator implements Authenticator {
     @Override
     public Set<String> credentialHeaders() {
         return Set.of(header);
+    }
+
+    @Override
+    public Set<String> credentialQueryParameters() {
+        return queryParameter == null ? Set.of() : Set.of(queryParameter);
     }
 
     @Override

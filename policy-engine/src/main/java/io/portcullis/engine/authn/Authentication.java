@@ -12,10 +12,11 @@ import java.util.Objects;
  * @param boundCertificate base64url SHA-256 thumbprint of the client certificate the credential is
  *                  bound to (RFC 8705 {@code cnf.x5t#S256}), or empty; the gatekeeper refuses the
  *                  credential unless the connection presented that very certificate
+ * @param inUrl     the credential came in the URL's query string (a misconfiguration the rules flag)
  */
-public record Authentication(Principal principal, String failure, String boundCertificate) {
+public record Authentication(Principal principal, String failure, String boundCertificate, boolean inUrl) {
 
-    public static final Authentication NOT_PRESENTED = new Authentication(Principal.ANONYMOUS, "", "");
+    public static final Authentication NOT_PRESENTED = new Authentication(Principal.ANONYMOUS, "", "", false);
 
     public Authentication {
         Objects.requireNonNull(principal, "principal");
@@ -24,16 +25,21 @@ public record Authentication(Principal principal, String failure, String boundCe
     }
 
     public static Authentication of(Principal principal) {
-        return new Authentication(principal, "", "");
+        return new Authentication(principal, "", "", false);
     }
 
     /** A credential that is only valid from a connection with the given client certificate. */
     public static Authentication boundTo(Principal principal, String certificateThumbprint) {
-        return new Authentication(principal, "", certificateThumbprint);
+        return new Authentication(principal, "", certificateThumbprint, false);
     }
 
     public static Authentication failed(String reason) {
-        return new Authentication(Principal.ANONYMOUS, reason, "");
+        return new Authentication(Principal.ANONYMOUS, reason, "", false);
+    }
+
+    /** The same outcome, for a credential read from the query string. */
+    public Authentication foundInUrl() {
+        return new Authentication(principal, failure, boundCertificate, true);
     }
 
     public boolean presented() {

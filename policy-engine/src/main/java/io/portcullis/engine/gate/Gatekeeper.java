@@ -6,8 +6,7 @@ import io.portcullis.engine.adapter.RequestContext;
 import io.portcullis.engine.adapter.RequestRejectedException;
 import io.portcullis.engine.audit.AuditLog;
 import io.portcullis.engine.audit.DecisionEvent;
-import io.portcullis.engine.authn.Authentication;
-import io.portcullis.engine.authn.Authenticator;
+import io.portcullis.engine.authn.AuthenticationChain;
 import io.portcullis.engine.http.HttpForwarding;
 import io.portcullis.engine.http.HttpRequestMessage;
 import io.portcullis.engine.http.HttpResponseMessage;
@@ -19,7 +18,6 @@ import io.portcullis.engine.model.Peer;
 import io.portcullis.engine.policy.PolicyEngine;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -41,20 +39,16 @@ public final class Gatekeeper {
 
     private final String route;
     private final ProtocolAdapter adapter;
-    private final List<Authenticator> authenticators;
-    private final Set<String> credentialHeaders;
+    private final AuthenticationChain authentication;
     private final PolicyEngine engine;
     private final AuditLog audit;
     private final Clock clock;
 
-    public Gatekeeper(String route, ProtocolAdapter adapter, List<Authenticator> authenticators, PolicyEngine engine,
+    public Gatekeeper(String route, ProtocolAdapter adapter, AuthenticationChain authentication, PolicyEngine engine,
                       AuditLog audit, Clock clock) {
         this.route = route;
         this.adapter = adapter;
-        this.authenticators = List.copyOf(authenticators);
-        Set<String> headers = new HashSet<>();
-        authenticators.forEach(a -> headers.addAll(a.credentialHeaders()));
-        this.credentialHeaders = Set.copyOf(headers);
+        this.authentication = authentication;
         this.engine = engine;
         this.audit = audit;
         this.clock = clock;
@@ -90,15 +84,15 @@ public final class Gatekeeper {
             LOG.error("request {} refused: the {} adapter failed: {}", requestId, adapter.protocol(), e.toString(), e);
             return refuseUnread(requestId, start, message, peer, 500, "ADAPTER_ERROR", "The request could not be processed.");
         }
-        request = authenticate(request);
+        request = authentication.authenticate(request);
         Decision decision = engine.decide(request);
         if (!decision.permitted()) {
-            HttpResponseMessage refusal = adapter.refusal(requestId, decision.status(), decision.reasons(), decision.message());
+            HttpResponseMessage refusal = refusal(requestId, decision.status(), decision.reasons(), decision.message());
             record(request, "REQUEST", decision, decision.reasons(), decision.ruleIds(), List.of(), null, start);
             return new Admission(requestId, start, request, decision, null, refusal);
         }
-        HttpRequestMessage forward = message.withHeaders(
-                HttpForwarding.toUpstream(message, requestId, peer, request.principal(), credentialHeaders));
+        HttpRequestMessage forward = HttpForwarding.toUpstream(message, requestId, peer, request.principal(),
+                authentication.credentialHeaders(), authentication.credentialQueryParameters());
         try {
             forward = adapter.fulfil(forward, decision.obligations());
         } catch (ObligationException e) {
@@ -106,7 +100,7 @@ public final class Gatekeeper {
             Decision failed = Decision.indeterminate(500, "OBLIGATION_UNFULFILLED", decision.revision());
             record(request, "REQUEST", failed, failed.reasons(), decision.ruleIds(), List.of(), null, start);
             return new Admission(requestId, start, request, failed, null,
-                    adapter.refusal(requestId, 500, failed.reasons(), failed.message()));
+                    refusal(requestId, 500, failed.reasons(), failed.message()));
         }
         return new Admission(requestId, start, request, decision, forward, null);
     }
@@ -167,31 +161,15 @@ public final class Gatekeeper {
                 "The service behind this gateway is not available.");
     }
 
-    private ApiRequest authenticate(ApiRequest request) {
-        for (Authenticator authenticator : authenticators) {
-            Authentication result;
-            try {
-                result = authenticator.authenticate(request);
-            } catch (RuntimeException e) {
-                LOG.error("request {}: authenticator {} failed: {}", request.id(), authenticator.getClass().getSimpleName(),
-                        e.toString());
-                result = Authentication.failed("AUTHENTICATOR_ERROR");
-            }
-            if (result.presented()) {
-                return withoutCredentials(request.withPrincipal(result.principal(), result.failure()));
-            }
+    /** The protocol's refusal; a 401 also names the ways the caller can authenticate. */
+    private HttpResponseMessage refusal(String requestId, int status, List<String> reasons, String message) {
+        HttpResponseMessage refusal = adapter.refusal(requestId, status, reasons, message);
+        if (status != 401 || authentication.challenges().isEmpty()) {
+            return refusal;
         }
-        return withoutCredentials(request);
-    }
-
-    /** Rules never need the secret itself, and a request printed in a log must not carry it. */
-    private ApiRequest withoutCredentials(ApiRequest request) {
-        if (credentialHeaders.stream().noneMatch(request.headers()::containsKey)) {
-            return request;
-        }
-        java.util.Map<String, List<String>> headers = new java.util.LinkedHashMap<>(request.headers());
-        headers.keySet().removeAll(credentialHeaders);
-        return request.toBuilder().headers(headers).build();
+        java.util.Map<String, List<String>> headers = new java.util.LinkedHashMap<>(refusal.headers());
+        headers.put("www-authenticate", authentication.challenges());
+        return refusal.withHeaders(headers);
     }
 
     private Admission refuseUnread(String requestId, long start, HttpRequestMessage message, Peer peer, int status,
@@ -200,13 +178,13 @@ public final class Gatekeeper {
                 .route(route).method(message.method()).path(truncate(message.rawPath())).peer(peer).build();
         Decision refused = new Decision(Decision.Effect.DENY, status, List.of(reason), clientMessage, List.of(), List.of(), "");
         record(unread, "ADAPTER", refused, refused.reasons(), List.of(), List.of(), null, start);
-        return new Admission(requestId, start, null, refused, null, adapter.refusal(requestId, status, List.of(reason), clientMessage));
+        return new Admission(requestId, start, null, refused, null, refusal(requestId, status, List.of(reason), clientMessage));
     }
 
     private HttpResponseMessage refuseResponse(Admission admission, Decision decision, int upstreamStatus) {
         record(admission.request(), "RESPONSE", decision, decision.reasons(),
                 union(admission.decision().ruleIds(), decision.ruleIds()), List.of(), upstreamStatus, admission.startNanos());
-        return adapter.refusal(admission.requestId(), decision.status(), decision.reasons(), decision.message());
+        return refusal(admission.requestId(), decision.status(), decision.reasons(), decision.message());
     }
 
     private void recordPermit(ApiRequest request, Decision decision, List<String> reasons, List<String> ruleIds,

@@ -39,8 +39,19 @@ public final class HttpForwarding {
     private HttpForwarding() {
     }
 
-    public static Map<String, List<String>> toUpstream(HttpRequestMessage request, String requestId, Peer peer,
-                                                       Principal principal, Set<String> credentialHeaders) {
+    /**
+     * The request to send upstream: forwarding headers as described above, and the credentials the
+     * gateway consumed removed from the headers and the query string.
+     */
+    public static HttpRequestMessage toUpstream(HttpRequestMessage request, String requestId, Peer peer, Principal principal,
+                                                Set<String> credentialHeaders, Set<String> credentialQueryParameters) {
+        return new HttpRequestMessage(request.method(), request.rawPath(),
+                withoutQueryParameters(request.rawQuery(), credentialQueryParameters),
+                upstreamHeaders(request, requestId, peer, principal, credentialHeaders), request.body());
+    }
+
+    private static Map<String, List<String>> upstreamHeaders(HttpRequestMessage request, String requestId, Peer peer,
+                                                             Principal principal, Set<String> credentialHeaders) {
         Map<String, List<String>> headers = endToEnd(request.headers());
         headers.keySet().removeIf(name -> {
             String canonical = canonical(name);
@@ -69,6 +80,32 @@ public final class HttpForwarding {
         Map<String, List<String>> headers = endToEnd(response.headers());
         headers.put(REQUEST_ID, List.of(requestId));
         return headers;
+    }
+
+    /** The raw query without the named parameters, compared after decoding so encoded names cannot slip through. */
+    static String withoutQueryParameters(String rawQuery, Set<String> names) {
+        if (names.isEmpty() || rawQuery.isEmpty()) {
+            return rawQuery;
+        }
+        StringBuilder kept = new StringBuilder(rawQuery.length());
+        for (String pair : rawQuery.split("&")) {
+            int eq = pair.indexOf('=');
+            String rawName = eq < 0 ? pair : pair.substring(0, eq);
+            String name;
+            try {
+                name = java.net.URLDecoder.decode(rawName, java.nio.charset.StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                name = rawName;
+            }
+            if (names.contains(name)) {
+                continue;
+            }
+            if (kept.length() > 0) {
+                kept.append('&');
+            }
+            kept.append(pair);
+        }
+        return kept.toString();
     }
 
     /**

@@ -111,6 +111,11 @@ public record ApiRequest(
         return body.get(pointer) instanceof String s ? s : null;
     }
 
+    /** A protocol or gateway fact by name ({@code authn.credentialLocation}), or null. */
+    public Object attribute(String name) {
+        return attributes.get(name);
+    }
+
     /** True when credentials were presented and refused. */
     public boolean authenticationFailed() {
         return !authenticationFailure.isEmpty();

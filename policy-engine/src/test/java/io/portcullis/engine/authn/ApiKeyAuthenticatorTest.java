@@ -41,7 +41,7 @@ class ApiKeyAuthenticatorTest {
                     expires: 2026-01-01T00:00:00Z
                 """.formatted(ApiKeyStore.sha256Hex("current-key"), ApiKeyStore.sha256Hex("old-key")));
         ApiKeyStore store = ApiKeyStore.load(file);
-        authenticator = new ApiKeyAuthenticator("X-API-Key", () -> store, NOW);
+        authenticator = new ApiKeyAuthenticator("X-API-Key", "api_key", () -> store, NOW);
     }
 
     @Test
@@ -60,6 +60,18 @@ class ApiKeyAuthenticatorTest {
         assertThat(authenticator.authenticate(request(List.of("current-key", "old-key"))).failure())
                 .isEqualTo("API_KEY_AMBIGUOUS");
         assertThat(authenticator.authenticate(request(List.of("old-key"))).principal().authenticated()).isFalse();
+    }
+
+    @Test
+    void keyInTheUrlIsAcceptedOnlyAsMarkedAndNeverTogetherWithAHeaderKey() {
+        Authentication inUrl = authenticator.authenticate(ApiRequest.builder().id("r")
+                .query(Map.of("api_key", List.of("current-key"))).build());
+        Authentication both = authenticator.authenticate(ApiRequest.builder().id("r")
+                .headers(Map.of("x-api-key", List.of("current-key"))).query(Map.of("api_key", List.of("current-key"))).build());
+
+        assertThat(inUrl.principal().subject()).isEqualTo("alice");
+        assertThat(inUrl.inUrl()).isTrue();
+        assertThat(both.failure()).isEqualTo("API_KEY_AMBIGUOUS");
     }
 
     @Test
