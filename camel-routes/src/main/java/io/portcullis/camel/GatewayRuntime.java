@@ -8,6 +8,9 @@ import io.portcullis.engine.authn.ApiKeyStore;
 import io.portcullis.engine.authn.AuthenticationChain;
 import io.portcullis.engine.authn.Authenticator;
 import io.portcullis.engine.authn.WatchedFile;
+import io.portcullis.engine.authn.mtls.CertificateClients;
+import io.portcullis.engine.authn.mtls.ClientCertificateAuthenticator;
+import java.util.function.Supplier;
 import io.portcullis.engine.gate.Gatekeeper;
 import io.portcullis.engine.policy.LiveRulePack;
 import io.portcullis.engine.policy.PolicyEngine;
@@ -39,13 +42,14 @@ public final class GatewayRuntime implements AutoCloseable {
     private final Map<String, Gatekeeper> gatekeepers;
     private final List<AutoCloseable> resources;
 
-    private GatewayRuntime(LiveRulePack rules, RulesDirectoryWatcher watcher, List<Authenticator> authenticators,
+    private GatewayRuntime(LiveRulePack rules, RulesDirectoryWatcher watcher, Authenticator transport,
+                           List<Authenticator> authenticators,
                            AuditLog audit, Clock clock, GatewaySettings settings, List<AutoCloseable> resources) {
         this.rules = rules;
         this.watcher = watcher;
         this.resources = List.copyOf(resources);
         this.engine = new RulePackPolicyEngine(rules);
-        this.authentication = new AuthenticationChain(null, authenticators);
+        this.authentication = new AuthenticationChain(transport, authenticators);
         this.audit = audit;
         this.clock = clock;
         Map<String, Gatekeeper> byRoute = new LinkedHashMap<>();
@@ -67,11 +71,22 @@ public final class GatewayRuntime implements AutoCloseable {
             authenticators.add(new ApiKeyAuthenticator(settings.apiKeys().header(), settings.apiKeys().queryParameter(), keys,
                     clock));
         }
+        Authenticator transport = null;
+        if (settings.tlsListener() != null && !settings.tlsListener().clientAuth().equals("none")) {
+            Supplier<CertificateClients> clients = () -> CertificateClients.NONE;
+            if (settings.tlsListener().clientsFile() != null) {
+                WatchedFile<CertificateClients> file = WatchedFile.watch(settings.tlsListener().clientsFile(), CertificateClients::load);
+                resources.add(file);
+                clients = file;
+            }
+            transport = new ClientCertificateAuthenticator(
+                    ClientCertificateAuthenticator.IdentitySource.parse(settings.tlsListener().identityFrom()), clients);
+        }
         LiveRulePack rules = new LiveRulePack(RulePacks.loader(settings.rulesDirectory(), clock), clock);
         rules.reload();
         RulesDirectoryWatcher watcher = settings.watchRules()
                 ? new RulesDirectoryWatcher(rules, Duration.ofMillis(300)) : null;
-        return new GatewayRuntime(rules, watcher, authenticators, audit, clock, settings, resources);
+        return new GatewayRuntime(rules, watcher, transport, authenticators, audit, clock, settings, resources);
     }
 
     /** A gatekeeper for a configured route; null when there is none of that name. */

@@ -3,7 +3,11 @@ package io.portcullis.camel.component;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.portcullis.engine.http.HttpRequestMessage;
 import io.portcullis.engine.http.HttpResponseMessage;
+import io.portcullis.engine.model.ClientCertificate;
 import io.portcullis.engine.model.Peer;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -55,10 +59,27 @@ final class CamelHttpMessages {
 
     static Peer peer(Exchange exchange) {
         Object remote = exchange.getIn().getHeader(NettyConstants.NETTY_REMOTE_ADDRESS);
+        ClientCertificate certificate = clientCertificate(exchange.getIn().getHeader(NettyConstants.NETTY_SSL_SESSION));
         if (remote instanceof InetSocketAddress address && address.getAddress() != null) {
-            return new Peer(address.getAddress().getHostAddress(), address.getPort());
+            return new Peer(address.getAddress().getHostAddress(), address.getPort(), certificate);
         }
-        return Peer.UNKNOWN;
+        return new Peer("", 0, certificate);
+    }
+
+    /** The certificate the TLS handshake verified, from the session Camel put on the exchange (never from a client header). */
+    private static ClientCertificate clientCertificate(Object session) {
+        if (!(session instanceof SSLSession tls)) {
+            return null;
+        }
+        try {
+            java.security.cert.Certificate[] chain = tls.getPeerCertificates();
+            if (chain.length == 0 || !(chain[0] instanceof X509Certificate leaf)) {
+                return null;
+            }
+            return ClientCertificates.describe(leaf);
+        } catch (SSLPeerUnverifiedException e) {
+            return null;
+        }
     }
 
     /** The upstream's response as the HTTP producer left it on the message. */

@@ -7,8 +7,8 @@ import java.util.List;
  * The gateway's configuration, as validated by {@link GatewaySettingsLoader}: every value present,
  * every path absolute. The file format is documented in {@code examples/config/portcullis.yaml}.
  */
-public record GatewaySettings(Listener listener, Listener admin, Path rulesDirectory, boolean watchRules,
-                              ApiKeys apiKeys, DemoBank demoBank, List<Route> routes) {
+public record GatewaySettings(Listener listener, TlsListener tlsListener, Listener admin, Path rulesDirectory,
+                              boolean watchRules, ApiKeys apiKeys, DemoBank demoBank, List<Route> routes) {
 
     public GatewaySettings {
         routes = List.copyOf(routes);
@@ -19,6 +19,24 @@ public record GatewaySettings(Listener listener, Listener admin, Path rulesDirec
      * bounds how many requests are processed (and upstream calls held open) at once.
      */
     public record Listener(String host, int port, int maxBodyBytes, int workerThreads) {
+    }
+
+    /**
+     * The HTTPS listener (null when off), serving the same routes as the plain one.
+     *
+     * @param clientAuth   {@code none} or {@code require} (no valid certificate, no connection)
+     * @param trustStore   PKCS12 of the CAs whose client certificates are accepted; null with clientAuth none
+     * @param crlFile      revoked client certificates (PEM or DER CRLs), or null
+     * @param identityFrom where a certificate's identity comes from: subject-cn, san-email, san-dns, san-uri
+     * @param clientsFile  roles and attributes per certificate identity, or null
+     */
+    public record TlsListener(String host, int port, Path keyStore, String keyStorePassword, Path trustStore,
+                              String trustStorePassword, String clientAuth, Path crlFile, String identityFrom,
+                              Path clientsFile) {
+
+        public boolean requiresClientCertificate() {
+            return "require".equals(clientAuth);
+        }
     }
 
     /**
@@ -50,12 +68,11 @@ public record GatewaySettings(Listener listener, Listener admin, Path rulesDirec
     }
 
     public GatewaySettings withRulesDirectory(Path directory) {
-        return new GatewaySettings(listener, admin, directory, watchRules, apiKeys, demoBank, routes);
+        return new GatewaySettings(listener, tlsListener, admin, directory, watchRules, apiKeys, demoBank, routes);
     }
 
     public GatewaySettings withListenerPort(int port) {
         return new GatewaySettings(new Listener(listener.host(), port, listener.maxBodyBytes(), listener.workerThreads()),
-                admin, rulesDirectory,
-                watchRules, apiKeys, demoBank, routes);
+                tlsListener, admin, rulesDirectory, watchRules, apiKeys, demoBank, routes);
     }
 }

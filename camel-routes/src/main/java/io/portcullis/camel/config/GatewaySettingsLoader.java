@@ -23,7 +23,8 @@ import java.util.Set;
 public final class GatewaySettingsLoader {
 
     /** The file's shape; every field optional here, defaults and checks applied in {@link #load}. */
-    record FileSettings(FileListener listener, FileAdmin admin, FileRules rules, FileAuthentication authentication,
+    record FileSettings(FileListener listener, FileTlsListener tlsListener, FileAdmin admin, FileRules rules,
+                        FileAuthentication authentication,
                         FileDemoBank demoBank, List<FileRoute> routes) {
     }
 
@@ -31,6 +32,11 @@ public final class GatewaySettingsLoader {
     }
 
     record FileAdmin(String host, Integer port, Boolean allowRemote) {
+    }
+
+    record FileTlsListener(String host, Integer port, String keyStore, String keyStorePasswordFile, String trustStore,
+                           String trustStorePasswordFile, String clientAuth, String crlFile, String identityFrom,
+                           String clientsFile) {
     }
 
     record FileRules(String directory, Boolean watch) {
@@ -118,7 +124,11 @@ public final class GatewaySettingsLoader {
         GatewaySettings.DemoBank demoBank = new GatewaySettings.DemoBank(demo != null && Boolean.TRUE.equals(demo.enabled()),
                 demo == null || demo.host() == null ? "127.0.0.1" : demo.host(),
                 port("demoBank.port", demo == null ? null : demo.port(), 9080));
-        return new GatewaySettings(listener, admin, rules, raw.rules().watch() == null || raw.rules().watch(), apiKeys,
+        GatewaySettings.TlsListener tls = raw.tlsListener() == null ? null : tls(raw.tlsListener(), base);
+        if (tls != null && (tls.port() == listener.port() || tls.port() == admin.port())) {
+            throw new InvalidConfigurationException("tlsListener.port: must differ from listener.port and admin.port");
+        }
+        return new GatewaySettings(listener, tls, admin, rules, raw.rules().watch() == null || raw.rules().watch(), apiKeys,
                 demoBank, routes(raw.routes()));
     }
 
@@ -185,6 +195,61 @@ public final class GatewaySettingsLoader {
                     maxResponse));
         }
         return routes;
+    }
+
+    private static GatewaySettings.TlsListener tls(FileTlsListener raw, Path base) throws InvalidConfigurationException {
+        String host = raw.host() == null ? "127.0.0.1" : raw.host();
+        int port = port("tlsListener.port", raw.port(), 8443);
+        Path keyStore = existingFile("tlsListener.keyStore", raw.keyStore(), base, true);
+        String keyStorePassword = secret("tlsListener.keyStorePasswordFile", raw.keyStorePasswordFile(), base, true);
+        String clientAuth = raw.clientAuth() == null ? "none" : raw.clientAuth();
+        if (clientAuth.equals("request")) {
+            // camel-netty-http 4.18 sets need-client-auth on every TLS engine, which also clears
+            // want-client-auth: "request" would silently behave as "none".
+            throw new InvalidConfigurationException("tlsListener.clientAuth: 'request' is not available on this listener "
+                    + "(its TLS engine can only require a certificate or not ask); use 'require' for certificate callers, "
+                    + "and the plain listener or a second gateway for the others");
+        }
+        if (!Set.of("none", "require").contains(clientAuth)) {
+            throw new InvalidConfigurationException("tlsListener.clientAuth: must be none or require");
+        }
+        Path trustStore = existingFile("tlsListener.trustStore", raw.trustStore(), base, !clientAuth.equals("none"));
+        String trustStorePassword = secret("tlsListener.trustStorePasswordFile", raw.trustStorePasswordFile(), base, false);
+        Path crl = existingFile("tlsListener.crlFile", raw.crlFile(), base, false);
+        String identityFrom = raw.identityFrom() == null ? "subject-cn" : raw.identityFrom();
+        if (!Set.of("subject-cn", "san-email", "san-dns", "san-uri").contains(identityFrom)) {
+            throw new InvalidConfigurationException("tlsListener.identityFrom: must be subject-cn, san-email, san-dns or san-uri");
+        }
+        Path clients = existingFile("tlsListener.clientsFile", raw.clientsFile(), base, false);
+        return new GatewaySettings.TlsListener(host, port, keyStore, keyStorePassword, trustStore, trustStorePassword,
+                clientAuth, crl, identityFrom, clients);
+    }
+
+    private static Path existingFile(String key, String value, Path base, boolean required) throws InvalidConfigurationException {
+        if (value == null) {
+            if (required) {
+                throw new InvalidConfigurationException(key + ": required");
+            }
+            return null;
+        }
+        Path file = base.resolve(value).normalize();
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidConfigurationException(key + ": " + file + " does not exist");
+        }
+        return file;
+    }
+
+    /** Secrets live in their own files (mode 600), never in the configuration itself. */
+    private static String secret(String key, String value, Path base, boolean required) throws InvalidConfigurationException {
+        Path file = existingFile(key, value, base, required);
+        if (file == null) {
+            return null;
+        }
+        try {
+            return Files.readString(file).strip();
+        } catch (IOException e) {
+            throw new InvalidConfigurationException(key + ": " + file + " cannot be read");
+        }
     }
 
     /** The admin listener has no authentication: off loopback only when the configuration says so in as many words. */

@@ -36,6 +36,9 @@ public final class Gateway implements AutoCloseable {
             // The route blocks on the upstream call, so it runs on the consumer's worker pool,
             // never on a Netty I/O thread; the pool size caps requests in flight.
             camel.getComponent("netty-http", NettyHttpComponent.class).setMaximumPoolSize(settings.listener().workerThreads());
+            if (settings.tlsListener() != null) {
+                camel.getRegistry().bind(GatewayRoutes.TLS_CONTEXT, ServerTls.parameters(settings.tlsListener()));
+            }
             camel.addComponent("portcullis", new PortcullisComponent(runtime));
             camel.addRoutes(new GatewayRoutes(settings));
             camel.addRoutes(new AdminRoutes(settings.admin(), runtime));

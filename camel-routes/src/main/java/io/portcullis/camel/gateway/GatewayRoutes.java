@@ -15,6 +15,7 @@ public final class GatewayRoutes extends RouteBuilder {
 
     static final String HEADER_FILTER = "portcullisHeaders";
     static final String UNROUTED = "unrouted";
+    static final String TLS_CONTEXT = "portcullisTls";
 
     private final GatewaySettings settings;
 
@@ -29,9 +30,19 @@ public final class GatewayRoutes extends RouteBuilder {
                 .process(GatewayRoutes::internalError);
 
         GatewaySettings.Listener listener = settings.listener();
+        routes(listener, "http://" + listener.host() + ":" + listener.port(), "", "");
+        GatewaySettings.TlsListener tls = settings.tlsListener();
+        if (tls != null) {
+            String tlsOptions = "&ssl=true&sslContextParameters=#" + TLS_CONTEXT
+                    + (tls.requiresClientCertificate() ? "&needClientAuth=true" : "");
+            routes(listener, "https://" + tls.host() + ":" + tls.port(), tlsOptions, "-tls");
+        }
+    }
+
+    private void routes(GatewaySettings.Listener listener, String base, String options, String suffix) {
         for (GatewaySettings.Route route : settings.routes()) {
-            from(listenerUri(listener, route.path()))
-                    .routeId("gateway-" + route.name())
+            from(listenerUri(base, listener, route.path()) + options)
+                    .routeId("gateway-" + route.name() + suffix)
                     .to("portcullis:enforce?route=" + route.name())
                     // Belt and braces: whatever happened above, no admission means no upstream call.
                     .filter(exchangeProperty(PortcullisComponent.ADMISSION).isNotNull())
@@ -42,15 +53,15 @@ public final class GatewayRoutes extends RouteBuilder {
                         .to("portcullis:respond?route=" + route.name())
                     .end();
         }
-        from(listenerUri(listener, "/"))
-                .routeId("gateway-" + UNROUTED)
+        from(listenerUri(base, listener, "/") + options)
+                .routeId("gateway-" + UNROUTED + suffix)
                 .to("portcullis:enforce?route=" + UNROUTED + "&operations=")
                 .process(GatewayRoutes::noRoute)
                 .to("portcullis:respond?route=" + UNROUTED + "&operations=");
     }
 
-    private static String listenerUri(GatewaySettings.Listener listener, String path) {
-        return "netty-http:http://" + listener.host() + ":" + listener.port() + path
+    private static String listenerUri(String base, GatewaySettings.Listener listener, String path) {
+        return "netty-http:" + base + path
                 + "?matchOnUriPrefix=true"
                 + "&headerFilterStrategy=#" + HEADER_FILTER
                 + "&chunkedMaxContentLength=" + 2L * listener.maxBodyBytes()

@@ -38,6 +38,11 @@ final class RunningGateway implements AutoCloseable {
     private final Gateway gateway;
 
     RunningGateway(Path workDir) throws Exception {
+        this(workDir, "");
+    }
+
+    /** @param extraConfig YAML appended to the example configuration (e.g. a tlsListener section) */
+    RunningGateway(Path workDir, String extraConfig) throws Exception {
         rules = workDir.resolve("rules");
         copyTree(REPOSITORY.resolve("rules"), rules);
         port = freePort();
@@ -51,7 +56,7 @@ final class RunningGateway implements AutoCloseable {
                 .replace("directory: ../../rules", "directory: " + rules)
                 .replace("file: api-keys.yaml", "file: " + REPOSITORY.resolve("examples/config/api-keys.yaml"));
         Path configFile = workDir.resolve("portcullis.yaml");
-        Files.writeString(configFile, config);
+        Files.writeString(configFile, config + "\n" + extraConfig);
         GatewaySettings settings = GatewaySettingsLoader.load(configFile);
         AuditLog recorder = audit::add;
         gateway = Gateway.start(settings, recorder);
@@ -96,6 +101,10 @@ final class RunningGateway implements AutoCloseable {
     @Override
     public void close() throws Exception {
         gateway.close();
+    }
+
+    static int freePortForTests() throws IOException {
+        return freePort();
     }
 
     private static int freePort() throws IOException {

@@ -36,6 +36,7 @@ public record DecisionEvent(
     public static final int VERSION = 1;
 
     /** Who called, as far as the audit needs: no secrets. */
-    public record Caller(String subject, String authMethod, String keyId, List<String> roles, String tenant) {
+    public record Caller(String subject, String authMethod, List<String> methods, String keyId, List<String> roles,
+                         String tenant) {
     }
 }

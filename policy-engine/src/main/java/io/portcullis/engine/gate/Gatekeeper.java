@@ -199,7 +199,8 @@ public final class Gatekeeper {
         var principal = request.principal();
         DecisionEvent event = new DecisionEvent(DecisionEvent.VERSION, request.id(), request.receivedAt(), route,
                 request.protocol().name(), request.operation(), request.method(), request.path(), request.peer().address(),
-                new DecisionEvent.Caller(principal.subject(), principal.authMethod().name(), principal.keyId(),
+                new DecisionEvent.Caller(principal.subject(), principal.authMethod().name(),
+                        principal.methods().stream().map(Enum::name).sorted().toList(), principal.keyId(),
                         principal.roles().stream().sorted().toList(), principal.tenant()),
                 request.authenticationFailure(), stage, decision.effect().name(), decision.status(), reasons, ruleIds,
                 obligations.stream().map(Obligation::describe).toList(),

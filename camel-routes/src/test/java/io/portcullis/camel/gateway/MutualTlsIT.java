@@ -1,0 +1,147 @@
+package io.portcullis.camel.gateway;
+
+import static io.portcullis.camel.gateway.GatewayIT.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.portcullis.engine.audit.DecisionEvent;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import javax.net.ssl.SSLContext;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The HTTPS listener with client certificates, over real TLS on loopback, with a PKI made by the test. */
+class MutualTlsIT {
+
+    @TempDir
+    static Path dir;
+
+    static TestPki pki;
+    static TestPki.Issued clientCa;
+    static TestPki.Issued serverCa;
+    static TestPki.Issued alice;
+    static TestPki.Issued expired;
+    static TestPki.Issued revoked;
+    static TestPki.Issued stranger;
+    static String tlsConfig;
+
+    @BeforeAll
+    static void makePki() throws Exception {
+        pki = new TestPki(dir);
+        serverCa = TestPki.authority("Server CA");
+        clientCa = TestPki.authority("Client CA");
+        TestPki.Issued server = TestPki.issue(serverCa, "gateway", new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
+        alice = TestPki.issue(clientCa, "alice");
+        expired = TestPki.issue(clientCa, "alice", Instant.now().minus(Duration.ofDays(10)), Instant.now().minus(Duration.ofDays(1)));
+        revoked = TestPki.issue(clientCa, "alice");
+        stranger = TestPki.issue(TestPki.authority("Unknown CA"), "alice");
+        pki.keyStore("server.p12", server);
+        pki.trustStore("client-cas.p12", clientCa.certificate());
+        pki.crl("clients.crl", clientCa, revoked.certificate());
+        pki.password("tls.pass");
+        Files.writeString(dir.resolve("clients.yaml"), """
+                clients:
+                  - id: alice
+                    roles: [customer]
+                    tenant: demo-bank
+                    attributes: {accounts: [acc-alice-1]}
+                """);
+        tlsConfig = """
+                tlsListener:
+                  host: 127.0.0.1
+                  port: %d
+                  keyStore: %s
+                  keyStorePasswordFile: %s
+                  trustStore: %s
+                  trustStorePasswordFile: %s
+                  clientAuth: %s
+                  crlFile: %s
+                  identityFrom: subject-cn
+                  clientsFile: %s
+                """;
+    }
+
+    static String tls(String clientAuth, int port) {
+        return tlsConfig.formatted(port, dir.resolve("server.p12"), dir.resolve("tls.pass"), dir.resolve("client-cas.p12"),
+                dir.resolve("tls.pass"), clientAuth, dir.resolve("clients.crl"), dir.resolve("clients.yaml"));
+    }
+
+    static HttpResponse<String> get(int port, TestPki.Issued identity, String path, String apiKey) throws Exception {
+        SSLContext context = TestPki.client(identity, serverCa.certificate());
+        HttpClient client = HttpClient.newBuilder().sslContext(context).connectTimeout(Duration.ofSeconds(5)).build();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10));
+        if (apiKey != null) {
+            request.header("X-API-Key", apiKey);
+        }
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Nested
+    class RequiredClientCertificate {
+
+        static RunningGateway gateway;
+        static int port;
+
+        @BeforeAll
+        static void start(@TempDir Path work) throws Exception {
+            port = RunningGateway.freePortForTests();
+            gateway = new RunningGateway(work, tls("require", port));
+        }
+
+        @AfterAll
+        static void stop() throws Exception {
+            gateway.close();
+        }
+
+        @Test
+        void certificateAloneIdentifiesTheCallerWithTheRolesGrantedToIt() throws Exception {
+            HttpResponse<String> response = get(port, alice, "/api/accounts/acc-alice-1", null);
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            DecisionEvent event = gateway.auditOf(GatewayIT.requestId(response)).get(0);
+            assertThat(event.principal().subject()).isEqualTo("alice");
+            assertThat(event.principal().authMethod()).isEqualTo("MTLS");
+            assertThat(event.principal().roles()).containsExactly("customer");
+        }
+
+        @Test
+        void anApiKeyOverTheCertificateIsProvedByBothMethods() throws Exception {
+            HttpResponse<String> response = get(port, alice, "/api/accounts/acc-alice-1", "alice-demo-key");
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(gateway.auditOf(GatewayIT.requestId(response)).get(0).principal().methods())
+                    .containsExactly("API_KEY", "MTLS");
+        }
+
+        @Test
+        void ownershipStillHoldsForACertificateCaller() throws Exception {
+            assertProblem(get(port, alice, "/api/accounts/acc-bob-1", null), 403, "BOLA_NOT_OWNER");
+        }
+
+        @Test
+        void noCertificateExpiredRevokedOrUnknownAuthorityIsRefusedAtTheHandshake() {
+            for (TestPki.Issued refused : new TestPki.Issued[] {null, expired, revoked, stranger}) {
+                assertThatThrownBy(() -> get(port, refused, "/api/branches", null)).isInstanceOf(IOException.class);
+            }
+        }
+    }
+
+    @Test
+    void requestingWithoutRequiringIsRefusedByTheConfiguration(@TempDir Path work) {
+        assertThatThrownBy(() -> new RunningGateway(work, tls("request", RunningGateway.freePortForTests())))
+                .hasMessageContaining("tlsListener.clientAuth");
+    }
+}

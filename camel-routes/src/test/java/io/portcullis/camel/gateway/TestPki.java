@@ -1,0 +1,153 @@
+package io.portcullis.camel.gateway;
+
+import java.math.BigInteger;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509v2CRLBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/** A throw-away PKI for TLS tests: CAs, server and client certificates, a CRL, as PKCS12 files. */
+final class TestPki {
+
+    static final char[] PASSWORD = "test-only".toCharArray();
+    private static final AtomicLong SERIALS = new AtomicLong(1000);
+
+    record Issued(KeyPair keys, X509Certificate certificate, X509Certificate issuer) {
+    }
+
+    final Path dir;
+
+    TestPki(Path dir) {
+        this.dir = dir;
+    }
+
+    static Issued authority(String name) throws Exception {
+        KeyPair keys = keys();
+        X500Name subject = new X500Name("CN=" + name + ",O=Portcullis Test");
+        JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject, serial(),
+                Date.from(Instant.now().minus(Duration.ofDays(1))), Date.from(Instant.now().plus(Duration.ofDays(30))),
+                subject, keys.getPublic());
+        builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
+        builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+        X509Certificate certificate = sign(builder, keys);
+        return new Issued(keys, certificate, certificate);
+    }
+
+    static Issued issue(Issued ca, String commonName, Instant notBefore, Instant notAfter, GeneralName... names) throws Exception {
+        KeyPair keys = keys();
+        JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(ca.certificate(), serial(),
+                Date.from(notBefore), Date.from(notAfter), new X500Name("CN=" + commonName + ",O=Portcullis Test"),
+                keys.getPublic());
+        builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+        if (names.length > 0) {
+            builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
+        }
+        return new Issued(keys, sign(builder, ca.keys()), ca.certificate());
+    }
+
+    static Issued issue(Issued ca, String commonName, GeneralName... names) throws Exception {
+        return issue(ca, commonName, Instant.now().minus(Duration.ofHours(1)), Instant.now().plus(Duration.ofDays(7)), names);
+    }
+
+    Path keyStore(String file, Issued identity) throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setKeyEntry("key", identity.keys().getPrivate(), PASSWORD,
+                new Certificate[] {identity.certificate(), identity.issuer()});
+        return write(file, store);
+    }
+
+    Path trustStore(String file, X509Certificate... authorities) throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        for (int i = 0; i < authorities.length; i++) {
+            store.setCertificateEntry("ca" + i, authorities[i]);
+        }
+        return write(file, store);
+    }
+
+    Path crl(String file, Issued ca, X509Certificate... revoked) throws Exception {
+        X509v2CRLBuilder builder = new org.bouncycastle.cert.jcajce.JcaX509v2CRLBuilder(ca.certificate(),
+                Date.from(Instant.now().minus(Duration.ofMinutes(5))));
+        builder.setNextUpdate(Date.from(Instant.now().plus(Duration.ofDays(1))));
+        for (X509Certificate certificate : revoked) {
+            builder.addCRLEntry(certificate.getSerialNumber(), new Date(), 0);
+        }
+        ContentSigner signer = new JcaContentSignerBuilder("SHA256withRSA").build(ca.keys().getPrivate());
+        X509CRL crl = new JcaX509CRLConverter().getCRL(builder.build(signer));
+        Path path = dir.resolve(file);
+        Files.write(path, crl.getEncoded());
+        return path;
+    }
+
+    Path password(String file) throws Exception {
+        return Files.writeString(dir.resolve(file), new String(PASSWORD));
+    }
+
+    /** A client TLS context presenting {@code identity} (or nothing) and trusting {@code serverCa}. */
+    static SSLContext client(Issued identity, X509Certificate serverCa) throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("ca", serverCa);
+        TrustManagerFactory trustManagers = TrustManagerFactory.getInstance("PKIX");
+        trustManagers.init(trust);
+        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance("PKIX");
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        keys.load(null, null);
+        if (identity != null) {
+            keys.setKeyEntry("key", identity.keys().getPrivate(), PASSWORD,
+                    new Certificate[] {identity.certificate(), identity.issuer()});
+        }
+        keyManagers.init(keys, PASSWORD);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
+        return context;
+    }
+
+    private Path write(String file, KeyStore store) throws Exception {
+        Path path = dir.resolve(file);
+        try (OutputStream out = Files.newOutputStream(path)) {
+            store.store(out, PASSWORD);
+        }
+        return path;
+    }
+
+    private static KeyPair keys() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        return generator.generateKeyPair();
+    }
+
+    private static BigInteger serial() {
+        return BigInteger.valueOf(SERIALS.incrementAndGet());
+    }
+
+    private static X509Certificate sign(JcaX509v3CertificateBuilder builder, KeyPair signer) throws Exception {
+        ContentSigner contentSigner = new JcaContentSignerBuilder("SHA256withRSA").build(signer.getPrivate());
+        return new JcaX509CertificateConverter().getCertificate(builder.build(contentSigner));
+    }
+}
