@@ -24,6 +24,8 @@ class GatewaySettingsLoaderTest {
         assertThat(settings.rulesDirectory()).isEqualTo(EXAMPLE.getParent().resolve("../../rules").normalize());
         assertThat(settings.apiKeys().file()).isRegularFile();
         assertThat(settings.routes()).extracting(GatewaySettings.Route::name).containsExactly("bank-rest", "echo");
+        assertThat(settings.tlsListener().requiresClientCertificate()).isTrue();
+        assertThat(settings.tlsListener().crlFile()).isRegularFile();
     }
 
     @Test
@@ -68,6 +70,7 @@ class GatewaySettingsLoaderTest {
 
     private String example() throws Exception {
         return Files.readString(EXAMPLE).replace("file: api-keys.yaml", "file: " + EXAMPLE.getParent().resolve("api-keys.yaml"))
+                .replace(": tls/", ": " + EXAMPLE.getParent().resolve("tls") + "/")
                 .replace("directory: ../../rules", "directory: " + EXAMPLE.getParent().resolve("../../rules").normalize());
     }
 

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import javax.net.ssl.SSLContext;
+import io.portcullis.examples.pki.DemoPki;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,28 +29,28 @@ class MutualTlsIT {
     @TempDir
     static Path dir;
 
-    static TestPki pki;
-    static TestPki.Issued clientCa;
-    static TestPki.Issued serverCa;
-    static TestPki.Issued alice;
-    static TestPki.Issued expired;
-    static TestPki.Issued revoked;
-    static TestPki.Issued stranger;
+    static DemoPki pki;
+    static DemoPki.Issued clientCa;
+    static DemoPki.Issued serverCa;
+    static DemoPki.Issued alice;
+    static DemoPki.Issued expired;
+    static DemoPki.Issued revoked;
+    static DemoPki.Issued stranger;
     static String tlsConfig;
 
     @BeforeAll
     static void makePki() throws Exception {
-        pki = new TestPki(dir);
-        serverCa = TestPki.authority("Server CA");
-        clientCa = TestPki.authority("Client CA");
-        TestPki.Issued server = TestPki.issue(serverCa, "gateway", new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
-        alice = TestPki.issue(clientCa, "alice");
-        expired = TestPki.issue(clientCa, "alice", Instant.now().minus(Duration.ofDays(10)), Instant.now().minus(Duration.ofDays(1)));
-        revoked = TestPki.issue(clientCa, "alice");
-        stranger = TestPki.issue(TestPki.authority("Unknown CA"), "alice");
+        pki = new DemoPki(dir);
+        serverCa = DemoPki.authority("Server CA");
+        clientCa = DemoPki.authority("Client CA");
+        DemoPki.Issued server = DemoPki.issue(serverCa, "gateway", new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
+        alice = DemoPki.issue(clientCa, "alice");
+        expired = DemoPki.issue(clientCa, "alice", Instant.now().minus(Duration.ofDays(10)), Instant.now().minus(Duration.ofDays(1)));
+        revoked = DemoPki.issue(clientCa, "alice");
+        stranger = DemoPki.issue(DemoPki.authority("Unknown CA"), "alice");
         pki.keyStore("server.p12", server);
         pki.trustStore("client-cas.p12", clientCa.certificate());
-        pki.crl("clients.crl", clientCa, revoked.certificate());
+        pki.crl("clients.crl", clientCa, Duration.ofDays(1), revoked.certificate());
         pki.password("tls.pass");
         Files.writeString(dir.resolve("clients.yaml"), """
                 clients:
@@ -78,8 +79,8 @@ class MutualTlsIT {
                 dir.resolve("tls.pass"), clientAuth, dir.resolve("clients.crl"), dir.resolve("clients.yaml"));
     }
 
-    static HttpResponse<String> get(int port, TestPki.Issued identity, String path, String apiKey) throws Exception {
-        SSLContext context = TestPki.client(identity, serverCa.certificate());
+    static HttpResponse<String> get(int port, DemoPki.Issued identity, String path, String apiKey) throws Exception {
+        SSLContext context = DemoPki.client(identity, serverCa.certificate());
         HttpClient client = HttpClient.newBuilder().sslContext(context).connectTimeout(Duration.ofSeconds(5)).build();
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(10));
@@ -133,7 +134,7 @@ class MutualTlsIT {
 
         @Test
         void noCertificateExpiredRevokedOrUnknownAuthorityIsRefusedAtTheHandshake() {
-            for (TestPki.Issued refused : new TestPki.Issued[] {null, expired, revoked, stranger}) {
+            for (DemoPki.Issued refused : new DemoPki.Issued[] {null, expired, revoked, stranger}) {
                 assertThatThrownBy(() -> get(port, refused, "/api/branches", null)).isInstanceOf(IOException.class);
             }
         }

@@ -55,6 +55,8 @@ final class RunningGateway implements AutoCloseable {
                 .replace("127.0.0.1:9080", "127.0.0.1:" + upstreamPort)
                 .replace("directory: ../../rules", "directory: " + rules)
                 .replace("file: api-keys.yaml", "file: " + REPOSITORY.resolve("examples/config/api-keys.yaml"));
+        // The demo's TLS listener has a fixed port; tests that want TLS bring their own section.
+        config = config.replaceAll("(?ms)^tlsListener:.*?(?=^\\S)", "");
         Path configFile = workDir.resolve("portcullis.yaml");
         Files.writeString(configFile, config + "\n" + extraConfig);
         GatewaySettings settings = GatewaySettingsLoader.load(configFile);

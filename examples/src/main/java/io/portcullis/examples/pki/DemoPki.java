@@ -1,4 +1,4 @@
-package io.portcullis.camel.gateway;
+package io.portcullis.examples.pki;
 
 import java.math.BigInteger;
 import java.io.OutputStream;
@@ -30,24 +30,28 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-/** A throw-away PKI for TLS tests: CAs, server and client certificates, a CRL, as PKCS12 files. */
-final class TestPki {
+/**
+ * A small PKI for demos and tests: CAs, server and client certificates and a CRL, written as
+ * PKCS12 and DER files. {@link #main} writes the demo bank's set to {@code examples/config/tls}.
+ * Everything it makes is for demonstration only: the passwords are published.
+ */
+public final class DemoPki {
 
-    static final char[] PASSWORD = "test-only".toCharArray();
+    public static final char[] PASSWORD = "demo-only".toCharArray();
     private static final AtomicLong SERIALS = new AtomicLong(1000);
 
-    record Issued(KeyPair keys, X509Certificate certificate, X509Certificate issuer) {
+    public record Issued(KeyPair keys, X509Certificate certificate, X509Certificate issuer) {
     }
 
-    final Path dir;
+    private final Path dir;
 
-    TestPki(Path dir) {
+    public DemoPki(Path dir) {
         this.dir = dir;
     }
 
-    static Issued authority(String name) throws Exception {
+    public static Issued authority(String name) throws Exception {
         KeyPair keys = keys();
-        X500Name subject = new X500Name("CN=" + name + ",O=Portcullis Test");
+        X500Name subject = new X500Name("CN=" + name + ",O=Portcullis Demo");
         JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject, serial(),
                 Date.from(Instant.now().minus(Duration.ofDays(1))), Date.from(Instant.now().plus(Duration.ofDays(30))),
                 subject, keys.getPublic());
@@ -57,10 +61,10 @@ final class TestPki {
         return new Issued(keys, certificate, certificate);
     }
 
-    static Issued issue(Issued ca, String commonName, Instant notBefore, Instant notAfter, GeneralName... names) throws Exception {
+    public static Issued issue(Issued ca, String commonName, Instant notBefore, Instant notAfter, GeneralName... names) throws Exception {
         KeyPair keys = keys();
         JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(ca.certificate(), serial(),
-                Date.from(notBefore), Date.from(notAfter), new X500Name("CN=" + commonName + ",O=Portcullis Test"),
+                Date.from(notBefore), Date.from(notAfter), new X500Name("CN=" + commonName + ",O=Portcullis Demo"),
                 keys.getPublic());
         builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
         if (names.length > 0) {
@@ -69,11 +73,11 @@ final class TestPki {
         return new Issued(keys, sign(builder, ca.keys()), ca.certificate());
     }
 
-    static Issued issue(Issued ca, String commonName, GeneralName... names) throws Exception {
+    public static Issued issue(Issued ca, String commonName, GeneralName... names) throws Exception {
         return issue(ca, commonName, Instant.now().minus(Duration.ofHours(1)), Instant.now().plus(Duration.ofDays(7)), names);
     }
 
-    Path keyStore(String file, Issued identity) throws Exception {
+    public Path keyStore(String file, Issued identity) throws Exception {
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
         store.setKeyEntry("key", identity.keys().getPrivate(), PASSWORD,
@@ -81,7 +85,7 @@ final class TestPki {
         return write(file, store);
     }
 
-    Path trustStore(String file, X509Certificate... authorities) throws Exception {
+    public Path trustStore(String file, X509Certificate... authorities) throws Exception {
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
         for (int i = 0; i < authorities.length; i++) {
@@ -90,10 +94,11 @@ final class TestPki {
         return write(file, store);
     }
 
-    Path crl(String file, Issued ca, X509Certificate... revoked) throws Exception {
+    /** A CRL valid for {@code validFor}: verifiers refuse every certificate of the CA once it is out of date. */
+    public Path crl(String file, Issued ca, Duration validFor, X509Certificate... revoked) throws Exception {
         X509v2CRLBuilder builder = new org.bouncycastle.cert.jcajce.JcaX509v2CRLBuilder(ca.certificate(),
                 Date.from(Instant.now().minus(Duration.ofMinutes(5))));
-        builder.setNextUpdate(Date.from(Instant.now().plus(Duration.ofDays(1))));
+        builder.setNextUpdate(Date.from(Instant.now().plus(validFor)));
         for (X509Certificate certificate : revoked) {
             builder.addCRLEntry(certificate.getSerialNumber(), new Date(), 0);
         }
@@ -104,12 +109,12 @@ final class TestPki {
         return path;
     }
 
-    Path password(String file) throws Exception {
+    public Path password(String file) throws Exception {
         return Files.writeString(dir.resolve(file), new String(PASSWORD));
     }
 
     /** A client TLS context presenting {@code identity} (or nothing) and trusting {@code serverCa}. */
-    static SSLContext client(Issued identity, X509Certificate serverCa) throws Exception {
+    public static SSLContext client(Issued identity, X509Certificate serverCa) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("ca", serverCa);
@@ -149,5 +154,30 @@ final class TestPki {
     private static X509Certificate sign(JcaX509v3CertificateBuilder builder, KeyPair signer) throws Exception {
         ContentSigner contentSigner = new JcaContentSignerBuilder("SHA256withRSA").build(signer.getPrivate());
         return new JcaX509CertificateConverter().getCertificate(builder.build(contentSigner));
+    }
+
+    /** Writes the demo bank's PKI: {@code java ... DemoPki examples/config/tls}. */
+    public static void main(String[] args) throws Exception {
+        Path dir = Path.of(args.length > 0 ? args[0] : "examples/config/tls");
+        Files.createDirectories(dir);
+        DemoPki pki = new DemoPki(dir);
+        Instant now = Instant.now();
+        Instant threeYears = now.plus(Duration.ofDays(3 * 365));
+        Issued ca = authority("Portcullis Demo CA");
+        Issued server = issue(ca, "localhost", now.minus(Duration.ofDays(1)), threeYears,
+                new GeneralName(GeneralName.dNSName, "localhost"), new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
+        Issued alice = issue(ca, "alice", now.minus(Duration.ofDays(1)), threeYears);
+        Issued admin = issue(ca, "admin", now.minus(Duration.ofDays(1)), threeYears);
+        Issued revoked = issue(ca, "mallory", now.minus(Duration.ofDays(1)), threeYears);
+        pki.keyStore("server.p12", server);
+        pki.keyStore("alice.p12", alice);
+        pki.keyStore("admin.p12", admin);
+        pki.keyStore("mallory-revoked.p12", revoked);
+        pki.trustStore("client-ca.p12", ca.certificate());
+        pki.crl("client-ca.crl", ca, Duration.ofDays(3 * 365), revoked.certificate());
+        pki.password("keystore.pass");
+        Files.writeString(dir.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\n"
+                + java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(ca.certificate().getEncoded())
+                + "\n-----END CERTIFICATE-----\n");
     }
 }
