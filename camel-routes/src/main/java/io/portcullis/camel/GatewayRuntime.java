@@ -8,6 +8,10 @@ import io.portcullis.engine.authn.ApiKeyStore;
 import io.portcullis.engine.authn.AuthenticationChain;
 import io.portcullis.engine.authn.Authenticator;
 import io.portcullis.engine.authn.WatchedFile;
+import io.portcullis.engine.authn.basic.BasicAuthenticator;
+import io.portcullis.engine.authn.basic.LoginThrottle;
+import io.portcullis.engine.authn.basic.UserStore;
+import io.portcullis.engine.authn.jwt.JwtAuthenticator;
 import io.portcullis.engine.authn.mtls.CertificateClients;
 import io.portcullis.engine.authn.mtls.ClientCertificateAuthenticator;
 import java.util.function.Supplier;
@@ -70,6 +74,16 @@ public final class GatewayRuntime implements AutoCloseable {
             resources.add(keys);
             authenticators.add(new ApiKeyAuthenticator(settings.apiKeys().header(), settings.apiKeys().queryParameter(), keys,
                     clock));
+        }
+        if (settings.basic() != null) {
+            WatchedFile<UserStore> users = WatchedFile.watch(settings.basic().usersFile(), UserStore::load);
+            resources.add(users);
+            authenticators.add(new BasicAuthenticator(users, new LoginThrottle(settings.basic().throttle(), clock), clock));
+        }
+        if (settings.jwt() != null) {
+            JwtAuthenticator jwt = JwtAuthenticator.create(settings.jwt(), clock);
+            resources.add(jwt);
+            authenticators.add(jwt);
         }
         Authenticator transport = null;
         if (settings.tlsListener() != null && !settings.tlsListener().clientAuth().equals("none")) {

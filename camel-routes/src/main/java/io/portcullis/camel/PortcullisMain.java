@@ -5,6 +5,8 @@ import io.portcullis.camel.config.GatewaySettingsLoader;
 import io.portcullis.camel.config.InvalidConfigurationException;
 import io.portcullis.camel.gateway.Gateway;
 import io.portcullis.engine.audit.JsonLinesAuditLog;
+import io.portcullis.engine.authn.basic.UsersCommand;
+import io.portcullis.engine.authn.jwt.JwtCommand;
 import io.portcullis.engine.fixtures.RulesCommand;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +21,8 @@ import picocli.CommandLine.Option;
  * checks a rule pack. Audit events go to stdout as JSON lines, diagnostics to stderr.
  */
 @Command(name = "portcullis", mixinStandardHelpOptions = true, version = "Portcullis 0.1.0",
-        description = "Policy-as-code API security gateway.", subcommands = RulesCommand.class)
+        description = "Policy-as-code API security gateway.",
+        subcommands = {RulesCommand.class, UsersCommand.class, JwtCommand.class})
 public final class PortcullisMain implements Callable<Integer> {
 
     static final Path DEFAULT_CONFIG = Path.of("examples", "config", "portcullis.yaml");

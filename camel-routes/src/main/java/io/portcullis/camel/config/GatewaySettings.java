@@ -1,5 +1,7 @@
 package io.portcullis.camel.config;
 
+import io.portcullis.engine.authn.basic.LoginThrottleSettings;
+import io.portcullis.engine.authn.jwt.JwtSettings;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -8,7 +10,8 @@ import java.util.List;
  * every path absolute. The file format is documented in {@code examples/config/portcullis.yaml}.
  */
 public record GatewaySettings(Listener listener, TlsListener tlsListener, Listener admin, Path rulesDirectory,
-                              boolean watchRules, ApiKeys apiKeys, DemoBank demoBank, List<Route> routes) {
+                              boolean watchRules, ApiKeys apiKeys, Basic basic, JwtSettings jwt, DemoBank demoBank,
+                              List<Route> routes) {
 
     public GatewaySettings {
         routes = List.copyOf(routes);
@@ -46,6 +49,10 @@ public record GatewaySettings(Listener listener, TlsListener tlsListener, Listen
     public record ApiKeys(String header, String queryParameter, Path file) {
     }
 
+    /** HTTP Basic: the users file (bcrypt or Argon2id hashes) and the brute-force lockout policy. Null when off. */
+    public record Basic(Path usersFile, LoginThrottleSettings throttle) {
+    }
+
     /** The in-process demo bank upstream; off in production. */
     public record DemoBank(boolean enabled, String host, int port) {
     }
@@ -68,11 +75,11 @@ public record GatewaySettings(Listener listener, TlsListener tlsListener, Listen
     }
 
     public GatewaySettings withRulesDirectory(Path directory) {
-        return new GatewaySettings(listener, tlsListener, admin, directory, watchRules, apiKeys, demoBank, routes);
+        return new GatewaySettings(listener, tlsListener, admin, directory, watchRules, apiKeys, basic, jwt, demoBank, routes);
     }
 
     public GatewaySettings withListenerPort(int port) {
         return new GatewaySettings(new Listener(listener.host(), port, listener.maxBodyBytes(), listener.workerThreads()),
-                tlsListener, admin, rulesDirectory, watchRules, apiKeys, demoBank, routes);
+                tlsListener, admin, rulesDirectory, watchRules, apiKeys, basic, jwt, demoBank, routes);
     }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.portcullis.engine.authn.basic.LoginThrottleSettings;
+import io.portcullis.engine.authn.jwt.JwtSettings;
 import io.portcullis.rest.OperationTemplate;
 import java.io.IOException;
 import java.net.URI;
@@ -42,7 +44,21 @@ public final class GatewaySettingsLoader {
     record FileRules(String directory, Boolean watch) {
     }
 
-    record FileAuthentication(FileApiKeys apiKeys) {
+    record FileAuthentication(FileApiKeys apiKeys, FileBasic basic, FileJwt jwt) {
+    }
+
+    record FileBasic(String usersFile, Integer maxUserFailures, Integer maxAddressFailures, Integer windowMinutes,
+                     Integer firstLockoutMinutes, Integer maxLockoutMinutes) {
+    }
+
+    record FileJwt(String issuer, List<String> audiences, List<String> algorithms, String jwksFile, String jwksUrl,
+                   Integer jwksCacheSeconds, Integer jwksMinRefreshSeconds, Integer clockSkewSeconds,
+                   List<String> requiredClaims, String rolesClaim, String scopesClaim, String tenantClaim,
+                   java.util.Map<String, String> attributeClaims, FileIntrospection introspection) {
+    }
+
+    record FileIntrospection(String endpoint, String clientId, String clientSecretFile, Integer cacheSeconds,
+                             Integer timeoutMillis) {
     }
 
     record FileApiKeys(String header, String queryParameter, String file) {
@@ -120,6 +136,14 @@ public final class GatewaySettingsLoader {
             }
             apiKeys = new GatewaySettings.ApiKeys(header, queryParameter, keyFile);
         }
+        GatewaySettings.Basic basic = null;
+        JwtSettings jwt = null;
+        if (raw.authentication() != null && raw.authentication().basic() != null) {
+            basic = basic(raw.authentication().basic(), base);
+        }
+        if (raw.authentication() != null && raw.authentication().jwt() != null) {
+            jwt = jwt(raw.authentication().jwt(), base);
+        }
         FileDemoBank demo = raw.demoBank();
         GatewaySettings.DemoBank demoBank = new GatewaySettings.DemoBank(demo != null && Boolean.TRUE.equals(demo.enabled()),
                 demo == null || demo.host() == null ? "127.0.0.1" : demo.host(),
@@ -129,7 +153,7 @@ public final class GatewaySettingsLoader {
             throw new InvalidConfigurationException("tlsListener.port: must differ from listener.port and admin.port");
         }
         return new GatewaySettings(listener, tls, admin, rules, raw.rules().watch() == null || raw.rules().watch(), apiKeys,
-                demoBank, routes(raw.routes()));
+                basic, jwt, demoBank, routes(raw.routes()));
     }
 
     private static List<GatewaySettings.Route> routes(List<FileRoute> raw) throws InvalidConfigurationException {
@@ -195,6 +219,75 @@ public final class GatewaySettingsLoader {
                     maxResponse));
         }
         return routes;
+    }
+
+    private static GatewaySettings.Basic basic(FileBasic raw, Path base) throws InvalidConfigurationException {
+        Path users = existingFile("authentication.basic.usersFile", raw.usersFile(), base, true);
+        LoginThrottleSettings defaults = LoginThrottleSettings.DEFAULTS;
+        try {
+            LoginThrottleSettings throttle = new LoginThrottleSettings(
+                    raw.maxUserFailures() == null ? defaults.maxUserFailures() : raw.maxUserFailures(),
+                    raw.maxAddressFailures() == null ? defaults.maxAddressFailures() : raw.maxAddressFailures(),
+                    raw.windowMinutes() == null ? defaults.window() : java.time.Duration.ofMinutes(raw.windowMinutes()),
+                    raw.firstLockoutMinutes() == null ? defaults.firstLockout() : java.time.Duration.ofMinutes(raw.firstLockoutMinutes()),
+                    raw.maxLockoutMinutes() == null ? defaults.maxLockout() : java.time.Duration.ofMinutes(raw.maxLockoutMinutes()),
+                    defaults.rememberLockoutsFor(), defaults.maxTrackedKeys());
+            return new GatewaySettings.Basic(users, throttle);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationException("authentication.basic: " + e.getMessage());
+        }
+    }
+
+    private static JwtSettings jwt(FileJwt raw, Path base) throws InvalidConfigurationException {
+        JwtSettings.Builder builder = JwtSettings.builder().issuer(raw.issuer()).audiences(raw.audiences());
+        try {
+            if (raw.algorithms() != null) {
+                builder.algorithms(raw.algorithms().toArray(String[]::new));
+            }
+            if (raw.jwksFile() != null) {
+                builder.jwksFile(existingFile("authentication.jwt.jwksFile", raw.jwksFile(), base, true));
+            }
+            if (raw.jwksUrl() != null) {
+                builder.jwksUrl(URI.create(raw.jwksUrl()));
+            }
+            if (raw.jwksCacheSeconds() != null) {
+                builder.jwksCacheTtl(java.time.Duration.ofSeconds(raw.jwksCacheSeconds()));
+            }
+            if (raw.jwksMinRefreshSeconds() != null) {
+                builder.jwksMinRefreshInterval(java.time.Duration.ofSeconds(raw.jwksMinRefreshSeconds()));
+            }
+            if (raw.clockSkewSeconds() != null) {
+                builder.clockSkew(java.time.Duration.ofSeconds(raw.clockSkewSeconds()));
+            }
+            if (raw.requiredClaims() != null) {
+                builder.requiredClaims(raw.requiredClaims());
+            }
+            if (raw.rolesClaim() != null) {
+                builder.rolesClaim(raw.rolesClaim());
+            }
+            if (raw.scopesClaim() != null) {
+                builder.scopesClaim(raw.scopesClaim());
+            }
+            if (raw.tenantClaim() != null) {
+                builder.tenantClaim(raw.tenantClaim());
+            }
+            if (raw.attributeClaims() != null) {
+                builder.attributeClaims(raw.attributeClaims());
+            }
+            if (raw.introspection() != null) {
+                FileIntrospection i = raw.introspection();
+                String secret = secret("authentication.jwt.introspection.clientSecretFile", i.clientSecretFile(), base, true);
+                builder.introspection(new io.portcullis.engine.authn.jwt.IntrospectionSettings(
+                        i.endpoint() == null ? null : URI.create(i.endpoint()), i.clientId(), secret,
+                        i.cacheSeconds() == null ? io.portcullis.engine.authn.jwt.IntrospectionSettings.DEFAULT_CACHE_TTL
+                                : java.time.Duration.ofSeconds(i.cacheSeconds()),
+                        i.timeoutMillis() == null ? io.portcullis.engine.authn.jwt.IntrospectionSettings.DEFAULT_TIMEOUT
+                                : java.time.Duration.ofMillis(i.timeoutMillis())));
+            }
+            return builder.build();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationException(e.getMessage());
+        }
     }
 
     private static GatewaySettings.TlsListener tls(FileTlsListener raw, Path base) throws InvalidConfigurationException {

@@ -25,6 +25,8 @@ class GatewaySettingsLoaderTest {
         assertThat(settings.apiKeys().file()).isRegularFile();
         assertThat(settings.routes()).extracting(GatewaySettings.Route::name).containsExactly("bank-rest", "echo");
         assertThat(settings.tlsListener().requiresClientCertificate()).isTrue();
+        assertThat(settings.basic().throttle().maxUserFailures()).isEqualTo(5);
+        assertThat(settings.jwt().issuer()).isEqualTo("https://idp.portcullis.demo");
         assertThat(settings.tlsListener().crlFile()).isRegularFile();
     }
 
@@ -62,6 +64,14 @@ class GatewaySettingsLoaderTest {
     }
 
     @Test
+    void jwtSettingsThatWouldWeakenVerificationAreRefusedNamingTheKey() throws Exception {
+        assertThatThrownBy(() -> load(example().replace("algorithms: [RS256, PS256, ES256]", "algorithms: [RS256, HS256]")))
+                .hasMessageContaining("authentication.jwt");
+        assertThatThrownBy(() -> load(example().replace("audiences: [portcullis-demo]", "audiences: []")))
+                .hasMessageContaining("authentication.jwt");
+    }
+
+    @Test
     void missingRulesDirectoryIsNamed() throws Exception {
         String rules = EXAMPLE.getParent().resolve("../../rules").normalize().toString();
         assertThatThrownBy(() -> load(example().replace("directory: " + rules, "directory: /no/such/rules")))
@@ -71,6 +81,8 @@ class GatewaySettingsLoaderTest {
     private String example() throws Exception {
         return Files.readString(EXAMPLE).replace("file: api-keys.yaml", "file: " + EXAMPLE.getParent().resolve("api-keys.yaml"))
                 .replace(": tls/", ": " + EXAMPLE.getParent().resolve("tls") + "/")
+                .replace("usersFile: users.yaml", "usersFile: " + EXAMPLE.getParent().resolve("users.yaml"))
+                .replace("jwksFile: jwt/", "jwksFile: " + EXAMPLE.getParent().resolve("jwt") + "/")
                 .replace("directory: ../../rules", "directory: " + EXAMPLE.getParent().resolve("../../rules").normalize());
     }
 

@@ -33,6 +33,7 @@ class MutualTlsIT {
     static DemoPki.Issued clientCa;
     static DemoPki.Issued serverCa;
     static DemoPki.Issued alice;
+    static DemoPki.Issued admin;
     static DemoPki.Issued expired;
     static DemoPki.Issued revoked;
     static DemoPki.Issued stranger;
@@ -45,6 +46,7 @@ class MutualTlsIT {
         clientCa = DemoPki.authority("Client CA");
         DemoPki.Issued server = DemoPki.issue(serverCa, "gateway", new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
         alice = DemoPki.issue(clientCa, "alice");
+        admin = DemoPki.issue(clientCa, "admin");
         expired = DemoPki.issue(clientCa, "alice", Instant.now().minus(Duration.ofDays(10)), Instant.now().minus(Duration.ofDays(1)));
         revoked = DemoPki.issue(clientCa, "alice");
         stranger = DemoPki.issue(DemoPki.authority("Unknown CA"), "alice");
@@ -58,6 +60,8 @@ class MutualTlsIT {
                     roles: [customer]
                     tenant: demo-bank
                     attributes: {accounts: [acc-alice-1]}
+                  - id: admin
+                    roles: [admin]
                 """);
         tlsConfig = """
                 tlsListener:
@@ -80,14 +84,24 @@ class MutualTlsIT {
     }
 
     static HttpResponse<String> get(int port, DemoPki.Issued identity, String path, String apiKey) throws Exception {
+        return send(port, identity, "GET", path, apiKey == null ? null : "X-API-Key", apiKey);
+    }
+
+    static HttpResponse<String> send(int port, DemoPki.Issued identity, String method, String path, String header,
+                                     String value) throws Exception {
         SSLContext context = DemoPki.client(identity, serverCa.certificate());
         HttpClient client = HttpClient.newBuilder().sslContext(context).connectTimeout(Duration.ofSeconds(5)).build();
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(10));
-        if (apiKey != null) {
-            request.header("X-API-Key", apiKey);
+                .timeout(Duration.ofSeconds(10)).method(method, HttpRequest.BodyPublishers.noBody());
+        if (header != null) {
+            request.header(header, value);
         }
         return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static String thumbprint(DemoPki.Issued identity) throws Exception {
+        byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(identity.certificate().getEncoded());
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
     }
 
     @Nested
@@ -130,6 +144,37 @@ class MutualTlsIT {
         @Test
         void ownershipStillHoldsForACertificateCaller() throws Exception {
             assertProblem(get(port, alice, "/api/accounts/acc-bob-1", null), 403, "BOLA_NOT_OWNER");
+        }
+
+        @Test
+        void closingAnAccountNeedsTheAdminCertificateAndATokenWithTheScope() throws Exception {
+            AuthenticationIT.demoKey = com.nimbusds.jose.jwk.RSAKey.parse(Files.readString(
+                    RunningGateway.REPOSITORY.resolve("examples/config/jwt/demo-signing-key.json")));
+            String scoped = "Bearer " + AuthenticationIT.token(c -> c.subject("admin").claim("roles", java.util.List.of("admin"))
+                    .claim("scope", "accounts:close"));
+
+            HttpResponse<String> keyOnly = send(port, admin, "DELETE", "/api/accounts/acc-bob-1", "X-API-Key", "admin-demo-key");
+            HttpResponse<String> stepUp = send(port, admin, "DELETE", "/api/accounts/acc-bob-1", "Authorization", scoped);
+
+            assertProblem(keyOnly, 401, "STEP_UP_REQUIRED");
+            assertThat(stepUp.statusCode()).as(stepUp.body()).isEqualTo(200);
+            assertThat(gateway.auditOf(GatewayIT.requestId(stepUp)).get(0).principal().methods()).containsExactly("JWT", "MTLS");
+        }
+
+        @Test
+        void aCertificateBoundTokenCountsOnlyOverThatCertificate() throws Exception {
+            AuthenticationIT.demoKey = com.nimbusds.jose.jwk.RSAKey.parse(Files.readString(
+                    RunningGateway.REPOSITORY.resolve("examples/config/jwt/demo-signing-key.json")));
+            String alicesCertificate = thumbprint(alice);
+            String bound = "Bearer " + AuthenticationIT.token(c -> c.claim("cnf", java.util.Map.of("x5t#S256", alicesCertificate)));
+
+            HttpResponse<String> right = send(port, alice, "GET", "/api/accounts/acc-alice-1", "Authorization", bound);
+            HttpResponse<String> wrong = send(port, admin, "GET", "/api/accounts/acc-alice-1", "Authorization", bound);
+
+            assertThat(right.statusCode()).isEqualTo(200);
+            assertProblem(wrong, 401, "AUTHN_INVALID");
+            assertThat(gateway.auditOf(GatewayIT.requestId(wrong)).get(0).authenticationFailure())
+                    .isEqualTo("CERTIFICATE_BINDING_MISMATCH");
         }
 
         @Test

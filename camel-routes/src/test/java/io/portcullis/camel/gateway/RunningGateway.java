@@ -54,7 +54,9 @@ final class RunningGateway implements AutoCloseable {
                 .replace("port: 9080", "port: " + upstreamPort)
                 .replace("127.0.0.1:9080", "127.0.0.1:" + upstreamPort)
                 .replace("directory: ../../rules", "directory: " + rules)
-                .replace("file: api-keys.yaml", "file: " + REPOSITORY.resolve("examples/config/api-keys.yaml"));
+                .replace("file: api-keys.yaml", "file: " + REPOSITORY.resolve("examples/config/api-keys.yaml"))
+                .replace("usersFile: users.yaml", "usersFile: " + REPOSITORY.resolve("examples/config/users.yaml"))
+                .replace("jwksFile: jwt/jwks.json", "jwksFile: " + REPOSITORY.resolve("examples/config/jwt/jwks.json"));
         // The demo's TLS listener has a fixed port; tests that want TLS bring their own section.
         config = config.replaceAll("(?ms)^tlsListener:.*?(?=^\\S)", "");
         Path configFile = workDir.resolve("portcullis.yaml");
