@@ -125,6 +125,29 @@ class RuleReloadIT {
         assertThat(transfer("1.00").statusCode()).isEqualTo(201);
     }
 
+    @Test
+    void revokingAKeyInTheKeyFileTakesEffectWithoutARestart() throws Exception {
+        assertThat(gateway.send(gateway.get("/api/accounts/acc-bob-1", "bob-demo-key")).statusCode()).isEqualTo(200);
+
+        String keys = Files.readString(gateway.apiKeys);
+        Files.writeString(gateway.apiKeys, keys.replace("    sha256: 3a1f6bae", "    revoked: true\n    sha256: 3a1f6bae"));
+        RunningGateway.eventually(Duration.ofSeconds(30),
+                () -> sendQuietly("bob-demo-key") == 401, "the revocation is in force");
+
+        HttpResponse<String> revoked = gateway.send(gateway.get("/api/accounts/acc-bob-1", "bob-demo-key"));
+        assertProblem(revoked, 401, "AUTHN_INVALID");
+        assertThat(gateway.auditOf(GatewayIT.requestId(revoked)).get(0).authenticationFailure()).isEqualTo("API_KEY_REVOKED");
+        assertThat(gateway.send(gateway.get("/api/accounts/acc-alice-1", "alice-demo-key")).statusCode()).isEqualTo(200);
+    }
+
+    private int sendQuietly(String key) {
+        try {
+            return gateway.send(gateway.get("/api/accounts/acc-bob-1", key)).statusCode();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private HttpResponse<String> transfer(String amount) throws Exception {
         return gateway.send(gateway.get("/api/transfers", "alice-demo-key")
                 .header("Content-Type", "application/json")

@@ -30,6 +30,8 @@ final class RunningGateway implements AutoCloseable {
     static final Path REPOSITORY = Path.of("..").toAbsolutePath().normalize();
 
     final Path rules;
+    final Path apiKeys;
+    final Path users;
     final int port;
     final int adminPort;
     final int upstreamPort;
@@ -45,6 +47,8 @@ final class RunningGateway implements AutoCloseable {
     RunningGateway(Path workDir, String extraConfig) throws Exception {
         rules = workDir.resolve("rules");
         copyTree(REPOSITORY.resolve("rules"), rules);
+        apiKeys = Files.copy(REPOSITORY.resolve("examples/config/api-keys.yaml"), workDir.resolve("api-keys.yaml"));
+        users = Files.copy(REPOSITORY.resolve("examples/config/users.yaml"), workDir.resolve("users.yaml"));
         port = freePort();
         adminPort = freePort();
         upstreamPort = freePort();
@@ -54,8 +58,8 @@ final class RunningGateway implements AutoCloseable {
                 .replace("port: 9080", "port: " + upstreamPort)
                 .replace("127.0.0.1:9080", "127.0.0.1:" + upstreamPort)
                 .replace("directory: ../../rules", "directory: " + rules)
-                .replace("file: api-keys.yaml", "file: " + REPOSITORY.resolve("examples/config/api-keys.yaml"))
-                .replace("usersFile: users.yaml", "usersFile: " + REPOSITORY.resolve("examples/config/users.yaml"))
+                .replace("file: api-keys.yaml", "file: " + apiKeys)
+                .replace("usersFile: users.yaml", "usersFile: " + users)
                 .replace("jwksFile: jwt/jwks.json", "jwksFile: " + REPOSITORY.resolve("examples/config/jwt/jwks.json"));
         // The demo's TLS listener has a fixed port; tests that want TLS bring their own section.
         config = config.replaceAll("(?ms)^tlsListener:.*?(?=^\\S)", "");
