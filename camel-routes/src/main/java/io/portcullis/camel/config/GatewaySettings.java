@@ -27,7 +27,9 @@ public record GatewaySettings(Listener listener, TlsListener tlsListener, Listen
     /**
      * The HTTPS listener (null when off), serving the same routes as the plain one.
      *
-     * @param clientAuth   {@code none} or {@code require} (no valid certificate, no connection)
+     * @param clientAuth   {@code none}, {@code request} (a certificate identifies the caller if sent;
+     *                     an invalid one ends the handshake) or {@code require} (no valid certificate,
+     *                     no connection)
      * @param trustStore   PKCS12 of the CAs whose client certificates are accepted; null with clientAuth none
      * @param crlFile      revoked client certificates (PEM or DER CRLs), or null
      * @param identityFrom where a certificate's identity comes from: subject-cn, san-email, san-dns, san-uri
@@ -39,6 +41,10 @@ public record GatewaySettings(Listener listener, TlsListener tlsListener, Listen
 
         public boolean requiresClientCertificate() {
             return "require".equals(clientAuth);
+        }
+
+        public boolean requestsClientCertificate() {
+            return "request".equals(clientAuth);
         }
     }
 

@@ -296,15 +296,8 @@ public final class GatewaySettingsLoader {
         Path keyStore = existingFile("tlsListener.keyStore", raw.keyStore(), base, true);
         String keyStorePassword = secret("tlsListener.keyStorePasswordFile", raw.keyStorePasswordFile(), base, true);
         String clientAuth = raw.clientAuth() == null ? "none" : raw.clientAuth();
-        if (clientAuth.equals("request")) {
-            // camel-netty-http 4.18 sets need-client-auth on every TLS engine, which also clears
-            // want-client-auth: "request" would silently behave as "none".
-            throw new InvalidConfigurationException("tlsListener.clientAuth: 'request' is not available on this listener "
-                    + "(its TLS engine can only require a certificate or not ask); use 'require' for certificate callers, "
-                    + "and the plain listener or a second gateway for the others");
-        }
-        if (!Set.of("none", "require").contains(clientAuth)) {
-            throw new InvalidConfigurationException("tlsListener.clientAuth: must be none or require");
+        if (!Set.of("none", "request", "require").contains(clientAuth)) {
+            throw new InvalidConfigurationException("tlsListener.clientAuth: must be none, request or require");
         }
         Path trustStore = existingFile("tlsListener.trustStore", raw.trustStore(), base, !clientAuth.equals("none"));
         String trustStorePassword = secret("tlsListener.trustStorePasswordFile", raw.trustStorePasswordFile(), base, false);

@@ -52,7 +52,8 @@ final class ServerTls {
         keyManagers.setKeyStore(keyStore);
         keyManagers.setKeyPassword(tls.keyStorePassword());
 
-        SSLContextParameters parameters = new SSLContextParameters();
+        SSLContextParameters parameters = tls.requestsClientCertificate()
+                ? new CertificateRequestingContext() : new SSLContextParameters();
         parameters.setKeyManagers(keyManagers);
         if (tls.trustStore() != null) {
             TrustManagersParameters trustManagers = new TrustManagersParameters();

@@ -185,9 +185,55 @@ class MutualTlsIT {
         }
     }
 
-    @Test
-    void requestingWithoutRequiringIsRefusedByTheConfiguration(@TempDir Path work) {
-        assertThatThrownBy(() -> new RunningGateway(work, tls("request", RunningGateway.freePortForTests())))
-                .hasMessageContaining("tlsListener.clientAuth");
+    @Nested
+    class RequestedClientCertificate {
+
+        static RunningGateway gateway;
+        static int port;
+
+        @BeforeAll
+        static void start(@TempDir Path work) throws Exception {
+            port = RunningGateway.freePortForTests();
+            gateway = new RunningGateway(work, tls("request", port));
+        }
+
+        @AfterAll
+        static void stop() throws Exception {
+            gateway.close();
+        }
+
+        @Test
+        void aCertificateSentIdentifiesTheCaller() throws Exception {
+            HttpResponse<String> response = get(port, alice, "/api/accounts/acc-alice-1", null);
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(gateway.auditOf(GatewayIT.requestId(response)).get(0).principal().authMethod()).isEqualTo("MTLS");
+        }
+
+        @Test
+        void withoutACertificateOtherCredentialsStillWork() throws Exception {
+            HttpResponse<String> withKey = get(port, null, "/api/accounts/acc-alice-1", "alice-demo-key");
+            HttpResponse<String> anonymous = get(port, null, "/api/accounts/acc-alice-1", null);
+
+            assertThat(withKey.statusCode()).isEqualTo(200);
+            assertThat(gateway.auditOf(GatewayIT.requestId(withKey)).get(0).principal().methods()).containsExactly("API_KEY");
+            assertProblem(anonymous, 401, "AUTHN_REQUIRED");
+        }
+
+        @Test
+        void revokedOrExpiredCertificatesAreStillRefusedAtTheHandshake() {
+            for (DemoPki.Issued invalid : new DemoPki.Issued[] {revoked, expired}) {
+                assertThatThrownBy(() -> get(port, invalid, "/api/accounts/acc-alice-1", "alice-demo-key"))
+                        .isInstanceOf(IOException.class);
+            }
+        }
+
+        @Test
+        void aCertificateFromAnUnknownAuthorityIsNeverSentSoItIdentifiesNobody() throws Exception {
+            // The server names the CAs it accepts; a standard client sends no certificate from another CA.
+            HttpResponse<String> response = get(port, stranger, "/api/accounts/acc-alice-1", null);
+
+            assertProblem(response, 401, "AUTHN_REQUIRED");
+        }
     }
 }
