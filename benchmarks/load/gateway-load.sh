@@ -3,7 +3,8 @@
 # latency for the main paths through the gateway, and the demo upstream alone for comparison.
 # Usage, from the repository root after `mvn -q -DskipTests install`:
 #   benchmarks/load/gateway-load.sh [SECONDS] [CONNECTIONS]      (WARMUP=150 seconds of warm-up load by default)
-# Starts the gateway with the bundled configuration, warms it up, measures, stops it.
+# Starts the gateway with the bundled configuration, warms it up, measures, stops it. The demo also
+# opens 8081 (admin), 8443 (TLS) and 9080 (demo bank): they must be free.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${1:-15}
@@ -34,3 +35,8 @@ run "gateway: GET account (key, permit)"       http://127.0.0.1:8080/api/account
 run "gateway: GET public branches"             http://127.0.0.1:8080/api/branches
 run "gateway: GET account, no key (401)"       http://127.0.0.1:8080/api/accounts/acc-alice-1
 run "gateway: GET other's account (403 resp.)" http://127.0.0.1:8080/api/accounts/acc-bob-1 -H 'X-API-Key: alice-demo-key'
+# HTTP Basic: the first login costs one bcrypt check (cost 10 in the demo), then the verified-credentials cache answers
+run "gateway: GET account, HTTP Basic"           http://127.0.0.1:8080/api/accounts/acc-alice-1 -H "Authorization: Basic $(printf %s alice:alice-demo-password | base64)"
+token=$(java -jar camel-routes/target/portcullis-gateway.jar jwt mint --key examples/config/jwt/demo-signing-key.json \
+          --subject alice --roles customer --attribute accounts=acc-alice-1 --ttl 1h)
+run "gateway: GET account, JWT (RS256)"          http://127.0.0.1:8080/api/accounts/acc-alice-1 -H "Authorization: Bearer $token"

@@ -43,6 +43,12 @@ public record GatewaySettings(Listener listener, TlsListener tlsListener, Listen
             return "require".equals(clientAuth);
         }
 
+        @Override
+        public String toString() {
+            return "TlsListener[" + host + ":" + port + ", keyStore=" + keyStore + ", trustStore=" + trustStore
+                    + ", clientAuth=" + clientAuth + ", crlFile=" + crlFile + ", passwords=****]";
+        }
+
         public boolean requestsClientCertificate() {
             return "request".equals(clientAuth);
         }

@@ -156,7 +156,11 @@ class MutualTlsIT {
             HttpResponse<String> keyOnly = send(port, admin, "DELETE", "/api/accounts/acc-bob-1", "X-API-Key", "admin-demo-key");
             HttpResponse<String> stepUp = send(port, admin, "DELETE", "/api/accounts/acc-bob-1", "Authorization", scoped);
 
+            HttpResponse<String> someoneElsesCertificate = send(port, alice, "DELETE", "/api/accounts/acc-bob-1",
+                    "Authorization", scoped);
+
             assertProblem(keyOnly, 401, "STEP_UP_REQUIRED");
+            assertProblem(someoneElsesCertificate, 401, "STEP_UP_REQUIRED");
             assertThat(stepUp.statusCode()).as(stepUp.body()).isEqualTo(200);
             assertThat(gateway.auditOf(GatewayIT.requestId(stepUp)).get(0).principal().methods()).containsExactly("JWT", "MTLS");
         }

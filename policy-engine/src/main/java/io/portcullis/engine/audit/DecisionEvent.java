@@ -7,6 +7,7 @@ import java.util.List;
  * One audit record per request, allowed or not (modelled on OPA's decision log event). Never holds
  * credentials, header values or bodies; {@code redactedFields} lists what was removed, not values.
  *
+ * @param clientCertificate subject and x5t#S256 of the verified TLS client certificate, or null
  * @param stage where the outcome was decided: {@code ADAPTER} (refused as malformed),
  *              {@code REQUEST}, {@code RESPONSE}, or {@code UPSTREAM} (the upstream failed)
  */
@@ -20,6 +21,7 @@ public record DecisionEvent(
         String method,
         String path,
         String clientAddress,
+        String clientCertificate,
         Caller principal,
         String authenticationFailure,
         String stage,

@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
  * {@code Principal}:
  * <ul>
  *   <li>a verified client certificate (the transport) identifies the caller on its own, or adds
- *       {@code MTLS} to the methods of an application credential presented over it;</li>
+ *       {@code MTLS} to the methods of an application credential presented over it — only when
+ *       both name the same caller, or the credential is bound to that certificate: a customer's
+ *       certificate must not lend a second factor to someone else's token;</li>
  *   <li>at most one application credential (API key, Basic, bearer token) is accepted: two kinds
  *       at once are refused as ambiguous rather than resolved by precedence;</li>
  *   <li>a credential bound to a certificate (RFC 8705) counts only over that certificate;</li>
@@ -116,7 +118,9 @@ public final class AuthenticationChain {
                 && (certificate == null || !credential.boundCertificate().equals(certificate.sha256Thumbprint()))) {
             return Authentication.failed("CERTIFICATE_BINDING_MISMATCH");
         }
-        if (byCertificate.principal().authenticated()) {
+        boolean sameCaller = !credential.boundCertificate().isEmpty()
+                || byCertificate.principal().subject().equals(credential.principal().subject());
+        if (byCertificate.principal().authenticated() && sameCaller) {
             return new Authentication(credential.principal().alsoProvedBy(AuthMethod.MTLS), "", credential.boundCertificate(),
                     credential.inUrl());
         }

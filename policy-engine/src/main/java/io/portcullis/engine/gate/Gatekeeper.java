@@ -199,6 +199,8 @@ public final class Gatekeeper {
         var principal = request.principal();
         DecisionEvent event = new DecisionEvent(DecisionEvent.VERSION, request.id(), request.receivedAt(), route,
                 request.protocol().name(), request.operation(), request.method(), request.path(), request.peer().address(),
+                request.peer().hasClientCertificate() ? request.peer().clientCertificate().subject() + " x5t#S256="
+                        + request.peer().clientCertificate().sha256Thumbprint() : null,
                 new DecisionEvent.Caller(principal.subject(), principal.authMethod().name(),
                         principal.methods().stream().map(Enum::name).sorted().toList(), principal.keyId(),
                         principal.roles().stream().sorted().toList(), principal.tenant()),

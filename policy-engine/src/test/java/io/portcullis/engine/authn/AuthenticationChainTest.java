@@ -86,6 +86,17 @@ class AuthenticationChainTest {
         assertThat(chain.challenges()).containsExactly("Scheme-x-key", "Scheme-x-token");
     }
 
+    @Test
+    void aCertificateOfSomeoneElseLendsNoSecondFactor() {
+        AuthenticationChain adminKeys = new AuthenticationChain(MTLS, List.of(new Scripted("x-key",
+                r -> Authentication.of(Principal.builder("admin", AuthMethod.API_KEY).roles(Set.of("admin")).build()))));
+
+        ApiRequest request = adminKeys.authenticate(request(Map.of("x-key", List.of("stolen")), CERTIFICATE));
+
+        assertThat(request.principal().subject()).isEqualTo("admin");
+        assertThat(request.principal().methods()).containsExactly(AuthMethod.API_KEY);
+    }
+
     private static ApiRequest request(Map<String, List<String>> headers, ClientCertificate certificate) {
         return ApiRequest.builder().id("r").headers(headers).peer(new Peer("127.0.0.1", 1, certificate)).build();
     }

@@ -20,6 +20,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiPredicate;
@@ -47,6 +51,12 @@ import javax.crypto.spec.SecretKeySpec;
  * is immutable and stays until collected).
  */
 public final class BasicAuthenticator implements Authenticator {
+
+    /** How long a request waits for an identical check already running before giving up. */
+    private static final java.time.Duration SHARED_CHECK_WAIT = java.time.Duration.ofSeconds(5);
+
+    private final java.util.concurrent.ConcurrentHashMap<String, CompletableFuture<Authentication>> inFlight =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     static final String MALFORMED = "BASIC_MALFORMED";
     static final String LOCKED_OUT = "BASIC_LOCKED_OUT";
@@ -126,6 +136,45 @@ public final class BasicAuthenticator implements Authenticator {
             throttle.recordSuccess(credentials.username);
             return Authentication.of(cached.get());
         }
+        CompletableFuture<Authentication> mine = new CompletableFuture<>();
+        CompletableFuture<Authentication> running = inFlight.putIfAbsent(credentials.fingerprint, mine);
+        if (running != null) {
+            return shared(running, credentials.username, address);
+        }
+        try {
+            Authentication result = verify(credentials, address, store, current);
+            mine.complete(result);
+            return result;
+        } catch (RuntimeException | Error e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            inFlight.remove(credentials.fingerprint, mine);
+        }
+    }
+
+    /**
+     * The same credentials are being checked right now (a client opening many connections at once):
+     * wait for that one slow hash rather than spend another, and another in-flight slot of the
+     * throttle, which would refuse a legitimate burst.
+     */
+    private Authentication shared(CompletableFuture<Authentication> running, String username, String address) {
+        Authentication result;
+        try {
+            result = running.get(SHARED_CHECK_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Authentication.failed(TOO_MANY_ATTEMPTS);
+        } catch (ExecutionException | TimeoutException e) {
+            return Authentication.failed(TOO_MANY_ATTEMPTS);
+        }
+        if (result.principal().authenticated() && throttle.locked(username, address)) {
+            return Authentication.failed(LOCKED_OUT);
+        }
+        return result;
+    }
+
+    private Authentication verify(Credentials credentials, String address, UserStore store, CredentialCache current) {
         try (LoginThrottle.Attempt attempt = throttle.attempt(credentials.username, address)) {
             switch (attempt.verdict()) {
                 case LOCKED_OUT:

@@ -49,6 +49,24 @@ public final class JwksFile {
 
     /** The keys in service, read on every verification so a reload takes effect at once. */
     public static JWKSource<SecurityContext> source(Supplier<JWKSet> keys) {
-        return (selector, context) -> selector.select(keys.get());
+        return new FileKeySource(keys);
+    }
+
+    /** Keys from the file in service; which set is in service tells cached verifications apart. */
+    static final class FileKeySource implements JWKSource<SecurityContext> {
+        private final Supplier<JWKSet> keys;
+
+        FileKeySource(Supplier<JWKSet> keys) {
+            this.keys = keys;
+        }
+
+        @Override
+        public java.util.List<com.nimbusds.jose.jwk.JWK> get(com.nimbusds.jose.jwk.JWKSelector selector, SecurityContext context) {
+            return selector.select(keys.get());
+        }
+
+        Object generation() {
+            return keys.get();
+        }
     }
 }

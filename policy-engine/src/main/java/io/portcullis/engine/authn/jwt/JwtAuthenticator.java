@@ -96,6 +96,24 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
     private final JWTClaimsSetVerifier<SecurityContext> claimsVerifier;
     private final TokenIntrospector introspector;
     private final List<AutoCloseable> resources;
+    private final Clock clock;
+    /**
+     * Tokens verified recently, by SHA-256 of the token (never the token): a signature check costs
+     * about as much as the rest of the request, and a client repeats its token on every call. An
+     * entry lives at most {@link #VERIFIED_TTL} and never past the token's {@code exp}; it is only
+     * good for the key material that verified it, so a JWKS file reload takes effect at once and a
+     * key removed at the JWKS URL stops being accepted within the TTL.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, Verified> verified = new java.util.concurrent.ConcurrentHashMap<>();
+
+    static final java.time.Duration VERIFIED_TTL = java.time.Duration.ofSeconds(60);
+    static final int MAX_VERIFIED = 10_000;
+
+    /** Identifies the key material in service: a cached verification is only good for the keys that made it. */
+    private final java.util.function.Supplier<Object> keyGeneration;
+
+    private record Verified(Authentication result, long expiresAtMillis, Object keyGeneration) {
+    }
 
     /**
      * @param keys         the identity provider's public keys
@@ -103,15 +121,17 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
      */
     public JwtAuthenticator(JwtSettings settings, JWKSource<SecurityContext> keys, TokenIntrospector introspector,
                             Clock clock) {
-        this(settings, keys, introspector, clock, List.of());
+        this(settings, keys, introspector, clock, List.of(), generationOf(keys));
     }
 
     private JwtAuthenticator(JwtSettings settings, JWKSource<SecurityContext> keys, TokenIntrospector introspector,
-                             Clock clock, List<AutoCloseable> resources) {
+                             Clock clock, List<AutoCloseable> resources, java.util.function.Supplier<Object> keyGeneration) {
+        this.keyGeneration = keyGeneration;
         this.settings = settings;
         this.introspector = introspector;
         this.resources = List.copyOf(resources);
         this.claimsVerifier = claimsVerifier(settings, clock);
+        this.clock = clock;
         this.processor = new DefaultJWTProcessor<>();
         processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT, ACCESS_TOKEN_TYPE, null));
         processor.setJWSKeySelector(knownKeysOnly(new JWSVerificationKeySelector<>(settings.algorithms(), keys)));
@@ -140,7 +160,7 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
         }
         TokenIntrospector introspector = settings.introspection() == null ? null
                 : new TokenIntrospector(settings.introspection(), clock);
-        return new JwtAuthenticator(settings, keys, introspector, clock, resources);
+        return new JwtAuthenticator(settings, keys, introspector, clock, resources, generationOf(keys));
     }
 
     /**
@@ -191,37 +211,93 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
     }
 
     private Authentication verifyJwt(String token) {
+        String fingerprint = sha256(token);
+        long now = clock.millis();
+        Verified hit = verified.get(fingerprint);
+        Object generation = keyGeneration.get();
+        if (hit != null && hit.expiresAtMillis() > now && hit.keyGeneration() == generation) {
+            return hit.result();
+        }
+        Verification verification = verifyJwtNow(token);
+        Authentication result = verification.result();
+        if (result.failure().isEmpty() && result.principal().authenticated()) {
+            remember(fingerprint, new Verified(result,
+                    Math.min(now + VERIFIED_TTL.toMillis(), verification.expiresAtMillis()), generation), now);
+        }
+        return result;
+    }
+
+    private record Verification(Authentication result, long expiresAtMillis) {
+        static Verification refused(String reason) {
+            return new Verification(Authentication.failed(reason), 0);
+        }
+    }
+
+    private void remember(String fingerprint, Verified entry, long now) {
+        if (entry.expiresAtMillis() <= now) {
+            return;
+        }
+        if (verified.size() >= MAX_VERIFIED) {
+            verified.values().removeIf(cached -> cached.expiresAtMillis() <= now);
+            if (verified.size() >= MAX_VERIFIED) {
+                verified.clear();
+            }
+        }
+        verified.put(fingerprint, entry);
+    }
+
+    /** A file's keys change with each reload; a remote source's cache is bounded by the TTL instead. */
+    private static java.util.function.Supplier<Object> generationOf(JWKSource<SecurityContext> keys) {
+        if (keys instanceof JwksFile.FileKeySource file) {
+            return file::generation;
+        }
+        return () -> keys;
+    }
+
+    private static String sha256(String token) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(token.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return java.util.HexFormat.of().formatHex(digest);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by the Java platform", e);
+        }
+    }
+
+    /** Verifies the token now; a success carries the token's expiry for the cache. */
+    private Verification verifyJwtNow(String token) {
         Base64URL[] parts;
         Header header;
         try {
             parts = JOSEObject.split(token);
             header = Header.parse(parts[0]);
         } catch (ParseException e) {
-            return Authentication.failed(JWT_MALFORMED);
+            return Verification.refused(JWT_MALFORMED);
         }
         // Checked before Nimbus sees the token, so "none" and HMAC never reach a verifier and the
         // audit tells a refused algorithm from an unknown key.
         if (!(header instanceof JWSHeader jwsHeader) || !settings.algorithms().contains(jwsHeader.getAlgorithm())) {
-            return Authentication.failed(JWT_ALGORITHM_REFUSED);
+            return Verification.refused(JWT_ALGORITHM_REFUSED);
         }
         JWTClaimsSet claims;
         try {
             claims = processor.process(new SignedJWT(parts[0], parts[1], parts[2]), null);
         } catch (ClaimsRefused e) {
-            return Authentication.failed(e.reason);
+            return Verification.refused(e.reason);
         } catch (BadJWSException e) {
-            return Authentication.failed(JWT_SIGNATURE_INVALID);
+            return Verification.refused(JWT_SIGNATURE_INVALID);
         } catch (BadJOSEException | ParseException e) {
-            return Authentication.failed(JWT_MALFORMED); // unreadable claims, a refused "typ"
+            return Verification.refused(JWT_MALFORMED); // unreadable claims, a refused "typ"
         } catch (KeyUnknown | RateLimitReachedException e) {
-            return Authentication.failed(JWT_KEY_UNKNOWN); // also after a refresh, or when refreshing is rate-limited
+            return Verification.refused(JWT_KEY_UNKNOWN); // also after a refresh, or when refreshing is rate-limited
         } catch (KeySourceException e) {
             LOG.warn("JWKS unavailable, bearer token refused: {}", e.getMessage());
-            return Authentication.failed(JWKS_UNAVAILABLE);
+            return Verification.refused(JWKS_UNAVAILABLE);
         } catch (JOSEException e) {
-            return Authentication.failed(JWT_SIGNATURE_INVALID);
+            return Verification.refused(JWT_SIGNATURE_INVALID);
         }
-        return admit(claims, jwsHeader.getKeyID());
+        return new Verification(admit(claims, jwsHeader.getKeyID()),
+                claims.getExpirationTime() == null ? Long.MAX_VALUE : claims.getExpirationTime().getTime());
     }
 
     private Authentication introspect(String token) {

@@ -61,6 +61,46 @@ class BasicAuthenticatorTest {
     }
 
     @Test
+    void aBurstOfIdenticalLoginsSharesOneSlowCheckAndIsAllAdmitted() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        BasicAuthenticator gated = new BasicAuthenticator(users::get, new LoginThrottle(LoginThrottleSettings.DEFAULTS, clock),
+                clock, BasicAuthSettings.DEFAULTS, (hash, password) -> {
+                    slowChecks.incrementAndGet();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return hash.matches(password);
+                });
+        int burst = 32;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(burst);
+        try {
+            java.util.List<java.util.concurrent.Future<Authentication>> results = new java.util.ArrayList<>();
+            java.util.Set<Thread> workers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            for (int i = 0; i < burst; i++) {
+                results.add(pool.submit(() -> {
+                    workers.add(Thread.currentThread());
+                    return gated.authenticate(basic("alice", "alice-password"));
+                }));
+            }
+            // Release the one slow check only once every request is parked on it or on the shared result.
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+            while (workers.size() < burst || workers.stream().anyMatch(t -> t.getState() == Thread.State.RUNNABLE)) {
+                assertThat(System.nanoTime()).as("all requests waiting").isLessThan(deadline);
+                Thread.onSpinWait();
+            }
+            release.countDown();
+            for (java.util.concurrent.Future<Authentication> result : results) {
+                assertThat(result.get().failure()).isEmpty();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(slowChecks).hasValue(1);
+    }
+
+    @Test
     void validLoginYieldsTheUsersPrincipal() {
         Authentication result = authenticator.authenticate(basic("alice", "alice-password"));
 

@@ -1,0 +1,105 @@
+package io.portcullis.engine.authn.jwt;
+
+import static io.portcullis.engine.authn.jwt.Tokens.AUDIENCE;
+import static io.portcullis.engine.authn.jwt.Tokens.ISSUER;
+import static io.portcullis.engine.authn.jwt.Tokens.NOW;
+import static io.portcullis.engine.authn.jwt.Tokens.bearer;
+import static io.portcullis.engine.authn.jwt.Tokens.claims;
+import static io.portcullis.engine.authn.jwt.Tokens.sign;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.SecurityContext;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Date;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** A token a client repeats is verified once, and the cache never outlives the token or its TTL. */
+class JwtVerifiedCacheTest {
+
+    static final RSAKey KEY = Tokens.rsa("cache-1");
+
+    final AtomicInteger keyLookups = new AtomicInteger();
+    final MovingClock clock = new MovingClock(NOW);
+    final JWKSource<SecurityContext> keys = (selector, context) -> {
+        keyLookups.incrementAndGet();
+        return selector.select(new JWKSet(KEY.toPublicJWK()));
+    };
+    final JwtAuthenticator authenticator = new JwtAuthenticator(JwtSettings.builder().issuer(ISSUER).audiences(AUDIENCE)
+            .jwksUrl(URI.create("https://idp.example/jwks")).build(), keys, null, clock);
+
+    @Test
+    void aRepeatedTokenIsVerifiedOnce() {
+        String token = sign(KEY, claims().build());
+
+        assertThat(authenticator.authenticate(bearer(token)).principal().subject()).isEqualTo("alice");
+        assertThat(authenticator.authenticate(bearer(token)).principal().subject()).isEqualTo("alice");
+        assertThat(keyLookups).hasValue(1);
+    }
+
+    @Test
+    void aCachedTokenIsNotServedPastItsExpiry() {
+        String token = sign(KEY, claims().expirationTime(Date.from(NOW.plusSeconds(20))).build());
+        assertThat(authenticator.authenticate(bearer(token)).failure()).isEmpty();
+
+        clock.advance(Duration.ofSeconds(21 + 30 + 1));
+
+        assertThat(authenticator.authenticate(bearer(token)).failure()).isEqualTo(JwtAuthenticator.JWT_EXPIRED);
+    }
+
+    @Test
+    void aCachedTokenIsVerifiedAgainAfterTheTtlSoRemovedKeysStopWorking() {
+        String token = sign(KEY, claims().expirationTime(Date.from(NOW.plus(Duration.ofHours(1)))).build());
+        authenticator.authenticate(bearer(token));
+
+        clock.advance(JwtAuthenticator.VERIFIED_TTL.plusSeconds(1));
+        authenticator.authenticate(bearer(token));
+
+        assertThat(keyLookups).hasValue(2);
+    }
+
+    @Test
+    void refusalsAreNeverCached() {
+        String forged = sign(Tokens.rsa("cache-1"), claims().build());
+
+        assertThat(authenticator.authenticate(bearer(forged)).failure()).isEqualTo(JwtAuthenticator.JWT_SIGNATURE_INVALID);
+        assertThat(authenticator.authenticate(bearer(forged)).failure()).isEqualTo(JwtAuthenticator.JWT_SIGNATURE_INVALID);
+        assertThat(keyLookups).hasValue(2);
+    }
+
+    /** A clock the test moves forward. */
+    static final class MovingClock extends Clock {
+        private volatile Instant now;
+
+        MovingClock(Instant start) {
+            now = start;
+        }
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}
