@@ -19,9 +19,10 @@ public record GatewaySettings(Listener listener, TlsListener tlsListener, Listen
 
     /**
      * An HTTP listener. {@code maxBodyBytes} bounds what is read from a client; {@code workerThreads}
-     * bounds how many requests are processed (and upstream calls held open) at once.
+     * bounds how many requests are processed (and upstream calls held open) at once. A disabled
+     * plain listener keeps these limits for the TLS listener and opens no port.
      */
-    public record Listener(String host, int port, int maxBodyBytes, int workerThreads) {
+    public record Listener(String host, int port, int maxBodyBytes, int workerThreads, boolean enabled) {
     }
 
     /**
@@ -91,7 +92,8 @@ public record GatewaySettings(Listener listener, TlsListener tlsListener, Listen
     }
 
     public GatewaySettings withListenerPort(int port) {
-        return new GatewaySettings(new Listener(listener.host(), port, listener.maxBodyBytes(), listener.workerThreads()),
+        return new GatewaySettings(new Listener(listener.host(), port, listener.maxBodyBytes(), listener.workerThreads(),
+                listener.enabled()),
                 tlsListener, admin, rulesDirectory, watchRules, apiKeys, basic, jwt, demoBank, routes);
     }
 }

@@ -30,7 +30,7 @@ public final class GatewaySettingsLoader {
                         FileDemoBank demoBank, List<FileRoute> routes) {
     }
 
-    record FileListener(String host, Integer port, Integer maxBodyBytes, Integer workerThreads) {
+    record FileListener(String host, Integer port, Integer maxBodyBytes, Integer workerThreads, Boolean enabled) {
     }
 
     record FileAdmin(String host, Integer port, Boolean allowRemote) {
@@ -149,6 +149,9 @@ public final class GatewaySettingsLoader {
                 demo == null || demo.host() == null ? "127.0.0.1" : demo.host(),
                 port("demoBank.port", demo == null ? null : demo.port(), 9080));
         GatewaySettings.TlsListener tls = raw.tlsListener() == null ? null : tls(raw.tlsListener(), base);
+        if (!listener.enabled() && tls == null) {
+            throw new InvalidConfigurationException("listener.enabled: with the plain listener off, a tlsListener is required");
+        }
         if (tls != null && (tls.port() == listener.port() || tls.port() == admin.port())) {
             throw new InvalidConfigurationException("tlsListener.port: must differ from listener.port and admin.port");
         }
@@ -347,7 +350,7 @@ public final class GatewaySettingsLoader {
             throw new InvalidConfigurationException("admin.host: '" + host + "' is not a loopback address; the admin "
                     + "listener is unauthenticated (reload, status), so it stays on loopback unless admin.allowRemote is true");
         }
-        return new GatewaySettings.Listener(host, port, 1 << 16, 4);
+        return new GatewaySettings.Listener(host, port, 1 << 16, 4, true);
     }
 
     private static boolean isLoopback(String host) {
@@ -373,7 +376,7 @@ public final class GatewaySettingsLoader {
         if (workers < 1 || workers > 1024) {
             throw new InvalidConfigurationException(key + ".workerThreads: must be between 1 and 1024");
         }
-        return new GatewaySettings.Listener(host, port, maxBody, workers);
+        return new GatewaySettings.Listener(host, port, maxBody, workers, raw == null || raw.enabled() == null || raw.enabled());
     }
 
     private static int port(String key, Integer value, int defaultPort) throws InvalidConfigurationException {

@@ -30,7 +30,9 @@ public final class GatewayRoutes extends RouteBuilder {
                 .process(GatewayRoutes::internalError);
 
         GatewaySettings.Listener listener = settings.listener();
-        routes(listener, "http://" + listener.host() + ":" + listener.port(), "", "");
+        if (listener.enabled()) {
+            routes(listener, "http://" + listener.host() + ":" + listener.port(), "", "");
+        }
         GatewaySettings.TlsListener tls = settings.tlsListener();
         if (tls != null) {
             String tlsOptions = "&ssl=true&sslContextParameters=#" + TLS_CONTEXT

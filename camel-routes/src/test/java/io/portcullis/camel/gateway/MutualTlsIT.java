@@ -189,6 +189,17 @@ class MutualTlsIT {
         }
     }
 
+    @Test
+    void withThePlainListenerOffEveryCallerGoesThroughTheCertificateCheck(@TempDir Path work) throws Exception {
+        int tlsPort = RunningGateway.freePortForTests();
+        try (RunningGateway gateway = new RunningGateway(work, tls("require", tlsPort),
+                config -> config.replace("  enabled: true ", "  enabled: false "))) {
+            assertThatThrownBy(() -> gateway.send(gateway.get("/api/accounts/acc-alice-1", "alice-demo-key")))
+                    .isInstanceOf(IOException.class);
+            assertThat(get(tlsPort, alice, "/api/accounts/acc-alice-1", null).statusCode()).isEqualTo(200);
+        }
+    }
+
     @Nested
     class RequestedClientCertificate {
 

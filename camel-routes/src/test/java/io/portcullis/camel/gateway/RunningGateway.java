@@ -45,6 +45,11 @@ final class RunningGateway implements AutoCloseable {
 
     /** @param extraConfig YAML appended to the example configuration (e.g. a tlsListener section) */
     RunningGateway(Path workDir, String extraConfig) throws Exception {
+        this(workDir, extraConfig, config -> config);
+    }
+
+    /** @param edit changes to the example configuration's text before it is loaded */
+    RunningGateway(Path workDir, String extraConfig, java.util.function.UnaryOperator<String> edit) throws Exception {
         rules = workDir.resolve("rules");
         copyTree(REPOSITORY.resolve("rules"), rules);
         apiKeys = Files.copy(REPOSITORY.resolve("examples/config/api-keys.yaml"), workDir.resolve("api-keys.yaml"));
@@ -64,7 +69,7 @@ final class RunningGateway implements AutoCloseable {
         // The demo's TLS listener has a fixed port; tests that want TLS bring their own section.
         config = config.replaceAll("(?ms)^tlsListener:.*?(?=^\\S)", "");
         Path configFile = workDir.resolve("portcullis.yaml");
-        Files.writeString(configFile, config + "\n" + extraConfig);
+        Files.writeString(configFile, edit.apply(config) + "\n" + extraConfig);
         GatewaySettings settings = GatewaySettingsLoader.load(configFile);
         AuditLog recorder = audit::add;
         gateway = Gateway.start(settings, recorder);
