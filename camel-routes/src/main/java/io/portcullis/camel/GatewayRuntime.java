@@ -113,6 +113,17 @@ public final class GatewayRuntime implements AutoCloseable {
         return new Gatekeeper(route, new RestAdapter(settings), authentication, engine, audit, clock);
     }
 
+    /** Credential and trust files whose last change could not be used: the previous version is still serving. */
+    public List<String> fileProblems() {
+        List<String> problems = new ArrayList<>();
+        for (AutoCloseable resource : resources) {
+            if (resource instanceof WatchedFile<?> file && !file.lastError().isEmpty()) {
+                problems.add(file.lastError());
+            }
+        }
+        return problems;
+    }
+
     public LiveRulePack rules() {
         return rules;
     }

@@ -36,9 +36,15 @@ public final class AdminRoutes extends RouteBuilder {
         from(base + "/health" + options + "&httpMethodRestrict=GET").routeId("admin-health")
                 .process(exchange -> {
                     RulePackStatus status = runtime.rules().status();
+                    java.util.List<String> warnings = new java.util.ArrayList<>(status.warnings());
+                    warnings.addAll(status.lastErrors());
+                    warnings.addAll(runtime.fileProblems());
                     Map<String, Object> health = new LinkedHashMap<>();
-                    health.put("status", status.loaded() ? "UP" : "DOWN");
+                    // DEGRADED still answers 200: a typo in a key file must not take every gateway out
+                    // of the load balancer; the last good files keep serving until it is fixed.
+                    health.put("status", !status.loaded() ? "DOWN" : warnings.isEmpty() ? "UP" : "DEGRADED");
                     health.put("rulePackRevision", status.revision());
+                    health.put("warnings", warnings);
                     reply(exchange, status.loaded() ? 200 : 503, health);
                 });
         from(base + "/rules" + options + "&httpMethodRestrict=GET").routeId("admin-rules")

@@ -140,6 +140,24 @@ class RuleReloadIT {
         assertThat(gateway.send(gateway.get("/api/accounts/acc-alice-1", "alice-demo-key")).statusCode()).isEqualTo(200);
     }
 
+    @Test
+    void aKeyFileEditThatCannotBeReadKeepsTheOldKeysAndShowsOnHealth() throws Exception {
+        Files.writeString(gateway.apiKeys, "keys:\n  - id: broken\n    sha256: not-a-hash\n");
+        RunningGateway.eventually(Duration.ofSeconds(30), () -> health().get("status").asText().equals("DEGRADED"),
+                "the broken key file is reported");
+
+        assertThat(health().get("warnings").toString()).contains("api-keys.yaml");
+        assertThat(gateway.send(gateway.get("/api/accounts/acc-alice-1", "alice-demo-key")).statusCode()).isEqualTo(200);
+    }
+
+    private JsonNode health() {
+        try {
+            return JSON.readTree(gateway.send(gateway.admin("/health")).body());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private int sendQuietly(String key) {
         try {
             return gateway.send(gateway.get("/api/accounts/acc-bob-1", key)).statusCode();

@@ -5,7 +5,6 @@ import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.util.concurrent.atomic.AtomicReference;
@@ -18,6 +17,10 @@ import org.slf4j.LoggerFactory;
  * (where a bad file stops the start), re-parsed when it changes, and — like rule packs — a file
  * that no longer parses leaves the last good version in service, with the error logged.
  *
+ * <p>A change is recognised by the content of the file as it resolves now, checked on any event
+ * in its folder and every {@link #POLL_INTERVAL}: Kubernetes updates mounted secrets by swapping a
+ * {@code ..data} symlink, which never produces an event naming the file itself.
+ *
  * @param <T> what the file parses into; immutable, read on every request
  */
 public final class WatchedFile<T> implements Supplier<T>, AutoCloseable {
@@ -29,6 +32,7 @@ public final class WatchedFile<T> implements Supplier<T>, AutoCloseable {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(WatchedFile.class);
+    static final java.time.Duration POLL_INTERVAL = java.time.Duration.ofSeconds(30);
 
     private final Path file;
     private final Parser<T> parser;
@@ -36,9 +40,11 @@ public final class WatchedFile<T> implements Supplier<T>, AutoCloseable {
     private final WatchService watchService;
     private final Thread watcher;
     private volatile String lastError = "";
+    private volatile String contentSeen;
 
     private WatchedFile(Path file, Parser<T> parser, T initial) throws IOException {
         this.file = file.toAbsolutePath().normalize();
+        this.contentSeen = contentHash(this.file);
         this.parser = parser;
         this.current = new AtomicReference<>(initial);
         this.watchService = FileSystems.getDefault().newWatchService();
@@ -67,6 +73,7 @@ public final class WatchedFile<T> implements Supplier<T>, AutoCloseable {
 
     /** Re-reads the file now (also what a change on disk triggers). */
     public synchronized void reload() {
+        contentSeen = contentHash(file);
         try {
             current.set(parser.parse(file));
             lastError = "";
@@ -80,14 +87,12 @@ public final class WatchedFile<T> implements Supplier<T>, AutoCloseable {
     private void watch() {
         try {
             while (true) {
-                WatchKey key = watchService.take();
-                boolean ours = false;
-                for (WatchEvent<?> event : key.pollEvents()) {
-                    ours |= event.kind() == StandardWatchEventKinds.OVERFLOW
-                            || file.getFileName().equals(event.context());
+                WatchKey key = watchService.poll(POLL_INTERVAL.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                if (key != null) {
+                    key.pollEvents();
+                    key.reset();
                 }
-                key.reset();
-                if (ours) {
+                if (!contentHash(file).equals(contentSeen)) {
                     reload();
                 }
             }
@@ -95,6 +100,18 @@ public final class WatchedFile<T> implements Supplier<T>, AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (ClosedWatchServiceException e) {
             // closed
+        }
+    }
+
+    /** SHA-256 of the file's bytes as the path resolves now (following symlinks), or a marker when unreadable. */
+    private static String contentHash(Path file) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(java.nio.file.Files.readAllBytes(file));
+            return java.util.HexFormat.of().formatHex(digest);
+        } catch (IOException e) {
+            return "unreadable";
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by the Java platform", e);
         }
     }
 
