@@ -67,6 +67,8 @@ public final class BasicAuthenticator implements Authenticator {
 
     /** Longer credentials are refused unread: no honest password needs more, and hashing is not free. */
     static final int MAX_CREDENTIALS_CHARS = 4096;
+    /** Longer usernames are refused unread: each one would become a throttle key held in memory. */
+    static final int MAX_USERNAME_CHARS = 256;
 
     private static final String HEADER = "authorization";
     private static final String SCHEME = "basic";
@@ -257,7 +259,7 @@ public final class BasicAuthenticator implements Authenticator {
                 String username = decoder().decode(ByteBuffer.wrap(decoded, 0, colon)).toString();
                 password = chars(ByteBuffer.wrap(decoded, colon + 1, decoded.length - colon - 1));
                 // RFC 7617 forbids control characters; refusing them also keeps NUL free as a separator below.
-                if (hasControl(username) || hasControl(password)) {
+                if (hasControl(username) || hasControl(password) || username.length() > MAX_USERNAME_CHARS) {
                     Arrays.fill(password, '\0');
                     return null;
                 }

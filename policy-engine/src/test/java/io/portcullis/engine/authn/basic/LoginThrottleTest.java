@@ -228,4 +228,11 @@ class LoginThrottleTest {
         }
         return left;
     }
+
+    @Test
+    void ipv6ClientsAreLockedOutByTheirNetworkNotByEachAddress() {
+        assertThat(LoginThrottle.network("2001:db8:1:2:aaaa::1")).isEqualTo(LoginThrottle.network("2001:db8:1:2:bbbb::9"));
+        assertThat(LoginThrottle.network("2001:db8:1:2::1")).isNotEqualTo(LoginThrottle.network("2001:db8:1:3::1"));
+        assertThat(LoginThrottle.network("192.0.2.7")).isEqualTo("192.0.2.7");
+    }
 }
