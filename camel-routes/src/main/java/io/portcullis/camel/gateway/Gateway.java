@@ -17,11 +17,13 @@ public final class Gateway implements AutoCloseable {
     private final CamelContext camel;
     private final GatewayRuntime runtime;
     private final DemoBankRestServer demoBank;
+    private final AutoCloseable tls;
 
-    private Gateway(CamelContext camel, GatewayRuntime runtime, DemoBankRestServer demoBank) {
+    private Gateway(CamelContext camel, GatewayRuntime runtime, DemoBankRestServer demoBank, AutoCloseable tls) {
         this.camel = camel;
         this.runtime = runtime;
         this.demoBank = demoBank;
+        this.tls = tls;
     }
 
     public static Gateway start(GatewaySettings settings, AuditLog audit) throws Exception {
@@ -36,14 +38,17 @@ public final class Gateway implements AutoCloseable {
             // The route blocks on the upstream call, so it runs on the consumer's worker pool,
             // never on a Netty I/O thread; the pool size caps requests in flight.
             camel.getComponent("netty-http", NettyHttpComponent.class).setMaximumPoolSize(settings.listener().workerThreads());
+            AutoCloseable tls = () -> { };
             if (settings.tlsListener() != null) {
-                camel.getRegistry().bind(GatewayRoutes.TLS_CONTEXT, ServerTls.parameters(settings.tlsListener()));
+                ServerTls.Context context = ServerTls.context(settings.tlsListener());
+                camel.getRegistry().bind(GatewayRoutes.TLS_CONTEXT, context.parameters());
+                tls = context.resources();
             }
             camel.addComponent("portcullis", new PortcullisComponent(runtime));
             camel.addRoutes(new GatewayRoutes(settings));
             camel.addRoutes(new AdminRoutes(settings.admin(), runtime));
             camel.start();
-            return new Gateway(camel, runtime, demoBank);
+            return new Gateway(camel, runtime, demoBank, tls);
         } catch (Exception e) {
             camel.close();
             if (runtime != null) {
@@ -67,6 +72,7 @@ public final class Gateway implements AutoCloseable {
     @Override
     public void close() throws Exception {
         camel.close();
+        tls.close();
         runtime.close();
         if (demoBank != null) {
             demoBank.close();

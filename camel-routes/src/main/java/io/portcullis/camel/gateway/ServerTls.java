@@ -17,7 +17,13 @@ import java.util.List;
 import javax.net.ssl.CertPathTrustManagerParameters;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
+import io.portcullis.engine.authn.WatchedFile;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedTrustManager;
 import org.apache.camel.support.jsse.CipherSuitesParameters;
 import org.apache.camel.support.jsse.KeyManagersParameters;
 import org.apache.camel.support.jsse.KeyStoreParameters;
@@ -30,8 +36,18 @@ import org.apache.camel.support.jsse.TrustManagersParameters;
  * suites, and client certificates checked against the client CAs with PKIX — validity dates and,
  * when a CRL file is configured, revocation (a certificate whose issuer has no CRL in the file is
  * refused: the file is the list of authorities the operator keeps revocation for).
+ *
+ * <p>The CRL and truststore are reloaded when they change, without a restart: the trust manager in
+ * the TLS context delegates to the latest one built. Sessions expire after
+ * {@link #SESSION_TIMEOUT_SECONDS}, because a resumed session is not checked for revocation again.
  */
 final class ServerTls {
+
+    static final int SESSION_TIMEOUT_SECONDS = 300;
+
+    /** The parameters for Camel, and what must be closed with the listener. */
+    record Context(SSLContextParameters parameters, AutoCloseable resources) {
+    }
 
     static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
     static final List<String> CIPHER_SUITES = List.of(
@@ -43,7 +59,7 @@ final class ServerTls {
     private ServerTls() {
     }
 
-    static SSLContextParameters parameters(GatewaySettings.TlsListener tls) throws IOException, GeneralSecurityException {
+    static Context context(GatewaySettings.TlsListener tls) throws IOException, GeneralSecurityException {
         KeyStoreParameters keyStore = new KeyStoreParameters();
         keyStore.setResource("file:" + tls.keyStore());
         keyStore.setType("PKCS12");
@@ -55,21 +71,76 @@ final class ServerTls {
         SSLContextParameters parameters = tls.requestsClientCertificate()
                 ? new CertificateRequestingContext() : new SSLContextParameters();
         parameters.setKeyManagers(keyManagers);
+        AutoCloseable resources = () -> { };
         if (tls.trustStore() != null) {
+            Path watchedFile = tls.crlFile() != null ? tls.crlFile() : tls.trustStore();
+            WatchedFile<X509ExtendedTrustManager> trust = WatchedFile.watch(watchedFile, changed -> {
+                try {
+                    return clientTrustManager(tls);
+                } catch (GeneralSecurityException e) {
+                    throw new IOException("client trust (" + watchedFile + ") cannot be used: " + e.getMessage(), e);
+                }
+            });
+            resources = trust;
             TrustManagersParameters trustManagers = new TrustManagersParameters();
-            trustManagers.setTrustManager(clientTrustManager(tls));
+            trustManagers.setTrustManager(new LatestTrust(trust));
             parameters.setTrustManagers(trustManagers);
         }
+        parameters.setSessionTimeout(String.valueOf(SESSION_TIMEOUT_SECONDS));
         SecureSocketProtocolsParameters protocols = new SecureSocketProtocolsParameters();
         protocols.setSecureSocketProtocol(PROTOCOLS);
         parameters.setSecureSocketProtocols(protocols);
         CipherSuitesParameters suites = new CipherSuitesParameters();
         suites.setCipherSuite(CIPHER_SUITES);
         parameters.setCipherSuites(suites);
-        return parameters;
+        return new Context(parameters, resources);
     }
 
-    private static X509TrustManager clientTrustManager(GatewaySettings.TlsListener tls)
+    /** Checks client certificates with whichever trust manager the latest CRL and truststore built. */
+    private static final class LatestTrust extends X509ExtendedTrustManager {
+        private final java.util.function.Supplier<X509ExtendedTrustManager> current;
+
+        LatestTrust(java.util.function.Supplier<X509ExtendedTrustManager> current) {
+            this.current = current;
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+            current.get().checkClientTrusted(chain, authType, socket);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+            current.get().checkClientTrusted(chain, authType, engine);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            current.get().checkClientTrusted(chain, authType);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+            throw new CertificateException("this trust manager only checks clients");
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+            throw new CertificateException("this trust manager only checks clients");
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            throw new CertificateException("this trust manager only checks clients");
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return current.get().getAcceptedIssuers();
+        }
+    }
+
+    private static X509ExtendedTrustManager clientTrustManager(GatewaySettings.TlsListener tls)
             throws IOException, GeneralSecurityException {
         KeyStore trusted = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(tls.trustStore())) {
@@ -89,7 +160,7 @@ final class ServerTls {
         TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
         factory.init(new CertPathTrustManagerParameters(pkix));
         for (TrustManager manager : factory.getTrustManagers()) {
-            if (manager instanceof X509TrustManager x509) {
+            if (manager instanceof X509ExtendedTrustManager x509) {
                 return x509;
             }
         }

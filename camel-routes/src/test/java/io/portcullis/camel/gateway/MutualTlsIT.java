@@ -182,6 +182,24 @@ class MutualTlsIT {
         }
 
         @Test
+        void aCertificateRevokedWhileTheGatewayRunsIsRefusedWithoutARestart() throws Exception {
+            DemoPki.Issued carol = DemoPki.issue(clientCa, "carol");
+            assertThat(get(port, carol, "/api/branches", null).statusCode()).isEqualTo(200);
+
+            pki.crl("clients.crl", clientCa, Duration.ofDays(1), revoked.certificate(), carol.certificate());
+
+            RunningGateway.eventually(Duration.ofSeconds(40), () -> {
+                try {
+                    get(port, carol, "/api/branches", null);
+                    return false;
+                } catch (Exception e) {
+                    return true;
+                }
+            }, "carol's certificate is refused");
+            assertThat(get(port, alice, "/api/branches", null).statusCode()).isEqualTo(200);
+        }
+
+        @Test
         void noCertificateExpiredRevokedOrUnknownAuthorityIsRefusedAtTheHandshake() {
             for (DemoPki.Issued refused : new DemoPki.Issued[] {null, expired, revoked, stranger}) {
                 assertThatThrownBy(() -> get(port, refused, "/api/branches", null)).isInstanceOf(IOException.class);
