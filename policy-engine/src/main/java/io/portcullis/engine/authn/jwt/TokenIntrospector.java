@@ -2,13 +2,10 @@ package io.portcullis.engine.authn.jwt;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.portcullis.engine.authn.ApiKeyStore;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Clock;
@@ -16,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,8 +23,14 @@ import org.slf4j.LoggerFactory;
  * {@link HttpClient} with HTTP Basic client authentication. Answers are cached by the token's
  * SHA-256 (never the token itself) so a busy client does not cost one call per request: active
  * answers until the token's {@code exp} or the configured TTL, whichever comes first, inactive
- * answers only briefly, failures not at all. The cache is bounded; the least recently used answer
- * goes first.
+ * answers only briefly, failures not at all. The caches are bounded; the least recently used answer
+ * goes first, and inactive answers have their own small cache, so a flood of made-up tokens cannot
+ * evict the answers for real ones.
+ *
+ * <p>Calls to the authorization server run on the request's thread, so they are bounded: at most
+ * {@link #MAX_CONCURRENT_CALLS} at once (more fail at once as unavailable, rather than queue every
+ * worker behind a slow server), one call per token however many requests carry it, and the whole
+ * exchange, body included, within the configured timeout.
  *
  * <p>The answer's claims are not trusted here: the caller checks issuer, audience, expiry and
  * required claims exactly as for a JWT, on every use of a cached answer too.
@@ -53,6 +57,8 @@ public final class TokenIntrospector {
     /** An inactive answer is cached only to spare the server a client that retries a dead token in a loop. */
     static final Duration INACTIVE_TTL = Duration.ofSeconds(10);
     static final int DEFAULT_MAX_ENTRIES = 10_000;
+    static final int MAX_INACTIVE_ENTRIES = 1_000;
+    static final int MAX_CONCURRENT_CALLS = 8;
     /** Introspection answers are a few hundred bytes; anything this large is not one. */
     private static final int MAX_ANSWER_BYTES = 64 * 1024;
 
@@ -64,6 +70,10 @@ public final class TokenIntrospector {
     private final HttpClient http;
     private final String clientAuthorization;
     private final Map<String, Cached> cache;
+    private final Map<String, Cached> inactive;
+    private final java.util.concurrent.Semaphore calls = new java.util.concurrent.Semaphore(MAX_CONCURRENT_CALLS);
+    private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.CompletableFuture<Outcome>> pending =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public TokenIntrospector(IntrospectionSettings settings, Clock clock) {
         this(settings, clock, DEFAULT_MAX_ENTRIES);
@@ -80,7 +90,12 @@ public final class TokenIntrospector {
         String pair = URLEncoder.encode(settings.clientId(), StandardCharsets.UTF_8) + ":"
                 + URLEncoder.encode(settings.clientSecret(), StandardCharsets.UTF_8);
         this.clientAuthorization = "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
-        this.cache = new LinkedHashMap<>(64, 0.75f, true) {
+        this.cache = lru(maxEntries);
+        this.inactive = lru(Math.min(maxEntries, MAX_INACTIVE_ENTRIES));
+    }
+
+    private static Map<String, Cached> lru(int maxEntries) {
+        return new LinkedHashMap<>(64, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, Cached> eldest) {
                 return size() > maxEntries;
@@ -92,21 +107,67 @@ public final class TokenIntrospector {
     public Outcome introspect(String token) {
         String key = ApiKeyStore.sha256Hex(token);
         Instant now = clock.instant();
-        synchronized (cache) {
-            Cached cached = cache.get(key);
-            if (cached != null && now.isBefore(cached.until())) {
-                return cached.outcome();
-            }
-            cache.remove(key);
+        Outcome cached = cached(key, now);
+        if (cached != null) {
+            return cached;
         }
-        Outcome outcome = ask(token);
-        Instant until = cacheUntil(outcome, now);
-        if (until.isAfter(now)) {
-            synchronized (cache) {
-                cache.put(key, new Cached(outcome, until));
+        java.util.concurrent.CompletableFuture<Outcome> mine = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<Outcome> running = pending.putIfAbsent(key, mine);
+        if (running != null) {
+            return awaitShared(running);
+        }
+        try {
+            Outcome outcome = askBounded(token);
+            Instant until = cacheUntil(outcome, now);
+            if (until.isAfter(now)) {
+                Map<String, Cached> target = outcome instanceof Inactive ? inactive : cache;
+                synchronized (target) {
+                    target.put(key, new Cached(outcome, until));
+                }
+            }
+            mine.complete(outcome);
+            return outcome;
+        } catch (RuntimeException | Error e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            pending.remove(key, mine);
+        }
+    }
+
+    private Outcome cached(String key, Instant now) {
+        for (Map<String, Cached> map : List.of(cache, inactive)) {
+            synchronized (map) {
+                Cached entry = map.get(key);
+                if (entry != null && now.isBefore(entry.until())) {
+                    return entry.outcome();
+                }
+                map.remove(key);
             }
         }
-        return outcome;
+        return null;
+    }
+
+    private Outcome awaitShared(java.util.concurrent.CompletableFuture<Outcome> running) {
+        try {
+            return running.get(settings.timeout().toMillis() + 1_000, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return unavailable("interrupted");
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return unavailable("the shared call for this token failed");
+        }
+    }
+
+    private Outcome askBounded(String token) {
+        if (!calls.tryAcquire()) {
+            return unavailable("too many introspection calls in flight");
+        }
+        try {
+            return ask(token);
+        } finally {
+            calls.release();
+        }
     }
 
     private Instant cacheUntil(Outcome outcome, Instant now) {
@@ -131,18 +192,21 @@ public final class TokenIntrospector {
                 .header("Authorization", clientAuthorization)
                 .POST(HttpRequest.BodyPublishers.ofString(form, StandardCharsets.UTF_8))
                 .build();
-        HttpResponse<InputStream> response;
+        HttpResponse<byte[]> response;
         byte[] body;
+        java.util.concurrent.CompletableFuture<HttpResponse<byte[]>> call =
+                http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream in = response.body()) {
-                body = in.readNBytes(MAX_ANSWER_BYTES + 1);
-            }
-        } catch (HttpTimeoutException e) {
+            // The request timeout stops at the headers; the whole exchange, body included, is bounded here.
+            response = call.get(settings.timeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            body = response.body();
+        } catch (java.util.concurrent.TimeoutException e) {
+            call.cancel(true);
             return unavailable("no answer within " + settings.timeout());
-        } catch (IOException e) {
-            return unavailable(e.getClass().getSimpleName());
+        } catch (java.util.concurrent.ExecutionException e) {
+            return unavailable(e.getCause() == null ? "call failed" : e.getCause().getClass().getSimpleName());
         } catch (InterruptedException e) {
+            call.cancel(true);
             Thread.currentThread().interrupt();
             return unavailable("interrupted");
         }

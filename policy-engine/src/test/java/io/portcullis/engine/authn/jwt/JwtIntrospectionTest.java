@@ -225,6 +225,53 @@ class JwtIntrospectionTest {
         assertThat(introspection().toString()).doesNotContain(CLIENT_SECRET).contains("portcullis");
     }
 
+    @Test
+    void aFloodOfDistinctOpaqueTokensGetsAtMostTheCallLimitThroughAndTheRestFailFast() throws Exception {
+        idp.hangIntrospection();
+        JwtAuthenticator impatient = authenticator(new TokenIntrospector(
+                introspection().withTimeout(Duration.ofSeconds(2)), clock));
+
+        List<Authentication> results = concurrently(20, i -> impatient.authenticate(bearer("opaque-flood-" + i)));
+
+        assertThat(results).allSatisfy(r -> assertThat(r.failure()).isEqualTo(JwtAuthenticator.INTROSPECTION_UNAVAILABLE));
+        assertThat(idp.introspectionHits.get()).isLessThanOrEqualTo(TokenIntrospector.MAX_CONCURRENT_CALLS);
+    }
+
+    @Test
+    void requestsCarryingTheSameOpaqueTokenShareOneCall() throws Exception {
+        idp.hangIntrospection();
+        JwtAuthenticator impatient = authenticator(new TokenIntrospector(
+                introspection().withTimeout(Duration.ofSeconds(2)), clock));
+
+        concurrently(8, i -> impatient.authenticate(bearer("opaque-shared-token")));
+
+        assertThat(idp.introspectionHits.get()).isEqualTo(1);
+    }
+
+    private static List<Authentication> concurrently(int threads, java.util.function.IntFunction<Authentication> call)
+            throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        try {
+            List<java.util.concurrent.Future<Authentication>> futures = new java.util.ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                int n = i;
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return call.apply(n);
+                }));
+            }
+            start.countDown();
+            List<Authentication> results = new java.util.ArrayList<>();
+            for (java.util.concurrent.Future<Authentication> future : futures) {
+                results.add(future.get());
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     private IntrospectionSettings introspection() {
         return IntrospectionSettings.of(idp.introspectionUrl(), "portcullis", CLIENT_SECRET);
     }
