@@ -54,7 +54,8 @@ public final class GatewaySettingsLoader {
     record FileJwt(String issuer, List<String> audiences, List<String> algorithms, String jwksFile, String jwksUrl,
                    Integer jwksCacheSeconds, Integer jwksMinRefreshSeconds, Integer clockSkewSeconds,
                    List<String> requiredClaims, String rolesClaim, String scopesClaim, String tenantClaim,
-                   java.util.Map<String, String> attributeClaims, FileIntrospection introspection) {
+                   java.util.Map<String, String> attributeClaims, FileIntrospection introspection,
+                   Integer maxLifetimeMinutes, Boolean requireAccessTokenType) {
     }
 
     record FileIntrospection(String endpoint, String clientId, String clientSecretFile, Integer cacheSeconds,
@@ -276,6 +277,12 @@ public final class GatewaySettingsLoader {
             }
             if (raw.attributeClaims() != null) {
                 builder.attributeClaims(raw.attributeClaims());
+            }
+            if (raw.maxLifetimeMinutes() != null) {
+                builder.maxLifetime(java.time.Duration.ofMinutes(raw.maxLifetimeMinutes()));
+            }
+            if (raw.requireAccessTokenType() != null) {
+                builder.requireAccessTokenType(raw.requireAccessTokenType());
             }
             if (raw.introspection() != null) {
                 FileIntrospection i = raw.introspection();

@@ -78,6 +78,7 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
     public static final String JWT_CLAIM_MISSING = "JWT_CLAIM_MISSING";
     public static final String JWT_CLAIM_INVALID = "JWT_CLAIM_INVALID";
     public static final String JWT_BINDING_UNSUPPORTED = "JWT_BINDING_UNSUPPORTED";
+    public static final String JWT_LIFETIME_TOO_LONG = "JWT_LIFETIME_TOO_LONG";
     public static final String TOKEN_INACTIVE = "TOKEN_INACTIVE";
     public static final String INTROSPECTION_UNAVAILABLE = "INTROSPECTION_UNAVAILABLE";
     public static final String AUTHENTICATOR_ERROR = "AUTHENTICATOR_ERROR";
@@ -133,7 +134,9 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
         this.claimsVerifier = claimsVerifier(settings, clock);
         this.clock = clock;
         this.processor = new DefaultJWTProcessor<>();
-        processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT, ACCESS_TOKEN_TYPE, null));
+        processor.setJWSTypeVerifier(settings.requireAccessTokenType()
+                ? new DefaultJOSEObjectTypeVerifier<>(ACCESS_TOKEN_TYPE)
+                : new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT, ACCESS_TOKEN_TYPE, null));
         processor.setJWSKeySelector(knownKeysOnly(new JWSVerificationKeySelector<>(settings.algorithms(), keys)));
         processor.setJWTClaimsSetVerifier(claimsVerifier);
     }
@@ -295,6 +298,12 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
             return Verification.refused(JWKS_UNAVAILABLE);
         } catch (JOSEException e) {
             return Verification.refused(JWT_SIGNATURE_INVALID);
+        }
+        if (claims.getExpirationTime() != null) {
+            long issued = claims.getIssueTime() != null ? claims.getIssueTime().getTime() : clock.millis();
+            if (claims.getExpirationTime().getTime() - issued > settings.maxLifetime().toMillis()) {
+                return Verification.refused(JWT_LIFETIME_TOO_LONG);
+            }
         }
         return new Verification(admit(claims, jwsHeader.getKeyID()),
                 claims.getExpirationTime() == null ? Long.MAX_VALUE : claims.getExpirationTime().getTime());

@@ -36,12 +36,16 @@ import java.util.Set;
  * @param attributeClaims        principal attribute → claim holding its values ({@code accounts → accounts})
  * @param maxTokenLength         longer tokens are refused before any parsing
  * @param introspection          how to check opaque tokens (RFC 7662), or null to refuse them
+ * @param maxLifetime            tokens valid for longer (exp − iat, or exp − now without iat) are refused:
+ *                               a token minted for years is a stolen credential waiting to happen
+ * @param requireAccessTokenType only {@code typ: at+jwt} (RFC 9068) is accepted, so an ID token from the
+ *                               same issuer cannot pass as an access token
  */
 public record JwtSettings(String issuer, Set<String> audiences, Set<JWSAlgorithm> algorithms, Path jwksFile,
                           URI jwksUrl, Duration jwksCacheTtl, Duration jwksMinRefreshInterval, Duration jwksTimeout,
                           Duration clockSkew, Set<String> requiredClaims, String rolesClaim, String scopesClaim,
                           String tenantClaim, Map<String, String> attributeClaims, int maxTokenLength,
-                          IntrospectionSettings introspection) {
+                          IntrospectionSettings introspection, Duration maxLifetime, boolean requireAccessTokenType) {
 
     /** Where these settings live in the gateway configuration; messages name keys under it. */
     public static final String KEY = "authentication.jwt";
@@ -89,6 +93,7 @@ public record JwtSettings(String issuer, Set<String> audiences, Set<JWSAlgorithm
         if (maxTokenLength < 256 || maxTokenLength > 65_536) {
             throw new IllegalArgumentException(KEY + ".maxTokenLength: must be between 256 and 65536");
         }
+        requireBetween(maxLifetime, Duration.ofMinutes(1), Duration.ofDays(7), KEY + ".maxLifetime");
     }
 
     public static Builder builder() {
@@ -189,6 +194,8 @@ public record JwtSettings(String issuer, Set<String> audiences, Set<JWSAlgorithm
         private Map<String, String> attributeClaims = Map.of();
         private int maxTokenLength = 8192;
         private IntrospectionSettings introspection;
+        private Duration maxLifetime = Duration.ofHours(24);
+        private boolean requireAccessTokenType;
 
         private Builder() {
         }
@@ -221,11 +228,13 @@ public record JwtSettings(String issuer, Set<String> audiences, Set<JWSAlgorithm
         public Builder attributeClaims(Map<String, String> v) { attributeClaims = v; return this; }
         public Builder maxTokenLength(int v) { maxTokenLength = v; return this; }
         public Builder introspection(IntrospectionSettings v) { introspection = v; return this; }
+        public Builder maxLifetime(Duration v) { maxLifetime = v; return this; }
+        public Builder requireAccessTokenType(boolean v) { requireAccessTokenType = v; return this; }
 
         public JwtSettings build() {
             return new JwtSettings(issuer, audiences, algorithms, jwksFile, jwksUrl, jwksCacheTtl, jwksMinRefreshInterval,
                     jwksTimeout, clockSkew, requiredClaims, rolesClaim, scopesClaim, tenantClaim, attributeClaims,
-                    maxTokenLength, introspection);
+                    maxTokenLength, introspection, maxLifetime, requireAccessTokenType);
         }
     }
 }

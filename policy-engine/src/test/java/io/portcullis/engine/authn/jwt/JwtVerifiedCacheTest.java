@@ -67,6 +67,23 @@ class JwtVerifiedCacheTest {
     }
 
     @Test
+    void tokensValidForLongerThanTheMaximumLifetimeAreRefused() {
+        String century = sign(KEY, claims().issueTime(Date.from(NOW)).expirationTime(Date.from(NOW.plus(Duration.ofDays(36500)))).build());
+
+        assertThat(authenticator.authenticate(bearer(century)).failure()).isEqualTo(JwtAuthenticator.JWT_LIFETIME_TOO_LONG);
+    }
+
+    @Test
+    void onlyAccessTokensPassWhenTheTypeIsRequired() {
+        JwtAuthenticator strict = new JwtAuthenticator(JwtSettings.builder().issuer(ISSUER).audiences(AUDIENCE)
+                .jwksUrl(URI.create("https://idp.example/jwks")).requireAccessTokenType(true).build(), keys, null, clock);
+
+        assertThat(strict.authenticate(bearer(sign(KEY, claims().build()))).failure()).isEqualTo(JwtAuthenticator.JWT_MALFORMED);
+        assertThat(strict.authenticate(bearer(sign(KEY, claims().build(), new com.nimbusds.jose.JOSEObjectType("at+jwt"))))
+                .failure()).isEmpty();
+    }
+
+    @Test
     void refusalsAreNeverCached() {
         String forged = sign(Tokens.rsa("cache-1"), claims().build());
 
