@@ -77,6 +77,7 @@ class AuthenticationIT {
         assertThat(wrong.headers().allValues("www-authenticate")).anySatisfy(v -> assertThat(v).startsWith("Basic "));
         assertThat(wrong.body()).doesNotContain("admin", "not-the-password");
         assertThat(gateway.auditOf(requestId(wrong)).get(0).authenticationFailure()).isEqualTo("BASIC_PASSWORD_WRONG");
+        assertThat(gateway.auditOf(requestId(wrong)).get(0).claimedIdentity()).isEqualTo("admin");
         assertThat(gateway.auditOf(requestId(unknown)).get(0).authenticationFailure()).isEqualTo("BASIC_USER_UNKNOWN");
     }
 

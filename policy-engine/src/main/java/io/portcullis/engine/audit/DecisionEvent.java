@@ -8,6 +8,7 @@ import java.util.List;
  * credentials, header values or bodies; {@code redactedFields} lists what was removed, not values.
  *
  * @param clientCertificate subject and x5t#S256 of the verified TLS client certificate, or null
+ * @param claimedIdentity who a refused credential claimed to be (a Basic username, truncated), or null
  * @param stage where the outcome was decided: {@code ADAPTER} (refused as malformed),
  *              {@code REQUEST}, {@code RESPONSE}, or {@code UPSTREAM} (the upstream failed)
  */
@@ -24,6 +25,7 @@ public record DecisionEvent(
         String clientCertificate,
         Caller principal,
         String authenticationFailure,
+        String claimedIdentity,
         String stage,
         String effect,
         int status,

@@ -32,6 +32,8 @@ public final class AuthenticationChain {
 
     /** Request attribute holding where an accepted credential came from ({@code query} for the URL). */
     public static final String CREDENTIAL_LOCATION = "authn.credentialLocation";
+    /** Request attribute holding who a refused credential claimed to be (audit only). */
+    public static final String CLAIMED_IDENTITY = "authn.claimedIdentity";
 
     private static final Logger LOG = LoggerFactory.getLogger(AuthenticationChain.class);
 
@@ -73,9 +75,14 @@ public final class AuthenticationChain {
                 .authenticationFailure(outcome.failure())
                 .headers(without(request.headers(), credentialHeaders))
                 .query(without(request.query(), credentialQueryParameters));
-        if (outcome.inUrl()) {
+        if (outcome.inUrl() || !outcome.claimed().isEmpty()) {
             Map<String, Object> attributes = new LinkedHashMap<>(request.attributes());
-            attributes.put(CREDENTIAL_LOCATION, "query");
+            if (outcome.inUrl()) {
+                attributes.put(CREDENTIAL_LOCATION, "query");
+            }
+            if (!outcome.claimed().isEmpty()) {
+                attributes.put(CLAIMED_IDENTITY, outcome.claimed());
+            }
             builder.attributes(attributes);
         }
         return builder.build();
@@ -122,7 +129,7 @@ public final class AuthenticationChain {
                 || byCertificate.principal().subject().equals(credential.principal().subject());
         if (byCertificate.principal().authenticated() && sameCaller) {
             return new Authentication(credential.principal().alsoProvedBy(AuthMethod.MTLS), "", credential.boundCertificate(),
-                    credential.inUrl());
+                    credential.inUrl(), "");
         }
         return credential;
     }

@@ -204,7 +204,10 @@ public final class Gatekeeper {
                 new DecisionEvent.Caller(principal.subject(), principal.authMethod().name(),
                         principal.methods().stream().map(Enum::name).sorted().toList(), principal.keyId(),
                         principal.roles().stream().sorted().toList(), principal.tenant()),
-                request.authenticationFailure(), stage, decision.effect().name(), decision.status(), reasons, ruleIds,
+                request.authenticationFailure(),
+                request.attribute(io.portcullis.engine.authn.AuthenticationChain.CLAIMED_IDENTITY) instanceof String claimed
+                        ? claimed : null,
+                stage, decision.effect().name(), decision.status(), reasons, ruleIds,
                 obligations.stream().map(Obligation::describe).toList(),
                 obligations.stream().filter(o -> o instanceof Obligation.RedactField)
                         .map(o -> ((Obligation.RedactField) o).pointer()).toList(),

@@ -120,7 +120,7 @@ public final class BasicAuthenticator implements Authenticator {
             return Authentication.failed(MALFORMED);
         }
         try {
-            return authenticate(credentials, request.peer().address());
+            return authenticate(credentials, request.peer().address()).claiming(credentials.username);
         } finally {
             credentials.erase();
         }
