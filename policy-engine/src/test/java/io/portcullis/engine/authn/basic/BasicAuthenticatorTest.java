@@ -142,10 +142,11 @@ class BasicAuthenticatorTest {
     }
 
     @Test
-    void refusalsDoNotCarryTheUsernameOrPassword() {
+    void refusalsCarryTheClaimedUsernameForTheAuditButNeverThePassword() {
         Authentication result = authenticator.authenticate(basic("mallory", "secret-guess"));
 
-        assertThat(result.toString()).doesNotContain("mallory").doesNotContain("secret-guess");
+        assertThat(result.claimed()).isEqualTo("mallory");
+        assertThat(result.toString()).doesNotContain("secret-guess");
         assertThat(result.principal()).isEqualTo(Principal.ANONYMOUS);
     }
 
