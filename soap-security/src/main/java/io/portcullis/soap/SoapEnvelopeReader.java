@@ -66,6 +66,17 @@ public final class SoapEnvelopeReader {
     };
 
     private final DocumentBuilderFactory factory = hardenedFactory();
+    private final XmlThreatScanner threats;
+
+    /** A reader with {@link XmlLimits#DEFAULTS}. */
+    public SoapEnvelopeReader() {
+        this(XmlLimits.DEFAULTS);
+    }
+
+    /** @param limits what a message may contain; checked in a streaming pass before it is parsed */
+    public SoapEnvelopeReader(XmlLimits limits) {
+        this.threats = new XmlThreatScanner(limits);
+    }
 
     /**
      * @throws RequestRejectedException status 400 with {@link #XML_MALFORMED},
@@ -92,6 +103,7 @@ public final class SoapEnvelopeReader {
     }
 
     private Document parse(byte[] body) throws RequestRejectedException {
+        threats.scan(body);
         try {
             return newBuilder().parse(new ByteArrayInputStream(body));
         } catch (SAXParseException e) {
