@@ -3,6 +3,7 @@ package io.portcullis.engine.authn.basic;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.engine.authn.Authentication;
+import io.portcullis.engine.authn.MutableClock;
 import io.portcullis.engine.model.ApiRequest;
 import io.portcullis.engine.model.AuthMethod;
 import io.portcullis.engine.model.Peer;

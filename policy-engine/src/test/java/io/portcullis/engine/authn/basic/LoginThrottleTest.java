@@ -1,5 +1,7 @@
 package io.portcullis.engine.authn.basic;
 
+import io.portcullis.engine.authn.MutableClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.engine.authn.basic.LoginThrottle.Verdict;

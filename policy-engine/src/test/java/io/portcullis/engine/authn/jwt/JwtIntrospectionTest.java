@@ -12,16 +12,14 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import io.portcullis.engine.authn.Authentication;
+import io.portcullis.engine.authn.MutableClock;
 import io.portcullis.engine.model.AuthMethod;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -38,32 +36,8 @@ class JwtIntrospectionTest {
     static final String TOKEN = "2YotnFZFEjr1zCsicMWpAA";
     static final String CLIENT_SECRET = "s3cret:with&odd=chars";
 
-    /** Time that only moves when a test says so. */
-    static final class TestClock extends Clock {
-        Instant now = NOW;
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
-
     LoopbackIdentityProvider idp;
-    TestClock clock = new TestClock();
+    MutableClock clock = new MutableClock(NOW);
     JwtAuthenticator authenticator;
     final List<AutoCloseable> keySources = new ArrayList<>();
 

@@ -9,15 +9,12 @@ import static io.portcullis.engine.authn.jwt.Tokens.sign;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.jwk.JWKSet;
+import io.portcullis.engine.authn.MutableClock;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Date;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -28,7 +25,7 @@ class JwtVerifiedCacheTest {
     static final RSAKey KEY = Tokens.rsa("cache-1");
 
     final AtomicInteger keyLookups = new AtomicInteger();
-    final MovingClock clock = new MovingClock(NOW);
+    final MutableClock clock = new MutableClock(NOW);
     final JWKSource<SecurityContext> keys = (selector, context) -> {
         keyLookups.incrementAndGet();
         return selector.select(new JWKSet(KEY.toPublicJWK()));
@@ -90,33 +87,5 @@ class JwtVerifiedCacheTest {
         assertThat(authenticator.authenticate(bearer(forged)).failure()).isEqualTo(JwtAuthenticator.JWT_SIGNATURE_INVALID);
         assertThat(authenticator.authenticate(bearer(forged)).failure()).isEqualTo(JwtAuthenticator.JWT_SIGNATURE_INVALID);
         assertThat(keyLookups).hasValue(2);
-    }
-
-    /** A clock the test moves forward. */
-    static final class MovingClock extends Clock {
-        private volatile Instant now;
-
-        MovingClock(Instant start) {
-            now = start;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

@@ -1,4 +1,4 @@
-package io.portcullis.engine.authn.basic;
+package io.portcullis.engine.authn;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,20 +6,20 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock the test moves by hand, so lockouts expire without sleeping. */
-final class MutableClock extends Clock {
+/** A clock the test moves by hand, so lockouts and caches expire without sleeping. */
+public final class MutableClock extends Clock {
 
     private volatile Instant now;
 
-    MutableClock(Instant start) {
+    public MutableClock(Instant start) {
         this.now = start;
     }
 
-    MutableClock() {
+    public MutableClock() {
         this(Instant.parse("2026-06-01T00:00:00Z"));
     }
 
-    void advance(Duration duration) {
+    public void advance(Duration duration) {
         now = now.plus(duration);
     }
 
