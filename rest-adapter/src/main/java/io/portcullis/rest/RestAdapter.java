@@ -5,6 +5,7 @@ import io.portcullis.engine.adapter.ObligationException;
 import io.portcullis.engine.adapter.ProtocolAdapter;
 import io.portcullis.engine.adapter.RequestContext;
 import io.portcullis.engine.adapter.RequestRejectedException;
+import io.portcullis.engine.http.HeaderObligations;
 import io.portcullis.engine.http.HttpForwarding;
 import io.portcullis.engine.http.HttpRequestMessage;
 import io.portcullis.engine.http.HttpResponseMessage;
@@ -144,7 +145,8 @@ public final class RestAdapter implements ProtocolAdapter {
     }
 
     @Override
-    public HttpResponseMessage refusal(String requestId, int status, List<String> reasons, String message) {
+    public HttpResponseMessage refusal(String requestId, Map<String, List<String>> requestHeaders, int status,
+                                       List<String> reasons, String message) {
         return ProblemDetails.of(requestId, status, reasons, message);
     }
 
@@ -154,7 +156,7 @@ public final class RestAdapter implements ProtocolAdapter {
             return forward;
         }
         return new HttpRequestMessage(forward.method(), forward.rawPath(), forward.rawQuery(),
-                applyHeaders(forward.headers(), obligations), redact(forward.body(), forward.header("content-type"), obligations));
+                HeaderObligations.apply(forward.headers(), obligations), redact(forward.body(), forward.header("content-type"), obligations));
     }
 
     @Override
@@ -162,20 +164,8 @@ public final class RestAdapter implements ProtocolAdapter {
         if (obligations.isEmpty()) {
             return response;
         }
-        return new HttpResponseMessage(response.status(), applyHeaders(response.headers(), obligations),
+        return new HttpResponseMessage(response.status(), HeaderObligations.apply(response.headers(), obligations),
                 redact(response.body(), response.header("content-type"), obligations));
-    }
-
-    private static Map<String, List<String>> applyHeaders(Map<String, List<String>> source, List<Obligation> obligations) {
-        Map<String, List<String>> headers = new LinkedHashMap<>(source);
-        for (Obligation obligation : obligations) {
-            if (obligation instanceof Obligation.AddHeader add) {
-                headers.put(add.name(), List.of(add.value()));
-            } else if (obligation instanceof Obligation.RemoveHeader remove) {
-                headers.remove(remove.name());
-            }
-        }
-        return headers;
     }
 
     private byte[] redact(byte[] body, String contentType, List<Obligation> obligations) throws ObligationException {

@@ -50,7 +50,7 @@ class RestAdapterObligationsTest {
 
     @Test
     void refusalIsProblemJsonWithTheRequestId() {
-        HttpResponseMessage refusal = ADAPTER.refusal("req-9", 403, List.of("BOLA_NOT_OWNER"), "You may only access your own records.");
+        HttpResponseMessage refusal = ADAPTER.refusal("req-9", Map.of(), 403, List.of("BOLA_NOT_OWNER"), "You may only access your own records.");
 
         assertThat(refusal.status()).isEqualTo(403);
         assertThat(refusal.header("content-type")).isEqualTo("application/problem+json");

@@ -7,6 +7,7 @@ import io.portcullis.engine.model.ApiResponse;
 import io.portcullis.engine.model.Obligation;
 import io.portcullis.engine.model.Protocol;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What each protocol adapter (REST, SOAP, GraphQL) provides: turning its wire format into the
@@ -26,8 +27,14 @@ public interface ProtocolAdapter {
     /** @throws RequestRejectedException when the upstream's response cannot be read as this protocol */
     ApiResponse normalizeResponse(ApiRequest request, HttpResponseMessage response) throws RequestRejectedException;
 
-    /** The protocol's error for a refusal: problem+json, a SOAP fault, a GraphQL error. */
-    HttpResponseMessage refusal(String requestId, int status, List<String> reasons, String message);
+    /**
+     * The protocol's error for a refusal: problem+json, a SOAP fault, a GraphQL error.
+     *
+     * @param requestHeaders the refused request's headers (names lower-cased), so the answer can
+     *                       match what the caller speaks (SOAP 1.1 or 1.2); never echoed
+     */
+    HttpResponseMessage refusal(String requestId, Map<String, List<String>> requestHeaders, int status,
+                                List<String> reasons, String message);
 
     /** Applies request-side obligations to what is forwarded upstream. */
     HttpRequestMessage fulfil(HttpRequestMessage forward, List<Obligation> obligations) throws ObligationException;

@@ -87,7 +87,8 @@ public final class Gatekeeper {
         request = authentication.authenticate(request);
         Decision decision = engine.decide(request);
         if (!decision.permitted()) {
-            HttpResponseMessage refusal = refusal(requestId, decision.status(), decision.reasons(), decision.message());
+            HttpResponseMessage refusal = refusal(requestId, message.headers(), decision.status(), decision.reasons(),
+                    decision.message());
             record(request, "REQUEST", decision, decision.reasons(), decision.ruleIds(), List.of(), null, start);
             return new Admission(requestId, start, request, decision, null, refusal);
         }
@@ -100,7 +101,7 @@ public final class Gatekeeper {
             Decision failed = Decision.indeterminate(500, "OBLIGATION_UNFULFILLED", decision.revision());
             record(request, "REQUEST", failed, failed.reasons(), decision.ruleIds(), List.of(), null, start);
             return new Admission(requestId, start, request, failed, null,
-                    refusal(requestId, 500, failed.reasons(), failed.message()));
+                    refusal(requestId, message.headers(), 500, failed.reasons(), failed.message()));
         }
         return new Admission(requestId, start, request, decision, forward, null);
     }
@@ -157,13 +158,14 @@ public final class Gatekeeper {
         Decision failed = Decision.indeterminate(timedOut ? 504 : 502, reason, admission.decision().revision());
         record(admission.request(), "UPSTREAM", failed, failed.reasons(), admission.decision().ruleIds(), List.of(), null,
                 admission.startNanos());
-        return adapter.refusal(admission.requestId(), failed.status(), failed.reasons(),
+        return refusal(admission.requestId(), admission.request().headers(), failed.status(), failed.reasons(),
                 "The service behind this gateway is not available.");
     }
 
     /** The protocol's refusal; a 401 also names the ways the caller can authenticate. */
-    private HttpResponseMessage refusal(String requestId, int status, List<String> reasons, String message) {
-        HttpResponseMessage refusal = adapter.refusal(requestId, status, reasons, message);
+    private HttpResponseMessage refusal(String requestId, java.util.Map<String, List<String>> requestHeaders, int status,
+                                        List<String> reasons, String message) {
+        HttpResponseMessage refusal = adapter.refusal(requestId, requestHeaders, status, reasons, message);
         if (status != 401 || authentication.challenges().isEmpty()) {
             return refusal;
         }
@@ -178,13 +180,15 @@ public final class Gatekeeper {
                 .route(route).method(message.method()).path(truncate(message.rawPath())).peer(peer).build();
         Decision refused = new Decision(Decision.Effect.DENY, status, List.of(reason), clientMessage, List.of(), List.of(), "");
         record(unread, "ADAPTER", refused, refused.reasons(), List.of(), List.of(), null, start);
-        return new Admission(requestId, start, null, refused, null, refusal(requestId, status, List.of(reason), clientMessage));
+        return new Admission(requestId, start, null, refused, null,
+                refusal(requestId, message.headers(), status, List.of(reason), clientMessage));
     }
 
     private HttpResponseMessage refuseResponse(Admission admission, Decision decision, int upstreamStatus) {
         record(admission.request(), "RESPONSE", decision, decision.reasons(),
                 union(admission.decision().ruleIds(), decision.ruleIds()), List.of(), upstreamStatus, admission.startNanos());
-        return refusal(admission.requestId(), decision.status(), decision.reasons(), decision.message());
+        return refusal(admission.requestId(), admission.request().headers(), decision.status(), decision.reasons(),
+                decision.message());
     }
 
     private void recordPermit(ApiRequest request, Decision decision, List<String> reasons, List<String> ruleIds,

@@ -1,0 +1,215 @@
+package io.portcullis.soap;
+
+import io.portcullis.engine.adapter.ObligationException;
+import io.portcullis.engine.adapter.ProtocolAdapter;
+import io.portcullis.engine.adapter.RequestContext;
+import io.portcullis.engine.adapter.RequestRejectedException;
+import io.portcullis.engine.http.HeaderObligations;
+import io.portcullis.engine.http.HttpForwarding;
+import io.portcullis.engine.http.HttpRequestMessage;
+import io.portcullis.engine.http.HttpResponseMessage;
+import io.portcullis.engine.model.ApiRequest;
+import io.portcullis.engine.model.ApiResponse;
+import io.portcullis.engine.model.Obligation;
+import io.portcullis.engine.model.Protocol;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.xml.namespace.QName;
+import org.w3c.dom.Attr;
+import org.w3c.dom.Element;
+import org.w3c.dom.NamedNodeMap;
+import org.w3c.dom.Node;
+
+/**
+ * SOAP over HTTP: the XML threat limits first, then the envelope; the operation is the QName of the
+ * Body's first element ({@code {urn:bank}GetAccount}), the SOAP version and action become request
+ * attributes, and the operation element's content becomes body values addressed by path
+ * ({@code /GetAccount/accountId}, {@code /Transfer/@currency}, repeated siblings as
+ * {@code /items/item[2]}). Refusals are SOAP faults of the caller's version. WS-Security processing
+ * belongs between the limits and the model and is not done here yet.
+ */
+public final class SoapAdapter implements ProtocolAdapter {
+
+    public static final String VERSION_ATTRIBUTE = "soap.version";
+    public static final String ACTION_ATTRIBUTE = "soap.action";
+
+    private final SoapEnvelopeReader reader;
+
+    public SoapAdapter(XmlLimits limits) {
+        this.reader = new SoapEnvelopeReader(limits);
+    }
+
+    @Override
+    public Protocol protocol() {
+        return Protocol.SOAP;
+    }
+
+    @Override
+    public ApiRequest normalize(HttpRequestMessage message, RequestContext context) throws RequestRejectedException {
+        if (!message.method().equals("POST")) {
+            throw new RequestRejectedException(405, "SOAP_METHOD_NOT_ALLOWED", "SOAP requests are sent with POST.");
+        }
+        SoapVersion declared = versionOf(message.header("content-type"));
+        if (declared == null) {
+            throw new RequestRejectedException(415, "UNSUPPORTED_MEDIA_TYPE",
+                    "SOAP requests are text/xml (SOAP 1.1) or application/soap+xml (SOAP 1.2).");
+        }
+        SoapEnvelope envelope = reader.read(message.body());
+        if (envelope.version() != declared) {
+            throw new RequestRejectedException(400, "SOAP_VERSION_MISMATCH",
+                    "The envelope's SOAP version does not match the content type.");
+        }
+        Map<String, Object> attributes = new LinkedHashMap<>();
+        attributes.put(VERSION_ATTRIBUTE, envelope.version() == SoapVersion.SOAP_1_1 ? "1.1" : "1.2");
+        String action = action(envelope.version(), message);
+        if (action != null) {
+            attributes.put(ACTION_ATTRIBUTE, action);
+        }
+        return ApiRequest.builder()
+                .id(context.requestId())
+                .receivedAt(context.receivedAt())
+                .protocol(Protocol.SOAP)
+                .route(context.route())
+                .operation(operation(envelope.operation()))
+                .method(message.method())
+                .path(message.rawPath())
+                .headers(message.headers())
+                .peer(context.peer())
+                .body(values(operationElement(envelope)))
+                .attributes(attributes)
+                .build();
+    }
+
+    @Override
+    public ApiResponse normalizeResponse(ApiRequest request, HttpResponseMessage response) throws RequestRejectedException {
+        if (response.body().length == 0 || versionOf(response.header("content-type")) == null) {
+            return new ApiResponse(request, response.status(), response.headers(), Map.of());
+        }
+        try {
+            return new ApiResponse(request, response.status(), response.headers(), values(operationElement(reader.read(response.body()))));
+        } catch (RequestRejectedException e) {
+            throw new RequestRejectedException(502, "UPSTREAM_RESPONSE_MALFORMED",
+                    "The upstream's SOAP response could not be read (" + e.reason() + ").");
+        }
+    }
+
+    @Override
+    public HttpResponseMessage refusal(String requestId, Map<String, List<String>> requestHeaders, int status,
+                                       List<String> reasons, String message) {
+        List<String> contentType = requestHeaders.getOrDefault("content-type", List.of());
+        SoapVersion version = contentType.isEmpty() || versionOf(contentType.get(0)) == null
+                ? SoapVersion.SOAP_1_1 : versionOf(contentType.get(0));
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        headers.put("content-type", List.of(version.contentType() + "; charset=utf-8"));
+        headers.put("cache-control", List.of("no-store"));
+        headers.put(HttpForwarding.REQUEST_ID, List.of(requestId));
+        return new HttpResponseMessage(status, headers, SoapFaults.render(version, status, requestId));
+    }
+
+    @Override
+    public HttpRequestMessage fulfil(HttpRequestMessage forward, List<Obligation> obligations) throws ObligationException {
+        requireNoRedaction(obligations);
+        return obligations.isEmpty() ? forward : forward.withHeaders(HeaderObligations.apply(forward.headers(), obligations));
+    }
+
+    @Override
+    public HttpResponseMessage fulfil(HttpResponseMessage response, List<Obligation> obligations) throws ObligationException {
+        requireNoRedaction(obligations);
+        return obligations.isEmpty() ? response : response.withHeaders(HeaderObligations.apply(response.headers(), obligations));
+    }
+
+    /** Redacting XML is not built yet, so a rule that asks for it withholds the message instead. */
+    private static void requireNoRedaction(List<Obligation> obligations) throws ObligationException {
+        if (obligations.stream().anyMatch(o -> o instanceof Obligation.RedactField)) {
+            throw new ObligationException("fields cannot be redacted from SOAP messages yet");
+        }
+    }
+
+    static String operation(QName name) {
+        return "{" + name.getNamespaceURI() + "}" + name.getLocalPart();
+    }
+
+    private static SoapVersion versionOf(String contentType) {
+        if (contentType == null) {
+            return null;
+        }
+        int semicolon = contentType.indexOf(';');
+        String mediaType = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
+        if (mediaType.equals(SoapVersion.SOAP_1_1.contentType())) {
+            return SoapVersion.SOAP_1_1;
+        }
+        return mediaType.equals(SoapVersion.SOAP_1_2.contentType()) ? SoapVersion.SOAP_1_2 : null;
+    }
+
+    /** SOAP 1.1 names the action in the SOAPAction header, SOAP 1.2 in the content type's action parameter. */
+    private static String action(SoapVersion version, HttpRequestMessage message) {
+        if (version == SoapVersion.SOAP_1_1) {
+            String header = message.header("soapaction");
+            return header == null ? null : unquote(header.strip());
+        }
+        for (String parameter : message.header("content-type").split(";")) {
+            String trimmed = parameter.strip();
+            if (trimmed.toLowerCase(Locale.ROOT).startsWith("action=")) {
+                return unquote(trimmed.substring("action=".length()));
+            }
+        }
+        return null;
+    }
+
+    private static String unquote(String value) {
+        return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"") ? value.substring(1, value.length() - 1) : value;
+    }
+
+    private static Element operationElement(SoapEnvelope envelope) {
+        Element body = null;
+        for (Node child = envelope.document().getDocumentElement().getFirstChild(); child != null; child = child.getNextSibling()) {
+            if (child instanceof Element element && "Body".equals(element.getLocalName())) {
+                body = element;
+            }
+        }
+        for (Node child = body == null ? null : body.getFirstChild(); child != null; child = child.getNextSibling()) {
+            if (child instanceof Element element) {
+                return element;
+            }
+        }
+        throw new IllegalStateException("a read envelope has an operation element");
+    }
+
+    /** Text of leaf elements and attribute values, by path from the operation element. */
+    private static Map<String, Object> values(Element operation) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        collect(operation, "/" + operation.getLocalName(), values);
+        return values;
+    }
+
+    private static void collect(Element element, String path, Map<String, Object> values) {
+        NamedNodeMap attributes = element.getAttributes();
+        for (int i = 0; i < attributes.getLength(); i++) {
+            Attr attribute = (Attr) attributes.item(i);
+            if (!"http://www.w3.org/2000/xmlns/".equals(attribute.getNamespaceURI())) {
+                values.put(path + "/@" + attribute.getLocalName(), attribute.getValue());
+            }
+        }
+        Map<String, Integer> counts = new HashMap<>();
+        for (Node child = element.getFirstChild(); child != null; child = child.getNextSibling()) {
+            if (child instanceof Element e) {
+                counts.merge(e.getLocalName(), 1, Integer::sum);
+            }
+        }
+        if (counts.isEmpty()) {
+            values.put(path, element.getTextContent().strip());
+            return;
+        }
+        Map<String, Integer> seen = new HashMap<>();
+        for (Node child = element.getFirstChild(); child != null; child = child.getNextSibling()) {
+            if (child instanceof Element e) {
+                String name = e.getLocalName();
+                int index = seen.merge(name, 1, Integer::sum);
+                collect(e, path + "/" + name + (counts.get(name) > 1 ? "[" + index + "]" : ""), values);
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package io.portcullis.soap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.portcullis.engine.adapter.ObligationException;
+import io.portcullis.engine.adapter.RequestContext;
+import io.portcullis.engine.adapter.RequestRejectedException;
+import io.portcullis.engine.http.HttpRequestMessage;
+import io.portcullis.engine.http.HttpResponseMessage;
+import io.portcullis.engine.model.ApiRequest;
+import io.portcullis.engine.model.Obligation;
+import io.portcullis.engine.model.Peer;
+import io.portcullis.engine.model.Protocol;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** SOAP requests become the same protocol-neutral model as REST ones; refusals are faults of the caller's version. */
+class SoapAdapterTest {
+
+    static final SoapAdapter ADAPTER = new SoapAdapter(XmlLimits.DEFAULTS);
+    static final RequestContext CONTEXT = new RequestContext("req-1", Instant.EPOCH, "bank-soap", new Peer("192.0.2.1", 1));
+
+    static final String TRANSFER_11 = """
+            <s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/">
+              <s:Header/>
+              <s:Body>
+                <b:Transfer xmlns:b="urn:demo-bank" currency="EUR">
+                  <b:fromAccount>acc-alice-1</b:fromAccount>
+                  <b:toAccount>acc-bob-1</b:toAccount>
+                  <b:amount>25.00</b:amount>
+                  <b:memo><b:line>rent</b:line><b:line>May</b:line></b:memo>
+                </b:Transfer>
+              </s:Body>
+            </s:Envelope>""";
+
+    @Test
+    void soap11RequestBecomesAnApiRequestWithItsOperationActionAndValues() throws Exception {
+        ApiRequest request = ADAPTER.normalize(post("text/xml; charset=utf-8", TRANSFER_11, "\"urn:demo-bank/Transfer\""), CONTEXT);
+
+        assertThat(request.protocol()).isEqualTo(Protocol.SOAP);
+        assertThat(request.operation()).isEqualTo("{urn:demo-bank}Transfer");
+        assertThat(request.attribute(SoapAdapter.VERSION_ATTRIBUTE)).isEqualTo("1.1");
+        assertThat(request.attribute(SoapAdapter.ACTION_ATTRIBUTE)).isEqualTo("urn:demo-bank/Transfer");
+        assertThat(request.bodyText("/Transfer/fromAccount")).isEqualTo("acc-alice-1");
+        assertThat(request.bodyText("/Transfer/@currency")).isEqualTo("EUR");
+        assertThat(request.bodyText("/Transfer/memo/line[2]")).isEqualTo("May");
+        assertThat(request.peer().address()).isEqualTo("192.0.2.1");
+    }
+
+    @Test
+    void soap12ActionComesFromTheContentType() throws Exception {
+        String envelope = TRANSFER_11.replace("http://schemas.xmlsoap.org/soap/envelope/", "http://www.w3.org/2003/05/soap-envelope");
+
+        ApiRequest request = ADAPTER.normalize(post("application/soap+xml; charset=utf-8; action=\"urn:demo-bank/Transfer\"",
+                envelope, null), CONTEXT);
+
+        assertThat(request.attribute(SoapAdapter.VERSION_ATTRIBUTE)).isEqualTo("1.2");
+        assertThat(request.attribute(SoapAdapter.ACTION_ATTRIBUTE)).isEqualTo("urn:demo-bank/Transfer");
+    }
+
+    @Test
+    void wrongMethodContentTypeOrVersionIsRefused() {
+        assertThat(reject(new HttpRequestMessage("GET", "/soap/bank", "", Map.of(), new byte[0])).status()).isEqualTo(405);
+        assertThat(reject(post("application/json", TRANSFER_11, null)).status()).isEqualTo(415);
+        assertThat(reject(post("application/soap+xml", TRANSFER_11, null)).reason()).isEqualTo("SOAP_VERSION_MISMATCH");
+        assertThat(reject(post("text/xml", "<!DOCTYPE x [<!ENTITY e SYSTEM 'file:///etc/passwd'>]><x>&e;</x>", null)).reason())
+                .isEqualTo("XML_DTD_FORBIDDEN");
+    }
+
+    @Test
+    void refusalsAreFaultsOfTheCallersVersion() {
+        HttpResponseMessage soap11 = ADAPTER.refusal("req-7", Map.of("content-type", List.of("text/xml")), 403,
+                List.of("FUNCTION_NOT_ALLOWED"), "Your role does not allow this operation.");
+        HttpResponseMessage soap12 = ADAPTER.refusal("req-8", Map.of("content-type", List.of("application/soap+xml")), 401,
+                List.of("AUTHN_REQUIRED"), "Authentication is required for this operation.");
+
+        assertThat(soap11.status()).isEqualTo(403);
+        assertThat(soap11.header("content-type")).startsWith("text/xml");
+        assertThat(new String(soap11.body(), StandardCharsets.UTF_8)).contains("http://schemas.xmlsoap.org/soap/envelope/", "req-7");
+        assertThat(soap12.header("content-type")).startsWith("application/soap+xml");
+        assertThat(new String(soap12.body(), StandardCharsets.UTF_8)).contains("http://www.w3.org/2003/05/soap-envelope", "req-8");
+    }
+
+    @Test
+    void headerObligationsApplyAndRedactionIsRefusedRatherThanSkipped() throws Exception {
+        HttpResponseMessage response = new HttpResponseMessage(200, Map.of("content-type", List.of("text/xml")),
+                TRANSFER_11.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(ADAPTER.fulfil(response, List.of(Obligation.addHeader("Cache-Control", "no-store"))).header("cache-control"))
+                .isEqualTo("no-store");
+        assertThatThrownBy(() -> ADAPTER.fulfil(response, List.of(Obligation.redactField("/Transfer/amount"))))
+                .isInstanceOf(ObligationException.class);
+    }
+
+    @Test
+    void upstreamResponsesAreReadForResponseRules() throws Exception {
+        ApiRequest request = ADAPTER.normalize(post("text/xml", TRANSFER_11, null), CONTEXT);
+        String answer = TRANSFER_11.replace("b:Transfer ", "b:TransferResponse ").replace("</b:Transfer>", "</b:TransferResponse>");
+
+        var response = ADAPTER.normalizeResponse(request, new HttpResponseMessage(200,
+                Map.of("content-type", List.of("text/xml")), answer.getBytes(StandardCharsets.UTF_8)));
+
+        assertThat(response.bodyText("/TransferResponse/toAccount")).isEqualTo("acc-bob-1");
+    }
+
+    private static RequestRejectedException reject(HttpRequestMessage message) {
+        return catchThrowableOfType(RequestRejectedException.class, () -> ADAPTER.normalize(message, CONTEXT));
+    }
+
+    private static HttpRequestMessage post(String contentType, String body, String soapAction) {
+        Map<String, List<String>> headers = soapAction == null
+                ? Map.of("content-type", List.of(contentType))
+                : Map.of("content-type", List.of(contentType), "soapaction", List.of(soapAction));
+        return new HttpRequestMessage("POST", "/soap/bank", "", headers, body.getBytes(StandardCharsets.UTF_8));
+    }
+}
