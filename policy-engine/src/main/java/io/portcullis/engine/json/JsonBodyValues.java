@@ -1,7 +1,6 @@
 package io.portcullis.engine.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -47,8 +46,7 @@ public final class JsonBodyValues {
 
     private static void collect(JsonNode node, String pointer, Map<String, Object> values, int[] pointerChars) {
         if (node.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> field = it.next();
+            for (Map.Entry<String, JsonNode> field : node.properties()) {
                 collect(field.getValue(), pointer + "/" + escape(field.getKey()), values, pointerChars);
             }
         } else if (node.isArray()) {
