@@ -128,10 +128,6 @@ public final class GatewayRuntime implements AutoCloseable {
         return rules;
     }
 
-    public PolicyEngine engine() {
-        return engine;
-    }
-
     @Override
     public void close() throws IOException {
         if (watcher != null) {

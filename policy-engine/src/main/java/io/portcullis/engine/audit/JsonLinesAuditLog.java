@@ -30,9 +30,4 @@ public final class JsonLinesAuditLog implements AuditLog {
             LOG.error("audit event for request {} could not be written: {}", event.requestId(), e.toString());
         }
     }
-
-    /** The JSON form of an event, as written. */
-    public static String toJson(DecisionEvent event) throws com.fasterxml.jackson.core.JsonProcessingException {
-        return JSON.writeValueAsString(event);
-    }
 }

@@ -54,10 +54,6 @@ public final class Gatekeeper {
         this.clock = clock;
     }
 
-    public String route() {
-        return route;
-    }
-
     public Admission admit(HttpRequestMessage message, Peer peer) {
         long start = System.nanoTime();
         String requestId = RequestIds.next();

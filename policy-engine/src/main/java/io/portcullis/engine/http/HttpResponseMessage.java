@@ -26,8 +26,4 @@ public record HttpResponseMessage(int status, Map<String, List<String>> headers,
     public HttpResponseMessage withHeaders(Map<String, List<String>> newHeaders) {
         return new HttpResponseMessage(status, newHeaders, body);
     }
-
-    public HttpResponseMessage withBody(byte[] newBody) {
-        return new HttpResponseMessage(status, headers, newBody);
-    }
 }

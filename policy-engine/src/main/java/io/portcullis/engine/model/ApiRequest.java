@@ -79,11 +79,6 @@ public record ApiRequest(
         return new Builder(this);
     }
 
-    /** The same request, now attributed to a caller (or with the reason its credentials failed). */
-    public ApiRequest withPrincipal(Principal newPrincipal, String failure) {
-        return toBuilder().principal(newPrincipal).authenticationFailure(failure).build();
-    }
-
     /** Value of a route template parameter, or null. */
     public String pathParam(String name) {
         return pathParams.get(name);

@@ -37,10 +37,6 @@ public final class RulesDirectory {
         return root;
     }
 
-    public Path fixturesFolder() {
-        return root.resolve(FIXTURES_FOLDER);
-    }
-
     /** The rule and fixture files as read at one moment, and the revision of exactly those bytes. */
     public record Snapshot(List<RuleSource> rules, List<RuleSource> fixtures, String revision) {
     }

@@ -37,10 +37,6 @@ public record IntrospectionSettings(URI endpoint, String clientId, String client
         return new IntrospectionSettings(endpoint, clientId, clientSecret, DEFAULT_CACHE_TTL, DEFAULT_TIMEOUT);
     }
 
-    public IntrospectionSettings withCacheTtl(Duration ttl) {
-        return new IntrospectionSettings(endpoint, clientId, clientSecret, ttl, timeout);
-    }
-
     public IntrospectionSettings withTimeout(Duration newTimeout) {
         return new IntrospectionSettings(endpoint, clientId, clientSecret, cacheTtl, newTimeout);
     }
