@@ -81,14 +81,25 @@ public final class RulesDirectory {
         if (!Files.isDirectory(root)) {
             throw new IOException("rules directory " + root + " does not exist");
         }
-        try (Stream<Path> walk = Files.walk(root)) {
+        // Links are followed and hidden folders skipped: a Kubernetes volume shows each file and
+        // folder as a link into a hidden "..<timestamp>" folder that holds the real copies.
+        try (Stream<Path> walk = Files.walk(root, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
             return walk.filter(Files::isRegularFile)
-                    .filter(f -> !isEditorLeftover(f.getFileName().toString()))
+                    .filter(f -> !hidden(root.relativize(f)) && !isEditorLeftover(f.getFileName().toString()))
                     .sorted()
                     .toList();
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
+    }
+
+    private static boolean hidden(Path relative) {
+        for (Path segment : relative) {
+            if (segment.toString().startsWith(".")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Hidden files, backups and swap files that editors leave next to the file being edited. */

@@ -175,6 +175,19 @@ class RulePackLoadingTest {
         assertThat(new RulePackPolicyEngine(live).decide(request()).permitted()).isTrue();
     }
 
+    @Test
+    void aKubernetesMountedRulesDirectoryIsReadOnceThroughItsLinks() throws Exception {
+        // A ConfigMap volume: authz -> ..data/authz, ..data -> ..2026_1 (a hidden folder holding the real files).
+        write("..2026_1/authz/ok.drl", HEADER + "rule \"t-001\" when ApiRequest() then insert( Finding.permit(\"OK\") ); end\n");
+        Files.createSymbolicLink(rules.resolve("..data"), Path.of("..2026_1"));
+        Files.createSymbolicLink(rules.resolve("authz"), Path.of("..data", "authz"));
+
+        RulePack pack = RulePacks.uncheckedLoader(rules, Clock.systemUTC()).load();
+
+        assertThat(pack.files()).containsExactly("authz/ok.drl");
+        assertThat(new RulePackPolicyEngine(() -> pack).decide(request()).permitted()).isTrue();
+    }
+
     private static ApiRequest request() {
         return ApiRequest.builder().id("t").route("t").operation("GET /x").principal(Principal.ANONYMOUS).build();
     }
