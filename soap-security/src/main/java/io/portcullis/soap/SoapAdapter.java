@@ -78,7 +78,7 @@ public final class SoapAdapter implements ProtocolAdapter {
                 .path(message.rawPath())
                 .headers(message.headers())
                 .peer(context.peer())
-                .body(values(operationElement(envelope)))
+                .body(values(envelope.operationElement()))
                 .attributes(attributes)
                 .build();
     }
@@ -89,7 +89,7 @@ public final class SoapAdapter implements ProtocolAdapter {
             return new ApiResponse(request, response.status(), response.headers(), Map.of());
         }
         try {
-            return new ApiResponse(request, response.status(), response.headers(), values(operationElement(reader.read(response.body()))));
+            return new ApiResponse(request, response.status(), response.headers(), values(reader.read(response.body()).operationElement()));
         } catch (RequestRejectedException e) {
             throw new RequestRejectedException(502, "UPSTREAM_RESPONSE_MALFORMED",
                     "The upstream's SOAP response could not be read (" + e.reason() + ").");
@@ -161,21 +161,6 @@ public final class SoapAdapter implements ProtocolAdapter {
 
     private static String unquote(String value) {
         return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"") ? value.substring(1, value.length() - 1) : value;
-    }
-
-    private static Element operationElement(SoapEnvelope envelope) {
-        Element body = null;
-        for (Node child = envelope.document().getDocumentElement().getFirstChild(); child != null; child = child.getNextSibling()) {
-            if (child instanceof Element element && "Body".equals(element.getLocalName())) {
-                body = element;
-            }
-        }
-        for (Node child = body == null ? null : body.getFirstChild(); child != null; child = child.getNextSibling()) {
-            if (child instanceof Element element) {
-                return element;
-            }
-        }
-        throw new IllegalStateException("a read envelope has an operation element");
     }
 
     /** Text of leaf elements and attribute values, by path from the operation element. */

@@ -3,6 +3,7 @@ package io.portcullis.soap;
 import java.util.Objects;
 import javax.xml.namespace.QName;
 import org.w3c.dom.Document;
+import org.w3c.dom.Element;
 
 /**
  * A SOAP request that passed the gateway's XML hardening and envelope checks, as produced by
@@ -15,14 +16,16 @@ import org.w3c.dom.Document;
  * later step may have changed it.
  *
  * @param version   SOAP version, from the envelope namespace
- * @param operation qualified name of the first element child of {@code Body}
- * @param document  the parsed envelope
+ * @param operation        qualified name of the first element child of {@code Body}
+ * @param document         the parsed envelope
+ * @param operationElement that element in {@code document}, as the envelope checks found it
  */
-public record SoapEnvelope(SoapVersion version, QName operation, Document document) {
+public record SoapEnvelope(SoapVersion version, QName operation, Document document, Element operationElement) {
 
     public SoapEnvelope {
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(operation, "operation");
         Objects.requireNonNull(document, "document");
+        Objects.requireNonNull(operationElement, "operationElement");
     }
 }

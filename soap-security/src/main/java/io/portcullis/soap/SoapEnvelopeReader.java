@@ -99,7 +99,7 @@ public final class SoapEnvelopeReader {
         }
         QName name = new QName(Objects.requireNonNullElse(operation.getNamespaceURI(), XMLConstants.NULL_NS_URI),
                 operation.getLocalName());
-        return new SoapEnvelope(version.get(), name, document);
+        return new SoapEnvelope(version.get(), name, document, operation);
     }
 
     private Document parse(byte[] body) throws RequestRejectedException {
