@@ -9,9 +9,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.portcullis.engine.http.MediaType;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import java.io.IOException;
-import java.util.Locale;
 
 /**
  * Reads JSON bodies strictly (duplicate keys and trailing content refused, nesting bounded) and
@@ -39,16 +39,8 @@ final class JsonBodies {
     }
 
     static boolean isJson(String contentType) {
-        if (contentType == null) {
-            return false;
-        }
-        String mediaType = mediaType(contentType);
+        String mediaType = MediaType.of(contentType);
         return mediaType.equals("application/json") || mediaType.endsWith("+json");
-    }
-
-    static String mediaType(String contentType) {
-        int semicolon = contentType.indexOf(';');
-        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
     }
 
     /** @throws JsonRejected naming what is wrong, never the content */

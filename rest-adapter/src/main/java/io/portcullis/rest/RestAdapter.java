@@ -8,6 +8,7 @@ import io.portcullis.engine.adapter.RequestRejectedException;
 import io.portcullis.engine.http.HeaderObligations;
 import io.portcullis.engine.http.HttpForwarding;
 import io.portcullis.engine.http.HttpRequestMessage;
+import io.portcullis.engine.http.MediaType;
 import io.portcullis.engine.http.HttpResponseMessage;
 import io.portcullis.engine.json.JsonBodyValues;
 import io.portcullis.engine.model.ApiRequest;
@@ -106,7 +107,7 @@ public final class RestAdapter implements ProtocolAdapter {
                     "The request body exceeds the " + settings.maxBodyBytes() + " bytes this API accepts.");
         }
         String contentType = message.header("content-type");
-        if (contentType == null || !settings.bodyContentTypes().contains(JsonBodies.mediaType(contentType))) {
+        if (contentType == null || !settings.bodyContentTypes().contains(MediaType.of(contentType))) {
             throw new RequestRejectedException(415, "UNSUPPORTED_MEDIA_TYPE",
                     "This API accepts request bodies of type " + String.join(", ", settings.bodyContentTypes()) + ".");
         }

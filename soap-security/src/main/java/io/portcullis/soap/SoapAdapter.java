@@ -8,6 +8,7 @@ import io.portcullis.engine.http.HeaderObligations;
 import io.portcullis.engine.http.HttpForwarding;
 import io.portcullis.engine.http.HttpRequestMessage;
 import io.portcullis.engine.http.HttpResponseMessage;
+import io.portcullis.engine.http.MediaType;
 import io.portcullis.engine.model.ApiRequest;
 import io.portcullis.engine.model.ApiResponse;
 import io.portcullis.engine.model.Obligation;
@@ -133,11 +134,7 @@ public final class SoapAdapter implements ProtocolAdapter {
     }
 
     private static SoapVersion versionOf(String contentType) {
-        if (contentType == null) {
-            return null;
-        }
-        int semicolon = contentType.indexOf(';');
-        String mediaType = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
+        String mediaType = MediaType.of(contentType);
         if (mediaType.equals(SoapVersion.SOAP_1_1.contentType())) {
             return SoapVersion.SOAP_1_1;
         }
