@@ -1,6 +1,5 @@
 package io.portcullis.engine.authn.basic;
 
-import java.nio.charset.CharacterCodingException;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Base64;
@@ -94,39 +93,27 @@ public final class Argon2idHash extends PasswordHash {
                     + MIN_ITERATIONS + ",p=" + MIN_PARALLELISM + " and m=" + MAX_MEMORY_KIB + ",t=" + MAX_ITERATIONS
                     + ",p=" + MAX_PARALLELISM);
         }
-        byte[] bytes = null;
-        try {
-            bytes = utf8(password);
+        return withUtf8(password, bytes -> {
             byte[] salt = randomBytes(MIN_SALT_BYTES);
             return new Argon2idHash(memoryKiB, iterations, parallelism, salt,
                     compute(bytes, salt, memoryKiB, iterations, parallelism, 32));
-        } catch (CharacterCodingException e) {
-            throw new IllegalArgumentException("the password is not valid Unicode text");
-        } finally {
-            if (bytes != null) {
-                Arrays.fill(bytes, (byte) 0);
-            }
-        }
+        });
     }
 
     @Override
     public boolean matches(char[] password) {
-        byte[] bytes = null;
-        byte[] computed = null;
         try {
-            bytes = utf8(password);
-            computed = compute(bytes, salt, memoryKiB, iterations, parallelism, hash.length);
-            // MessageDigest.isEqual takes the same time wherever the first difference is.
-            return MessageDigest.isEqual(computed, hash);
-        } catch (CharacterCodingException e) {
+            return withUtf8(password, bytes -> {
+                byte[] computed = compute(bytes, salt, memoryKiB, iterations, parallelism, hash.length);
+                try {
+                    // MessageDigest.isEqual takes the same time wherever the first difference is.
+                    return MessageDigest.isEqual(computed, hash);
+                } finally {
+                    Arrays.fill(computed, (byte) 0);
+                }
+            });
+        } catch (IllegalArgumentException e) {
             return false;
-        } finally {
-            if (bytes != null) {
-                Arrays.fill(bytes, (byte) 0);
-            }
-            if (computed != null) {
-                Arrays.fill(computed, (byte) 0);
-            }
         }
     }
 
@@ -150,19 +137,14 @@ public final class Argon2idHash extends PasswordHash {
     @Override
     public Argon2idHash decoy() {
         char[] password = randomPassword();
-        byte[] bytes = null;
         try {
-            bytes = utf8(password);
-            byte[] decoySalt = randomBytes(salt.length);
-            return new Argon2idHash(memoryKiB, iterations, parallelism, decoySalt,
-                    compute(bytes, decoySalt, memoryKiB, iterations, parallelism, hash.length));
-        } catch (CharacterCodingException e) {
-            throw new IllegalStateException("an ASCII password is always valid UTF-8", e);
+            return withUtf8(password, bytes -> {
+                byte[] decoySalt = randomBytes(salt.length);
+                return new Argon2idHash(memoryKiB, iterations, parallelism, decoySalt,
+                        compute(bytes, decoySalt, memoryKiB, iterations, parallelism, hash.length));
+            });
         } finally {
             Arrays.fill(password, '\0');
-            if (bytes != null) {
-                Arrays.fill(bytes, (byte) 0);
-            }
         }
     }
 

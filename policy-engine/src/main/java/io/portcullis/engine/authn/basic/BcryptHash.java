@@ -1,6 +1,5 @@
 package io.portcullis.engine.authn.basic;
 
-import java.nio.charset.CharacterCodingException;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -63,36 +62,22 @@ public final class BcryptHash extends PasswordHash {
         if (cost < MIN_COST || cost > MAX_COST) {
             throw new IllegalArgumentException("bcrypt cost must be between " + MIN_COST + " and " + MAX_COST);
         }
-        byte[] bytes = null;
-        try {
-            bytes = utf8(password);
+        return withUtf8(password, bytes -> {
             if (bytes.length > MAX_PASSWORD_BYTES) {
                 throw new IllegalArgumentException("bcrypt uses only the first " + MAX_PASSWORD_BYTES
                         + " bytes of a password and this one has " + bytes.length + "; use Argon2id for it");
             }
             return new BcryptHash(OpenBSDBCrypt.generate("2b", bytes, randomBytes(16), cost), cost);
-        } catch (CharacterCodingException e) {
-            throw new IllegalArgumentException("the password is not valid Unicode text");
-        } finally {
-            if (bytes != null) {
-                Arrays.fill(bytes, (byte) 0);
-            }
-        }
+        });
     }
 
     @Override
     public boolean matches(char[] password) {
-        byte[] bytes = null;
         try {
-            bytes = utf8(password);
-            return OpenBSDBCrypt.checkPassword(encoded, bytes);
-        } catch (CharacterCodingException | RuntimeException e) {
+            return withUtf8(password, bytes -> OpenBSDBCrypt.checkPassword(encoded, bytes));
+        } catch (RuntimeException e) {
             // Not reachable for a parsed hash and a decoded header; refusing is the only safe answer.
             return false;
-        } finally {
-            if (bytes != null) {
-                Arrays.fill(bytes, (byte) 0);
-            }
         }
     }
 
@@ -107,12 +92,8 @@ public final class BcryptHash extends PasswordHash {
     public BcryptHash decoy() {
         char[] password = randomPassword();
         try {
-            byte[] bytes = utf8(password);
-            String hash = OpenBSDBCrypt.generate(encoded.substring(1, 3), bytes, randomBytes(16), cost);
-            Arrays.fill(bytes, (byte) 0);
-            return new BcryptHash(hash, cost);
-        } catch (CharacterCodingException e) {
-            throw new IllegalStateException("an ASCII password is always valid UTF-8", e);
+            return withUtf8(password, bytes ->
+                    new BcryptHash(OpenBSDBCrypt.generate(encoded.substring(1, 3), bytes, randomBytes(16), cost), cost));
         } finally {
             Arrays.fill(password, '\0');
         }

@@ -83,6 +83,25 @@ public abstract sealed class PasswordHash permits BcryptHash, Argon2idHash {
     }
 
     /**
+     * Runs {@code use} on the password's UTF-8 bytes and zeroes them afterwards, whatever happens.
+     *
+     * @throws IllegalArgumentException when the password is not valid Unicode (unpaired surrogates)
+     */
+    static <T> T withUtf8(char[] password, java.util.function.Function<byte[], T> use) {
+        byte[] bytes;
+        try {
+            bytes = utf8(password);
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("the password is not valid Unicode text");
+        }
+        try {
+            return use.apply(bytes);
+        } finally {
+            Arrays.fill(bytes, (byte) 0);
+        }
+    }
+
+    /**
      * Encodes a password as UTF-8 into an array the caller can zero, unlike
      * {@code new String(password).getBytes()}, which leaves copies behind.
      *
