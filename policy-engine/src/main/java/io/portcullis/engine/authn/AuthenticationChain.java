@@ -70,6 +70,9 @@ public final class AuthenticationChain {
     /** @return the request attributed to its caller, with every credential removed from it */
     public ApiRequest authenticate(ApiRequest request) {
         Authentication outcome = resolve(request);
+        if (Authentication.NOT_PRESENTED.equals(outcome) && !carriesCredentials(request)) {
+            return request; // nothing to attribute or strip: spare the copy on the hot path
+        }
         ApiRequest.Builder builder = request.toBuilder()
                 .principal(outcome.principal())
                 .authenticationFailure(outcome.failure())
@@ -99,6 +102,11 @@ public final class AuthenticationChain {
     /** {@code WWW-Authenticate} values for a 401, one per method the caller could use. */
     public List<String> challenges() {
         return challenges;
+    }
+
+    private boolean carriesCredentials(ApiRequest request) {
+        return credentialHeaders.stream().anyMatch(request.headers()::containsKey)
+                || credentialQueryParameters.stream().anyMatch(request.query()::containsKey);
     }
 
     private Authentication resolve(ApiRequest request) {
