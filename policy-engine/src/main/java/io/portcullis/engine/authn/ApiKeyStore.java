@@ -1,9 +1,5 @@
 package io.portcullis.engine.authn;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -45,10 +41,6 @@ public final class ApiKeyStore {
     record KeyFile(List<StoredKey> keys) {
     }
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .registerModule(new JavaTimeModule())
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-
     private final Map<String, StoredKey> byHash;
 
     private ApiKeyStore(Map<String, StoredKey> byHash) {
@@ -56,18 +48,10 @@ public final class ApiKeyStore {
     }
 
     public static ApiKeyStore load(Path file) throws IOException {
-        KeyFile keyFile;
-        try {
-            keyFile = YAML.readValue(file.toFile(), KeyFile.class);
-        } catch (IOException e) {
-            throw new IOException("API key file " + file + " is not valid: " + firstLine(e.getMessage()), e);
-        }
-        if (keyFile == null || keyFile.keys() == null) {
-            throw new IOException("API key file " + file + " has no 'keys' list");
-        }
+        List<StoredKey> keys = CredentialFiles.entries(file, "API key file", KeyFile.class, KeyFile::keys, "keys");
         Map<String, StoredKey> byHash = new HashMap<>();
         Map<String, String> ids = new HashMap<>();
-        for (StoredKey key : keyFile.keys()) {
+        for (StoredKey key : keys) {
             String where = "API key file " + file + ", key '" + key.id() + "'";
             if (key.id() == null || key.id().isBlank() || key.subject() == null || key.subject().isBlank()) {
                 throw new IOException("API key file " + file + ": every key needs an 'id' and a 'subject'");
@@ -96,10 +80,5 @@ public final class ApiKeyStore {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required by the Java platform", e);
         }
-    }
-
-    private static String firstLine(String message) {
-        int newline = message == null ? -1 : message.indexOf('\n');
-        return newline < 0 ? String.valueOf(message) : message.substring(0, newline);
     }
 }

@@ -1,8 +1,6 @@
 package io.portcullis.engine.authn.basic;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.portcullis.engine.authn.CredentialFiles;
 import io.portcullis.engine.model.AuthMethod;
 import io.portcullis.engine.model.Principal;
 import java.io.IOException;
@@ -48,10 +46,6 @@ public final class UserStore {
     record UserFile(List<UserEntry> users) {
     }
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
-
     private final Map<String, User> byUsername;
     private final PasswordHash decoy;
 
@@ -65,19 +59,11 @@ public final class UserStore {
      * takes a few hundred milliseconds to load.
      */
     public static UserStore load(Path file) throws IOException {
-        UserFile userFile;
-        try {
-            userFile = YAML.readValue(file.toFile(), UserFile.class);
-        } catch (IOException e) {
-            throw new IOException("users file " + file + " is not valid: " + firstLine(e.getMessage()), e);
-        }
-        if (userFile == null || userFile.users() == null) {
-            throw new IOException("users file " + file + " has no 'users' list");
-        }
+        List<UserEntry> entries = CredentialFiles.entries(file, "users file", UserFile.class, UserFile::users, "users");
         Map<String, User> byUsername = new LinkedHashMap<>();
         Map<String, String> lowerCase = new HashMap<>();
-        for (UserEntry entry : userFile.users()) {
-            if (entry == null || entry.username() == null || entry.username().isBlank()) {
+        for (UserEntry entry : entries) {
+            if (entry.username() == null || entry.username().isBlank()) {
                 throw new IOException("users file " + file + ": every user needs a 'username'");
             }
             String where = "users file " + file + ", user '" + entry.username() + "'";
@@ -175,10 +161,5 @@ public final class UserStore {
             }
         }
         return commonest.decoy();
-    }
-
-    private static String firstLine(String message) {
-        int newline = message == null ? -1 : message.indexOf('\n');
-        return newline < 0 ? String.valueOf(message) : message.substring(0, newline);
     }
 }

@@ -1,8 +1,6 @@
 package io.portcullis.engine.authn.mtls;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.portcullis.engine.authn.CredentialFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -33,9 +31,6 @@ public final class CertificateClients {
     record ClientsFile(List<Client> clients) {
     }
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-
     public static final CertificateClients NONE = new CertificateClients(Map.of());
 
     private final Map<String, Client> byId;
@@ -45,17 +40,10 @@ public final class CertificateClients {
     }
 
     public static CertificateClients load(Path file) throws IOException {
-        ClientsFile parsed;
-        try {
-            parsed = YAML.readValue(file.toFile(), ClientsFile.class);
-        } catch (IOException e) {
-            throw new IOException("certificate clients file " + file + " is not valid: " + e.getMessage().lines().findFirst().orElse(""), e);
-        }
-        if (parsed == null || parsed.clients() == null) {
-            throw new IOException("certificate clients file " + file + " has no 'clients' list");
-        }
+        List<Client> clients = CredentialFiles.entries(file, "certificate clients file", ClientsFile.class,
+                ClientsFile::clients, "clients");
         Map<String, Client> byId = new HashMap<>();
-        for (Client client : parsed.clients()) {
+        for (Client client : clients) {
             if (client.id() == null || client.id().isBlank()) {
                 throw new IOException("certificate clients file " + file + ": every client needs an 'id'");
             }
