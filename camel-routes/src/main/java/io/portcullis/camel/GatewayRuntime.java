@@ -93,8 +93,7 @@ public final class GatewayRuntime implements AutoCloseable {
                 resources.add(file);
                 clients = file;
             }
-            transport = new ClientCertificateAuthenticator(
-                    ClientCertificateAuthenticator.IdentitySource.parse(settings.tlsListener().identityFrom()), clients);
+            transport = new ClientCertificateAuthenticator(settings.tlsListener().identityFrom(), clients);
         }
         LiveRulePack rules = new LiveRulePack(RulePacks.loader(settings.rulesDirectory(), clock), clock);
         rules.reload();

@@ -2,6 +2,7 @@ package io.portcullis.camel.config;
 
 import io.portcullis.engine.authn.basic.LoginThrottleSettings;
 import io.portcullis.engine.authn.jwt.JwtSettings;
+import io.portcullis.engine.authn.mtls.ClientCertificateAuthenticator.IdentitySource;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -33,11 +34,11 @@ public record GatewaySettings(Listener listener, TlsListener tlsListener, Listen
      *                     no connection)
      * @param trustStore   PKCS12 of the CAs whose client certificates are accepted; null with clientAuth none
      * @param crlFile      revoked client certificates (PEM or DER CRLs), or null
-     * @param identityFrom where a certificate's identity comes from: subject-cn, san-email, san-dns, san-uri
+     * @param identityFrom where a certificate's identity comes from
      * @param clientsFile  roles and attributes per certificate identity, or null
      */
     public record TlsListener(String host, int port, Path keyStore, String keyStorePassword, Path trustStore,
-                              String trustStorePassword, String clientAuth, Path crlFile, String identityFrom,
+                              String trustStorePassword, String clientAuth, Path crlFile, IdentitySource identityFrom,
                               Path clientsFile) {
 
         public boolean requiresClientCertificate() {

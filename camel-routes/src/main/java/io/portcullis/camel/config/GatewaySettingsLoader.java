@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.portcullis.engine.authn.basic.LoginThrottleSettings;
 import io.portcullis.engine.authn.jwt.JwtSettings;
+import io.portcullis.engine.authn.mtls.ClientCertificateAuthenticator.IdentitySource;
 import io.portcullis.rest.OperationTemplate;
 import java.io.IOException;
 import java.net.URI;
@@ -312,9 +313,11 @@ public final class GatewaySettingsLoader {
         Path trustStore = existingFile("tlsListener.trustStore", raw.trustStore(), base, !clientAuth.equals("none"));
         String trustStorePassword = secret("tlsListener.trustStorePasswordFile", raw.trustStorePasswordFile(), base, false);
         Path crl = existingFile("tlsListener.crlFile", raw.crlFile(), base, false);
-        String identityFrom = raw.identityFrom() == null ? "subject-cn" : raw.identityFrom();
-        if (!Set.of("subject-cn", "san-email", "san-dns", "san-uri").contains(identityFrom)) {
-            throw new InvalidConfigurationException("tlsListener.identityFrom: must be subject-cn, san-email, san-dns or san-uri");
+        IdentitySource identityFrom;
+        try {
+            identityFrom = raw.identityFrom() == null ? IdentitySource.SUBJECT_CN : IdentitySource.parse(raw.identityFrom());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationException("tlsListener.identityFrom: " + e.getMessage());
         }
         Path clients = existingFile("tlsListener.clientsFile", raw.clientsFile(), base, false);
         return new GatewaySettings.TlsListener(host, port, keyStore, keyStorePassword, trustStore, trustStorePassword,

@@ -3,6 +3,7 @@ package io.portcullis.camel.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.portcullis.engine.authn.mtls.ClientCertificateAuthenticator.IdentitySource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,7 @@ class GatewaySettingsLoaderTest {
         assertThat(settings.basic().throttle().maxUserFailures()).isEqualTo(5);
         assertThat(settings.jwt().issuer()).isEqualTo("https://idp.portcullis.demo");
         assertThat(settings.tlsListener().crlFile()).isRegularFile();
+        assertThat(settings.tlsListener().identityFrom()).isEqualTo(IdentitySource.SUBJECT_CN);
     }
 
     @Test
@@ -50,6 +52,8 @@ class GatewaySettingsLoaderTest {
                 .hasMessageContaining("listener.port");
         assertThatThrownBy(() -> load(example().replace("protocol: rest", "protocol: smtp")))
                 .hasMessageContaining("routes[0].protocol");
+        assertThatThrownBy(() -> load(example().replace("identityFrom: subject-cn", "identityFrom: subject")))
+                .hasMessageContaining("tlsListener.identityFrom: must be one of subject-cn, subject-dn, san-email");
     }
 
     @Test

@@ -6,12 +6,14 @@ import io.portcullis.engine.model.ApiRequest;
 import io.portcullis.engine.model.AuthMethod;
 import io.portcullis.engine.model.ClientCertificate;
 import io.portcullis.engine.model.Principal;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
@@ -19,17 +21,33 @@ import javax.naming.ldap.Rdn;
 /**
  * Identifies a caller by the client certificate its TLS connection presented. The listener has
  * already verified the chain against its truststore, validity dates and CRL; this only maps the
- * certificate to a principal: the identity from the subject's CN or from a subject alternative name,
+ * certificate to a principal: the identity from the subject (its CN or the whole DN) or from a subject
+ * alternative name,
  * and its roles from {@link CertificateClients}.
  */
 public final class ClientCertificateAuthenticator implements Authenticator {
 
-    /** Where the identity is taken from. */
+    /**
+     * Where the identity is taken from. {@code SUBJECT_DN} is the whole subject in RFC 2253 form
+     * (e.g. {@code CN=admin-console,O=Demo Bank}), for CAs whose CNs are not unique on their own.
+     */
     public enum IdentitySource {
-        SUBJECT_CN, SAN_EMAIL, SAN_DNS, SAN_URI;
+        SUBJECT_CN, SUBJECT_DN, SAN_EMAIL, SAN_DNS, SAN_URI;
 
-        public static IdentitySource parse(String value) {
-            return valueOf(value.toUpperCase(Locale.ROOT).replace('-', '_'));
+        /** As configuration spells it: {@code subject-cn}, {@code san-email}, ... */
+        public String configName() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+
+        /** @throws IllegalArgumentException naming the accepted values */
+        public static IdentitySource parse(String configName) {
+            for (IdentitySource source : values()) {
+                if (source.configName().equals(configName)) {
+                    return source;
+                }
+            }
+            throw new IllegalArgumentException("must be one of " + Arrays.stream(values())
+                    .map(IdentitySource::configName).collect(Collectors.joining(", ")));
         }
     }
 
@@ -72,6 +90,7 @@ public final class ClientCertificateAuthenticator implements Authenticator {
     private String identity(ClientCertificate certificate) {
         return switch (source) {
             case SUBJECT_CN -> commonName(certificate.subject());
+            case SUBJECT_DN -> certificate.subject();
             case SAN_EMAIL -> firstSan(certificate, "email:");
             case SAN_DNS -> firstSan(certificate, "dns:");
             case SAN_URI -> firstSan(certificate, "uri:");
