@@ -39,7 +39,12 @@ class ApiKeyAuthenticatorTest {
                     roles: [customer]
                     sha256: %s
                     expires: 2026-01-01T00:00:00Z
-                """.formatted(ApiKeyStore.sha256Hex("current-key"), ApiKeyStore.sha256Hex("old-key")));
+                  - id: next
+                    subject: alice
+                    roles: [customer]
+                    sha256: %s
+                """.formatted(ApiKeyStore.sha256Hex("current-key"), ApiKeyStore.sha256Hex("old-key"),
+                ApiKeyStore.sha256Hex("next-key")));
         ApiKeyStore store = ApiKeyStore.load(file);
         authenticator = new ApiKeyAuthenticator("X-API-Key", "api_key", () -> store, NOW);
     }
@@ -51,6 +56,17 @@ class ApiKeyAuthenticatorTest {
         assertThat(result.principal().subject()).isEqualTo("alice");
         assertThat(result.principal().authMethod()).isEqualTo(AuthMethod.API_KEY);
         assertThat(result.principal().keyId()).isEqualTo("current");
+    }
+
+    @Test
+    void duringRotationBothKeysOfAClientWorkAndEachIsNamedByItsId() {
+        Authentication current = authenticator.authenticate(request(List.of("current-key")));
+        Authentication next = authenticator.authenticate(request(List.of("next-key")));
+
+        assertThat(current.principal().subject()).isEqualTo("alice");
+        assertThat(next.principal().subject()).isEqualTo("alice");
+        assertThat(current.principal().keyId()).isEqualTo("current");
+        assertThat(next.principal().keyId()).isEqualTo("next");
     }
 
     @Test
