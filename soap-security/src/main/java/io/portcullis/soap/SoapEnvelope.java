@@ -1,31 +1,52 @@
 package io.portcullis.soap;
 
 import java.util.Objects;
+import javax.xml.XMLConstants;
 import javax.xml.namespace.QName;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
+import org.w3c.dom.Node;
 
 /**
- * A SOAP request that passed the gateway's XML hardening and envelope checks, as produced by
+ * A SOAP message that passed the gateway's XML hardening and envelope checks, as produced by
  * {@link SoapEnvelopeReader}. The operation is what rules match on (for document/literal and
- * RPC style alike it is the first element inside {@code Body}); the document is kept for the steps
- * that need the whole message, WS-Security verification first.
+ * RPC style alike it is the first element inside {@code Body}).
  *
- * <p>The record itself is immutable, but a DOM {@link Document} is not: WS-Security decryption
- * rewrites it in place. Read {@code operation} from the record, not from the document, once a
- * later step may have changed it.
+ * <p>The DOM is not immutable: WS-Security processing decrypts the Body in place and removes the
+ * Security header it consumed. {@link #operation()} and {@link #operationElement()} therefore read
+ * the Body as it is now: call them after WS-Security processing, not before.
  *
- * @param version   SOAP version, from the envelope namespace
- * @param operation        qualified name of the first element child of {@code Body}
- * @param document         the parsed envelope
- * @param operationElement that element in {@code document}, as the envelope checks found it
+ * @param version  SOAP version, from the envelope namespace
+ * @param document the parsed envelope
+ * @param header   the envelope's {@code Header}, or null when it has none
+ * @param body     the envelope's one {@code Body} (the real one, by position: what rules and
+ *                 signature checks must refer to)
  */
-public record SoapEnvelope(SoapVersion version, QName operation, Document document, Element operationElement) {
+public record SoapEnvelope(SoapVersion version, Document document, Element header, Element body) {
 
     public SoapEnvelope {
         Objects.requireNonNull(version, "version");
-        Objects.requireNonNull(operation, "operation");
         Objects.requireNonNull(document, "document");
-        Objects.requireNonNull(operationElement, "operationElement");
+        Objects.requireNonNull(body, "body");
+    }
+
+    /** The first element inside Body, or null if the Body has none. */
+    public Element operationElement() {
+        for (Node child = body.getFirstChild(); child != null; child = child.getNextSibling()) {
+            if (child instanceof Element element) {
+                return element;
+            }
+        }
+        return null;
+    }
+
+    /** The qualified name of {@link #operationElement()}. */
+    public QName operation() {
+        Element operation = operationElement();
+        if (operation == null) {
+            throw new IllegalStateException("the SOAP Body is empty");
+        }
+        return new QName(Objects.requireNonNullElse(operation.getNamespaceURI(), XMLConstants.NULL_NS_URI),
+                operation.getLocalName());
     }
 }

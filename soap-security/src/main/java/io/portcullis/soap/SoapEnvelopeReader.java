@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import javax.xml.XMLConstants;
-import javax.xml.namespace.QName;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
@@ -92,14 +91,14 @@ public final class SoapEnvelopeReader {
         if (version.isEmpty()) {
             throw invalid("The request body is not a SOAP 1.1 or 1.2 envelope.");
         }
-        Element soapBody = body(envelope, version.get().namespace());
-        Element operation = firstChildElement(soapBody);
-        if (operation == null) {
+        List<Element> children = childElements(envelope);
+        Element soapBody = body(children, version.get().namespace());
+        Element header = children.get(0) == soapBody ? null : children.get(0);
+        SoapEnvelope read = new SoapEnvelope(version.get(), document, header, soapBody);
+        if (read.operationElement() == null) {
             throw invalid("The SOAP Body is empty.");
         }
-        QName name = new QName(Objects.requireNonNullElse(operation.getNamespaceURI(), XMLConstants.NULL_NS_URI),
-                operation.getLocalName());
-        return new SoapEnvelope(version.get(), name, document, operation);
+        return read;
     }
 
     private Document parse(byte[] body) throws RequestRejectedException {
@@ -124,8 +123,7 @@ public final class SoapEnvelopeReader {
      * gateway and the service disagree about which Body counts, a rule checks one and the service
      * runs the other.
      */
-    private static Element body(Element envelope, String namespace) throws RequestRejectedException {
-        List<Element> children = childElements(envelope);
+    private static Element body(List<Element> children, String namespace) throws RequestRejectedException {
         int index = 0;
         if (index < children.size() && is(children.get(index), namespace, HEADER)) {
             index++;
@@ -151,15 +149,6 @@ public final class SoapEnvelopeReader {
             }
         }
         return elements;
-    }
-
-    private static Element firstChildElement(Element parent) {
-        for (Node child = parent.getFirstChild(); child != null; child = child.getNextSibling()) {
-            if (child instanceof Element element) {
-                return element;
-            }
-        }
-        return null;
     }
 
     private static RequestRejectedException malformed() {

@@ -76,7 +76,7 @@ final class CamelHttpMessages {
             if (chain.length == 0 || !(chain[0] instanceof X509Certificate leaf)) {
                 return null;
             }
-            return ClientCertificates.describe(leaf);
+            return ClientCertificate.of(leaf);
         } catch (SSLPeerUnverifiedException e) {
             return null;
         }

@@ -32,6 +32,12 @@ public final class AuthenticationChain {
 
     /** Request attribute holding where an accepted credential came from ({@code query} for the URL). */
     public static final String CREDENTIAL_LOCATION = "authn.credentialLocation";
+    /**
+     * Request attribute through which a protocol adapter hands over a credential it verified inside
+     * the message (a WS-Security UsernameToken or signature): an {@link Authentication}. It counts
+     * as one application credential like any other, and is removed before rules see the request.
+     */
+    public static final String MESSAGE_CREDENTIAL = "authn.messageCredential";
     /** Request attribute holding who a refused credential claimed to be (audit only). */
     public static final String CLAIMED_IDENTITY = "authn.claimedIdentity";
 
@@ -78,8 +84,9 @@ public final class AuthenticationChain {
                 .authenticationFailure(outcome.failure())
                 .headers(without(request.headers(), credentialHeaders))
                 .query(without(request.query(), credentialQueryParameters));
-        if (outcome.inUrl() || !outcome.claimed().isEmpty()) {
+        if (outcome.inUrl() || !outcome.claimed().isEmpty() || request.attributes().containsKey(MESSAGE_CREDENTIAL)) {
             Map<String, Object> attributes = new LinkedHashMap<>(request.attributes());
+            attributes.remove(MESSAGE_CREDENTIAL);
             if (outcome.inUrl()) {
                 attributes.put(CREDENTIAL_LOCATION, "query");
             }
@@ -105,7 +112,8 @@ public final class AuthenticationChain {
     }
 
     private boolean carriesCredentials(ApiRequest request) {
-        return credentialHeaders.stream().anyMatch(request.headers()::containsKey)
+        return request.attributes().containsKey(MESSAGE_CREDENTIAL)
+                || credentialHeaders.stream().anyMatch(request.headers()::containsKey)
                 || credentialQueryParameters.stream().anyMatch(request.query()::containsKey);
     }
 
@@ -117,6 +125,9 @@ public final class AuthenticationChain {
             if (result.presented()) {
                 presented.add(result);
             }
+        }
+        if (request.attribute(MESSAGE_CREDENTIAL) instanceof Authentication inMessage && inMessage.presented()) {
+            presented.add(inMessage);
         }
         if (presented.size() > 1) {
             return Authentication.failed("CREDENTIALS_AMBIGUOUS");

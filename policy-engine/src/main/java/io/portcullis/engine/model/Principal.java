@@ -97,6 +97,11 @@ public record Principal(String subject, Set<String> roles, Set<String> scopes, S
     }
 
     /** The same caller, also proved by another method (a client certificate under a token). */
+    /** The same caller, established by {@code method} alone (e.g. a user's password checked inside a SOAP message). */
+    public Principal provedBy(AuthMethod method) {
+        return new Principal(subject, roles, scopes, tenant, method, keyId, attributes, Set.of(method));
+    }
+
     public Principal alsoProvedBy(AuthMethod method) {
         Set<AuthMethod> more = new java.util.HashSet<>(methods);
         more.add(method);

@@ -97,6 +97,19 @@ class AuthenticationChainTest {
         assertThat(request.principal().methods()).containsExactly(AuthMethod.API_KEY);
     }
 
+    @Test
+    void aCredentialVerifiedInsideTheMessageCountsLikeAnyOtherAndIsRemoved() {
+        Authentication inMessage = Authentication.of(Principal.builder("bob", AuthMethod.WS_SECURITY).build());
+        ApiRequest alone = chain.authenticate(request(Map.of(), null).toBuilder()
+                .attributes(Map.of(AuthenticationChain.MESSAGE_CREDENTIAL, inMessage, "soap.version", "1.1")).build());
+        ApiRequest withKey = chain.authenticate(request(Map.of("x-key", List.of("k")), null).toBuilder()
+                .attributes(Map.of(AuthenticationChain.MESSAGE_CREDENTIAL, inMessage)).build());
+
+        assertThat(alone.principal().subject()).isEqualTo("bob");
+        assertThat(alone.attributes()).containsOnlyKeys("soap.version");
+        assertThat(withKey.authenticationFailure()).isEqualTo("CREDENTIALS_AMBIGUOUS");
+    }
+
     private static ApiRequest request(Map<String, List<String>> headers, ClientCertificate certificate) {
         return ApiRequest.builder().id("r").headers(headers).peer(new Peer("127.0.0.1", 1, certificate)).build();
     }

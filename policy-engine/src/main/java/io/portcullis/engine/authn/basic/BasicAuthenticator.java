@@ -2,6 +2,7 @@ package io.portcullis.engine.authn.basic;
 
 import io.portcullis.engine.authn.Authentication;
 import io.portcullis.engine.authn.Authenticator;
+import io.portcullis.engine.authn.PasswordVerifier;
 import io.portcullis.engine.model.ApiRequest;
 import io.portcullis.engine.model.Principal;
 import java.nio.ByteBuffer;
@@ -50,7 +51,7 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>Never logs; the password is zeroed after use where the JDK lets us (the header string itself
  * is immutable and stays until collected).
  */
-public final class BasicAuthenticator implements Authenticator {
+public final class BasicAuthenticator implements Authenticator, PasswordVerifier {
 
     /** How long a request waits for an identical check already running before giving up. */
     private static final java.time.Duration SHARED_CHECK_WAIT = java.time.Duration.ofSeconds(5);
@@ -121,6 +122,25 @@ public final class BasicAuthenticator implements Authenticator {
         }
         try {
             return authenticate(credentials, request.peer().address()).claiming(credentials.username);
+        } finally {
+            credentials.erase();
+        }
+    }
+
+    /**
+     * Checks a username and password that came another way than the {@code Authorization} header
+     * (a WS-Security UsernameToken), with the same users, hashes, lockouts and cache. The caller
+     * keeps and erases {@code password}.
+     */
+    @Override
+    public Authentication verify(String username, char[] password, String address) {
+        if (username == null || username.isEmpty() || username.length() > MAX_USERNAME_CHARS
+                || password.length > MAX_CREDENTIALS_CHARS || Credentials.hasControl(username)) {
+            return Authentication.failed(MALFORMED);
+        }
+        Credentials credentials = Credentials.of(username, password, cacheKey);
+        try {
+            return authenticate(credentials, address).claiming(username);
         } finally {
             credentials.erase();
         }
@@ -271,6 +291,22 @@ public final class BasicAuthenticator implements Authenticator {
                 return null;
             } finally {
                 Arrays.fill(decoded, (byte) 0);
+            }
+        }
+
+        /** For a pair that did not come in a header; the copy of {@code password} is erased by {@link #erase}. */
+        static Credentials of(String username, char[] password, SecretKeySpec cacheKey) {
+            byte[] name = username.getBytes(StandardCharsets.UTF_8);
+            java.nio.ByteBuffer secret = StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(password));
+            byte[] joined = new byte[name.length + 1 + secret.remaining()];
+            System.arraycopy(name, 0, joined, 0, name.length);
+            joined[name.length] = ':';
+            secret.get(joined, name.length + 1, secret.remaining());
+            Arrays.fill(secret.array(), (byte) 0);
+            try {
+                return new Credentials(username, password.clone(), fingerprint(cacheKey, joined, name.length));
+            } finally {
+                Arrays.fill(joined, (byte) 0);
             }
         }
 

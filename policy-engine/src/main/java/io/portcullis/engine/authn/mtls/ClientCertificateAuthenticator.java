@@ -65,11 +65,19 @@ public final class ClientCertificateAuthenticator implements Authenticator {
         if (certificate == null) {
             return Authentication.NOT_PRESENTED;
         }
+        return identify(certificate, AuthMethod.MTLS);
+    }
+
+    /**
+     * The principal a verified certificate stands for. Also used for certificates verified outside
+     * the TLS handshake, such as a WS-Security signer's ({@code method} then says so).
+     */
+    public Authentication identify(ClientCertificate certificate, AuthMethod method) {
         String identity = identity(certificate);
         if (identity == null || identity.isBlank()) {
             return Authentication.failed("CERTIFICATE_IDENTITY_MISSING");
         }
-        Principal.Builder principal = Principal.builder(identity, AuthMethod.MTLS).keyId(certificate.sha256Thumbprint());
+        Principal.Builder principal = Principal.builder(identity, method).keyId(certificate.sha256Thumbprint());
         clients.get().find(identity).ifPresent(client -> {
             principal.roles(client.roles() == null ? List.of() : client.roles());
             principal.tenant(client.tenant());

@@ -113,6 +113,16 @@ class BasicAuthenticatorTest {
     }
 
     @Test
+    void passwordsFromInsideAMessageShareUsersLockoutsAndCache() {
+        assertThat(authenticator.verify("alice", "alice-password".toCharArray(), "192.0.2.1").principal().subject())
+                .isEqualTo("alice");
+        assertThat(authenticator.authenticate(basic("alice", "alice-password")).principal().subject()).isEqualTo("alice");
+        assertThat(slowChecks).as("the second login hit the cache").hasValue(1);
+        assertThat(authenticator.verify("alice", "wrong".toCharArray(), "192.0.2.1").failure()).isEqualTo("BASIC_PASSWORD_WRONG");
+        assertThat(authenticator.verify("", "x".toCharArray(), "192.0.2.1").failure()).isEqualTo("BASIC_MALFORMED");
+    }
+
+    @Test
     void schemeIsCaseInsensitiveAndPasswordsAreUtf8() {
         String token = Base64.getEncoder().encodeToString("zoë:pässwörd €".getBytes(StandardCharsets.UTF_8));
 

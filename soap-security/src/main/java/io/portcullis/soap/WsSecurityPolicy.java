@@ -1,0 +1,106 @@
+package io.portcullis.soap;
+
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What a route demands of a request's WS-Security header, checked against what was actually
+ * verified (not against what the header claims).
+ *
+ * <p>A message must meet one of the {@link Alternative}s in full, the way a WS-SecurityPolicy
+ * {@code ExactlyOne} does: e.g. "Body and Timestamp signed, Body encrypted" for system clients,
+ * or "UsernameToken and Timestamp" for users. No alternatives means WS-Security is optional: a
+ * header that is present is still verified in full and its results become facts.
+ *
+ * @param timestampTtl   how long after its {@code Created} a Timestamp is accepted (WSS4J's TTL),
+ *                       whatever {@code Expires} the sender chose; also the replay window
+ * @param futureTtl      how far in the future a {@code Created} may be (clock skew)
+ * @param allowSha1      accept RSA-SHA1 signatures and SHA-1 digests (legacy clients); they still
+ *                       show in the facts, so a rule can limit who may use them
+ * @param allowCbc       accept AES-CBC encryption (e.g. WCF's default Basic256), which is open to
+ *                       padding-oracle attacks; AES-GCM only when false
+ */
+public record WsSecurityPolicy(List<Alternative> alternatives, Duration timestampTtl, Duration futureTtl,
+                               boolean allowSha1, boolean allowCbc) {
+
+    /** Message parts a policy can require to be signed or encrypted. */
+    public enum Part {
+        BODY("Body"), TIMESTAMP("Timestamp"), USERNAME_TOKEN("UsernameToken");
+
+        private final String factName;
+
+        Part(String factName) {
+            this.factName = factName;
+        }
+
+        /** How the part is named in request facts ({@code wss.signedParts}) and configuration. */
+        public String factName() {
+            return factName;
+        }
+
+        /** @throws IllegalArgumentException naming the accepted values */
+        public static Part parse(String name) {
+            for (Part part : values()) {
+                if (part.factName.equalsIgnoreCase(name)) {
+                    return part;
+                }
+            }
+            throw new IllegalArgumentException("must be one of Body, Timestamp, UsernameToken");
+        }
+    }
+
+    /**
+     * One acceptable way of securing a message.
+     *
+     * @param timestamp     a Timestamp must be present
+     * @param usernameToken a UsernameToken must be present (and verified)
+     * @param signed        parts that must be covered by a verified signature
+     * @param encrypted     parts that must have arrived encrypted
+     */
+    public record Alternative(boolean timestamp, boolean usernameToken, Set<Part> signed, Set<Part> encrypted) {
+
+        public Alternative {
+            signed = signed.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(signed));
+            encrypted = encrypted.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(encrypted));
+        }
+
+        /** Whether {@code result} meets this alternative; {@code null} if so, else the first part missing. */
+        String unmet(WsSecurityResult result) {
+            if (timestamp && !result.tokens().contains(WsSecurityResult.TIMESTAMP)) {
+                return "Timestamp";
+            }
+            if (usernameToken && !result.tokens().contains(WsSecurityResult.USERNAME_TOKEN)) {
+                return "UsernameToken";
+            }
+            for (Part part : signed) {
+                if (!result.signedParts().contains(part.factName())) {
+                    return "signed " + part.factName();
+                }
+            }
+            for (Part part : encrypted) {
+                if (!result.encryptedParts().contains(part.factName())) {
+                    return "encrypted " + part.factName();
+                }
+            }
+            return null;
+        }
+    }
+
+    public WsSecurityPolicy {
+        alternatives = List.copyOf(alternatives);
+        Objects.requireNonNull(timestampTtl, "timestampTtl");
+        Objects.requireNonNull(futureTtl, "futureTtl");
+    }
+
+    /** Body and Timestamp signed, with a Timestamp: the least a route that requires signatures should ask. */
+    public static Alternative signedBodyAndTimestamp() {
+        return new Alternative(true, false, EnumSet.of(Part.BODY, Part.TIMESTAMP), Set.of());
+    }
+
+    public boolean required() {
+        return !alternatives.isEmpty();
+    }
+}

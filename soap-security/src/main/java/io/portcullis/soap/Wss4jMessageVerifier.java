@@ -1,0 +1,528 @@
+package io.portcullis.soap;
+
+import io.portcullis.engine.adapter.RequestRejectedException;
+import io.portcullis.engine.authn.Authentication;
+import io.portcullis.engine.authn.PasswordVerifier;
+import io.portcullis.engine.model.AuthMethod;
+import io.portcullis.engine.replay.ReplayGuard;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+import javax.security.auth.callback.CallbackHandler;
+import org.apache.wss4j.common.cache.ReplayCache;
+import org.apache.wss4j.common.crypto.AlgorithmSuite;
+import org.apache.wss4j.common.crypto.Crypto;
+import org.apache.wss4j.common.ext.WSSecurityException;
+import org.apache.wss4j.dom.WSConstants;
+import org.apache.wss4j.dom.WSDataRef;
+import org.apache.wss4j.dom.engine.WSSConfig;
+import org.apache.wss4j.dom.engine.WSSecurityEngine;
+import org.apache.wss4j.dom.engine.WSSecurityEngineResult;
+import org.apache.wss4j.dom.handler.RequestData;
+import org.apache.wss4j.dom.handler.WSHandlerResult;
+import org.apache.wss4j.dom.message.token.Timestamp;
+import org.apache.wss4j.dom.message.token.UsernameToken;
+import org.apache.wss4j.dom.validate.Credential;
+import org.apache.wss4j.dom.validate.SignatureTrustValidator;
+import org.apache.wss4j.dom.validate.UsernameTokenValidator;
+import org.apache.xml.security.algorithms.MessageDigestAlgorithm;
+import org.apache.xml.security.signature.XMLSignature;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+
+/**
+ * Verifies and decrypts a request's WS-Security header with WSS4J (DOM), then checks the route's
+ * {@link WsSecurityPolicy} against what was actually verified.
+ *
+ * <p>WSS4J on its own verifies whatever a signature references, wherever it sits; it accepts a
+ * message whose signed Body was moved into a header and replaced by a forged one (XML signature
+ * wrapping). So coverage is decided here by node identity: a part counts as signed only if the
+ * verified reference's element <em>is</em> the envelope's Body (or its Timestamp, or its
+ * UsernameToken). A signed element that looks like a Body but is not the Body is refused outright.
+ *
+ * <p>Hardening on top of WSS4J's defaults: an algorithm allowlist (RSA and ECDSA with SHA-2,
+ * exclusive or inclusive C14N, AES-GCM, RSA-OAEP; RSA keys of 2048 bits at least), no RSA v1.5 key
+ * transport, Timestamps must carry {@code Expires}, signatures must come with an X.509 certificate
+ * that chains to the truststore, and replays are refused through a {@link ReplayGuard} shared by
+ * signatures and UsernameToken nonces. UsernameToken passwords are checked by the gateway's
+ * {@link PasswordVerifier} (same users, hashes and lockouts as HTTP Basic); a wrong password is
+ * not a fault here but a failed credential, which the rules refuse like any other.
+ *
+ * <p>Refusals carry one of the {@code WSS_*} reason codes below; {@link SoapFaults} turns them into
+ * the WS-Security fault codes with the specification's generic texts. Use one instance per route,
+ * from any thread. The envelope's DOM is changed in place: encrypted parts are decrypted and the
+ * processed Security header is removed, so what follows sees (and forwards) the plain message.
+ */
+public final class Wss4jMessageVerifier {
+
+    /** The policy demands WS-Security and the message has no Security header, or has two. */
+    public static final String INVALID_SECURITY = "WSS_INVALID_SECURITY";
+    /** A signature or decryption did not verify (e.g. a tampered body). */
+    public static final String FAILED_CHECK = "WSS_FAILED_CHECK";
+    /** A token was not trusted: a certificate not issued by a trusted CA, revoked or expired. */
+    public static final String FAILED_AUTHENTICATION = "WSS_FAILED_AUTHENTICATION";
+    public static final String MESSAGE_EXPIRED = "WSS_MESSAGE_EXPIRED";
+    public static final String REPLAYED = "WSS_REPLAYED";
+    public static final String UNSUPPORTED_ALGORITHM = "WSS_UNSUPPORTED_ALGORITHM";
+    public static final String UNSUPPORTED_TOKEN = "WSS_UNSUPPORTED_TOKEN";
+    public static final String INVALID_TOKEN = "WSS_INVALID_TOKEN";
+    public static final String TOKEN_UNAVAILABLE = "WSS_TOKEN_UNAVAILABLE";
+    /** Verified, but not what the route's policy requires (a part unsigned or unencrypted, no Timestamp). */
+    public static final String POLICY_NOT_MET = "WSS_POLICY_NOT_MET";
+    /** A signed element that imitates the Body or another protected part: signature wrapping. */
+    public static final String SIGNATURE_WRAPPING = "WSS_SIGNATURE_WRAPPING";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Wss4jMessageVerifier.class);
+
+    static {
+        WSSConfig.init();
+    }
+
+    private final WsSecurityPolicy policy;
+    private final Crypto trust;
+    private final Crypto decryption;
+    private final CallbackHandler keyPasswords;
+    private final boolean checkRevocation;
+    private final ReplayGuard replayGuard;
+    private final PasswordVerifier passwords;
+    private final Function<X509Certificate, Authentication> signers;
+    private final WSSConfig config;
+    private final AlgorithmSuite algorithms;
+
+    /**
+     * @param trust           truststore of the CAs (or certificates) whose signatures are accepted; null: none are
+     * @param decryption      the gateway's private keys for decrypting; null: encrypted messages are refused
+     * @param keyPasswords    answers WSS4J's password callbacks for those private keys
+     * @param checkRevocation check signer certificates against the truststore's CRLs
+     * @param passwords       checks UsernameToken passwords; null: UsernameTokens are refused
+     * @param signers         the principal a trusted signer certificate stands for
+     */
+    public Wss4jMessageVerifier(WsSecurityPolicy policy, Crypto trust, Crypto decryption, CallbackHandler keyPasswords,
+                                boolean checkRevocation, ReplayGuard replayGuard, PasswordVerifier passwords,
+                                Function<X509Certificate, Authentication> signers) {
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.trust = trust;
+        this.decryption = decryption;
+        this.keyPasswords = keyPasswords;
+        this.checkRevocation = checkRevocation;
+        this.replayGuard = Objects.requireNonNull(replayGuard, "replayGuard");
+        this.passwords = passwords;
+        this.signers = Objects.requireNonNull(signers, "signers");
+        this.config = WSSConfig.getNewInstance();
+        this.config.setValidator(WSConstants.USERNAME_TOKEN, new GatewayUsernameTokenValidator());
+        this.config.setValidator(WSConstants.SIGNATURE, new TrustFailureRecordingValidator());
+        this.algorithms = algorithmSuite(policy);
+    }
+
+    /**
+     * @param clientAddress the caller's address, for password lockouts
+     * @throws RequestRejectedException 400 or 401 with a {@code WSS_*} reason; the message is generic
+     */
+    public WsSecurityResult verify(SoapEnvelope envelope, String clientAddress) throws RequestRejectedException {
+        List<Element> headers = securityHeaders(envelope);
+        if (headers.isEmpty()) {
+            if (policy.required()) {
+                throw refused(400, INVALID_SECURITY, "This service requires a WS-Security header.");
+            }
+            return WsSecurityResult.NONE;
+        }
+        if (headers.size() > 1) {
+            throw refused(400, INVALID_SECURITY, "The message has more than one WS-Security header for this service.");
+        }
+        Verification verification = new Verification(clientAddress);
+        WSHandlerResult handled;
+        try {
+            WSSecurityEngine engine = new WSSecurityEngine();
+            engine.setWssConfig(config);
+            handled = engine.processSecurityHeader(headers.get(0), requestData(verification));
+        } catch (WSSecurityException e) {
+            throw refusal(e, verification, envelope.document().getDocumentElement());
+        } catch (RuntimeException e) {
+            // WSS4J and Santuario throw unchecked exceptions on some malformed input.
+            LOG.info("WS-Security header could not be processed: {}", e.toString());
+            throw refused(400, INVALID_SECURITY, "The WS-Security header could not be processed.");
+        }
+        WsSecurityResult result = collect(envelope, handled, verification);
+        String unmet = unmet(result);
+        if (unmet != null) {
+            LOG.info("WS-Security policy not met: {}", unmet);
+            throw refused(400, POLICY_NOT_MET, "The message is not secured as this service requires.");
+        }
+        Node header = headers.get(0);
+        header.getParentNode().removeChild(header);
+        return result;
+    }
+
+    private String unmet(WsSecurityResult result) {
+        if (!policy.required()) {
+            return null;
+        }
+        List<String> missing = new ArrayList<>();
+        for (WsSecurityPolicy.Alternative alternative : policy.alternatives()) {
+            String gap = alternative.unmet(result);
+            if (gap == null) {
+                return null;
+            }
+            missing.add(gap);
+        }
+        return "missing " + String.join(" / ", missing);
+    }
+
+    private RequestData requestData(Verification verification) {
+        RequestData data = new RequestData();
+        data.setWssConfig(config);
+        data.setMsgContext(verification);
+        data.setActor(null);
+        data.setSigVerCrypto(trust);
+        data.setDecCrypto(decryption);
+        data.setCallbackHandler(keyPasswords);
+        data.setEnableRevocation(checkRevocation);
+        data.setAlgorithmSuite(algorithms);
+        data.setAllowRSA15KeyTransportAlgorithm(false);
+        data.setAllowUsernameTokenNoPassword(false);
+        data.setHandleCustomPasswordTypes(false);
+        data.setRequireTimestampExpires(true);
+        data.setTimeStampStrict(true);
+        data.setTimeStampTTL((int) policy.timestampTtl().toSeconds());
+        data.setTimeStampFutureTTL((int) policy.futureTtl().toSeconds());
+        data.setUtTTL((int) policy.timestampTtl().toSeconds());
+        data.setUtFutureTTL((int) policy.futureTtl().toSeconds());
+        ReplayCache replays = new GuardedReplayCache(replayGuard, verification,
+                policy.timestampTtl().plus(policy.futureTtl()));
+        data.setTimestampReplayCache(replays);
+        data.setNonceReplayCache(replays);
+        return data;
+    }
+
+    private WsSecurityResult collect(SoapEnvelope envelope, WSHandlerResult handled, Verification verification)
+            throws RequestRejectedException {
+        Element body = envelope.body();
+        Set<String> tokens = new HashSet<>();
+        Set<String> algorithmsUsed = new HashSet<>();
+        Element timestamp = null;
+        Element usernameToken = null;
+        String username = null;
+        List<WSSecurityEngineResult> signatures = new ArrayList<>();
+        List<WSDataRef> encryptedRefs = new ArrayList<>();
+        for (WSSecurityEngineResult result : handled.getResults()) {
+            int action = (Integer) result.get(WSSecurityEngineResult.TAG_ACTION);
+            switch (action) {
+                case WSConstants.TS -> {
+                    tokens.add(WsSecurityResult.TIMESTAMP);
+                    timestamp = ((Timestamp) result.get(WSSecurityEngineResult.TAG_TIMESTAMP)).getElement();
+                }
+                case WSConstants.UT -> {
+                    tokens.add(WsSecurityResult.USERNAME_TOKEN);
+                    UsernameToken token = (UsernameToken) result.get(WSSecurityEngineResult.TAG_USERNAME_TOKEN);
+                    usernameToken = token.getElement();
+                    username = token.getName();
+                }
+                case WSConstants.SIGN -> {
+                    signatures.add(result);
+                    add(algorithmsUsed, (String) result.get(WSSecurityEngineResult.TAG_SIGNATURE_METHOD));
+                    add(algorithmsUsed, (String) result.get(WSSecurityEngineResult.TAG_CANONICALIZATION_METHOD));
+                }
+                case WSConstants.ENCR -> {
+                    add(algorithmsUsed, (String) result.get(WSSecurityEngineResult.TAG_ENCRYPTED_KEY_TRANSPORT_METHOD));
+                    encryptedRefs.addAll(dataRefs(result));
+                }
+                case WSConstants.BST -> tokens.add(WsSecurityResult.X509);
+                default -> {
+                    // Other results (signature confirmation, derived keys, ...) add no facts yet.
+                }
+            }
+        }
+        Set<String> signed = new HashSet<>();
+        X509Certificate signer = null;
+        for (WSSecurityEngineResult signature : signatures) {
+            X509Certificate certificate = (X509Certificate) signature.get(WSSecurityEngineResult.TAG_X509_CERTIFICATE);
+            if (certificate == null) {
+                throw refused(400, UNSUPPORTED_TOKEN, "Signatures must identify an X.509 certificate.");
+            }
+            tokens.add(WsSecurityResult.X509);
+            for (WSDataRef ref : dataRefs(signature)) {
+                add(algorithmsUsed, ref.getDigestAlgorithm());
+                if (ref.getTransformAlgorithms() != null) {
+                    ref.getTransformAlgorithms().forEach(transform -> add(algorithmsUsed, transform));
+                }
+                String part = part(ref.getProtectedElement(), body, timestamp, usernameToken);
+                if (part == null) {
+                    continue;
+                }
+                signed.add(part);
+                if (part.equals(WsSecurityPolicy.Part.BODY.factName()) && signer == null) {
+                    signer = certificate;
+                }
+            }
+            if (signer == null && signatures.size() == 1) {
+                signer = certificate;
+            }
+        }
+        Set<String> encrypted = new HashSet<>();
+        for (WSDataRef ref : encryptedRefs) {
+            add(algorithmsUsed, ref.getAlgorithm());
+            String part = part(ref.getProtectedElement(), body, timestamp, usernameToken);
+            if (part != null) {
+                encrypted.add(part);
+            }
+        }
+        Authentication credential = verification.usernameCredential != null ? verification.usernameCredential
+                : signer != null ? signers.apply(signer) : Authentication.NOT_PRESENTED;
+        return new WsSecurityResult(signed, encrypted, tokens, signer, username, algorithmsUsed, credential);
+    }
+
+    /**
+     * Which protected part {@code element} is, by identity. A signed or encrypted element in the
+     * SOAP namespace named Body (or a Timestamp or UsernameToken) that is not the real one is a
+     * wrapping attempt and refused.
+     */
+    private static String part(Element element, Element body, Element timestamp, Element usernameToken)
+            throws RequestRejectedException {
+        if (element == null) {
+            return null;
+        }
+        if (element == body) {
+            return WsSecurityPolicy.Part.BODY.factName();
+        }
+        if (element == timestamp) {
+            return WsSecurityPolicy.Part.TIMESTAMP.factName();
+        }
+        if (element == usernameToken) {
+            return WsSecurityPolicy.Part.USERNAME_TOKEN.factName();
+        }
+        String name = element.getLocalName();
+        if (("Body".equals(name) && SoapVersion.forNamespace(element.getNamespaceURI()).isPresent())
+                || (WSConstants.TIMESTAMP_TOKEN_LN.equals(name) && WSConstants.WSU_NS.equals(element.getNamespaceURI()))
+                || (WSConstants.USERNAME_TOKEN_LN.equals(name) && WSConstants.WSSE_NS.equals(element.getNamespaceURI()))) {
+            throw refused(400, SIGNATURE_WRAPPING, "The message is not secured as this service requires.");
+        }
+        return null;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<WSDataRef> dataRefs(WSSecurityEngineResult result) {
+        List<WSDataRef> refs = (List<WSDataRef>) result.get(WSSecurityEngineResult.TAG_DATA_REF_URIS);
+        return refs == null ? List.of() : refs;
+    }
+
+    private static void add(Set<String> set, String value) {
+        if (value != null && !value.isEmpty()) {
+            set.add(value);
+        }
+    }
+
+    /** Security headers meant for this receiver: no actor (SOAP 1.1) or role (SOAP 1.2), or the ultimate receiver's. */
+    private static List<Element> securityHeaders(SoapEnvelope envelope) {
+        List<Element> found = new ArrayList<>();
+        Element header = envelope.header();
+        if (header == null) {
+            return found;
+        }
+        for (Node child = header.getFirstChild(); child != null; child = child.getNextSibling()) {
+            if (child instanceof Element element && WSConstants.WSSE_LN.equals(element.getLocalName())
+                    && (WSConstants.WSSE_NS.equals(element.getNamespaceURI()) || WSConstants.WSSE11_NS.equals(element.getNamespaceURI()))
+                    && forUltimateReceiver(element, envelope.version())) {
+                found.add(element);
+            }
+        }
+        return found;
+    }
+
+    private static boolean forUltimateReceiver(Element header, SoapVersion version) {
+        String target = version == SoapVersion.SOAP_1_1
+                ? header.getAttributeNS(version.namespace(), "actor")
+                : header.getAttributeNS(version.namespace(), "role");
+        return target.isEmpty() || (version == SoapVersion.SOAP_1_2
+                && "http://www.w3.org/2003/05/soap-envelope/role/ultimateReceiver".equals(target));
+    }
+
+    private RequestRejectedException refusal(WSSecurityException e, Verification verification, Element envelope) {
+        LOG.info("WS-Security verification failed: {}: {}", e.getErrorCode(), e.getMessage());
+        if (verification.replayed) {
+            return refused(400, REPLAYED, "The message was already received.");
+        }
+        if (verification.untrusted) {
+            return refused(401, FAILED_AUTHENTICATION, "The security token could not be authenticated.");
+        }
+        if (usesAlgorithmOutsideSuite(envelope)) {
+            return refused(400, UNSUPPORTED_ALGORITHM, "An unsupported signature or encryption algorithm was used.");
+        }
+        return switch (e.getErrorCode()) {
+            case FAILED_AUTHENTICATION -> refused(401, FAILED_AUTHENTICATION, "The security token could not be authenticated.");
+            case FAILED_CHECK -> refused(400, FAILED_CHECK, "The signature or decryption was invalid.");
+            case MESSAGE_EXPIRED -> refused(400, MESSAGE_EXPIRED, "The message has expired.");
+            case UNSUPPORTED_ALGORITHM -> refused(400, UNSUPPORTED_ALGORITHM, "An unsupported signature or encryption algorithm was used.");
+            case UNSUPPORTED_SECURITY_TOKEN -> refused(400, UNSUPPORTED_TOKEN, "An unsupported token was provided.");
+            case INVALID_SECURITY_TOKEN -> refused(400, INVALID_TOKEN, "An invalid security token was provided.");
+            case SECURITY_TOKEN_UNAVAILABLE -> refused(401, TOKEN_UNAVAILABLE, "Referenced security token could not be retrieved.");
+            default -> refused(400, INVALID_SECURITY, "An error was discovered processing the WS-Security header.");
+        };
+    }
+
+    /**
+     * WSS4J reports an algorithm outside the suite as a generic INVALID_SECURITY; the message (its
+     * header, or EncryptedData in the Body) tells which it was. Only looked at on the failure path.
+     */
+    private boolean usesAlgorithmOutsideSuite(Element envelope) {
+        Set<String> allowed = new HashSet<>();
+        allowed.addAll(algorithms.getSignatureMethods());
+        allowed.addAll(algorithms.getDigestAlgorithms());
+        allowed.addAll(algorithms.getC14nAlgorithms());
+        allowed.addAll(algorithms.getTransformAlgorithms());
+        allowed.addAll(algorithms.getEncryptionMethods());
+        allowed.addAll(algorithms.getKeyWrapAlgorithms());
+        allowed.add(WSConstants.SHA1); // the digest inside RSA-OAEP key transport
+        List<Element> pending = new ArrayList<>(List.of(envelope));
+        while (!pending.isEmpty()) {
+            Element element = pending.remove(pending.size() - 1);
+            String algorithm = element.getAttributeNS(null, "Algorithm");
+            if (!algorithm.isEmpty() && !allowed.contains(algorithm)) {
+                return true;
+            }
+            for (Node child = element.getFirstChild(); child != null; child = child.getNextSibling()) {
+                if (child instanceof Element childElement) {
+                    pending.add(childElement);
+                }
+            }
+        }
+        return false;
+    }
+
+    private static RequestRejectedException refused(int status, String reason, String message) {
+        return new RequestRejectedException(status, reason, message);
+    }
+
+    private static AlgorithmSuite algorithmSuite(WsSecurityPolicy policy) {
+        AlgorithmSuite suite = new AlgorithmSuite();
+        for (String method : List.of(XMLSignature.ALGO_ID_SIGNATURE_RSA_SHA256, XMLSignature.ALGO_ID_SIGNATURE_RSA_SHA384,
+                XMLSignature.ALGO_ID_SIGNATURE_RSA_SHA512, XMLSignature.ALGO_ID_SIGNATURE_ECDSA_SHA256,
+                XMLSignature.ALGO_ID_SIGNATURE_ECDSA_SHA384, XMLSignature.ALGO_ID_SIGNATURE_ECDSA_SHA512)) {
+            suite.addSignatureMethod(method);
+        }
+        for (String digest : List.of(MessageDigestAlgorithm.ALGO_ID_DIGEST_SHA256, MessageDigestAlgorithm.ALGO_ID_DIGEST_SHA384,
+                MessageDigestAlgorithm.ALGO_ID_DIGEST_SHA512)) {
+            suite.addDigestAlgorithm(digest);
+        }
+        if (policy.allowSha1()) {
+            suite.addSignatureMethod(WSConstants.RSA_SHA1);
+            suite.addDigestAlgorithm(WSConstants.SHA1);
+        }
+        for (String c14n : List.of(WSConstants.C14N_EXCL_OMIT_COMMENTS, WSConstants.C14N_OMIT_COMMENTS)) {
+            suite.addC14nAlgorithm(c14n);
+            suite.addTransformAlgorithm(c14n);
+        }
+        suite.addTransformAlgorithm(WSConstants.SWA_ATTACHMENT_CONTENT_SIG_TRANS);
+        suite.addTransformAlgorithm(WSConstants.SWA_ATTACHMENT_COMPLETE_SIG_TRANS);
+        suite.addTransformAlgorithm("http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-soap-message-security-1.0#STR-Transform");
+        for (String encryption : List.of(WSConstants.AES_128_GCM, WSConstants.AES_192_GCM, WSConstants.AES_256_GCM)) {
+            suite.addEncryptionMethod(encryption);
+        }
+        if (policy.allowCbc()) {
+            for (String encryption : List.of(WSConstants.AES_128, WSConstants.AES_192, WSConstants.AES_256)) {
+                suite.addEncryptionMethod(encryption);
+            }
+        }
+        suite.addKeyWrapAlgorithm(WSConstants.KEYTRANSPORT_RSAOAEP);
+        suite.addKeyWrapAlgorithm(WSConstants.KEYTRANSPORT_RSAOAEP_XENC11);
+        suite.setMinimumAsymmetricKeyLength(2048);
+        suite.setMaximumAsymmetricKeyLength(8192);
+        suite.setMinimumSymmetricKeyLength(128);
+        return suite;
+    }
+
+    /** What one verification learns besides WSS4J's results. */
+    private static final class Verification {
+        final String clientAddress;
+        Authentication usernameCredential;
+        boolean replayed;
+        boolean untrusted;
+
+        Verification(String clientAddress) {
+            this.clientAddress = clientAddress;
+        }
+    }
+
+    /**
+     * WSS4J asks {@code contains} and then calls {@code add}: two steps that let two copies of a
+     * message arriving together both pass. Here {@code contains} is the atomic check-and-remember,
+     * and {@code add} only extends how long the identifier is kept.
+     */
+    private record GuardedReplayCache(ReplayGuard guard, Verification verification, Duration window) implements ReplayCache {
+
+        @Override
+        public boolean contains(String identifier) {
+            boolean first = guard.firstSeen(identifier, Instant.now().plus(window));
+            if (!first) {
+                verification.replayed = true;
+            }
+            return !first;
+        }
+
+        @Override
+        public void add(String identifier) {
+        }
+
+        @Override
+        public void add(String identifier, Instant expiry) {
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** WSS4J reports a signer certificate that does not chain to the truststore as a generic FAILURE. */
+    private static final class TrustFailureRecordingValidator extends SignatureTrustValidator {
+
+        @Override
+        public Credential validate(Credential credential, RequestData data) throws WSSecurityException {
+            try {
+                return super.validate(credential, data);
+            } catch (WSSecurityException e) {
+                ((Verification) data.getMsgContext()).untrusted = true;
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Checks UsernameToken passwords with the gateway's users rather than WSS4J's callback (which
+     * would need every password in plaintext). The outcome, good or bad, becomes the message's
+     * credential; a wrong password is refused by the rules like a wrong Basic password, with the
+     * same lockouts. Digest passwords can only be checked against a plaintext secret, which the
+     * gateway does not keep: they are refused.
+     */
+    private final class GatewayUsernameTokenValidator extends UsernameTokenValidator {
+
+        @Override
+        protected void verifyPlaintextPassword(UsernameToken token, RequestData data) throws WSSecurityException {
+            Verification verification = (Verification) data.getMsgContext();
+            if (passwords == null) {
+                throw new WSSecurityException(WSSecurityException.ErrorCode.UNSUPPORTED_SECURITY_TOKEN);
+            }
+            char[] password = token.getPassword() == null ? new char[0] : token.getPassword().toCharArray();
+            try {
+                Authentication checked = passwords.verify(token.getName(), password, verification.clientAddress);
+                verification.usernameCredential = !checked.principal().authenticated() ? checked
+                        : new Authentication(checked.principal().provedBy(AuthMethod.WS_SECURITY), "", "", false,
+                                checked.claimed());
+            } finally {
+                Arrays.fill(password, '\0');
+            }
+        }
+
+        @Override
+        protected void verifyDigestPassword(UsernameToken token, RequestData data) throws WSSecurityException {
+            throw new WSSecurityException(WSSecurityException.ErrorCode.UNSUPPORTED_SECURITY_TOKEN);
+        }
+    }
+}

@@ -1,0 +1,260 @@
+package io.portcullis.soap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.portcullis.engine.adapter.RequestRejectedException;
+import io.portcullis.engine.authn.Authentication;
+import io.portcullis.engine.authn.PasswordVerifier;
+import io.portcullis.engine.model.AuthMethod;
+import io.portcullis.engine.model.Principal;
+import io.portcullis.engine.replay.InMemoryReplayGuard;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.wss4j.common.crypto.Merlin;
+import org.apache.wss4j.dom.WSConstants;
+import org.apache.xml.security.signature.XMLSignature;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+
+/**
+ * Real WS-Security messages, made with WSS4J's sending side as client stacks make them, verified
+ * the way the gateway does: what passes, what facts it yields, and every way a message is refused.
+ */
+class Wss4jMessageVerifierTest {
+
+    static final String TRANSFER = """
+            <soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/">
+              <soap:Body><b:Transfer xmlns:b="urn:demo-bank"><b:fromAccount>acc-alice-1</b:fromAccount>\
+            <b:toAccount>acc-bob-1</b:toAccount><b:amount>25.00</b:amount></b:Transfer></soap:Body>
+            </soap:Envelope>""";
+
+    static final WsSecurityPolicy SIGNED = policy(WsSecurityPolicy.signedBodyAndTimestamp());
+    static final WsSecurityPolicy SIGNED_AND_ENCRYPTED = policy(new WsSecurityPolicy.Alternative(true, false,
+            EnumSet.of(WsSecurityPolicy.Part.BODY, WsSecurityPolicy.Part.TIMESTAMP), Set.of(WsSecurityPolicy.Part.BODY)));
+    static final WsSecurityPolicy USERNAME = policy(new WsSecurityPolicy.Alternative(true, true, Set.of(), Set.of()));
+
+    static TestKeys.Identity ca;
+    static TestKeys.Identity alice;
+    static TestKeys.Identity aliceEc;
+    static TestKeys.Identity gateway;
+    static TestKeys.Identity mallory;
+    static Merlin clients;
+    static Merlin gatewayKeys;
+    static Merlin rogue;
+
+    final SoapEnvelopeReader reader = new SoapEnvelopeReader();
+
+    static final PasswordVerifier PASSWORDS = (username, password, address) ->
+            username.equals("alice") && new String(password).equals("alice-password")
+                    ? Authentication.of(Principal.builder("alice", AuthMethod.WS_SECURITY).roles(List.of("customer")).build())
+                    : Authentication.failed("BASIC_PASSWORD_WRONG");
+
+    @BeforeAll
+    static void keys() throws Exception {
+        ca = TestKeys.authority("Test CA");
+        alice = TestKeys.issue(ca, "alice");
+        aliceEc = TestKeys.issueEc(ca, "alice-ec");
+        gateway = TestKeys.issue(ca, "gateway");
+        TestKeys.Identity rogueCa = TestKeys.authority("Rogue CA");
+        mallory = TestKeys.issue(rogueCa, "mallory");
+        clients = TestKeys.crypto(new TestKeys.Identity[] {alice, aliceEc, gateway}, ca.certificate());
+        // Issuer-serial and SKI references name a certificate without carrying it: the receiver must hold it.
+        gatewayKeys = TestKeys.crypto(new TestKeys.Identity[] {gateway}, ca.certificate(), alice.certificate());
+        rogue = TestKeys.crypto(new TestKeys.Identity[] {mallory}, rogueCa.certificate());
+    }
+
+    static WsSecurityPolicy policy(WsSecurityPolicy.Alternative... alternatives) {
+        return new WsSecurityPolicy(List.of(alternatives), Duration.ofMinutes(5), Duration.ofMinutes(1), false, false);
+    }
+
+    Wss4jMessageVerifier verifier(WsSecurityPolicy policy) {
+        return new Wss4jMessageVerifier(policy, gatewayKeys, gatewayKeys, TestKeys.PASSWORDS, false,
+                new InMemoryReplayGuard(1000, Clock.systemUTC()), PASSWORDS,
+                certificate -> Authentication.of(Principal.builder(
+                        certificate.getSubjectX500Principal().getName(), AuthMethod.WS_SECURITY).build()));
+    }
+
+    WsSecurityResult verify(Wss4jMessageVerifier verifier, byte[] message) throws Exception {
+        return verifier.verify(reader.read(message), "192.0.2.1");
+    }
+
+    String refusal(Wss4jMessageVerifier verifier, byte[] message) {
+        RequestRejectedException refused = catchThrowableOfType(RequestRejectedException.class, () -> verify(verifier, message));
+        assertThat(refused).as("refused").isNotNull();
+        assertThat(refused.getMessage()).doesNotContain("acc-alice-1").doesNotContain("mallory");
+        return refused.reason();
+    }
+
+    @Test
+    void signedBodyAndTimestampPassWithTheirFacts() throws Exception {
+        byte[] message = SecuredMessages.of(TRANSFER).timestamp().sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE).bytes();
+
+        SoapEnvelope envelope = reader.read(message);
+        WsSecurityResult result = verifier(SIGNED).verify(envelope, "192.0.2.1");
+
+        assertThat(result.signedParts()).containsExactlyInAnyOrder("Body", "Timestamp");
+        assertThat(result.tokens()).containsExactlyInAnyOrder("Timestamp", "X509");
+        assertThat(result.signer().getSubjectX500Principal().getName()).contains("CN=alice");
+        assertThat(result.algorithms()).contains(XMLSignature.ALGO_ID_SIGNATURE_RSA_SHA256, WSConstants.SHA256,
+                WSConstants.C14N_EXCL_OMIT_COMMENTS);
+        assertThat(result.credential().principal().subject()).contains("CN=alice");
+        assertThat(result.attributes()).containsEntry(WsSecurityResult.SIGNED_PARTS, List.of("Body", "Timestamp"));
+        // The consumed Security header is gone; the Body is what the service gets.
+        assertThat(envelope.document().getElementsByTagNameNS(WSConstants.WSSE_NS, "Security").getLength()).isZero();
+        assertThat(envelope.operation().getLocalPart()).isEqualTo("Transfer");
+    }
+
+    @Test
+    void issuerSerialSubjectKeyIdentifierAndEcdsaSignaturesPass() throws Exception {
+        for (int keyIdentifier : new int[] {WSConstants.ISSUER_SERIAL, WSConstants.SKI_KEY_IDENTIFIER}) {
+            byte[] message = SecuredMessages.of(TRANSFER).timestamp().sign(clients, "alice", keyIdentifier).bytes();
+            assertThat(verify(verifier(SIGNED), message).signedParts()).as("key identifier %d", keyIdentifier)
+                    .contains("Body", "Timestamp");
+        }
+        byte[] ecdsa = SecuredMessages.of(TRANSFER).timestamp().sign(clients, "alice-ec", WSConstants.BST_DIRECT_REFERENCE,
+                XMLSignature.ALGO_ID_SIGNATURE_ECDSA_SHA256, WSConstants.SHA256, true).bytes();
+        assertThat(verify(verifier(SIGNED), ecdsa).algorithms()).contains(XMLSignature.ALGO_ID_SIGNATURE_ECDSA_SHA256);
+    }
+
+    @Test
+    void encryptedBodyIsDecryptedForTheService() throws Exception {
+        byte[] message = SecuredMessages.of(TRANSFER).timestamp().sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE)
+                .encryptBody(clients, "gateway", WSConstants.AES_256_GCM).bytes();
+        assertThat(new String(message, StandardCharsets.UTF_8)).doesNotContain("acc-alice-1");
+
+        SoapEnvelope envelope = reader.read(message);
+        WsSecurityResult result = verifier(SIGNED_AND_ENCRYPTED).verify(envelope, "192.0.2.1");
+
+        assertThat(result.encryptedParts()).containsExactly("Body");
+        assertThat(result.signedParts()).contains("Body");
+        assertThat(result.algorithms()).contains(WSConstants.AES_256_GCM, WSConstants.KEYTRANSPORT_RSAOAEP);
+        assertThat(envelope.operation().getLocalPart()).isEqualTo("Transfer");
+        assertThat(envelope.operationElement().getTextContent()).contains("acc-alice-1");
+    }
+
+    @Test
+    void unsignedBodyIsRefusedWhereASignatureIsRequired() throws Exception {
+        assertThat(refusal(verifier(SIGNED), TRANSFER.getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(Wss4jMessageVerifier.INVALID_SECURITY);
+        byte[] timestampOnly = SecuredMessages.of(TRANSFER).timestamp().bytes();
+        assertThat(refusal(verifier(SIGNED), timestampOnly)).isEqualTo(Wss4jMessageVerifier.POLICY_NOT_MET);
+        byte[] bodyOnly = SecuredMessages.of(TRANSFER).timestamp().sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE,
+                XMLSignature.ALGO_ID_SIGNATURE_RSA_SHA256, WSConstants.SHA256, false).bytes();
+        assertThat(refusal(verifier(SIGNED), bodyOnly)).isEqualTo(Wss4jMessageVerifier.POLICY_NOT_MET);
+    }
+
+    @Test
+    void unencryptedBodyIsRefusedWhereEncryptionIsRequired() throws Exception {
+        byte[] message = SecuredMessages.of(TRANSFER).timestamp().sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE).bytes();
+        assertThat(refusal(verifier(SIGNED_AND_ENCRYPTED), message)).isEqualTo(Wss4jMessageVerifier.POLICY_NOT_MET);
+    }
+
+    @Test
+    void tamperedSignedBodyIsRefused() throws Exception {
+        String signed = new String(SecuredMessages.of(TRANSFER).timestamp()
+                .sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE).bytes(), StandardCharsets.UTF_8);
+        byte[] tampered = signed.replace("25.00", "25000.00").getBytes(StandardCharsets.UTF_8);
+
+        assertThat(refusal(verifier(SIGNED), tampered)).isEqualTo(Wss4jMessageVerifier.FAILED_CHECK);
+    }
+
+    @Test
+    void signatureWrappingIsRefused() throws Exception {
+        SecuredMessages secured = SecuredMessages.of(TRANSFER).timestamp().sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE);
+        Document document = secured.document();
+        Element body = (Element) document.getElementsByTagNameNS(SecuredMessages.SOAP11, "Body").item(0);
+        // The signed Body moves into a header wrapper, keeping its Id; a forged Body without an Id takes its place.
+        Element wrapper = document.createElementNS("urn:attacker", "x:Wrapper");
+        wrapper.appendChild(body.cloneNode(true));
+        document.getElementsByTagNameNS(WSConstants.WSSE_NS, "Security").item(0).appendChild(wrapper);
+        body.removeAttributeNS(WSConstants.WSU_NS, "Id");
+        Node amount = body.getElementsByTagNameNS("urn:demo-bank", "amount").item(0);
+        amount.setTextContent("99999.00");
+        Node to = body.getElementsByTagNameNS("urn:demo-bank", "toAccount").item(0);
+        to.setTextContent("acc-mallory-1");
+
+        assertThat(refusal(verifier(SIGNED), SecuredMessages.serialize(document)))
+                .isEqualTo(Wss4jMessageVerifier.SIGNATURE_WRAPPING);
+    }
+
+    @Test
+    void replayedMessageIsRefused() throws Exception {
+        byte[] message = SecuredMessages.of(TRANSFER).timestamp().sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE).bytes();
+        Wss4jMessageVerifier verifier = verifier(SIGNED);
+
+        verify(verifier, message);
+
+        assertThat(refusal(verifier, message)).isEqualTo(Wss4jMessageVerifier.REPLAYED);
+    }
+
+    @Test
+    void expiredTimestampIsRefused() throws Exception {
+        byte[] message = SecuredMessages.of(TRANSFER).timestamp(Instant.now().minus(Duration.ofMinutes(10)), 60)
+                .sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE).bytes();
+
+        assertThat(refusal(verifier(SIGNED), message)).isEqualTo(Wss4jMessageVerifier.MESSAGE_EXPIRED);
+    }
+
+    @Test
+    void certificateNotInTheTruststoreIsRefused() throws Exception {
+        byte[] message = SecuredMessages.of(TRANSFER).timestamp().sign(rogue, "mallory", WSConstants.BST_DIRECT_REFERENCE).bytes();
+
+        assertThat(refusal(verifier(SIGNED), message)).isEqualTo(Wss4jMessageVerifier.FAILED_AUTHENTICATION);
+    }
+
+    @Test
+    void sha1AndCbcAreRefusedUnlessAllowed() throws Exception {
+        byte[] sha1 = SecuredMessages.of(TRANSFER).timestamp().sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE,
+                XMLSignature.ALGO_ID_SIGNATURE_RSA_SHA1, WSConstants.SHA1, true).bytes();
+        assertThat(refusal(verifier(SIGNED), sha1)).isEqualTo(Wss4jMessageVerifier.UNSUPPORTED_ALGORITHM);
+        WsSecurityPolicy legacy = new WsSecurityPolicy(SIGNED.alternatives(), Duration.ofMinutes(5), Duration.ofMinutes(1),
+                true, true);
+        assertThat(verify(verifier(legacy), sha1).algorithms()).contains(WSConstants.SHA1);
+
+        byte[] cbc = SecuredMessages.of(TRANSFER).timestamp().sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE)
+                .encryptBody(clients, "gateway", WSConstants.AES_256).bytes();
+        assertThat(refusal(verifier(SIGNED_AND_ENCRYPTED), cbc)).isEqualTo(Wss4jMessageVerifier.UNSUPPORTED_ALGORITHM);
+    }
+
+    @Test
+    void usernameTokenBecomesTheMessageCredential() throws Exception {
+        byte[] good = SecuredMessages.of(TRANSFER).timestamp()
+                .usernameToken("alice", "alice-password", WSConstants.PASSWORD_TEXT).bytes();
+        WsSecurityResult result = verify(verifier(USERNAME), good);
+        assertThat(result.tokens()).contains("UsernameToken", "Timestamp");
+        assertThat(result.username()).isEqualTo("alice");
+        assertThat(result.credential().principal().subject()).isEqualTo("alice");
+
+        byte[] wrong = SecuredMessages.of(TRANSFER).timestamp()
+                .usernameToken("alice", "guess", WSConstants.PASSWORD_TEXT).bytes();
+        assertThat(verify(verifier(USERNAME), wrong).credential().failure()).isEqualTo("BASIC_PASSWORD_WRONG");
+    }
+
+    @Test
+    void usernameTokenReplayAndDigestPasswordsAreRefused() throws Exception {
+        byte[] message = SecuredMessages.of(TRANSFER).timestamp()
+                .usernameToken("alice", "alice-password", WSConstants.PASSWORD_TEXT).bytes();
+        Wss4jMessageVerifier verifier = verifier(USERNAME);
+        verify(verifier, message);
+        assertThat(refusal(verifier, message)).isEqualTo(Wss4jMessageVerifier.REPLAYED);
+
+        byte[] digest = SecuredMessages.of(TRANSFER).timestamp()
+                .usernameToken("alice", "alice-password", WSConstants.PASSWORD_DIGEST).bytes();
+        assertThat(refusal(verifier(USERNAME), digest)).isEqualTo(Wss4jMessageVerifier.UNSUPPORTED_TOKEN);
+    }
+
+    @Test
+    void optionalPolicyLetsPlainMessagesThrough() throws Exception {
+        WsSecurityPolicy optional = policy();
+        assertThat(verify(verifier(optional), TRANSFER.getBytes(StandardCharsets.UTF_8))).isEqualTo(WsSecurityResult.NONE);
+    }
+}
