@@ -50,7 +50,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(2)
 public class PolicyDecisionBenchmark {
 
-    private static final String READ_ACCOUNT = "GET /api/accounts/{id}";
+    private static final String READ_ACCOUNT = "getAccount";
 
     private PolicyEngine engine;
     private ApiRequest customerReadsOwnAccount;
@@ -69,9 +69,9 @@ public class PolicyDecisionBenchmark {
                 Map.of("accounts", Set.of("acc-alice-1")));
         customerReadsOwnAccount = request("bench-1", READ_ACCOUNT, "GET", "/api/accounts/acc-alice-1",
                 Map.of("id", "acc-alice-1"), alice);
-        customerClosesAccount = request("bench-2", "DELETE /api/accounts/{id}", "DELETE", "/api/accounts/acc-alice-1",
+        customerClosesAccount = request("bench-2", "closeAccount", "DELETE", "/api/accounts/acc-alice-1",
                 Map.of("id", "acc-alice-1"), alice);
-        customerReadsSomeoneElsesCustomerRecord = request("bench-3", "GET /api/customers/{id}", "GET",
+        customerReadsSomeoneElsesCustomerRecord = request("bench-3", "getCustomer", "GET",
                 "/api/customers/bob", Map.of("id", "bob"), alice);
         anonymousUndeclared = request("bench-4", ApiRequest.UNDECLARED_OPERATION, "GET", "/api/internal/debug",
                 Map.of(), Principal.ANONYMOUS);

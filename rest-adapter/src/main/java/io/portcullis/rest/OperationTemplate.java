@@ -1,5 +1,6 @@
 package io.portcullis.rest;
 
+import io.portcullis.engine.adapter.OperationDeclaration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,7 +11,8 @@ import java.util.Optional;
 /**
  * A declared REST operation, {@code "GET /api/accounts/{id}"}: a method (or {@code *} for any)
  * and a path template whose segments are literals, {@code {name}} parameters, or a final
- * {@code **} matching any remainder. The declaration itself is the operation name rules match on.
+ * {@code **} matching any remainder. Rules know the operation by the name after {@code as}
+ * ({@code "POST /api/transfers as transfer"}), or by the declaration itself when it has none.
  */
 public final class OperationTemplate {
 
@@ -28,7 +30,8 @@ public final class OperationTemplate {
 
     /** @throws IllegalArgumentException with a message naming the declaration when it is malformed */
     public static OperationTemplate parse(String declaration) {
-        String[] parts = declaration.strip().split("\\s+");
+        OperationDeclaration declared = OperationDeclaration.parse(declaration);
+        String[] parts = declared.pattern().split("\\s+");
         if (parts.length != 2) {
             throw new IllegalArgumentException("operation '" + declaration + "' must be 'METHOD /path', e.g. 'GET /api/accounts/{id}'");
         }
@@ -51,7 +54,8 @@ public final class OperationTemplate {
                         + "' must be a literal, a {name} parameter, or a final **");
             }
         }
-        return new OperationTemplate(method + " " + path, method, List.copyOf(segments), openEnded);
+        String name = declared.name().equals(declared.pattern()) ? method + " " + path : declared.name();
+        return new OperationTemplate(name, method, List.copyOf(segments), openEnded);
     }
 
     public String operation() {

@@ -52,7 +52,7 @@ class GatewayIT {
         assertThat(events).hasSize(1);
         DecisionEvent event = events.get(0);
         assertThat(event.effect()).isEqualTo("PERMIT");
-        assertThat(event.operation()).isEqualTo("GET /api/accounts/{id}");
+        assertThat(event.operation()).isEqualTo("getAccount");
         assertThat(event.principal().subject()).isEqualTo("alice");
         assertThat(event.principal().keyId()).isEqualTo("alice-demo");
         assertThat(event.upstreamStatus()).isEqualTo(200);

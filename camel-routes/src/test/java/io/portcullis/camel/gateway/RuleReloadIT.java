@@ -26,7 +26,7 @@ class RuleReloadIT {
 
             rule "ops-001-transfers-paused"
             when
-                ApiRequest( operation == "POST /api/transfers" )
+                ApiRequest( operation == "transfer" )
             then
                 insert( Finding.deny("TRANSFERS_PAUSED", 503, "Transfers are paused for maintenance.") );
             end
@@ -40,7 +40,7 @@ class RuleReloadIT {
 
             rule "ops-002-large-transfers-paused"
             when
-                ApiRequest( operation == "POST /api/transfers", bodyValue("/amount") > 1000000 )
+                ApiRequest( operation == "transfer", bodyNumber("/amount") > 5000, bodyNumber("/amount") <= 10000 )
             then
                 insert( Finding.deny("TRANSFERS_PAUSED", 503, "Large transfers are paused for maintenance.") );
             end
@@ -64,15 +64,15 @@ class RuleReloadIT {
     @Test
     void editingRulesUnderARunningGatewayChangesTheNextDecision() throws Exception {
         String before = revision();
-        assertThat(transfer("2000000.00").statusCode()).as("the bank itself refuses: insufficient funds").isEqualTo(422);
+        assertThat(transfer("6000.00").statusCode()).as("the bank itself refuses: insufficient funds").isEqualTo(422);
 
         Files.createDirectories(gateway.rules.resolve("tests/ops"));
         Files.writeString(gateway.rules.resolve("tests/ops/large-transfers-paused.yaml"), """
-                description: Transfers over a million are paused
+                description: Transfers from 5,000 to 10,000 (the teller limit) are paused
                 request:
-                  operation: POST /api/transfers
+                  operation: transfer
                   principal: {subject: alice, roles: [customer], attributes: {accounts: [acc-alice-1]}}
-                  body: {fromAccount: acc-alice-1, toAccount: acc-bob-1, amount: 2000000.00, currency: EUR}
+                  body: {fromAccount: acc-alice-1, toAccount: acc-bob-1, amount: 6000.00, currency: EUR}
                 expect:
                   effect: DENY
                   status: 503
@@ -82,7 +82,7 @@ class RuleReloadIT {
         Files.writeString(gateway.rules.resolve("ops/maintenance.drl"), PAUSE_LARGE_TRANSFERS);
         RunningGateway.eventually(Duration.ofSeconds(30), () -> !revision().equals(before), "the edited pack is live");
 
-        assertProblem(transfer("2000000.00"), 503, "TRANSFERS_PAUSED");
+        assertProblem(transfer("6000.00"), 503, "TRANSFERS_PAUSED");
         assertThat(transfer("1.00").statusCode()).isEqualTo(201);
         assertThat(rulesStatus().get("files").toString()).contains("ops/maintenance.drl");
     }

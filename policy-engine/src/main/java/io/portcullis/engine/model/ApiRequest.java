@@ -106,6 +106,30 @@ public record ApiRequest(
         return body.get(pointer) instanceof String s ? s : null;
     }
 
+    /**
+     * Body value at a JSON pointer as a number, whatever the protocol carried: a JSON number or XML
+     * text such as {@code 10000.00}. Null when absent or not a number. Lets one rule compare
+     * amounts on every face of a service ({@code bodyNumber("/amount") > 10000}).
+     */
+    public java.math.BigDecimal bodyNumber(String pointer) {
+        Object value = body.get(pointer);
+        if (value instanceof java.math.BigDecimal decimal) {
+            return decimal;
+        }
+        if (value instanceof Number number) {
+            return new java.math.BigDecimal(number.toString());
+        }
+        // Short strings only: a number literal has no business being long, and parsing is not free.
+        if (value instanceof String text && !text.isBlank() && text.length() <= 40) {
+            try {
+                return new java.math.BigDecimal(text.strip());
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+
     /** A protocol or gateway fact by name ({@code authn.credentialLocation}), or null. */
     public Object attribute(String name) {
         return attributes.get(name);
