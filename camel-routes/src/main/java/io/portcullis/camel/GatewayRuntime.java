@@ -2,6 +2,7 @@ package io.portcullis.camel;
 
 import io.portcullis.camel.config.GatewaySettings;
 import io.portcullis.engine.RulePacks;
+import io.portcullis.engine.adapter.ProtocolAdapter;
 import io.portcullis.engine.audit.AuditLog;
 import io.portcullis.engine.authn.ApiKeyAuthenticator;
 import io.portcullis.engine.authn.ApiKeyStore;
@@ -47,8 +48,8 @@ public final class GatewayRuntime implements AutoCloseable {
     private final List<AutoCloseable> resources;
 
     private GatewayRuntime(LiveRulePack rules, RulesDirectoryWatcher watcher, Authenticator transport,
-                           List<Authenticator> authenticators,
-                           AuditLog audit, Clock clock, GatewaySettings settings, List<AutoCloseable> resources) {
+                           List<Authenticator> authenticators, Map<String, ProtocolAdapter> adapters,
+                           AuditLog audit, Clock clock, List<AutoCloseable> resources) {
         this.rules = rules;
         this.watcher = watcher;
         this.resources = List.copyOf(resources);
@@ -57,11 +58,7 @@ public final class GatewayRuntime implements AutoCloseable {
         this.audit = audit;
         this.clock = clock;
         Map<String, Gatekeeper> byRoute = new LinkedHashMap<>();
-        for (GatewaySettings.Route route : settings.routes()) {
-            RestRouteSettings rest = new RestRouteSettings(route.name(), route.operations(),
-                    settings.listener().maxBodyBytes(), route.maxJsonDepth(), route.bodyContentTypes(), route.maxResponseBytes());
-            byRoute.put(route.name(), gatekeeper(route.name(), rest));
-        }
+        adapters.forEach((route, adapter) -> byRoute.put(route, new Gatekeeper(route, adapter, authentication, engine, audit, clock)));
         this.gatekeepers = Map.copyOf(byRoute);
     }
 
@@ -75,10 +72,12 @@ public final class GatewayRuntime implements AutoCloseable {
             authenticators.add(new ApiKeyAuthenticator(settings.apiKeys().header(), settings.apiKeys().queryParameter(), keys,
                     clock));
         }
+        BasicAuthenticator basic = null;
         if (settings.basic() != null) {
             WatchedFile<UserStore> users = WatchedFile.watch(settings.basic().usersFile(), UserStore::load);
             resources.add(users);
-            authenticators.add(new BasicAuthenticator(users, new LoginThrottle(settings.basic().throttle(), clock), clock));
+            basic = new BasicAuthenticator(users, new LoginThrottle(settings.basic().throttle(), clock), clock);
+            authenticators.add(basic);
         }
         if (settings.jwt() != null) {
             JwtAuthenticator jwt = JwtAuthenticator.create(settings.jwt(), clock);
@@ -95,11 +94,18 @@ public final class GatewayRuntime implements AutoCloseable {
             }
             transport = new ClientCertificateAuthenticator(settings.tlsListener().identityFrom(), clients);
         }
+        Map<String, ProtocolAdapter> adapters = new LinkedHashMap<>();
+        for (GatewaySettings.Route route : settings.routes()) {
+            adapters.put(route.name(), route.protocol().equals("soap")
+                    ? SoapRouteAdapters.create(route, basic, clock, resources)
+                    : new RestAdapter(new RestRouteSettings(route.name(), route.operations(), settings.listener().maxBodyBytes(),
+                            route.maxJsonDepth(), route.bodyContentTypes(), route.maxResponseBytes())));
+        }
         LiveRulePack rules = new LiveRulePack(RulePacks.loader(settings.rulesDirectory(), clock), clock);
         rules.reload();
         RulesDirectoryWatcher watcher = settings.watchRules()
                 ? new RulesDirectoryWatcher(rules, Duration.ofMillis(300)) : null;
-        return new GatewayRuntime(rules, watcher, transport, authenticators, audit, clock, settings, resources);
+        return new GatewayRuntime(rules, watcher, transport, authenticators, adapters, audit, clock, resources);
     }
 
     /** A gatekeeper for a configured route; null when there is none of that name. */

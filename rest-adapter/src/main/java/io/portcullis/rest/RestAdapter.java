@@ -152,7 +152,8 @@ public final class RestAdapter implements ProtocolAdapter {
     }
 
     @Override
-    public HttpRequestMessage fulfil(HttpRequestMessage forward, List<Obligation> obligations) throws ObligationException {
+    public HttpRequestMessage fulfil(ApiRequest request, HttpRequestMessage forward, List<Obligation> obligations)
+            throws ObligationException {
         if (obligations.isEmpty()) {
             return forward;
         }

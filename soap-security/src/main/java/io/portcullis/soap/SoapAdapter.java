@@ -4,6 +4,7 @@ import io.portcullis.engine.adapter.ObligationException;
 import io.portcullis.engine.adapter.ProtocolAdapter;
 import io.portcullis.engine.adapter.RequestContext;
 import io.portcullis.engine.adapter.RequestRejectedException;
+import io.portcullis.engine.authn.AuthenticationChain;
 import io.portcullis.engine.http.HeaderObligations;
 import io.portcullis.engine.http.HttpForwarding;
 import io.portcullis.engine.http.HttpRequestMessage;
@@ -13,34 +14,67 @@ import io.portcullis.engine.model.ApiRequest;
 import io.portcullis.engine.model.ApiResponse;
 import io.portcullis.engine.model.Obligation;
 import io.portcullis.engine.model.Protocol;
+import java.io.ByteArrayOutputStream;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import javax.xml.namespace.QName;
+import javax.xml.transform.OutputKeys;
+import javax.xml.transform.Transformer;
+import javax.xml.transform.TransformerException;
+import javax.xml.transform.TransformerFactory;
+import javax.xml.transform.dom.DOMSource;
+import javax.xml.transform.stream.StreamResult;
 import org.w3c.dom.Attr;
 import org.w3c.dom.Element;
 import org.w3c.dom.NamedNodeMap;
 import org.w3c.dom.Node;
 
 /**
- * SOAP over HTTP: the XML threat limits first, then the envelope; the operation is the QName of the
- * Body's first element ({@code {urn:bank}GetAccount}), the SOAP version and action become request
- * attributes, and the operation element's content becomes body values addressed by path
- * ({@code /GetAccount/accountId}, {@code /Transfer/@currency}, repeated siblings as
- * {@code /items/item[2]}). Refusals are SOAP faults of the caller's version. WS-Security processing
- * belongs between the limits and the model and is not done here yet.
+ * SOAP over HTTP, in this order: the XML threat limits, the envelope, WS-Security (verify,
+ * decrypt, check the route's policy) when the route has it, then the model. The operation is the
+ * route's name for the Body's first element ({@code {urn:portcullis:demo-bank}Transfer as transfer}),
+ * the SOAP version, action and WS-Security results become request attributes, a credential found
+ * in the Security header goes to authentication, and the operation element's content becomes body
+ * values addressed by path from that element, as a JSON body's are from its root
+ * ({@code /fromAccount}, {@code /@currency}, repeated siblings as {@code /memo/line[2]}): so one rule
+ * reads {@code bodyNumber("/amount")} on every face of a service.
+ *
+ * <p>What is forwarded is the message as verified: decrypted, without the Security header the
+ * gateway consumed, re-serialized as UTF-8 and checked against the limits again (decryption can
+ * reveal what the limits never saw). Refusals are SOAP faults of the caller's version.
  */
 public final class SoapAdapter implements ProtocolAdapter {
 
     public static final String VERSION_ATTRIBUTE = "soap.version";
     public static final String ACTION_ATTRIBUTE = "soap.action";
+    /** The body element's qualified name, {@code {namespace}LocalName}, whatever the route calls the operation. */
+    public static final String ELEMENT_ATTRIBUTE = "soap.element";
+    /** The message to forward when WS-Security processing changed it; for {@link #fulfil} only. */
+    static final String FORWARD_ATTRIBUTE = "soap.forward";
 
     private final SoapEnvelopeReader reader;
+    private final XmlThreatScanner threats;
+    private final Map<QName, String> operations;
+    private final Wss4jMessageVerifier verifier;
+    private final TransformerFactory serializers = TransformerFactory.newDefaultInstance();
 
-    public SoapAdapter(XmlLimits limits) {
-        this.reader = new SoapEnvelopeReader(limits);
+    /** @param verifier WS-Security processing for this route, or null when it has none */
+    public SoapAdapter(SoapRouteSettings settings, Wss4jMessageVerifier verifier) {
+        this.reader = new SoapEnvelopeReader(settings.limits());
+        this.threats = new XmlThreatScanner(settings.limits());
+        this.operations = settings.operationNames();
+        this.verifier = verifier;
+    }
+
+    /** The message as WS-Security left it; {@code toString} does not print it (it may be logged). */
+    record ForwardedMessage(byte[] body) {
+        @Override
+        public String toString() {
+            return "ForwardedMessage[" + body.length + " bytes]";
+        }
     }
 
     @Override
@@ -69,12 +103,29 @@ public final class SoapAdapter implements ProtocolAdapter {
         if (action != null) {
             attributes.put(ACTION_ATTRIBUTE, action);
         }
+        if (verifier != null) {
+            WsSecurityResult security = verifier.verify(envelope, context.peer().address());
+            attributes.putAll(security.attributes());
+            if (security.credential().presented()) {
+                attributes.put(AuthenticationChain.MESSAGE_CREDENTIAL, security.credential());
+            }
+            if (security != WsSecurityResult.NONE) {
+                byte[] verified = serialize(envelope);
+                threats.scan(verified);
+                attributes.put(FORWARD_ATTRIBUTE, new ForwardedMessage(verified));
+            }
+        }
+        if (envelope.operationElement() == null) {
+            throw new RequestRejectedException(400, SoapEnvelopeReader.SOAP_ENVELOPE_INVALID, "The SOAP Body is empty.");
+        }
+        QName element = envelope.operation();
+        attributes.put(ELEMENT_ATTRIBUTE, operation(element));
         return ApiRequest.builder()
                 .id(context.requestId())
                 .receivedAt(context.receivedAt())
                 .protocol(Protocol.SOAP)
                 .route(context.route())
-                .operation(operation(envelope.operation()))
+                .operation(operations.getOrDefault(element, ApiRequest.UNDECLARED_OPERATION))
                 .method(message.method())
                 .path(message.rawPath())
                 .headers(message.headers())
@@ -107,13 +158,49 @@ public final class SoapAdapter implements ProtocolAdapter {
         headers.put("content-type", List.of(version.contentType() + "; charset=utf-8"));
         headers.put("cache-control", List.of("no-store"));
         headers.put(HttpForwarding.REQUEST_ID, List.of(requestId));
-        return new HttpResponseMessage(status, headers, SoapFaults.render(version, status, requestId));
+        return new HttpResponseMessage(status, headers, SoapFaults.render(version, status, requestId, reasons));
     }
 
     @Override
-    public HttpRequestMessage fulfil(HttpRequestMessage forward, List<Obligation> obligations) throws ObligationException {
+    public HttpRequestMessage fulfil(ApiRequest request, HttpRequestMessage forward, List<Obligation> obligations)
+            throws ObligationException {
         requireNoRedaction(obligations);
-        return obligations.isEmpty() ? forward : forward.withHeaders(HeaderObligations.apply(forward.headers(), obligations));
+        HttpRequestMessage out = forward;
+        if (request.attribute(FORWARD_ATTRIBUTE) instanceof ForwardedMessage verified) {
+            Map<String, List<String>> headers = new LinkedHashMap<>(forward.headers());
+            headers.put("content-type", List.of(utf8(forward.header("content-type"))));
+            out = forward.withBody(headers, verified.body());
+        }
+        return obligations.isEmpty() ? out : out.withHeaders(HeaderObligations.apply(out.headers(), obligations));
+    }
+
+    /** The content type with its charset replaced by UTF-8 (what {@link #serialize} writes); other parameters kept. */
+    private static String utf8(String contentType) {
+        StringBuilder out = new StringBuilder();
+        for (String parameter : contentType.split(";")) {
+            String trimmed = parameter.strip();
+            if (out.isEmpty()) {
+                out.append(trimmed);
+            } else if (!trimmed.isEmpty() && !trimmed.toLowerCase(Locale.ROOT).startsWith("charset=")) {
+                out.append("; ").append(trimmed);
+            }
+        }
+        return out.append("; charset=utf-8").toString();
+    }
+
+    private byte[] serialize(SoapEnvelope envelope) throws RequestRejectedException {
+        try {
+            Transformer transformer;
+            synchronized (serializers) {
+                transformer = serializers.newTransformer();
+            }
+            transformer.setOutputProperty(OutputKeys.ENCODING, "UTF-8");
+            ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
+            transformer.transform(new DOMSource(envelope.document()), new StreamResult(out));
+            return out.toByteArray();
+        } catch (TransformerException e) {
+            throw new IllegalStateException("a verified SOAP message could not be serialized", e);
+        }
     }
 
     @Override
@@ -160,10 +247,10 @@ public final class SoapAdapter implements ProtocolAdapter {
         return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"") ? value.substring(1, value.length() - 1) : value;
     }
 
-    /** Text of leaf elements and attribute values, by path from the operation element. */
+    /** Text of leaf elements and attribute values, by path from the operation element (itself {@code /}). */
     private static Map<String, Object> values(Element operation) {
         Map<String, Object> values = new LinkedHashMap<>();
-        collect(operation, "/" + operation.getLocalName(), values);
+        collect(operation, "", values);
         return values;
     }
 
@@ -182,7 +269,7 @@ public final class SoapAdapter implements ProtocolAdapter {
             }
         }
         if (counts.isEmpty()) {
-            values.put(path, element.getTextContent().strip());
+            values.put(path.isEmpty() ? "/" : path, element.getTextContent().strip());
             return;
         }
         Map<String, Integer> seen = new HashMap<>();

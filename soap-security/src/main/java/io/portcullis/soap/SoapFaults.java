@@ -1,6 +1,8 @@
 package io.portcullis.soap;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -12,6 +14,10 @@ import java.util.Objects;
  * {@code env:Sender} (1.2) fault; status 500 and above give {@code Server} / {@code Receiver}.
  * Send it with {@link SoapVersion#contentType()} and {@code charset=UTF-8}; the HTTP status is the
  * caller's choice (SOAP 1.1 over HTTP conventionally uses 500 for every fault).
+ *
+ * <p>A refusal by WS-Security processing (a {@code WSS_*} reason of {@link Wss4jMessageVerifier})
+ * carries the WS-Security fault code ({@code wsse:FailedCheck}, {@code wsse:MessageExpired}, ...) with
+ * the specification's own generic text, which is what WS-Security clients expect and all they learn.
  */
 public final class SoapFaults {
 
@@ -30,35 +36,70 @@ public final class SoapFaults {
      * @return the fault envelope, UTF-8 encoded
      */
     public static byte[] render(SoapVersion version, int status, String requestId) {
+        return render(version, status, requestId, List.of());
+    }
+
+    /** @param reasons the refusal's reason codes; a {@code WSS_*} one selects a WS-Security fault */
+    public static byte[] render(SoapVersion version, int status, String requestId, List<String> reasons) {
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(requestId, "requestId");
         if (status < 400 || status > 599) {
             throw new IllegalArgumentException("fault status must be 400..599, was " + status);
         }
         boolean client = status < 500;
+        String[] security = reasons.stream().map(SECURITY_FAULTS::get).filter(Objects::nonNull).findFirst().orElse(null);
+        if (security != null) {
+            String xml = switch (version) {
+                case SOAP_1_1 -> soap11(WSSE_PREFIX + security[0], security[1], requestId);
+                case SOAP_1_2 -> soap12("Sender", security[1], requestId, security[0]);
+            };
+            return xml.getBytes(StandardCharsets.UTF_8);
+        }
         String text = client ? CLIENT_TEXT : SERVER_TEXT;
         String xml = switch (version) {
-            case SOAP_1_1 -> soap11(client ? "Client" : "Server", text, requestId);
-            case SOAP_1_2 -> soap12(client ? "Sender" : "Receiver", text, requestId);
+            case SOAP_1_1 -> soap11("soap:" + (client ? "Client" : "Server"), text, requestId);
+            case SOAP_1_2 -> soap12(client ? "Sender" : "Receiver", text, requestId, null);
         };
         return xml.getBytes(StandardCharsets.UTF_8);
     }
 
+    private static final String WSSE_NAMESPACE =
+            "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd";
+    private static final String WSSE_PREFIX = "wsse:";
+
+    /** Reason code → WS-Security 1.1 fault code and its text (OASIS WSS SOAP Message Security, section 12). */
+    private static final Map<String, String[]> SECURITY_FAULTS = Map.ofEntries(
+            Map.entry(Wss4jMessageVerifier.UNSUPPORTED_TOKEN, new String[] {"UnsupportedSecurityToken", "An unsupported token was provided"}),
+            Map.entry(Wss4jMessageVerifier.UNSUPPORTED_ALGORITHM, new String[] {"UnsupportedAlgorithm", "An unsupported signature or encryption algorithm was used"}),
+            Map.entry(Wss4jMessageVerifier.INVALID_SECURITY, new String[] {"InvalidSecurity", "An error was discovered processing the <wsse:Security> header"}),
+            Map.entry(Wss4jMessageVerifier.POLICY_NOT_MET, new String[] {"InvalidSecurity", "An error was discovered processing the <wsse:Security> header"}),
+            Map.entry(Wss4jMessageVerifier.SIGNATURE_WRAPPING, new String[] {"InvalidSecurity", "An error was discovered processing the <wsse:Security> header"}),
+            Map.entry(Wss4jMessageVerifier.REPLAYED, new String[] {"InvalidSecurity", "An error was discovered processing the <wsse:Security> header"}),
+            Map.entry(Wss4jMessageVerifier.INVALID_TOKEN, new String[] {"InvalidSecurityToken", "An invalid security token was provided"}),
+            Map.entry(Wss4jMessageVerifier.FAILED_AUTHENTICATION, new String[] {"FailedAuthentication", "The security token could not be authenticated or authorized"}),
+            Map.entry(Wss4jMessageVerifier.FAILED_CHECK, new String[] {"FailedCheck", "The signature or decryption was invalid"}),
+            Map.entry(Wss4jMessageVerifier.TOKEN_UNAVAILABLE, new String[] {"SecurityTokenUnavailable", "Referenced security token could not be retrieved"}),
+            Map.entry(Wss4jMessageVerifier.MESSAGE_EXPIRED, new String[] {"MessageExpired", "The message has expired"}));
+
     private static String soap11(String code, String text, String requestId) {
         return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
-                + "<soap:Envelope xmlns:soap=\"" + SoapVersion.SOAP_1_1.namespace() + "\">"
+                + "<soap:Envelope xmlns:soap=\"" + SoapVersion.SOAP_1_1.namespace() + "\""
+                + " xmlns:wsse=\"" + WSSE_NAMESPACE + "\">"
                 + "<soap:Body><soap:Fault>"
-                + "<faultcode>soap:" + code + "</faultcode>"
+                + "<faultcode>" + code + "</faultcode>"
                 + "<faultstring>" + escape(text) + "</faultstring>"
                 + "<detail>" + requestIdElement(requestId) + "</detail>"
                 + "</soap:Fault></soap:Body></soap:Envelope>";
     }
 
-    private static String soap12(String code, String text, String requestId) {
+    private static String soap12(String code, String text, String requestId, String securitySubcode) {
+        String subcode = securitySubcode == null ? ""
+                : "<env:Subcode><env:Value>" + WSSE_PREFIX + securitySubcode + "</env:Value></env:Subcode>";
         return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
-                + "<env:Envelope xmlns:env=\"" + SoapVersion.SOAP_1_2.namespace() + "\">"
+                + "<env:Envelope xmlns:env=\"" + SoapVersion.SOAP_1_2.namespace() + "\""
+                + " xmlns:wsse=\"" + WSSE_NAMESPACE + "\">"
                 + "<env:Body><env:Fault>"
-                + "<env:Code><env:Value>env:" + code + "</env:Value></env:Code>"
+                + "<env:Code><env:Value>env:" + code + "</env:Value>" + subcode + "</env:Code>"
                 + "<env:Reason><env:Text xml:lang=\"en\">" + escape(text) + "</env:Text></env:Reason>"
                 + "<env:Detail>" + requestIdElement(requestId) + "</env:Detail>"
                 + "</env:Fault></env:Body></env:Envelope>";

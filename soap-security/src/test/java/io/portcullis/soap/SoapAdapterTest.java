@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 /** SOAP requests become the same protocol-neutral model as REST ones; refusals are faults of the caller's version. */
 class SoapAdapterTest {
 
-    static final SoapAdapter ADAPTER = new SoapAdapter(XmlLimits.DEFAULTS);
+    static final SoapAdapter ADAPTER = new SoapAdapter(new SoapRouteSettings("bank-soap",
+            List.of("{urn:demo-bank}Transfer as transfer", "{urn:demo-bank}GetAccount"), XmlLimits.DEFAULTS), null);
     static final RequestContext CONTEXT = new RequestContext("req-1", Instant.EPOCH, "bank-soap", new Peer("192.0.2.1", 1));
 
     static final String TRANSFER_11 = """
@@ -43,12 +44,14 @@ class SoapAdapterTest {
         ApiRequest request = ADAPTER.normalize(post("text/xml; charset=utf-8", TRANSFER_11, "\"urn:demo-bank/Transfer\""), CONTEXT);
 
         assertThat(request.protocol()).isEqualTo(Protocol.SOAP);
-        assertThat(request.operation()).isEqualTo("{urn:demo-bank}Transfer");
+        assertThat(request.operation()).isEqualTo("transfer");
+        assertThat(request.attribute(SoapAdapter.ELEMENT_ATTRIBUTE)).isEqualTo("{urn:demo-bank}Transfer");
         assertThat(request.attribute(SoapAdapter.VERSION_ATTRIBUTE)).isEqualTo("1.1");
         assertThat(request.attribute(SoapAdapter.ACTION_ATTRIBUTE)).isEqualTo("urn:demo-bank/Transfer");
-        assertThat(request.bodyText("/Transfer/fromAccount")).isEqualTo("acc-alice-1");
-        assertThat(request.bodyText("/Transfer/@currency")).isEqualTo("EUR");
-        assertThat(request.bodyText("/Transfer/memo/line[2]")).isEqualTo("May");
+        assertThat(request.bodyText("/fromAccount")).isEqualTo("acc-alice-1");
+        assertThat(request.bodyNumber("/amount")).isEqualByComparingTo("25");
+        assertThat(request.bodyText("/@currency")).isEqualTo("EUR");
+        assertThat(request.bodyText("/memo/line[2]")).isEqualTo("May");
         assertThat(request.peer().address()).isEqualTo("192.0.2.1");
     }
 
@@ -61,6 +64,17 @@ class SoapAdapterTest {
 
         assertThat(request.attribute(SoapAdapter.VERSION_ATTRIBUTE)).isEqualTo("1.2");
         assertThat(request.attribute(SoapAdapter.ACTION_ATTRIBUTE)).isEqualTo("urn:demo-bank/Transfer");
+    }
+
+    @Test
+    void bodyElementsTheRouteDoesNotDeclareAreUndeclared() throws Exception {
+        String other = TRANSFER_11.replace("b:Transfer", "b:CloseAccount");
+
+        assertThat(ADAPTER.normalize(post("text/xml", other, null), CONTEXT).operation()).isEqualTo("UNDECLARED");
+        assertThat(ADAPTER.normalize(post("text/xml", TRANSFER_11.replace("urn:demo-bank", "urn:elsewhere"), null), CONTEXT)
+                .operation()).isEqualTo("UNDECLARED");
+        assertThatThrownBy(() -> new SoapRouteSettings("r", List.of("Transfer"), XmlLimits.DEFAULTS))
+                .hasMessageContaining("{namespace}LocalName");
     }
 
     @Test
@@ -93,7 +107,7 @@ class SoapAdapterTest {
 
         assertThat(ADAPTER.fulfil(response, List.of(Obligation.addHeader("Cache-Control", "no-store"))).header("cache-control"))
                 .isEqualTo("no-store");
-        assertThatThrownBy(() -> ADAPTER.fulfil(response, List.of(Obligation.redactField("/Transfer/amount"))))
+        assertThatThrownBy(() -> ADAPTER.fulfil(response, List.of(Obligation.redactField("/amount"))))
                 .isInstanceOf(ObligationException.class);
     }
 
@@ -105,7 +119,7 @@ class SoapAdapterTest {
         var response = ADAPTER.normalizeResponse(request, new HttpResponseMessage(200,
                 Map.of("content-type", List.of("text/xml")), answer.getBytes(StandardCharsets.UTF_8)));
 
-        assertThat(response.bodyText("/TransferResponse/toAccount")).isEqualTo("acc-bob-1");
+        assertThat(response.bodyText("/toAccount")).isEqualTo("acc-bob-1");
     }
 
     private static RequestRejectedException reject(HttpRequestMessage message) {

@@ -44,6 +44,21 @@ class SoapFaultsTest {
     }
 
     @ParameterizedTest
+    @CsvSource({"SOAP_1_1, WSS_FAILED_CHECK, FailedCheck", "SOAP_1_2, WSS_MESSAGE_EXPIRED, MessageExpired",
+            "SOAP_1_1, WSS_SIGNATURE_WRAPPING, InvalidSecurity"})
+    void webServicesSecurityRefusalsCarryTheirFaultCodeAndGenericText(SoapVersion version, String reason, String code)
+            throws Exception {
+        SoapEnvelope parsed = reader.read(SoapFaults.render(version, 400, "r-1", java.util.List.of(reason)));
+
+        Element codeElement = version == SoapVersion.SOAP_1_1
+                ? (Element) parsed.document().getElementsByTagNameNS("", "faultcode").item(0)
+                : (Element) parsed.document().getElementsByTagNameNS(version.namespace(), "Subcode").item(0).getFirstChild();
+        assertThat(resolve(codeElement)).isEqualTo(new QName(
+                "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd", code));
+        assertThat(parsed.document().getDocumentElement().getTextContent()).doesNotContain("WSS_").doesNotContain("wrapping");
+    }
+
+    @ParameterizedTest
     @CsvSource({"SOAP_1_1, 200", "SOAP_1_2, 600"})
     void refusesStatusesThatAreNotErrors(SoapVersion version, int status) {
         assertThatThrownBy(() -> SoapFaults.render(version, status, "r-1"))

@@ -3,6 +3,8 @@ package io.portcullis.camel.config;
 import io.portcullis.engine.authn.basic.LoginThrottleSettings;
 import io.portcullis.engine.authn.jwt.JwtSettings;
 import io.portcullis.engine.authn.mtls.ClientCertificateAuthenticator.IdentitySource;
+import io.portcullis.soap.WsSecurityPolicy;
+import io.portcullis.soap.XmlLimits;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -78,13 +80,37 @@ public record GatewaySettings(Listener listener, TlsListener tlsListener, Listen
      * @param upstream   base URL requests are forwarded to; the request path is appended unchanged
      * @param operations operation declarations ({@code GET /api/accounts/{id}}); others are UNDECLARED
      * @param maxResponseBytes larger upstream responses are withheld with 502
+     * @param xmlLimits  SOAP routes: what a message may contain
+     * @param wsSecurity SOAP routes: WS-Security processing, or null when the route has none
      */
     public record Route(String name, String protocol, String path, String upstream, int timeoutMillis,
-                        List<String> operations, List<String> bodyContentTypes, int maxJsonDepth, int maxResponseBytes) {
+                        List<String> operations, List<String> bodyContentTypes, int maxJsonDepth, int maxResponseBytes,
+                        XmlLimits xmlLimits, WsSecurity wsSecurity) {
 
         public Route {
             operations = List.copyOf(operations);
             bodyContentTypes = List.copyOf(bodyContentTypes);
+        }
+    }
+
+    /**
+     * WS-Security for a SOAP route: what messages must prove ({@code policy}) and the key material
+     * to check it with. Passwords come from files; {@code toString} hides them.
+     *
+     * @param keyStore           the gateway's private key (decrypts requests), or null
+     * @param trustStore         CAs or certificates of accepted signers, or null (then no signature is trusted)
+     * @param crlFile            revoked signer certificates, or null
+     * @param signersFile        roles and attributes per signer identity (same format as tlsListener.clientsFile), or null
+     * @param replayCacheEntries signatures and nonces remembered at once; past that, new messages are refused
+     */
+    public record WsSecurity(WsSecurityPolicy policy, Path keyStore, String keyStorePassword, Path trustStore,
+                             String trustStorePassword, Path crlFile, Path signersFile, IdentitySource identityFrom,
+                             int replayCacheEntries) {
+
+        @Override
+        public String toString() {
+            return "WsSecurity[" + policy + ", keyStore=" + keyStore + ", trustStore=" + trustStore + ", crlFile=" + crlFile
+                    + ", signersFile=" + signersFile + ", identityFrom=" + identityFrom + ", passwords=****]";
         }
     }
 

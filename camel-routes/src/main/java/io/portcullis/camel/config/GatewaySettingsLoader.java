@@ -8,6 +8,9 @@ import io.portcullis.engine.authn.basic.LoginThrottleSettings;
 import io.portcullis.engine.authn.jwt.JwtSettings;
 import io.portcullis.engine.authn.mtls.ClientCertificateAuthenticator.IdentitySource;
 import io.portcullis.rest.OperationTemplate;
+import io.portcullis.soap.SoapRouteSettings;
+import io.portcullis.soap.WsSecurityPolicy;
+import io.portcullis.soap.XmlLimits;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -70,14 +73,29 @@ public final class GatewaySettingsLoader {
     }
 
     record FileRoute(String name, String protocol, String path, String upstream, Integer timeoutMillis,
-                     List<String> operations, List<String> bodyContentTypes, Integer maxJsonDepth, Integer maxResponseBytes) {
+                     List<String> operations, List<String> bodyContentTypes, Integer maxJsonDepth, Integer maxResponseBytes,
+                     FileXmlLimits xmlLimits, FileWsSecurity wsSecurity) {
+    }
+
+    record FileXmlLimits(Integer maxDepth, Integer maxElements, Integer maxAttributesPerElement,
+                         Integer maxNamespaceDeclarations, Integer maxTextLength, Integer maxAttributeValueLength,
+                         Integer maxNameLength) {
+    }
+
+    record FileWsSecurity(List<FileWsAlternative> require, Integer timestampTtlSeconds, Integer futureTtlSeconds,
+                          Boolean allowSha1, Boolean allowCbc, String keyStore, String keyStorePasswordFile,
+                          String trustStore, String trustStorePasswordFile, String crlFile, String signersFile,
+                          String identityFrom, Integer replayCacheEntries) {
+    }
+
+    record FileWsAlternative(Boolean timestamp, Boolean usernameToken, List<String> signed, List<String> encrypted) {
     }
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
-    private static final Set<String> PROTOCOLS = Set.of("rest");
+    private static final Set<String> PROTOCOLS = Set.of("rest", "soap");
 
     private GatewaySettingsLoader() {
     }
@@ -158,10 +176,11 @@ public final class GatewaySettingsLoader {
             throw new InvalidConfigurationException("tlsListener.port: must differ from listener.port and admin.port");
         }
         return new GatewaySettings(listener, tls, admin, rules, raw.rules().watch() == null || raw.rules().watch(), apiKeys,
-                basic, jwt, demoBank, routes(raw.routes()));
+                basic, jwt, demoBank, routes(raw.routes(), base, listener.maxBodyBytes()));
     }
 
-    private static List<GatewaySettings.Route> routes(List<FileRoute> raw) throws InvalidConfigurationException {
+    private static List<GatewaySettings.Route> routes(List<FileRoute> raw, Path base, int maxBodyBytes)
+            throws InvalidConfigurationException {
         if (raw == null || raw.isEmpty()) {
             throw new InvalidConfigurationException("routes: at least one route is required");
         }
@@ -203,13 +222,24 @@ public final class GatewaySettingsLoader {
                 throw new InvalidConfigurationException(key + ".timeoutMillis: must be between 1 and 600000");
             }
             List<String> operations = route.operations() == null ? List.of() : route.operations();
+            boolean soap = protocol.equals("soap");
             for (int j = 0; j < operations.size(); j++) {
                 try {
-                    OperationTemplate.parse(operations.get(j));
+                    if (soap) {
+                        new SoapRouteSettings(route.name(), List.of(operations.get(j)), XmlLimits.DEFAULTS);
+                    } else {
+                        OperationTemplate.parse(operations.get(j));
+                    }
                 } catch (IllegalArgumentException e) {
                     throw new InvalidConfigurationException(key + ".operations[" + j + "]: " + e.getMessage());
                 }
             }
+            if (!soap && (route.wsSecurity() != null || route.xmlLimits() != null)) {
+                throw new InvalidConfigurationException(key + ": wsSecurity and xmlLimits apply to soap routes only");
+            }
+            XmlLimits xmlLimits = xmlLimits(key + ".xmlLimits", route.xmlLimits(), maxBodyBytes);
+            GatewaySettings.WsSecurity wsSecurity = route.wsSecurity() == null ? null
+                    : wsSecurity(key + ".wsSecurity", route.wsSecurity(), base);
             List<String> contentTypes = route.bodyContentTypes() == null ? List.of("application/json") : route.bodyContentTypes();
             int depth = route.maxJsonDepth() == null ? 32 : route.maxJsonDepth();
             if (depth < 1 || depth > 1000) {
@@ -221,9 +251,90 @@ public final class GatewaySettingsLoader {
             }
             routes.add(new GatewaySettings.Route(route.name(), protocol, route.path(),
                     upstream.getScheme() + "://" + upstream.getRawAuthority(), timeout, operations, contentTypes, depth,
-                    maxResponse));
+                    maxResponse, xmlLimits, wsSecurity));
         }
         return routes;
+    }
+
+    private static XmlLimits xmlLimits(String key, FileXmlLimits raw, int maxBodyBytes) throws InvalidConfigurationException {
+        XmlLimits d = XmlLimits.DEFAULTS;
+        if (raw == null) {
+            return new XmlLimits(maxBodyBytes, d.maxDepth(), d.maxElements(), d.maxAttributesPerElement(),
+                    d.maxNamespaceDeclarations(), d.maxTextLength(), d.maxAttributeValueLength(), d.maxNameLength());
+        }
+        try {
+            return new XmlLimits(maxBodyBytes, or(raw.maxDepth(), d.maxDepth()), or(raw.maxElements(), d.maxElements()),
+                    or(raw.maxAttributesPerElement(), d.maxAttributesPerElement()),
+                    or(raw.maxNamespaceDeclarations(), d.maxNamespaceDeclarations()),
+                    or(raw.maxTextLength(), d.maxTextLength()), or(raw.maxAttributeValueLength(), d.maxAttributeValueLength()),
+                    or(raw.maxNameLength(), d.maxNameLength()));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationException(key + ": " + e.getMessage());
+        }
+    }
+
+    private static int or(Integer value, int fallback) {
+        return value == null ? fallback : value;
+    }
+
+    private static GatewaySettings.WsSecurity wsSecurity(String key, FileWsSecurity raw, Path base)
+            throws InvalidConfigurationException {
+        List<WsSecurityPolicy.Alternative> alternatives = new ArrayList<>();
+        List<FileWsAlternative> require = raw.require() == null ? List.of() : raw.require();
+        for (int i = 0; i < require.size(); i++) {
+            FileWsAlternative alternative = require.get(i);
+            String at = key + ".require[" + i + "]";
+            if (alternative == null) {
+                throw new InvalidConfigurationException(at + ": empty; give timestamp, usernameToken, signed or encrypted");
+            }
+            alternatives.add(new WsSecurityPolicy.Alternative(Boolean.TRUE.equals(alternative.timestamp()),
+                    Boolean.TRUE.equals(alternative.usernameToken()), parts(at + ".signed", alternative.signed()),
+                    parts(at + ".encrypted", alternative.encrypted())));
+        }
+        int ttl = or(raw.timestampTtlSeconds(), 300);
+        int future = or(raw.futureTtlSeconds(), 60);
+        if (ttl < 1 || ttl > 3600 || future < 0 || future > 600) {
+            throw new InvalidConfigurationException(key + ": timestampTtlSeconds must be 1..3600 and futureTtlSeconds 0..600");
+        }
+        int replayEntries = or(raw.replayCacheEntries(), 100_000);
+        if (replayEntries < 100 || replayEntries > 10_000_000) {
+            throw new InvalidConfigurationException(key + ".replayCacheEntries: must be between 100 and 10000000");
+        }
+        WsSecurityPolicy policy = new WsSecurityPolicy(alternatives, java.time.Duration.ofSeconds(ttl),
+                java.time.Duration.ofSeconds(future), Boolean.TRUE.equals(raw.allowSha1()), Boolean.TRUE.equals(raw.allowCbc()));
+        Path keyStore = existingFile(key + ".keyStore", raw.keyStore(), base, false);
+        String keyStorePassword = secret(key + ".keyStorePasswordFile", raw.keyStorePasswordFile(), base, keyStore != null);
+        Path trustStore = existingFile(key + ".trustStore", raw.trustStore(), base, false);
+        String trustStorePassword = secret(key + ".trustStorePasswordFile", raw.trustStorePasswordFile(), base, trustStore != null);
+        boolean needsSigners = alternatives.stream().anyMatch(a -> !a.signed().isEmpty());
+        if (needsSigners && trustStore == null) {
+            throw new InvalidConfigurationException(key + ".trustStore: required when a signature is required");
+        }
+        boolean needsDecryption = alternatives.stream().anyMatch(a -> !a.encrypted().isEmpty());
+        if (needsDecryption && keyStore == null) {
+            throw new InvalidConfigurationException(key + ".keyStore: required when encryption is required (the gateway decrypts)");
+        }
+        IdentitySource identityFrom;
+        try {
+            identityFrom = raw.identityFrom() == null ? IdentitySource.SUBJECT_CN : IdentitySource.parse(raw.identityFrom());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationException(key + ".identityFrom: " + e.getMessage());
+        }
+        return new GatewaySettings.WsSecurity(policy, keyStore, keyStorePassword, trustStore, trustStorePassword,
+                existingFile(key + ".crlFile", raw.crlFile(), base, false),
+                existingFile(key + ".signersFile", raw.signersFile(), base, false), identityFrom, replayEntries);
+    }
+
+    private static java.util.Set<WsSecurityPolicy.Part> parts(String key, List<String> names) throws InvalidConfigurationException {
+        java.util.Set<WsSecurityPolicy.Part> parts = java.util.EnumSet.noneOf(WsSecurityPolicy.Part.class);
+        for (String name : names == null ? List.<String>of() : names) {
+            try {
+                parts.add(WsSecurityPolicy.Part.parse(name));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidConfigurationException(key + ": '" + name + "' " + e.getMessage());
+            }
+        }
+        return parts;
     }
 
     private static GatewaySettings.Basic basic(FileBasic raw, Path base) throws InvalidConfigurationException {

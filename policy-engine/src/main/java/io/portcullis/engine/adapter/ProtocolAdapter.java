@@ -36,8 +36,14 @@ public interface ProtocolAdapter {
     HttpResponseMessage refusal(String requestId, Map<String, List<String>> requestHeaders, int status,
                                 List<String> reasons, String message);
 
-    /** Applies request-side obligations to what is forwarded upstream. */
-    HttpRequestMessage fulfil(HttpRequestMessage forward, List<Obligation> obligations) throws ObligationException;
+    /**
+     * Makes what is forwarded upstream: applies request-side obligations, and whatever the
+     * protocol's processing changed (a SOAP body decrypted, its consumed Security header removed).
+     *
+     * @param request the request as {@link #normalize} made it and the rules decided it
+     */
+    HttpRequestMessage fulfil(ApiRequest request, HttpRequestMessage forward, List<Obligation> obligations)
+            throws ObligationException;
 
     /** Applies response-side obligations to what is returned to the client. */
     HttpResponseMessage fulfil(HttpResponseMessage response, List<Obligation> obligations) throws ObligationException;

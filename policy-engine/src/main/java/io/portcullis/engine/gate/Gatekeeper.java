@@ -91,7 +91,7 @@ public final class Gatekeeper {
         HttpRequestMessage forward = HttpForwarding.toUpstream(message, requestId, peer, request.principal(),
                 authentication.credentialHeaders(), authentication.credentialQueryParameters());
         try {
-            forward = adapter.fulfil(forward, decision.obligations());
+            forward = adapter.fulfil(request, forward, decision.obligations());
         } catch (ObligationException e) {
             LOG.error("request {} refused: obligation not fulfilled: {}", requestId, e.getMessage());
             Decision failed = Decision.indeterminate(500, "OBLIGATION_UNFULFILLED", decision.revision());

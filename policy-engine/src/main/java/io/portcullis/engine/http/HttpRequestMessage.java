@@ -36,6 +36,10 @@ public record HttpRequestMessage(String method, String rawPath, String rawQuery,
         return new HttpRequestMessage(method, rawPath, rawQuery, newHeaders, body);
     }
 
+    public HttpRequestMessage withBody(Map<String, List<String>> newHeaders, byte[] newBody) {
+        return new HttpRequestMessage(method, rawPath, rawQuery, newHeaders, newBody);
+    }
+
     static Map<String, List<String>> lowerCased(Map<String, List<String>> headers) {
         Map<String, List<String>> copy = new LinkedHashMap<>();
         headers.forEach((name, values) -> copy.merge(name.toLowerCase(Locale.ROOT), List.copyOf(values), (a, b) -> {

@@ -1,0 +1,55 @@
+package io.portcullis.camel;
+
+import io.portcullis.camel.config.GatewaySettings;
+import io.portcullis.engine.authn.PasswordVerifier;
+import io.portcullis.engine.authn.WatchedFile;
+import io.portcullis.engine.authn.mtls.CertificateClients;
+import io.portcullis.engine.authn.mtls.ClientCertificateAuthenticator;
+import io.portcullis.engine.model.AuthMethod;
+import io.portcullis.engine.model.ClientCertificate;
+import io.portcullis.engine.replay.InMemoryReplayGuard;
+import io.portcullis.soap.SoapAdapter;
+import io.portcullis.soap.SoapRouteSettings;
+import io.portcullis.soap.Wss4jCrypto;
+import io.portcullis.soap.Wss4jMessageVerifier;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
+import java.util.function.Supplier;
+import org.apache.wss4j.common.crypto.Crypto;
+
+/** Builds a configured SOAP route's adapter, with its WS-Security verifier when the route has one. */
+final class SoapRouteAdapters {
+
+    private SoapRouteAdapters() {
+    }
+
+    /**
+     * @param passwords checks UsernameToken passwords (the HTTP Basic users), or null when Basic is off
+     * @param resources collects watched files to close with the runtime
+     */
+    static SoapAdapter create(GatewaySettings.Route route, PasswordVerifier passwords, Clock clock,
+                              List<AutoCloseable> resources) throws IOException {
+        SoapRouteSettings settings = new SoapRouteSettings(route.name(), route.operations(), route.xmlLimits());
+        GatewaySettings.WsSecurity wss = route.wsSecurity();
+        if (wss == null) {
+            return new SoapAdapter(settings, null);
+        }
+        char[] keyPassword = wss.keyStorePassword() == null ? new char[0] : wss.keyStorePassword().toCharArray();
+        Crypto decryption = wss.keyStore() == null ? null : Wss4jCrypto.load(wss.keyStore(), keyPassword, null, null, null);
+        Crypto trust = wss.trustStore() == null ? null : Wss4jCrypto.load(null, null, wss.trustStore(),
+                wss.trustStorePassword() == null ? new char[0] : wss.trustStorePassword().toCharArray(), wss.crlFile());
+        Supplier<CertificateClients> signers = () -> CertificateClients.NONE;
+        if (wss.signersFile() != null) {
+            WatchedFile<CertificateClients> file = WatchedFile.watch(wss.signersFile(), CertificateClients::load);
+            resources.add(file);
+            signers = file;
+        }
+        ClientCertificateAuthenticator signerIdentities = new ClientCertificateAuthenticator(wss.identityFrom(), signers);
+        Wss4jMessageVerifier verifier = new Wss4jMessageVerifier(wss.policy(), trust, decryption,
+                Wss4jCrypto.keyPasswords(keyPassword), wss.crlFile() != null,
+                new InMemoryReplayGuard(wss.replayCacheEntries(), clock), passwords,
+                certificate -> signerIdentities.identify(ClientCertificate.of(certificate), AuthMethod.WS_SECURITY));
+        return new SoapAdapter(settings, verifier);
+    }
+}

@@ -1,0 +1,75 @@
+package io.portcullis.soap;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.CollectionCertStoreParameters;
+import java.util.Collection;
+import javax.security.auth.callback.Callback;
+import javax.security.auth.callback.CallbackHandler;
+import org.apache.wss4j.common.crypto.Crypto;
+import org.apache.wss4j.common.crypto.Merlin;
+import org.apache.wss4j.common.ext.WSPasswordCallback;
+
+/**
+ * WSS4J key material from PKCS12 files: the gateway's private keys (to decrypt requests and sign
+ * responses), the truststore of accepted signers, and CRLs that revoke some of them.
+ */
+public final class Wss4jCrypto {
+
+    private Wss4jCrypto() {
+    }
+
+    /**
+     * @param keyStore   PKCS12 with the gateway's private key(s), or null
+     * @param trustStore PKCS12 of trusted CAs or signer certificates, or null
+     * @param crlFile    PEM or DER CRLs checked for every signer when given, or null
+     * @throws IOException naming the file that could not be read
+     */
+    public static Crypto load(Path keyStore, char[] keyStorePassword, Path trustStore, char[] trustStorePassword,
+                              Path crlFile) throws IOException {
+        Merlin crypto = new Merlin();
+        if (keyStore != null) {
+            crypto.setKeyStore(pkcs12(keyStore, keyStorePassword));
+        }
+        if (trustStore != null) {
+            crypto.setTrustStore(pkcs12(trustStore, trustStorePassword));
+        }
+        if (crlFile != null) {
+            try (InputStream in = Files.newInputStream(crlFile)) {
+                Collection<? extends java.security.cert.CRL> crls = CertificateFactory.getInstance("X.509").generateCRLs(in);
+                crypto.setCRLCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(crls)));
+            } catch (GeneralSecurityException e) {
+                throw new IOException(crlFile + " is not a CRL file: " + e.getMessage(), e);
+            }
+        }
+        return crypto;
+    }
+
+    /** Answers WSS4J's requests for a private key's password (all keys of the keystore share it). */
+    public static CallbackHandler keyPasswords(char[] password) {
+        String value = new String(password);
+        return callbacks -> {
+            for (Callback callback : callbacks) {
+                if (callback instanceof WSPasswordCallback passwordCallback) {
+                    passwordCallback.setPassword(value);
+                }
+            }
+        };
+    }
+
+    private static KeyStore pkcs12(Path file, char[] password) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(in, password);
+            return store;
+        } catch (GeneralSecurityException e) {
+            throw new IOException(file + " is not a PKCS12 store this password opens: " + e.getMessage(), e);
+        }
+    }
+}
