@@ -69,8 +69,8 @@ public record GatewaySettings(Listener listener, TlsListener tlsListener, Listen
     public record Basic(Path usersFile, LoginThrottleSettings throttle) {
     }
 
-    /** The in-process demo bank upstream; off in production. */
-    public record DemoBank(boolean enabled, String host, int port) {
+    /** The in-process demo bank upstream (REST on {@code port}, SOAP on {@code soapPort}); off in production. */
+    public record DemoBank(boolean enabled, String host, int port, int soapPort) {
     }
 
     /**

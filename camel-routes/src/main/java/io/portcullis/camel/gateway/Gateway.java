@@ -6,6 +6,7 @@ import io.portcullis.camel.config.GatewaySettings;
 import io.portcullis.engine.audit.AuditLog;
 import io.portcullis.examples.bank.DemoBank;
 import io.portcullis.examples.bank.DemoBankRestServer;
+import io.portcullis.examples.bank.soap.DemoBankSoapServer;
 import java.time.Clock;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.netty.http.NettyHttpComponent;
@@ -16,10 +17,10 @@ public final class Gateway implements AutoCloseable {
 
     private final CamelContext camel;
     private final GatewayRuntime runtime;
-    private final DemoBankRestServer demoBank;
+    private final AutoCloseable demoBank;
     private final AutoCloseable tls;
 
-    private Gateway(CamelContext camel, GatewayRuntime runtime, DemoBankRestServer demoBank, AutoCloseable tls) {
+    private Gateway(CamelContext camel, GatewayRuntime runtime, AutoCloseable demoBank, AutoCloseable tls) {
         this.camel = camel;
         this.runtime = runtime;
         this.demoBank = demoBank;
@@ -27,9 +28,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     public static Gateway start(GatewaySettings settings, AuditLog audit) throws Exception {
-        DemoBankRestServer demoBank = settings.demoBank().enabled()
-                ? DemoBankRestServer.start(new DemoBank(), settings.demoBank().host(), settings.demoBank().port())
-                : null;
+        AutoCloseable demoBank = settings.demoBank().enabled() ? demoBank(settings.demoBank()) : null;
         GatewayRuntime runtime = null;
         CamelContext camel = new DefaultCamelContext();
         try {
@@ -57,6 +56,22 @@ public final class Gateway implements AutoCloseable {
             if (demoBank != null) {
                 demoBank.close();
             }
+            throw e;
+        }
+    }
+
+    /** The demo bank's REST and SOAP faces over one set of data. */
+    private static AutoCloseable demoBank(GatewaySettings.DemoBank settings) throws java.io.IOException {
+        DemoBank bank = new DemoBank();
+        DemoBankRestServer rest = DemoBankRestServer.start(bank, settings.host(), settings.port());
+        try {
+            DemoBankSoapServer soap = DemoBankSoapServer.start(bank, settings.host(), settings.soapPort());
+            return () -> {
+                soap.close();
+                rest.close();
+            };
+        } catch (RuntimeException e) {
+            rest.close();
             throw e;
         }
     }

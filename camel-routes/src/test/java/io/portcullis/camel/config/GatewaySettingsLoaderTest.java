@@ -24,12 +24,27 @@ class GatewaySettingsLoaderTest {
         assertThat(settings.listener().port()).isEqualTo(8080);
         assertThat(settings.rulesDirectory()).isEqualTo(EXAMPLE.getParent().resolve("../../rules").normalize());
         assertThat(settings.apiKeys().file()).isRegularFile();
-        assertThat(settings.routes()).extracting(GatewaySettings.Route::name).containsExactly("bank-rest", "echo");
+        assertThat(settings.routes()).extracting(GatewaySettings.Route::name).containsExactly("bank-rest", "bank-soap", "echo");
+        GatewaySettings.WsSecurity soap = settings.routes().get(1).wsSecurity();
+        assertThat(soap.keyStore()).isRegularFile();
+        assertThat(soap.policy().alternatives()).hasSize(2);
+        assertThat(soap.toString()).doesNotContain("demo-only");
         assertThat(settings.tlsListener().requiresClientCertificate()).isTrue();
         assertThat(settings.basic().throttle().maxUserFailures()).isEqualTo(5);
         assertThat(settings.jwt().issuer()).isEqualTo("https://idp.portcullis.demo");
         assertThat(settings.tlsListener().crlFile()).isRegularFile();
         assertThat(settings.tlsListener().identityFrom()).isEqualTo(IdentitySource.SUBJECT_CN);
+    }
+
+    @Test
+    void soapSettingsThatCannotWorkAreRefusedNamingTheKey() throws Exception {
+        assertThatThrownBy(() -> load(example().replace("{timestamp: true, signed: [Body, Timestamp], encrypted: [Body]}",
+                "{signed: [Body, Envelope]}")))
+                .hasMessageContaining("routes[1].wsSecurity.require[0].signed: 'Envelope' must be one of");
+        assertThatThrownBy(() -> load(example().replace("\"{urn:portcullis:demo-bank}Transfer as transfer\"", "Transfer")))
+                .hasMessageContaining("routes[1].operations[1]");
+        assertThatThrownBy(() -> load(example().replace("      trustStore: ", "      #trustStore: ")))
+                .hasMessageContaining("routes[1].wsSecurity.trustStore: required when a signature is required");
     }
 
     @Test
@@ -85,6 +100,7 @@ class GatewaySettingsLoaderTest {
     private String example() throws Exception {
         return Files.readString(EXAMPLE).replace("file: api-keys.yaml", "file: " + EXAMPLE.getParent().resolve("api-keys.yaml"))
                 .replace(": tls/", ": " + EXAMPLE.getParent().resolve("tls") + "/")
+                .replace(": wss/", ": " + EXAMPLE.getParent().resolve("wss") + "/")
                 .replace("usersFile: users.yaml", "usersFile: " + EXAMPLE.getParent().resolve("users.yaml"))
                 .replace("jwksFile: jwt/", "jwksFile: " + EXAMPLE.getParent().resolve("jwt") + "/")
                 .replace("directory: ../../rules", "directory: " + EXAMPLE.getParent().resolve("../../rules").normalize());

@@ -35,6 +35,7 @@ final class RunningGateway implements AutoCloseable {
     final int port;
     final int adminPort;
     final int upstreamPort;
+    final int soapUpstreamPort;
     final ConcurrentLinkedQueue<DecisionEvent> audit = new ConcurrentLinkedQueue<>();
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Gateway gateway;
@@ -57,11 +58,17 @@ final class RunningGateway implements AutoCloseable {
         port = freePort();
         adminPort = freePort();
         upstreamPort = freePort();
+        soapUpstreamPort = freePort();
+        Path exampleConfig = REPOSITORY.resolve("examples/config");
         String config = Files.readString(REPOSITORY.resolve("examples/config/portcullis.yaml"))
                 .replace("port: 8080", "port: " + port)
                 .replace("port: 8081", "port: " + adminPort)
                 .replace("port: 9080", "port: " + upstreamPort)
                 .replace("127.0.0.1:9080", "127.0.0.1:" + upstreamPort)
+                .replace("soapPort: 9082", "soapPort: " + soapUpstreamPort)
+                .replace("127.0.0.1:9082", "127.0.0.1:" + soapUpstreamPort)
+                .replace(" tls/", " " + exampleConfig.resolve("tls") + "/")
+                .replace(" wss/", " " + exampleConfig.resolve("wss") + "/")
                 .replace("directory: ../../rules", "directory: " + rules)
                 .replace("file: api-keys.yaml", "file: " + apiKeys)
                 .replace("usersFile: users.yaml", "usersFile: " + users)

@@ -49,12 +49,16 @@ public final class DemoPki {
         this.dir = dir;
     }
 
+    /** A CA valid for 30 days: enough for a test run. */
     public static Issued authority(String name) throws Exception {
+        return authority(name, Instant.now().plus(Duration.ofDays(30)));
+    }
+
+    public static Issued authority(String name, Instant notAfter) throws Exception {
         KeyPair keys = keys();
         X500Name subject = new X500Name("CN=" + name + ",O=Portcullis Demo");
         JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject, serial(),
-                Date.from(Instant.now().minus(Duration.ofDays(1))), Date.from(Instant.now().plus(Duration.ofDays(30))),
-                subject, keys.getPublic());
+                Date.from(Instant.now().minus(Duration.ofDays(1))), Date.from(notAfter), subject, keys.getPublic());
         builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
         builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
         X509Certificate certificate = sign(builder, keys);
@@ -156,14 +160,18 @@ public final class DemoPki {
         return new JcaX509CertificateConverter().getCertificate(builder.build(contentSigner));
     }
 
-    /** Writes the demo bank's PKI: {@code java ... DemoPki examples/config/tls}. */
+    /**
+     * Writes the demo bank's PKI: {@code java ... DemoPki examples/config}: TLS material to
+     * {@code tls/}, the gateway's WS-Security key to {@code wss/}. Everything is valid for three years.
+     */
     public static void main(String[] args) throws Exception {
-        Path dir = Path.of(args.length > 0 ? args[0] : "examples/config/tls");
+        Path config = Path.of(args.length > 0 ? args[0] : "examples/config");
+        Path dir = config.resolve("tls");
         Files.createDirectories(dir);
         DemoPki pki = new DemoPki(dir);
         Instant now = Instant.now();
         Instant threeYears = now.plus(Duration.ofDays(3 * 365));
-        Issued ca = authority("Portcullis Demo CA");
+        Issued ca = authority("Portcullis Demo CA", threeYears);
         Issued server = issue(ca, "localhost", now.minus(Duration.ofDays(1)), threeYears,
                 new GeneralName(GeneralName.dNSName, "localhost"), new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
         Issued alice = issue(ca, "alice", now.minus(Duration.ofDays(1)), threeYears);
@@ -176,8 +184,19 @@ public final class DemoPki {
         pki.trustStore("client-ca.p12", ca.certificate());
         pki.crl("client-ca.crl", ca, Duration.ofDays(3 * 365), revoked.certificate());
         pki.password("keystore.pass");
-        Files.writeString(dir.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\n"
-                + java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(ca.certificate().getEncoded())
-                + "\n-----END CERTIFICATE-----\n");
+        Files.writeString(dir.resolve("ca.pem"), pem(ca.certificate()));
+
+        // WS-Security: the gateway decrypts what clients encrypt to this certificate.
+        Path wss = config.resolve("wss");
+        Files.createDirectories(wss);
+        Issued gateway = issue(ca, "portcullis-gateway", now.minus(Duration.ofDays(1)), threeYears);
+        new DemoPki(wss).keyStore("gateway.p12", gateway);
+        Files.writeString(wss.resolve("gateway.pem"), pem(gateway.certificate()));
+    }
+
+    public static String pem(X509Certificate certificate) throws Exception {
+        return "-----BEGIN CERTIFICATE-----\n"
+                + java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(certificate.getEncoded())
+                + "\n-----END CERTIFICATE-----\n";
     }
 }

@@ -1,0 +1,27 @@
+package io.portcullis.examples.bank.soap;
+
+import jakarta.jws.WebMethod;
+import jakarta.jws.WebParam;
+import jakarta.jws.WebResult;
+import jakarta.jws.WebService;
+import jakarta.jws.soap.SOAPBinding;
+
+/** The demo bank's SOAP operations; clients (and the tests) use this interface with a JAX-WS proxy. */
+@WebService(name = "BankPort", targetNamespace = BankPort.NAMESPACE)
+@SOAPBinding(parameterStyle = SOAPBinding.ParameterStyle.BARE)
+public interface BankPort {
+
+    String NAMESPACE = "urn:portcullis:demo-bank";
+
+    @WebMethod(operationName = "GetAccount", action = NAMESPACE + "/GetAccount")
+    @WebResult(name = "GetAccountResponse", targetNamespace = NAMESPACE, partName = "response")
+    Messages.Account getAccount(
+            @WebParam(name = "GetAccount", targetNamespace = NAMESPACE, partName = "request") Messages.GetAccount request)
+            throws BankFault;
+
+    @WebMethod(operationName = "Transfer", action = NAMESPACE + "/Transfer")
+    @WebResult(name = "TransferResponse", targetNamespace = NAMESPACE, partName = "response")
+    Messages.TransferReceipt transfer(
+            @WebParam(name = "Transfer", targetNamespace = NAMESPACE, partName = "request") Messages.Transfer request)
+            throws BankFault;
+}

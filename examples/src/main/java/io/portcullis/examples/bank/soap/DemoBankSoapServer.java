@@ -1,0 +1,42 @@
+package io.portcullis.examples.bank.soap;
+
+import io.portcullis.examples.bank.DemoBank;
+import org.apache.cxf.endpoint.Server;
+import org.apache.cxf.jaxws.JaxWsServerFactoryBean;
+
+/**
+ * Serves {@link BankSoapService} at {@code http://host:port/soap/bank} (WSDL at {@code ?wsdl}) on
+ * CXF's Jetty transport. No WS-Security of its own: the gateway in front verifies and decrypts, and
+ * forwards the plain message.
+ */
+public final class DemoBankSoapServer implements AutoCloseable {
+
+    public static final String PATH = "/soap/bank";
+
+    private final Server server;
+    private final String address;
+
+    private DemoBankSoapServer(Server server, String address) {
+        this.server = server;
+        this.address = address;
+    }
+
+    public static DemoBankSoapServer start(DemoBank bank, String host, int port) {
+        String address = "http://" + host + ":" + port + PATH;
+        JaxWsServerFactoryBean factory = new JaxWsServerFactoryBean();
+        factory.setServiceClass(BankPort.class);
+        factory.setServiceBean(new BankSoapService(bank));
+        factory.setAddress(address);
+        return new DemoBankSoapServer(factory.create(), address);
+    }
+
+    public String address() {
+        return address;
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+        server.destroy();
+    }
+}
