@@ -158,7 +158,21 @@ public final class SoapAdapter implements ProtocolAdapter {
         headers.put("content-type", List.of(version.contentType() + "; charset=utf-8"));
         headers.put("cache-control", List.of("no-store"));
         headers.put(HttpForwarding.REQUEST_ID, List.of(requestId));
-        return new HttpResponseMessage(status, headers, SoapFaults.render(version, status, requestId, reasons));
+        return new HttpResponseMessage(httpStatus(version, status), headers,
+                SoapFaults.render(version, status, requestId, reasons));
+    }
+
+    /**
+     * The HTTP status a fault travels with. SOAP clients read a fault only from the statuses their
+     * binding names: SOAP 1.1 500 for every fault (WS-I Basic Profile R1126), SOAP 1.2 400 for
+     * sender and 500 for receiver faults. The decision's own status stays in the audit event.
+     * Refusals before any SOAP was read (wrong method, media type, size) keep theirs.
+     */
+    static int httpStatus(SoapVersion version, int status) {
+        if (status == 405 || status == 413 || status == 415) {
+            return status;
+        }
+        return version == SoapVersion.SOAP_1_2 && status < 500 ? 400 : 500;
     }
 
     @Override

@@ -24,9 +24,9 @@ import org.w3c.dom.Document;
  * Builds WS-Security messages the way client stacks do, with WSS4J's sending side: a fluent
  * sequence of steps over one document, serialized to bytes at the end.
  */
-final class SecuredMessages {
+public final class SecuredMessages {
 
-    static final String SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/";
+    public static final String SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/";
 
     private final Document document;
     private final WSSecHeader header;
@@ -38,15 +38,15 @@ final class SecuredMessages {
         header.insertSecurityHeader();
     }
 
-    static SecuredMessages of(String envelope) throws Exception {
+    public static SecuredMessages of(String envelope) throws Exception {
         return new SecuredMessages(envelope);
     }
 
-    SecuredMessages timestamp() {
+    public SecuredMessages timestamp() {
         return timestamp(Instant.now(), 300);
     }
 
-    SecuredMessages timestamp(Instant created, int timeToLiveSeconds) {
+    public SecuredMessages timestamp(Instant created, int timeToLiveSeconds) {
         WSSecTimestamp timestamp = new WSSecTimestamp(header);
         timestamp.setWsTimeSource(() -> created);
         timestamp.setTimeToLive(timeToLiveSeconds);
@@ -55,11 +55,11 @@ final class SecuredMessages {
     }
 
     /** Signs Body and Timestamp with RSA-SHA256, SHA-256 digests and exclusive C14N. */
-    SecuredMessages sign(Crypto crypto, String alias, int keyIdentifier) throws Exception {
+    public SecuredMessages sign(Crypto crypto, String alias, int keyIdentifier) throws Exception {
         return sign(crypto, alias, keyIdentifier, XMLSignature.ALGO_ID_SIGNATURE_RSA_SHA256, WSConstants.SHA256, true);
     }
 
-    SecuredMessages sign(Crypto crypto, String alias, int keyIdentifier, String signatureAlgorithm, String digestAlgorithm,
+    public SecuredMessages sign(Crypto crypto, String alias, int keyIdentifier, String signatureAlgorithm, String digestAlgorithm,
                          boolean timestampToo) throws Exception {
         WSSecSignature signature = new WSSecSignature(header);
         signature.setUserInfo(alias, TestKeys.PASSWORD);
@@ -75,7 +75,7 @@ final class SecuredMessages {
     }
 
     /** Encrypts the Body's content for {@code recipientAlias}'s certificate, RSA-OAEP key transport. */
-    SecuredMessages encryptBody(Crypto crypto, String recipientAlias, String symmetricAlgorithm) throws Exception {
+    public SecuredMessages encryptBody(Crypto crypto, String recipientAlias, String symmetricAlgorithm) throws Exception {
         WSSecEncrypt encrypt = new WSSecEncrypt(header);
         encrypt.setUserInfo(recipientAlias);
         encrypt.setKeyIdentifierType(WSConstants.ISSUER_SERIAL);
@@ -87,7 +87,7 @@ final class SecuredMessages {
         return this;
     }
 
-    SecuredMessages usernameToken(String username, String password, String passwordType) {
+    public SecuredMessages usernameToken(String username, String password, String passwordType) {
         WSSecUsernameToken token = new WSSecUsernameToken(header);
         token.setPasswordType(passwordType);
         token.setUserInfo(username, password);
@@ -97,15 +97,15 @@ final class SecuredMessages {
         return this;
     }
 
-    Document document() {
+    public Document document() {
         return document;
     }
 
-    byte[] bytes() throws Exception {
+    public byte[] bytes() throws Exception {
         return serialize(document);
     }
 
-    static byte[] serialize(Document document) throws Exception {
+    public static byte[] serialize(Document document) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         TransformerFactory.newInstance().newTransformer().transform(new DOMSource(document), new StreamResult(out));
         return out.toByteArray();

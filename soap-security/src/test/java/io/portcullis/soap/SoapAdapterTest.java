@@ -93,7 +93,8 @@ class SoapAdapterTest {
         HttpResponseMessage soap12 = ADAPTER.refusal("req-8", Map.of("content-type", List.of("application/soap+xml")), 401,
                 List.of("AUTHN_REQUIRED"), "Authentication is required for this operation.");
 
-        assertThat(soap11.status()).isEqualTo(403);
+        assertThat(soap11.status()).as("SOAP 1.1: every fault is a 500").isEqualTo(500);
+        assertThat(soap12.status()).as("SOAP 1.2: a sender fault is a 400").isEqualTo(400);
         assertThat(soap11.header("content-type")).startsWith("text/xml");
         assertThat(new String(soap11.body(), StandardCharsets.UTF_8)).contains("http://schemas.xmlsoap.org/soap/envelope/", "req-7");
         assertThat(soap12.header("content-type")).startsWith("application/soap+xml");

@@ -25,10 +25,10 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /** Keys and certificates made for the tests: a CA, identities it issues, and WSS4J cryptos over them. */
-final class TestKeys {
+public final class TestKeys {
 
-    static final String PASSWORD = "test-only";
-    static final CallbackHandler PASSWORDS = callbacks -> {
+    public static final String PASSWORD = "test-only";
+    public static final CallbackHandler PASSWORDS = callbacks -> {
         for (Callback callback : callbacks) {
             if (callback instanceof WSPasswordCallback password) {
                 password.setPassword(PASSWORD);
@@ -37,13 +37,13 @@ final class TestKeys {
     };
     private static final AtomicLong SERIALS = new AtomicLong(100);
 
-    record Identity(String alias, KeyPair keys, X509Certificate certificate, X509Certificate issuer) {
+    public record Identity(String alias, KeyPair keys, X509Certificate certificate, X509Certificate issuer) {
     }
 
     private TestKeys() {
     }
 
-    static Identity authority(String name) throws Exception {
+    public static Identity authority(String name) throws Exception {
         KeyPair keys = rsa();
         X500Name subject = new X500Name("CN=" + name);
         JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject, serial(),
@@ -54,11 +54,11 @@ final class TestKeys {
         return new Identity(name, keys, certificate, certificate);
     }
 
-    static Identity issue(Identity ca, String commonName) throws Exception {
+    public static Identity issue(Identity ca, String commonName) throws Exception {
         return issue(ca, commonName, rsa());
     }
 
-    static Identity issueEc(Identity ca, String commonName) throws Exception {
+    public static Identity issueEc(Identity ca, String commonName) throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(new ECGenParameterSpec("secp256r1"));
         return issue(ca, commonName, generator.generateKeyPair());
@@ -75,7 +75,7 @@ final class TestKeys {
     }
 
     /** A crypto holding the private keys of {@code identities} (each under its alias) and trusting {@code authorities}. */
-    static Merlin crypto(Identity[] identities, X509Certificate... authorities) throws Exception {
+    public static Merlin crypto(Identity[] identities, X509Certificate... authorities) throws Exception {
         KeyStore keys = KeyStore.getInstance("PKCS12");
         keys.load(null, null);
         for (Identity identity : identities) {

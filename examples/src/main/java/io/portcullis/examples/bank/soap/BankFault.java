@@ -6,7 +6,19 @@ import jakarta.xml.ws.WebFault;
 @WebFault(name = "BankFault", targetNamespace = BankPort.NAMESPACE)
 public class BankFault extends Exception {
 
+    private final Messages.FaultDetail faultInfo;
+
     public BankFault(String message) {
+        this(message, new Messages.FaultDetail(message));
+    }
+
+    /** The JAX-WS fault constructor: clients rebuild the exception from the fault string and detail. */
+    public BankFault(String message, Messages.FaultDetail faultInfo) {
         super(message);
+        this.faultInfo = faultInfo;
+    }
+
+    public Messages.FaultDetail getFaultInfo() {
+        return faultInfo;
     }
 }

@@ -78,4 +78,18 @@ public final class Messages {
         @XmlElement(required = true)
         public String initiatedBy;
     }
+
+    @XmlAccessorType(XmlAccessType.FIELD)
+    @XmlType(name = "FaultDetail", propOrder = {"reason"})
+    public static class FaultDetail {
+        @XmlElement(required = true)
+        public String reason;
+
+        public FaultDetail() {
+        }
+
+        public FaultDetail(String reason) {
+            this.reason = reason;
+        }
+    }
 }

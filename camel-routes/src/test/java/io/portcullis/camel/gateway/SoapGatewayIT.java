@@ -1,0 +1,370 @@
+package io.portcullis.camel.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.portcullis.engine.audit.DecisionEvent;
+import io.portcullis.examples.bank.soap.BankFault;
+import io.portcullis.examples.bank.soap.BankPort;
+import io.portcullis.examples.bank.soap.Messages;
+import io.portcullis.soap.SecuredMessages;
+import io.portcullis.soap.TestKeys;
+import jakarta.xml.ws.soap.SOAPFaultException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import javax.security.auth.callback.Callback;
+import javax.security.auth.callback.CallbackHandler;
+import org.apache.cxf.jaxws.JaxWsProxyFactoryBean;
+import org.apache.cxf.ws.security.wss4j.WSS4JOutInterceptor;
+import org.apache.wss4j.common.ConfigurationConstants;
+import org.apache.wss4j.common.crypto.Merlin;
+import org.apache.wss4j.common.ext.WSPasswordCallback;
+import org.apache.wss4j.dom.WSConstants;
+import org.apache.xml.security.signature.XMLSignature;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+
+/**
+ * The demo bank's SOAP face through the gateway, with the bundled configuration and rules: real
+ * CXF JAX-WS clients with WS-Security, and hand-made hostile messages, over loopback.
+ */
+class SoapGatewayIT {
+
+    static final Path CONFIG = RunningGateway.REPOSITORY.resolve("examples/config");
+    static final String SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/";
+
+    @TempDir
+    static Path workDir;
+    static RunningGateway gateway;
+    /** alice, admin and mallory (revoked) as signers, and the gateway's certificate to encrypt to. */
+    static Merlin clients;
+    static Merlin strangers;
+
+    @BeforeAll
+    static void start() throws Exception {
+        gateway = new RunningGateway(workDir);
+        X509Certificate gatewayCertificate;
+        try (InputStream in = Files.newInputStream(CONFIG.resolve("wss/gateway.pem"))) {
+            gatewayCertificate = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        keys.load(null, null);
+        for (String name : List.of("alice", "admin", "mallory-revoked")) {
+            KeyStore demo = KeyStore.getInstance("PKCS12");
+            try (InputStream in = Files.newInputStream(CONFIG.resolve("tls/" + name + ".p12"))) {
+                demo.load(in, "demo-only".toCharArray());
+            }
+            keys.setKeyEntry(name, (PrivateKey) demo.getKey("key", "demo-only".toCharArray()),
+                    TestKeys.PASSWORD.toCharArray(), demo.getCertificateChain("key"));
+        }
+        keys.setCertificateEntry("gateway", gatewayCertificate);
+        clients = new Merlin();
+        clients.setKeyStore(keys);
+        TestKeys.Identity rogueCa = TestKeys.authority("Rogue CA");
+        TestKeys.Identity alice = TestKeys.issue(rogueCa, "alice");
+        strangers = TestKeys.crypto(new TestKeys.Identity[] {alice}, rogueCa.certificate());
+        KeyStore strangerKeys = strangers.getKeyStore();
+        strangerKeys.setCertificateEntry("gateway", gatewayCertificate);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        gateway.close();
+    }
+
+    // --- real JAX-WS clients ---------------------------------------------------------------
+
+    @Test
+    void signedAndEncryptedCallsFromACxfClientReachTheServiceDecrypted() throws Exception {
+        BankPort bank = client(signAndEncryptAs("alice"));
+
+        Messages.Account account = bank.getAccount(new Messages.GetAccount("acc-alice-1"));
+        Messages.TransferReceipt receipt = bank.transfer(new Messages.Transfer("acc-alice-1", "acc-bob-1",
+                new BigDecimal("25.00"), "EUR"));
+
+        assertThat(account.owner).isEqualTo("alice");
+        // The service read every field of the decrypted body, and the gateway told it who signed.
+        assertThat(receipt.amount).isEqualByComparingTo("25.00");
+        assertThat(receipt.toAccount).isEqualTo("acc-bob-1");
+        assertThat(receipt.initiatedBy).isEqualTo("alice");
+        DecisionEvent event = lastEventFor("transfer");
+        assertThat(event.effect()).isEqualTo("PERMIT");
+        assertThat(event.protocol()).isEqualTo("SOAP");
+        assertThat(event.principal().subject()).isEqualTo("alice");
+        assertThat(event.principal().methods()).containsExactly("WS_SECURITY");
+    }
+
+    @Test
+    void usernameTokenCallersAreCheckedAgainstTheUsersFile() throws Exception {
+        BankPort alice = client(usernameToken("alice", "alice-demo-password"));
+
+        assertThat(alice.getAccount(new Messages.GetAccount("acc-alice-1")).owner).isEqualTo("alice");
+        // Object-level authorization on the response, as on the REST face (bola-002).
+        SOAPFaultException notHers = catchThrowableOfType(SOAPFaultException.class,
+                () -> alice.getAccount(new Messages.GetAccount("acc-bob-1")));
+        assertThat(notHers).isNotNull();
+        assertThat(notHers.getMessage()).doesNotContain("acc-bob-1").doesNotContain("BOLA");
+        assertThat(lastEventFor("getAccount").reasons()).contains("BOLA_NOT_OWNER");
+
+        SOAPFaultException wrongPassword = catchThrowableOfType(SOAPFaultException.class,
+                () -> client(usernameToken("alice", "guess")).getAccount(new Messages.GetAccount("acc-alice-1")));
+        assertThat(wrongPassword).isNotNull();
+        assertThat(wrongPassword.getMessage()).doesNotContain("guess");
+        DecisionEvent refused = lastEventFor("getAccount");
+        assertThat(refused.status()).isEqualTo(401);
+        assertThat(refused.authenticationFailure()).isEqualTo("BASIC_PASSWORD_WRONG");
+    }
+
+    @Test
+    void oneTransferLimitRuleHoldsOnTheSoapAndRestFaces() throws Exception {
+        SOAPFaultException soap = catchThrowableOfType(SOAPFaultException.class, () -> client(signAndEncryptAs("alice"))
+                .transfer(new Messages.Transfer("acc-alice-1", "acc-bob-1", new BigDecimal("20000.00"), "EUR")));
+        assertThat(soap).isNotNull();
+        assertThat(lastEventFor("transfer").reasons()).containsExactly("TRANSFER_LIMIT_EXCEEDED");
+
+        HttpResponse<String> rest = gateway.send(gateway.get("/api/transfers", "alice-demo-key")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"fromAccount\":\"acc-alice-1\",\"toAccount\":\"acc-bob-1\",\"amount\":20000,\"currency\":\"EUR\"}")));
+        assertThat(rest.statusCode()).isEqualTo(403);
+        assertThat(rest.body()).contains("TRANSFER_LIMIT_EXCEEDED");
+
+        // A teller passes the gateway; the bank itself then refuses (bob has 87 EUR).
+        Throwable bank = org.assertj.core.api.Assertions.catchThrowable(() -> client(signAndEncryptAs("admin"))
+                .transfer(new Messages.Transfer("acc-bob-1", "acc-alice-1", new BigDecimal("20000.00"), "EUR")));
+        assertThat(bank).isInstanceOf(BankFault.class).hasMessageContaining("insufficient funds");
+        assertThat(lastEventFor("transfer").principal().subject()).isEqualTo("admin");
+    }
+
+    // --- hostile and broken messages --------------------------------------------------------
+
+    static final String TRANSFER = """
+            <soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/">
+              <soap:Body><b:Transfer xmlns:b="urn:portcullis:demo-bank"><b:fromAccount>acc-alice-1</b:fromAccount>\
+            <b:toAccount>acc-bob-1</b:toAccount><b:amount>1.00</b:amount><b:currency>EUR</b:currency></b:Transfer></soap:Body>
+            </soap:Envelope>""";
+
+    @Test
+    void aSecuredMessageIsAcceptedOnceAndItsReplayRefused() throws Exception {
+        byte[] message = signedAndEncrypted("alice").bytes();
+
+        assertThat(post(message).statusCode()).isEqualTo(200);
+        assertFault(post(message), 400, "wsse:InvalidSecurity", "WSS_REPLAYED");
+    }
+
+    @Test
+    void anUnsignedBodyIsRefusedWhereASignatureIsRequired() throws Exception {
+        assertFault(post(TRANSFER.getBytes(StandardCharsets.UTF_8)), 400, "wsse:InvalidSecurity", "WSS_INVALID_SECURITY");
+        byte[] signedNotEncrypted = SecuredMessages.of(TRANSFER).timestamp().sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE)
+                .bytes();
+        assertFault(post(signedNotEncrypted), 400, "wsse:InvalidSecurity", "WSS_POLICY_NOT_MET");
+    }
+
+    @Test
+    void aTamperedSignedBodyIsRefused() throws Exception {
+        String signed = new String(SecuredMessages.of(TRANSFER).timestamp()
+                .sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE).bytes(), StandardCharsets.UTF_8);
+
+        assertFault(post(signed.replace(">1.00<", ">9000.00<").getBytes(StandardCharsets.UTF_8)), 400, "wsse:FailedCheck",
+                "WSS_FAILED_CHECK");
+    }
+
+    @Test
+    void aSignatureWrappingVariantIsRefused() throws Exception {
+        SecuredMessages secured = SecuredMessages.of(TRANSFER).timestamp().sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE);
+        Document document = secured.document();
+        Element body = (Element) document.getElementsByTagNameNS(SOAP11, "Body").item(0);
+        Element wrapper = document.createElementNS("urn:attacker", "x:Wrapper");
+        wrapper.appendChild(body.cloneNode(true));
+        document.getElementsByTagNameNS(WSConstants.WSSE_NS, "Security").item(0).appendChild(wrapper);
+        body.removeAttributeNS(WSConstants.WSU_NS, "Id");
+        body.getElementsByTagNameNS("urn:portcullis:demo-bank", "amount").item(0).setTextContent("9000.00");
+
+        assertFault(post(SecuredMessages.serialize(document)), 400, "wsse:InvalidSecurity", "WSS_SIGNATURE_WRAPPING");
+    }
+
+    @Test
+    void anExpiredTimestampIsRefused() throws Exception {
+        byte[] message = SecuredMessages.of(TRANSFER).timestamp(Instant.now().minus(Duration.ofMinutes(10)), 60)
+                .sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE)
+                .encryptBody(clients, "gateway", WSConstants.AES_256_GCM).bytes();
+
+        assertFault(post(message), 400, "wsse:MessageExpired", "WSS_MESSAGE_EXPIRED");
+    }
+
+    @Test
+    void signersOutsideTheTruststoreOrRevokedAreRefused() throws Exception {
+        byte[] stranger = SecuredMessages.of(TRANSFER).timestamp().sign(strangers, "alice", WSConstants.BST_DIRECT_REFERENCE)
+                .encryptBody(strangers, "gateway", WSConstants.AES_256_GCM).bytes();
+        byte[] revoked = signedAndEncrypted("mallory-revoked").bytes();
+
+        assertFault(post(stranger), 401, "wsse:FailedAuthentication", "WSS_FAILED_AUTHENTICATION");
+        assertFault(post(revoked), 401, "wsse:FailedAuthentication", "WSS_FAILED_AUTHENTICATION");
+    }
+
+    static Stream<Arguments> xmlAttacks() {
+        String deep = "<a>".repeat(40) + "x" + "</a>".repeat(40);
+        String many = "<i>1</i>".repeat(2100);
+        return Stream.of(
+                Arguments.of("XXE", "<!DOCTYPE d [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>" + envelope("<b:GetAccount "
+                        + "xmlns:b=\"urn:portcullis:demo-bank\"><b:accountId>&x;</b:accountId></b:GetAccount>"), 400, "XML_DTD_FORBIDDEN"),
+                Arguments.of("billion laughs", "<!DOCTYPE d [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;\">"
+                        + "<!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;\">]>" + envelope("<b:GetAccount xmlns:b=\"urn:portcullis:demo-bank\">"
+                        + "<b:accountId>&c;</b:accountId></b:GetAccount>"), 400, "XML_DTD_FORBIDDEN"),
+                Arguments.of("depth", envelope(deep), 400, "XML_TOO_DEEP"),
+                Arguments.of("element count", envelope("<b:Transfer xmlns:b=\"urn:portcullis:demo-bank\">" + many + "</b:Transfer>"),
+                        400, "XML_TOO_MANY_ELEMENTS"),
+                Arguments.of("text length", envelope("<t>" + "x".repeat(300 * 1024) + "</t>"), 400, "XML_TEXT_TOO_LONG"),
+                Arguments.of("attribute count", envelope("<t " + attributes(40) + "/>"), 400, "XML_TOO_MANY_ATTRIBUTES"),
+                Arguments.of("attribute length", envelope("<t a=\"" + "x".repeat(9000) + "\"/>"), 400, "XML_ATTRIBUTE_TOO_LONG"),
+                Arguments.of("name length", envelope("<" + "n".repeat(300) + "/>"), 400, "XML_NAME_TOO_LONG"),
+                Arguments.of("namespace count", envelope("<t " + namespaces(150) + "/>"), 400, "XML_TOO_MANY_NAMESPACES"),
+                Arguments.of("size", envelope("<t>" + "x".repeat(200_000) + "</t>".repeat(1)).repeat(1)
+                        .replace("<t>", "<t>" + "<u>y</u>".repeat(120_000)), 413, "XML_TOO_LARGE"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("xmlAttacks")
+    void xmlAttacksAndMessagesOverALimitAreRefusedBeforeAnyOtherWork(String attack, String xml, int status, String reason)
+            throws Exception {
+        HttpResponse<String> response = post(xml.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(response.statusCode()).as(attack).isEqualTo(status == 413 ? 413 : 500);
+        assertThat(eventOf(response).status()).isEqualTo(status);
+        assertThat(response.body()).contains("<faultcode>soap:Client</faultcode>").doesNotContain("passwd").doesNotContain("aaaa");
+        assertThat(eventOf(response).reasons()).containsExactly(reason);
+    }
+
+    // --- helpers ----------------------------------------------------------------------------
+
+    static String envelope(String body) {
+        return "<soap:Envelope xmlns:soap=\"" + SOAP11 + "\"><soap:Body>" + body + "</soap:Body></soap:Envelope>";
+    }
+
+    static String attributes(int count) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            out.append(" a").append(i).append("=\"v\"");
+        }
+        return out.toString();
+    }
+
+    static String namespaces(int count) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            out.append(" xmlns:p").append(i).append("=\"urn:n").append(i).append('"');
+        }
+        return out.toString();
+    }
+
+    static SecuredMessages signedAndEncrypted(String signer) throws Exception {
+        return SecuredMessages.of(TRANSFER).timestamp().sign(clients, signer, WSConstants.BST_DIRECT_REFERENCE)
+                .encryptBody(clients, "gateway", WSConstants.AES_256_GCM);
+    }
+
+    HttpResponse<String> post(byte[] message) throws Exception {
+        return gateway.send(HttpRequest.newBuilder(URI.create(address()))
+                .header("Content-Type", "text/xml; charset=utf-8")
+                .header("SOAPAction", "\"urn:portcullis:demo-bank/Transfer\"")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(message)));
+    }
+
+    /** @param status the refusal's status in the audit event; SOAP 1.1 sends every fault as HTTP 500 */
+    void assertFault(HttpResponse<String> response, int status, String faultCode, String reason) {
+        assertThat(response.statusCode()).isEqualTo(500);
+        assertThat(eventOf(response).status()).isEqualTo(status);
+        assertThat(response.headers().firstValue("content-type").orElse("")).startsWith("text/xml");
+        assertThat(response.body()).contains("<faultcode>" + faultCode + "</faultcode>")
+                .doesNotContain("acc-alice-1").doesNotContain("WSS_").doesNotContain("Exception");
+        assertThat(eventOf(response).reasons()).containsExactly(reason);
+    }
+
+    DecisionEvent eventOf(HttpResponse<String> response) {
+        String requestId = response.headers().firstValue("x-request-id").orElseThrow();
+        List<DecisionEvent> events = gateway.auditOf(requestId);
+        assertThat(events).hasSize(1);
+        return events.get(0);
+    }
+
+    DecisionEvent lastEventFor(String operation) {
+        List<DecisionEvent> events = gateway.audit.stream().filter(e -> operation.equals(e.operation())).toList();
+        assertThat(events).isNotEmpty();
+        return events.get(events.size() - 1);
+    }
+
+    static String address() {
+        return "http://127.0.0.1:" + gateway.port + "/soap/bank";
+    }
+
+    BankPort client(Map<String, Object> security) {
+        JaxWsProxyFactoryBean factory = new JaxWsProxyFactoryBean();
+        factory.setServiceClass(BankPort.class);
+        factory.setAddress(address());
+        factory.getOutInterceptors().add(new WSS4JOutInterceptor(security));
+        return (BankPort) factory.create();
+    }
+
+    /** What a system client sends: Timestamp, signature over Body and Timestamp, Body encrypted to the gateway. */
+    static Map<String, Object> signAndEncryptAs(String signer) {
+        Map<String, Object> properties = new HashMap<>();
+        properties.put(ConfigurationConstants.ACTION, "Timestamp Signature Encrypt");
+        properties.put(ConfigurationConstants.USER, signer);
+        properties.put(ConfigurationConstants.SIG_PROP_REF_ID, "clientCrypto");
+        properties.put(ConfigurationConstants.ENC_PROP_REF_ID, "clientCrypto");
+        properties.put("clientCrypto", clients);
+        properties.put(ConfigurationConstants.PW_CALLBACK_REF, TestKeys.PASSWORDS);
+        properties.put(ConfigurationConstants.SIG_KEY_ID, "DirectReference");
+        properties.put(ConfigurationConstants.SIG_ALGO, XMLSignature.ALGO_ID_SIGNATURE_RSA_SHA256);
+        properties.put(ConfigurationConstants.SIG_DIGEST_ALGO, WSConstants.SHA256);
+        properties.put(ConfigurationConstants.SIG_C14N_ALGO, WSConstants.C14N_EXCL_OMIT_COMMENTS);
+        properties.put(ConfigurationConstants.SIGNATURE_PARTS,
+                "{}{" + SOAP11 + "}Body;{}{" + WSConstants.WSU_NS + "}Timestamp");
+        properties.put(ConfigurationConstants.ENCRYPTION_USER, "gateway");
+        properties.put(ConfigurationConstants.ENC_KEY_ID, "IssuerSerial");
+        properties.put(ConfigurationConstants.ENC_SYM_ALGO, WSConstants.AES_256_GCM);
+        properties.put(ConfigurationConstants.ENC_KEY_TRANSPORT, WSConstants.KEYTRANSPORT_RSAOAEP);
+        properties.put(ConfigurationConstants.ENCRYPTION_PARTS, "{Content}{" + SOAP11 + "}Body");
+        return properties;
+    }
+
+    static Map<String, Object> usernameToken(String username, String password) {
+        CallbackHandler passwords = callbacks -> {
+            for (Callback callback : callbacks) {
+                if (callback instanceof WSPasswordCallback passwordCallback) {
+                    passwordCallback.setPassword(password);
+                }
+            }
+        };
+        Map<String, Object> properties = new HashMap<>();
+        properties.put(ConfigurationConstants.ACTION, "UsernameToken Timestamp");
+        properties.put(ConfigurationConstants.USER, username);
+        properties.put(ConfigurationConstants.PASSWORD_TYPE, WSConstants.PW_TEXT);
+        properties.put(ConfigurationConstants.ADD_USERNAMETOKEN_NONCE, "true");
+        properties.put(ConfigurationConstants.ADD_USERNAMETOKEN_CREATED, "true");
+        properties.put(ConfigurationConstants.PW_CALLBACK_REF, passwords);
+        return properties;
+    }
+}
