@@ -9,6 +9,7 @@ import io.portcullis.engine.model.AuthMethod;
 import io.portcullis.engine.model.ClientCertificate;
 import io.portcullis.engine.replay.InMemoryReplayGuard;
 import io.portcullis.soap.SoapAdapter;
+import io.portcullis.soap.ServiceSchema;
 import io.portcullis.soap.SoapRouteSettings;
 import io.portcullis.soap.Wss4jCrypto;
 import io.portcullis.soap.Wss4jMessageVerifier;
@@ -31,9 +32,10 @@ final class SoapRouteAdapters {
     static SoapAdapter create(GatewaySettings.Route route, PasswordVerifier passwords, Clock clock,
                               List<AutoCloseable> resources) throws IOException {
         SoapRouteSettings settings = new SoapRouteSettings(route.name(), route.operations(), route.xmlLimits());
+        ServiceSchema schema = route.schema() == null ? null : ServiceSchema.load(route.schema());
         GatewaySettings.WsSecurity wss = route.wsSecurity();
         if (wss == null) {
-            return new SoapAdapter(settings, null);
+            return new SoapAdapter(settings, null, schema);
         }
         char[] keyPassword = wss.keyStorePassword() == null ? new char[0] : wss.keyStorePassword().toCharArray();
         Crypto decryption = wss.keyStore() == null ? null : Wss4jCrypto.load(wss.keyStore(), keyPassword, null, null, null);
@@ -50,6 +52,6 @@ final class SoapRouteAdapters {
                 Wss4jCrypto.keyPasswords(keyPassword), wss.crlFile() != null,
                 new InMemoryReplayGuard(wss.replayCacheEntries(), clock), passwords,
                 certificate -> signerIdentities.identify(ClientCertificate.of(certificate), AuthMethod.WS_SECURITY));
-        return new SoapAdapter(settings, verifier);
+        return new SoapAdapter(settings, verifier, schema);
     }
 }

@@ -34,7 +34,8 @@ import org.w3c.dom.Node;
 
 /**
  * SOAP over HTTP, in this order: the XML threat limits, the envelope, WS-Security (verify,
- * decrypt, check the route's policy) when the route has it, then the model. The operation is the
+ * decrypt, check the route's policy) when the route has it, the service's schema and SOAP actions
+ * when the route names them, then the model. The operation is the
  * route's name for the Body's first element ({@code {urn:portcullis:demo-bank}Transfer as transfer}),
  * the SOAP version, action and WS-Security results become request attributes, a credential found
  * in the Security header goes to authentication, and the operation element's content becomes body
@@ -59,14 +60,19 @@ public final class SoapAdapter implements ProtocolAdapter {
     private final XmlThreatScanner threats;
     private final Map<QName, String> operations;
     private final Wss4jMessageVerifier verifier;
+    private final ServiceSchema schema;
     private final TransformerFactory serializers = TransformerFactory.newDefaultInstance();
 
-    /** @param verifier WS-Security processing for this route, or null when it has none */
-    public SoapAdapter(SoapRouteSettings settings, Wss4jMessageVerifier verifier) {
+    /**
+     * @param verifier WS-Security processing for this route, or null when it has none
+     * @param schema   the service's contract that request bodies must match, or null
+     */
+    public SoapAdapter(SoapRouteSettings settings, Wss4jMessageVerifier verifier, ServiceSchema schema) {
         this.reader = new SoapEnvelopeReader(settings.limits());
         this.threats = new XmlThreatScanner(settings.limits());
         this.operations = settings.operationNames();
         this.verifier = verifier;
+        this.schema = schema;
     }
 
     /** The message as WS-Security left it; {@code toString} does not print it (it may be logged). */
@@ -117,6 +123,9 @@ public final class SoapAdapter implements ProtocolAdapter {
         }
         if (envelope.operationElement() == null) {
             throw new RequestRejectedException(400, SoapEnvelopeReader.SOAP_ENVELOPE_INVALID, "The SOAP Body is empty.");
+        }
+        if (schema != null) {
+            schema.check(envelope.operationElement(), action);
         }
         QName element = envelope.operation();
         attributes.put(ELEMENT_ATTRIBUTE, operation(element));

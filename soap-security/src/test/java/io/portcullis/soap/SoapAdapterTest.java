@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class SoapAdapterTest {
 
     static final SoapAdapter ADAPTER = new SoapAdapter(new SoapRouteSettings("bank-soap",
-            List.of("{urn:demo-bank}Transfer as transfer", "{urn:demo-bank}GetAccount"), XmlLimits.DEFAULTS), null);
+            List.of("{urn:demo-bank}Transfer as transfer", "{urn:demo-bank}GetAccount"), XmlLimits.DEFAULTS), null, null);
     static final RequestContext CONTEXT = new RequestContext("req-1", Instant.EPOCH, "bank-soap", new Peer("192.0.2.1", 1));
 
     static final String TRANSFER_11 = """

@@ -81,11 +81,12 @@ public record GatewaySettings(Listener listener, TlsListener tlsListener, Listen
      * @param operations operation declarations ({@code GET /api/accounts/{id}}); others are UNDECLARED
      * @param maxResponseBytes larger upstream responses are withheld with 502
      * @param xmlLimits  SOAP routes: what a message may contain
+     * @param schema     SOAP routes: the service's WSDL or XSD that request bodies must match, or null
      * @param wsSecurity SOAP routes: WS-Security processing, or null when the route has none
      */
     public record Route(String name, String protocol, String path, String upstream, int timeoutMillis,
                         List<String> operations, List<String> bodyContentTypes, int maxJsonDepth, int maxResponseBytes,
-                        XmlLimits xmlLimits, WsSecurity wsSecurity) {
+                        XmlLimits xmlLimits, Path schema, WsSecurity wsSecurity) {
 
         public Route {
             operations = List.copyOf(operations);

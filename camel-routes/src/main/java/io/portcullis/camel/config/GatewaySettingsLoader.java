@@ -74,7 +74,7 @@ public final class GatewaySettingsLoader {
 
     record FileRoute(String name, String protocol, String path, String upstream, Integer timeoutMillis,
                      List<String> operations, List<String> bodyContentTypes, Integer maxJsonDepth, Integer maxResponseBytes,
-                     FileXmlLimits xmlLimits, FileWsSecurity wsSecurity) {
+                     FileXmlLimits xmlLimits, String schema, FileWsSecurity wsSecurity) {
     }
 
     record FileXmlLimits(Integer maxDepth, Integer maxElements, Integer maxAttributesPerElement,
@@ -235,8 +235,16 @@ public final class GatewaySettingsLoader {
                     throw new InvalidConfigurationException(key + ".operations[" + j + "]: " + e.getMessage());
                 }
             }
-            if (!soap && (route.wsSecurity() != null || route.xmlLimits() != null)) {
-                throw new InvalidConfigurationException(key + ": wsSecurity and xmlLimits apply to soap routes only");
+            if (!soap && (route.wsSecurity() != null || route.xmlLimits() != null || route.schema() != null)) {
+                throw new InvalidConfigurationException(key + ": wsSecurity, xmlLimits and schema apply to soap routes only");
+            }
+            Path schema = existingFile(key + ".schema", route.schema(), base, false);
+            if (schema != null) {
+                try {
+                    io.portcullis.soap.ServiceSchema.load(schema);
+                } catch (IOException e) {
+                    throw new InvalidConfigurationException(key + ".schema: " + e.getMessage());
+                }
             }
             XmlLimits xmlLimits = xmlLimits(key + ".xmlLimits", route.xmlLimits(), maxBodyBytes);
             GatewaySettings.WsSecurity wsSecurity = route.wsSecurity() == null ? null
@@ -252,7 +260,7 @@ public final class GatewaySettingsLoader {
             }
             routes.add(new GatewaySettings.Route(route.name(), protocol, route.path(),
                     upstream.getScheme() + "://" + upstream.getRawAuthority(), timeout, operations, contentTypes, depth,
-                    maxResponse, xmlLimits, wsSecurity));
+                    maxResponse, xmlLimits, schema, wsSecurity));
         }
         return routes;
     }

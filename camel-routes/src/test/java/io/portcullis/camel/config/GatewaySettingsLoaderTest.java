@@ -101,6 +101,7 @@ class GatewaySettingsLoaderTest {
         return Files.readString(EXAMPLE).replace("file: api-keys.yaml", "file: " + EXAMPLE.getParent().resolve("api-keys.yaml"))
                 .replace(": tls/", ": " + EXAMPLE.getParent().resolve("tls") + "/")
                 .replace(": wss/", ": " + EXAMPLE.getParent().resolve("wss") + "/")
+                .replace(": soap/", ": " + EXAMPLE.getParent().resolve("soap") + "/")
                 .replace("usersFile: users.yaml", "usersFile: " + EXAMPLE.getParent().resolve("users.yaml"))
                 .replace("jwksFile: jwt/", "jwksFile: " + EXAMPLE.getParent().resolve("jwt") + "/")
                 .replace("directory: ../../rules", "directory: " + EXAMPLE.getParent().resolve("../../rules").normalize());

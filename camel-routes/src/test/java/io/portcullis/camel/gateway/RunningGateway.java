@@ -69,6 +69,7 @@ final class RunningGateway implements AutoCloseable {
                 .replace("127.0.0.1:9082", "127.0.0.1:" + soapUpstreamPort)
                 .replace(" tls/", " " + exampleConfig.resolve("tls") + "/")
                 .replace(" wss/", " " + exampleConfig.resolve("wss") + "/")
+                .replace(" soap/", " " + exampleConfig.resolve("soap") + "/")
                 .replace("directory: ../../rules", "directory: " + rules)
                 .replace("file: api-keys.yaml", "file: " + apiKeys)
                 .replace("usersFile: users.yaml", "usersFile: " + users)

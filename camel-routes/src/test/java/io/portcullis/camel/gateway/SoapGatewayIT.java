@@ -225,6 +225,25 @@ class SoapGatewayIT {
         assertFault(post(revoked), 401, "wsse:FailedAuthentication", "WSS_FAILED_AUTHENTICATION");
     }
 
+    @Test
+    void aBodyInvalidAgainstTheServicesWsdlIsRefusedNamingThePathOnly() throws Exception {
+        byte[] message = SecuredMessages.of(TRANSFER.replace(">1.00<", ">lots-of-money<")).timestamp()
+                .usernameToken("alice", "alice-demo-password", WSConstants.PASSWORD_TEXT).bytes();
+
+        HttpResponse<String> response = post(message);
+
+        assertFault(response, 400, "soap:Client", "SOAP_SCHEMA_INVALID");
+        assertThat(response.body()).doesNotContain("lots-of-money");
+    }
+
+    @Test
+    void aSoapActionNamingAnotherOperationThanTheBodyIsRefused() throws Exception {
+        byte[] message = SecuredMessages.of(TRANSFER).timestamp()
+                .usernameToken("alice", "alice-demo-password", WSConstants.PASSWORD_TEXT).bytes();
+
+        assertFault(post(message, "urn:portcullis:demo-bank/GetAccount"), 400, "soap:Client", "SOAP_ACTION_MISMATCH");
+    }
+
     static Stream<Arguments> xmlAttacks() {
         String deep = "<a>".repeat(40) + "x" + "</a>".repeat(40);
         String many = "<i>1</i>".repeat(2100);
@@ -286,9 +305,13 @@ class SoapGatewayIT {
     }
 
     HttpResponse<String> post(byte[] message) throws Exception {
+        return post(message, "urn:portcullis:demo-bank/Transfer");
+    }
+
+    HttpResponse<String> post(byte[] message, String soapAction) throws Exception {
         return gateway.send(HttpRequest.newBuilder(URI.create(address()))
                 .header("Content-Type", "text/xml; charset=utf-8")
-                .header("SOAPAction", "\"urn:portcullis:demo-bank/Transfer\"")
+                .header("SOAPAction", "\"" + soapAction + "\"")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(message)));
     }
 
