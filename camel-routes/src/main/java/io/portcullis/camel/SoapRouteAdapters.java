@@ -9,7 +9,16 @@ import io.portcullis.engine.model.AuthMethod;
 import io.portcullis.engine.model.ClientCertificate;
 import io.portcullis.engine.replay.InMemoryReplayGuard;
 import io.portcullis.soap.SoapAdapter;
+import io.portcullis.soap.OutboundSecurity;
 import io.portcullis.soap.ServiceSchema;
+import io.portcullis.soap.Wss4jMessageSecurer;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.KeyStoreException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import io.portcullis.soap.SoapRouteSettings;
 import io.portcullis.soap.Wss4jCrypto;
 import io.portcullis.soap.Wss4jMessageVerifier;
@@ -35,7 +44,7 @@ final class SoapRouteAdapters {
         ServiceSchema schema = route.schema() == null ? null : ServiceSchema.load(route.schema());
         GatewaySettings.WsSecurity wss = route.wsSecurity();
         if (wss == null) {
-            return new SoapAdapter(settings, null, schema);
+            return new SoapAdapter(settings, null, schema, null);
         }
         char[] keyPassword = wss.keyStorePassword() == null ? new char[0] : wss.keyStorePassword().toCharArray();
         Crypto decryption = wss.keyStore() == null ? null : Wss4jCrypto.load(wss.keyStore(), keyPassword, null, null, null);
@@ -52,6 +61,46 @@ final class SoapRouteAdapters {
                 Wss4jCrypto.keyPasswords(keyPassword), wss.crlFile() != null,
                 new InMemoryReplayGuard(wss.replayCacheEntries(), clock), passwords,
                 certificate -> signerIdentities.identify(ClientCertificate.of(certificate), AuthMethod.WS_SECURITY));
-        return new SoapAdapter(settings, verifier, schema);
+        return new SoapAdapter(settings, verifier, schema, outbound(wss, decryption, keyPassword));
+    }
+
+    private static OutboundSecurity outbound(GatewaySettings.WsSecurity wss, Crypto keys, char[] keyPassword)
+            throws IOException {
+        if (!wss.securesOutbound()) {
+            return null;
+        }
+        String alias = wss.keyAlias() != null ? wss.keyAlias() : onlyKeyAlias(wss.keyStore(), keyPassword);
+        X509Certificate upstream = null;
+        if (wss.upstreamCertificate() != null) {
+            try (InputStream in = Files.newInputStream(wss.upstreamCertificate())) {
+                upstream = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+            } catch (GeneralSecurityException e) {
+                throw new IOException(wss.upstreamCertificate() + " is not an X.509 certificate: " + e.getMessage(), e);
+            }
+        }
+        return new OutboundSecurity(new Wss4jMessageSecurer(keys, alias, new String(keyPassword),
+                (int) wss.policy().timestampTtl().toSeconds()), wss.signResponses(), wss.encryptResponses(),
+                wss.signUpstream(), upstream);
+    }
+
+    /** The keystore's one private key; with several, the configuration must name it (keyAlias). */
+    private static String onlyKeyAlias(java.nio.file.Path keyStore, char[] password) throws IOException {
+        try (InputStream in = Files.newInputStream(keyStore)) {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(in, password);
+            List<String> keys = java.util.Collections.list(store.aliases()).stream().filter(alias -> {
+                try {
+                    return store.isKeyEntry(alias);
+                } catch (KeyStoreException e) {
+                    return false;
+                }
+            }).toList();
+            if (keys.size() != 1) {
+                throw new IOException(keyStore + " holds " + keys.size() + " private keys: name the signing one in wsSecurity.keyAlias");
+            }
+            return keys.get(0);
+        } catch (GeneralSecurityException e) {
+            throw new IOException(keyStore + " cannot be opened: " + e.getMessage(), e);
+        }
     }
 }

@@ -162,7 +162,8 @@ public final class RestAdapter implements ProtocolAdapter {
     }
 
     @Override
-    public HttpResponseMessage fulfil(HttpResponseMessage response, List<Obligation> obligations) throws ObligationException {
+    public HttpResponseMessage fulfil(ApiRequest request, HttpResponseMessage response, List<Obligation> obligations)
+            throws ObligationException {
         if (obligations.isEmpty()) {
             return response;
         }

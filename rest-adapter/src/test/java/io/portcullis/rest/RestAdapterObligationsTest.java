@@ -14,12 +14,13 @@ import org.junit.jupiter.api.Test;
 class RestAdapterObligationsTest {
 
     static final RestAdapter ADAPTER = RestAdapterGoldenTest.ADAPTER;
+    static final io.portcullis.engine.model.ApiRequest REQUEST = io.portcullis.engine.model.ApiRequest.builder().id("r-1").build();
 
     @Test
     void redactsNestedFieldsAndSetsHeaders() throws Exception {
         HttpResponseMessage response = json("{\"id\":\"alice\",\"nationalId\":\"123\",\"cards\":[{\"pan\":\"4111\"},{\"pan\":\"5555\"}],\"a/b\":1}");
 
-        HttpResponseMessage out = ADAPTER.fulfil(response, List.of(Obligation.redactField("/nationalId"),
+        HttpResponseMessage out = ADAPTER.fulfil(REQUEST, response, List.of(Obligation.redactField("/nationalId"),
                 Obligation.redactField("/cards/1/pan"), Obligation.redactField("/a~1b"), Obligation.redactField("/absent"),
                 Obligation.addHeader("Cache-Control", "no-store"), Obligation.removeHeader("X-Powered-By")));
 
@@ -33,9 +34,9 @@ class RestAdapterObligationsTest {
         HttpResponseMessage list = json("{\"nationalId\":\"1\",\"household\":[{\"nationalId\":\"2\"}]}");
         HttpResponseMessage wrapped = json("{\"data\":{\"nationalId\":\"123-45-6789\"}}");
 
-        assertThatThrownBy(() -> ADAPTER.fulfil(list, List.of(Obligation.redactField("/nationalId"))))
+        assertThatThrownBy(() -> ADAPTER.fulfil(REQUEST, list, List.of(Obligation.redactField("/nationalId"))))
                 .isInstanceOf(ObligationException.class);
-        assertThatThrownBy(() -> ADAPTER.fulfil(wrapped, List.of(Obligation.redactField("/nationalId"))))
+        assertThatThrownBy(() -> ADAPTER.fulfil(REQUEST, wrapped, List.of(Obligation.redactField("/nationalId"))))
                 .isInstanceOf(ObligationException.class);
     }
 
@@ -44,7 +45,7 @@ class RestAdapterObligationsTest {
         HttpResponseMessage html = new HttpResponseMessage(200, Map.of("content-type", List.of("text/html")),
                 "<p>123-45-6789</p>".getBytes(StandardCharsets.UTF_8));
 
-        assertThatThrownBy(() -> ADAPTER.fulfil(html, List.of(Obligation.redactField("/nationalId"))))
+        assertThatThrownBy(() -> ADAPTER.fulfil(REQUEST, html, List.of(Obligation.redactField("/nationalId"))))
                 .isInstanceOf(ObligationException.class);
     }
 

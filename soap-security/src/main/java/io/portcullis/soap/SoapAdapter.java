@@ -14,19 +14,14 @@ import io.portcullis.engine.model.ApiRequest;
 import io.portcullis.engine.model.ApiResponse;
 import io.portcullis.engine.model.Obligation;
 import io.portcullis.engine.model.Protocol;
-import java.io.ByteArrayOutputStream;
+import java.security.cert.X509Certificate;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import javax.xml.namespace.QName;
-import javax.xml.transform.OutputKeys;
-import javax.xml.transform.Transformer;
-import javax.xml.transform.TransformerException;
-import javax.xml.transform.TransformerFactory;
-import javax.xml.transform.dom.DOMSource;
-import javax.xml.transform.stream.StreamResult;
+import org.apache.wss4j.common.ext.WSSecurityException;
 import org.w3c.dom.Attr;
 import org.w3c.dom.Element;
 import org.w3c.dom.NamedNodeMap;
@@ -61,18 +56,21 @@ public final class SoapAdapter implements ProtocolAdapter {
     private final Map<QName, String> operations;
     private final Wss4jMessageVerifier verifier;
     private final ServiceSchema schema;
-    private final TransformerFactory serializers = TransformerFactory.newDefaultInstance();
+    private final OutboundSecurity outbound;
 
     /**
      * @param verifier WS-Security processing for this route, or null when it has none
      * @param schema   the service's contract that request bodies must match, or null
+     * @param outbound what the route signs or encrypts on the way out, or null for nothing
      */
-    public SoapAdapter(SoapRouteSettings settings, Wss4jMessageVerifier verifier, ServiceSchema schema) {
+    public SoapAdapter(SoapRouteSettings settings, Wss4jMessageVerifier verifier, ServiceSchema schema,
+                       OutboundSecurity outbound) {
         this.reader = new SoapEnvelopeReader(settings.limits());
         this.threats = new XmlThreatScanner(settings.limits());
         this.operations = settings.operationNames();
         this.verifier = verifier;
         this.schema = schema;
+        this.outbound = outbound;
     }
 
     /** The message as WS-Security left it; {@code toString} does not print it (it may be logged). */
@@ -116,7 +114,7 @@ public final class SoapAdapter implements ProtocolAdapter {
                 attributes.put(AuthenticationChain.MESSAGE_CREDENTIAL, security.credential());
             }
             if (security != WsSecurityResult.NONE) {
-                byte[] verified = serialize(envelope);
+                byte[] verified = envelope.serialize();
                 threats.scan(verified);
                 attributes.put(FORWARD_ATTRIBUTE, new ForwardedMessage(verified));
             }
@@ -189,15 +187,29 @@ public final class SoapAdapter implements ProtocolAdapter {
             throws ObligationException {
         requireNoRedaction(obligations);
         HttpRequestMessage out = forward;
-        if (request.attribute(FORWARD_ATTRIBUTE) instanceof ForwardedMessage verified) {
+        byte[] body = request.attribute(FORWARD_ATTRIBUTE) instanceof ForwardedMessage verified ? verified.body() : null;
+        if (outbound != null && outbound.securesUpstream()) {
+            body = secure(body != null ? body : forward.body(), outbound.signUpstream(), outbound.upstreamCertificate());
+        }
+        if (body != null) {
             Map<String, List<String>> headers = new LinkedHashMap<>(forward.headers());
             headers.put("content-type", List.of(utf8(forward.header("content-type"))));
-            out = forward.withBody(headers, verified.body());
+            out = forward.withBody(headers, body);
         }
         return obligations.isEmpty() ? out : out.withHeaders(HeaderObligations.apply(out.headers(), obligations));
     }
 
-    /** The content type with its charset replaced by UTF-8 (what {@link #serialize} writes); other parameters kept. */
+    private byte[] secure(byte[] message, boolean sign, X509Certificate encryptFor) throws ObligationException {
+        try {
+            SoapEnvelope envelope = reader.read(message);
+            outbound.securer().secure(envelope, sign, encryptFor);
+            return envelope.serialize();
+        } catch (RequestRejectedException | WSSecurityException e) {
+            throw new ObligationException("the message could not be secured: " + e.getMessage());
+        }
+    }
+
+    /** The content type with its charset replaced by UTF-8 (what {@link SoapEnvelope#serialize} writes); other parameters kept. */
     private static String utf8(String contentType) {
         StringBuilder out = new StringBuilder();
         for (String parameter : contentType.split(";")) {
@@ -211,25 +223,23 @@ public final class SoapAdapter implements ProtocolAdapter {
         return out.append("; charset=utf-8").toString();
     }
 
-    private byte[] serialize(SoapEnvelope envelope) throws RequestRejectedException {
-        try {
-            Transformer transformer;
-            synchronized (serializers) {
-                transformer = serializers.newTransformer();
-            }
-            transformer.setOutputProperty(OutputKeys.ENCODING, "UTF-8");
-            ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
-            transformer.transform(new DOMSource(envelope.document()), new StreamResult(out));
-            return out.toByteArray();
-        } catch (TransformerException e) {
-            throw new IllegalStateException("a verified SOAP message could not be serialized", e);
-        }
-    }
-
     @Override
-    public HttpResponseMessage fulfil(HttpResponseMessage response, List<Obligation> obligations) throws ObligationException {
+    public HttpResponseMessage fulfil(ApiRequest request, HttpResponseMessage response, List<Obligation> obligations)
+            throws ObligationException {
         requireNoRedaction(obligations);
-        return obligations.isEmpty() ? response : response.withHeaders(HeaderObligations.apply(response.headers(), obligations));
+        HttpResponseMessage out = response;
+        if (outbound != null && outbound.securesResponses() && response.body().length > 0
+                && versionOf(response.header("content-type")) != null) {
+            X509Certificate caller = request.attribute(WsSecurityResult.SIGNER_CERTIFICATE) instanceof X509Certificate c ? c : null;
+            if (outbound.encryptResponses() && caller == null) {
+                throw new ObligationException("responses are encrypted for the caller's signing certificate, and the request had none");
+            }
+            Map<String, List<String>> headers = new LinkedHashMap<>(response.headers());
+            headers.put("content-type", List.of(utf8(response.header("content-type"))));
+            out = new HttpResponseMessage(response.status(), headers,
+                    secure(response.body(), outbound.signResponses(), outbound.encryptResponses() ? caller : null));
+        }
+        return obligations.isEmpty() ? out : out.withHeaders(HeaderObligations.apply(out.headers(), obligations));
     }
 
     /** Redacting XML is not built yet, so a rule that asks for it withholds the message instead. */

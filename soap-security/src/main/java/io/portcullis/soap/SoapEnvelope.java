@@ -30,6 +30,26 @@ public record SoapEnvelope(SoapVersion version, Document document, Element heade
         Objects.requireNonNull(body, "body");
     }
 
+    private static final javax.xml.transform.TransformerFactory SERIALIZERS =
+            javax.xml.transform.TransformerFactory.newDefaultInstance();
+
+    /** The message as its DOM now is (decrypted, headers removed or added), as UTF-8 XML. */
+    public byte[] serialize() {
+        try {
+            javax.xml.transform.Transformer transformer;
+            synchronized (SERIALIZERS) {
+                transformer = SERIALIZERS.newTransformer();
+            }
+            transformer.setOutputProperty(javax.xml.transform.OutputKeys.ENCODING, "UTF-8");
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(4096);
+            transformer.transform(new javax.xml.transform.dom.DOMSource(document),
+                    new javax.xml.transform.stream.StreamResult(out));
+            return out.toByteArray();
+        } catch (javax.xml.transform.TransformerException e) {
+            throw new IllegalStateException("a parsed SOAP message could not be serialized", e);
+        }
+    }
+
     /** The first element inside Body, or null if the Body has none. */
     public Element operationElement() {
         for (Node child = body.getFirstChild(); child != null; child = child.getNextSibling()) {

@@ -30,6 +30,8 @@ public record WsSecurityResult(Set<String> signedParts, Set<String> encryptedPar
     public static final String TOKENS = "wss.tokens";
     public static final String SIGNER = "wss.signer";
     public static final String SIGNER_ISSUER = "wss.signerIssuer";
+    /** The signer's {@link X509Certificate} itself (responses can be encrypted for it). */
+    public static final String SIGNER_CERTIFICATE = "wss.signerCertificate";
     public static final String USERNAME = "wss.username";
     public static final String ALGORITHMS = "wss.algorithms";
 
@@ -54,6 +56,7 @@ public record WsSecurityResult(Set<String> signedParts, Set<String> encryptedPar
         if (signer != null) {
             attributes.put(SIGNER, signer.getSubjectX500Principal().getName(javax.security.auth.x500.X500Principal.RFC2253));
             attributes.put(SIGNER_ISSUER, signer.getIssuerX500Principal().getName(javax.security.auth.x500.X500Principal.RFC2253));
+            attributes.put(SIGNER_CERTIFICATE, signer);
         }
         if (username != null) {
             attributes.put(USERNAME, username);

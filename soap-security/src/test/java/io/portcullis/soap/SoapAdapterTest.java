@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class SoapAdapterTest {
 
     static final SoapAdapter ADAPTER = new SoapAdapter(new SoapRouteSettings("bank-soap",
-            List.of("{urn:demo-bank}Transfer as transfer", "{urn:demo-bank}GetAccount"), XmlLimits.DEFAULTS), null, null);
+            List.of("{urn:demo-bank}Transfer as transfer", "{urn:demo-bank}GetAccount"), XmlLimits.DEFAULTS), null, null, null);
     static final RequestContext CONTEXT = new RequestContext("req-1", Instant.EPOCH, "bank-soap", new Peer("192.0.2.1", 1));
 
     static final String TRANSFER_11 = """
@@ -106,9 +106,9 @@ class SoapAdapterTest {
         HttpResponseMessage response = new HttpResponseMessage(200, Map.of("content-type", List.of("text/xml")),
                 TRANSFER_11.getBytes(StandardCharsets.UTF_8));
 
-        assertThat(ADAPTER.fulfil(response, List.of(Obligation.addHeader("Cache-Control", "no-store"))).header("cache-control"))
+        assertThat(ADAPTER.fulfil(ApiRequest.builder().id("r-1").build(), response, List.of(Obligation.addHeader("Cache-Control", "no-store"))).header("cache-control"))
                 .isEqualTo("no-store");
-        assertThatThrownBy(() -> ADAPTER.fulfil(response, List.of(Obligation.redactField("/amount"))))
+        assertThatThrownBy(() -> ADAPTER.fulfil(ApiRequest.builder().id("r-1").build(), response, List.of(Obligation.redactField("/amount"))))
                 .isInstanceOf(ObligationException.class);
     }
 

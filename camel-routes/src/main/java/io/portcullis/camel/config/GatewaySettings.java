@@ -103,15 +103,27 @@ public record GatewaySettings(Listener listener, TlsListener tlsListener, Listen
      * @param crlFile            revoked signer certificates, or null
      * @param signersFile        roles and attributes per signer identity (same format as tlsListener.clientsFile), or null
      * @param replayCacheEntries signatures and nonces remembered at once; past that, new messages are refused
+     * @param keyAlias           the key in {@code keyStore} that signs what the gateway sends, or null for its only key
+     * @param signResponses      sign responses to callers
+     * @param encryptResponses   encrypt responses for the certificate the request was signed with
+     * @param signUpstream       sign requests forwarded upstream
+     * @param upstreamCertificate encrypt requests forwarded upstream for this certificate (PEM), or null
      */
     public record WsSecurity(WsSecurityPolicy policy, Path keyStore, String keyStorePassword, Path trustStore,
                              String trustStorePassword, Path crlFile, Path signersFile, IdentitySource identityFrom,
-                             int replayCacheEntries) {
+                             int replayCacheEntries, String keyAlias, boolean signResponses, boolean encryptResponses,
+                             boolean signUpstream, Path upstreamCertificate) {
+
+        public boolean securesOutbound() {
+            return signResponses || encryptResponses || signUpstream || upstreamCertificate != null;
+        }
 
         @Override
         public String toString() {
             return "WsSecurity[" + policy + ", keyStore=" + keyStore + ", trustStore=" + trustStore + ", crlFile=" + crlFile
-                    + ", signersFile=" + signersFile + ", identityFrom=" + identityFrom + ", passwords=****]";
+                    + ", signersFile=" + signersFile + ", identityFrom=" + identityFrom + ", keyAlias=" + keyAlias
+                    + ", signResponses=" + signResponses + ", encryptResponses=" + encryptResponses + ", signUpstream="
+                    + signUpstream + ", upstreamCertificate=" + upstreamCertificate + ", passwords=****]";
         }
     }
 

@@ -85,7 +85,14 @@ public final class GatewaySettingsLoader {
     record FileWsSecurity(List<FileWsAlternative> require, Integer timestampTtlSeconds, Integer futureTtlSeconds,
                           Boolean allowSha1, Boolean allowCbc, String keyStore, String keyStorePasswordFile,
                           String trustStore, String trustStorePasswordFile, String crlFile, String signersFile,
-                          String identityFrom, Integer replayCacheEntries) {
+                          String identityFrom, Integer replayCacheEntries, String keyAlias, FileResponseSecurity responses,
+                          FileUpstreamSecurity upstream) {
+    }
+
+    record FileResponseSecurity(Boolean sign, Boolean encrypt) {
+    }
+
+    record FileUpstreamSecurity(Boolean sign, String encryptFor) {
     }
 
     record FileWsAlternative(Boolean timestamp, Boolean usernameToken, List<String> signed, List<String> encrypted) {
@@ -329,9 +336,18 @@ public final class GatewaySettingsLoader {
         } catch (IllegalArgumentException e) {
             throw new InvalidConfigurationException(key + ".identityFrom: " + e.getMessage());
         }
+        boolean signResponses = raw.responses() != null && Boolean.TRUE.equals(raw.responses().sign());
+        boolean encryptResponses = raw.responses() != null && Boolean.TRUE.equals(raw.responses().encrypt());
+        boolean signUpstream = raw.upstream() != null && Boolean.TRUE.equals(raw.upstream().sign());
+        Path upstreamCertificate = raw.upstream() == null ? null
+                : existingFile(key + ".upstream.encryptFor", raw.upstream().encryptFor(), base, false);
+        if ((signResponses || encryptResponses || signUpstream || upstreamCertificate != null) && keyStore == null) {
+            throw new InvalidConfigurationException(key + ".keyStore: required to sign or encrypt responses or upstream requests");
+        }
         return new GatewaySettings.WsSecurity(policy, keyStore, keyStorePassword, trustStore, trustStorePassword,
                 existingFile(key + ".crlFile", raw.crlFile(), base, false),
-                existingFile(key + ".signersFile", raw.signersFile(), base, false), identityFrom, replayEntries);
+                existingFile(key + ".signersFile", raw.signersFile(), base, false), identityFrom, replayEntries,
+                raw.keyAlias(), signResponses, encryptResponses, signUpstream, upstreamCertificate);
     }
 
     private static java.util.Set<WsSecurityPolicy.Part> parts(String key, List<String> names) throws InvalidConfigurationException {

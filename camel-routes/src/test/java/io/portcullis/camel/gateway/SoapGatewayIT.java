@@ -31,6 +31,7 @@ import java.util.stream.Stream;
 import javax.security.auth.callback.Callback;
 import javax.security.auth.callback.CallbackHandler;
 import org.apache.cxf.jaxws.JaxWsProxyFactoryBean;
+import org.apache.cxf.ws.security.wss4j.WSS4JInInterceptor;
 import org.apache.cxf.ws.security.wss4j.WSS4JOutInterceptor;
 import org.apache.wss4j.common.ConfigurationConstants;
 import org.apache.wss4j.common.crypto.Merlin;
@@ -81,8 +82,14 @@ class SoapGatewayIT {
                     TestKeys.PASSWORD.toCharArray(), demo.getCertificateChain("key"));
         }
         keys.setCertificateEntry("gateway", gatewayCertificate);
+        KeyStore demoCa = KeyStore.getInstance("PKCS12");
+        demoCa.load(null, null);
+        try (InputStream in = Files.newInputStream(CONFIG.resolve("tls/ca.pem"))) {
+            demoCa.setCertificateEntry("demo-ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
         clients = new Merlin();
         clients.setKeyStore(keys);
+        clients.setTrustStore(demoCa);
         TestKeys.Identity rogueCa = TestKeys.authority("Rogue CA");
         TestKeys.Identity alice = TestKeys.issue(rogueCa, "alice");
         strangers = TestKeys.crypto(new TestKeys.Identity[] {alice}, rogueCa.certificate());
@@ -171,7 +178,9 @@ class SoapGatewayIT {
     void aSecuredMessageIsAcceptedOnceAndItsReplayRefused() throws Exception {
         byte[] message = signedAndEncrypted("alice").bytes();
 
-        assertThat(post(message).statusCode()).isEqualTo(200);
+        HttpResponse<String> first = post(message);
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(first.body()).contains("TransferResponse").contains("SignatureValue");
         assertFault(post(message), 400, "wsse:InvalidSecurity", "WSS_REPLAYED");
     }
 
@@ -347,6 +356,10 @@ class SoapGatewayIT {
         factory.setServiceClass(BankPort.class);
         factory.setAddress(address());
         factory.getOutInterceptors().add(new WSS4JOutInterceptor(security));
+        // The gateway signs its responses (responses.sign in the demo configuration): clients check them.
+        factory.getInInterceptors().add(new WSS4JInInterceptor(Map.of(
+                ConfigurationConstants.ACTION, "Timestamp Signature",
+                ConfigurationConstants.SIG_VER_PROP_REF_ID, "gatewayTrust", "gatewayTrust", clients)));
         return (BankPort) factory.create();
     }
 

@@ -45,6 +45,10 @@ public interface ProtocolAdapter {
     HttpRequestMessage fulfil(ApiRequest request, HttpRequestMessage forward, List<Obligation> obligations)
             throws ObligationException;
 
-    /** Applies response-side obligations to what is returned to the client. */
-    HttpResponseMessage fulfil(HttpResponseMessage response, List<Obligation> obligations) throws ObligationException;
+    /**
+     * Makes what is returned to the client: applies response-side obligations, and whatever the
+     * protocol secures on the way out (a SOAP response signed, or encrypted for the caller).
+     */
+    HttpResponseMessage fulfil(ApiRequest request, HttpResponseMessage response, List<Obligation> obligations)
+            throws ObligationException;
 }

@@ -133,7 +133,7 @@ public final class Gatekeeper {
         }
         HttpResponseMessage out = upstream.withHeaders(HttpForwarding.toClient(upstream, requestId));
         try {
-            out = adapter.fulfil(out, decision.obligations());
+            out = adapter.fulfil(request, out, decision.obligations());
         } catch (ObligationException e) {
             LOG.error("response to {} withheld: obligation not fulfilled: {}", requestId, e.getMessage());
             return refuseResponse(admission, Decision.indeterminate(502, "OBLIGATION_UNFULFILLED", decision.revision()),
