@@ -11,6 +11,7 @@ import io.portcullis.engine.replay.InMemoryReplayGuard;
 import io.portcullis.soap.SoapAdapter;
 import io.portcullis.soap.OutboundSecurity;
 import io.portcullis.soap.ServiceSchema;
+import io.portcullis.soap.SignerTrust;
 import io.portcullis.soap.Wss4jMessageSecurer;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -57,8 +58,9 @@ final class SoapRouteAdapters {
             signers = file;
         }
         ClientCertificateAuthenticator signerIdentities = new ClientCertificateAuthenticator(wss.identityFrom(), signers);
-        Wss4jMessageVerifier verifier = new Wss4jMessageVerifier(wss.policy(), trust, decryption,
-                Wss4jCrypto.keyPasswords(keyPassword), wss.crlFile() != null,
+        Wss4jMessageVerifier verifier = new Wss4jMessageVerifier(wss.policy(),
+                new SignerTrust(trust, wss.crlFile() != null, wss.signerSubjects()), decryption,
+                Wss4jCrypto.keyPasswords(keyPassword),
                 new InMemoryReplayGuard(wss.replayCacheEntries(), clock), passwords,
                 certificate -> signerIdentities.identify(ClientCertificate.of(certificate), AuthMethod.WS_SECURITY));
         return new SoapAdapter(settings, verifier, schema, outbound(wss, decryption, keyPassword));

@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 import javax.security.auth.callback.CallbackHandler;
+import org.apache.wss4j.common.bsp.BSPRule;
 import org.apache.wss4j.common.cache.ReplayCache;
 import org.apache.wss4j.common.crypto.AlgorithmSuite;
 import org.apache.wss4j.common.crypto.Crypto;
@@ -88,10 +89,9 @@ public final class Wss4jMessageVerifier {
     }
 
     private final WsSecurityPolicy policy;
-    private final Crypto trust;
+    private final SignerTrust trust;
     private final Crypto decryption;
     private final CallbackHandler keyPasswords;
-    private final boolean checkRevocation;
     private final ReplayGuard replayGuard;
     private final PasswordVerifier passwords;
     private final Function<X509Certificate, Authentication> signers;
@@ -99,21 +99,19 @@ public final class Wss4jMessageVerifier {
     private final AlgorithmSuite algorithms;
 
     /**
-     * @param trust           truststore of the CAs (or certificates) whose signatures are accepted; null: none are
+     * @param trust           whose signatures are accepted
      * @param decryption      the gateway's private keys for decrypting; null: encrypted messages are refused
      * @param keyPasswords    answers WSS4J's password callbacks for those private keys
-     * @param checkRevocation check signer certificates against the truststore's CRLs
      * @param passwords       checks UsernameToken passwords; null: UsernameTokens are refused
      * @param signers         the principal a trusted signer certificate stands for
      */
-    public Wss4jMessageVerifier(WsSecurityPolicy policy, Crypto trust, Crypto decryption, CallbackHandler keyPasswords,
-                                boolean checkRevocation, ReplayGuard replayGuard, PasswordVerifier passwords,
+    public Wss4jMessageVerifier(WsSecurityPolicy policy, SignerTrust trust, Crypto decryption, CallbackHandler keyPasswords,
+                                ReplayGuard replayGuard, PasswordVerifier passwords,
                                 Function<X509Certificate, Authentication> signers) {
         this.policy = Objects.requireNonNull(policy, "policy");
-        this.trust = trust;
+        this.trust = Objects.requireNonNull(trust, "trust");
         this.decryption = decryption;
         this.keyPasswords = keyPasswords;
-        this.checkRevocation = checkRevocation;
         this.replayGuard = Objects.requireNonNull(replayGuard, "replayGuard");
         this.passwords = passwords;
         this.signers = Objects.requireNonNull(signers, "signers");
@@ -182,11 +180,15 @@ public final class Wss4jMessageVerifier {
         data.setWssConfig(config);
         data.setMsgContext(verification);
         data.setActor(null);
-        data.setSigVerCrypto(trust);
+        data.setSigVerCrypto(trust.truststore());
+        data.setSubjectCertConstraints(trust.subjectPatterns());
         data.setDecCrypto(decryption);
         data.setCallbackHandler(keyPasswords);
-        data.setEnableRevocation(checkRevocation);
+        data.setEnableRevocation(trust.checkRevocation());
         data.setAlgorithmSuite(algorithms);
+        // WS-I BSP wants exclusive C14N only; inclusive C14N is allowed by the algorithm suite for
+        // the clients that send it, and wrapping is caught by the identity checks, not by C14N.
+        data.setIgnoredBSPRules(List.of(BSPRule.R5404, BSPRule.R5412));
         data.setAllowRSA15KeyTransportAlgorithm(false);
         data.setAllowUsernameTokenNoPassword(false);
         data.setHandleCustomPasswordTypes(false);

@@ -30,6 +30,7 @@ public final class SecuredMessages {
 
     private final Document document;
     private final WSSecHeader header;
+    private String canonicalization = WSConstants.C14N_EXCL_OMIT_COMMENTS;
 
     private SecuredMessages(String envelope) throws Exception {
         DocumentBuilderFactory factory = DocumentBuilderFactory.newDefaultNSInstance();
@@ -40,6 +41,12 @@ public final class SecuredMessages {
 
     public static SecuredMessages of(String envelope) throws Exception {
         return new SecuredMessages(envelope);
+    }
+
+    /** The SignedInfo canonicalization of the signatures that follow (exclusive C14N unless changed). */
+    public SecuredMessages canonicalization(String algorithm) {
+        canonicalization = algorithm;
+        return this;
     }
 
     public SecuredMessages timestamp() {
@@ -66,6 +73,7 @@ public final class SecuredMessages {
         signature.setKeyIdentifierType(keyIdentifier);
         signature.setSignatureAlgorithm(signatureAlgorithm);
         signature.setDigestAlgo(digestAlgorithm);
+        signature.setSigCanonicalization(canonicalization);
         signature.getParts().add(new WSEncryptionPart(WSConstants.ELEM_BODY, document.getDocumentElement().getNamespaceURI(), ""));
         if (timestampToo) {
             signature.getParts().add(new WSEncryptionPart(WSConstants.TIMESTAMP_TOKEN_LN, WSConstants.WSU_NS, ""));

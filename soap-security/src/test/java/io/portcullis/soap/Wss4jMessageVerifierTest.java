@@ -31,7 +31,7 @@ import org.w3c.dom.Node;
  */
 class Wss4jMessageVerifierTest {
 
-    static final String TRANSFER = """
+    public static final String TRANSFER = """
             <soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/">
               <soap:Body><b:Transfer xmlns:b="urn:demo-bank"><b:fromAccount>acc-alice-1</b:fromAccount>\
             <b:toAccount>acc-bob-1</b:toAccount><b:amount>25.00</b:amount></b:Transfer></soap:Body>
@@ -77,7 +77,7 @@ class Wss4jMessageVerifierTest {
     }
 
     Wss4jMessageVerifier verifier(WsSecurityPolicy policy) {
-        return new Wss4jMessageVerifier(policy, gatewayKeys, gatewayKeys, TestKeys.PASSWORDS, false,
+        return new Wss4jMessageVerifier(policy, new SignerTrust(gatewayKeys, false, List.of()), gatewayKeys, TestKeys.PASSWORDS,
                 new InMemoryReplayGuard(1000, Clock.systemUTC()), PASSWORDS,
                 certificate -> Authentication.of(Principal.builder(
                         certificate.getSubjectX500Principal().getName(), AuthMethod.WS_SECURITY).build()));
@@ -123,6 +123,20 @@ class Wss4jMessageVerifierTest {
         byte[] ecdsa = SecuredMessages.of(TRANSFER).timestamp().sign(clients, "alice-ec", WSConstants.BST_DIRECT_REFERENCE,
                 XMLSignature.ALGO_ID_SIGNATURE_ECDSA_SHA256, WSConstants.SHA256, true).bytes();
         assertThat(verify(verifier(SIGNED), ecdsa).algorithms()).contains(XMLSignature.ALGO_ID_SIGNATURE_ECDSA_SHA256);
+    }
+
+    @Test
+    void inclusiveCanonicalizationAndSoap12MessagesPass() throws Exception {
+        byte[] inclusive = SecuredMessages.of(TRANSFER).canonicalization(WSConstants.C14N_OMIT_COMMENTS).timestamp()
+                .sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE).bytes();
+        assertThat(verify(verifier(SIGNED), inclusive).algorithms()).contains(WSConstants.C14N_OMIT_COMMENTS);
+
+        String soap12 = TRANSFER.replace("http://schemas.xmlsoap.org/soap/envelope/", "http://www.w3.org/2003/05/soap-envelope");
+        byte[] message = SecuredMessages.of(soap12).timestamp().sign(clients, "alice", WSConstants.ISSUER_SERIAL)
+                .encryptBody(clients, "gateway", WSConstants.AES_128_GCM).bytes();
+        WsSecurityResult result = verify(verifier(SIGNED_AND_ENCRYPTED), message);
+        assertThat(result.signedParts()).containsExactlyInAnyOrder("Body", "Timestamp");
+        assertThat(result.encryptedParts()).containsExactly("Body");
     }
 
     @Test

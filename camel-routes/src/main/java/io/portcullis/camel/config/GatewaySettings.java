@@ -102,6 +102,7 @@ public record GatewaySettings(Listener listener, TlsListener tlsListener, Listen
      * @param trustStore         CAs or certificates of accepted signers, or null (then no signature is trusted)
      * @param crlFile            revoked signer certificates, or null
      * @param signersFile        roles and attributes per signer identity (same format as tlsListener.clientsFile), or null
+     * @param signerSubjects     signers' subject DNs must match one of these; empty: any the truststore vouches for
      * @param replayCacheEntries signatures and nonces remembered at once; past that, new messages are refused
      * @param keyAlias           the key in {@code keyStore} that signs what the gateway sends, or null for its only key
      * @param signResponses      sign responses to callers
@@ -110,7 +111,8 @@ public record GatewaySettings(Listener listener, TlsListener tlsListener, Listen
      * @param upstreamCertificate encrypt requests forwarded upstream for this certificate (PEM), or null
      */
     public record WsSecurity(WsSecurityPolicy policy, Path keyStore, String keyStorePassword, Path trustStore,
-                             String trustStorePassword, Path crlFile, Path signersFile, IdentitySource identityFrom,
+                             String trustStorePassword, Path crlFile, Path signersFile,
+                             List<java.util.regex.Pattern> signerSubjects, IdentitySource identityFrom,
                              int replayCacheEntries, String keyAlias, boolean signResponses, boolean encryptResponses,
                              boolean signUpstream, Path upstreamCertificate) {
 

@@ -85,6 +85,7 @@ public final class GatewaySettingsLoader {
     record FileWsSecurity(List<FileWsAlternative> require, Integer timestampTtlSeconds, Integer futureTtlSeconds,
                           Boolean allowSha1, Boolean allowCbc, String keyStore, String keyStorePasswordFile,
                           String trustStore, String trustStorePasswordFile, String crlFile, String signersFile,
+                          List<String> signerSubjects,
                           String identityFrom, Integer replayCacheEntries, String keyAlias, FileResponseSecurity responses,
                           FileUpstreamSecurity upstream) {
     }
@@ -336,6 +337,16 @@ public final class GatewaySettingsLoader {
         } catch (IllegalArgumentException e) {
             throw new InvalidConfigurationException(key + ".identityFrom: " + e.getMessage());
         }
+        List<java.util.regex.Pattern> signerSubjects = new ArrayList<>();
+        List<String> subjects = raw.signerSubjects() == null ? List.of() : raw.signerSubjects();
+        for (int i = 0; i < subjects.size(); i++) {
+            try {
+                signerSubjects.add(java.util.regex.Pattern.compile(subjects.get(i)));
+            } catch (java.util.regex.PatternSyntaxException e) {
+                throw new InvalidConfigurationException(key + ".signerSubjects[" + i + "]: not a regular expression: "
+                        + e.getDescription());
+            }
+        }
         boolean signResponses = raw.responses() != null && Boolean.TRUE.equals(raw.responses().sign());
         boolean encryptResponses = raw.responses() != null && Boolean.TRUE.equals(raw.responses().encrypt());
         boolean signUpstream = raw.upstream() != null && Boolean.TRUE.equals(raw.upstream().sign());
@@ -346,7 +357,7 @@ public final class GatewaySettingsLoader {
         }
         return new GatewaySettings.WsSecurity(policy, keyStore, keyStorePassword, trustStore, trustStorePassword,
                 existingFile(key + ".crlFile", raw.crlFile(), base, false),
-                existingFile(key + ".signersFile", raw.signersFile(), base, false), identityFrom, replayEntries,
+                existingFile(key + ".signersFile", raw.signersFile(), base, false), signerSubjects, identityFrom, replayEntries,
                 raw.keyAlias(), signResponses, encryptResponses, signUpstream, upstreamCertificate);
     }
 

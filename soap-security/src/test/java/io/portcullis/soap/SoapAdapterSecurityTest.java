@@ -1,0 +1,134 @@
+package io.portcullis.soap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.portcullis.engine.adapter.ObligationException;
+import io.portcullis.engine.adapter.RequestContext;
+import io.portcullis.engine.authn.Authentication;
+import io.portcullis.engine.authn.AuthenticationChain;
+import io.portcullis.engine.http.HttpRequestMessage;
+import io.portcullis.engine.http.HttpResponseMessage;
+import io.portcullis.engine.model.ApiRequest;
+import io.portcullis.engine.model.AuthMethod;
+import io.portcullis.engine.model.Peer;
+import io.portcullis.engine.model.Principal;
+import io.portcullis.engine.replay.InMemoryReplayGuard;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.wss4j.common.crypto.Merlin;
+import org.apache.wss4j.dom.WSConstants;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The adapter with WS-Security on: what rules see, what goes upstream, and what goes back secured. */
+class SoapAdapterSecurityTest {
+
+    static final String TRANSFER = Wss4jMessageVerifierTest.TRANSFER;
+    static final RequestContext CONTEXT = new RequestContext("req-1", Instant.EPOCH, "bank-soap", new Peer("192.0.2.1", 1));
+    static final SoapRouteSettings ROUTE = new SoapRouteSettings("bank-soap",
+            List.of("{urn:demo-bank}Transfer as transfer"), XmlLimits.DEFAULTS);
+
+    static TestKeys.Identity alice;
+    static Merlin clients;
+    static Merlin gatewayKeys;
+
+    @BeforeAll
+    static void keys() throws Exception {
+        TestKeys.Identity ca = TestKeys.authority("Test CA");
+        alice = TestKeys.issue(ca, "alice");
+        TestKeys.Identity gateway = TestKeys.issue(ca, "gateway");
+        clients = TestKeys.crypto(new TestKeys.Identity[] {alice, gateway}, ca.certificate());
+        gatewayKeys = TestKeys.crypto(new TestKeys.Identity[] {gateway}, ca.certificate());
+    }
+
+    static Wss4jMessageVerifier verifier(Merlin keys) {
+        WsSecurityPolicy policy = new WsSecurityPolicy(List.of(new WsSecurityPolicy.Alternative(true, false,
+                EnumSet.of(WsSecurityPolicy.Part.BODY, WsSecurityPolicy.Part.TIMESTAMP), Set.of())),
+                Duration.ofMinutes(5), Duration.ofMinutes(1), false, false);
+        return new Wss4jMessageVerifier(policy, new SignerTrust(keys, false, List.of()), keys, TestKeys.PASSWORDS,
+                new InMemoryReplayGuard(100, Clock.systemUTC()), null,
+                certificate -> Authentication.of(Principal.builder("alice", AuthMethod.WS_SECURITY).build()));
+    }
+
+    static SoapAdapter adapter(OutboundSecurity outbound) {
+        return new SoapAdapter(ROUTE, verifier(gatewayKeys), null, outbound);
+    }
+
+    static HttpRequestMessage post(byte[] body) {
+        return new HttpRequestMessage("POST", "/soap/bank", "", Map.of("content-type", List.of("text/xml; charset=ISO-8859-1")), body);
+    }
+
+    @Test
+    void rulesSeeTheVerifiedFactsAndTheUpstreamGetsThePlainMessage() throws Exception {
+        byte[] message = SecuredMessages.of(TRANSFER).timestamp().sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE)
+                .encryptBody(clients, "gateway", WSConstants.AES_256_GCM).bytes();
+        SoapAdapter adapter = adapter(null);
+
+        ApiRequest request = adapter.normalize(post(message), CONTEXT);
+        HttpRequestMessage forwarded = adapter.fulfil(request, post(message), List.of());
+
+        assertThat(request.operation()).isEqualTo("transfer");
+        assertThat(request.bodyNumber("/amount")).isEqualByComparingTo("25");
+        assertThat(request.attribute(WsSecurityResult.SIGNED_PARTS)).isEqualTo(List.of("Body", "Timestamp"));
+        assertThat(request.attribute(WsSecurityResult.ENCRYPTED_PARTS)).isEqualTo(List.of("Body"));
+        assertThat(request.attribute(AuthenticationChain.MESSAGE_CREDENTIAL)).isInstanceOf(Authentication.class);
+        String upstream = new String(forwarded.body(), StandardCharsets.UTF_8);
+        assertThat(upstream).contains("acc-alice-1").doesNotContain("EncryptedData").doesNotContain("wsse:Security");
+        assertThat(forwarded.header("content-type")).isEqualTo("text/xml; charset=utf-8");
+    }
+
+    @Test
+    void responsesAreSignedAndCanBeEncryptedForTheCallersCertificate() throws Exception {
+        byte[] message = SecuredMessages.of(TRANSFER).timestamp().sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE).bytes();
+        OutboundSecurity outbound = new OutboundSecurity(new Wss4jMessageSecurer(gatewayKeys, "gateway", TestKeys.PASSWORD, 300),
+                true, true, false, null);
+        SoapAdapter adapter = adapter(outbound);
+        ApiRequest request = adapter.normalize(post(message), CONTEXT);
+        String answer = TRANSFER.replace("b:Transfer", "b:TransferResponse");
+
+        HttpResponseMessage secured = adapter.fulfil(request, new HttpResponseMessage(200,
+                Map.of("content-type", List.of("text/xml")), answer.getBytes(StandardCharsets.UTF_8)), List.of());
+
+        assertThat(new String(secured.body(), StandardCharsets.UTF_8)).doesNotContain("acc-alice-1");
+        // Alice, holding her key and trusting the gateway's CA, verifies and decrypts it like any request.
+        SoapEnvelope received = new SoapEnvelopeReader().read(secured.body());
+        WsSecurityResult result = verifier(clients).verify(received, "127.0.0.1");
+        assertThat(result.signedParts()).containsExactlyInAnyOrder("Body", "Timestamp");
+        assertThat(result.encryptedParts()).containsExactly("Body");
+        assertThat(result.signer().getSubjectX500Principal().getName()).contains("CN=gateway");
+        assertThat(received.operationElement().getTextContent()).contains("acc-alice-1");
+    }
+
+    @Test
+    void aResponseThatMustBeEncryptedButHasNoRecipientIsWithheld() throws Exception {
+        OutboundSecurity outbound = new OutboundSecurity(new Wss4jMessageSecurer(gatewayKeys, "gateway", TestKeys.PASSWORD, 300),
+                false, true, false, null);
+        ApiRequest unsigned = ApiRequest.builder().id("r-2").build();
+
+        assertThatThrownBy(() -> adapter(outbound).fulfil(unsigned, new HttpResponseMessage(200,
+                Map.of("content-type", List.of("text/xml")), TRANSFER.getBytes(StandardCharsets.UTF_8)), List.of()))
+                .isInstanceOf(ObligationException.class);
+    }
+
+    @Test
+    void requestsToAnUpstreamThatDemandsWsSecurityAreSignedByTheGateway() throws Exception {
+        byte[] message = SecuredMessages.of(TRANSFER).timestamp().sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE).bytes();
+        OutboundSecurity outbound = new OutboundSecurity(new Wss4jMessageSecurer(gatewayKeys, "gateway", TestKeys.PASSWORD, 300),
+                false, false, true, alice.certificate());
+        SoapAdapter adapter = adapter(outbound);
+        ApiRequest request = adapter.normalize(post(message), CONTEXT);
+
+        HttpRequestMessage forwarded = adapter.fulfil(request, post(message), List.of());
+
+        WsSecurityResult atUpstream = verifier(clients).verify(new SoapEnvelopeReader().read(forwarded.body()), "127.0.0.1");
+        assertThat(atUpstream.signer().getSubjectX500Principal().getName()).contains("CN=gateway");
+        assertThat(atUpstream.encryptedParts()).containsExactly("Body");
+    }
+}
