@@ -8,36 +8,20 @@ import io.portcullis.examples.bank.soap.BankFault;
 import io.portcullis.examples.bank.soap.BankPort;
 import io.portcullis.examples.bank.soap.Messages;
 import io.portcullis.soap.SecuredMessages;
-import io.portcullis.soap.TestKeys;
 import jakarta.xml.ws.soap.SOAPFaultException;
-import java.io.InputStream;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.PrivateKey;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import javax.security.auth.callback.Callback;
-import javax.security.auth.callback.CallbackHandler;
-import org.apache.cxf.jaxws.JaxWsProxyFactoryBean;
-import org.apache.cxf.ws.security.wss4j.WSS4JInInterceptor;
-import org.apache.cxf.ws.security.wss4j.WSS4JOutInterceptor;
-import org.apache.wss4j.common.ConfigurationConstants;
 import org.apache.wss4j.common.crypto.Merlin;
-import org.apache.wss4j.common.ext.WSPasswordCallback;
 import org.apache.wss4j.dom.WSConstants;
-import org.apache.xml.security.signature.XMLSignature;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,8 +38,7 @@ import org.w3c.dom.Element;
  */
 class SoapGatewayIT {
 
-    static final Path CONFIG = RunningGateway.REPOSITORY.resolve("examples/config");
-    static final String SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/";
+    static final String SOAP11 = DemoSoapClients.SOAP11;
 
     @TempDir
     static Path workDir;
@@ -63,38 +46,14 @@ class SoapGatewayIT {
     /** alice, admin and mallory (revoked) as signers, and the gateway's certificate to encrypt to. */
     static Merlin clients;
     static Merlin strangers;
+    static DemoSoapClients demo;
 
     @BeforeAll
     static void start() throws Exception {
         gateway = new RunningGateway(workDir);
-        X509Certificate gatewayCertificate;
-        try (InputStream in = Files.newInputStream(CONFIG.resolve("wss/gateway.pem"))) {
-            gatewayCertificate = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-        }
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        keys.load(null, null);
-        for (String name : List.of("alice", "admin", "mallory-revoked")) {
-            KeyStore demo = KeyStore.getInstance("PKCS12");
-            try (InputStream in = Files.newInputStream(CONFIG.resolve("tls/" + name + ".p12"))) {
-                demo.load(in, "demo-only".toCharArray());
-            }
-            keys.setKeyEntry(name, (PrivateKey) demo.getKey("key", "demo-only".toCharArray()),
-                    TestKeys.PASSWORD.toCharArray(), demo.getCertificateChain("key"));
-        }
-        keys.setCertificateEntry("gateway", gatewayCertificate);
-        KeyStore demoCa = KeyStore.getInstance("PKCS12");
-        demoCa.load(null, null);
-        try (InputStream in = Files.newInputStream(CONFIG.resolve("tls/ca.pem"))) {
-            demoCa.setCertificateEntry("demo-ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        clients = new Merlin();
-        clients.setKeyStore(keys);
-        clients.setTrustStore(demoCa);
-        TestKeys.Identity rogueCa = TestKeys.authority("Rogue CA");
-        TestKeys.Identity alice = TestKeys.issue(rogueCa, "alice");
-        strangers = TestKeys.crypto(new TestKeys.Identity[] {alice}, rogueCa.certificate());
-        KeyStore strangerKeys = strangers.getKeyStore();
-        strangerKeys.setCertificateEntry("gateway", gatewayCertificate);
+        demo = new DemoSoapClients();
+        clients = demo.clients;
+        strangers = demo.strangers;
     }
 
     @AfterAll
@@ -352,55 +311,14 @@ class SoapGatewayIT {
     }
 
     BankPort client(Map<String, Object> security) {
-        JaxWsProxyFactoryBean factory = new JaxWsProxyFactoryBean();
-        factory.setServiceClass(BankPort.class);
-        factory.setAddress(address());
-        factory.getOutInterceptors().add(new WSS4JOutInterceptor(security));
-        // The gateway signs its responses (responses.sign in the demo configuration): clients check them.
-        factory.getInInterceptors().add(new WSS4JInInterceptor(Map.of(
-                ConfigurationConstants.ACTION, "Timestamp Signature",
-                ConfigurationConstants.SIG_VER_PROP_REF_ID, "gatewayTrust", "gatewayTrust", clients)));
-        return (BankPort) factory.create();
+        return demo.client(address(), security);
     }
 
-    /** What a system client sends: Timestamp, signature over Body and Timestamp, Body encrypted to the gateway. */
-    static Map<String, Object> signAndEncryptAs(String signer) {
-        Map<String, Object> properties = new HashMap<>();
-        properties.put(ConfigurationConstants.ACTION, "Timestamp Signature Encrypt");
-        properties.put(ConfigurationConstants.USER, signer);
-        properties.put(ConfigurationConstants.SIG_PROP_REF_ID, "clientCrypto");
-        properties.put(ConfigurationConstants.ENC_PROP_REF_ID, "clientCrypto");
-        properties.put("clientCrypto", clients);
-        properties.put(ConfigurationConstants.PW_CALLBACK_REF, TestKeys.PASSWORDS);
-        properties.put(ConfigurationConstants.SIG_KEY_ID, "DirectReference");
-        properties.put(ConfigurationConstants.SIG_ALGO, XMLSignature.ALGO_ID_SIGNATURE_RSA_SHA256);
-        properties.put(ConfigurationConstants.SIG_DIGEST_ALGO, WSConstants.SHA256);
-        properties.put(ConfigurationConstants.SIG_C14N_ALGO, WSConstants.C14N_EXCL_OMIT_COMMENTS);
-        properties.put(ConfigurationConstants.SIGNATURE_PARTS,
-                "{}{" + SOAP11 + "}Body;{}{" + WSConstants.WSU_NS + "}Timestamp");
-        properties.put(ConfigurationConstants.ENCRYPTION_USER, "gateway");
-        properties.put(ConfigurationConstants.ENC_KEY_ID, "IssuerSerial");
-        properties.put(ConfigurationConstants.ENC_SYM_ALGO, WSConstants.AES_256_GCM);
-        properties.put(ConfigurationConstants.ENC_KEY_TRANSPORT, WSConstants.KEYTRANSPORT_RSAOAEP);
-        properties.put(ConfigurationConstants.ENCRYPTION_PARTS, "{Content}{" + SOAP11 + "}Body");
-        return properties;
+    Map<String, Object> signAndEncryptAs(String signer) {
+        return demo.signAndEncryptAs(signer);
     }
 
     static Map<String, Object> usernameToken(String username, String password) {
-        CallbackHandler passwords = callbacks -> {
-            for (Callback callback : callbacks) {
-                if (callback instanceof WSPasswordCallback passwordCallback) {
-                    passwordCallback.setPassword(password);
-                }
-            }
-        };
-        Map<String, Object> properties = new HashMap<>();
-        properties.put(ConfigurationConstants.ACTION, "UsernameToken Timestamp");
-        properties.put(ConfigurationConstants.USER, username);
-        properties.put(ConfigurationConstants.PASSWORD_TYPE, WSConstants.PW_TEXT);
-        properties.put(ConfigurationConstants.ADD_USERNAMETOKEN_NONCE, "true");
-        properties.put(ConfigurationConstants.ADD_USERNAMETOKEN_CREATED, "true");
-        properties.put(ConfigurationConstants.PW_CALLBACK_REF, passwords);
-        return properties;
+        return DemoSoapClients.usernameToken(username, password);
     }
 }
