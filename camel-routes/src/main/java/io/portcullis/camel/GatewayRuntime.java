@@ -2,6 +2,7 @@ package io.portcullis.camel;
 
 import io.portcullis.camel.config.GatewaySettings;
 import io.portcullis.engine.RulePacks;
+import io.portcullis.engine.cluster.RedisStore;
 import io.portcullis.engine.adapter.ProtocolAdapter;
 import io.portcullis.engine.audit.AuditLog;
 import io.portcullis.engine.authn.ApiKeyAuthenticator;
@@ -94,10 +95,21 @@ public final class GatewayRuntime implements AutoCloseable {
             }
             transport = new ClientCertificateAuthenticator(settings.tlsListener().identityFrom(), clients);
         }
+        RedisStore shared = null;
+        if (settings.cluster() != null) {
+            GatewaySettings.Cluster cluster = settings.cluster();
+            try {
+                shared = RedisStore.connect(cluster.redis(),
+                        cluster.password() == null ? null : cluster.password().toCharArray(), cluster.timeout());
+            } catch (RuntimeException e) {
+                throw new IOException("cluster.redis: cannot connect to " + cluster.redis() + ": " + e.getMessage(), e);
+            }
+            resources.add(shared);
+        }
         Map<String, ProtocolAdapter> adapters = new LinkedHashMap<>();
         for (GatewaySettings.Route route : settings.routes()) {
             adapters.put(route.name(), route.protocol().equals("soap")
-                    ? SoapRouteAdapters.create(route, basic, clock, resources)
+                    ? SoapRouteAdapters.create(route, basic, shared, clock, resources)
                     : new RestAdapter(new RestRouteSettings(route.name(), route.operations(), settings.listener().maxBodyBytes(),
                             route.maxJsonDepth(), route.bodyContentTypes(), route.maxResponseBytes())));
         }

@@ -7,7 +7,9 @@ import io.portcullis.engine.authn.mtls.CertificateClients;
 import io.portcullis.engine.authn.mtls.ClientCertificateAuthenticator;
 import io.portcullis.engine.model.AuthMethod;
 import io.portcullis.engine.model.ClientCertificate;
+import io.portcullis.engine.cluster.RedisStore;
 import io.portcullis.engine.replay.InMemoryReplayGuard;
+import io.portcullis.engine.replay.RedisReplayGuard;
 import io.portcullis.soap.SoapAdapter;
 import io.portcullis.soap.OutboundSecurity;
 import io.portcullis.soap.ServiceSchema;
@@ -37,9 +39,10 @@ final class SoapRouteAdapters {
 
     /**
      * @param passwords checks UsernameToken passwords (the HTTP Basic users), or null when Basic is off
+     * @param shared    the cluster's Redis, which then remembers signatures and nonces for all nodes; or null
      * @param resources collects watched files to close with the runtime
      */
-    static SoapAdapter create(GatewaySettings.Route route, PasswordVerifier passwords, Clock clock,
+    static SoapAdapter create(GatewaySettings.Route route, PasswordVerifier passwords, RedisStore shared, Clock clock,
                               List<AutoCloseable> resources) throws IOException {
         SoapRouteSettings settings = new SoapRouteSettings(route.name(), route.operations(), route.xmlLimits());
         ServiceSchema schema = route.schema() == null ? null : ServiceSchema.load(route.schema());
@@ -61,7 +64,8 @@ final class SoapRouteAdapters {
         Wss4jMessageVerifier verifier = new Wss4jMessageVerifier(wss.policy(),
                 new SignerTrust(trust, wss.crlFile() != null, wss.signerSubjects()), decryption,
                 Wss4jCrypto.keyPasswords(keyPassword),
-                new InMemoryReplayGuard(wss.replayCacheEntries(), clock), passwords,
+                shared != null ? new RedisReplayGuard(shared, route.name(), clock)
+                        : new InMemoryReplayGuard(wss.replayCacheEntries(), clock), passwords,
                 certificate -> signerIdentities.identify(ClientCertificate.of(certificate), AuthMethod.WS_SECURITY));
         return new SoapAdapter(settings, verifier, schema, outbound(wss, decryption, keyPassword));
     }

@@ -73,6 +73,8 @@ public final class Wss4jMessageVerifier {
     public static final String FAILED_AUTHENTICATION = "WSS_FAILED_AUTHENTICATION";
     public static final String MESSAGE_EXPIRED = "WSS_MESSAGE_EXPIRED";
     public static final String REPLAYED = "WSS_REPLAYED";
+    /** The replay guard could not tell (its shared store unreachable, or full): refused, 503. */
+    public static final String REPLAY_CHECK_UNAVAILABLE = "WSS_REPLAY_CHECK_UNAVAILABLE";
     public static final String UNSUPPORTED_ALGORITHM = "WSS_UNSUPPORTED_ALGORITHM";
     public static final String UNSUPPORTED_TOKEN = "WSS_UNSUPPORTED_TOKEN";
     public static final String INVALID_TOKEN = "WSS_INVALID_TOKEN";
@@ -349,6 +351,9 @@ public final class Wss4jMessageVerifier {
 
     private RequestRejectedException refusal(WSSecurityException e, Verification verification, Element envelope) {
         LOG.info("WS-Security verification failed: {}: {}", e.getErrorCode(), e.getMessage());
+        if (verification.replayCheckUnavailable) {
+            return refused(503, REPLAY_CHECK_UNAVAILABLE, "The message cannot be checked right now.");
+        }
         if (verification.replayed) {
             return refused(400, REPLAYED, "The message was already received.");
         }
@@ -446,6 +451,7 @@ public final class Wss4jMessageVerifier {
         final String clientAddress;
         Authentication usernameCredential;
         boolean replayed;
+        boolean replayCheckUnavailable;
         boolean untrusted;
 
         Verification(String clientAddress) {
@@ -462,11 +468,16 @@ public final class Wss4jMessageVerifier {
 
         @Override
         public boolean contains(String identifier) {
-            boolean first = guard.firstSeen(identifier, Instant.now().plus(window));
-            if (!first) {
-                verification.replayed = true;
+            switch (guard.check(identifier, Instant.now().plus(window))) {
+                case FIRST_SEEN:
+                    return false;
+                case REPLAYED:
+                    verification.replayed = true;
+                    return true;
+                default:
+                    verification.replayCheckUnavailable = true;
+                    return true;
             }
-            return !first;
         }
 
         @Override

@@ -14,7 +14,7 @@ import java.util.List;
  */
 public record GatewaySettings(Listener listener, TlsListener tlsListener, Listener admin, Path rulesDirectory,
                               boolean watchRules, ApiKeys apiKeys, Basic basic, JwtSettings jwt, DemoBank demoBank,
-                              List<Route> routes) {
+                              List<Route> routes, Cluster cluster) {
 
     public GatewaySettings {
         routes = List.copyOf(routes);
@@ -67,6 +67,21 @@ public record GatewaySettings(Listener listener, TlsListener tlsListener, Listen
 
     /** HTTP Basic: the users file (bcrypt or Argon2id hashes) and the brute-force lockout policy. Null when off. */
     public record Basic(Path usersFile, LoginThrottleSettings throttle) {
+    }
+
+    /**
+     * State shared by the gateway's nodes (null: each node keeps its own). With it, a WS-Security
+     * message accepted by one node is a replay on every other.
+     *
+     * @param redis   {@code redis://host:port} or {@code rediss://host:port}
+     * @param timeout bound on every Redis command; past it, requests that need Redis are refused
+     */
+    public record Cluster(String redis, String password, java.time.Duration timeout) {
+
+        @Override
+        public String toString() {
+            return "Cluster[redis=" + redis + ", timeout=" + timeout + (password == null ? "" : ", password=****") + "]";
+        }
     }
 
     /** The in-process demo bank upstream (REST on {@code port}, SOAP on {@code soapPort}); off in production. */
@@ -130,12 +145,13 @@ public record GatewaySettings(Listener listener, TlsListener tlsListener, Listen
     }
 
     public GatewaySettings withRulesDirectory(Path directory) {
-        return new GatewaySettings(listener, tlsListener, admin, directory, watchRules, apiKeys, basic, jwt, demoBank, routes);
+        return new GatewaySettings(listener, tlsListener, admin, directory, watchRules, apiKeys, basic, jwt, demoBank, routes,
+                cluster);
     }
 
     public GatewaySettings withListenerPort(int port) {
         return new GatewaySettings(new Listener(listener.host(), port, listener.maxBodyBytes(), listener.workerThreads(),
                 listener.enabled()),
-                tlsListener, admin, rulesDirectory, watchRules, apiKeys, basic, jwt, demoBank, routes);
+                tlsListener, admin, rulesDirectory, watchRules, apiKeys, basic, jwt, demoBank, routes, cluster);
     }
 }

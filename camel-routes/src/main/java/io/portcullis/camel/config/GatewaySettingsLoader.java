@@ -31,7 +31,10 @@ public final class GatewaySettingsLoader {
     /** The file's shape; every field optional here, defaults and checks applied in {@link #load}. */
     record FileSettings(FileListener listener, FileTlsListener tlsListener, FileAdmin admin, FileRules rules,
                         FileAuthentication authentication,
-                        FileDemoBank demoBank, List<FileRoute> routes) {
+                        FileDemoBank demoBank, List<FileRoute> routes, FileCluster cluster) {
+    }
+
+    record FileCluster(String redis, String passwordFile, Integer timeoutMillis) {
     }
 
     record FileListener(String host, Integer port, Integer maxBodyBytes, Integer workerThreads, Boolean enabled) {
@@ -185,7 +188,30 @@ public final class GatewaySettingsLoader {
             throw new InvalidConfigurationException("tlsListener.port: must differ from listener.port and admin.port");
         }
         return new GatewaySettings(listener, tls, admin, rules, raw.rules().watch() == null || raw.rules().watch(), apiKeys,
-                basic, jwt, demoBank, routes(raw.routes(), base, listener.maxBodyBytes()));
+                basic, jwt, demoBank, routes(raw.routes(), base, listener.maxBodyBytes()), cluster(raw.cluster(), base));
+    }
+
+    private static GatewaySettings.Cluster cluster(FileCluster raw, Path base) throws InvalidConfigurationException {
+        if (raw == null) {
+            return null;
+        }
+        URI redis;
+        try {
+            redis = raw.redis() == null ? null : URI.create(raw.redis());
+        } catch (IllegalArgumentException e) {
+            redis = null;
+        }
+        if (redis == null || !("redis".equals(redis.getScheme()) || "rediss".equals(redis.getScheme()))
+                || redis.getHost() == null || redis.getUserInfo() != null) {
+            throw new InvalidConfigurationException("cluster.redis: must be redis://host:port or rediss://host:port "
+                    + "(the password goes in cluster.passwordFile)");
+        }
+        int timeout = raw.timeoutMillis() == null ? 200 : raw.timeoutMillis();
+        if (timeout < 10 || timeout > 10_000) {
+            throw new InvalidConfigurationException("cluster.timeoutMillis: must be between 10 and 10000");
+        }
+        return new GatewaySettings.Cluster(raw.redis(), secret("cluster.passwordFile", raw.passwordFile(), base, false),
+                java.time.Duration.ofMillis(timeout));
     }
 
     private static List<GatewaySettings.Route> routes(List<FileRoute> raw, Path base, int maxBodyBytes)

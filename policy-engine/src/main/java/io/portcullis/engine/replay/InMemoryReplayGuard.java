@@ -35,13 +35,13 @@ public final class InMemoryReplayGuard implements ReplayGuard {
     }
 
     @Override
-    public boolean firstSeen(String id, Instant expiresAt) {
+    public Verdict check(String id, Instant expiresAt) {
         long now = clock.millis();
         if (expiries.size() >= capacity) {
             purgeExpired(now);
             if (expiries.size() >= capacity) {
                 LOG.warn("replay guard full ({} unexpired identifiers): refusing new messages until some expire", capacity);
-                return false;
+                return Verdict.UNAVAILABLE;
             }
         }
         long expiry = Math.max(expiresAt.toEpochMilli(), now + 1);
@@ -53,7 +53,7 @@ public final class InMemoryReplayGuard implements ReplayGuard {
             }
             return Math.max(known, expiry);
         });
-        return first[0];
+        return first[0] ? Verdict.FIRST_SEEN : Verdict.REPLAYED;
     }
 
     /** Identifiers currently remembered (expired ones included until the next purge). */

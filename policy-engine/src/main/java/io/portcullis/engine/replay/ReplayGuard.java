@@ -7,16 +7,24 @@ import java.time.Instant;
  * expire, so a captured message cannot be sent again while it would still be accepted.
  *
  * <p>The check and the insert are one step: of two identical messages arriving at once, exactly
- * one is first. An implementation that cannot remember (full, or its store unreachable) answers
- * {@code false}: a replay guard that fails open protects nothing.
+ * one is first. A guard that cannot remember (full, or its store unreachable) says so with
+ * {@link Verdict#UNAVAILABLE}, and the caller refuses: a replay guard that fails open protects nothing.
  */
 public interface ReplayGuard {
+
+    /** What the guard knows about an identifier. */
+    enum Verdict {
+        /** Not seen before, and now remembered until it expires. */
+        FIRST_SEEN,
+        /** Seen before and not yet expired: a replay. */
+        REPLAYED,
+        /** The guard cannot tell (full, or its shared store unreachable). */
+        UNAVAILABLE
+    }
 
     /**
      * @param id        what identifies the message; any length, never logged
      * @param expiresAt after this the message would be refused as stale anyway, so it can be forgotten
-     * @return true when {@code id} was not seen before (and is now remembered), false for a replay
-     *         or when the guard cannot tell
      */
-    boolean firstSeen(String id, Instant expiresAt);
+    Verdict check(String id, Instant expiresAt);
 }

@@ -16,25 +16,25 @@ class InMemoryReplayGuardTest {
         InMemoryReplayGuard guard = new InMemoryReplayGuard(10, clock);
         Instant expiry = clock.instant().plus(Duration.ofMinutes(5));
 
-        assertThat(guard.firstSeen("signature-1", expiry)).isTrue();
-        assertThat(guard.firstSeen("signature-1", expiry)).isFalse();
-        assertThat(guard.firstSeen("signature-2", expiry)).isTrue();
+        assertThat(guard.check("signature-1", expiry)).isEqualTo(ReplayGuard.Verdict.FIRST_SEEN);
+        assertThat(guard.check("signature-1", expiry)).isEqualTo(ReplayGuard.Verdict.REPLAYED);
+        assertThat(guard.check("signature-2", expiry)).isEqualTo(ReplayGuard.Verdict.FIRST_SEEN);
 
         clock.advance(Duration.ofMinutes(6));
-        assertThat(guard.firstSeen("signature-1", clock.instant().plus(Duration.ofMinutes(5)))).isTrue();
+        assertThat(guard.check("signature-1", clock.instant().plus(Duration.ofMinutes(5)))).isEqualTo(ReplayGuard.Verdict.FIRST_SEEN);
     }
 
     @Test
     void aFullGuardRefusesNewIdentifiersUntilOldOnesExpire() {
         InMemoryReplayGuard guard = new InMemoryReplayGuard(2, clock);
         Instant soon = clock.instant().plus(Duration.ofSeconds(30));
-        guard.firstSeen("a", soon);
-        guard.firstSeen("b", soon);
+        guard.check("a", soon);
+        guard.check("b", soon);
 
-        assertThat(guard.firstSeen("c", soon)).as("full: cannot remember, so cannot admit").isFalse();
+        assertThat(guard.check("c", soon)).as("full: cannot remember, so cannot admit").isEqualTo(ReplayGuard.Verdict.UNAVAILABLE);
 
         clock.advance(Duration.ofMinutes(1));
-        assertThat(guard.firstSeen("c", clock.instant().plus(Duration.ofSeconds(30)))).isTrue();
+        assertThat(guard.check("c", clock.instant().plus(Duration.ofSeconds(30)))).isEqualTo(ReplayGuard.Verdict.FIRST_SEEN);
         assertThat(guard.size()).isEqualTo(1);
     }
 }

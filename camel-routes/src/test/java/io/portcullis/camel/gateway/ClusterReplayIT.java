@@ -1,0 +1,111 @@
+package io.portcullis.camel.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.portcullis.engine.audit.DecisionEvent;
+import io.portcullis.engine.cluster.RedisServer;
+import io.portcullis.soap.SecuredMessages;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.apache.wss4j.dom.WSConstants;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two gateway nodes sharing a real Redis (cluster.redis): a signed SOAP message accepted by one is
+ * a replay on the other; with Redis gone, messages are refused (fail closed) until it is back.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterReplayIT {
+
+    static final String TRANSFER = """
+            <soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/">
+              <soap:Body><b:Transfer xmlns:b="urn:portcullis:demo-bank"><b:fromAccount>acc-alice-1</b:fromAccount>\
+            <b:toAccount>acc-bob-1</b:toAccount><b:amount>1.00</b:amount><b:currency>EUR</b:currency></b:Transfer></soap:Body>
+            </soap:Envelope>""";
+
+    @TempDir
+    static Path nodeA;
+    @TempDir
+    static Path nodeB;
+    static RedisServer redis;
+    static RunningGateway first;
+    static RunningGateway second;
+    static DemoSoapClients demo;
+
+    @BeforeAll
+    static void start() throws Exception {
+        redis = RedisServer.start();
+        String cluster = "cluster:\n  redis: " + redis.uri() + "\n  timeoutMillis: 500\n";
+        first = new RunningGateway(nodeA, cluster);
+        second = new RunningGateway(nodeB, cluster);
+        demo = new DemoSoapClients();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        first.close();
+        second.close();
+        redis.close();
+    }
+
+    @Test
+    @Order(1)
+    void aMessageAcceptedByOneNodeIsAReplayOnTheOther() throws Exception {
+        byte[] message = signedTransfer();
+
+        assertThat(post(first, message).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> replay = post(second, message);
+        assertThat(replay.statusCode()).isEqualTo(500);
+        assertThat(event(second, replay).reasons()).containsExactly("WSS_REPLAYED");
+    }
+
+    @Test
+    @Order(2)
+    void withoutRedisMessagesAreRefusedUntilItIsBack() throws Exception {
+        redis.stop();
+
+        HttpResponse<String> refused = post(first, signedTransfer());
+        assertThat(refused.statusCode()).isEqualTo(500);
+        assertThat(refused.body()).contains("soap:Server");
+        DecisionEvent event = event(first, refused);
+        assertThat(event.reasons()).containsExactly("WSS_REPLAY_CHECK_UNAVAILABLE");
+        assertThat(event.status()).isEqualTo(503);
+
+        redis.restart();
+        RunningGateway.eventually(Duration.ofSeconds(30), () -> {
+            try {
+                return post(first, signedTransfer()).statusCode() == 200;
+            } catch (Exception e) {
+                return false;
+            }
+        }, "the node reconnects to Redis");
+    }
+
+    static byte[] signedTransfer() throws Exception {
+        return SecuredMessages.of(TRANSFER).timestamp().sign(demo.clients, "alice", WSConstants.BST_DIRECT_REFERENCE)
+                .encryptBody(demo.clients, "gateway", WSConstants.AES_256_GCM).bytes();
+    }
+
+    static HttpResponse<String> post(RunningGateway node, byte[] message) throws Exception {
+        return node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port + "/soap/bank"))
+                .header("Content-Type", "text/xml; charset=utf-8")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(message)));
+    }
+
+    static DecisionEvent event(RunningGateway node, HttpResponse<String> response) {
+        List<DecisionEvent> events = node.auditOf(response.headers().firstValue("x-request-id").orElseThrow());
+        assertThat(events).hasSize(1);
+        return events.get(0);
+    }
+}

@@ -1,0 +1,56 @@
+package io.portcullis.engine.replay;
+
+import io.lettuce.core.SetArgs;
+import io.portcullis.engine.cluster.RedisStore;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link ReplayGuard} shared by every gateway node through Redis: a message accepted by one node
+ * is a replay on all the others. One {@code SET key NX PXAT expiry} per message, so the check and
+ * the insert stay one atomic step across nodes; keys are SHA-256 digests under a prefix and expire
+ * by themselves. When Redis does not answer in time the verdict is {@link Verdict#UNAVAILABLE}
+ * (the message is refused), never a guess.
+ */
+public final class RedisReplayGuard implements ReplayGuard {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisReplayGuard.class);
+
+    private final RedisStore store;
+    private final String prefix;
+    private final Clock clock;
+
+    /** @param scope keeps identifiers of different routes apart ({@code bank-soap}) */
+    public RedisReplayGuard(RedisStore store, String scope, Clock clock) {
+        this.store = store;
+        this.prefix = "portcullis:replay:" + scope + ":";
+        this.clock = clock;
+    }
+
+    @Override
+    public Verdict check(String id, Instant expiresAt) {
+        long expiry = Math.max(expiresAt.toEpochMilli(), clock.millis() + 1);
+        try {
+            String answer = store.commands().set(prefix + digest(id), "1", SetArgs.Builder.nx().pxAt(expiry));
+            return "OK".equals(answer) ? Verdict.FIRST_SEEN : Verdict.REPLAYED;
+        } catch (RuntimeException e) {
+            LOG.error("replay guard: Redis at {} did not answer ({}); refusing the message", store.address(), e.toString());
+            return Verdict.UNAVAILABLE;
+        }
+    }
+
+    private static String digest(String id) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(hash);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by the Java platform", e);
+        }
+    }
+}

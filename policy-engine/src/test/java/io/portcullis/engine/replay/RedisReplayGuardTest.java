@@ -1,0 +1,58 @@
+package io.portcullis.engine.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.portcullis.engine.cluster.RedisServer;
+import io.portcullis.engine.cluster.RedisStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Two gateway nodes, one Redis: a message first seen on one is a replay on the other. */
+class RedisReplayGuardTest {
+
+    static RedisServer redis;
+
+    @BeforeAll
+    static void start() throws Exception {
+        redis = RedisServer.start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        redis.close();
+    }
+
+    @Test
+    void nodesSharingARedisSeeEachOthersMessages() {
+        try (RedisStore first = RedisStore.connect(redis.uri(), null, Duration.ofSeconds(2));
+             RedisStore second = RedisStore.connect(redis.uri(), null, Duration.ofSeconds(2))) {
+            ReplayGuard nodeA = new RedisReplayGuard(first, "bank-soap", Clock.systemUTC());
+            ReplayGuard nodeB = new RedisReplayGuard(second, "bank-soap", Clock.systemUTC());
+            ReplayGuard otherRoute = new RedisReplayGuard(second, "other", Clock.systemUTC());
+            Instant expiry = Instant.now().plus(Duration.ofMinutes(5));
+
+            assertThat(nodeA.check("signature-1", expiry)).isEqualTo(ReplayGuard.Verdict.FIRST_SEEN);
+            assertThat(nodeB.check("signature-1", expiry)).isEqualTo(ReplayGuard.Verdict.REPLAYED);
+            assertThat(otherRoute.check("signature-1", expiry)).isEqualTo(ReplayGuard.Verdict.FIRST_SEEN);
+            assertThat(first.commands().pttl("portcullis:replay:bank-soap:" + "x")).isEqualTo(-2);
+            assertThat(first.commands().keys("portcullis:replay:bank-soap:*")).hasSize(1)
+                    .allSatisfy(key -> assertThat(first.commands().pttl(key)).isBetween(1L, Duration.ofMinutes(5).toMillis()));
+        }
+    }
+
+    @Test
+    void anUnreachableRedisIsUnavailableNotAGuess() throws Exception {
+        try (RedisServer lonely = RedisServer.start();
+             RedisStore store = RedisStore.connect(lonely.uri(), null, Duration.ofMillis(300))) {
+            ReplayGuard guard = new RedisReplayGuard(store, "bank-soap", Clock.systemUTC());
+            lonely.stop();
+
+            assertThat(guard.check("signature-2", Instant.now().plus(Duration.ofMinutes(5))))
+                    .isEqualTo(ReplayGuard.Verdict.UNAVAILABLE);
+        }
+    }
+}
