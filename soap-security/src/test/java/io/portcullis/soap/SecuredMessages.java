@@ -28,6 +28,10 @@ public final class SecuredMessages {
 
     public static final String SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/";
 
+    static {
+        org.apache.wss4j.dom.engine.WSSConfig.init();
+    }
+
     private final Document document;
     private final WSSecHeader header;
     private String canonicalization = WSConstants.C14N_EXCL_OMIT_COMMENTS;

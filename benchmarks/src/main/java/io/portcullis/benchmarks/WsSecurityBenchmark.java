@@ -1,0 +1,120 @@
+package io.portcullis.benchmarks;
+
+import io.portcullis.engine.adapter.RequestRejectedException;
+import io.portcullis.engine.authn.Authentication;
+import io.portcullis.engine.model.AuthMethod;
+import io.portcullis.engine.model.Principal;
+import io.portcullis.engine.replay.ReplayGuard;
+import io.portcullis.soap.SecuredMessages;
+import io.portcullis.soap.SignerTrust;
+import io.portcullis.soap.SoapEnvelope;
+import io.portcullis.soap.SoapEnvelopeReader;
+import io.portcullis.soap.TestKeys;
+import io.portcullis.soap.Wss4jMessageSecurer;
+import io.portcullis.soap.Wss4jMessageVerifier;
+import io.portcullis.soap.WsSecurityPolicy;
+import io.portcullis.soap.WsSecurityResult;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.wss4j.common.crypto.Merlin;
+import org.apache.wss4j.dom.WSConstants;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * What WS-Security costs the gateway per SOAP request, on real messages made by WSS4J's sending
+ * side: reading alone (the XML limits and the envelope), verifying a signed and encrypted message
+ * (RSA-2048, AES-256-GCM), a UsernameToken message, and signing a response. Distinct messages are
+ * cycled so no cache helps; the replay guard here remembers nothing (that is measured separately).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class WsSecurityBenchmark {
+
+    static final String TRANSFER = """
+            <soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/">
+              <soap:Body><b:Transfer xmlns:b="urn:portcullis:demo-bank"><b:fromAccount>acc-alice-1</b:fromAccount>\
+            <b:toAccount>acc-bob-1</b:toAccount><b:amount>25.00</b:amount><b:currency>EUR</b:currency></b:Transfer></soap:Body>
+            </soap:Envelope>""";
+    static final int MESSAGES = 512;
+
+    private final SoapEnvelopeReader reader = new SoapEnvelopeReader();
+    private byte[][] signedAndEncrypted;
+    private byte[][] usernameTokens;
+    private byte[] response;
+    private Wss4jMessageVerifier signatures;
+    private Wss4jMessageVerifier passwords;
+    private Wss4jMessageSecurer securer;
+    private int next;
+
+    @Setup
+    public void messages() throws Exception {
+        TestKeys.Identity ca = TestKeys.authority("Bench CA");
+        TestKeys.Identity alice = TestKeys.issue(ca, "alice");
+        TestKeys.Identity gateway = TestKeys.issue(ca, "gateway");
+        Merlin clients = TestKeys.crypto(new TestKeys.Identity[] {alice, gateway}, ca.certificate());
+        Merlin gatewayKeys = TestKeys.crypto(new TestKeys.Identity[] {gateway}, ca.certificate());
+        signedAndEncrypted = new byte[MESSAGES][];
+        usernameTokens = new byte[MESSAGES][];
+        for (int i = 0; i < MESSAGES; i++) {
+            signedAndEncrypted[i] = SecuredMessages.of(TRANSFER).timestamp()
+                    .sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE)
+                    .encryptBody(clients, "gateway", WSConstants.AES_256_GCM).bytes();
+            usernameTokens[i] = SecuredMessages.of(TRANSFER).timestamp()
+                    .usernameToken("alice", "alice-password", WSConstants.PASSWORD_TEXT).bytes();
+        }
+        response = TRANSFER.replace("b:Transfer", "b:TransferResponse").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ReplayGuard forgetful = (id, expiresAt) -> ReplayGuard.Verdict.FIRST_SEEN;
+        Authentication alicePrincipal = Authentication.of(Principal.builder("alice", AuthMethod.WS_SECURITY).build());
+        signatures = new Wss4jMessageVerifier(policy(new WsSecurityPolicy.Alternative(true, false,
+                EnumSet.of(WsSecurityPolicy.Part.BODY, WsSecurityPolicy.Part.TIMESTAMP), Set.of(WsSecurityPolicy.Part.BODY))),
+                new SignerTrust(gatewayKeys, false, List.of()), gatewayKeys, TestKeys.PASSWORDS, forgetful, null,
+                certificate -> alicePrincipal);
+        passwords = new Wss4jMessageVerifier(policy(new WsSecurityPolicy.Alternative(true, true, Set.of(), Set.of())),
+                SignerTrust.none(), null, null, forgetful, (user, password, address) -> alicePrincipal,
+                certificate -> alicePrincipal);
+        // As Wss4jCrypto configures the gateway's keys; -Dbench.uncachedKeys=true shows what caching saves.
+        gatewayKeys.setEnablePrivateKeyCaching(!Boolean.getBoolean("bench.uncachedKeys"));
+        securer = new Wss4jMessageSecurer(gatewayKeys, "gateway", TestKeys.PASSWORD, 300);
+    }
+
+    private static WsSecurityPolicy policy(WsSecurityPolicy.Alternative alternative) {
+        return new WsSecurityPolicy(List.of(alternative), Duration.ofMinutes(5), Duration.ofMinutes(1), false, false);
+    }
+
+    private int nextIndex() {
+        next = (next + 1) % MESSAGES;
+        return next;
+    }
+
+    @Benchmark
+    public SoapEnvelope readSignedAndEncryptedOnly() throws RequestRejectedException {
+        return reader.read(signedAndEncrypted[nextIndex()]);
+    }
+
+    @Benchmark
+    public WsSecurityResult verifySignedAndEncrypted() throws RequestRejectedException {
+        return signatures.verify(reader.read(signedAndEncrypted[nextIndex()]), "127.0.0.1");
+    }
+
+    @Benchmark
+    public WsSecurityResult verifyUsernameToken() throws RequestRejectedException {
+        return passwords.verify(reader.read(usernameTokens[nextIndex()]), "127.0.0.1");
+    }
+
+    @Benchmark
+    public byte[] signResponse() throws Exception {
+        SoapEnvelope envelope = reader.read(response);
+        securer.secure(envelope, true, null);
+        return envelope.serialize();
+    }
+}
