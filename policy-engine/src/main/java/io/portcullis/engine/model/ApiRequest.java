@@ -134,12 +134,12 @@ public record ApiRequest(
      * A fact as a list, for {@code contains}: the list itself, a single value as a one-element list,
      * empty when absent ({@code attributeValues("wss.algorithms") contains "...#sha1"}).
      */
-    public List<?> attributeValues(String name) {
+    public List<Object> attributeValues(String name) {
         Object value = attributes.get(name);
         if (value == null) {
             return List.of();
         }
-        return value instanceof java.util.Collection<?> values ? List.copyOf(values) : List.of(value);
+        return value instanceof java.util.Collection<?> values ? List.<Object>copyOf(values) : List.of(value);
     }
 
     /** A protocol or gateway fact by name ({@code authn.credentialLocation}), or null. */
