@@ -10,6 +10,7 @@ import io.portcullis.soap.SignerTrust;
 import io.portcullis.soap.SoapEnvelope;
 import io.portcullis.soap.SoapEnvelopeReader;
 import io.portcullis.soap.TestKeys;
+import io.portcullis.soap.UsernameTokens;
 import io.portcullis.soap.Wss4jMessageSecurer;
 import io.portcullis.soap.Wss4jMessageVerifier;
 import io.portcullis.soap.WsSecurityPolicy;
@@ -77,10 +78,10 @@ public class WsSecurityBenchmark {
         Authentication alicePrincipal = Authentication.of(Principal.builder("alice", AuthMethod.WS_SECURITY).build());
         signatures = new Wss4jMessageVerifier(policy(new WsSecurityPolicy.Alternative(true, false,
                 EnumSet.of(WsSecurityPolicy.Part.BODY, WsSecurityPolicy.Part.TIMESTAMP), Set.of(WsSecurityPolicy.Part.BODY))),
-                new SignerTrust(gatewayKeys, false, List.of()), gatewayKeys, TestKeys.PASSWORDS, forgetful, null,
+                new SignerTrust(gatewayKeys, false, List.of()), gatewayKeys, TestKeys.PASSWORDS, forgetful, UsernameTokens.none(),
                 certificate -> alicePrincipal);
         passwords = new Wss4jMessageVerifier(policy(new WsSecurityPolicy.Alternative(true, true, Set.of(), Set.of())),
-                SignerTrust.none(), null, null, forgetful, (user, password, address) -> alicePrincipal,
+                SignerTrust.none(), null, null, forgetful, UsernameTokens.text((user, password, address) -> alicePrincipal),
                 certificate -> alicePrincipal);
         // As Wss4jCrypto configures the gateway's keys; -Dbench.uncachedKeys=true shows what caching saves.
         gatewayKeys.setEnablePrivateKeyCaching(!Boolean.getBoolean("bench.uncachedKeys"));

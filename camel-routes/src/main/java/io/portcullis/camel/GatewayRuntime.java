@@ -12,6 +12,7 @@ import io.portcullis.engine.authn.Authenticator;
 import io.portcullis.engine.authn.WatchedFile;
 import io.portcullis.engine.authn.basic.BasicAuthenticator;
 import io.portcullis.engine.authn.basic.LoginThrottle;
+import io.portcullis.engine.authn.basic.LoginThrottleSettings;
 import io.portcullis.engine.authn.basic.UserStore;
 import io.portcullis.engine.authn.jwt.JwtAuthenticator;
 import io.portcullis.engine.authn.mtls.CertificateClients;
@@ -109,7 +110,9 @@ public final class GatewayRuntime implements AutoCloseable {
         Map<String, ProtocolAdapter> adapters = new LinkedHashMap<>();
         for (GatewaySettings.Route route : settings.routes()) {
             adapters.put(route.name(), route.protocol().equals("soap")
-                    ? SoapRouteAdapters.create(route, basic, shared, clock, resources)
+                    ? SoapRouteAdapters.create(route, basic,
+                            settings.basic() == null ? LoginThrottleSettings.DEFAULTS : settings.basic().throttle(), shared, clock,
+                            resources)
                     : new RestAdapter(new RestRouteSettings(route.name(), route.operations(), settings.listener().maxBodyBytes(),
                             route.maxJsonDepth(), route.bodyContentTypes(), route.maxResponseBytes())));
         }

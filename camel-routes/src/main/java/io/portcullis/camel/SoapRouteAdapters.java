@@ -12,7 +12,11 @@ import io.portcullis.engine.replay.InMemoryReplayGuard;
 import io.portcullis.engine.replay.RedisReplayGuard;
 import io.portcullis.soap.SoapAdapter;
 import io.portcullis.soap.OutboundSecurity;
+import io.portcullis.engine.authn.basic.LoginThrottle;
+import io.portcullis.engine.authn.basic.LoginThrottleSettings;
+import io.portcullis.soap.DigestUsers;
 import io.portcullis.soap.ServiceSchema;
+import io.portcullis.soap.UsernameTokens;
 import io.portcullis.soap.SignerTrust;
 import io.portcullis.soap.Wss4jMessageSecurer;
 import java.io.InputStream;
@@ -38,12 +42,12 @@ final class SoapRouteAdapters {
     }
 
     /**
-     * @param passwords checks UsernameToken passwords (the HTTP Basic users), or null when Basic is off
+     * @param passwords checks UsernameToken PasswordText (the HTTP Basic users), or null when Basic is off
      * @param shared    the cluster's Redis, which then remembers signatures and nonces for all nodes; or null
      * @param resources collects watched files to close with the runtime
      */
-    static SoapAdapter create(GatewaySettings.Route route, PasswordVerifier passwords, RedisStore shared, Clock clock,
-                              List<AutoCloseable> resources) throws IOException {
+    static SoapAdapter create(GatewaySettings.Route route, PasswordVerifier passwords, LoginThrottleSettings lockouts,
+                              RedisStore shared, Clock clock, List<AutoCloseable> resources) throws IOException {
         SoapRouteSettings settings = new SoapRouteSettings(route.name(), route.operations(), route.xmlLimits());
         ServiceSchema schema = route.schema() == null ? null : ServiceSchema.load(route.schema());
         GatewaySettings.WsSecurity wss = route.wsSecurity();
@@ -60,12 +64,18 @@ final class SoapRouteAdapters {
             resources.add(file);
             signers = file;
         }
+        UsernameTokens usernameTokens = UsernameTokens.text(passwords);
+        if (wss.digestUsersFile() != null) {
+            WatchedFile<DigestUsers> digestUsers = WatchedFile.watch(wss.digestUsersFile(), DigestUsers::load);
+            resources.add(digestUsers);
+            usernameTokens = new UsernameTokens(passwords, digestUsers, new LoginThrottle(lockouts, clock));
+        }
         ClientCertificateAuthenticator signerIdentities = new ClientCertificateAuthenticator(wss.identityFrom(), signers);
         Wss4jMessageVerifier verifier = new Wss4jMessageVerifier(wss.policy(),
                 new SignerTrust(trust, wss.crlFile() != null, wss.signerSubjects()), decryption,
                 Wss4jCrypto.keyPasswords(keyPassword),
                 shared != null ? new RedisReplayGuard(shared, route.name(), clock)
-                        : new InMemoryReplayGuard(wss.replayCacheEntries(), clock), passwords,
+                        : new InMemoryReplayGuard(wss.replayCacheEntries(), clock), usernameTokens,
                 certificate -> signerIdentities.identify(ClientCertificate.of(certificate), AuthMethod.WS_SECURITY));
         return new SoapAdapter(settings, verifier, schema, outbound(wss, decryption, keyPassword));
     }

@@ -3,7 +3,12 @@ package io.portcullis.soap;
 import io.portcullis.engine.adapter.RequestRejectedException;
 import io.portcullis.engine.authn.Authentication;
 import io.portcullis.engine.authn.PasswordVerifier;
+import io.portcullis.engine.authn.basic.LoginThrottle;
 import io.portcullis.engine.model.AuthMethod;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Optional;
+import org.apache.wss4j.common.util.UsernameTokenUtil;
 import io.portcullis.engine.replay.ReplayGuard;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -56,7 +61,8 @@ import org.w3c.dom.Node;
  * that chains to the truststore, and replays are refused through a {@link ReplayGuard} shared by
  * signatures and UsernameToken nonces. UsernameToken passwords are checked by the gateway's
  * {@link PasswordVerifier} (same users, hashes and lockouts as HTTP Basic); a wrong password is
- * not a fault here but a failed credential, which the rules refuse like any other.
+ * not a fault here but a failed credential, which the rules refuse like any other. PasswordDigest
+ * tokens are checked against {@link DigestUsers} when the route has them, and refused otherwise.
  *
  * <p>Refusals carry one of the {@code WSS_*} reason codes below; {@link SoapFaults} turns them into
  * the WS-Security fault codes with the specification's generic texts. Use one instance per route,
@@ -84,6 +90,13 @@ public final class Wss4jMessageVerifier {
     /** A signed element that imitates the Body or another protected part: signature wrapping. */
     public static final String SIGNATURE_WRAPPING = "WSS_SIGNATURE_WRAPPING";
 
+    /** Audit-only reasons of a refused digest UsernameToken (the client sees one 401 for all). */
+    static final String DIGEST_USER_UNKNOWN = "WSS_DIGEST_USER_UNKNOWN";
+    static final String DIGEST_PASSWORD_WRONG = "WSS_DIGEST_PASSWORD_WRONG";
+    static final String DIGEST_LOCKED_OUT = "WSS_DIGEST_LOCKED_OUT";
+    static final String DIGEST_TOO_MANY_ATTEMPTS = "WSS_DIGEST_TOO_MANY_ATTEMPTS";
+    private static final String DIGEST_DECOY = "decoy-secret-for-unknown-users";
+
     private static final Logger LOG = LoggerFactory.getLogger(Wss4jMessageVerifier.class);
 
     static {
@@ -95,7 +108,7 @@ public final class Wss4jMessageVerifier {
     private final Crypto decryption;
     private final CallbackHandler keyPasswords;
     private final ReplayGuard replayGuard;
-    private final PasswordVerifier passwords;
+    private final UsernameTokens usernameTokens;
     private final Function<X509Certificate, Authentication> signers;
     private final WSSConfig config;
     private final AlgorithmSuite algorithms;
@@ -104,18 +117,18 @@ public final class Wss4jMessageVerifier {
      * @param trust           whose signatures are accepted
      * @param decryption      the gateway's private keys for decrypting; null: encrypted messages are refused
      * @param keyPasswords    answers WSS4J's password callbacks for those private keys
-     * @param passwords       checks UsernameToken passwords; null: UsernameTokens are refused
+     * @param usernameTokens  checks UsernameToken passwords (text and digest)
      * @param signers         the principal a trusted signer certificate stands for
      */
     public Wss4jMessageVerifier(WsSecurityPolicy policy, SignerTrust trust, Crypto decryption, CallbackHandler keyPasswords,
-                                ReplayGuard replayGuard, PasswordVerifier passwords,
+                                ReplayGuard replayGuard, UsernameTokens usernameTokens,
                                 Function<X509Certificate, Authentication> signers) {
         this.policy = Objects.requireNonNull(policy, "policy");
         this.trust = Objects.requireNonNull(trust, "trust");
         this.decryption = decryption;
         this.keyPasswords = keyPasswords;
         this.replayGuard = Objects.requireNonNull(replayGuard, "replayGuard");
-        this.passwords = passwords;
+        this.usernameTokens = Objects.requireNonNull(usernameTokens, "usernameTokens");
         this.signers = Objects.requireNonNull(signers, "signers");
         this.config = WSSConfig.getNewInstance();
         this.config.setValidator(WSConstants.USERNAME_TOKEN, new GatewayUsernameTokenValidator());
@@ -508,17 +521,17 @@ public final class Wss4jMessageVerifier {
     }
 
     /**
-     * Checks UsernameToken passwords with the gateway's users rather than WSS4J's callback (which
-     * would need every password in plaintext). The outcome, good or bad, becomes the message's
-     * credential; a wrong password is refused by the rules like a wrong Basic password, with the
-     * same lockouts. Digest passwords can only be checked against a plaintext secret, which the
-     * gateway does not keep: they are refused.
+     * Checks UsernameToken passwords with the gateway's own users rather than WSS4J's callback:
+     * PasswordText against the users file's hashes (as HTTP Basic), PasswordDigest against the
+     * digest users' shared secrets. The outcome, good or bad, becomes the message's credential; a
+     * wrong password is refused by the rules like a wrong Basic password, after the same lockouts.
      */
     private final class GatewayUsernameTokenValidator extends UsernameTokenValidator {
 
         @Override
         protected void verifyPlaintextPassword(UsernameToken token, RequestData data) throws WSSecurityException {
             Verification verification = (Verification) data.getMsgContext();
+            PasswordVerifier passwords = usernameTokens.text();
             if (passwords == null) {
                 throw new WSSecurityException(WSSecurityException.ErrorCode.UNSUPPORTED_SECURITY_TOKEN);
             }
@@ -533,9 +546,49 @@ public final class Wss4jMessageVerifier {
             }
         }
 
+        /**
+         * PasswordDigest against the digest users' shared secrets, behind their own lockouts. An
+         * unknown user costs the same digest as a known one; the comparison is constant-time.
+         */
         @Override
         protected void verifyDigestPassword(UsernameToken token, RequestData data) throws WSSecurityException {
-            throw new WSSecurityException(WSSecurityException.ErrorCode.UNSUPPORTED_SECURITY_TOKEN);
+            Verification verification = (Verification) data.getMsgContext();
+            if (usernameTokens.digestUsers() == null) {
+                throw new WSSecurityException(WSSecurityException.ErrorCode.UNSUPPORTED_SECURITY_TOKEN);
+            }
+            if (token.getNonce() == null || token.getCreated() == null || token.getPassword() == null) {
+                throw new WSSecurityException(WSSecurityException.ErrorCode.INVALID_SECURITY_TOKEN);
+            }
+            String username = token.getName();
+            try (LoginThrottle.Attempt attempt = usernameTokens.digestThrottle().attempt(username, verification.clientAddress)) {
+                if (!attempt.admitted()) {
+                    verification.usernameCredential = Authentication.failed(
+                            attempt.verdict() == LoginThrottle.Verdict.LOCKED_OUT ? DIGEST_LOCKED_OUT : DIGEST_TOO_MANY_ATTEMPTS)
+                            .claiming(username);
+                    return;
+                }
+                Optional<DigestUsers.User> user = usernameTokens.digestUsers().get().find(username);
+                String expected = UsernameTokenUtil.doPasswordDigest(decodeNonce(token.getNonce()), token.getCreated(),
+                        user.map(DigestUsers.User::secret).orElse(DIGEST_DECOY));
+                boolean matches = MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
+                        token.getPassword().getBytes(StandardCharsets.UTF_8));
+                if (user.isEmpty() || !matches) {
+                    attempt.failed();
+                    verification.usernameCredential = Authentication.failed(
+                            user.isEmpty() ? DIGEST_USER_UNKNOWN : DIGEST_PASSWORD_WRONG).claiming(username);
+                    return;
+                }
+                attempt.succeeded();
+                verification.usernameCredential = Authentication.of(user.get().principal()).claiming(username);
+            }
+        }
+
+        private static byte[] decodeNonce(String nonce) throws WSSecurityException {
+            try {
+                return java.util.Base64.getMimeDecoder().decode(nonce);
+            } catch (IllegalArgumentException e) {
+                throw new WSSecurityException(WSSecurityException.ErrorCode.INVALID_SECURITY_TOKEN);
+            }
         }
     }
 }

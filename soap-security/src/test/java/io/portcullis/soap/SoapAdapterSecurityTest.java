@@ -53,7 +53,7 @@ class SoapAdapterSecurityTest {
                 EnumSet.of(WsSecurityPolicy.Part.BODY, WsSecurityPolicy.Part.TIMESTAMP), Set.of())),
                 Duration.ofMinutes(5), Duration.ofMinutes(1), false, false);
         return new Wss4jMessageVerifier(policy, new SignerTrust(keys, false, List.of()), keys, TestKeys.PASSWORDS,
-                new InMemoryReplayGuard(100, Clock.systemUTC()), null,
+                new InMemoryReplayGuard(100, Clock.systemUTC()), UsernameTokens.none(),
                 certificate -> Authentication.of(Principal.builder("alice", AuthMethod.WS_SECURITY).build()));
     }
 

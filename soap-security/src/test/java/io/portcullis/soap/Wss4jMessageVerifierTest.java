@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.portcullis.engine.adapter.RequestRejectedException;
 import io.portcullis.engine.authn.Authentication;
+import io.portcullis.engine.authn.MutableClock;
 import io.portcullis.engine.authn.PasswordVerifier;
+import io.portcullis.engine.authn.basic.LoginThrottle;
+import io.portcullis.engine.authn.basic.LoginThrottleSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import io.portcullis.engine.model.AuthMethod;
 import io.portcullis.engine.model.Principal;
 import io.portcullis.engine.replay.InMemoryReplayGuard;
@@ -53,6 +58,9 @@ class Wss4jMessageVerifierTest {
 
     final SoapEnvelopeReader reader = new SoapEnvelopeReader();
 
+    final MutableClock clock = new MutableClock();
+    static DigestUsers DIGEST_USERS;
+
     static final PasswordVerifier PASSWORDS = (username, password, address) ->
             username.equals("alice") && new String(password).equals("alice-password")
                     ? Authentication.of(Principal.builder("alice", AuthMethod.WS_SECURITY).roles(List.of("customer")).build())
@@ -70,6 +78,16 @@ class Wss4jMessageVerifierTest {
         // Issuer-serial and SKI references name a certificate without carrying it: the receiver must hold it.
         gatewayKeys = TestKeys.crypto(new TestKeys.Identity[] {gateway}, ca.certificate(), alice.certificate());
         rogue = TestKeys.crypto(new TestKeys.Identity[] {mallory}, rogueCa.certificate());
+        Path digestFile = Files.createTempFile("digest-users", ".yaml");
+        Files.writeString(digestFile, """
+                users:
+                  - username: bob
+                    secret: bob-shared-secret-0123
+                    roles: [customer]
+                    attributes: {accounts: [acc-bob-1]}
+                """);
+        DIGEST_USERS = DigestUsers.load(digestFile);
+        Files.delete(digestFile);
     }
 
     static WsSecurityPolicy policy(WsSecurityPolicy.Alternative... alternatives) {
@@ -78,7 +96,8 @@ class Wss4jMessageVerifierTest {
 
     Wss4jMessageVerifier verifier(WsSecurityPolicy policy) {
         return new Wss4jMessageVerifier(policy, new SignerTrust(gatewayKeys, false, List.of()), gatewayKeys, TestKeys.PASSWORDS,
-                new InMemoryReplayGuard(1000, Clock.systemUTC()), PASSWORDS,
+                new InMemoryReplayGuard(1000, Clock.systemUTC()),
+                new UsernameTokens(PASSWORDS, () -> DIGEST_USERS, new LoginThrottle(LoginThrottleSettings.DEFAULTS, clock)),
                 certificate -> Authentication.of(Principal.builder(
                         certificate.getSubjectX500Principal().getName(), AuthMethod.WS_SECURITY).build()));
     }
@@ -254,16 +273,45 @@ class Wss4jMessageVerifierTest {
     }
 
     @Test
-    void usernameTokenReplayAndDigestPasswordsAreRefused() throws Exception {
+    void aUsernameTokenNonceIsAcceptedOnce() throws Exception {
         byte[] message = SecuredMessages.of(TRANSFER).timestamp()
                 .usernameToken("alice", "alice-password", WSConstants.PASSWORD_TEXT).bytes();
         Wss4jMessageVerifier verifier = verifier(USERNAME);
         verify(verifier, message);
         assertThat(refusal(verifier, message)).isEqualTo(Wss4jMessageVerifier.REPLAYED);
+    }
 
-        byte[] digest = SecuredMessages.of(TRANSFER).timestamp()
+    @Test
+    void digestPasswordsAreCheckedAgainstTheDigestUsersBehindLockouts() throws Exception {
+        Wss4jMessageVerifier verifier = verifier(USERNAME);
+        byte[] good = SecuredMessages.of(TRANSFER).timestamp()
+                .usernameToken("bob", "bob-shared-secret-0123", WSConstants.PASSWORD_DIGEST).bytes();
+        WsSecurityResult result = verify(verifier, good);
+        assertThat(result.credential().principal().subject()).isEqualTo("bob");
+        assertThat(result.credential().principal().hasAttribute("accounts", "acc-bob-1")).isTrue();
+        assertThat(result.credential().principal().authMethod()).isEqualTo(AuthMethod.WS_SECURITY);
+
+        byte[] unknown = SecuredMessages.of(TRANSFER).timestamp()
                 .usernameToken("alice", "alice-password", WSConstants.PASSWORD_DIGEST).bytes();
-        assertThat(refusal(verifier(USERNAME), digest)).isEqualTo(Wss4jMessageVerifier.UNSUPPORTED_TOKEN);
+        assertThat(verify(verifier, unknown).credential().failure()).isEqualTo(Wss4jMessageVerifier.DIGEST_USER_UNKNOWN);
+        for (int i = 0; i < LoginThrottleSettings.DEFAULTS.maxUserFailures(); i++) {
+            byte[] wrong = SecuredMessages.of(TRANSFER).timestamp()
+                    .usernameToken("bob", "not-the-secret-at-all", WSConstants.PASSWORD_DIGEST).bytes();
+            assertThat(verify(verifier, wrong).credential().failure()).isEqualTo(Wss4jMessageVerifier.DIGEST_PASSWORD_WRONG);
+        }
+        byte[] rightButLocked = SecuredMessages.of(TRANSFER).timestamp()
+                .usernameToken("bob", "bob-shared-secret-0123", WSConstants.PASSWORD_DIGEST).bytes();
+        assertThat(verify(verifier, rightButLocked).credential().failure()).isEqualTo(Wss4jMessageVerifier.DIGEST_LOCKED_OUT);
+    }
+
+    @Test
+    void digestPasswordsAreRefusedWhereTheRouteHasNoDigestUsers() throws Exception {
+        Wss4jMessageVerifier textOnly = new Wss4jMessageVerifier(USERNAME, SignerTrust.none(), null, null,
+                new InMemoryReplayGuard(10, Clock.systemUTC()), UsernameTokens.text(PASSWORDS), certificate -> null);
+        byte[] digest = SecuredMessages.of(TRANSFER).timestamp()
+                .usernameToken("bob", "bob-shared-secret-0123", WSConstants.PASSWORD_DIGEST).bytes();
+
+        assertThat(refusal(textOnly, digest)).isEqualTo(Wss4jMessageVerifier.UNSUPPORTED_TOKEN);
     }
 
     @Test

@@ -124,12 +124,13 @@ public record GatewaySettings(Listener listener, TlsListener tlsListener, Listen
      * @param encryptResponses   encrypt responses for the certificate the request was signed with
      * @param signUpstream       sign requests forwarded upstream
      * @param upstreamCertificate encrypt requests forwarded upstream for this certificate (PEM), or null
+     * @param digestUsersFile    callers allowed UsernameToken PasswordDigest (shared secrets), or null to refuse it
      */
     public record WsSecurity(WsSecurityPolicy policy, Path keyStore, String keyStorePassword, Path trustStore,
                              String trustStorePassword, Path crlFile, Path signersFile,
                              List<java.util.regex.Pattern> signerSubjects, IdentitySource identityFrom,
                              int replayCacheEntries, String keyAlias, boolean signResponses, boolean encryptResponses,
-                             boolean signUpstream, Path upstreamCertificate) {
+                             boolean signUpstream, Path upstreamCertificate, Path digestUsersFile) {
 
         public boolean securesOutbound() {
             return signResponses || encryptResponses || signUpstream || upstreamCertificate != null;
@@ -140,7 +141,8 @@ public record GatewaySettings(Listener listener, TlsListener tlsListener, Listen
             return "WsSecurity[" + policy + ", keyStore=" + keyStore + ", trustStore=" + trustStore + ", crlFile=" + crlFile
                     + ", signersFile=" + signersFile + ", identityFrom=" + identityFrom + ", keyAlias=" + keyAlias
                     + ", signResponses=" + signResponses + ", encryptResponses=" + encryptResponses + ", signUpstream="
-                    + signUpstream + ", upstreamCertificate=" + upstreamCertificate + ", passwords=****]";
+                    + signUpstream + ", upstreamCertificate=" + upstreamCertificate + ", digestUsersFile=" + digestUsersFile
+                    + ", passwords=****]";
         }
     }
 

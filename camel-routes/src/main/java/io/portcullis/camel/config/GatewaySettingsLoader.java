@@ -90,7 +90,7 @@ public final class GatewaySettingsLoader {
                           String trustStore, String trustStorePasswordFile, String crlFile, String signersFile,
                           List<String> signerSubjects,
                           String identityFrom, Integer replayCacheEntries, String keyAlias, FileResponseSecurity responses,
-                          FileUpstreamSecurity upstream) {
+                          FileUpstreamSecurity upstream, String digestUsersFile) {
     }
 
     record FileResponseSecurity(Boolean sign, Boolean encrypt) {
@@ -384,7 +384,8 @@ public final class GatewaySettingsLoader {
         return new GatewaySettings.WsSecurity(policy, keyStore, keyStorePassword, trustStore, trustStorePassword,
                 existingFile(key + ".crlFile", raw.crlFile(), base, false),
                 existingFile(key + ".signersFile", raw.signersFile(), base, false), signerSubjects, identityFrom, replayEntries,
-                raw.keyAlias(), signResponses, encryptResponses, signUpstream, upstreamCertificate);
+                raw.keyAlias(), signResponses, encryptResponses, signUpstream, upstreamCertificate,
+                existingFile(key + ".digestUsersFile", raw.digestUsersFile(), base, false));
     }
 
     private static java.util.Set<WsSecurityPolicy.Part> parts(String key, List<String> names) throws InvalidConfigurationException {

@@ -104,6 +104,11 @@ final class DemoSoapClients {
     }
 
     static Map<String, Object> usernameToken(String username, String password) {
+        return usernameToken(username, password, WSConstants.PW_TEXT);
+    }
+
+    /** @param passwordType {@code WSConstants.PW_TEXT} or {@code PW_DIGEST} */
+    static Map<String, Object> usernameToken(String username, String password, String passwordType) {
         CallbackHandler passwords = callbacks -> {
             for (Callback callback : callbacks) {
                 if (callback instanceof WSPasswordCallback passwordCallback) {
@@ -114,7 +119,7 @@ final class DemoSoapClients {
         Map<String, Object> properties = new HashMap<>();
         properties.put(ConfigurationConstants.ACTION, "UsernameToken Timestamp");
         properties.put(ConfigurationConstants.USER, username);
-        properties.put(ConfigurationConstants.PASSWORD_TYPE, WSConstants.PW_TEXT);
+        properties.put(ConfigurationConstants.PASSWORD_TYPE, passwordType);
         properties.put(ConfigurationConstants.ADD_USERNAMETOKEN_NONCE, "true");
         properties.put(ConfigurationConstants.ADD_USERNAMETOKEN_CREATED, "true");
         properties.put(ConfigurationConstants.PW_CALLBACK_REF, passwords);

@@ -105,6 +105,19 @@ class SoapGatewayIT {
     }
 
     @Test
+    void aLegacyClientsPasswordDigestIsCheckedAgainstTheDigestUsers() throws Exception {
+        BankPort bob = client(DemoSoapClients.usernameToken("bob", "bob-digest-secret-demo-only", WSConstants.PW_DIGEST));
+
+        assertThat(bob.getAccount(new Messages.GetAccount("acc-bob-1")).owner).isEqualTo("bob");
+
+        SOAPFaultException wrong = catchThrowableOfType(SOAPFaultException.class,
+                () -> client(DemoSoapClients.usernameToken("bob", "a-guess-of-the-secret", WSConstants.PW_DIGEST))
+                        .getAccount(new Messages.GetAccount("acc-bob-1")));
+        assertThat(wrong).isNotNull();
+        assertThat(lastEventFor("getAccount").authenticationFailure()).isEqualTo("WSS_DIGEST_PASSWORD_WRONG");
+    }
+
+    @Test
     void oneTransferLimitRuleHoldsOnTheSoapAndRestFaces() throws Exception {
         SOAPFaultException soap = catchThrowableOfType(SOAPFaultException.class, () -> client(signAndEncryptAs("alice"))
                 .transfer(new Messages.Transfer("acc-alice-1", "acc-bob-1", new BigDecimal("20000.00"), "EUR")));
