@@ -134,7 +134,9 @@ class Wss4jMessageVerifierTest {
 
     @Test
     void issuerSerialSubjectKeyIdentifierAndEcdsaSignaturesPass() throws Exception {
-        for (int keyIdentifier : new int[] {WSConstants.ISSUER_SERIAL, WSConstants.SKI_KEY_IDENTIFIER}) {
+        // Issuer-serial and SKI (Metro, Spring-WS), thumbprint and X.509 key identifiers (.NET WCF).
+        for (int keyIdentifier : new int[] {WSConstants.ISSUER_SERIAL, WSConstants.SKI_KEY_IDENTIFIER,
+                WSConstants.THUMBPRINT_IDENTIFIER, WSConstants.X509_KEY_IDENTIFIER}) {
             byte[] message = SecuredMessages.of(TRANSFER).timestamp().sign(clients, "alice", keyIdentifier).bytes();
             assertThat(verify(verifier(SIGNED), message).signedParts()).as("key identifier %d", keyIdentifier)
                     .contains("Body", "Timestamp");
