@@ -22,7 +22,6 @@ import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NamedNodeMap;
 import org.w3c.dom.Node;
-import org.xml.sax.ErrorHandler;
 import org.xml.sax.SAXException;
 import org.xml.sax.SAXParseException;
 
@@ -107,7 +106,7 @@ public final class ServiceSchema {
         try {
             validator.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
             validator.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
-            validator.setErrorHandler(new FirstError());
+            validator.setErrorHandler(SoapEnvelopeReader.RETHROW);
             validator.validate(new DOMSource(operation));
         } catch (SAXParseException e) {
             Node at = null;
@@ -226,31 +225,8 @@ public final class ServiceSchema {
         }
     }
 
-    private static DocumentBuilderFactory newBuilderFactory() throws IOException {
-        DocumentBuilderFactory factory = DocumentBuilderFactory.newDefaultNSInstance();
-        try {
-            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-        } catch (ParserConfigurationException e) {
-            throw new IOException("XML parser cannot be hardened", e);
-        }
-        return factory;
-    }
-
-    /** Stops at the first error; warnings are not refusals. */
-    private static final class FirstError implements ErrorHandler {
-        @Override
-        public void warning(SAXParseException exception) {
-        }
-
-        @Override
-        public void error(SAXParseException exception) throws SAXException {
-            throw exception;
-        }
-
-        @Override
-        public void fatalError(SAXParseException exception) throws SAXException {
-            throw exception;
-        }
+    /** The same hardening as for requests: the contract is configuration, but a DOCTYPE has no place in it either. */
+    private static DocumentBuilderFactory newBuilderFactory() {
+        return SoapEnvelopeReader.hardenedFactory();
     }
 }

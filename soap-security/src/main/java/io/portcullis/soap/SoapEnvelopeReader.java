@@ -47,8 +47,9 @@ public final class SoapEnvelopeReader {
     private static final String HEADER = "Header";
     private static final String BODY = "Body";
 
-    // The default handler prints the parser's message, input included, to stderr.
-    private static final ErrorHandler RETHROW = new ErrorHandler() {
+    // The default handler prints the parser's message, input included, to stderr; this one
+    // stops at the first error. Schema validation uses it too.
+    static final ErrorHandler RETHROW = new ErrorHandler() {
         @Override
         public void warning(SAXParseException exception) {
         }
@@ -179,7 +180,7 @@ public final class SoapEnvelopeReader {
      * feature the parser does not support fails construction: better no SOAP route than an
      * unhardened one.
      */
-    private static DocumentBuilderFactory hardenedFactory() {
+    static DocumentBuilderFactory hardenedFactory() {
         DocumentBuilderFactory factory = DocumentBuilderFactory.newDefaultNSInstance();
         try {
             factory.setFeature(DISALLOW_DOCTYPE, true);

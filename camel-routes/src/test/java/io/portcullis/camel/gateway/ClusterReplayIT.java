@@ -27,11 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterReplayIT {
 
-    static final String TRANSFER = """
-            <soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/">
-              <soap:Body><b:Transfer xmlns:b="urn:portcullis:demo-bank"><b:fromAccount>acc-alice-1</b:fromAccount>\
-            <b:toAccount>acc-bob-1</b:toAccount><b:amount>1.00</b:amount><b:currency>EUR</b:currency></b:Transfer></soap:Body>
-            </soap:Envelope>""";
+    static final String TRANSFER = SoapGatewayIT.TRANSFER;
 
     @TempDir
     static Path nodeA;
