@@ -3,6 +3,9 @@ package io.portcullis.camel;
 import io.portcullis.camel.config.GatewaySettings;
 import io.portcullis.engine.RulePacks;
 import io.portcullis.engine.cluster.RedisStore;
+import io.portcullis.engine.replay.InMemoryReplayGuard;
+import io.portcullis.engine.replay.RedisReplayGuard;
+import io.portcullis.engine.replay.ReplayGuard;
 import io.portcullis.engine.adapter.ProtocolAdapter;
 import io.portcullis.engine.audit.AuditLog;
 import io.portcullis.engine.authn.ApiKeyAuthenticator;
@@ -107,12 +110,18 @@ public final class GatewayRuntime implements AutoCloseable {
             }
             resources.add(shared);
         }
+        // One replay memory and one digest lockout for all SOAP routes: a message accepted on one
+        // route is a replay on every other, and a second route is not a second guessing budget.
+        int replayEntries = settings.routes().stream().filter(r -> r.wsSecurity() != null)
+                .mapToInt(r -> r.wsSecurity().replayCacheEntries()).max().orElse(100_000);
+        ReplayGuard replays = shared != null ? new RedisReplayGuard(shared, "wss", clock)
+                : new InMemoryReplayGuard(replayEntries, clock);
+        LoginThrottle digestLockouts = new LoginThrottle(
+                settings.basic() == null ? LoginThrottleSettings.DEFAULTS : settings.basic().throttle(), clock);
         Map<String, ProtocolAdapter> adapters = new LinkedHashMap<>();
         for (GatewaySettings.Route route : settings.routes()) {
             adapters.put(route.name(), route.protocol().equals("soap")
-                    ? SoapRouteAdapters.create(route, basic,
-                            settings.basic() == null ? LoginThrottleSettings.DEFAULTS : settings.basic().throttle(), shared, clock,
-                            resources)
+                    ? SoapRouteAdapters.create(route, basic, replays, digestLockouts, resources)
                     : new RestAdapter(new RestRouteSettings(route.name(), route.operations(), settings.listener().maxBodyBytes(),
                             route.maxJsonDepth(), route.bodyContentTypes(), route.maxResponseBytes())));
         }

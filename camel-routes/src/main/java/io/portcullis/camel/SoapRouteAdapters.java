@@ -7,13 +7,10 @@ import io.portcullis.engine.authn.mtls.CertificateClients;
 import io.portcullis.engine.authn.mtls.ClientCertificateAuthenticator;
 import io.portcullis.engine.model.AuthMethod;
 import io.portcullis.engine.model.ClientCertificate;
-import io.portcullis.engine.cluster.RedisStore;
-import io.portcullis.engine.replay.InMemoryReplayGuard;
-import io.portcullis.engine.replay.RedisReplayGuard;
+import io.portcullis.engine.replay.ReplayGuard;
 import io.portcullis.soap.SoapAdapter;
 import io.portcullis.soap.OutboundSecurity;
 import io.portcullis.engine.authn.basic.LoginThrottle;
-import io.portcullis.engine.authn.basic.LoginThrottleSettings;
 import io.portcullis.soap.DigestUsers;
 import io.portcullis.soap.ServiceSchema;
 import io.portcullis.soap.UsernameTokens;
@@ -30,7 +27,6 @@ import io.portcullis.soap.SoapRouteSettings;
 import io.portcullis.soap.Wss4jCrypto;
 import io.portcullis.soap.Wss4jMessageVerifier;
 import java.io.IOException;
-import java.time.Clock;
 import java.util.List;
 import java.util.function.Supplier;
 import org.apache.wss4j.common.crypto.Crypto;
@@ -42,12 +38,13 @@ final class SoapRouteAdapters {
     }
 
     /**
-     * @param passwords checks UsernameToken PasswordText (the HTTP Basic users), or null when Basic is off
-     * @param shared    the cluster's Redis, which then remembers signatures and nonces for all nodes; or null
-     * @param resources collects watched files to close with the runtime
+     * @param passwords      checks UsernameToken PasswordText (the HTTP Basic users), or null when Basic is off
+     * @param replays        remembers signatures and nonces for every SOAP route (and node, through Redis)
+     * @param digestLockouts lockouts for PasswordDigest failures, shared by every SOAP route
+     * @param resources      collects watched files to close with the runtime
      */
-    static SoapAdapter create(GatewaySettings.Route route, PasswordVerifier passwords, LoginThrottleSettings lockouts,
-                              RedisStore shared, Clock clock, List<AutoCloseable> resources) throws IOException {
+    static SoapAdapter create(GatewaySettings.Route route, PasswordVerifier passwords, ReplayGuard replays,
+                              LoginThrottle digestLockouts, List<AutoCloseable> resources) throws IOException {
         SoapRouteSettings settings = new SoapRouteSettings(route.name(), route.operations(), route.xmlLimits());
         ServiceSchema schema = route.schema() == null ? null : ServiceSchema.load(route.schema());
         GatewaySettings.WsSecurity wss = route.wsSecurity();
@@ -68,14 +65,13 @@ final class SoapRouteAdapters {
         if (wss.digestUsersFile() != null) {
             WatchedFile<DigestUsers> digestUsers = WatchedFile.watch(wss.digestUsersFile(), DigestUsers::load);
             resources.add(digestUsers);
-            usernameTokens = new UsernameTokens(passwords, digestUsers, new LoginThrottle(lockouts, clock));
+            usernameTokens = new UsernameTokens(passwords, digestUsers, digestLockouts);
         }
         ClientCertificateAuthenticator signerIdentities = new ClientCertificateAuthenticator(wss.identityFrom(), signers);
         Wss4jMessageVerifier verifier = new Wss4jMessageVerifier(wss.policy(),
                 new SignerTrust(trust, wss.crlFile() != null, wss.signerSubjects()), decryption,
                 Wss4jCrypto.keyPasswords(keyPassword),
-                shared != null ? new RedisReplayGuard(shared, route.name(), clock)
-                        : new InMemoryReplayGuard(wss.replayCacheEntries(), clock), usernameTokens,
+                replays, usernameTokens,
                 certificate -> signerIdentities.identify(ClientCertificate.of(certificate), AuthMethod.WS_SECURITY));
         return new SoapAdapter(settings, verifier, schema, outbound(wss, decryption, keyPassword));
     }

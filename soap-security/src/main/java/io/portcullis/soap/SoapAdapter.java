@@ -52,6 +52,7 @@ public final class SoapAdapter implements ProtocolAdapter {
     static final String FORWARD_ATTRIBUTE = "soap.forward";
 
     private final SoapEnvelopeReader reader;
+    private final SoapEnvelopeReader responseReader;
     private final XmlThreatScanner threats;
     private final Map<QName, String> operations;
     private final Wss4jMessageVerifier verifier;
@@ -66,6 +67,7 @@ public final class SoapAdapter implements ProtocolAdapter {
     public SoapAdapter(SoapRouteSettings settings, Wss4jMessageVerifier verifier, ServiceSchema schema,
                        OutboundSecurity outbound) {
         this.reader = new SoapEnvelopeReader(settings.limits());
+        this.responseReader = new SoapEnvelopeReader(responseLimits(settings.limits()));
         this.threats = new XmlThreatScanner(settings.limits());
         this.operations = settings.operationNames();
         this.verifier = verifier;
@@ -119,9 +121,7 @@ public final class SoapAdapter implements ProtocolAdapter {
                 attributes.put(FORWARD_ATTRIBUTE, new ForwardedMessage(verified));
             }
         }
-        if (envelope.operationElement() == null) {
-            throw new RequestRejectedException(400, SoapEnvelopeReader.SOAP_ENVELOPE_INVALID, "The SOAP Body is empty.");
-        }
+        SoapEnvelopeReader.checkBody(envelope.body());
         if (schema != null) {
             schema.check(envelope.operationElement(), action);
         }
@@ -148,7 +148,8 @@ public final class SoapAdapter implements ProtocolAdapter {
             return new ApiResponse(request, response.status(), response.headers(), Map.of());
         }
         try {
-            return new ApiResponse(request, response.status(), response.headers(), values(reader.read(response.body()).operationElement()));
+            return new ApiResponse(request, response.status(), response.headers(),
+                    values(responseReader.read(response.body()).operationElement()));
         } catch (RequestRejectedException e) {
             throw new RequestRejectedException(502, "UPSTREAM_RESPONSE_MALFORMED",
                     "The upstream's SOAP response could not be read (" + e.reason() + ").");
@@ -189,7 +190,7 @@ public final class SoapAdapter implements ProtocolAdapter {
         HttpRequestMessage out = forward;
         byte[] body = request.attribute(FORWARD_ATTRIBUTE) instanceof ForwardedMessage verified ? verified.body() : null;
         if (outbound != null && outbound.securesUpstream()) {
-            body = secure(body != null ? body : forward.body(), outbound.signUpstream(), outbound.upstreamCertificate());
+            body = secure(reader, body != null ? body : forward.body(), outbound.signUpstream(), outbound.upstreamCertificate());
         }
         if (body != null) {
             Map<String, List<String>> headers = new LinkedHashMap<>(forward.headers());
@@ -199,9 +200,10 @@ public final class SoapAdapter implements ProtocolAdapter {
         return obligations.isEmpty() ? out : out.withHeaders(HeaderObligations.apply(out.headers(), obligations));
     }
 
-    private byte[] secure(byte[] message, boolean sign, X509Certificate encryptFor) throws ObligationException {
+    private byte[] secure(SoapEnvelopeReader parser, byte[] message, boolean sign, X509Certificate encryptFor)
+            throws ObligationException {
         try {
-            SoapEnvelope envelope = reader.read(message);
+            SoapEnvelope envelope = parser.read(message);
             outbound.securer().secure(envelope, sign, encryptFor);
             return envelope.serialize();
         } catch (RequestRejectedException | WSSecurityException e) {
@@ -228,8 +230,11 @@ public final class SoapAdapter implements ProtocolAdapter {
             throws ObligationException {
         requireNoRedaction(obligations);
         HttpResponseMessage out = response;
-        if (outbound != null && outbound.securesResponses() && response.body().length > 0
-                && versionOf(response.header("content-type")) != null) {
+        if (outbound != null && outbound.securesResponses() && response.body().length > 0) {
+            if (versionOf(response.header("content-type")) == null) {
+                // Not a SOAP message (MTOM, mislabelled, an error page): it cannot be secured, so it is not sent.
+                throw new ObligationException("the response must be secured and is not a SOAP message");
+            }
             X509Certificate caller = request.attribute(WsSecurityResult.SIGNER_CERTIFICATE) instanceof X509Certificate c ? c : null;
             if (outbound.encryptResponses() && caller == null) {
                 throw new ObligationException("responses are encrypted for the caller's signing certificate, and the request had none");
@@ -237,7 +242,8 @@ public final class SoapAdapter implements ProtocolAdapter {
             Map<String, List<String>> headers = new LinkedHashMap<>(response.headers());
             headers.put("content-type", List.of(utf8(response.header("content-type"))));
             out = new HttpResponseMessage(response.status(), headers,
-                    secure(response.body(), outbound.signResponses(), outbound.encryptResponses() ? caller : null));
+                    secure(responseReader, response.body(), outbound.signResponses(),
+                            outbound.encryptResponses() ? caller : null));
         }
         return obligations.isEmpty() ? out : out.withHeaders(HeaderObligations.apply(out.headers(), obligations));
     }
@@ -247,6 +253,17 @@ public final class SoapAdapter implements ProtocolAdapter {
         if (obligations.stream().anyMatch(o -> o instanceof Obligation.RedactField)) {
             throw new ObligationException("fields cannot be redacted from SOAP messages yet");
         }
+    }
+
+    /**
+     * Responses may be larger than requests (a statement, a search result): 16 MiB and ten times the
+     * elements, the other limits as for requests. Only services' own answers are read with them.
+     */
+    private static XmlLimits responseLimits(XmlLimits requests) {
+        return new XmlLimits(Math.max(requests.maxBytes(), 16 << 20), requests.maxDepth(),
+                Math.max(requests.maxElements(), requests.maxElements() * 10), requests.maxAttributesPerElement(),
+                requests.maxNamespaceDeclarations(), requests.maxTextLength(), requests.maxAttributeValueLength(),
+                requests.maxNameLength());
     }
 
     static String operation(QName name) {

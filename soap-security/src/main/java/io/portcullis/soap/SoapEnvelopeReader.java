@@ -95,11 +95,33 @@ public final class SoapEnvelopeReader {
         List<Element> children = childElements(envelope);
         Element soapBody = body(children, version.get().namespace());
         Element header = children.get(0) == soapBody ? null : children.get(0);
-        SoapEnvelope read = new SoapEnvelope(version.get(), document, header, soapBody);
-        if (read.operationElement() == null) {
+        checkBody(soapBody);
+        return new SoapEnvelope(version.get(), document, header, soapBody);
+    }
+
+    /**
+     * A Body holds exactly one element and no other text (WS-I Basic Profile R2201): the operation
+     * rules decide is then the only one a service can run. Checked again after decryption, which
+     * may have put something else in the Body.
+     *
+     * @throws RequestRejectedException 400 {@link #SOAP_ENVELOPE_INVALID}
+     */
+    static void checkBody(Element body) throws RequestRejectedException {
+        int elements = 0;
+        for (Node child = body.getFirstChild(); child != null; child = child.getNextSibling()) {
+            if (child instanceof Element) {
+                elements++;
+            } else if ((child.getNodeType() == Node.TEXT_NODE || child.getNodeType() == Node.CDATA_SECTION_NODE)
+                    && !child.getNodeValue().isBlank()) {
+                throw invalid("The SOAP Body holds text outside its element.");
+            }
+        }
+        if (elements == 0) {
             throw invalid("The SOAP Body is empty.");
         }
-        return read;
+        if (elements > 1) {
+            throw invalid("The SOAP Body must hold exactly one element.");
+        }
     }
 
     private Document parse(byte[] body) throws RequestRejectedException {

@@ -11,12 +11,12 @@ import java.util.Optional;
 import org.apache.wss4j.common.util.UsernameTokenUtil;
 import io.portcullis.engine.replay.ReplayGuard;
 import java.security.cert.X509Certificate;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
@@ -133,6 +133,10 @@ public final class Wss4jMessageVerifier {
         this.config = WSSConfig.getNewInstance();
         this.config.setValidator(WSConstants.USERNAME_TOKEN, new GatewayUsernameTokenValidator());
         this.config.setValidator(WSConstants.SIGNATURE, new TrustFailureRecordingValidator());
+        // SAML is out of scope, and a holder-of-key assertion would let its key stand in for a
+        // certificate from the truststore: no SAML processing, even if OpenSAML is on the class path.
+        this.config.setProcessor(WSConstants.SAML_TOKEN, (org.apache.wss4j.dom.processor.Processor) null);
+        this.config.setProcessor(WSConstants.SAML2_TOKEN, (org.apache.wss4j.dom.processor.Processor) null);
         this.algorithms = algorithmSuite(policy);
     }
 
@@ -151,6 +155,7 @@ public final class Wss4jMessageVerifier {
         if (headers.size() > 1) {
             throw refused(400, INVALID_SECURITY, "The message has more than one WS-Security header for this service.");
         }
+        requireFewTokens(headers.get(0));
         Verification verification = new Verification(clientAddress);
         WSHandlerResult handled;
         try {
@@ -170,9 +175,55 @@ public final class Wss4jMessageVerifier {
             LOG.info("WS-Security policy not met: {}", unmet);
             throw refused(400, POLICY_NOT_MET, "The message is not secured as this service requires.");
         }
+        rememberOnce(verification);
         Node header = headers.get(0);
         header.getParentNode().removeChild(header);
         return result;
+    }
+
+    /**
+     * Only now, with everything verified, are the message's signature values and nonces
+     * remembered: remembering them while WSS4J still checks (it asks before verifying a signature
+     * or a password) would let anyone fill the guard with junk and lock every caller out. A
+     * message whose UsernameToken password was wrong is refused anyway and not remembered.
+     */
+    private void rememberOnce(Verification verification) throws RequestRejectedException {
+        if (verification.usernameCredential != null && !verification.usernameCredential.failure().isEmpty()) {
+            return;
+        }
+        Instant expiresAt = Instant.now().plus(policy.timestampTtl()).plus(policy.futureTtl());
+        for (String identifier : verification.identifiers) {
+            switch (replayGuard.check(identifier, expiresAt)) {
+                case FIRST_SEEN -> {
+                }
+                case REPLAYED -> throw refused(400, REPLAYED, "The message was already received.");
+                default -> throw refused(503, REPLAY_CHECK_UNAVAILABLE, "The message cannot be checked right now.");
+            }
+        }
+    }
+
+    /** How many of each token a Security header may hold; each one costs WSS4J work (an RSA operation, a hash). */
+    private static final Map<String, Integer> MAX_TOKENS = Map.of("Timestamp", 1, "UsernameToken", 1, "Signature", 2,
+            "EncryptedKey", 1, "BinarySecurityToken", 2, "ReferenceList", 1, "SignatureConfirmation", 2,
+            "SecurityTokenReference", 2, "EncryptedData", 1);
+    private static final int MAX_HEADER_CHILDREN = 8;
+
+    /**
+     * Refuses headers stuffed with tokens before WSS4J spends anything on them: it would decrypt every
+     * EncryptedKey with the gateway's private key, and check every UsernameToken's password.
+     */
+    private static void requireFewTokens(Element securityHeader) throws RequestRejectedException {
+        Map<String, Integer> counts = new java.util.HashMap<>();
+        int children = 0;
+        for (Node child = securityHeader.getFirstChild(); child != null; child = child.getNextSibling()) {
+            if (child instanceof Element element) {
+                children++;
+                int count = counts.merge(element.getLocalName(), 1, Integer::sum);
+                if (children > MAX_HEADER_CHILDREN || count > MAX_TOKENS.getOrDefault(element.getLocalName(), 1)) {
+                    throw refused(400, INVALID_SECURITY, "The WS-Security header holds more tokens than this service accepts.");
+                }
+            }
+        }
     }
 
     private String unmet(WsSecurityResult result) {
@@ -213,8 +264,7 @@ public final class Wss4jMessageVerifier {
         data.setTimeStampFutureTTL((int) policy.futureTtl().toSeconds());
         data.setUtTTL((int) policy.timestampTtl().toSeconds());
         data.setUtFutureTTL((int) policy.futureTtl().toSeconds());
-        ReplayCache replays = new GuardedReplayCache(replayGuard, verification,
-                policy.timestampTtl().plus(policy.futureTtl()));
+        ReplayCache replays = new CollectingReplayCache(verification);
         data.setTimestampReplayCache(replays);
         data.setNonceReplayCache(replays);
         return data;
@@ -253,11 +303,15 @@ public final class Wss4jMessageVerifier {
                     encryptedRefs.addAll(dataRefs(result));
                 }
                 case WSConstants.BST -> tokens.add(WsSecurityResult.X509);
+                case WSConstants.ST_SIGNED, WSConstants.ST_UNSIGNED ->
+                        throw refused(400, UNSUPPORTED_TOKEN, "An unsupported token was provided.");
                 default -> {
                     // Other results (signature confirmation, derived keys, ...) add no facts yet.
                 }
             }
         }
+        // The message's signer is whoever signed the real Body, and only that signature's parts
+        // count as signed: a second signer cannot lend the Timestamp or UsernameToken coverage.
         Set<String> signed = new HashSet<>();
         X509Certificate signer = null;
         for (WSSecurityEngineResult signature : signatures) {
@@ -266,22 +320,23 @@ public final class Wss4jMessageVerifier {
                 throw refused(400, UNSUPPORTED_TOKEN, "Signatures must identify an X.509 certificate.");
             }
             tokens.add(WsSecurityResult.X509);
+            Set<String> parts = new HashSet<>();
             for (WSDataRef ref : dataRefs(signature)) {
                 add(algorithmsUsed, ref.getDigestAlgorithm());
                 if (ref.getTransformAlgorithms() != null) {
                     ref.getTransformAlgorithms().forEach(transform -> add(algorithmsUsed, transform));
                 }
                 String part = part(ref.getProtectedElement(), body, timestamp, usernameToken);
-                if (part == null) {
-                    continue;
-                }
-                signed.add(part);
-                if (part.equals(WsSecurityPolicy.Part.BODY.factName()) && signer == null) {
-                    signer = certificate;
+                if (part != null) {
+                    parts.add(part);
                 }
             }
-            if (signer == null && signatures.size() == 1) {
+            if (parts.contains(WsSecurityPolicy.Part.BODY.factName())) {
+                if (signer != null) {
+                    throw refused(400, INVALID_SECURITY, "The message's Body is signed more than once.");
+                }
                 signer = certificate;
+                signed.addAll(parts);
             }
         }
         Set<String> encrypted = new HashSet<>();
@@ -364,12 +419,6 @@ public final class Wss4jMessageVerifier {
 
     private RequestRejectedException refusal(WSSecurityException e, Verification verification, Element envelope) {
         LOG.info("WS-Security verification failed: {}: {}", e.getErrorCode(), e.getMessage());
-        if (verification.replayCheckUnavailable) {
-            return refused(503, REPLAY_CHECK_UNAVAILABLE, "The message cannot be checked right now.");
-        }
-        if (verification.replayed) {
-            return refused(400, REPLAYED, "The message was already received.");
-        }
         if (verification.untrusted) {
             return refused(401, FAILED_AUTHENTICATION, "The security token could not be authenticated.");
         }
@@ -463,8 +512,7 @@ public final class Wss4jMessageVerifier {
     private static final class Verification {
         final String clientAddress;
         Authentication usernameCredential;
-        boolean replayed;
-        boolean replayCheckUnavailable;
+        final List<String> identifiers = new ArrayList<>(2);
         boolean untrusted;
 
         Verification(String clientAddress) {
@@ -473,24 +521,16 @@ public final class Wss4jMessageVerifier {
     }
 
     /**
-     * WSS4J asks {@code contains} and then calls {@code add}: two steps that let two copies of a
-     * message arriving together both pass. Here {@code contains} is the atomic check-and-remember,
-     * and {@code add} only extends how long the identifier is kept.
+     * Collects the identifiers WSS4J would check (signature values of signed Timestamps,
+     * UsernameToken nonces) without answering from memory: WSS4J asks before it has verified
+     * anything, so the check happens in {@link #rememberOnce} once the message has passed.
      */
-    private record GuardedReplayCache(ReplayGuard guard, Verification verification, Duration window) implements ReplayCache {
+    private record CollectingReplayCache(Verification verification) implements ReplayCache {
 
         @Override
         public boolean contains(String identifier) {
-            switch (guard.check(identifier, Instant.now().plus(window))) {
-                case FIRST_SEEN:
-                    return false;
-                case REPLAYED:
-                    verification.replayed = true;
-                    return true;
-                default:
-                    verification.replayCheckUnavailable = true;
-                    return true;
-            }
+            verification.identifiers.add(identifier);
+            return false;
         }
 
         @Override
@@ -506,17 +546,32 @@ public final class Wss4jMessageVerifier {
         }
     }
 
-    /** WSS4J reports a signer certificate that does not chain to the truststore as a generic FAILURE. */
-    private static final class TrustFailureRecordingValidator extends SignatureTrustValidator {
+    /**
+     * WSS4J's trust check, plus the signer subject patterns checked here for every certificate:
+     * WSS4J skips them for a certificate found directly in the truststore when revocation checks are
+     * off. A failure is recorded, since WSS4J reports an untrusted signer as a generic FAILURE.
+     */
+    private final class TrustFailureRecordingValidator extends SignatureTrustValidator {
 
         @Override
         public Credential validate(Credential credential, RequestData data) throws WSSecurityException {
+            Verification verification = (Verification) data.getMsgContext();
             try {
-                return super.validate(credential, data);
+                Credential trusted = super.validate(credential, data);
+                X509Certificate[] chain = credential.getCertificates();
+                if (chain != null && chain.length > 0 && !subjectAllowed(chain[0])) {
+                    throw new WSSecurityException(WSSecurityException.ErrorCode.FAILED_AUTHENTICATION);
+                }
+                return trusted;
             } catch (WSSecurityException e) {
-                ((Verification) data.getMsgContext()).untrusted = true;
+                verification.untrusted = true;
                 throw e;
             }
+        }
+
+        private boolean subjectAllowed(X509Certificate certificate) {
+            String subject = certificate.getSubjectX500Principal().getName();
+            return trust.subjectPatterns().stream().anyMatch(pattern -> pattern.matcher(subject).matches());
         }
     }
 

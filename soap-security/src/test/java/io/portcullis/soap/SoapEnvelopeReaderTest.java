@@ -12,6 +12,20 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class SoapEnvelopeReaderTest {
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+            "<b:GetAccount xmlns:b='urn:b'/><b:CloseAccount xmlns:b='urn:b'/>",
+            "<b:GetAccount xmlns:b='urn:b'/>text after the operation",
+            "<![CDATA[x]]><b:GetAccount xmlns:b='urn:b'/>"})
+    void aBodyMustHoldExactlyOneElementAndNothingElse(String content) {
+        String envelope = "<s:Envelope xmlns:s='http://schemas.xmlsoap.org/soap/envelope/'><s:Body>" + content
+                + "</s:Body></s:Envelope>";
+
+        RequestRejectedException refused = org.assertj.core.api.Assertions.catchThrowableOfType(RequestRejectedException.class,
+                () -> new SoapEnvelopeReader().read(envelope.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        org.assertj.core.api.Assertions.assertThat(refused.reason()).isEqualTo(SoapEnvelopeReader.SOAP_ENVELOPE_INVALID);
+    }
+
     private static final String SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/";
     private static final String SOAP12 = "http://www.w3.org/2003/05/soap-envelope";
 

@@ -240,6 +240,66 @@ class Wss4jMessageVerifierTest {
     }
 
     @Test
+    void signerSubjectPatternsHoldEvenForCertificatesTrustedDirectly() throws Exception {
+        // alice's own certificate is in the gateway's truststore (for issuer-serial references).
+        Wss4jMessageVerifier onlyGateway = new Wss4jMessageVerifier(SIGNED,
+                new SignerTrust(gatewayKeys, false, List.of(java.util.regex.Pattern.compile("CN=gateway,.*|.*,CN=gateway"))),
+                gatewayKeys, TestKeys.PASSWORDS, new InMemoryReplayGuard(10, Clock.systemUTC()), UsernameTokens.none(),
+                certificate -> Authentication.NOT_PRESENTED);
+        for (int keyIdentifier : new int[] {WSConstants.BST_DIRECT_REFERENCE, WSConstants.ISSUER_SERIAL}) {
+            byte[] message = SecuredMessages.of(TRANSFER).timestamp().sign(clients, "alice", keyIdentifier).bytes();
+            assertThat(refusal(onlyGateway, message)).as("key identifier %d", keyIdentifier)
+                    .isEqualTo(Wss4jMessageVerifier.FAILED_AUTHENTICATION);
+        }
+    }
+
+    @Test
+    void aHeaderStuffedWithTokensIsRefusedBeforeAnyIsProcessed() throws Exception {
+        SecuredMessages message = SecuredMessages.of(TRANSFER).timestamp();
+        for (int i = 0; i < 3; i++) {
+            message.usernameToken("alice", "guess-" + i, WSConstants.PASSWORD_TEXT);
+        }
+        int[] checked = {0};
+        Wss4jMessageVerifier counting = new Wss4jMessageVerifier(USERNAME, SignerTrust.none(), null, null,
+                new InMemoryReplayGuard(10, Clock.systemUTC()), UsernameTokens.text((user, password, address) -> {
+                    checked[0]++;
+                    return Authentication.failed("BASIC_PASSWORD_WRONG");
+                }), certificate -> null);
+
+        assertThat(refusal(counting, message.bytes())).isEqualTo(Wss4jMessageVerifier.INVALID_SECURITY);
+        assertThat(checked[0]).as("no password checked").isZero();
+    }
+
+    @Test
+    void messagesThatFailDoNotUseUpTheReplayGuard() throws Exception {
+        Wss4jMessageVerifier verifier = new Wss4jMessageVerifier(SIGNED, new SignerTrust(gatewayKeys, false, List.of()),
+                gatewayKeys, TestKeys.PASSWORDS, new InMemoryReplayGuard(1, Clock.systemUTC()),
+                new UsernameTokens(PASSWORDS, null, null), certificate -> Authentication.NOT_PRESENTED);
+        for (int i = 0; i < 3; i++) {
+            String signed = new String(SecuredMessages.of(TRANSFER).timestamp()
+                    .sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE).bytes(), StandardCharsets.UTF_8);
+            refusal(verifier, signed.replace("25.00", "99.00").getBytes(StandardCharsets.UTF_8));
+            refusal(verifier, SecuredMessages.of(TRANSFER).timestamp()
+                    .usernameToken("alice", "junk-" + i, WSConstants.PASSWORD_TEXT).bytes());
+        }
+
+        byte[] good = SecuredMessages.of(TRANSFER).timestamp().sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE).bytes();
+        assertThat(verify(verifier, good).signedParts()).contains("Body");
+    }
+
+    @Test
+    void aBodySignedTwiceIsRefused() throws Exception {
+        // Two trusted signers over the Body: whose call is it? Refused rather than guessed.
+        byte[] message = SecuredMessages.of(TRANSFER).timestamp()
+                .sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE, XMLSignature.ALGO_ID_SIGNATURE_RSA_SHA256,
+                        WSConstants.SHA256, false)
+                .sign(clients, "gateway", WSConstants.BST_DIRECT_REFERENCE).bytes();
+
+        assertThat(refusal(verifier(SIGNED), message)).as("two signatures over the Body")
+                .isEqualTo(Wss4jMessageVerifier.INVALID_SECURITY);
+    }
+
+    @Test
     void certificateNotInTheTruststoreIsRefused() throws Exception {
         byte[] message = SecuredMessages.of(TRANSFER).timestamp().sign(rogue, "mallory", WSConstants.BST_DIRECT_REFERENCE).bytes();
 

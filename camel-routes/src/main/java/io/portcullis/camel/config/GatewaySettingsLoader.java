@@ -330,9 +330,18 @@ public final class GatewaySettingsLoader {
             if (alternative == null) {
                 throw new InvalidConfigurationException(at + ": empty; give timestamp, usernameToken, signed or encrypted");
             }
-            alternatives.add(new WsSecurityPolicy.Alternative(Boolean.TRUE.equals(alternative.timestamp()),
+            WsSecurityPolicy.Alternative parsed = new WsSecurityPolicy.Alternative(Boolean.TRUE.equals(alternative.timestamp()),
                     Boolean.TRUE.equals(alternative.usernameToken()), parts(at + ".signed", alternative.signed()),
-                    parts(at + ".encrypted", alternative.encrypted())));
+                    parts(at + ".encrypted", alternative.encrypted()));
+            if (!parsed.timestamp() && !parsed.usernameToken() && parsed.signed().isEmpty() && parsed.encrypted().isEmpty()) {
+                throw new InvalidConfigurationException(at + ": demands nothing, so any message would meet it; "
+                        + "give timestamp, usernameToken, signed or encrypted");
+            }
+            if (!parsed.signed().isEmpty() && !parsed.signed().contains(WsSecurityPolicy.Part.TIMESTAMP)) {
+                throw new InvalidConfigurationException(at + ".signed: must include Timestamp: without a signed "
+                        + "Timestamp a signed message can be replayed for ever");
+            }
+            alternatives.add(parsed);
         }
         int ttl = or(raw.timestampTtlSeconds(), 300);
         int future = or(raw.futureTtlSeconds(), 60);

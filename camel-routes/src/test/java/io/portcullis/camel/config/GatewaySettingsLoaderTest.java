@@ -43,6 +43,10 @@ class GatewaySettingsLoaderTest {
                 .hasMessageContaining("routes[1].wsSecurity.require[0].signed: 'Envelope' must be one of");
         assertThatThrownBy(() -> load(example().replace("\"{urn:portcullis:demo-bank}Transfer as transfer\"", "Transfer")))
                 .hasMessageContaining("routes[1].operations[1]");
+        assertThatThrownBy(() -> load(example().replace("{timestamp: true, usernameToken: true}", "{}")))
+                .hasMessageContaining("routes[1].wsSecurity.require[1]: demands nothing");
+        assertThatThrownBy(() -> load(example().replace("signed: [Body, Timestamp]", "signed: [Body]")))
+                .hasMessageContaining("routes[1].wsSecurity.require[0].signed: must include Timestamp");
         assertThatThrownBy(() -> load(example().replace("      trustStore: ", "      #trustStore: ")))
                 .hasMessageContaining("routes[1].wsSecurity.trustStore: required when a signature is required");
     }

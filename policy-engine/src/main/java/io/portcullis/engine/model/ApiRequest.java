@@ -51,6 +51,8 @@ public record ApiRequest(
         List<Detection> detections) {
 
     public static final String UNDECLARED_OPERATION = "UNDECLARED";
+    /** Longer text is not read as a number by {@link #bodyNumber}. */
+    static final int MAX_NUMBER_CHARS = 1000;
 
     public ApiRequest {
         Objects.requireNonNull(id, "id");
@@ -108,8 +110,9 @@ public record ApiRequest(
 
     /**
      * Body value at a JSON pointer as a number, whatever the protocol carried: a JSON number or XML
-     * text such as {@code 10000.00}. Null when absent or not a number. Lets one rule compare
-     * amounts on every face of a service ({@code bodyNumber("/amount") > 10000}).
+     * text such as {@code 10000.00}. Null when absent or not a number: a rule that limits a value
+     * must refuse null too ({@code bodyNumber("/amount") == null || bodyNumber("/amount") > 10000}),
+     * or a value written so that it does not parse here slips past it.
      */
     public java.math.BigDecimal bodyNumber(String pointer) {
         Object value = body.get(pointer);
@@ -119,8 +122,8 @@ public record ApiRequest(
         if (value instanceof Number number) {
             return new java.math.BigDecimal(number.toString());
         }
-        // Short strings only: a number literal has no business being long, and parsing is not free.
-        if (value instanceof String text && !text.isBlank() && text.length() <= 40) {
+        // Bounded so parsing stays cheap; the bound is far above any real number, zero-padded ones included.
+        if (value instanceof String text && !text.isBlank() && text.length() <= MAX_NUMBER_CHARS) {
             try {
                 return new java.math.BigDecimal(text.strip());
             } catch (NumberFormatException e) {

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A {@link ReplayGuard} shared by every gateway node through Redis: a message accepted by one node
- * is a replay on all the others. One {@code SET key NX PXAT expiry} per message, so the check and
+ * is a replay on all the others. One {@code SET key NX PX ttl} per message, so the check and
  * the insert stay one atomic step across nodes; keys are SHA-256 digests under a prefix and expire
  * by themselves. When Redis does not answer in time the verdict is {@link Verdict#UNAVAILABLE}
  * (the message is refused), never a guess.
@@ -26,7 +26,7 @@ public final class RedisReplayGuard implements ReplayGuard {
     private final String prefix;
     private final Clock clock;
 
-    /** @param scope keeps identifiers of different routes apart ({@code bank-soap}) */
+    /** @param scope a namespace for the keys ({@code wss}): guards of one scope share their memory */
     public RedisReplayGuard(RedisStore store, String scope, Clock clock) {
         this.store = store;
         this.prefix = "portcullis:replay:" + scope + ":";
@@ -35,9 +35,10 @@ public final class RedisReplayGuard implements ReplayGuard {
 
     @Override
     public Verdict check(String id, Instant expiresAt) {
-        long expiry = Math.max(expiresAt.toEpochMilli(), clock.millis() + 1);
+        // Relative expiry: the Redis host's clock may differ from ours.
+        long keepFor = Math.max(expiresAt.toEpochMilli() - clock.millis(), 1);
         try {
-            String answer = store.commands().set(prefix + digest(id), "1", SetArgs.Builder.nx().pxAt(expiry));
+            String answer = store.commands().set(prefix + digest(id), "1", SetArgs.Builder.nx().px(keepFor));
             return "OK".equals(answer) ? Verdict.FIRST_SEEN : Verdict.REPLAYED;
         } catch (RuntimeException e) {
             LOG.error("replay guard: Redis at {} did not answer ({}); refusing the message", store.address(), e.toString());

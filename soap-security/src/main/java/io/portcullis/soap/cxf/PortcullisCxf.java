@@ -1,6 +1,7 @@
 package io.portcullis.soap.cxf;
 
 import io.portcullis.engine.gate.Gatekeeper;
+import io.portcullis.soap.XmlLimits;
 import java.util.Objects;
 import org.apache.cxf.interceptor.InterceptorProvider;
 
@@ -26,10 +27,19 @@ public final class PortcullisCxf {
     private PortcullisCxf() {
     }
 
-    /** @param endpoint a {@code JaxWsServerFactoryBean}, {@code EndpointImpl} or other server-side provider */
+    /**
+     * With the default request size limit ({@link XmlLimits#DEFAULTS}).
+     *
+     * @param endpoint a {@code JaxWsServerFactoryBean}, {@code EndpointImpl} or other server-side provider
+     */
     public static void install(InterceptorProvider endpoint, Gatekeeper gatekeeper) {
+        install(endpoint, gatekeeper, XmlLimits.DEFAULTS.maxBytes());
+    }
+
+    /** @param maxRequestBytes no more of a request is read (the route's own limit then refuses it with 413) */
+    public static void install(InterceptorProvider endpoint, Gatekeeper gatekeeper, int maxRequestBytes) {
         Objects.requireNonNull(gatekeeper, "gatekeeper");
-        endpoint.getInInterceptors().add(new PortcullisInInterceptor(gatekeeper));
+        endpoint.getInInterceptors().add(new PortcullisInInterceptor(gatekeeper, maxRequestBytes));
         endpoint.getOutInterceptors().add(new PortcullisOutInterceptor(gatekeeper));
         endpoint.getOutFaultInterceptors().add(new PortcullisOutInterceptor(gatekeeper));
     }

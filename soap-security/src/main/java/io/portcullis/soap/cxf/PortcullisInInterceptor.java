@@ -33,14 +33,14 @@ final class PortcullisInInterceptor extends AbstractPhaseInterceptor<Message> {
     /** Exchange key of the admission, for {@link PortcullisOutInterceptor}. */
     static final String ADMISSION = PortcullisInInterceptor.class.getName() + ".admission";
 
-    /** Reading stops here; the gatekeeper's own size limit refuses anything this large. */
-    private static final int MAX_READ = 64 << 20;
-
     private final Gatekeeper gatekeeper;
+    /** Reading stops one byte past the limit: the gatekeeper then refuses the request as too large. */
+    private final int maxRead;
 
-    PortcullisInInterceptor(Gatekeeper gatekeeper) {
+    PortcullisInInterceptor(Gatekeeper gatekeeper, int maxRequestBytes) {
         super(Phase.RECEIVE);
         this.gatekeeper = gatekeeper;
+        this.maxRead = maxRequestBytes + 1;
     }
 
     @Override
@@ -58,7 +58,7 @@ final class PortcullisInInterceptor extends AbstractPhaseInterceptor<Message> {
         }
         byte[] body;
         try (InputStream in = message.getContent(InputStream.class)) {
-            body = in == null ? new byte[0] : IOUtils.readBytesFromStream(new BoundedInputStream(in, MAX_READ));
+            body = in == null ? new byte[0] : IOUtils.readBytesFromStream(new BoundedInputStream(in, maxRead));
         } catch (IOException e) {
             throw new Fault(e);
         }
@@ -83,6 +83,10 @@ final class PortcullisInInterceptor extends AbstractPhaseInterceptor<Message> {
         if (contentType != null) {
             message.put(Message.CONTENT_TYPE, contentType);
         }
+        // The body may have been re-serialized as UTF-8 (after decryption); the client's charset no longer applies.
+        message.put(Message.ENCODING, java.nio.charset.StandardCharsets.UTF_8.name());
+        // A service that reads the servlet request sees the forwarded headers too, not the client's.
+        message.put(AbstractHTTPDestination.HTTP_REQUEST, new ForwardedRequest(http, forward.headers()));
     }
 
     private static Map<String, List<String>> headers(HttpServletRequest http) {
@@ -109,6 +113,42 @@ final class PortcullisInInterceptor extends AbstractPhaseInterceptor<Message> {
             out.flush();
         } catch (IOException e) {
             throw new Fault(e);
+        }
+    }
+
+    /** The servlet request with the headers the gateway forwards (credentials removed, identity set). */
+    private static final class ForwardedRequest extends jakarta.servlet.http.HttpServletRequestWrapper {
+        private final Map<String, List<String>> headers;
+
+        ForwardedRequest(HttpServletRequest request, Map<String, List<String>> headers) {
+            super(request);
+            this.headers = headers;
+        }
+
+        @Override
+        public String getHeader(String name) {
+            List<String> values = headers.get(name.toLowerCase(java.util.Locale.ROOT));
+            return values == null || values.isEmpty() ? null : values.get(0);
+        }
+
+        @Override
+        public java.util.Enumeration<String> getHeaders(String name) {
+            return java.util.Collections.enumeration(headers.getOrDefault(name.toLowerCase(java.util.Locale.ROOT), List.of()));
+        }
+
+        @Override
+        public java.util.Enumeration<String> getHeaderNames() {
+            return java.util.Collections.enumeration(headers.keySet());
+        }
+
+        @Override
+        public String getContentType() {
+            return getHeader("content-type");
+        }
+
+        @Override
+        public String getCharacterEncoding() {
+            return java.nio.charset.StandardCharsets.UTF_8.name();
         }
     }
 

@@ -61,7 +61,13 @@ final class PortcullisOutInterceptor extends AbstractPhaseInterceptor<Message> {
                 held.close();
                 Integer code = (Integer) message.get(Message.RESPONSE_CODE);
                 int status = code != null ? code : message.getContent(Exception.class) != null ? 500 : 200;
+                // The response rules and header obligations see every header the service set.
+                @SuppressWarnings("unchecked")
+                Map<String, List<String>> serviceHeaders = (Map<String, List<String>>) message.get(Message.PROTOCOL_HEADERS);
                 Map<String, List<String>> headers = new LinkedHashMap<>();
+                if (serviceHeaders != null) {
+                    serviceHeaders.forEach((name, values) -> headers.put(name.toLowerCase(java.util.Locale.ROOT), values));
+                }
                 Object contentType = message.get(Message.CONTENT_TYPE);
                 if (contentType != null) {
                     headers.put("content-type", List.of(String.valueOf(contentType)));
@@ -78,6 +84,7 @@ final class PortcullisOutInterceptor extends AbstractPhaseInterceptor<Message> {
                     protocolHeaders = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
                     message.put(Message.PROTOCOL_HEADERS, protocolHeaders);
                 }
+                protocolHeaders.clear();
                 for (Map.Entry<String, List<String>> header : released.headers().entrySet()) {
                     if (!header.getKey().equals("content-type")) {
                         protocolHeaders.put(header.getKey(), header.getValue());
