@@ -116,6 +116,9 @@ public final class SoapAdapter implements ProtocolAdapter {
                 attributes.put(AuthenticationChain.MESSAGE_CREDENTIAL, security.credential());
             }
             if (security != WsSecurityResult.NONE) {
+                // Decryption may have revealed what the streaming scan never saw: bound it before any
+                // recursive walk (serialization, body values), then scan the whole message again.
+                threats.checkTree(envelope.document().getDocumentElement());
                 byte[] verified = envelope.serialize();
                 threats.scan(verified);
                 attributes.put(FORWARD_ATTRIBUTE, new ForwardedMessage(verified));

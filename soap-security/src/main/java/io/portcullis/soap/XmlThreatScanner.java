@@ -27,6 +27,36 @@ public final class XmlThreatScanner {
         factory.setProperty(XMLInputFactory.IS_COALESCING, false);
     }
 
+    /**
+     * Depth and element count of a DOM subtree, without recursion: for content that appeared after
+     * the streaming scan (decrypted XML), before anything walks it recursively.
+     *
+     * @throws RequestRejectedException 400 {@code XML_TOO_DEEP} or {@code XML_TOO_MANY_ELEMENTS}
+     */
+    public void checkTree(org.w3c.dom.Element root) throws RequestRejectedException {
+        java.util.ArrayDeque<org.w3c.dom.Node> pending = new java.util.ArrayDeque<>();
+        java.util.ArrayDeque<Integer> depths = new java.util.ArrayDeque<>();
+        pending.push(root);
+        depths.push(1);
+        int elements = 0;
+        while (!pending.isEmpty()) {
+            org.w3c.dom.Node node = pending.pop();
+            int depth = depths.pop();
+            if (depth > limits.maxDepth()) {
+                throw refused(400, "XML_TOO_DEEP", "The XML message is nested too deeply.");
+            }
+            if (++elements > limits.maxElements()) {
+                throw refused(400, "XML_TOO_MANY_ELEMENTS", "The XML message has too many elements.");
+            }
+            for (org.w3c.dom.Node child = node.getFirstChild(); child != null; child = child.getNextSibling()) {
+                if (child instanceof org.w3c.dom.Element) {
+                    pending.push(child);
+                    depths.push(depth + 1);
+                }
+            }
+        }
+    }
+
     /** @throws RequestRejectedException 400 (413 for size) naming the limit the message exceeds */
     public void scan(byte[] message) throws RequestRejectedException {
         if (message.length > limits.maxBytes()) {

@@ -85,6 +85,20 @@ class SoapAdapterSecurityTest {
     }
 
     @Test
+    void contentRevealedByDecryptionIsHeldToTheSameLimits() throws Exception {
+        String deep = TRANSFER.replace("<b:amount>25.00</b:amount>",
+                "<b:amount>" + "<x>".repeat(200) + "25.00" + "</x>".repeat(200) + "</b:amount>");
+        byte[] message = SecuredMessages.of(deep).timestamp().sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE)
+                .encryptBody(clients, "gateway", WSConstants.AES_256_GCM).bytes();
+        SoapAdapter adapter = adapter(null);
+
+        io.portcullis.engine.adapter.RequestRejectedException refused = org.assertj.core.api.Assertions.catchThrowableOfType(
+                io.portcullis.engine.adapter.RequestRejectedException.class, () -> adapter.normalize(post(message), CONTEXT));
+
+        assertThat(refused.reason()).isEqualTo("XML_TOO_DEEP");
+    }
+
+    @Test
     void responsesAreSignedAndCanBeEncryptedForTheCallersCertificate() throws Exception {
         byte[] message = SecuredMessages.of(TRANSFER).timestamp().sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE).bytes();
         OutboundSecurity outbound = new OutboundSecurity(new Wss4jMessageSecurer(gatewayKeys, "gateway", TestKeys.PASSWORD, 300),
