@@ -170,7 +170,7 @@ public final class SoapAdapter implements ProtocolAdapter {
         headers.put("cache-control", List.of("no-store"));
         headers.put(HttpForwarding.REQUEST_ID, List.of(requestId));
         return new HttpResponseMessage(httpStatus(version, status), headers,
-                SoapFaults.render(version, status, requestId, reasons));
+                SoapFaults.render(version, status, requestId, reasons, message));
     }
 
     /**

@@ -6,9 +6,12 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The SOAP fault the gateway sends when it refuses a request or fails: a generic fault string and
- * the request id, never the reason, rule, input or an exception. The id lets the client's support
- * team find the full story in the gateway's audit log, which is where the details belong.
+ * The SOAP fault the gateway sends when it refuses a request or fails, the SOAP counterpart of the
+ * REST face's problem+json: the refusal's message as fault string (adapters' fixed texts and rules'
+ * client-facing messages; a generic text when there is none), and in the detail the request id and
+ * the reason codes ({@code XML_TOO_DEEP}, {@code TRANSFER_LIMIT_EXCEEDED}). Never input, rule
+ * internals or an exception. The id lets the client's support team find the full story in the
+ * gateway's audit log.
  *
  * <p>{@code render(version, 403, requestId)} gives a {@code soap:Client} (1.1) or
  * {@code env:Sender} (1.2) fault; status 500 and above give {@code Server} / {@code Receiver}.
@@ -36,11 +39,15 @@ public final class SoapFaults {
      * @return the fault envelope, UTF-8 encoded
      */
     public static byte[] render(SoapVersion version, int status, String requestId) {
-        return render(version, status, requestId, List.of());
+        return render(version, status, requestId, List.of(), "");
     }
 
-    /** @param reasons the refusal's reason codes; a {@code WSS_*} one selects a WS-Security fault */
-    public static byte[] render(SoapVersion version, int status, String requestId, List<String> reasons) {
+    /**
+     * @param reasons the refusal's reason codes; a {@code WSS_*} one selects a WS-Security fault,
+     *                which carries only the specification's text (no codes, no message)
+     * @param message the refusal's message for the client, or empty for the generic text
+     */
+    public static byte[] render(SoapVersion version, int status, String requestId, List<String> reasons, String message) {
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(requestId, "requestId");
         if (status < 400 || status > 599) {
@@ -50,15 +57,16 @@ public final class SoapFaults {
         String[] security = reasons.stream().map(SECURITY_FAULTS::get).filter(Objects::nonNull).findFirst().orElse(null);
         if (security != null) {
             String xml = switch (version) {
-                case SOAP_1_1 -> soap11(WSSE_PREFIX + security[0], security[1], requestId);
-                case SOAP_1_2 -> soap12("Sender", security[1], requestId, security[0]);
+                case SOAP_1_1 -> soap11(WSSE_PREFIX + security[0], security[1], detail(requestId, List.of()));
+                case SOAP_1_2 -> soap12("Sender", security[1], detail(requestId, List.of()), security[0]);
             };
             return xml.getBytes(StandardCharsets.UTF_8);
         }
-        String text = client ? CLIENT_TEXT : SERVER_TEXT;
+        String text = message == null || message.isBlank() ? (client ? CLIENT_TEXT : SERVER_TEXT) : message;
+        String detail = detail(requestId, reasons);
         String xml = switch (version) {
-            case SOAP_1_1 -> soap11("soap:" + (client ? "Client" : "Server"), text, requestId);
-            case SOAP_1_2 -> soap12(client ? "Sender" : "Receiver", text, requestId, null);
+            case SOAP_1_1 -> soap11("soap:" + (client ? "Client" : "Server"), text, detail);
+            case SOAP_1_2 -> soap12(client ? "Sender" : "Receiver", text, detail, null);
         };
         return xml.getBytes(StandardCharsets.UTF_8);
     }
@@ -81,18 +89,18 @@ public final class SoapFaults {
             Map.entry(Wss4jMessageVerifier.TOKEN_UNAVAILABLE, new String[] {"SecurityTokenUnavailable", "Referenced security token could not be retrieved"}),
             Map.entry(Wss4jMessageVerifier.MESSAGE_EXPIRED, new String[] {"MessageExpired", "The message has expired"}));
 
-    private static String soap11(String code, String text, String requestId) {
+    private static String soap11(String code, String text, String detail) {
         return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
                 + "<soap:Envelope xmlns:soap=\"" + SoapVersion.SOAP_1_1.namespace() + "\""
                 + " xmlns:wsse=\"" + WSSE_NAMESPACE + "\">"
                 + "<soap:Body><soap:Fault>"
                 + "<faultcode>" + code + "</faultcode>"
                 + "<faultstring>" + escape(text) + "</faultstring>"
-                + "<detail>" + requestIdElement(requestId) + "</detail>"
+                + "<detail>" + detail + "</detail>"
                 + "</soap:Fault></soap:Body></soap:Envelope>";
     }
 
-    private static String soap12(String code, String text, String requestId, String securitySubcode) {
+    private static String soap12(String code, String text, String detail, String securitySubcode) {
         String subcode = securitySubcode == null ? ""
                 : "<env:Subcode><env:Value>" + WSSE_PREFIX + securitySubcode + "</env:Value></env:Subcode>";
         return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
@@ -101,12 +109,18 @@ public final class SoapFaults {
                 + "<env:Body><env:Fault>"
                 + "<env:Code><env:Value>env:" + code + "</env:Value>" + subcode + "</env:Code>"
                 + "<env:Reason><env:Text xml:lang=\"en\">" + escape(text) + "</env:Text></env:Reason>"
-                + "<env:Detail>" + requestIdElement(requestId) + "</env:Detail>"
+                + "<env:Detail>" + detail + "</env:Detail>"
                 + "</env:Fault></env:Body></env:Envelope>";
     }
 
-    private static String requestIdElement(String requestId) {
-        return "<pc:requestId xmlns:pc=\"" + DETAIL_NAMESPACE + "\">" + escape(requestId) + "</pc:requestId>";
+    private static String detail(String requestId, List<String> reasons) {
+        StringBuilder detail = new StringBuilder("<pc:requestId xmlns:pc=\"" + DETAIL_NAMESPACE + "\">")
+                .append(escape(requestId)).append("</pc:requestId>");
+        for (String reason : reasons) {
+            detail.append("<pc:reason xmlns:pc=\"").append(DETAIL_NAMESPACE).append("\">").append(escape(reason))
+                    .append("</pc:reason>");
+        }
+        return detail.toString();
     }
 
     /**

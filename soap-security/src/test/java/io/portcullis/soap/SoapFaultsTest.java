@@ -48,14 +48,27 @@ class SoapFaultsTest {
             "SOAP_1_1, WSS_SIGNATURE_WRAPPING, InvalidSecurity"})
     void webServicesSecurityRefusalsCarryTheirFaultCodeAndGenericText(SoapVersion version, String reason, String code)
             throws Exception {
-        SoapEnvelope parsed = reader.read(SoapFaults.render(version, 400, "r-1", java.util.List.of(reason)));
+        SoapEnvelope parsed = reader.read(SoapFaults.render(version, 400, "r-1", java.util.List.of(reason), "detailed message"));
 
         Element codeElement = version == SoapVersion.SOAP_1_1
                 ? (Element) parsed.document().getElementsByTagNameNS("", "faultcode").item(0)
                 : (Element) parsed.document().getElementsByTagNameNS(version.namespace(), "Subcode").item(0).getFirstChild();
         assertThat(resolve(codeElement)).isEqualTo(new QName(
                 "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd", code));
-        assertThat(parsed.document().getDocumentElement().getTextContent()).doesNotContain("WSS_").doesNotContain("wrapping");
+        assertThat(parsed.document().getDocumentElement().getTextContent()).doesNotContain("WSS_").doesNotContain("wrapping")
+                .doesNotContain("detailed message");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"SOAP_1_1", "SOAP_1_2"})
+    void otherRefusalsNameTheirReasonsAndMessageLikeProblemJson(SoapVersion version) throws Exception {
+        SoapEnvelope parsed = reader.read(SoapFaults.render(version, 403, "r-2",
+                java.util.List.of("TRANSFER_LIMIT_EXCEEDED"), "Transfers over 10,000 need a <teller>."));
+
+        String text = parsed.document().getDocumentElement().getTextContent();
+        assertThat(text).contains("Transfers over 10,000 need a <teller>.");
+        assertThat(parsed.document().getElementsByTagNameNS(SoapFaults.DETAIL_NAMESPACE, "reason").item(0).getTextContent())
+                .isEqualTo("TRANSFER_LIMIT_EXCEEDED");
     }
 
     @ParameterizedTest

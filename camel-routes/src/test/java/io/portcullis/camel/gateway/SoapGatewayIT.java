@@ -122,6 +122,7 @@ class SoapGatewayIT {
         SOAPFaultException soap = catchThrowableOfType(SOAPFaultException.class, () -> client(signAndEncryptAs("alice"))
                 .transfer(new Messages.Transfer("acc-alice-1", "acc-bob-1", new BigDecimal("20000.00"), "EUR")));
         assertThat(soap).isNotNull();
+        assertThat(soap.getMessage()).isEqualTo("Transfers over 10,000 need a teller.");
         assertThat(lastEventFor("transfer").reasons()).containsExactly("TRANSFER_LIMIT_EXCEEDED");
 
         HttpResponse<String> rest = gateway.send(gateway.get("/api/transfers", "alice-demo-key")
@@ -254,7 +255,8 @@ class SoapGatewayIT {
 
         assertThat(response.statusCode()).as(attack).isEqualTo(status == 413 ? 413 : 500);
         assertThat(eventOf(response).status()).isEqualTo(status);
-        assertThat(response.body()).contains("<faultcode>soap:Client</faultcode>").doesNotContain("passwd").doesNotContain("aaaa");
+        assertThat(response.body()).contains("<faultcode>soap:Client</faultcode>").doesNotContain("passwd").doesNotContain("aaaa")
+                .as("the fault names the limit").contains(">" + reason + "</pc:reason>");
         assertThat(eventOf(response).reasons()).containsExactly(reason);
     }
 
