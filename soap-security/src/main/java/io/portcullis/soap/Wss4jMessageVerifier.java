@@ -492,6 +492,8 @@ public final class Wss4jMessageVerifier {
         suite.addTransformAlgorithm(WSConstants.SWA_ATTACHMENT_CONTENT_SIG_TRANS);
         suite.addTransformAlgorithm(WSConstants.SWA_ATTACHMENT_COMPLETE_SIG_TRANS);
         suite.addTransformAlgorithm("http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-soap-message-security-1.0#STR-Transform");
+        // node-soap's WSSecurityCert adds it to every reference; on a Body or Timestamp it removes nothing.
+        suite.addTransformAlgorithm("http://www.w3.org/2000/09/xmldsig#enveloped-signature");
         for (String encryption : List.of(WSConstants.AES_128_GCM, WSConstants.AES_192_GCM, WSConstants.AES_256_GCM)) {
             suite.addEncryptionMethod(encryption);
         }
