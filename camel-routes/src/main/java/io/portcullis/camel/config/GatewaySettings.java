@@ -84,8 +84,13 @@ public record GatewaySettings(Listener listener, TlsListener tlsListener, Listen
         }
     }
 
-    /** The in-process demo bank upstream (REST on {@code port}, SOAP on {@code soapPort}); off in production. */
-    public record DemoBank(boolean enabled, String host, int port, int soapPort) {
+    /**
+     * The in-process demo bank upstream (REST and GraphQL on {@code port}, SOAP on {@code soapPort});
+     * off in production.
+     *
+     * @param graphQlSchema the SDL its GraphQL face serves, or null for no GraphQL face
+     */
+    public record DemoBank(boolean enabled, String host, int port, int soapPort, Path graphQlSchema) {
     }
 
     /**

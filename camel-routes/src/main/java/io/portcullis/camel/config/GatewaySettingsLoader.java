@@ -72,7 +72,7 @@ public final class GatewaySettingsLoader {
     record FileApiKeys(String header, String queryParameter, String file) {
     }
 
-    record FileDemoBank(Boolean enabled, String host, Integer port, Integer soapPort) {
+    record FileDemoBank(Boolean enabled, String host, Integer port, Integer soapPort, String graphQlSchema) {
     }
 
     record FileRoute(String name, String protocol, String path, String upstream, Integer timeoutMillis,
@@ -179,7 +179,8 @@ public final class GatewaySettingsLoader {
         GatewaySettings.DemoBank demoBank = new GatewaySettings.DemoBank(demo != null && Boolean.TRUE.equals(demo.enabled()),
                 demo == null || demo.host() == null ? "127.0.0.1" : demo.host(),
                 port("demoBank.port", demo == null ? null : demo.port(), 9080),
-                port("demoBank.soapPort", demo == null ? null : demo.soapPort(), 9082));
+                port("demoBank.soapPort", demo == null ? null : demo.soapPort(), 9082),
+                existingFile("demoBank.graphQlSchema", demo == null ? null : demo.graphQlSchema(), base, false));
         GatewaySettings.TlsListener tls = raw.tlsListener() == null ? null : tls(raw.tlsListener(), base);
         if (!listener.enabled() && tls == null) {
             throw new InvalidConfigurationException("listener.enabled: with the plain listener off, a tlsListener is required");

@@ -64,6 +64,9 @@ public final class Gateway implements AutoCloseable {
     private static AutoCloseable demoBank(GatewaySettings.DemoBank settings) throws java.io.IOException {
         DemoBank bank = new DemoBank();
         DemoBankRestServer rest = DemoBankRestServer.start(bank, settings.host(), settings.port());
+        if (settings.graphQlSchema() != null) {
+            rest.withGraphQl(new io.portcullis.examples.bank.graphql.DemoBankGraphQl(bank, settings.graphQlSchema()));
+        }
         try {
             DemoBankSoapServer soap = DemoBankSoapServer.start(bank, settings.host(), settings.soapPort());
             return () -> {

@@ -106,6 +106,7 @@ class GatewaySettingsLoaderTest {
                 .replace(": tls/", ": " + EXAMPLE.getParent().resolve("tls") + "/")
                 .replace(": wss/", ": " + EXAMPLE.getParent().resolve("wss") + "/")
                 .replace(": soap/", ": " + EXAMPLE.getParent().resolve("soap") + "/")
+                .replace(": graphql/", ": " + EXAMPLE.getParent().resolve("graphql") + "/")
                 .replace("usersFile: users.yaml", "usersFile: " + EXAMPLE.getParent().resolve("users.yaml"))
                 .replace("jwksFile: jwt/", "jwksFile: " + EXAMPLE.getParent().resolve("jwt") + "/")
                 .replace("directory: ../../rules", "directory: " + EXAMPLE.getParent().resolve("../../rules").normalize());

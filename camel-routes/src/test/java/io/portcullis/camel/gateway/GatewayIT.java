@@ -60,6 +60,16 @@ class GatewayIT {
     }
 
     @Test
+    void theDemoBanksGraphQlFaceServesTheSameData() throws Exception {
+        HttpResponse<String> account = gateway.send(gateway.upstream("/graphql").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"query\":\"{ account(id: \\\"acc-bob-1\\\") { owner holder { accounts { id } } } }\"}")));
+
+        assertThat(account.statusCode()).isEqualTo(200);
+        assertThat(account.body()).isEqualTo("{\"data\":{\"account\":{\"owner\":\"bob\",\"holder\":{\"accounts\":[{\"id\":\"acc-bob-1\"}]}}}}");
+    }
+
+    @Test
     void responseHoldsNoRequestHeaders() throws Exception {
         HttpResponse<String> response = gateway.send(gateway.get("/api/branches", null).header("X-Probe", "request-only"));
 

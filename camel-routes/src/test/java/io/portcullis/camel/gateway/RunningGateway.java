@@ -70,6 +70,7 @@ final class RunningGateway implements AutoCloseable {
                 .replace(" tls/", " " + exampleConfig.resolve("tls") + "/")
                 .replace(" wss/", " " + exampleConfig.resolve("wss") + "/")
                 .replace(" soap/", " " + exampleConfig.resolve("soap") + "/")
+                .replace(" graphql/", " " + exampleConfig.resolve("graphql") + "/")
                 .replace("directory: ../../rules", "directory: " + rules)
                 .replace("file: api-keys.yaml", "file: " + apiKeys)
                 .replace("usersFile: users.yaml", "usersFile: " + users)

@@ -61,6 +61,12 @@ public final class DemoBank {
         return Optional.ofNullable(accounts.get(id));
     }
 
+    /** The accounts a customer owns, by id. */
+    public List<Account> accountsOf(String customerId) {
+        return accounts.values().stream().filter(account -> account.owner().equals(customerId))
+                .sorted(java.util.Comparator.comparing(Account::id)).toList();
+    }
+
     public boolean closeAccount(String id) {
         return accounts.remove(id) != null;
     }

@@ -31,11 +31,18 @@ public final class DemoBankRestServer implements AutoCloseable {
     private final DemoBank bank;
     private final HttpServer server;
     private final ExecutorService executor;
+    private volatile io.portcullis.examples.bank.graphql.DemoBankGraphQl graphQl;
 
     private DemoBankRestServer(DemoBank bank, HttpServer server, ExecutorService executor) {
         this.bank = bank;
         this.server = server;
         this.executor = executor;
+    }
+
+    /** Also serves the bank's GraphQL face at {@code POST /graphql}. */
+    public DemoBankRestServer withGraphQl(io.portcullis.examples.bank.graphql.DemoBankGraphQl face) {
+        this.graphQl = face;
+        return this;
     }
 
     /** Starts on host:port (port 0 picks a free one). */
@@ -75,6 +82,10 @@ public final class DemoBankRestServer implements AutoCloseable {
                 echo(exchange, method, body);
                 return;
             }
+            if (path.equals("/graphql") && graphQl != null) {
+                graphQl(exchange, method, body);
+                return;
+            }
             String[] segments = path.split("/");
             // segments[0] is empty: "/api/accounts/x" -> ["", "api", "accounts", "x"]
             if (segments.length < 3 || !segments[1].equals("api")) {
@@ -101,6 +112,32 @@ public final class DemoBankRestServer implements AutoCloseable {
         } catch (RuntimeException e) {
             send(exchange, 500, error("internal error"));
         }
+    }
+
+    /** GraphQL over HTTP: POST {@code {"query", "operationName", "variables"}}, answered with {@code data}/{@code errors}. */
+    @SuppressWarnings("unchecked")
+    private void graphQl(HttpExchange exchange, String method, byte[] body) throws IOException {
+        if (!method.equals("POST")) {
+            send(exchange, 405, error("GraphQL requests are sent with POST"));
+            return;
+        }
+        Map<String, Object> request;
+        try {
+            request = JSON.readValue(body, Map.class);
+        } catch (IOException e) {
+            send(exchange, 400, error("the body is not JSON"));
+            return;
+        }
+        if (request == null || !(request.get("query") instanceof String query)) {
+            send(exchange, 400, error("a query is required"));
+            return;
+        }
+        Object variables = request.get("variables");
+        Object operationName = request.get("operationName");
+        Map<String, Object> result = graphQl.execute(query, operationName instanceof String name ? name : null,
+                variables instanceof Map<?, ?> values ? (Map<String, Object>) values : Map.of(),
+                exchange.getRequestHeaders().getFirst("X-Authenticated-Subject"));
+        send(exchange, 200, JSON.valueToTree(result));
     }
 
     private void transfer(HttpExchange exchange, byte[] body) throws IOException {
