@@ -15,8 +15,9 @@ import java.util.Set;
  * @param rootFields distinct field names of the top-level selection in document order; real names,
  *                   not aliases, and fields under {@code @skip}/{@code @include} counted as present
  * @param depth      deepest field nesting, {@code { a { b } }} being 2
+ * @param metrics    fields, aliases, directives, duplicates and introspection, fragments expanded
  */
-public record GraphQlOperation(String type, String name, List<String> rootFields, int depth) {
+public record GraphQlOperation(String type, String name, List<String> rootFields, int depth, GraphQlMetrics metrics) {
 
     private static final Set<String> TYPES = Set.of("query", "mutation", "subscription");
 
@@ -30,6 +31,7 @@ public record GraphQlOperation(String type, String name, List<String> rootFields
             throw new IllegalArgumentException("depth must be at least 1, was " + depth);
         }
         rootFields = List.copyOf(rootFields);
+        Objects.requireNonNull(metrics, "metrics");
         if (rootFields.isEmpty()) {
             throw new IllegalArgumentException("an operation selects at least one root field");
         }

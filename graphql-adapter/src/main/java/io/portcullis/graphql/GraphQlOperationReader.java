@@ -114,7 +114,8 @@ public final class GraphQlOperationReader {
                 operation.getOperation().name().toLowerCase(Locale.ROOT),
                 Objects.requireNonNullElse(operation.getName(), ""),
                 walk.rootFields(operation.getSelectionSet()),
-                walk.depth(operation.getSelectionSet(), 0));
+                walk.depth(operation.getSelectionSet(), 0),
+                walk.metrics(operation.getSelectionSet()));
     }
 
     private Document parse(String document) throws RequestRejectedException {
@@ -179,6 +180,7 @@ public final class GraphQlOperationReader {
         private final Map<String, FragmentDefinition> fragments;
         private final int maxNesting;
         private final Map<String, Integer> fragmentDepths = new HashMap<>();
+        private final Map<String, GraphQlMetrics> fragmentMetrics = new HashMap<>();
         private final Set<String> inProgress = new HashSet<>();
 
         SelectionWalk(Map<String, FragmentDefinition> fragments, int maxNesting) {
@@ -229,6 +231,42 @@ public final class GraphQlOperationReader {
             inProgress.remove(name);
             fragmentDepths.put(name, depth);
             return depth;
+        }
+
+        /**
+         * Only valid after every fragment's depth was computed, which proves there is no cycle.
+         * Fragments are counted once and remembered, like depths, so the count stays linear in the
+         * document even when the expanded operation is exponential.
+         */
+        GraphQlMetrics metrics(SelectionSet selectionSet) {
+            if (selectionSet == null) {
+                return GraphQlMetrics.NONE;
+            }
+            GraphQlMetrics total = GraphQlMetrics.NONE;
+            Map<String, Integer> keys = new HashMap<>();
+            for (Selection<?> selection : selectionSet.getSelections()) {
+                if (selection instanceof Field field) {
+                    String key = field.getAlias() != null ? field.getAlias() : field.getName();
+                    int seen = keys.merge(key, 1, Integer::sum);
+                    boolean introspection = field.getName().equals("__schema") || field.getName().equals("__type");
+                    total = total.plus(new GraphQlMetrics(1, field.getAlias() != null ? 1 : 0, field.getDirectives().size(),
+                            seen, introspection)).plus(metrics(field.getSelectionSet()));
+                } else if (selection instanceof InlineFragment inline) {
+                    total = total.plus(metrics(inline.getSelectionSet()));
+                } else if (selection instanceof FragmentSpread spread) {
+                    total = total.plus(fragmentMetrics(spread.getName()));
+                }
+            }
+            return total;
+        }
+
+        private GraphQlMetrics fragmentMetrics(String name) {
+            GraphQlMetrics known = fragmentMetrics.get(name);
+            if (known == null) {
+                known = metrics(fragments.get(name).getSelectionSet());
+                fragmentMetrics.put(name, known);
+            }
+            return known;
         }
 
         /** Only valid after every fragment's depth was computed, which proves there is no cycle. */

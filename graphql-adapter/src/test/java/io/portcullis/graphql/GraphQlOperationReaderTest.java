@@ -31,6 +31,53 @@ class GraphQlOperationReaderTest {
     }
 
     @Test
+    void metricsCountTheOperationAsTheServerWouldRunIt() throws Exception {
+        GraphQlOperation operation = reader.read("""
+                query Flood {
+                  a1: account(id: 1) { ...Details }
+                  a2: account(id: 1) { ...Details }
+                  a3: account(id: 1) @include(if: true) @skip(if: false) { id }
+                  account(id: 2) { id id id }
+                }
+                fragment Details on Account { id balance holder { name } }
+                """, null);
+
+        GraphQlMetrics metrics = operation.metrics();
+        assertThat(metrics.aliases()).isEqualTo(3);
+        assertThat(metrics.fields()).as("4 roots, 2 x 4 from the fragment, 1 + 3 below").isEqualTo(4 + 8 + 1 + 3);
+        assertThat(metrics.maxDirectives()).isEqualTo(2);
+        assertThat(metrics.maxDuplicates()).isEqualTo(3);
+        assertThat(metrics.introspection()).isFalse();
+    }
+
+    @Test
+    void introspectionIsFoundWhereverItHides() throws Exception {
+        GraphQlOperation operation = reader.read("""
+                { account(id: 1) { id } ...Sneaky }
+                fragment Sneaky on Query { ... on Query { __schema { types { name } } } }
+                """, null);
+
+        assertThat(operation.metrics().introspection()).isTrue();
+        assertThat(reader.read("{ account(id: 1) { __typename id } }", null).metrics().introspection()).isFalse();
+    }
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    void fieldCountsOfExponentialFragmentsStayCheapAndSaturate() throws Exception {
+        StringBuilder document = new StringBuilder("{ ...F0 }\n");
+        for (int i = 0; i < 70; i++) {
+            document.append("fragment F").append(i).append(" on Query { a: x { ...F").append(i + 1)
+                    .append(" } b: x { ...F").append(i + 1).append(" } }\n");
+        }
+        document.append("fragment F70 on Query { x }\n");
+
+        GraphQlMetrics metrics = reader.read(document.toString(), null).metrics();
+
+        assertThat(metrics.fields()).isEqualTo(Long.MAX_VALUE);
+        assertThat(metrics.aliases()).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
     void picksMutationByOperationName() throws Exception {
         String document = """
                 query ReadAccount { account(id: 1) { balance } }
