@@ -55,6 +55,7 @@ public class WsSecurityBenchmark {
     private Wss4jMessageVerifier signatures;
     private Wss4jMessageVerifier passwords;
     private Wss4jMessageSecurer securer;
+    private Wss4jMessageSecurer ecSecurer;
     private int next;
 
     @Setup
@@ -86,6 +87,9 @@ public class WsSecurityBenchmark {
         // As Wss4jCrypto configures the gateway's keys; -Dbench.uncachedKeys=true shows what caching saves.
         gatewayKeys.setEnablePrivateKeyCaching(!Boolean.getBoolean("bench.uncachedKeys"));
         securer = new Wss4jMessageSecurer(gatewayKeys, "gateway", TestKeys.PASSWORD, 300);
+        Merlin ecKeys = TestKeys.crypto(new TestKeys.Identity[] {TestKeys.issueEc(ca, "gateway-ec")}, ca.certificate());
+        ecKeys.setEnablePrivateKeyCaching(true);
+        ecSecurer = new Wss4jMessageSecurer(ecKeys, "gateway-ec", TestKeys.PASSWORD, 300);
     }
 
     private static WsSecurityPolicy policy(WsSecurityPolicy.Alternative alternative) {
@@ -110,6 +114,13 @@ public class WsSecurityBenchmark {
     @Benchmark
     public WsSecurityResult verifyUsernameToken() throws RequestRejectedException {
         return passwords.verify(reader.read(usernameTokens[nextIndex()]), "127.0.0.1");
+    }
+
+    @Benchmark
+    public byte[] signResponseEcdsa() throws Exception {
+        SoapEnvelope envelope = reader.read(response);
+        ecSecurer.secure(envelope, true, null);
+        return envelope.serialize();
     }
 
     @Benchmark

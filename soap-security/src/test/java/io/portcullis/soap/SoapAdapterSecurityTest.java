@@ -121,6 +121,20 @@ class SoapAdapterSecurityTest {
     }
 
     @Test
+    void anEcGatewayKeySignsWithEcdsa() throws Exception {
+        TestKeys.Identity ca = TestKeys.authority("EC CA");
+        Merlin ecKeys = TestKeys.crypto(new TestKeys.Identity[] {TestKeys.issueEc(ca, "gateway-ec")}, ca.certificate());
+        SoapEnvelope response = new SoapEnvelopeReader().read(TRANSFER.getBytes(StandardCharsets.UTF_8));
+
+        new Wss4jMessageSecurer(ecKeys, "gateway-ec", TestKeys.PASSWORD, 300).secure(response, true, null);
+
+        SoapEnvelope received = new SoapEnvelopeReader().read(response.serialize());
+        WsSecurityResult result = verifier(ecKeys).verify(received, "127.0.0.1");
+        assertThat(result.algorithms()).contains(org.apache.xml.security.signature.XMLSignature.ALGO_ID_SIGNATURE_ECDSA_SHA256);
+        assertThat(result.signedParts()).containsExactlyInAnyOrder("Body", "Timestamp");
+    }
+
+    @Test
     void aResponseThatMustBeEncryptedButHasNoRecipientIsWithheld() throws Exception {
         OutboundSecurity outbound = new OutboundSecurity(new Wss4jMessageSecurer(gatewayKeys, "gateway", TestKeys.PASSWORD, 300),
                 false, true, false, null);
