@@ -17,7 +17,6 @@ import io.portcullis.engine.model.Obligation;
 import io.portcullis.engine.model.Protocol;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
