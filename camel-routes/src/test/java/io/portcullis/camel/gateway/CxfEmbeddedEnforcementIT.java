@@ -70,6 +70,18 @@ class CxfEmbeddedEnforcementIT {
     }
 
     @Test
+    void theServiceSeesTheGatewaysIdentityHeaderNotTheClients() throws Exception {
+        BankPort bank = demo.client(address, demo.signAndEncryptAs("alice"));
+        ((jakarta.xml.ws.BindingProvider) bank).getRequestContext().put(jakarta.xml.ws.handler.MessageContext.HTTP_REQUEST_HEADERS,
+                java.util.Map.of("X-Authenticated-Subject", List.of("admin")));
+
+        Messages.TransferReceipt receipt = bank.transfer(new Messages.Transfer("acc-alice-1", "acc-bob-1",
+                new BigDecimal("1.00"), "EUR"));
+
+        assertThat(receipt.initiatedBy).isEqualTo("alice");
+    }
+
+    @Test
     void refusalsNeverReachTheServiceAndAreFaultsWithAnAuditReason() throws Exception {
         SOAPFaultException wrongPassword = catchThrowableOfType(SOAPFaultException.class, () ->
                 demo.client(address, DemoSoapClients.usernameToken("alice", "guess"))
