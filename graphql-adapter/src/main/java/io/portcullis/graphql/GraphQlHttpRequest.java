@@ -1,0 +1,150 @@
+package io.portcullis.graphql;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.portcullis.engine.adapter.RequestRejectedException;
+import io.portcullis.engine.http.HttpRequestMessage;
+import io.portcullis.engine.http.MediaType;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The GraphQL operations one HTTP request carries (GraphQL over HTTP): a JSON object
+ * {@code {"query", "operationName", "variables"}}, or an array of them (batching), by POST; or the
+ * same as query parameters by GET, which may only run queries (a mutation by GET could be sent
+ * by any web page a victim visits). JSON is read strictly: duplicate keys, trailing content and
+ * oversized documents are refused.
+ *
+ * @param query         the GraphQL document
+ * @param operationName the operation to run, or null
+ * @param variables     the variables as JSON (an object), or null
+ * @param viaGet        the request came by GET: only queries may run
+ */
+public record GraphQlHttpRequest(String query, String operationName, JsonNode variables, boolean viaGet) {
+
+    public static final String REQUEST_INVALID = "GRAPHQL_REQUEST_INVALID";
+    public static final String MUTATION_BY_GET = "GRAPHQL_MUTATION_BY_GET";
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    static {
+        JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
+    }
+
+    /**
+     * @throws RequestRejectedException 405 for other methods, 415 for other media types, 400
+     *                                  {@link #REQUEST_INVALID} for anything else that is not a
+     *                                  GraphQL request
+     */
+    public static List<GraphQlHttpRequest> read(HttpRequestMessage message) throws RequestRejectedException {
+        if (message.method().equals("GET")) {
+            return List.of(fromQueryString(message.rawQuery()));
+        }
+        if (!message.method().equals("POST")) {
+            throw new RequestRejectedException(405, "METHOD_NOT_ALLOWED", "GraphQL requests are sent with POST or GET.");
+        }
+        if (!"application/json".equals(MediaType.of(message.header("content-type")))) {
+            throw new RequestRejectedException(415, "UNSUPPORTED_MEDIA_TYPE", "GraphQL requests are sent as application/json.");
+        }
+        JsonNode body;
+        try {
+            body = JSON.readTree(message.body());
+        } catch (IOException e) {
+            throw invalid("The request body is not valid JSON.");
+        }
+        if (body == null) {
+            throw invalid("The request body is empty.");
+        }
+        if (body.isArray()) {
+            List<GraphQlHttpRequest> batch = new ArrayList<>();
+            for (JsonNode element : body) {
+                batch.add(fromObject(element));
+            }
+            if (batch.isEmpty()) {
+                throw invalid("The batch holds no GraphQL request.");
+            }
+            return batch;
+        }
+        return List.of(fromObject(body));
+    }
+
+    /** Only {@code query} may run this way; the caller checks after parsing (see {@link #MUTATION_BY_GET}). */
+    public void requireQueryIfGet(GraphQlOperation operation) throws RequestRejectedException {
+        if (viaGet && !operation.type().equals("query")) {
+            throw new RequestRejectedException(405, MUTATION_BY_GET, "Only queries may be sent with GET.");
+        }
+    }
+
+    private static GraphQlHttpRequest fromObject(JsonNode node) throws RequestRejectedException {
+        if (!node.isObject()) {
+            throw invalid("A GraphQL request is a JSON object.");
+        }
+        JsonNode query = node.get("query");
+        if (query == null || !query.isTextual()) {
+            throw invalid("A GraphQL request needs a query string.");
+        }
+        JsonNode operationName = node.get("operationName");
+        if (operationName != null && !operationName.isNull() && !operationName.isTextual()) {
+            throw invalid("operationName must be a string.");
+        }
+        JsonNode variables = node.get("variables");
+        if (variables != null && !variables.isNull() && !variables.isObject()) {
+            throw invalid("variables must be a JSON object.");
+        }
+        return new GraphQlHttpRequest(query.textValue(),
+                operationName == null || operationName.isNull() ? null : operationName.textValue(),
+                variables == null || variables.isNull() ? null : variables, false);
+    }
+
+    private static GraphQlHttpRequest fromQueryString(String rawQuery) throws RequestRejectedException {
+        Map<String, String> parameters = new java.util.HashMap<>();
+        for (String pair : rawQuery.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int equals = pair.indexOf('=');
+            String name = decode(equals < 0 ? pair : pair.substring(0, equals));
+            String value = equals < 0 ? "" : decode(pair.substring(equals + 1));
+            if (parameters.put(name, value) != null) {
+                throw invalid("A GraphQL parameter is repeated.");
+            }
+        }
+        String query = parameters.get("query");
+        if (query == null || query.isBlank()) {
+            throw invalid("A GraphQL request needs a query.");
+        }
+        JsonNode variables = null;
+        if (parameters.containsKey("variables")) {
+            try {
+                variables = JSON.readTree(parameters.get("variables"));
+            } catch (IOException e) {
+                throw invalid("variables must be a JSON object.");
+            }
+            if (variables != null && !variables.isObject()) {
+                throw invalid("variables must be a JSON object.");
+            }
+        }
+        return new GraphQlHttpRequest(query, parameters.get("operationName"), variables, true);
+    }
+
+    private static String decode(String text) throws RequestRejectedException {
+        try {
+            return URLDecoder.decode(text, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw invalid("The query string is not validly encoded.");
+        }
+    }
+
+    private static RequestRejectedException invalid(String message) {
+        return new RequestRejectedException(400, REQUEST_INVALID, message);
+    }
+}
