@@ -62,8 +62,15 @@ public final class GraphQlOperationReader {
 
     private final ParserOptions parserOptions;
     private final int maxNesting;
+    private final GraphQlContract contract;
 
     public GraphQlOperationReader(GraphQlParseLimits limits) {
+        this(limits, null);
+    }
+
+    /** @param contract the service's schema that documents must be valid against, or null to read without one */
+    public GraphQlOperationReader(GraphQlParseLimits limits, GraphQlContract contract) {
+        this.contract = contract;
         Objects.requireNonNull(limits, "limits");
         this.parserOptions = ParserOptions.getDefaultOperationParserOptions().transform(options -> options
                 .maxCharacters(limits.maxCharacters())
@@ -107,6 +114,11 @@ public final class GraphQlOperationReader {
         }
         for (OperationDefinition operation : operations) {
             walk.depth(operation.getSelectionSet(), 0);
+        }
+        // Validated only now: the walk above has bounded depth and ruled out cycles, so the
+        // validator's own recursion cannot be driven past its stack.
+        if (contract != null) {
+            contract.validate(parsed);
         }
 
         OperationDefinition operation = select(operations, operationName);
