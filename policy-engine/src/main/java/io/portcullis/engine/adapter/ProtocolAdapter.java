@@ -24,6 +24,18 @@ public interface ProtocolAdapter {
      */
     ApiRequest normalize(HttpRequestMessage message, RequestContext context) throws RequestRejectedException;
 
+    /**
+     * The views of a request the rules judge one by one; the request goes through only if every
+     * view is permitted. Most requests are one operation and their own only view; a GraphQL request
+     * selecting several root fields is one view per root field, so a public field cannot carry a
+     * private one past the rules.
+     *
+     * @param request the request after authentication (views carry its principal)
+     */
+    default List<ApiRequest> views(ApiRequest request) {
+        return List.of(request);
+    }
+
     /** @throws RequestRejectedException when the upstream's response cannot be read as this protocol */
     ApiResponse normalizeResponse(ApiRequest request, HttpResponseMessage response) throws RequestRejectedException;
 

@@ -81,7 +81,7 @@ public final class Gatekeeper {
             return refuseUnread(requestId, start, message, peer, 500, "ADAPTER_ERROR", "The request could not be processed.");
         }
         request = authentication.authenticate(request);
-        Decision decision = engine.decide(request);
+        Decision decision = engine.decideAll(adapter.views(request));
         if (!decision.permitted()) {
             HttpResponseMessage refusal = refusal(requestId, message.headers(), decision.status(), decision.reasons(),
                     decision.message());

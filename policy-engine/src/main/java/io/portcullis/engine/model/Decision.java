@@ -34,6 +34,41 @@ public record Decision(Effect effect, int status, List<String> reasons, String m
                 "The request could not be authorised at this time.", List.of(), List.of(), revision);
     }
 
+    /**
+     * The decision for one request judged in several views (a GraphQL request, once per root field):
+     * permitted only if every view is. A refusal is led by an INDETERMINATE view, then by a 401
+     * (the caller should authenticate first), then by the first refusing view, and names the
+     * reasons of every refusing view; a permit carries every view's obligations.
+     */
+    public static Decision allOf(List<Decision> views) {
+        if (views.isEmpty()) {
+            throw new IllegalArgumentException("a request has at least one view");
+        }
+        if (views.size() == 1) {
+            return views.get(0);
+        }
+        java.util.Set<String> ruleIds = new java.util.LinkedHashSet<>();
+        views.forEach(view -> ruleIds.addAll(view.ruleIds()));
+        List<Decision> refusals = views.stream().filter(view -> !view.permitted()).toList();
+        if (!refusals.isEmpty()) {
+            Decision leading = refusals.stream().filter(view -> view.effect() == Effect.INDETERMINATE).findFirst()
+                    .or(() -> refusals.stream().filter(view -> view.status() == 401).findFirst())
+                    .orElse(refusals.get(0));
+            java.util.Set<String> reasons = new java.util.LinkedHashSet<>(leading.reasons());
+            refusals.forEach(view -> reasons.addAll(view.reasons()));
+            return new Decision(leading.effect(), leading.status(), List.copyOf(reasons), leading.message(), List.of(),
+                    List.copyOf(ruleIds), leading.revision());
+        }
+        java.util.Set<String> reasons = new java.util.LinkedHashSet<>();
+        List<Obligation> obligations = new java.util.ArrayList<>();
+        for (Decision view : views) {
+            reasons.addAll(view.reasons());
+            view.obligations().stream().filter(obligation -> !obligations.contains(obligation)).forEach(obligations::add);
+        }
+        return new Decision(Effect.PERMIT, 200, List.copyOf(reasons), "", obligations, List.copyOf(ruleIds),
+                views.get(0).revision());
+    }
+
     public boolean permitted() {
         return effect == Effect.PERMIT;
     }

@@ -16,6 +16,14 @@ public interface PolicyEngine {
     Decision decide(ApiRequest request);
 
     /**
+     * Decides a request judged in several views (see {@code ProtocolAdapter.views}): each view on
+     * its own, combined by {@link Decision#allOf}, all against the same rule pack.
+     */
+    default Decision decideAll(java.util.List<ApiRequest> views) {
+        return Decision.allOf(views.stream().map(this::decide).toList());
+    }
+
+    /**
      * Decides the upstream's response to a request that was permitted. A response needs no permit
      * of its own: it goes through unless a rule denies it; obligations found are returned.
      */

@@ -29,7 +29,17 @@ public final class RulePackPolicyEngine implements PolicyEngine {
 
     @Override
     public Decision decide(ApiRequest request) {
+        return decide(livePack.get(), request);
+    }
+
+    /** Every view against the pack that was live when the first was decided. */
+    @Override
+    public Decision decideAll(List<ApiRequest> views) {
         RulePack pack = livePack.get();
+        return Decision.allOf(views.stream().map(view -> decide(pack, view)).toList());
+    }
+
+    private Decision decide(RulePack pack, ApiRequest request) {
         if (pack == null) {
             LOG.error("request {} refused: no rule pack is loaded", request.id());
             return Decision.indeterminate(503, NO_RULE_PACK, "");
