@@ -8,9 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portcullis.engine.adapter.RequestRejectedException;
 import io.portcullis.engine.http.HttpRequestMessage;
 import io.portcullis.engine.http.MediaType;
+import io.portcullis.engine.http.QueryString;
 import java.io.IOException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -106,26 +105,19 @@ public record GraphQlHttpRequest(String query, String operationName, JsonNode va
     }
 
     private static GraphQlHttpRequest fromQueryString(String rawQuery) throws RequestRejectedException {
-        Map<String, String> parameters = new java.util.HashMap<>();
-        for (String pair : rawQuery.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int equals = pair.indexOf('=');
-            String name = decode(equals < 0 ? pair : pair.substring(0, equals));
-            String value = equals < 0 ? "" : decode(pair.substring(equals + 1));
-            if (parameters.put(name, value) != null) {
-                throw invalid("A GraphQL parameter is repeated.");
-            }
+        Map<String, List<String>> parameters = QueryString.parse(rawQuery);
+        if (parameters.values().stream().anyMatch(values -> values.size() > 1)) {
+            throw invalid("A GraphQL parameter is repeated.");
         }
-        String query = parameters.get("query");
+        String query = single(parameters, "query");
         if (query == null || query.isBlank()) {
             throw invalid("A GraphQL request needs a query.");
         }
         JsonNode variables = null;
-        if (parameters.containsKey("variables")) {
+        String rawVariables = single(parameters, "variables");
+        if (rawVariables != null) {
             try {
-                variables = JSON.readTree(parameters.get("variables"));
+                variables = JSON.readTree(rawVariables);
             } catch (IOException e) {
                 throw invalid("variables must be a JSON object.");
             }
@@ -133,15 +125,12 @@ public record GraphQlHttpRequest(String query, String operationName, JsonNode va
                 throw invalid("variables must be a JSON object.");
             }
         }
-        return new GraphQlHttpRequest(query, parameters.get("operationName"), variables, true);
+        return new GraphQlHttpRequest(query, single(parameters, "operationName"), variables, true);
     }
 
-    private static String decode(String text) throws RequestRejectedException {
-        try {
-            return URLDecoder.decode(text, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw invalid("The query string is not validly encoded.");
-        }
+    private static String single(Map<String, List<String>> parameters, String name) {
+        List<String> values = parameters.get(name);
+        return values == null ? null : values.get(0);
     }
 
     private static RequestRejectedException invalid(String message) {

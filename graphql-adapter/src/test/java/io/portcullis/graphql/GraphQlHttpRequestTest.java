@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class GraphQlHttpRequestTest {
@@ -56,6 +57,20 @@ class GraphQlHttpRequestTest {
 
         assertThat(refused.reason()).isEqualTo(GraphQlHttpRequest.REQUEST_INVALID);
         assertThat(refused.getMessage()).doesNotContain("trailing").doesNotContain("42");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "query=%7B%20a%20%7D&query=%7B%20b%20%7D | GRAPHQL_REQUEST_INVALID",
+            "query=%7B%20a%20%7                       | QUERY_MALFORMED",
+            "query=%C0%AE                             | QUERY_MALFORMED",
+            "query=%7Ba%7D&variables=%5B1%5D          | GRAPHQL_REQUEST_INVALID"})
+    void getParametersAreDecodedStrictlyAndOnce(String rawQuery, String reason) {
+        RequestRejectedException refused = catchThrowableOfType(RequestRejectedException.class,
+                () -> GraphQlHttpRequest.read(new HttpRequestMessage("GET", "/graphql", rawQuery, Map.of(), new byte[0])));
+
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.reason()).isEqualTo(reason);
     }
 
     @Test

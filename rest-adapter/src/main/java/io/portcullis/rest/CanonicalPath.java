@@ -1,11 +1,7 @@
 package io.portcullis.rest;
 
 import io.portcullis.engine.adapter.RequestRejectedException;
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
+import io.portcullis.engine.http.QueryString;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -51,34 +47,9 @@ final class CanonicalPath {
     }
 
     static String decode(String raw) throws RequestRejectedException {
-        if (raw.indexOf('%') < 0) {
-            return raw;
-        }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
-        for (int i = 0; i < raw.length(); i++) {
-            char c = raw.charAt(i);
-            if (c == '%') {
-                if (i + 2 >= raw.length()) {
-                    throw notCanonical();
-                }
-                int high = Character.digit(raw.charAt(i + 1), 16);
-                int low = Character.digit(raw.charAt(i + 2), 16);
-                if (high < 0 || low < 0) {
-                    throw notCanonical();
-                }
-                bytes.write(high * 16 + low);
-                i += 2;
-            } else {
-                byte[] encoded = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
-                bytes.write(encoded, 0, encoded.length);
-            }
-        }
         try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
-        } catch (CharacterCodingException e) {
+            return QueryString.percentDecode(raw);
+        } catch (IllegalArgumentException e) {
             throw notCanonical();
         }
     }

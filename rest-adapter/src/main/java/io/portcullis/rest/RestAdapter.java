@@ -9,6 +9,7 @@ import io.portcullis.engine.http.HeaderObligations;
 import io.portcullis.engine.http.HttpForwarding;
 import io.portcullis.engine.http.HttpRequestMessage;
 import io.portcullis.engine.http.MediaType;
+import io.portcullis.engine.http.QueryString;
 import io.portcullis.engine.http.HttpResponseMessage;
 import io.portcullis.engine.json.JsonBodyValues;
 import io.portcullis.engine.model.ApiRequest;
