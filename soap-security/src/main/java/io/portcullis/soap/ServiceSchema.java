@@ -49,10 +49,25 @@ public final class ServiceSchema {
 
     private final Schema schema;
     private final Map<QName, String> actions;
+    // A Validator is not thread-safe and not free to make; each request thread keeps its own.
+    private final ThreadLocal<Validator> validators;
 
     private ServiceSchema(Schema schema, Map<QName, String> actions) {
         this.schema = schema;
         this.actions = Map.copyOf(actions);
+        this.validators = ThreadLocal.withInitial(this::newValidator);
+    }
+
+    private Validator newValidator() {
+        Validator validator = schema.newValidator();
+        try {
+            validator.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
+            validator.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
+        } catch (SAXException e) {
+            throw new IllegalStateException("the JDK's schema validator cannot be hardened", e);
+        }
+        validator.setErrorHandler(SoapEnvelopeReader.RETHROW);
+        return validator;
     }
 
     /**
@@ -102,11 +117,8 @@ public final class ServiceSchema {
         if (action != null && !action.isEmpty() && expected != null && !expected.isEmpty() && !expected.equals(action)) {
             throw new RequestRejectedException(400, ACTION_MISMATCH, "The SOAPAction does not match the operation in the body.");
         }
-        Validator validator = schema.newValidator();
+        Validator validator = validators.get();
         try {
-            validator.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
-            validator.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
-            validator.setErrorHandler(SoapEnvelopeReader.RETHROW);
             validator.validate(new DOMSource(operation));
         } catch (SAXParseException e) {
             Node at = null;

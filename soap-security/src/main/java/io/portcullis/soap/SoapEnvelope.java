@@ -30,17 +30,22 @@ public record SoapEnvelope(SoapVersion version, Document document, Element heade
         Objects.requireNonNull(body, "body");
     }
 
-    private static final javax.xml.transform.TransformerFactory SERIALIZERS =
-            javax.xml.transform.TransformerFactory.newDefaultInstance();
+    // An identity Transformer is not thread-safe; one per request thread, made once.
+    private static final ThreadLocal<javax.xml.transform.Transformer> SERIALIZERS = ThreadLocal.withInitial(() -> {
+        try {
+            javax.xml.transform.Transformer transformer = javax.xml.transform.TransformerFactory.newDefaultInstance()
+                    .newTransformer();
+            transformer.setOutputProperty(javax.xml.transform.OutputKeys.ENCODING, "UTF-8");
+            return transformer;
+        } catch (javax.xml.transform.TransformerConfigurationException e) {
+            throw new IllegalStateException("the JDK's XML serializer is not available", e);
+        }
+    });
 
     /** The message as its DOM now is (decrypted, headers removed or added), as UTF-8 XML. */
     public byte[] serialize() {
         try {
-            javax.xml.transform.Transformer transformer;
-            synchronized (SERIALIZERS) {
-                transformer = SERIALIZERS.newTransformer();
-            }
-            transformer.setOutputProperty(javax.xml.transform.OutputKeys.ENCODING, "UTF-8");
+            javax.xml.transform.Transformer transformer = SERIALIZERS.get();
             java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(4096);
             transformer.transform(new javax.xml.transform.dom.DOMSource(document),
                     new javax.xml.transform.stream.StreamResult(out));

@@ -112,6 +112,7 @@ public final class Wss4jMessageVerifier {
     private final Function<X509Certificate, Authentication> signers;
     private final WSSConfig config;
     private final AlgorithmSuite algorithms;
+    private final Set<String> algorithmsAllowed;
 
     /**
      * @param trust           whose signatures are accepted
@@ -138,6 +139,7 @@ public final class Wss4jMessageVerifier {
         this.config.setProcessor(WSConstants.SAML_TOKEN, (org.apache.wss4j.dom.processor.Processor) null);
         this.config.setProcessor(WSConstants.SAML2_TOKEN, (org.apache.wss4j.dom.processor.Processor) null);
         this.algorithms = algorithmSuite(policy);
+        this.algorithmsAllowed = allowed(algorithms);
     }
 
     /**
@@ -442,19 +444,11 @@ public final class Wss4jMessageVerifier {
      * header, or EncryptedData in the Body) tells which it was. Only looked at on the failure path.
      */
     private boolean usesAlgorithmOutsideSuite(Element envelope) {
-        Set<String> allowed = new HashSet<>();
-        allowed.addAll(algorithms.getSignatureMethods());
-        allowed.addAll(algorithms.getDigestAlgorithms());
-        allowed.addAll(algorithms.getC14nAlgorithms());
-        allowed.addAll(algorithms.getTransformAlgorithms());
-        allowed.addAll(algorithms.getEncryptionMethods());
-        allowed.addAll(algorithms.getKeyWrapAlgorithms());
-        allowed.add(WSConstants.SHA1); // the digest inside RSA-OAEP key transport
         List<Element> pending = new ArrayList<>(List.of(envelope));
         while (!pending.isEmpty()) {
             Element element = pending.remove(pending.size() - 1);
             String algorithm = element.getAttributeNS(null, "Algorithm");
-            if (!algorithm.isEmpty() && !allowed.contains(algorithm)) {
+            if (!algorithm.isEmpty() && !algorithmsAllowed.contains(algorithm)) {
                 return true;
             }
             for (Node child = element.getFirstChild(); child != null; child = child.getNextSibling()) {
@@ -468,6 +462,18 @@ public final class Wss4jMessageVerifier {
 
     private static RequestRejectedException refused(int status, String reason, String message) {
         return new RequestRejectedException(status, reason, message);
+    }
+
+    private static Set<String> allowed(AlgorithmSuite suite) {
+        Set<String> allowed = new HashSet<>();
+        allowed.addAll(suite.getSignatureMethods());
+        allowed.addAll(suite.getDigestAlgorithms());
+        allowed.addAll(suite.getC14nAlgorithms());
+        allowed.addAll(suite.getTransformAlgorithms());
+        allowed.addAll(suite.getEncryptionMethods());
+        allowed.addAll(suite.getKeyWrapAlgorithms());
+        allowed.add(WSConstants.SHA1); // the digest inside RSA-OAEP key transport
+        return Set.copyOf(allowed);
     }
 
     private static AlgorithmSuite algorithmSuite(WsSecurityPolicy policy) {

@@ -58,6 +58,10 @@ class ServiceSchemaTest {
         assertThat(massAssignment.getMessage()).doesNotContain("admin");
 
         assertThat(refusal(schema, transfer("-5.00", ""), TRANSFER_ACTION).reason()).isEqualTo(ServiceSchema.SCHEMA_INVALID);
+        // The thread's validator is reused: a refusal leaves it fit for the next request.
+        schema.check(operation(transfer("25.00", "")), TRANSFER_ACTION);
+        assertThat(refusal(schema, transfer("25.00", "").replace("EUR", "euro"), TRANSFER_ACTION).getMessage())
+                .contains("/currency");
     }
 
     @Test
