@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** A bad configuration stops the start with a message naming the key. */
 class GatewaySettingsLoaderTest {
 
-    static final Path EXAMPLE = Path.of("..", "examples", "config", "portcullis.yaml").toAbsolutePath().normalize();
+    static final Path EXAMPLE = ExampleConfig.FILE;
 
     @TempDir
     Path dir;
@@ -102,13 +102,8 @@ class GatewaySettingsLoaderTest {
     }
 
     private String example() throws Exception {
-        return Files.readString(EXAMPLE).replace("file: api-keys.yaml", "file: " + EXAMPLE.getParent().resolve("api-keys.yaml"))
-                .replace(": tls/", ": " + EXAMPLE.getParent().resolve("tls") + "/")
-                .replace(": wss/", ": " + EXAMPLE.getParent().resolve("wss") + "/")
-                .replace(": soap/", ": " + EXAMPLE.getParent().resolve("soap") + "/")
-                .replace(": graphql/", ": " + EXAMPLE.getParent().resolve("graphql") + "/")
-                .replace("usersFile: users.yaml", "usersFile: " + EXAMPLE.getParent().resolve("users.yaml"))
-                .replace("jwksFile: jwt/", "jwksFile: " + EXAMPLE.getParent().resolve("jwt") + "/")
+        ExampleConfig.linkInto(dir, java.util.Set.of());
+        return Files.readString(EXAMPLE)
                 .replace("directory: ../../rules", "directory: " + EXAMPLE.getParent().resolve("../../rules").normalize());
     }
 
