@@ -1,30 +1,16 @@
 package io.portcullis.soap;
 
-import java.math.BigInteger;
+import io.portcullis.examples.pki.DemoPki;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Date;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.security.auth.callback.Callback;
 import javax.security.auth.callback.CallbackHandler;
 import org.apache.wss4j.common.crypto.Merlin;
 import org.apache.wss4j.common.ext.WSPasswordCallback;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-/** Keys and certificates made for the tests: a CA, identities it issues, and WSS4J cryptos over them. */
+/** Keys and certificates for the tests ({@link DemoPki}'s), under aliases, and WSS4J cryptos over them. */
 public final class TestKeys {
 
     public static final String PASSWORD = "test-only";
@@ -35,7 +21,6 @@ public final class TestKeys {
             }
         }
     };
-    private static final AtomicLong SERIALS = new AtomicLong(100);
 
     public record Identity(String alias, KeyPair keys, X509Certificate certificate, X509Certificate issuer) {
     }
@@ -44,34 +29,23 @@ public final class TestKeys {
     }
 
     public static Identity authority(String name) throws Exception {
-        KeyPair keys = rsa();
-        X500Name subject = new X500Name("CN=" + name);
-        JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject, serial(),
-                Date.from(Instant.now().minus(Duration.ofDays(1))), Date.from(Instant.now().plus(Duration.ofDays(30))),
-                subject, keys.getPublic());
-        builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
-        X509Certificate certificate = sign(builder, keys, "SHA256withRSA");
-        return new Identity(name, keys, certificate, certificate);
+        return identity(name, DemoPki.authority(name));
     }
 
     public static Identity issue(Identity ca, String commonName) throws Exception {
-        return issue(ca, commonName, rsa());
+        return identity(commonName, DemoPki.issue(issued(ca), commonName));
     }
 
     public static Identity issueEc(Identity ca, String commonName) throws Exception {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-        generator.initialize(new ECGenParameterSpec("secp256r1"));
-        return issue(ca, commonName, generator.generateKeyPair());
+        return identity(commonName, DemoPki.issueEc(issued(ca), commonName));
     }
 
-    private static Identity issue(Identity ca, String commonName, KeyPair keys) throws Exception {
-        JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(ca.certificate(), serial(),
-                Date.from(Instant.now().minus(Duration.ofHours(1))), Date.from(Instant.now().plus(Duration.ofDays(7))),
-                new X500Name("CN=" + commonName + ",O=Portcullis Test"), keys.getPublic());
-        builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-        SubjectKeyIdentifier ski = new JcaX509ExtensionUtils().createSubjectKeyIdentifier(keys.getPublic());
-        builder.addExtension(Extension.subjectKeyIdentifier, false, ski);
-        return new Identity(commonName, keys, sign(builder, ca.keys(), "SHA256withRSA"), ca.certificate());
+    private static Identity identity(String alias, DemoPki.Issued issued) {
+        return new Identity(alias, issued.keys(), issued.certificate(), issued.issuer());
+    }
+
+    private static DemoPki.Issued issued(Identity identity) {
+        return new DemoPki.Issued(identity.keys(), identity.certificate(), identity.issuer());
     }
 
     /** A crypto holding the private keys of {@code identities} (each under its alias) and trusting {@code authorities}. */
@@ -93,18 +67,4 @@ public final class TestKeys {
         return crypto;
     }
 
-    private static KeyPair rsa() throws Exception {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-        generator.initialize(2048);
-        return generator.generateKeyPair();
-    }
-
-    private static BigInteger serial() {
-        return BigInteger.valueOf(SERIALS.incrementAndGet());
-    }
-
-    private static X509Certificate sign(JcaX509v3CertificateBuilder builder, KeyPair signer, String algorithm) throws Exception {
-        return new JcaX509CertificateConverter().getCertificate(
-                builder.build(new JcaContentSignerBuilder(algorithm).build(signer.getPrivate())));
-    }
 }

@@ -66,11 +66,26 @@ public final class DemoPki {
     }
 
     public static Issued issue(Issued ca, String commonName, Instant notBefore, Instant notAfter, GeneralName... names) throws Exception {
-        KeyPair keys = keys();
+        return issue(ca, commonName, keys(), notBefore, notAfter, names);
+    }
+
+    /** An identity with an EC (P-256) key, for ECDSA signatures; signed by the (RSA) CA. */
+    public static Issued issueEc(Issued ca, String commonName) throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        return issue(ca, commonName, generator.generateKeyPair(), Instant.now().minus(Duration.ofHours(1)),
+                Instant.now().plus(Duration.ofDays(7)));
+    }
+
+    private static Issued issue(Issued ca, String commonName, KeyPair keys, Instant notBefore, Instant notAfter,
+                                GeneralName... names) throws Exception {
         JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(ca.certificate(), serial(),
                 Date.from(notBefore), Date.from(notAfter), new X500Name("CN=" + commonName + ",O=Portcullis Demo"),
                 keys.getPublic());
         builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+        // WS-Security clients may name the certificate by its subject key identifier.
+        builder.addExtension(Extension.subjectKeyIdentifier, false,
+                new org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils().createSubjectKeyIdentifier(keys.getPublic()));
         if (names.length > 0) {
             builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
         }
