@@ -13,7 +13,7 @@ import java.util.Objects;
  * internals or an exception. The id lets the client's support team find the full story in the
  * gateway's audit log.
  *
- * <p>{@code render(version, 403, requestId)} gives a {@code soap:Client} (1.1) or
+ * <p>A status below 500 gives a {@code soap:Client} (1.1) or
  * {@code env:Sender} (1.2) fault; status 500 and above give {@code Server} / {@code Receiver}.
  * Send it with {@link SoapVersion#contentType()} and {@code charset=UTF-8}; the HTTP status is the
  * caller's choice (SOAP 1.1 over HTTP conventionally uses 500 for every fault).
@@ -36,13 +36,6 @@ public final class SoapFaults {
     /**
      * @param status    the refusal's HTTP-style status, 400 to 599; it picks the fault code
      * @param requestId the gateway's id for this request; characters XML cannot carry are replaced
-     * @return the fault envelope, UTF-8 encoded
-     */
-    public static byte[] render(SoapVersion version, int status, String requestId) {
-        return render(version, status, requestId, List.of(), "");
-    }
-
-    /**
      * @param reasons the refusal's reason codes; a {@code WSS_*} one selects a WS-Security fault,
      *                which carries only the specification's text (no codes, no message)
      * @param message the refusal's message for the client, or empty for the generic text

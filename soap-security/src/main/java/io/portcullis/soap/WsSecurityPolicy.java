@@ -95,11 +95,6 @@ public record WsSecurityPolicy(List<Alternative> alternatives, Duration timestam
         Objects.requireNonNull(futureTtl, "futureTtl");
     }
 
-    /** Body and Timestamp signed, with a Timestamp: the least a route that requires signatures should ask. */
-    public static Alternative signedBodyAndTimestamp() {
-        return new Alternative(true, false, EnumSet.of(Part.BODY, Part.TIMESTAMP), Set.of());
-    }
-
     public boolean required() {
         return !alternatives.isEmpty();
     }

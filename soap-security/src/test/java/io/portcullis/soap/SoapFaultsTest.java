@@ -24,7 +24,7 @@ class SoapFaultsTest {
             "SOAP_1_2, 500, Receiver",
     })
     void faultParsesBackWithVersionCodeAndRequestId(SoapVersion version, int status, String code) throws Exception {
-        byte[] fault = SoapFaults.render(version, status, HOSTILE_ID);
+        byte[] fault = SoapFaults.render(version, status, HOSTILE_ID, java.util.List.of(), "");
 
         // The gateway's own reader is strict, so a fault it accepts is a well-formed envelope.
         SoapEnvelope parsed = reader.read(fault);
@@ -74,7 +74,7 @@ class SoapFaultsTest {
     @ParameterizedTest
     @CsvSource({"SOAP_1_1, 200", "SOAP_1_2, 600"})
     void refusesStatusesThatAreNotErrors(SoapVersion version, int status) {
-        assertThatThrownBy(() -> SoapFaults.render(version, status, "r-1"))
+        assertThatThrownBy(() -> SoapFaults.render(version, status, "r-1", java.util.List.of(), ""))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
