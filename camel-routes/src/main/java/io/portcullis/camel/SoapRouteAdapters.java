@@ -3,30 +3,24 @@ package io.portcullis.camel;
 import io.portcullis.camel.config.GatewaySettings;
 import io.portcullis.engine.authn.PasswordVerifier;
 import io.portcullis.engine.authn.WatchedFile;
+import io.portcullis.engine.authn.basic.LoginThrottle;
 import io.portcullis.engine.authn.mtls.CertificateClients;
 import io.portcullis.engine.authn.mtls.ClientCertificateAuthenticator;
 import io.portcullis.engine.model.AuthMethod;
 import io.portcullis.engine.model.ClientCertificate;
 import io.portcullis.engine.replay.ReplayGuard;
-import io.portcullis.soap.SoapAdapter;
-import io.portcullis.soap.OutboundSecurity;
-import io.portcullis.engine.authn.basic.LoginThrottle;
 import io.portcullis.soap.DigestUsers;
+import io.portcullis.soap.OutboundSecurity;
 import io.portcullis.soap.ServiceSchema;
-import io.portcullis.soap.UsernameTokens;
 import io.portcullis.soap.SignerTrust;
-import io.portcullis.soap.Wss4jMessageSecurer;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.KeyStoreException;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
+import io.portcullis.soap.SoapAdapter;
 import io.portcullis.soap.SoapRouteSettings;
+import io.portcullis.soap.UsernameTokens;
 import io.portcullis.soap.Wss4jCrypto;
+import io.portcullis.soap.Wss4jMessageSecurer;
 import io.portcullis.soap.Wss4jMessageVerifier;
 import java.io.IOException;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.function.Supplier;
 import org.apache.wss4j.common.crypto.Crypto;
@@ -81,38 +75,10 @@ final class SoapRouteAdapters {
         if (!wss.securesOutbound()) {
             return null;
         }
-        String alias = wss.keyAlias() != null ? wss.keyAlias() : onlyKeyAlias(wss.keyStore(), keyPassword);
-        X509Certificate upstream = null;
-        if (wss.upstreamCertificate() != null) {
-            try (InputStream in = Files.newInputStream(wss.upstreamCertificate())) {
-                upstream = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-            } catch (GeneralSecurityException e) {
-                throw new IOException(wss.upstreamCertificate() + " is not an X.509 certificate: " + e.getMessage(), e);
-            }
-        }
+        String alias = wss.keyAlias() != null ? wss.keyAlias() : Wss4jCrypto.onlyPrivateKeyAlias(keys);
+        X509Certificate upstream = wss.upstreamCertificate() == null ? null : Wss4jCrypto.certificate(wss.upstreamCertificate());
         return new OutboundSecurity(new Wss4jMessageSecurer(keys, alias, new String(keyPassword),
                 (int) wss.policy().timestampTtl().toSeconds()), wss.signResponses(), wss.encryptResponses(),
                 wss.signUpstream(), upstream);
-    }
-
-    /** The keystore's one private key; with several, the configuration must name it (keyAlias). */
-    private static String onlyKeyAlias(java.nio.file.Path keyStore, char[] password) throws IOException {
-        try (InputStream in = Files.newInputStream(keyStore)) {
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(in, password);
-            List<String> keys = java.util.Collections.list(store.aliases()).stream().filter(alias -> {
-                try {
-                    return store.isKeyEntry(alias);
-                } catch (KeyStoreException e) {
-                    return false;
-                }
-            }).toList();
-            if (keys.size() != 1) {
-                throw new IOException(keyStore + " holds " + keys.size() + " private keys: name the signing one in wsSecurity.keyAlias");
-            }
-            return keys.get(0);
-        } catch (GeneralSecurityException e) {
-            throw new IOException(keyStore + " cannot be opened: " + e.getMessage(), e);
-        }
     }
 }

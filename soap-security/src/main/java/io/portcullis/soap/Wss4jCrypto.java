@@ -54,6 +54,39 @@ public final class Wss4jCrypto {
         return crypto;
     }
 
+    /**
+     * The alias of the one private key in {@code keys} (as {@link #load} made it), for a signer
+     * the configuration does not name.
+     *
+     * @throws IOException when there is not exactly one, asking for the key to be named
+     */
+    public static String onlyPrivateKeyAlias(Crypto keys) throws IOException {
+        KeyStore store = ((Merlin) keys).getKeyStore();
+        try {
+            java.util.List<String> aliases = new java.util.ArrayList<>();
+            for (String alias : java.util.Collections.list(store.aliases())) {
+                if (store.isKeyEntry(alias)) {
+                    aliases.add(alias);
+                }
+            }
+            if (aliases.size() != 1) {
+                throw new IOException("the keystore holds " + aliases.size() + " private keys: name the signing one (keyAlias)");
+            }
+            return aliases.get(0);
+        } catch (java.security.KeyStoreException e) {
+            throw new IOException("the keystore cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** @throws IOException naming the file when it holds no X.509 certificate (PEM or DER) */
+    public static java.security.cert.X509Certificate certificate(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return (java.security.cert.X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        } catch (GeneralSecurityException e) {
+            throw new IOException(file + " is not an X.509 certificate: " + e.getMessage(), e);
+        }
+    }
+
     /** Answers WSS4J's requests for a private key's password (all keys of the keystore share it). */
     public static CallbackHandler keyPasswords(char[] password) {
         String value = new String(password);

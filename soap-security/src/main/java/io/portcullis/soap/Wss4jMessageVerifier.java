@@ -144,7 +144,7 @@ public final class Wss4jMessageVerifier {
 
     /**
      * @param clientAddress the caller's address, for password lockouts
-     * @throws RequestRejectedException 400 or 401 with a {@code WSS_*} reason; the message is generic
+     * @throws RequestRejectedException 400, 401 or (replay memory unreachable) 503 with a {@code WSS_*} reason; the message is generic
      */
     public WsSecurityResult verify(SoapEnvelope envelope, String clientAddress) throws RequestRejectedException {
         List<Element> headers = securityHeaders(envelope);
