@@ -1,6 +1,5 @@
 package io.portcullis.rest;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.portcullis.engine.adapter.ObligationException;
 import io.portcullis.engine.adapter.ProtocolAdapter;
 import io.portcullis.engine.adapter.RequestContext;
@@ -11,6 +10,7 @@ import io.portcullis.engine.http.HttpRequestMessage;
 import io.portcullis.engine.http.MediaType;
 import io.portcullis.engine.http.QueryString;
 import io.portcullis.engine.http.HttpResponseMessage;
+import io.portcullis.engine.json.JsonBodies;
 import io.portcullis.engine.json.JsonBodyValues;
 import io.portcullis.engine.model.ApiRequest;
 import io.portcullis.engine.model.ApiResponse;
@@ -126,23 +126,8 @@ public final class RestAdapter implements ProtocolAdapter {
 
     @Override
     public ApiResponse normalizeResponse(ApiRequest request, HttpResponseMessage response) throws RequestRejectedException {
-        if (response.body().length > settings.maxResponseBytes()) {
-            throw new RequestRejectedException(502, "UPSTREAM_RESPONSE_TOO_LARGE",
-                    "The upstream's response is larger than this API may return.");
-        }
-        Map<String, Object> body = Map.of();
-        if (response.body().length > 0 && JsonBodies.isJson(response.header("content-type"))) {
-            try {
-                body = JsonBodyValues.flatten(json.read(response.body()));
-            } catch (JsonBodies.JsonRejected e) {
-                throw new RequestRejectedException(502, "UPSTREAM_RESPONSE_MALFORMED",
-                        "The upstream's JSON response could not be read (" + e.reason + ").");
-            } catch (JsonBodyValues.TooComplexException e) {
-                throw new RequestRejectedException(502, "UPSTREAM_RESPONSE_TOO_COMPLEX",
-                        "The upstream's JSON response is larger than the gateway inspects.");
-            }
-        }
-        return new ApiResponse(request, response.status(), response.headers(), body);
+        return new ApiResponse(request, response.status(), response.headers(),
+                json.responseValues(response, settings.maxResponseBytes()));
     }
 
     @Override
@@ -158,7 +143,7 @@ public final class RestAdapter implements ProtocolAdapter {
             return forward;
         }
         return new HttpRequestMessage(forward.method(), forward.rawPath(), forward.rawQuery(),
-                HeaderObligations.apply(forward.headers(), obligations), redact(forward.body(), forward.header("content-type"), obligations));
+                HeaderObligations.apply(forward.headers(), obligations), json.redact(forward.body(), forward.header("content-type"), obligations));
     }
 
     @Override
@@ -168,31 +153,6 @@ public final class RestAdapter implements ProtocolAdapter {
             return response;
         }
         return new HttpResponseMessage(response.status(), HeaderObligations.apply(response.headers(), obligations),
-                redact(response.body(), response.header("content-type"), obligations));
-    }
-
-    private byte[] redact(byte[] body, String contentType, List<Obligation> obligations) throws ObligationException {
-        List<String> pointers = obligations.stream()
-                .filter(o -> o instanceof Obligation.RedactField)
-                .map(o -> ((Obligation.RedactField) o).pointer())
-                .toList();
-        if (pointers.isEmpty() || body.length == 0) {
-            return body;
-        }
-        if (!JsonBodies.isJson(contentType)) {
-            throw new ObligationException("fields can only be redacted from JSON bodies");
-        }
-        JsonNode root;
-        try {
-            root = json.read(body);
-        } catch (JsonBodies.JsonRejected e) {
-            throw new ObligationException("the body to redact is not valid JSON (" + e.reason + ")");
-        }
-        for (String pointer : pointers) {
-            if (!JsonBodies.remove(root, pointer)) {
-                throw new ObligationException("the field to redact at " + pointer + " also appears elsewhere in the body");
-            }
-        }
-        return json.write(root);
+                json.redact(response.body(), response.header("content-type"), obligations));
     }
 }

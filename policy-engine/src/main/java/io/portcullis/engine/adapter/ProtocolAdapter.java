@@ -40,6 +40,16 @@ public interface ProtocolAdapter {
     ApiResponse normalizeResponse(ApiRequest request, HttpResponseMessage response) throws RequestRejectedException;
 
     /**
+     * The views of a response the rules judge one by one, each answering the request view it
+     * belongs to; the response goes through only if no view is denied. A GraphQL response is one
+     * view per root field ({@code /data/account} for the {@code account} view), so an object-level
+     * rule reads {@code /owner} on every face.
+     */
+    default List<ResponseView> views(ApiResponse response) {
+        return List.of(new ResponseView(response, ""));
+    }
+
+    /**
      * The protocol's error for a refusal: problem+json, a SOAP fault, a GraphQL error.
      *
      * @param requestHeaders the refused request's headers (names lower-cased), so the answer can

@@ -127,7 +127,9 @@ public final class Gatekeeper {
             return refuseResponse(admission, Decision.indeterminate(502, e.reason(), admission.decision().revision()),
                     upstream.status());
         }
-        Decision decision = engine.decideResponse(response);
+        Decision decision = Decision.allOf(adapter.views(response).stream()
+                .map(view -> engine.decideResponse(view.response()).within(view.bodyPointer()))
+                .toList());
         if (!decision.permitted()) {
             return refuseResponse(admission, decision, upstream.status());
         }

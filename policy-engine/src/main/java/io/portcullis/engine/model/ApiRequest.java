@@ -115,7 +115,18 @@ public record ApiRequest(
      * or a value written so that it does not parse here slips past it.
      */
     public java.math.BigDecimal bodyNumber(String pointer) {
-        Object value = body.get(pointer);
+        return number(body.get(pointer));
+    }
+
+    /**
+     * A numeric fact ({@code attributeNumber("graphql.depth") > 8}), or null when absent or not a
+     * number: as with {@link #bodyNumber}, a limit rule must treat null as over the limit.
+     */
+    public java.math.BigDecimal attributeNumber(String name) {
+        return number(attributes.get(name));
+    }
+
+    private static java.math.BigDecimal number(Object value) {
         if (value instanceof java.math.BigDecimal decimal) {
             return decimal;
         }

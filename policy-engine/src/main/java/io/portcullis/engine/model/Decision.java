@@ -69,6 +69,15 @@ public record Decision(Effect effect, int status, List<String> reasons, String m
                 views.get(0).revision());
     }
 
+    /** This decision for a whole message when it was made on the part of the body at {@code bodyPointer}. */
+    public Decision within(String bodyPointer) {
+        if (bodyPointer.isEmpty() || obligations.isEmpty()) {
+            return this;
+        }
+        return new Decision(effect, status, reasons, message, obligations.stream().map(o -> o.within(bodyPointer)).toList(),
+                ruleIds, revision);
+    }
+
     public boolean permitted() {
         return effect == Effect.PERMIT;
     }

@@ -13,6 +13,14 @@ public sealed interface Obligation permits Obligation.AddHeader, Obligation.Remo
     /** A stable, human-readable form used in fixtures and audit events. */
     String describe();
 
+    /**
+     * This obligation for a whole message when a rule found it on the part of the body at
+     * {@code bodyPointer} (a response view): body fields are re-addressed, headers stay as they are.
+     */
+    default Obligation within(String bodyPointer) {
+        return this;
+    }
+
     static Obligation addHeader(String name, String value) {
         return new AddHeader(name, value);
     }
@@ -65,6 +73,11 @@ public sealed interface Obligation permits Obligation.AddHeader, Obligation.Remo
         @Override
         public String describe() {
             return "redact-field " + pointer;
+        }
+
+        @Override
+        public Obligation within(String bodyPointer) {
+            return bodyPointer.isEmpty() ? this : new RedactField(bodyPointer + pointer);
         }
     }
 

@@ -1,4 +1,4 @@
-package io.portcullis.rest;
+package io.portcullis.engine.json;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -11,21 +11,28 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.portcullis.engine.http.MediaType;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import io.portcullis.engine.adapter.ObligationException;
+import io.portcullis.engine.adapter.RequestRejectedException;
+import io.portcullis.engine.http.HttpResponseMessage;
+import io.portcullis.engine.model.Obligation;
 import java.io.IOException;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Reads JSON bodies strictly (duplicate keys and trailing content refused, nesting bounded) and
- * removes fields by JSON pointer for redaction obligations.
+ * removes fields by JSON pointer for redaction obligations: the one JSON reader of the REST and
+ * GraphQL adapters.
  */
-final class JsonBodies {
+public final class JsonBodies {
 
     /** Longer member names are refused: no API needs them, and every flattened pointer repeats them. */
-    static final int MAX_NAME_LENGTH = 1024;
-    static final long MAX_TOKENS = 200_000;
+    public static final int MAX_NAME_LENGTH = 1024;
+    public static final long MAX_TOKENS = 200_000;
 
     private final ObjectMapper mapper;
 
-    JsonBodies(int maxDepth) {
+    public JsonBodies(int maxDepth) {
         this.mapper = JsonMapper.builder()
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .disable(JsonReadFeature.ALLOW_TRAILING_COMMA)
@@ -38,13 +45,13 @@ final class JsonBodies {
         mapper.enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
-    static boolean isJson(String contentType) {
+    public static boolean isJson(String contentType) {
         String mediaType = MediaType.of(contentType);
         return mediaType.equals("application/json") || mediaType.endsWith("+json");
     }
 
     /** @throws JsonRejected naming what is wrong, never the content */
-    JsonNode read(byte[] body) throws JsonRejected {
+    public JsonNode read(byte[] body) throws JsonRejected {
         try (JsonParser parser = mapper.getFactory().createParser(body)) {
             JsonNode node = mapper.readTree(parser);
             if (node == null) {
@@ -64,12 +71,68 @@ final class JsonBodies {
         }
     }
 
-    byte[] write(JsonNode node) {
+    public byte[] write(JsonNode node) {
         try {
             return mapper.writeValueAsBytes(node);
         } catch (IOException e) {
             throw new IllegalStateException("a parsed JSON tree could not be written back", e);
         }
+    }
+
+    /**
+     * An upstream's response body as values by JSON pointer; empty when it is not JSON.
+     *
+     * @throws RequestRejectedException 502 when it is too large, malformed or too complex to inspect
+     */
+    public Map<String, Object> responseValues(HttpResponseMessage response, int maxResponseBytes)
+            throws RequestRejectedException {
+        if (response.body().length > maxResponseBytes) {
+            throw new RequestRejectedException(502, "UPSTREAM_RESPONSE_TOO_LARGE",
+                    "The upstream's response is larger than this API may return.");
+        }
+        if (response.body().length == 0 || !isJson(response.header("content-type"))) {
+            return Map.of();
+        }
+        try {
+            return JsonBodyValues.flatten(read(response.body()));
+        } catch (JsonRejected e) {
+            throw new RequestRejectedException(502, "UPSTREAM_RESPONSE_MALFORMED",
+                    "The upstream's JSON response could not be read (" + e.reason + ").");
+        } catch (JsonBodyValues.TooComplexException e) {
+            throw new RequestRejectedException(502, "UPSTREAM_RESPONSE_TOO_COMPLEX",
+                    "The upstream's JSON response is larger than the gateway inspects.");
+        }
+    }
+
+    /**
+     * The body with the fields that {@link Obligation.RedactField}s name removed.
+     *
+     * @throws ObligationException when the body is not JSON, or a field by name also appears
+     *                             elsewhere (see {@link #remove}): such a body must not go out
+     */
+    public byte[] redact(byte[] body, String contentType, List<Obligation> obligations) throws ObligationException {
+        List<String> pointers = obligations.stream()
+                .filter(o -> o instanceof Obligation.RedactField)
+                .map(o -> ((Obligation.RedactField) o).pointer())
+                .toList();
+        if (pointers.isEmpty() || body.length == 0) {
+            return body;
+        }
+        if (!isJson(contentType)) {
+            throw new ObligationException("fields can only be redacted from JSON bodies");
+        }
+        JsonNode root;
+        try {
+            root = read(body);
+        } catch (JsonRejected e) {
+            throw new ObligationException("the body to redact is not valid JSON (" + e.reason + ")");
+        }
+        for (String pointer : pointers) {
+            if (!remove(root, pointer)) {
+                throw new ObligationException("the field to redact at " + pointer + " also appears elsewhere in the body");
+            }
+        }
+        return write(root);
     }
 
     /**
@@ -81,7 +144,7 @@ final class JsonBodies {
      *         caller must not pass such a body on as redacted. A pointer with an array index
      *         addresses one element on purpose, so other elements are not searched.
      */
-    static boolean remove(JsonNode root, String pointer) {
+    public static boolean remove(JsonNode root, String pointer) {
         int slash = pointer.lastIndexOf('/');
         JsonNode parent = root.at(pointer.substring(0, slash));
         String last = pointer.substring(slash + 1).replace("~1", "/").replace("~0", "~");
@@ -98,8 +161,8 @@ final class JsonBodies {
         return addressesOneElement || root.findParent(last) == null;
     }
 
-    static final class JsonRejected extends Exception {
-        final String reason;
+    public static final class JsonRejected extends Exception {
+        public final String reason;
 
         JsonRejected(String reason, String message) {
             super(message);
