@@ -1,6 +1,8 @@
 package io.portcullis.camel;
 
 import io.portcullis.camel.config.GatewaySettings;
+import io.portcullis.camel.config.GatewaySettingsLoader;
+import io.portcullis.graphql.GraphQlAdapter;
 import io.portcullis.engine.RulePacks;
 import io.portcullis.engine.cluster.RedisStore;
 import io.portcullis.engine.replay.InMemoryReplayGuard;
@@ -120,10 +122,14 @@ public final class GatewayRuntime implements AutoCloseable {
                 settings.basic() == null ? LoginThrottleSettings.DEFAULTS : settings.basic().throttle(), clock);
         Map<String, ProtocolAdapter> adapters = new LinkedHashMap<>();
         for (GatewaySettings.Route route : settings.routes()) {
-            adapters.put(route.name(), route.protocol().equals("soap")
-                    ? SoapRouteAdapters.create(route, basic, replays, digestLockouts, resources)
-                    : new RestAdapter(new RestRouteSettings(route.name(), route.operations(), settings.listener().maxBodyBytes(),
-                            route.maxJsonDepth(), route.bodyContentTypes(), route.maxResponseBytes())));
+            adapters.put(route.name(), switch (route.protocol()) {
+                case "soap" -> SoapRouteAdapters.create(route, basic, replays, digestLockouts, resources);
+                case "graphql" -> new GraphQlAdapter(GatewaySettingsLoader.graphQlSettings(route.name(), route.schema(),
+                        route.operations(), route.graphQl(), settings.listener().maxBodyBytes(), route.maxResponseBytes()));
+                default -> new RestAdapter(new RestRouteSettings(route.name(), route.operations(),
+                        settings.listener().maxBodyBytes(), route.maxJsonDepth(), route.bodyContentTypes(),
+                        route.maxResponseBytes()));
+            });
         }
         LiveRulePack rules = new LiveRulePack(RulePacks.loader(settings.rulesDirectory(), clock), clock);
         rules.reload();

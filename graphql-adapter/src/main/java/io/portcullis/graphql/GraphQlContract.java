@@ -25,20 +25,57 @@ public final class GraphQlContract {
     /** The document is not valid against the service's schema. */
     public static final String INVALID_FOR_SCHEMA = "GRAPHQL_INVALID_FOR_SCHEMA";
 
-    private final GraphQLSchema schema;
+    /** Elements assumed in a list whose field sets no {@code @listSize}. */
+    public static final int DEFAULT_LIST_SIZE = 10;
 
-    private GraphQlContract(GraphQLSchema schema) {
+    private final GraphQLSchema schema;
+    private final int defaultListSize;
+
+    private GraphQlContract(GraphQLSchema schema, int defaultListSize) {
         this.schema = schema;
+        this.defaultListSize = defaultListSize;
     }
 
     /** @throws IOException naming the file when it cannot be read or is not a valid schema */
     public static GraphQlContract load(Path sdl) throws IOException {
+        return load(sdl, DEFAULT_LIST_SIZE);
+    }
+
+    /**
+     * @param defaultListSize elements assumed in a list, for cost, where the schema's
+     *                        {@code @listSize} and the request say nothing
+     * @throws IOException naming the file when it cannot be read or is not a valid schema
+     */
+    public static GraphQlContract load(Path sdl, int defaultListSize) throws IOException {
+        if (defaultListSize < 1) {
+            throw new IllegalArgumentException("defaultListSize must be at least 1, was " + defaultListSize);
+        }
         try {
             return new GraphQlContract(UnExecutableSchemaGenerator.makeUnExecutableSchema(
-                    new SchemaParser().parse(Files.readString(sdl))));
+                    new SchemaParser().parse(Files.readString(sdl))), defaultListSize);
         } catch (SchemaProblem e) {
             throw new IOException(sdl + " is not a valid GraphQL schema: " + e.getMessage(), e);
         }
+    }
+
+    /** True when {@code qualifiedName} ({@code Query.account}) is a field of one of the schema's root types. */
+    public boolean hasRootField(String qualifiedName) {
+        int dot = qualifiedName.indexOf('.');
+        if (dot < 0) {
+            return false;
+        }
+        String type = qualifiedName.substring(0, dot);
+        return java.util.stream.Stream.of(schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType())
+                .filter(root -> root != null && root.getName().equals(type))
+                .anyMatch(root -> root.getFieldDefinition(qualifiedName.substring(dot + 1)) != null);
+    }
+
+    GraphQLSchema schema() {
+        return schema;
+    }
+
+    int defaultListSize() {
+        return defaultListSize;
     }
 
     /** @throws RequestRejectedException 400 {@link #INVALID_FOR_SCHEMA}, with a fixed message */

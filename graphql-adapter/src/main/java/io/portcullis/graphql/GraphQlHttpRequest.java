@@ -21,19 +21,24 @@ import java.util.Map;
  * by any web page a victim visits). JSON is read strictly: duplicate keys, trailing content and
  * oversized documents are refused.
  *
- * @param query         the GraphQL document
+ * @param query         the GraphQL document, or null when the request names a persisted query by hash only
  * @param operationName the operation to run, or null
  * @param variables     the variables as JSON (an object), or null
+ * @param persistedQuery the SHA-256 (lower-case hex) the request names in
+ *                      {@code extensions.persistedQuery.sha256Hash} (Apollo's convention), or null
  * @param viaGet        the request came by GET: only queries may run
  */
-public record GraphQlHttpRequest(String query, String operationName, JsonNode variables, boolean viaGet) {
+public record GraphQlHttpRequest(String query, String operationName, JsonNode variables, String persistedQuery,
+                                 boolean viaGet) {
 
     public static final String REQUEST_INVALID = "GRAPHQL_REQUEST_INVALID";
     public static final String MUTATION_BY_GET = "GRAPHQL_MUTATION_BY_GET";
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            // Amounts stay exact decimals, as the rules compare them.
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     static {
         JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
@@ -88,7 +93,8 @@ public record GraphQlHttpRequest(String query, String operationName, JsonNode va
             throw invalid("A GraphQL request is a JSON object.");
         }
         JsonNode query = node.get("query");
-        if (query == null || !query.isTextual()) {
+        String persistedQuery = persistedQuery(node.get("extensions"));
+        if (query == null && persistedQuery == null || query != null && !query.isTextual()) {
             throw invalid("A GraphQL request needs a query string.");
         }
         JsonNode operationName = node.get("operationName");
@@ -99,9 +105,27 @@ public record GraphQlHttpRequest(String query, String operationName, JsonNode va
         if (variables != null && !variables.isNull() && !variables.isObject()) {
             throw invalid("variables must be a JSON object.");
         }
-        return new GraphQlHttpRequest(query.textValue(),
+        return new GraphQlHttpRequest(query == null ? null : query.textValue(),
                 operationName == null || operationName.isNull() ? null : operationName.textValue(),
-                variables == null || variables.isNull() ? null : variables, false);
+                variables == null || variables.isNull() ? null : variables, persistedQuery, false);
+    }
+
+    private static String persistedQuery(JsonNode extensions) throws RequestRejectedException {
+        if (extensions == null || extensions.isNull()) {
+            return null;
+        }
+        if (!extensions.isObject()) {
+            throw invalid("extensions must be a JSON object.");
+        }
+        JsonNode persisted = extensions.get("persistedQuery");
+        if (persisted == null) {
+            return null;
+        }
+        JsonNode hash = persisted.get("sha256Hash");
+        if (hash == null || !hash.isTextual() || !hash.textValue().matches("[0-9a-fA-F]{64}")) {
+            throw invalid("extensions.persistedQuery.sha256Hash must be a SHA-256 in hex.");
+        }
+        return hash.textValue().toLowerCase(java.util.Locale.ROOT);
     }
 
     private static GraphQlHttpRequest fromQueryString(String rawQuery) throws RequestRejectedException {
@@ -110,7 +134,16 @@ public record GraphQlHttpRequest(String query, String operationName, JsonNode va
             throw invalid("A GraphQL parameter is repeated.");
         }
         String query = single(parameters, "query");
-        if (query == null || query.isBlank()) {
+        String persistedQuery = null;
+        String rawExtensions = single(parameters, "extensions");
+        if (rawExtensions != null) {
+            try {
+                persistedQuery = persistedQuery(JSON.readTree(rawExtensions));
+            } catch (IOException e) {
+                throw invalid("extensions must be a JSON object.");
+            }
+        }
+        if ((query == null || query.isBlank()) && persistedQuery == null) {
             throw invalid("A GraphQL request needs a query.");
         }
         JsonNode variables = null;
@@ -125,7 +158,8 @@ public record GraphQlHttpRequest(String query, String operationName, JsonNode va
                 throw invalid("variables must be a JSON object.");
             }
         }
-        return new GraphQlHttpRequest(query, single(parameters, "operationName"), variables, true);
+        return new GraphQlHttpRequest(query == null || query.isBlank() ? null : query, single(parameters, "operationName"),
+                variables, persistedQuery, true);
     }
 
     private static String single(Map<String, List<String>> parameters, String name) {

@@ -14,9 +14,10 @@ import io.portcullis.engine.adapter.RequestRejectedException;
  * @param maxRootFields         distinct top-level fields of one operation
  * @param maxDirectivesPerField directives on one field
  * @param maxDuplicates         times one response key may be selected in one selection set
+ * @param maxCost               estimated cost of one operation (see {@link SelectionPlanner})
  */
 public record GraphQlLimits(int maxOperations, int maxDepth, int maxFields, int maxAliases, int maxRootFields,
-                            int maxDirectivesPerField, int maxDuplicates) {
+                            int maxDirectivesPerField, int maxDuplicates, long maxCost) {
 
     /** Operation over {@link #maxOperations}. */
     public static final String TOO_MANY_OPERATIONS = "GRAPHQL_TOO_MANY_OPERATIONS";
@@ -26,9 +27,10 @@ public record GraphQlLimits(int maxOperations, int maxDepth, int maxFields, int 
     public static final String TOO_MANY_ROOT_FIELDS = "GRAPHQL_TOO_MANY_ROOT_FIELDS";
     public static final String TOO_MANY_DIRECTIVES = "GRAPHQL_TOO_MANY_DIRECTIVES";
     public static final String DUPLICATE_FIELDS = "GRAPHQL_DUPLICATE_FIELDS";
+    public static final String TOO_COSTLY = "GRAPHQL_TOO_COSTLY";
 
     /** Generous for real clients, far below what an amplification attack needs. */
-    public static final GraphQlLimits DEFAULTS = new GraphQlLimits(10, 15, 2_000, 30, 20, 5, 5);
+    public static final GraphQlLimits DEFAULTS = new GraphQlLimits(10, 15, 2_000, 30, 20, 5, 5, 10_000);
 
     public GraphQlLimits {
         int[] all = {maxOperations, maxDepth, maxFields, maxAliases, maxRootFields, maxDirectivesPerField, maxDuplicates};
@@ -36,6 +38,9 @@ public record GraphQlLimits(int maxOperations, int maxDepth, int maxFields, int 
             if (limit < 1) {
                 throw new IllegalArgumentException("GraphQL limits must be at least 1");
             }
+        }
+        if (maxCost < 1) {
+            throw new IllegalArgumentException("GraphQL limits must be at least 1");
         }
     }
 
@@ -59,6 +64,9 @@ public record GraphQlLimits(int maxOperations, int maxDepth, int maxFields, int 
         }
         if (metrics.maxDuplicates() > maxDuplicates) {
             throw refused(DUPLICATE_FIELDS, "The GraphQL operation selects the same field too many times.");
+        }
+        if (operation.cost() > maxCost) {
+            throw refused(TOO_COSTLY, "The GraphQL operation would cost the service too much.");
         }
     }
 

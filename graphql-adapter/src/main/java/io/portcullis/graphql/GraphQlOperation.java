@@ -16,8 +16,13 @@ import java.util.Set;
  *                   not aliases, and fields under {@code @skip}/{@code @include} counted as present
  * @param depth      deepest field nesting, {@code { a { b } }} being 2
  * @param metrics    fields, aliases, directives, duplicates and introspection, fragments expanded
+ * @param selections the top-level selections with their arguments, fields and cost, in document
+ *                   order ({@code __typename} left out); empty when read without a schema
+ * @param cost       the operation's estimated cost, the sum of its selections' (see {@link SelectionPlanner});
+ *                   0 when read without a schema
  */
-public record GraphQlOperation(String type, String name, List<String> rootFields, int depth, GraphQlMetrics metrics) {
+public record GraphQlOperation(String type, String name, List<String> rootFields, int depth, GraphQlMetrics metrics,
+                               List<GraphQlRootField> selections, long cost) {
 
     private static final Set<String> TYPES = Set.of("query", "mutation", "subscription");
 
@@ -32,6 +37,7 @@ public record GraphQlOperation(String type, String name, List<String> rootFields
         }
         rootFields = List.copyOf(rootFields);
         Objects.requireNonNull(metrics, "metrics");
+        selections = List.copyOf(selections);
         if (rootFields.isEmpty()) {
             throw new IllegalArgumentException("an operation selects at least one root field");
         }

@@ -17,6 +17,7 @@ import graphql.parser.exceptions.ParseCancelledException;
 import graphql.parser.exceptions.ParseCancelledTooDeepException;
 import graphql.parser.exceptions.ParseCancelledTooManyCharsException;
 import io.portcullis.engine.adapter.RequestRejectedException;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -88,6 +89,14 @@ public final class GraphQlOperationReader {
      * @throws RequestRejectedException status 400 with one of this class's reason codes
      */
     public GraphQlOperation read(String document, String operationName) throws RequestRejectedException {
+        return read(document, operationName, null);
+    }
+
+    /**
+     * @param variables the request's variables (a JSON object) or null; with a schema, they are
+     *                  substituted into the selections' arguments
+     */
+    public GraphQlOperation read(String document, String operationName, JsonNode variables) throws RequestRejectedException {
         if (document == null || document.isBlank()) {
             throw reject(GRAPHQL_SYNTAX, "The request has no GraphQL document.");
         }
@@ -122,12 +131,20 @@ public final class GraphQlOperationReader {
         }
 
         OperationDefinition operation = select(operations, operationName);
+        List<GraphQlRootField> selections = contract == null ? List.of()
+                : new SelectionPlanner(contract.schema(), fragments, operation, variables, contract.defaultListSize())
+                        .rootFields(operation);
+        long cost = 0;
+        for (GraphQlRootField selection : selections) {
+            cost = cost + selection.cost() < 0 ? Long.MAX_VALUE : cost + selection.cost();
+        }
         return new GraphQlOperation(
                 operation.getOperation().name().toLowerCase(Locale.ROOT),
                 Objects.requireNonNullElse(operation.getName(), ""),
                 walk.rootFields(operation.getSelectionSet()),
                 walk.depth(operation.getSelectionSet(), 0),
-                walk.metrics(operation.getSelectionSet()));
+                walk.metrics(operation.getSelectionSet()),
+                selections, cost);
     }
 
     private Document parse(String document) throws RequestRejectedException {

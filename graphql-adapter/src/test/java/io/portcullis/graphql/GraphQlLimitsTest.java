@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class GraphQlLimitsTest {
 
     final GraphQlOperationReader reader = new GraphQlOperationReader(GraphQlParseLimits.DEFAULTS);
-    final GraphQlLimits limits = new GraphQlLimits(2, 3, 20, 2, 2, 1, 2);
+    final GraphQlLimits limits = new GraphQlLimits(2, 3, 20, 2, 2, 1, 2, 1_000);
 
     String refusal(String document) {
         RequestRejectedException refused = catchThrowableOfType(RequestRejectedException.class,

@@ -89,8 +89,10 @@ public record GatewaySettings(Listener listener, TlsListener tlsListener, Listen
      * off in production.
      *
      * @param graphQlSchema the SDL its GraphQL face serves, or null for no GraphQL face
+     * @param statementDelay how long its slow GraphQL resolver ({@code Query.statement}) takes
      */
-    public record DemoBank(boolean enabled, String host, int port, int soapPort, Path graphQlSchema) {
+    public record DemoBank(boolean enabled, String host, int port, int soapPort, Path graphQlSchema,
+                           java.time.Duration statementDelay) {
     }
 
     /**
@@ -101,17 +103,32 @@ public record GatewaySettings(Listener listener, TlsListener tlsListener, Listen
      * @param operations operation declarations ({@code GET /api/accounts/{id}}); others are UNDECLARED
      * @param maxResponseBytes larger upstream responses are withheld with 502
      * @param xmlLimits  SOAP routes: what a message may contain
-     * @param schema     SOAP routes: the service's WSDL or XSD that request bodies must match, or null
+     * @param schema     SOAP routes: the service's WSDL or XSD that request bodies must match, or null;
+     *                   GraphQL routes: the service's SDL (required)
      * @param wsSecurity SOAP routes: WS-Security processing, or null when the route has none
+     * @param graphQl    GraphQL routes: limits, cost model and persisted queries; null for others
      */
     public record Route(String name, String protocol, String path, String upstream, int timeoutMillis,
                         List<String> operations, List<String> bodyContentTypes, int maxJsonDepth, int maxResponseBytes,
-                        XmlLimits xmlLimits, Path schema, WsSecurity wsSecurity) {
+                        XmlLimits xmlLimits, Path schema, WsSecurity wsSecurity, GraphQl graphQl) {
 
         public Route {
             operations = List.copyOf(operations);
             bodyContentTypes = List.copyOf(bodyContentTypes);
         }
+    }
+
+    /**
+     * What a GraphQL route admits at most, for every caller; rules set lower limits per caller.
+     *
+     * @param limits           ceilings on operations per request, depth, fields, aliases, root fields,
+     *                         directives, duplicates and cost
+     * @param parseLimits      bounds on the parser's work
+     * @param defaultListSize  elements assumed in a list the schema's {@code @listSize} says nothing of
+     * @param persistedQueries an Apollo persisted-query manifest: only its documents run; null: any valid document
+     */
+    public record GraphQl(io.portcullis.graphql.GraphQlLimits limits, io.portcullis.graphql.GraphQlParseLimits parseLimits,
+                          int defaultListSize, Path persistedQueries) {
     }
 
     /**

@@ -72,12 +72,18 @@ public final class GatewaySettingsLoader {
     record FileApiKeys(String header, String queryParameter, String file) {
     }
 
-    record FileDemoBank(Boolean enabled, String host, Integer port, Integer soapPort, String graphQlSchema) {
+    record FileDemoBank(Boolean enabled, String host, Integer port, Integer soapPort, String graphQlSchema,
+                        Integer statementDelayMillis) {
     }
 
     record FileRoute(String name, String protocol, String path, String upstream, Integer timeoutMillis,
                      List<String> operations, List<String> bodyContentTypes, Integer maxJsonDepth, Integer maxResponseBytes,
-                     FileXmlLimits xmlLimits, String schema, FileWsSecurity wsSecurity) {
+                     FileXmlLimits xmlLimits, String schema, FileWsSecurity wsSecurity, FileGraphQl graphQl) {
+    }
+
+    record FileGraphQl(Integer maxOperations, Integer maxDepth, Integer maxFields, Integer maxAliases,
+                       Integer maxRootFields, Integer maxDirectivesPerField, Integer maxDuplicates, Long maxCost,
+                       Integer defaultListSize, Integer maxCharacters, Integer maxTokens, String persistedQueries) {
     }
 
     record FileXmlLimits(Integer maxDepth, Integer maxElements, Integer maxAttributesPerElement,
@@ -106,7 +112,7 @@ public final class GatewaySettingsLoader {
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
-    private static final Set<String> PROTOCOLS = Set.of("rest", "soap");
+    private static final Set<String> PROTOCOLS = Set.of("rest", "soap", "graphql");
 
     private GatewaySettingsLoader() {
     }
@@ -180,7 +186,9 @@ public final class GatewaySettingsLoader {
                 demo == null || demo.host() == null ? "127.0.0.1" : demo.host(),
                 port("demoBank.port", demo == null ? null : demo.port(), 9080),
                 port("demoBank.soapPort", demo == null ? null : demo.soapPort(), 9082),
-                existingFile("demoBank.graphQlSchema", demo == null ? null : demo.graphQlSchema(), base, false));
+                existingFile("demoBank.graphQlSchema", demo == null ? null : demo.graphQlSchema(), base, false),
+                java.time.Duration.ofMillis(demo == null || demo.statementDelayMillis() == null ? 5_000
+                        : Math.max(0, demo.statementDelayMillis())));
         GatewaySettings.TlsListener tls = raw.tlsListener() == null ? null : tls(raw.tlsListener(), base);
         if (!listener.enabled() && tls == null) {
             throw new InvalidConfigurationException("listener.enabled: with the plain listener off, a tlsListener is required");
@@ -259,10 +267,13 @@ public final class GatewaySettingsLoader {
             }
             List<String> operations = route.operations() == null ? List.of() : route.operations();
             boolean soap = protocol.equals("soap");
+            boolean graphQlRoute = protocol.equals("graphql");
             for (int j = 0; j < operations.size(); j++) {
                 try {
                     if (soap) {
                         new SoapRouteSettings(route.name(), List.of(operations.get(j)), XmlLimits.DEFAULTS);
+                    } else if (graphQlRoute) {
+                        io.portcullis.engine.adapter.OperationDeclaration.parse(operations.get(j));
                     } else {
                         OperationTemplate.parse(operations.get(j));
                     }
@@ -270,11 +281,26 @@ public final class GatewaySettingsLoader {
                     throw new InvalidConfigurationException(key + ".operations[" + j + "]: " + e.getMessage());
                 }
             }
-            if (!soap && (route.wsSecurity() != null || route.xmlLimits() != null || route.schema() != null)) {
-                throw new InvalidConfigurationException(key + ": wsSecurity, xmlLimits and schema apply to soap routes only");
+            if (!soap && (route.wsSecurity() != null || route.xmlLimits() != null)) {
+                throw new InvalidConfigurationException(key + ": wsSecurity and xmlLimits apply to soap routes only");
             }
-            Path schema = existingFile(key + ".schema", route.schema(), base, false);
-            if (schema != null) {
+            if (!graphQlRoute && route.graphQl() != null) {
+                throw new InvalidConfigurationException(key + ".graphQl: applies to graphql routes only");
+            }
+            if (protocol.equals("rest") && route.schema() != null) {
+                throw new InvalidConfigurationException(key + ".schema: applies to soap and graphql routes only");
+            }
+            Path schema = existingFile(key + ".schema", route.schema(), base, graphQlRoute);
+            GatewaySettings.GraphQl graphQl = null;
+            if (graphQlRoute) {
+                graphQl = graphQl(key + ".graphQl", route.graphQl(), maxBodyBytes, base);
+                try {
+                    new io.portcullis.graphql.GraphQlAdapter(graphQlSettings(route.name(), schema, operations, graphQl,
+                            maxBodyBytes, 16 << 20));
+                } catch (IOException | IllegalArgumentException e) {
+                    throw new InvalidConfigurationException(key + ": " + e.getMessage());
+                }
+            } else if (schema != null) {
                 try {
                     io.portcullis.soap.ServiceSchema.load(schema);
                 } catch (IOException e) {
@@ -295,9 +321,45 @@ public final class GatewaySettingsLoader {
             }
             routes.add(new GatewaySettings.Route(route.name(), protocol, route.path(),
                     upstream.getScheme() + "://" + upstream.getRawAuthority(), timeout, operations, contentTypes, depth,
-                    maxResponse, xmlLimits, schema, wsSecurity));
+                    maxResponse, xmlLimits, schema, wsSecurity, graphQl));
         }
         return routes;
+    }
+
+    private static GatewaySettings.GraphQl graphQl(String key, FileGraphQl raw, int maxBodyBytes, Path base)
+            throws InvalidConfigurationException {
+        io.portcullis.graphql.GraphQlLimits d = io.portcullis.graphql.GraphQlLimits.DEFAULTS;
+        io.portcullis.graphql.GraphQlParseLimits p = io.portcullis.graphql.GraphQlParseLimits.DEFAULTS;
+        FileGraphQl r = raw == null ? new FileGraphQl(null, null, null, null, null, null, null, null, null, null, null, null) : raw;
+        try {
+            io.portcullis.graphql.GraphQlLimits limits = new io.portcullis.graphql.GraphQlLimits(
+                    or(r.maxOperations(), d.maxOperations()), or(r.maxDepth(), d.maxDepth()), or(r.maxFields(), d.maxFields()),
+                    or(r.maxAliases(), d.maxAliases()), or(r.maxRootFields(), d.maxRootFields()),
+                    or(r.maxDirectivesPerField(), d.maxDirectivesPerField()), or(r.maxDuplicates(), d.maxDuplicates()),
+                    r.maxCost() == null ? d.maxCost() : r.maxCost());
+            io.portcullis.graphql.GraphQlParseLimits parseLimits = new io.portcullis.graphql.GraphQlParseLimits(
+                    Math.min(or(r.maxCharacters(), p.maxCharacters()), maxBodyBytes), or(r.maxTokens(), p.maxTokens()),
+                    p.maxWhitespaceTokens(), p.maxRuleDepth());
+            int listSize = or(r.defaultListSize(), io.portcullis.graphql.GraphQlContract.DEFAULT_LIST_SIZE);
+            if (listSize < 1) {
+                throw new IllegalArgumentException("defaultListSize must be at least 1");
+            }
+            return new GatewaySettings.GraphQl(limits, parseLimits, listSize,
+                    existingFile(key + ".persistedQueries", r.persistedQueries(), base, false));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationException(key + ": " + e.getMessage());
+        }
+    }
+
+    /** The adapter's settings for a GraphQL route: loads the schema and the persisted queries. */
+    public static io.portcullis.graphql.GraphQlRouteSettings graphQlSettings(String route, Path schema, List<String> operations,
+                                                                          GatewaySettings.GraphQl graphQl, int maxBodyBytes,
+                                                                          int maxResponseBytes) throws IOException {
+        return new io.portcullis.graphql.GraphQlRouteSettings(route,
+                io.portcullis.graphql.GraphQlContract.load(schema, graphQl.defaultListSize()), operations,
+                graphQl.parseLimits(), graphQl.limits(),
+                graphQl.persistedQueries() == null ? null : io.portcullis.graphql.PersistedQueries.load(graphQl.persistedQueries()),
+                maxBodyBytes, maxResponseBytes);
     }
 
     private static XmlLimits xmlLimits(String key, FileXmlLimits raw, int maxBodyBytes) throws InvalidConfigurationException {

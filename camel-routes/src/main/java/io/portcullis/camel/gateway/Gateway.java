@@ -65,7 +65,8 @@ public final class Gateway implements AutoCloseable {
         DemoBank bank = new DemoBank();
         DemoBankRestServer rest = DemoBankRestServer.start(bank, settings.host(), settings.port());
         if (settings.graphQlSchema() != null) {
-            rest.withGraphQl(new io.portcullis.examples.bank.graphql.DemoBankGraphQl(bank, settings.graphQlSchema()));
+            rest.withGraphQl(new io.portcullis.examples.bank.graphql.DemoBankGraphQl(bank, settings.graphQlSchema(),
+                    settings.statementDelay()));
         }
         try {
             DemoBankSoapServer soap = DemoBankSoapServer.start(bank, settings.host(), settings.soapPort());

@@ -121,23 +121,38 @@ public final class DemoBankRestServer implements AutoCloseable {
             send(exchange, 405, error("GraphQL requests are sent with POST"));
             return;
         }
-        Map<String, Object> request;
+        JsonNode request;
         try {
-            request = JSON.readValue(body, Map.class);
+            request = JSON.readTree(body);
         } catch (IOException e) {
             send(exchange, 400, error("the body is not JSON"));
             return;
         }
-        if (request == null || !(request.get("query") instanceof String query)) {
-            send(exchange, 400, error("a query is required"));
+        String caller = exchange.getRequestHeaders().getFirst("X-Authenticated-Subject");
+        if (request != null && request.isArray()) {
+            // Batching: one result per request, in order.
+            com.fasterxml.jackson.databind.node.ArrayNode results = JSON.createArrayNode();
+            for (JsonNode one : request) {
+                results.add(executeOne(one, caller));
+            }
+            send(exchange, 200, results);
             return;
         }
-        Object variables = request.get("variables");
-        Object operationName = request.get("operationName");
-        Map<String, Object> result = graphQl.execute(query, operationName instanceof String name ? name : null,
-                variables instanceof Map<?, ?> values ? (Map<String, Object>) values : Map.of(),
-                exchange.getRequestHeaders().getFirst("X-Authenticated-Subject"));
-        send(exchange, 200, JSON.valueToTree(result));
+        JsonNode result = executeOne(request, caller);
+        send(exchange, result.has("error") ? 400 : 200, result);
+    }
+
+    @SuppressWarnings("unchecked")
+    private JsonNode executeOne(JsonNode request, String caller) {
+        if (request == null || !request.path("query").isTextual()) {
+            return error("a query is required");
+        }
+        JsonNode operationName = request.get("operationName");
+        JsonNode variables = request.get("variables");
+        Map<String, Object> result = graphQl.execute(request.get("query").textValue(),
+                operationName != null && operationName.isTextual() ? operationName.textValue() : null,
+                variables != null && variables.isObject() ? JSON.convertValue(variables, Map.class) : Map.of(), caller);
+        return JSON.valueToTree(result);
     }
 
     private void transfer(HttpExchange exchange, byte[] body) throws IOException {

@@ -37,14 +37,27 @@ public final class DemoBankGraphQl {
 
     private final GraphQL graphQl;
 
-    public DemoBankGraphQl(DemoBank bank, Path schema) throws IOException {
+    /** A statement of one account: what the slow {@code Query.statement} resolver builds. */
+    public record Statement(String accountId, String owner, BigDecimal balance, java.util.List<DemoBank.Transfer> transfers) {
+    }
+
+    /**
+     * @param statementDelay how long building a statement takes: the demo's slow resolver, which the
+     *                       gateway's route timeout cuts short
+     */
+    public DemoBankGraphQl(DemoBank bank, Path schema, java.time.Duration statementDelay) throws IOException {
         RuntimeWiring wiring = RuntimeWiring.newRuntimeWiring()
                 .scalar(DECIMAL)
                 .type("Query", type -> type
                         .dataFetcher("account", env -> bank.account(env.getArgument("id")).orElse(null))
                         .dataFetcher("customer", env -> bank.customer(env.getArgument("id")).orElse(null))
-                        .dataFetcher("transfers", env -> bank.transfers())
-                        .dataFetcher("branches", env -> bank.branches()))
+                        .dataFetcher("transfers", env -> {
+                            java.util.List<DemoBank.Transfer> all = bank.transfers();
+                            Integer first = env.getArgument("first");
+                            return first == null ? all : all.subList(0, Math.max(0, Math.min(first, all.size())));
+                        })
+                        .dataFetcher("branches", env -> bank.branches())
+                        .dataFetcher("statement", env -> statement(bank, env.getArgument("accountId"), statementDelay)))
                 .type("Mutation", type -> type.dataFetcher("transfer", transfer(bank)))
                 .type("Account", type -> type.dataFetcher("holder",
                         env -> bank.customer(((DemoBank.Account) env.getSource()).owner()).orElse(null)))
@@ -63,6 +76,13 @@ public final class DemoBankGraphQl {
                 .graphQLContext(Map.of(CALLER, caller == null ? "" : caller))
                 .build();
         return graphQl.execute(input).toSpecification();
+    }
+
+    private static Statement statement(DemoBank bank, String accountId, java.time.Duration delay) throws InterruptedException {
+        Thread.sleep(delay.toMillis());
+        return bank.account(accountId).map(account -> new Statement(account.id(), account.owner(), account.balance(),
+                bank.transfers().stream().filter(t -> t.fromAccount().equals(accountId) || t.toAccount().equals(accountId))
+                        .toList())).orElse(null);
     }
 
     private static DataFetcher<Object> transfer(DemoBank bank) {

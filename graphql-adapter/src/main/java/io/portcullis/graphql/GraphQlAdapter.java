@@ -1,0 +1,280 @@
+package io.portcullis.graphql;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.portcullis.engine.adapter.ObligationException;
+import io.portcullis.engine.adapter.OperationDeclaration;
+import io.portcullis.engine.adapter.ProtocolAdapter;
+import io.portcullis.engine.adapter.RequestContext;
+import io.portcullis.engine.adapter.RequestRejectedException;
+import io.portcullis.engine.adapter.ResponseView;
+import io.portcullis.engine.http.HeaderObligations;
+import io.portcullis.engine.http.HttpForwarding;
+import io.portcullis.engine.http.HttpRequestMessage;
+import io.portcullis.engine.http.HttpResponseMessage;
+import io.portcullis.engine.json.JsonBodies;
+import io.portcullis.engine.json.JsonBodyValues;
+import io.portcullis.engine.model.ApiRequest;
+import io.portcullis.engine.model.ApiResponse;
+import io.portcullis.engine.model.Obligation;
+import io.portcullis.engine.model.Protocol;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * GraphQL over HTTP: reads single and batched requests strictly, parses each operation within
+ * parser limits, validates it against the route's schema, holds it to the route's ceilings, and
+ * gives the rules one view per top-level selection, so {@code { branches account(id: "x") {...} }}
+ * is judged as {@code listBranches} and {@code getAccount} separately and a public field cannot
+ * carry a private one past them. Responses are judged the same way, {@code /data/<key>} per view.
+ *
+ * <p>Facts for rules, on every view (see {@code rules/README.md}): the operation's type, name,
+ * depth, cost, aliases, fields, root-field count, batch size and introspection; the view's own
+ * cost and the {@code Type.field}s it selects.
+ */
+public final class GraphQlAdapter implements ProtocolAdapter {
+
+    public static final String OPERATION_TYPE = "graphql.operationType";
+    public static final String OPERATION_NAME = "graphql.operationName";
+    public static final String DEPTH = "graphql.depth";
+    public static final String COST = "graphql.cost";
+    public static final String FIELD_COST = "graphql.fieldCost";
+    public static final String ALIASES = "graphql.aliases";
+    public static final String FIELD_COUNT = "graphql.fieldCount";
+    public static final String ROOT_FIELD_COUNT = "graphql.rootFieldCount";
+    public static final String BATCH_SIZE = "graphql.batchSize";
+    public static final String INTROSPECTION = "graphql.introspection";
+    public static final String FIELDS = "graphql.fields";
+    /** The adapter's own record of what it read, for its views; not a fact rules use. */
+    static final String PLAN = "graphql.plan";
+
+    private final GraphQlRouteSettings settings;
+    private final GraphQlOperationReader reader;
+    private final Map<String, String> operationNames;
+    private final JsonBodies json;
+
+    /** The operations one HTTP request carries, as read. */
+    record Plan(List<GraphQlOperation> operations, List<String> documents, boolean batched, boolean documentsSubstituted) {
+    }
+
+    /** @throws IllegalArgumentException naming the declaration when it names no root field of the schema */
+    public GraphQlAdapter(GraphQlRouteSettings settings) {
+        this.settings = settings;
+        this.reader = new GraphQlOperationReader(settings.parseLimits(), settings.contract());
+        Map<String, String> names = new HashMap<>();
+        for (String declaration : settings.operations()) {
+            OperationDeclaration parsed = OperationDeclaration.parse(declaration);
+            if (!settings.contract().hasRootField(parsed.pattern())) {
+                throw new IllegalArgumentException("operation '" + declaration
+                        + "': the schema has no root field " + parsed.pattern() + " (write Query.field or Mutation.field)");
+            }
+            names.put(parsed.pattern(), parsed.name());
+        }
+        this.operationNames = Map.copyOf(names);
+        this.json = new JsonBodies(64);
+    }
+
+    @Override
+    public Protocol protocol() {
+        return Protocol.GRAPHQL;
+    }
+
+    @Override
+    public ApiRequest normalize(HttpRequestMessage message, RequestContext context) throws RequestRejectedException {
+        if (message.body().length > settings.maxBodyBytes()) {
+            throw new RequestRejectedException(413, "BODY_TOO_LARGE",
+                    "The request body exceeds the " + settings.maxBodyBytes() + " bytes this API accepts.");
+        }
+        List<GraphQlHttpRequest> batch = GraphQlHttpRequest.read(message);
+        settings.limits().checkBatch(batch.size());
+        List<GraphQlOperation> operations = new ArrayList<>(batch.size());
+        List<String> documents = new ArrayList<>(batch.size());
+        boolean substituted = false;
+        for (GraphQlHttpRequest request : batch) {
+            String document = request.query();
+            if (settings.persistedQueries() != null) {
+                document = settings.persistedQueries().admit(request);
+                substituted |= request.query() == null;
+            } else if (document == null) {
+                throw new RequestRejectedException(400, GraphQlHttpRequest.REQUEST_INVALID,
+                        "This API does not keep persisted queries; send the query.");
+            }
+            GraphQlOperation operation = reader.read(document, request.operationName(), request.variables());
+            request.requireQueryIfGet(operation);
+            settings.limits().check(operation);
+            operations.add(operation);
+            documents.add(document);
+        }
+        Set<String> names = new LinkedHashSet<>();
+        operations.forEach(operation -> operation.selections().forEach(selection -> names.add(operationName(selection))));
+        Map<String, Object> attributes = new LinkedHashMap<>();
+        attributes.put(PLAN, new Plan(List.copyOf(operations), List.copyOf(documents),
+                message.body().length > 0 && firstNonBlank(message.body()) == '[', substituted));
+        return ApiRequest.builder()
+                .id(context.requestId())
+                .receivedAt(context.receivedAt())
+                .protocol(Protocol.GRAPHQL)
+                .route(context.route())
+                .operation(String.join(",", names))
+                .method(message.method())
+                .path(message.rawPath())
+                .headers(message.headers())
+                .peer(context.peer())
+                .attributes(attributes)
+                .build();
+    }
+
+    @Override
+    public List<ApiRequest> views(ApiRequest request) {
+        Plan plan = plan(request);
+        Map<String, Object> shared = new LinkedHashMap<>(request.attributes());
+        shared.remove(PLAN);
+        List<ApiRequest> views = new ArrayList<>();
+        for (GraphQlOperation operation : plan.operations()) {
+            for (GraphQlRootField selection : operation.selections()) {
+                Map<String, Object> facts = new LinkedHashMap<>(shared);
+                facts.put(OPERATION_TYPE, operation.type());
+                facts.put(OPERATION_NAME, operation.name());
+                facts.put(DEPTH, operation.depth());
+                facts.put(COST, operation.cost());
+                facts.put(FIELD_COST, selection.cost());
+                facts.put(ALIASES, operation.metrics().aliases());
+                facts.put(FIELD_COUNT, operation.metrics().fields());
+                facts.put(ROOT_FIELD_COUNT, operation.selections().size());
+                facts.put(BATCH_SIZE, plan.operations().size());
+                facts.put(INTROSPECTION, operation.metrics().introspection());
+                facts.put(FIELDS, selection.selectedFields());
+                views.add(request.toBuilder()
+                        .operation(operationName(selection))
+                        .pathParams(objectIds(selection))
+                        .body(selection.arguments())
+                        .attributes(facts)
+                        .build());
+            }
+        }
+        return views;
+    }
+
+    /** The names of the objects a root field addresses, as a REST path names them: its scalar arguments. */
+    private static Map<String, String> objectIds(GraphQlRootField selection) {
+        Map<String, String> ids = new LinkedHashMap<>();
+        selection.arguments().forEach((pointer, value) -> {
+            if (pointer.indexOf('/', 1) < 0 && value != null) {
+                ids.put(pointer.substring(1).replace("~1", "/").replace("~0", "~"), value.toString());
+            }
+        });
+        return ids;
+    }
+
+    private String operationName(GraphQlRootField selection) {
+        return operationNames.getOrDefault(selection.qualifiedName(), selection.qualifiedName());
+    }
+
+    @Override
+    public ApiResponse normalizeResponse(ApiRequest request, HttpResponseMessage response) throws RequestRejectedException {
+        return new ApiResponse(request, response.status(), response.headers(),
+                json.responseValues(response, settings.maxResponseBytes()));
+    }
+
+    @Override
+    public List<ResponseView> views(ApiResponse response) {
+        Plan plan = plan(response.request());
+        List<ApiRequest> requestViews = views(response.request());
+        List<ResponseView> views = new ArrayList<>(requestViews.size());
+        int view = 0;
+        for (int index = 0; index < plan.operations().size(); index++) {
+            for (GraphQlRootField selection : plan.operations().get(index).selections()) {
+                String pointer = (plan.batched() ? "/" + index : "") + "/data/" + JsonBodyValues.escape(selection.responseKey());
+                views.add(new ResponseView(new ApiResponse(requestViews.get(view++), response.status(), response.headers(),
+                        below(response.body(), pointer)), pointer));
+            }
+        }
+        return views;
+    }
+
+    private static Map<String, Object> below(Map<String, Object> body, String pointer) {
+        String prefix = pointer + "/";
+        Map<String, Object> part = new LinkedHashMap<>();
+        body.forEach((key, value) -> {
+            if (key.startsWith(prefix)) {
+                part.put(key.substring(pointer.length()), value);
+            }
+        });
+        return part;
+    }
+
+    @Override
+    public HttpResponseMessage refusal(String requestId, Map<String, List<String>> requestHeaders, int status,
+                                       List<String> reasons, String message) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        headers.put("content-type", List.of("application/json"));
+        headers.put("cache-control", List.of("no-store"));
+        headers.put(HttpForwarding.REQUEST_ID, List.of(requestId));
+        return new HttpResponseMessage(status, headers, GraphQlErrors.render(requestId, reasons, message));
+    }
+
+    @Override
+    public HttpRequestMessage fulfil(ApiRequest request, HttpRequestMessage forward, List<Obligation> obligations)
+            throws ObligationException {
+        if (obligations.stream().anyMatch(o -> o instanceof Obligation.RedactField)) {
+            throw new ObligationException("fields cannot be redacted from a GraphQL request");
+        }
+        Plan plan = plan(request);
+        if (obligations.isEmpty() && !plan.documentsSubstituted()) {
+            return forward;
+        }
+        byte[] body = plan.documentsSubstituted() ? withDocuments(forward.body(), plan) : forward.body();
+        return new HttpRequestMessage(forward.method(), forward.rawPath(), forward.rawQuery(),
+                HeaderObligations.apply(forward.headers(), obligations), body);
+    }
+
+    /** The request with each registered document written in where the client sent only its hash. */
+    private byte[] withDocuments(byte[] body, Plan plan) throws ObligationException {
+        JsonNode root;
+        try {
+            root = json.read(body);
+        } catch (JsonBodies.JsonRejected e) {
+            throw new ObligationException("a persisted query could not be written into the request (" + e.reason + ")");
+        }
+        if (root instanceof ArrayNode batch) {
+            for (int index = 0; index < batch.size(); index++) {
+                ((ObjectNode) batch.get(index)).put("query", plan.documents().get(index));
+            }
+        } else {
+            ((ObjectNode) root).put("query", plan.documents().get(0));
+        }
+        return json.write(root);
+    }
+
+    @Override
+    public HttpResponseMessage fulfil(ApiRequest request, HttpResponseMessage response, List<Obligation> obligations)
+            throws ObligationException {
+        if (obligations.isEmpty()) {
+            return response;
+        }
+        return new HttpResponseMessage(response.status(), HeaderObligations.apply(response.headers(), obligations),
+                json.redact(response.body(), response.header("content-type"), obligations));
+    }
+
+    private static Plan plan(ApiRequest request) {
+        if (!(request.attribute(PLAN) instanceof Plan plan)) {
+            throw new IllegalStateException("request " + request.id() + " was not read by the GraphQL adapter");
+        }
+        return plan;
+    }
+
+    private static int firstNonBlank(byte[] body) {
+        for (byte b : body) {
+            if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+                return b;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,256 @@
+package io.portcullis.graphql;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import graphql.introspection.Introspection;
+import graphql.language.Argument;
+import graphql.language.ArrayValue;
+import graphql.language.BooleanValue;
+import graphql.language.EnumValue;
+import graphql.language.Field;
+import graphql.language.FloatValue;
+import graphql.language.FragmentDefinition;
+import graphql.language.FragmentSpread;
+import graphql.language.InlineFragment;
+import graphql.language.IntValue;
+import graphql.language.NullValue;
+import graphql.language.ObjectField;
+import graphql.language.ObjectValue;
+import graphql.language.OperationDefinition;
+import graphql.language.Selection;
+import graphql.language.SelectionSet;
+import graphql.language.StringValue;
+import graphql.language.Value;
+import graphql.language.VariableDefinition;
+import graphql.language.VariableReference;
+import graphql.schema.GraphQLAppliedDirective;
+import graphql.schema.GraphQLCompositeType;
+import graphql.schema.GraphQLFieldDefinition;
+import graphql.schema.GraphQLObjectType;
+import graphql.schema.GraphQLSchema;
+import graphql.schema.GraphQLType;
+import graphql.schema.GraphQLTypeUtil;
+import io.portcullis.engine.json.JsonBodyValues;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Walks an operation that has passed schema validation with the schema's types: which fields it
+ * selects under each root field, what each root field is given as arguments, and what it costs.
+ *
+ * <p>Cost follows the IBM GraphQL cost specification's shape: a field costs its weight plus the cost
+ * of what is selected in it, and a list that much for every element it is taken to hold, so
+ * {@code transfers(first: 5000) { id }} costs 5000. Weights come from
+ * {@code @cost(weight:)} on the field definition, else 1 for fields of object type and 0 for
+ * scalars; list sizes from {@code @listSize}: the value of a slicing argument the request gives
+ * ({@code first: 20}), else the directive's {@code assumedSize}, else the route's default.
+ * Fragments are costed once and remembered, like depth in {@link GraphQlOperationReader}.
+ */
+final class SelectionPlanner {
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private final GraphQLSchema schema;
+    private final Map<String, FragmentDefinition> fragments;
+    private final Map<String, JsonNode> variables;
+    private final int defaultListSize;
+    private final Map<String, Walk> fragmentWalks = new HashMap<>();
+
+    private record Walk(long cost, TreeSet<String> fields) {
+    }
+
+    SelectionPlanner(GraphQLSchema schema, Map<String, FragmentDefinition> fragments, OperationDefinition operation,
+                     JsonNode variables, int defaultListSize) {
+        this.schema = schema;
+        this.fragments = fragments;
+        this.defaultListSize = defaultListSize;
+        this.variables = new HashMap<>();
+        for (VariableDefinition definition : operation.getVariableDefinitions()) {
+            JsonNode given = variables == null ? null : variables.get(definition.getName());
+            if (given != null) {
+                this.variables.put(definition.getName(), given);
+            } else if (definition.getDefaultValue() != null) {
+                this.variables.put(definition.getName(), json(definition.getDefaultValue()));
+            }
+        }
+    }
+
+    List<GraphQlRootField> rootFields(OperationDefinition operation) {
+        GraphQLObjectType root = switch (operation.getOperation()) {
+            case QUERY -> schema.getQueryType();
+            case MUTATION -> schema.getMutationType();
+            case SUBSCRIPTION -> schema.getSubscriptionType();
+        };
+        List<GraphQlRootField> rootFields = new ArrayList<>();
+        collectRootFields(operation.getSelectionSet(), root, rootFields, new java.util.HashSet<>());
+        return rootFields;
+    }
+
+    private void collectRootFields(SelectionSet selectionSet, GraphQLObjectType root, List<GraphQlRootField> into,
+                                   java.util.Set<String> expanded) {
+        for (Selection<?> selection : selectionSet.getSelections()) {
+            if (selection instanceof Field field) {
+                Walk walk = field(field, root);
+                ObjectNode arguments = arguments(field.getArguments());
+                into.add(new GraphQlRootField(root.getName(), field.getName(),
+                        field.getAlias() != null ? field.getAlias() : field.getName(),
+                        JsonBodyValues.flatten(arguments), List.copyOf(walk.fields()), walk.cost()));
+            } else if (selection instanceof InlineFragment inline) {
+                collectRootFields(inline.getSelectionSet(), root, into, expanded);
+            } else if (selection instanceof FragmentSpread spread && expanded.add(spread.getName())) {
+                collectRootFields(fragments.get(spread.getName()).getSelectionSet(), root, into, expanded);
+            }
+        }
+    }
+
+    private Walk selectionSet(SelectionSet selectionSet, GraphQLCompositeType parent) {
+        long cost = 0;
+        TreeSet<String> fields = new TreeSet<>();
+        for (Selection<?> selection : selectionSet.getSelections()) {
+            Walk walk;
+            if (selection instanceof Field field) {
+                if (field.getName().equals(Introspection.TypeNameMetaFieldDef.getName())) {
+                    continue;
+                }
+                walk = field(field, parent);
+            } else if (selection instanceof InlineFragment inline) {
+                GraphQLCompositeType type = inline.getTypeCondition() == null ? parent
+                        : (GraphQLCompositeType) schema.getType(inline.getTypeCondition().getName());
+                walk = selectionSet(inline.getSelectionSet(), type);
+            } else {
+                walk = fragment(((FragmentSpread) selection).getName());
+            }
+            cost = saturatedAdd(cost, walk.cost());
+            fields.addAll(walk.fields());
+        }
+        return new Walk(cost, fields);
+    }
+
+    private Walk fragment(String name) {
+        Walk known = fragmentWalks.get(name);
+        if (known == null) {
+            FragmentDefinition fragment = fragments.get(name);
+            known = selectionSet(fragment.getSelectionSet(),
+                    (GraphQLCompositeType) schema.getType(fragment.getTypeCondition().getName()));
+            fragmentWalks.put(name, known);
+        }
+        return known;
+    }
+
+    private Walk field(Field field, GraphQLCompositeType parent) {
+        GraphQLFieldDefinition definition = Introspection.getFieldDef(schema, parent, field.getName());
+        GraphQLType type = definition.getType();
+        GraphQLType element = GraphQLTypeUtil.unwrapAll(type);
+        Walk children = field.getSelectionSet() == null || !(element instanceof GraphQLCompositeType composite)
+                ? new Walk(0, new TreeSet<>())
+                : selectionSet(field.getSelectionSet(), composite);
+        long cost = saturatedAdd(weight(definition, element), children.cost());
+        if (GraphQLTypeUtil.isList(GraphQLTypeUtil.unwrapNonNull(type))) {
+            cost = saturatedMultiply(cost, listSize(field, definition));
+        }
+        TreeSet<String> fields = children.fields();
+        fields.add(((graphql.schema.GraphQLNamedType) parent).getName() + "." + field.getName());
+        return new Walk(cost, fields);
+    }
+
+    private static long weight(GraphQLFieldDefinition definition, GraphQLType element) {
+        GraphQLAppliedDirective cost = definition.getAppliedDirective("cost");
+        if (cost != null && cost.getArgument("weight") != null && cost.getArgument("weight").getValue() instanceof Number w) {
+            return Math.max(0, w.longValue());
+        }
+        return element instanceof GraphQLCompositeType ? 1 : 0;
+    }
+
+    private long listSize(Field field, GraphQLFieldDefinition definition) {
+        GraphQLAppliedDirective listSize = definition.getAppliedDirective("listSize");
+        if (listSize == null) {
+            return defaultListSize;
+        }
+        if (listSize.getArgument("slicingArguments") != null
+                && listSize.getArgument("slicingArguments").getValue() instanceof List<?> slicing) {
+            for (Argument argument : field.getArguments()) {
+                if (slicing.contains(argument.getName())) {
+                    JsonNode value = json(argument.getValue());
+                    if (value.canConvertToLong()) {
+                        return Math.max(0, value.longValue());
+                    }
+                }
+            }
+        }
+        if (listSize.getArgument("assumedSize") != null && listSize.getArgument("assumedSize").getValue() instanceof Number size) {
+            return Math.max(0, size.longValue());
+        }
+        return defaultListSize;
+    }
+
+    private ObjectNode arguments(List<Argument> arguments) {
+        ObjectNode values = NODES.objectNode();
+        for (Argument argument : arguments) {
+            JsonNode value = json(argument.getValue());
+            if (!value.isMissingNode()) {
+                values.set(argument.getName(), value);
+            }
+        }
+        return values;
+    }
+
+    /** A GraphQL value as the JSON a variable would carry; a variable the request does not set is missing. */
+    private JsonNode json(Value<?> value) {
+        if (value instanceof VariableReference reference) {
+            JsonNode given = variables.get(reference.getName());
+            return given == null ? NODES.missingNode() : given;
+        }
+        if (value instanceof StringValue text) {
+            return NODES.textNode(text.getValue());
+        }
+        if (value instanceof IntValue number) {
+            return NODES.numberNode(number.getValue());
+        }
+        if (value instanceof FloatValue number) {
+            return NODES.numberNode(number.getValue());
+        }
+        if (value instanceof BooleanValue bool) {
+            return NODES.booleanNode(bool.isValue());
+        }
+        if (value instanceof EnumValue enumValue) {
+            return NODES.textNode(enumValue.getName());
+        }
+        if (value instanceof NullValue) {
+            return NODES.nullNode();
+        }
+        if (value instanceof ArrayValue array) {
+            ArrayNode values = NODES.arrayNode();
+            array.getValues().forEach(element -> {
+                JsonNode json = json(element);
+                values.add(json.isMissingNode() ? NODES.nullNode() : json);
+            });
+            return values;
+        }
+        if (value instanceof ObjectValue object) {
+            ObjectNode values = NODES.objectNode();
+            for (ObjectField field : object.getObjectFields()) {
+                JsonNode json = json(field.getValue());
+                if (!json.isMissingNode()) {
+                    values.set(field.getName(), json);
+                }
+            }
+            return values;
+        }
+        throw new IllegalStateException("unexpected GraphQL value " + value.getClass().getName());
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long sum = a + b;
+        return sum < 0 ? Long.MAX_VALUE : sum;
+    }
+
+    private static long saturatedMultiply(long a, long b) {
+        long product = a * b;
+        return (a != 0 && (product / a != b || product < 0)) ? Long.MAX_VALUE : product;
+    }
+}
