@@ -1,0 +1,105 @@
+package io.portcullis.camel.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.portcullis.engine.audit.DecisionEvent;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Interoperability with Eclipse Metro (WSIT) 4.0.2, the WS-Security stack of GlassFish and many
+ * Java partners: a real Metro client ({@code src/test/metro/MetroBankClient.java}) configures
+ * itself from a WS-SecurityPolicy WSDL, signs, encrypts and timestamps its request, and verifies
+ * the gateway's signed response. It runs in its own JVM, as Metro's JAX-WS provider must not share
+ * a classpath with CXF's; {@code .ci/run} fetches it ({@code src/test/metro/pom.xml}).
+ *
+ * <p>Metro 4.0.2 has no AES-GCM, so this route allows AES-CBC ({@code allowCbc: true}), as a bank
+ * would for a Metro partner; with the demo's {@code allowCbc: false} Metro is refused.
+ */
+class MetroInteropIT {
+
+    static final Path METRO = Path.of("src/test/metro").toAbsolutePath();
+    static final Path CONFIG = RunningGateway.REPOSITORY.resolve("examples/config");
+
+    @TempDir
+    static Path workDir;
+    static RunningGateway gateway;
+
+    record Run(int exit, String out, String err) {
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        if (!Files.isDirectory(METRO.resolve("target/lib"))) {
+            throw new IllegalStateException("Metro is not fetched: mvn -f camel-routes/src/test/metro/pom.xml "
+                    + "dependency:copy-dependencies -DoutputDirectory=target/lib (.ci/run does)");
+        }
+        gateway = new RunningGateway(workDir, "", config -> config.replace("allowCbc: false", "allowCbc: true"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        gateway.close();
+    }
+
+    @Test
+    void aSignedAndEncryptedMetroRequestIsAcceptedAndMetroVerifiesTheSignedResponse() throws Exception {
+        Run run = metro("acc-alice-1");
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).contains("<owner>alice</owner>").contains("<balance>");
+        DecisionEvent event = lastGetAccount();
+        assertThat(event.effect()).isEqualTo("PERMIT");
+        assertThat(event.principal().subject()).isEqualTo("alice");
+        assertThat(event.principal().methods()).containsExactly("WS_SECURITY");
+    }
+
+    @Test
+    void aMetroRequestForAnotherCallersAccountIsAFaultMetroUnderstands() throws Exception {
+        Run run = metro("acc-bob-1");
+        assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(1);
+        assertThat(run.err()).contains("You may only access your own records.");
+        assertThat(lastGetAccount().reasons()).containsExactly("BOLA_NOT_OWNER");
+    }
+
+    @Test
+    void aMetroUsernameTokenInsideTheSignedAndEncryptedMessageIsAccepted() throws Exception {
+        Run run = metro("acc-alice-1", "--username", "alice", "--password", "alice-demo-password");
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).contains("<owner>alice</owner>");
+        assertThat(lastGetAccount().principal().subject()).isEqualTo("alice");
+    }
+
+    private static Run metro(String account, String... extra) throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", METRO.resolve("target/lib") + "/*",
+                METRO.resolve("MetroBankClient.java").toString(),
+                "--endpoint", "http://127.0.0.1:" + gateway.port + "/soap/bank",
+                "--wsdl", METRO.resolve("demo-bank-metro.wsdl").toString(),
+                "--keystore", CONFIG.resolve("tls/alice.p12").toString(),
+                "--keystore-password-file", CONFIG.resolve("tls/keystore.pass").toString(),
+                "--peer-cert", CONFIG.resolve("wss/gateway.pem").toString(),
+                "--ca-cert", CONFIG.resolve("tls/ca.pem").toString(),
+                "--account", account));
+        command.addAll(List.of(extra));
+        Path out = Files.createTempFile(workDir, "metro", ".out");
+        Path err = Files.createTempFile(workDir, "metro", ".err");
+        Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertThat(process.waitFor(180, TimeUnit.SECONDS)).as("Metro client finished").isTrue();
+        return new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    private static DecisionEvent lastGetAccount() {
+        List<DecisionEvent> events = gateway.audit.stream().filter(e -> "getAccount".equals(e.operation())).toList();
+        assertThat(events).isNotEmpty();
+        return events.get(events.size() - 1);
+    }
+}
