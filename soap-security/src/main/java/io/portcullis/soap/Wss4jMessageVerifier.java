@@ -91,6 +91,8 @@ public final class Wss4jMessageVerifier {
     public static final String SIGNATURE_WRAPPING = "WSS_SIGNATURE_WRAPPING";
 
     /** Audit-only reasons of a refused digest UsernameToken (the client sees one 401 for all). */
+    /** The UsernameToken names another caller than the certificate that signed the Body. */
+    static final String IDENTITIES_DIFFER = "WSS_IDENTITIES_DIFFER";
     static final String DIGEST_USER_UNKNOWN = "WSS_DIGEST_USER_UNKNOWN";
     static final String DIGEST_PASSWORD_WRONG = "WSS_DIGEST_PASSWORD_WRONG";
     static final String DIGEST_LOCKED_OUT = "WSS_DIGEST_LOCKED_OUT";
@@ -349,9 +351,25 @@ public final class Wss4jMessageVerifier {
                 encrypted.add(part);
             }
         }
-        Authentication credential = verification.usernameCredential != null ? verification.usernameCredential
-                : signer != null ? signers.apply(signer) : Authentication.NOT_PRESENTED;
-        return new WsSecurityResult(signed, encrypted, tokens, signer, username, algorithmsUsed, credential);
+        return new WsSecurityResult(signed, encrypted, tokens, signer, username, algorithmsUsed,
+                credential(verification.usernameCredential, signer));
+    }
+
+    /**
+     * Who the message proves it is from. A UsernameToken and the Body's signer must be the same
+     * caller: a message signed by one party and carrying another's password is refused rather than
+     * attributed to either (the signer vouches for the content, the password for the caller).
+     */
+    private Authentication credential(Authentication username, X509Certificate signer) {
+        Authentication bySignature = signer == null ? Authentication.NOT_PRESENTED : signers.apply(signer);
+        if (username == null) {
+            return bySignature;
+        }
+        if (signer != null && username.principal().authenticated() && bySignature.principal().authenticated()
+                && !username.principal().subject().equals(bySignature.principal().subject())) {
+            return Authentication.failed(IDENTITIES_DIFFER).claiming(username.principal().subject());
+        }
+        return username;
     }
 
     /**
@@ -601,7 +619,10 @@ public final class Wss4jMessageVerifier {
             char[] password = token.getPassword() == null ? new char[0] : token.getPassword().toCharArray();
             try {
                 Authentication checked = passwords.verify(token.getName(), password, verification.clientAddress);
-                verification.usernameCredential = !checked.principal().authenticated() ? checked
+                // Same users, lockouts and outcomes as HTTP Basic, labelled for where the password came from.
+                verification.usernameCredential = !checked.principal().authenticated()
+                        ? new Authentication(checked.principal(), checked.failure().replaceFirst("^BASIC_", "WSS_USERNAME_"),
+                                checked.boundCertificate(), false, checked.claimed())
                         : new Authentication(checked.principal().provedBy(AuthMethod.WS_SECURITY), "", "", false,
                                 checked.claimed());
             } finally {

@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Set;
 import org.apache.wss4j.common.crypto.Merlin;
@@ -63,8 +64,8 @@ class Wss4jMessageVerifierTest {
     static DigestUsers DIGEST_USERS;
 
     static final PasswordVerifier PASSWORDS = (username, password, address) ->
-            username.equals("alice") && new String(password).equals("alice-password")
-                    ? Authentication.of(Principal.builder("alice", AuthMethod.WS_SECURITY).roles(List.of("customer")).build())
+            (username.equals("alice") || username.equals("bob")) && new String(password).equals(username + "-password")
+                    ? Authentication.of(Principal.builder(username, AuthMethod.WS_SECURITY).roles(List.of("customer")).build())
                     : Authentication.failed("BASIC_PASSWORD_WRONG");
 
     @BeforeAll
@@ -96,11 +97,14 @@ class Wss4jMessageVerifierTest {
     }
 
     Wss4jMessageVerifier verifier(WsSecurityPolicy policy) {
+        return verifier(policy, certificate -> certificate.getSubjectX500Principal().getName());
+    }
+
+    Wss4jMessageVerifier verifier(WsSecurityPolicy policy, java.util.function.Function<X509Certificate, String> identity) {
         return new Wss4jMessageVerifier(policy, new SignerTrust(gatewayKeys, false, List.of()), gatewayKeys, TestKeys.PASSWORDS,
                 new InMemoryReplayGuard(1000, Clock.systemUTC()),
                 new UsernameTokens(PASSWORDS, () -> DIGEST_USERS, new LoginThrottle(LoginThrottleSettings.DEFAULTS, clock)),
-                certificate -> Authentication.of(Principal.builder(
-                        certificate.getSubjectX500Principal().getName(), AuthMethod.WS_SECURITY).build()));
+                certificate -> Authentication.of(Principal.builder(identity.apply(certificate), AuthMethod.WS_SECURITY).build()));
     }
 
     WsSecurityResult verify(Wss4jMessageVerifier verifier, byte[] message) throws Exception {
@@ -332,7 +336,22 @@ class Wss4jMessageVerifierTest {
 
         byte[] wrong = SecuredMessages.of(TRANSFER).timestamp()
                 .usernameToken("alice", "guess", WSConstants.PASSWORD_TEXT).bytes();
-        assertThat(verify(verifier(USERNAME), wrong).credential().failure()).isEqualTo("BASIC_PASSWORD_WRONG");
+        assertThat(verify(verifier(USERNAME), wrong).credential().failure()).isEqualTo("WSS_USERNAME_PASSWORD_WRONG");
+    }
+
+    @Test
+    void aMessageSignedByOneCallerCarryingAnothersUsernameTokenIsAttributedToNeither() throws Exception {
+        byte[] same = SecuredMessages.of(TRANSFER).timestamp().usernameToken("alice", "alice-password", WSConstants.PASSWORD_TEXT)
+                .sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE).bytes();
+        java.util.function.Function<X509Certificate, String> commonName =
+                certificate -> certificate.getSubjectX500Principal().getName().replaceAll("(?:^|.*,)CN=([^,]+).*", "$1");
+        assertThat(verify(verifier(USERNAME, commonName), same).credential().principal().subject()).isEqualTo("alice");
+
+        byte[] mixed = SecuredMessages.of(TRANSFER).timestamp().usernameToken("bob", "bob-password", WSConstants.PASSWORD_TEXT)
+                .sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE).bytes();
+        WsSecurityResult result = verify(verifier(USERNAME, commonName), mixed);
+        assertThat(result.credential().principal().authenticated()).isFalse();
+        assertThat(result.credential().failure()).isEqualTo(Wss4jMessageVerifier.IDENTITIES_DIFFER);
     }
 
     @Test

@@ -24,7 +24,8 @@ class GatewaySettingsLoaderTest {
         assertThat(settings.listener().port()).isEqualTo(8080);
         assertThat(settings.rulesDirectory()).isEqualTo(EXAMPLE.getParent().resolve("../../rules").normalize());
         assertThat(settings.apiKeys().file()).isRegularFile();
-        assertThat(settings.routes()).extracting(GatewaySettings.Route::name).containsExactly("bank-rest", "bank-soap", "echo");
+        assertThat(settings.routes()).extracting(GatewaySettings.Route::name).containsExactly("bank-rest", "bank-soap", "bank-graphql",
+                "echo");
         GatewaySettings.WsSecurity soap = settings.routes().get(1).wsSecurity();
         assertThat(soap.keyStore()).isRegularFile();
         assertThat(soap.policy().alternatives()).hasSize(2);
@@ -49,6 +50,21 @@ class GatewaySettingsLoaderTest {
                 .hasMessageContaining("routes[1].wsSecurity.require[0].signed: must include Timestamp");
         assertThatThrownBy(() -> load(example().replace("      trustStore: ", "      #trustStore: ")))
                 .hasMessageContaining("routes[1].wsSecurity.trustStore: required when a signature is required");
+    }
+
+    @Test
+    void graphQlSettingsThatCannotWorkAreRefusedNamingTheKey() throws Exception {
+        assertThatThrownBy(() -> load(example().replace("- Query.account as getAccount", "- Query.acount as getAccount")))
+                .hasMessageContaining("routes[2]: operation 'Query.acount as getAccount': the schema has no root field Query.acount");
+        assertThatThrownBy(() -> load(example().replace("    schema: graphql/demo-bank.graphqls", "    #schema:")))
+                .hasMessageContaining("routes[2].schema: required");
+        assertThatThrownBy(() -> load(example().replace("maxCost: 10000", "maxCost: 0")))
+                .hasMessageContaining("routes[2].graphQl: GraphQL limits must be at least 1");
+        assertThatThrownBy(() -> load(example().replace("      maxDepth: 15", "      maxDepht: 15")))
+                .hasMessageContaining("unknown key 'maxDepht'");
+        Path broken = Files.writeString(dir.resolve("broken.graphqls"), "type Query { account: Nope }");
+        assertThatThrownBy(() -> load(example().replace("schema: graphql/demo-bank.graphqls", "schema: " + broken)))
+                .hasMessageContaining("routes[2]: ").hasMessageContaining("not a valid GraphQL schema");
     }
 
     @Test

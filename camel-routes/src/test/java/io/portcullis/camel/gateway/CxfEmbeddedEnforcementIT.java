@@ -87,7 +87,7 @@ class CxfEmbeddedEnforcementIT {
                 demo.client(address, DemoSoapClients.usernameToken("alice", "guess"))
                         .getAccount(new Messages.GetAccount("acc-alice-1")));
         assertThat(wrongPassword).isNotNull();
-        assertThat(last("getAccount").authenticationFailure()).isEqualTo("BASIC_PASSWORD_WRONG");
+        assertThat(last("getAccount").authenticationFailure()).isEqualTo("WSS_USERNAME_PASSWORD_WRONG");
 
         SOAPFaultException overLimit = catchThrowableOfType(SOAPFaultException.class, () ->
                 demo.client(address, demo.signAndEncryptAs("alice"))

@@ -80,7 +80,7 @@ class NodeSoapInteropIT {
     @Test
     void aWrongPasswordFromNodeSoapIsAFaultWithTheReasonInTheAudit() throws Exception {
         assertThat(call("acc-alice-1", "text", "alice", "not-her-password")).isEqualTo("{\"fault\":\"soap:Client\"}");
-        assertThat(lastGetAccount().authenticationFailure()).isEqualTo("BASIC_PASSWORD_WRONG");
+        assertThat(lastGetAccount().authenticationFailure()).isEqualTo("WSS_USERNAME_PASSWORD_WRONG");
     }
 
     private static String call(String account, String mode, String first, String second) throws Exception {

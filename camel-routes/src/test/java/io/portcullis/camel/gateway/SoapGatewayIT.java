@@ -101,7 +101,7 @@ class SoapGatewayIT {
         assertThat(wrongPassword.getMessage()).doesNotContain("guess");
         DecisionEvent refused = lastEventFor("getAccount");
         assertThat(refused.status()).isEqualTo(401);
-        assertThat(refused.authenticationFailure()).isEqualTo("BASIC_PASSWORD_WRONG");
+        assertThat(refused.authenticationFailure()).isEqualTo("WSS_USERNAME_PASSWORD_WRONG");
     }
 
     @Test
