@@ -1,0 +1,171 @@
+package io.portcullis.graphql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.portcullis.engine.adapter.RequestContext;
+import io.portcullis.engine.adapter.RequestRejectedException;
+import io.portcullis.engine.adapter.ResponseView;
+import io.portcullis.engine.http.HttpRequestMessage;
+import io.portcullis.engine.http.HttpResponseMessage;
+import io.portcullis.engine.model.ApiRequest;
+import io.portcullis.engine.model.ApiResponse;
+import io.portcullis.engine.model.Decision;
+import io.portcullis.engine.model.Obligation;
+import io.portcullis.engine.model.Peer;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GraphQlAdapterTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final List<String> OPERATIONS = List.of("Query.account as getAccount", "Query.customer as getCustomer",
+            "Mutation.transfer as transfer");
+
+    @TempDir
+    Path dir;
+
+    GraphQlAdapter adapter(PersistedQueries persisted) throws Exception {
+        return new GraphQlAdapter(new GraphQlRouteSettings("bank-graphql", GraphQlContract.load(GraphQlContractTest.DEMO_SCHEMA),
+                OPERATIONS, GraphQlParseLimits.DEFAULTS, GraphQlLimits.DEFAULTS, persisted, 1 << 20, 1 << 20));
+    }
+
+    static HttpRequestMessage post(String body) {
+        return new HttpRequestMessage("POST", "/graphql", null, Map.of("content-type", List.of("application/json")),
+                body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static ApiRequest normalize(GraphQlAdapter adapter, String body) throws RequestRejectedException {
+        return adapter.normalize(post(body), new RequestContext("r1", Instant.EPOCH, "bank-graphql", Peer.UNKNOWN));
+    }
+
+    @Test
+    void eachRootSelectionIsAViewWithItsArgumentsAsBodyValuesAndItsFields() throws Exception {
+        GraphQlAdapter adapter = adapter(null);
+        ApiRequest request = normalize(adapter, """
+                {"query": "query Q { mine: account(id: \\"acc-alice-1\\") { owner holder { name } } branches { city } } \\n mutation M($to: ID!, $amount: Decimal! = \\"12.50\\") { transfer(fromAccount: \\"acc-alice-1\\", toAccount: $to, amount: $amount, currency: \\"EUR\\") { id } }",
+                 "operationName": "M", "variables": {"to": "acc-bob-1"}}""");
+        List<ApiRequest> views = adapter.views(request);
+        assertThat(views).extracting(ApiRequest::operation).containsExactly("transfer");
+        ApiRequest transfer = views.get(0);
+        assertThat(transfer.bodyText("/toAccount")).isEqualTo("acc-bob-1");
+        assertThat(transfer.bodyNumber("/amount")).isEqualByComparingTo(new BigDecimal("12.50"));
+        assertThat(transfer.pathParam("fromAccount")).isEqualTo("acc-alice-1");
+        assertThat(transfer.attribute(GraphQlAdapter.OPERATION_TYPE)).isEqualTo("mutation");
+        assertThat(transfer.attribute(GraphQlAdapter.OPERATION_NAME)).isEqualTo("M");
+        assertThat(transfer.attributes()).doesNotContainKey(GraphQlAdapter.PLAN);
+
+        ApiRequest query = normalize(adapter, """
+                {"query": "{ mine: account(id: \\"acc-alice-1\\") { owner holder { ... on Customer { nid: nationalId } } } branches { city } }"}""");
+        List<ApiRequest> queryViews = adapter.views(query);
+        assertThat(queryViews).extracting(ApiRequest::operation).containsExactly("getAccount", "Query.branches");
+        assertThat(queryViews.get(0).attributeValues(GraphQlAdapter.FIELDS))
+                .containsExactly("Account.holder", "Account.owner", "Customer.nationalId", "Query.account");
+        assertThat(queryViews.get(0).attributeNumber(GraphQlAdapter.DEPTH)).isEqualByComparingTo("3");
+        assertThat(query.operation()).isEqualTo("getAccount,Query.branches");
+    }
+
+    @Test
+    void costMultipliesThroughListsBySlicingArgumentAssumedSizeOrTheDefault() throws Exception {
+        GraphQlAdapter adapter = adapter(null);
+        // transfers(first: 7) { id }: 7 x (1 + 0); branches: assumedSize 20 x 1; customer > accounts (5) > holder.
+        ApiRequest request = normalize(adapter, """
+                {"query": "{ transfers(first: 7) { id } branches { city } customer(id: \\"alice\\") { accounts { holder { name } } } }"}""");
+        List<ApiRequest> views = adapter.views(request);
+        assertThat(views).extracting(view -> view.attributeNumber(GraphQlAdapter.FIELD_COST).intValue())
+                .containsExactly(7, 20, 1 + 5 * (1 + 1));
+        assertThat(views.get(0).attributeNumber(GraphQlAdapter.COST).intValue()).isEqualTo(7 + 20 + 11);
+
+        ApiRequest mutation = normalize(adapter, """
+                {"query": "mutation { transfer(fromAccount: \\"a\\", toAccount: \\"b\\", amount: 1, currency: \\"EUR\\") { id } }"}""");
+        assertThat(adapter.views(mutation).get(0).attributeNumber(GraphQlAdapter.COST).intValue()).isEqualTo(10);
+    }
+
+    @Test
+    void aFragmentSpreadManyTimesIsCostedOnceAndCountedEveryTime() throws Exception {
+        GraphQlAdapter adapter = adapter(null);
+        StringBuilder query = new StringBuilder("{ customer(id: \\\"alice\\\") { ...F0 } }");
+        for (int i = 0; i < 30; i++) {
+            query.append(" fragment F").append(i).append(" on Customer { accounts { holder { ...F").append(i + 1)
+                    .append(" } } name }");
+        }
+        query.append(" fragment F30 on Customer { name }");
+        RequestRejectedException refused = catchThrowableOfType(RequestRejectedException.class,
+                () -> normalize(adapter, "{\"query\": \"" + query + "\"}"));
+        assertThat(refused.reason()).isIn(GraphQlLimits.TOO_DEEP, GraphQlLimits.TOO_COSTLY);
+    }
+
+    @Test
+    void responsesAreJudgedPerRootFieldUnderTheirResponseKeyAndRedactionsAreReaddressed() throws Exception {
+        GraphQlAdapter adapter = adapter(null);
+        ApiRequest request = normalize(adapter, """
+                [{"query": "{ branches { city } }"}, {"query": "{ them: customer(id: \\"bob\\") { name nationalId } }"}]""");
+        ApiResponse whole = adapter.normalizeResponse(request, new HttpResponseMessage(200,
+                Map.of("content-type", List.of("application/json")), """
+                [{"data": {"branches": [{"city": "Basel"}]}},
+                 {"data": {"them": {"name": "Bob", "nationalId": "756.1234.5678.97"}}}]""".getBytes(StandardCharsets.UTF_8)));
+        List<ResponseView> views = adapter.views(whole);
+        assertThat(views).extracting(ResponseView::bodyPointer).containsExactly("/0/data/branches", "/1/data/them");
+        ApiResponse customer = views.get(1).response();
+        assertThat(customer.operation()).isEqualTo("getCustomer");
+        assertThat(customer.bodyText("/nationalId")).isEqualTo("756.1234.5678.97");
+
+        Decision decided = new Decision(Decision.Effect.PERMIT, 200, List.of(), "",
+                List.of(Obligation.redactField("/nationalId")), List.of(), "r").within(views.get(1).bodyPointer());
+        HttpResponseMessage out = adapter.fulfil(request, new HttpResponseMessage(200,
+                Map.of("content-type", List.of("application/json")),
+                JSON.writeValueAsBytes(JSON.readTree("[{\"data\":{\"branches\":[]}},{\"data\":{\"them\":{\"name\":\"Bob\",\"nationalId\":\"x\"}}}]"))),
+                decided.obligations());
+        assertThat(new String(out.body(), StandardCharsets.UTF_8)).doesNotContain("nationalId").contains("Bob");
+    }
+
+    @Test
+    void aPersistedQueryAllowlistRunsOnlyRegisteredDocumentsAndWritesInTheOneNamedByHash() throws Exception {
+        String registered = "query Mine { account(id: \"acc-alice-1\") { owner } }";
+        String hash = PersistedQueries.sha256(registered);
+        Path manifest = Files.writeString(dir.resolve("manifest.json"), JSON.writeValueAsString(Map.of(
+                "format", "apollo-persisted-query-manifest", "version", 1,
+                "operations", List.of(Map.of("id", hash, "name", "Mine", "type", "query", "body", registered)))));
+        GraphQlAdapter adapter = adapter(PersistedQueries.load(manifest));
+
+        String byHash = "{\"extensions\": {\"persistedQuery\": {\"version\": 1, \"sha256Hash\": \"" + hash + "\"}}}";
+        ApiRequest request = normalize(adapter, byHash);
+        assertThat(adapter.views(request)).extracting(ApiRequest::operation).containsExactly("getAccount");
+        HttpRequestMessage forwarded = adapter.fulfil(request, post(byHash), List.of());
+        assertThat(JSON.readTree(forwarded.body()).get("query").asText()).isEqualTo(registered);
+
+        RequestRejectedException unregistered = catchThrowableOfType(RequestRejectedException.class,
+                () -> normalize(adapter, "{\"query\": \"{ account(id: \\\"acc-bob-1\\\") { owner } }\"}"));
+        assertThat(unregistered.reason()).isEqualTo(PersistedQueries.NOT_ALLOWLISTED);
+        assertThat(unregistered.status()).isEqualTo(403);
+
+        RequestRejectedException mismatch = catchThrowableOfType(RequestRejectedException.class, () -> normalize(adapter,
+                "{\"query\": \"{ branches { city } }\", " + byHash.substring(1)));
+        assertThat(mismatch.reason()).isEqualTo(PersistedQueries.HASH_MISMATCH);
+    }
+
+    @Test
+    void aManifestWhoseIdsAreNotTheDocumentsHashesIsRefusedAtLoad() throws Exception {
+        Path manifest = Files.writeString(dir.resolve("bad.json"), JSON.writeValueAsString(Map.of(
+                "format", "apollo-persisted-query-manifest", "version", 1,
+                "operations", List.of(Map.of("id", "0".repeat(64), "body", "{ branches { city } }")))));
+        assertThat(catchThrowableOfType(java.io.IOException.class, () -> PersistedQueries.load(manifest)))
+                .hasMessageContaining("operations[0]: id must be the SHA-256 (hex) of body");
+    }
+
+    @Test
+    void aDeclarationNamingNoRootFieldIsRefused() {
+        assertThat(catchThrowableOfType(IllegalArgumentException.class, () -> new GraphQlAdapter(new GraphQlRouteSettings("r",
+                GraphQlContract.load(GraphQlContractTest.DEMO_SCHEMA), List.of("Query.acount as getAccount"),
+                GraphQlParseLimits.DEFAULTS, GraphQlLimits.DEFAULTS, null, 1 << 20, 1 << 20))))
+                .hasMessageContaining("the schema has no root field Query.acount");
+    }
+}
