@@ -60,3 +60,19 @@ soap_post
 wrk -t2 -c"$connections" -d30s -s "$soap_lua" http://127.0.0.1:8080/soap/bank >/dev/null
 soap_post
 run "gateway: SOAP GetAccount (UT, signed resp.)" http://127.0.0.1:8080/soap/bank -s "$soap_lua"
+
+# GraphQL face: the same account read as one root field, validated against the SDL, costed, judged per
+# root field and per response part; then two root fields in one request, and a query a rule refuses.
+graphql_lua=$(mktemp --suffix .lua)
+trap 'kill $gateway 2>/dev/null; wait $gateway 2>/dev/null || true; rm -f "$soap_lua" "$graphql_lua"' EXIT
+graphql_post() { # query text (JSON-escaped)
+  printf 'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.headers["X-API-Key"] = "alice-demo-key"\nwrk.body = [[{"query": "%s"}]]\n' "$1" > "$graphql_lua"
+}
+graphql_post '{ account(id: \"acc-alice-1\") { id owner balance currency } }'
+run "GraphQL upstream alone: account"          http://127.0.0.1:9080/graphql -s "$graphql_lua"
+wrk -t2 -c"$connections" -d30s -s "$graphql_lua" http://127.0.0.1:8080/graphql >/dev/null
+run "gateway: GraphQL account (key, permit)"   http://127.0.0.1:8080/graphql -s "$graphql_lua"
+graphql_post '{ branches { city } account(id: \"acc-alice-1\") { owner holder { name } } }'
+run "gateway: GraphQL two root fields"         http://127.0.0.1:8080/graphql -s "$graphql_lua"
+graphql_post '{ account(id: \"acc-alice-1\") { holder { accounts { holder { accounts { holder { accounts { holder { name } } } } } } } } }'
+run "gateway: GraphQL too deep for alice (400)" http://127.0.0.1:8080/graphql -s "$graphql_lua"

@@ -124,7 +124,7 @@ public final class GatewayRuntime implements AutoCloseable {
         for (GatewaySettings.Route route : settings.routes()) {
             adapters.put(route.name(), switch (route.protocol()) {
                 case "soap" -> SoapRouteAdapters.create(route, basic, replays, digestLockouts, resources);
-                case "graphql" -> new GraphQlAdapter(GatewaySettingsLoader.graphQlSettings(route.name(), route.schema(),
+                case "graphql" -> new GraphQlAdapter(GatewaySettingsLoader.graphQlSettings(route.name(), route.path(), route.schema(),
                         route.operations(), route.graphQl(), settings.listener().maxBodyBytes(), route.maxResponseBytes()));
                 default -> new RestAdapter(new RestRouteSettings(route.name(), route.operations(),
                         settings.listener().maxBodyBytes(), route.maxJsonDepth(), route.bodyContentTypes(),

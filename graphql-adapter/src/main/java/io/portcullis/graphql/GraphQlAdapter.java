@@ -9,6 +9,7 @@ import io.portcullis.engine.adapter.ProtocolAdapter;
 import io.portcullis.engine.adapter.RequestContext;
 import io.portcullis.engine.adapter.RequestRejectedException;
 import io.portcullis.engine.adapter.ResponseView;
+import io.portcullis.engine.http.CanonicalPath;
 import io.portcullis.engine.http.HeaderObligations;
 import io.portcullis.engine.http.HttpForwarding;
 import io.portcullis.engine.http.HttpRequestMessage;
@@ -34,9 +35,14 @@ import java.util.Set;
  * is judged as {@code listBranches} and {@code getAccount} separately and a public field cannot
  * carry a private one past them. Responses are judged the same way, {@code /data/<key>} per view.
  *
- * <p>Facts for rules, on every view (see {@code rules/README.md}): the operation's type, name,
- * depth, cost, aliases, fields, root-field count, batch size and introspection; the view's own
- * cost and the {@code Type.field}s it selects.
+ * <p>Facts for rules, on every view (see {@code rules/README.md}): the request's cost; the
+ * operation's type, name, depth, cost, aliases, fields, root-field count, batch size and
+ * introspection; the view's own cost and the {@code Type.field}s it selects.
+ *
+ * <p>The request goes upstream as the client sent it (but for persisted queries named by hash,
+ * written in whole), so everything the server could read differently is refused instead: another
+ * path than the route's, a GET with a body, GraphQL parameters in a POST's URL, a hash that is not
+ * the document's, an alias that is another field's name.
  */
 public final class GraphQlAdapter implements ProtocolAdapter {
 
@@ -44,6 +50,7 @@ public final class GraphQlAdapter implements ProtocolAdapter {
     public static final String OPERATION_NAME = "graphql.operationName";
     public static final String DEPTH = "graphql.depth";
     public static final String COST = "graphql.cost";
+    public static final String OPERATION_COST = "graphql.operationCost";
     public static final String FIELD_COST = "graphql.fieldCost";
     public static final String ALIASES = "graphql.aliases";
     public static final String FIELD_COUNT = "graphql.fieldCount";
@@ -60,7 +67,8 @@ public final class GraphQlAdapter implements ProtocolAdapter {
     private final JsonBodies json;
 
     /** The operations one HTTP request carries, as read. */
-    record Plan(List<GraphQlOperation> operations, List<String> documents, boolean batched, boolean documentsSubstituted) {
+    record Plan(List<GraphQlOperation> operations, List<String> documents, boolean batched, boolean documentsSubstituted,
+                long cost) {
     }
 
     /** @throws IllegalArgumentException naming the declaration when it names no root field of the schema */
@@ -91,13 +99,21 @@ public final class GraphQlAdapter implements ProtocolAdapter {
             throw new RequestRejectedException(413, "BODY_TOO_LARGE",
                     "The request body exceeds the " + settings.maxBodyBytes() + " bytes this API accepts.");
         }
-        List<GraphQlHttpRequest> batch = GraphQlHttpRequest.read(message);
+        // The path goes upstream as sent: only the service's own path, in its one spelling.
+        String path = "/" + String.join("/", CanonicalPath.segments(message.rawPath()));
+        if (!path.equals(settings.path())) {
+            throw new RequestRejectedException(404, "GRAPHQL_PATH_UNKNOWN", "GraphQL is served at " + settings.path() + " only.");
+        }
+        GraphQlHttpRequest.Batch read = GraphQlHttpRequest.readAll(message);
+        List<GraphQlHttpRequest> batch = read.requests();
         settings.limits().checkBatch(batch.size());
         List<GraphQlOperation> operations = new ArrayList<>(batch.size());
         List<String> documents = new ArrayList<>(batch.size());
         boolean substituted = false;
+        long cost = 0;
         for (GraphQlHttpRequest request : batch) {
             String document = request.query();
+            PersistedQueries.checkHash(request);
             if (settings.persistedQueries() != null) {
                 document = settings.persistedQueries().admit(request);
                 substituted |= request.query() == null;
@@ -110,12 +126,13 @@ public final class GraphQlAdapter implements ProtocolAdapter {
             settings.limits().check(operation);
             operations.add(operation);
             documents.add(document);
+            cost = cost + operation.cost() < 0 ? Long.MAX_VALUE : cost + operation.cost();
         }
+        settings.limits().checkBatchCost(cost);
         Set<String> names = new LinkedHashSet<>();
         operations.forEach(operation -> operation.selections().forEach(selection -> names.add(operationName(selection))));
         Map<String, Object> attributes = new LinkedHashMap<>();
-        attributes.put(PLAN, new Plan(List.copyOf(operations), List.copyOf(documents),
-                message.body().length > 0 && firstNonBlank(message.body()) == '[', substituted));
+        attributes.put(PLAN, new Plan(List.copyOf(operations), List.copyOf(documents), read.batch(), substituted, cost));
         return ApiRequest.builder()
                 .id(context.requestId())
                 .receivedAt(context.receivedAt())
@@ -123,7 +140,7 @@ public final class GraphQlAdapter implements ProtocolAdapter {
                 .route(context.route())
                 .operation(String.join(",", names))
                 .method(message.method())
-                .path(message.rawPath())
+                .path(path)
                 .headers(message.headers())
                 .peer(context.peer())
                 .attributes(attributes)
@@ -142,7 +159,8 @@ public final class GraphQlAdapter implements ProtocolAdapter {
                 facts.put(OPERATION_TYPE, operation.type());
                 facts.put(OPERATION_NAME, operation.name());
                 facts.put(DEPTH, operation.depth());
-                facts.put(COST, operation.cost());
+                facts.put(COST, plan.cost());
+                facts.put(OPERATION_COST, operation.cost());
                 facts.put(FIELD_COST, selection.cost());
                 facts.put(ALIASES, operation.metrics().aliases());
                 facts.put(FIELD_COUNT, operation.metrics().fields());
@@ -176,10 +194,42 @@ public final class GraphQlAdapter implements ProtocolAdapter {
         return operationNames.getOrDefault(selection.qualifiedName(), selection.qualifiedName());
     }
 
+    /**
+     * A successful answer must be GraphQL's shape, one object per operation (an array for a batch):
+     * its views are read at fixed places, and a body the views cannot find their data in is not
+     * passed on as if the rules had seen it.
+     */
     @Override
     public ApiResponse normalizeResponse(ApiRequest request, HttpResponseMessage response) throws RequestRejectedException {
-        return new ApiResponse(request, response.status(), response.headers(),
-                json.responseValues(response, settings.maxResponseBytes()));
+        JsonNode tree = json.responseTree(response, settings.maxResponseBytes());
+        if (response.status() >= 200 && response.status() < 300 && !answers(plan(request), tree)) {
+            throw new RequestRejectedException(502, "UPSTREAM_RESPONSE_NOT_GRAPHQL",
+                    "The upstream's answer is not a GraphQL response to this request.");
+        }
+        return new ApiResponse(request, response.status(), response.headers(), JsonBodies.values(tree));
+    }
+
+    /**
+     * A successful answer has GraphQL's shape: an object, or for a batch an array of one object per
+     * operation. The views read their data at fixed places; a body shaped otherwise is not passed
+     * on as if the rules had seen it.
+     */
+    private static boolean answers(Plan plan, JsonNode tree) {
+        if (tree == null) {
+            return false;
+        }
+        if (!plan.batched()) {
+            return tree.isObject();
+        }
+        if (!tree.isArray() || tree.size() != plan.operations().size()) {
+            return false;
+        }
+        for (JsonNode answer : tree) {
+            if (!answer.isObject()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
@@ -229,8 +279,13 @@ public final class GraphQlAdapter implements ProtocolAdapter {
         if (obligations.isEmpty() && !plan.documentsSubstituted()) {
             return forward;
         }
-        byte[] body = plan.documentsSubstituted() ? withDocuments(forward.body(), plan) : forward.body();
-        return new HttpRequestMessage(forward.method(), forward.rawPath(), forward.rawQuery(),
+        boolean byGet = forward.method().equals("GET");
+        byte[] body = plan.documentsSubstituted() && !byGet ? withDocuments(forward.body(), plan) : forward.body();
+        String rawQuery = plan.documentsSubstituted() && byGet
+                ? "query=" + java.net.URLEncoder.encode(plan.documents().get(0), java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20")
+                        + (forward.rawQuery() == null || forward.rawQuery().isEmpty() ? "" : "&" + forward.rawQuery())
+                : forward.rawQuery();
+        return new HttpRequestMessage(forward.method(), forward.rawPath(), rawQuery,
                 HeaderObligations.apply(forward.headers(), obligations), body);
     }
 
@@ -267,14 +322,5 @@ public final class GraphQlAdapter implements ProtocolAdapter {
             throw new IllegalStateException("request " + request.id() + " was not read by the GraphQL adapter");
         }
         return plan;
-    }
-
-    private static int firstNonBlank(byte[] body) {
-        for (byte b : body) {
-            if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
-                return b;
-            }
-        }
-        return -1;
     }
 }

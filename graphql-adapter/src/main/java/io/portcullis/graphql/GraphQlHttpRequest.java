@@ -34,6 +34,8 @@ public record GraphQlHttpRequest(String query, String operationName, JsonNode va
     public static final String REQUEST_INVALID = "GRAPHQL_REQUEST_INVALID";
     public static final String MUTATION_BY_GET = "GRAPHQL_MUTATION_BY_GET";
 
+    private static final List<String> GRAPHQL_PARAMETERS = List.of("query", "operationName", "variables", "extensions");
+
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -50,11 +52,37 @@ public record GraphQlHttpRequest(String query, String operationName, JsonNode va
      *                                  GraphQL request
      */
     public static List<GraphQlHttpRequest> read(HttpRequestMessage message) throws RequestRejectedException {
+        return readAll(message).requests();
+    }
+
+    /**
+     * What one HTTP request carries.
+     *
+     * @param requests the operations requested, in order
+     * @param batch    the body was a JSON array: the answer is one too
+     */
+    public record Batch(List<GraphQlHttpRequest> requests, boolean batch) {
+    }
+
+    /**
+     * Like {@link #read}, and says whether the body was a batch. A GET with a body, or a POST with
+     * GraphQL parameters in its URL, is refused: the gateway and the server could read different ones.
+     */
+    public static Batch readAll(HttpRequestMessage message) throws RequestRejectedException {
         if (message.method().equals("GET")) {
-            return List.of(fromQueryString(message.rawQuery()));
+            if (message.body().length > 0) {
+                throw invalid("A GraphQL request by GET has no body.");
+            }
+            return new Batch(List.of(fromQueryString(message.rawQuery())), false);
         }
         if (!message.method().equals("POST")) {
             throw new RequestRejectedException(405, "METHOD_NOT_ALLOWED", "GraphQL requests are sent with POST or GET.");
+        }
+        if (message.rawQuery() != null && !message.rawQuery().isEmpty()) {
+            Map<String, List<String>> parameters = QueryString.parse(message.rawQuery());
+            if (GRAPHQL_PARAMETERS.stream().anyMatch(parameters::containsKey)) {
+                throw invalid("A GraphQL request by POST carries its query in the body only.");
+            }
         }
         if (!"application/json".equals(MediaType.of(message.header("content-type")))) {
             throw new RequestRejectedException(415, "UNSUPPORTED_MEDIA_TYPE", "GraphQL requests are sent as application/json.");
@@ -76,9 +104,9 @@ public record GraphQlHttpRequest(String query, String operationName, JsonNode va
             if (batch.isEmpty()) {
                 throw invalid("The batch holds no GraphQL request.");
             }
-            return batch;
+            return new Batch(List.copyOf(batch), true);
         }
-        return List.of(fromObject(body));
+        return new Batch(List.of(fromObject(body)), false);
     }
 
     /** Only {@code query} may run this way; the caller checks after parsing (see {@link #MUTATION_BY_GET}). */

@@ -14,7 +14,7 @@ import io.portcullis.engine.adapter.RequestRejectedException;
  * @param maxRootFields         distinct top-level fields of one operation
  * @param maxDirectivesPerField directives on one field
  * @param maxDuplicates         times one response key may be selected in one selection set
- * @param maxCost               estimated cost of one operation (see {@link SelectionPlanner})
+ * @param maxCost               estimated cost of one operation, and of all in one request (see {@link SelectionPlanner})
  */
 public record GraphQlLimits(int maxOperations, int maxDepth, int maxFields, int maxAliases, int maxRootFields,
                             int maxDirectivesPerField, int maxDuplicates, long maxCost) {
@@ -66,6 +66,13 @@ public record GraphQlLimits(int maxOperations, int maxDepth, int maxFields, int 
             throw refused(DUPLICATE_FIELDS, "The GraphQL operation selects the same field too many times.");
         }
         if (operation.cost() > maxCost) {
+            throw refused(TOO_COSTLY, "The GraphQL operation would cost the service too much.");
+        }
+    }
+
+    /** @throws RequestRejectedException 400 {@link #TOO_COSTLY} when a batch's operations cost more than one may */
+    public void checkBatchCost(long cost) throws RequestRejectedException {
+        if (cost > maxCost) {
             throw refused(TOO_COSTLY, "The GraphQL operation would cost the service too much.");
         }
     }

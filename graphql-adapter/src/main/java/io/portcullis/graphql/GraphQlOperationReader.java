@@ -247,6 +247,10 @@ public final class GraphQlOperationReader {
         int fragmentDepth(String name, int nesting) throws RequestRejectedException {
             Integer known = fragmentDepths.get(name);
             if (known != null) {
+                // A fragment remembered from elsewhere still nests as deep here as it reaches.
+                if (nesting + known > maxNesting) {
+                    throw reject(GRAPHQL_LIMIT, "The GraphQL document is too large or too deeply nested.");
+                }
                 return known;
             }
             FragmentDefinition fragment = fragments.get(name);

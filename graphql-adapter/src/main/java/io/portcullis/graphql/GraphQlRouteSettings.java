@@ -7,6 +7,7 @@ import java.util.Objects;
  * One GraphQL route's configuration.
  *
  * @param route            the route's name
+ * @param path             the one path the service answers GraphQL on ({@code /graphql})
  * @param contract         the service's schema, with its cost model
  * @param operations       names for root fields, as {@code Query.account as getAccount}; a root
  *                         field not named here is the operation {@code Query.account}
@@ -16,12 +17,13 @@ import java.util.Objects;
  * @param maxBodyBytes     largest request body read
  * @param maxResponseBytes largest upstream response inspected; larger ones are withheld
  */
-public record GraphQlRouteSettings(String route, GraphQlContract contract, List<String> operations,
+public record GraphQlRouteSettings(String route, String path, GraphQlContract contract, List<String> operations,
                                    GraphQlParseLimits parseLimits, GraphQlLimits limits,
                                    PersistedQueries persistedQueries, int maxBodyBytes, int maxResponseBytes) {
 
     public GraphQlRouteSettings {
         Objects.requireNonNull(route, "route");
+        Objects.requireNonNull(path, "path");
         Objects.requireNonNull(contract, "contract");
         operations = List.copyOf(operations);
         Objects.requireNonNull(parseLimits, "parseLimits");

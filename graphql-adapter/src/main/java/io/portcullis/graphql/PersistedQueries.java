@@ -62,15 +62,26 @@ public final class PersistedQueries {
      * @throws RequestRejectedException 403 {@link #NOT_ALLOWLISTED}, or 400 {@link #HASH_MISMATCH}
      */
     public String admit(GraphQlHttpRequest request) throws RequestRejectedException {
+        checkHash(request);
         String hash = request.query() == null ? request.persistedQuery() : sha256(request.query());
-        if (request.query() != null && request.persistedQuery() != null && !request.persistedQuery().equals(hash)) {
-            throw new RequestRejectedException(400, HASH_MISMATCH, "The persisted query hash does not match the query.");
-        }
         String document = documentsByHash.get(hash);
         if (document == null) {
             throw new RequestRejectedException(403, NOT_ALLOWLISTED, "This API only runs registered queries.");
         }
         return document;
+    }
+
+    /**
+     * A request that sends both a document and a hash must send the document's hash, allowlist or
+     * not: a server keeping Apollo's automatic persisted queries runs the document it has cached
+     * under the hash, which would then be another than the one the gateway judged.
+     *
+     * @throws RequestRejectedException 400 {@link #HASH_MISMATCH}
+     */
+    public static void checkHash(GraphQlHttpRequest request) throws RequestRejectedException {
+        if (request.query() != null && request.persistedQuery() != null && !request.persistedQuery().equals(sha256(request.query()))) {
+            throw new RequestRejectedException(400, HASH_MISMATCH, "The persisted query hash does not match the query.");
+        }
     }
 
     public int size() {

@@ -32,6 +32,7 @@ import graphql.schema.GraphQLObjectType;
 import graphql.schema.GraphQLSchema;
 import graphql.schema.GraphQLType;
 import graphql.schema.GraphQLTypeUtil;
+import io.portcullis.engine.adapter.RequestRejectedException;
 import io.portcullis.engine.json.JsonBodyValues;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -80,7 +81,10 @@ final class SelectionPlanner {
         }
     }
 
-    List<GraphQlRootField> rootFields(OperationDefinition operation) {
+    /** An alias that is the name of another field of the same type: response rules would read the wrong value. */
+    static final String ALIAS_SHADOWS_FIELD = "GRAPHQL_ALIAS_SHADOWS_FIELD";
+
+    List<GraphQlRootField> rootFields(OperationDefinition operation) throws RequestRejectedException {
         GraphQLObjectType root = switch (operation.getOperation()) {
             case QUERY -> schema.getQueryType();
             case MUTATION -> schema.getMutationType();
@@ -92,7 +96,7 @@ final class SelectionPlanner {
     }
 
     private void collectRootFields(SelectionSet selectionSet, GraphQLObjectType root, List<GraphQlRootField> into,
-                                   java.util.Set<String> expanded) {
+                                   java.util.Set<String> expanded) throws RequestRejectedException {
         for (Selection<?> selection : selectionSet.getSelections()) {
             if (selection instanceof Field field) {
                 Walk walk = field(field, root);
@@ -108,13 +112,14 @@ final class SelectionPlanner {
         }
     }
 
-    private Walk selectionSet(SelectionSet selectionSet, GraphQLCompositeType parent) {
+    private Walk selectionSet(SelectionSet selectionSet, GraphQLCompositeType parent) throws RequestRejectedException {
         long cost = 0;
         TreeSet<String> fields = new TreeSet<>();
         for (Selection<?> selection : selectionSet.getSelections()) {
             Walk walk;
             if (selection instanceof Field field) {
                 if (field.getName().equals(Introspection.TypeNameMetaFieldDef.getName())) {
+                    checkAlias(field, parent);
                     continue;
                 }
                 walk = field(field, parent);
@@ -131,7 +136,7 @@ final class SelectionPlanner {
         return new Walk(cost, fields);
     }
 
-    private Walk fragment(String name) {
+    private Walk fragment(String name) throws RequestRejectedException {
         Walk known = fragmentWalks.get(name);
         if (known == null) {
             FragmentDefinition fragment = fragments.get(name);
@@ -142,7 +147,17 @@ final class SelectionPlanner {
         return known;
     }
 
-    private Walk field(Field field, GraphQLCompositeType parent) {
+    /** { owner: __typename } would put a value of the caller's choosing where rules read the owner. */
+    private static void checkAlias(Field field, GraphQLCompositeType parent) throws RequestRejectedException {
+        if (field.getAlias() != null && !field.getAlias().equals(field.getName())
+                && parent instanceof graphql.schema.GraphQLFieldsContainer fields && fields.getFieldDefinition(field.getAlias()) != null) {
+            throw new RequestRejectedException(400, ALIAS_SHADOWS_FIELD,
+                    "An alias in the GraphQL operation is the name of another field.");
+        }
+    }
+
+    private Walk field(Field field, GraphQLCompositeType parent) throws RequestRejectedException {
+        checkAlias(field, parent);
         GraphQLFieldDefinition definition = Introspection.getFieldDef(schema, parent, field.getName());
         GraphQLType type = definition.getType();
         GraphQLType element = GraphQLTypeUtil.unwrapAll(type);

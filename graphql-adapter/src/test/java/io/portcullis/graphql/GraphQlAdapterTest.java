@@ -34,7 +34,7 @@ class GraphQlAdapterTest {
     Path dir;
 
     GraphQlAdapter adapter(PersistedQueries persisted) throws Exception {
-        return new GraphQlAdapter(new GraphQlRouteSettings("bank-graphql", GraphQlContract.load(GraphQlContractTest.DEMO_SCHEMA),
+        return new GraphQlAdapter(new GraphQlRouteSettings("bank-graphql", "/graphql", GraphQlContract.load(GraphQlContractTest.DEMO_SCHEMA),
                 OPERATIONS, GraphQlParseLimits.DEFAULTS, GraphQlLimits.DEFAULTS, persisted, 1 << 20, 1 << 20));
     }
 
@@ -153,6 +153,79 @@ class GraphQlAdapterTest {
     }
 
     @Test
+    void aHashSentBesideTheQueryMustBeTheQuerysEvenWithoutAnAllowlist() throws Exception {
+        String other = PersistedQueries.sha256("{ transfers { id amount } }");
+        RequestRejectedException refused = catchThrowableOfType(RequestRejectedException.class, () -> normalize(adapter(null),
+                "{\"query\": \"{ __typename }\", \"extensions\": {\"persistedQuery\": {\"version\": 1, \"sha256Hash\": \""
+                        + other + "\"}}}"));
+        assertThat(refused.reason()).isEqualTo(PersistedQueries.HASH_MISMATCH);
+    }
+
+    @Test
+    void aPersistedQueryNamedByHashInAGetIsWrittenIntoTheForwardedQueryString() throws Exception {
+        String registered = "{ branches { city } }";
+        String hash = PersistedQueries.sha256(registered);
+        Path manifest = Files.writeString(dir.resolve("manifest.json"), JSON.writeValueAsString(Map.of(
+                "format", "apollo-persisted-query-manifest", "version", 1,
+                "operations", List.of(Map.of("id", hash, "body", registered)))));
+        GraphQlAdapter adapter = adapter(PersistedQueries.load(manifest));
+        HttpRequestMessage get = new HttpRequestMessage("GET", "/graphql",
+                "extensions=%7B%22persistedQuery%22%3A%7B%22version%22%3A1%2C%22sha256Hash%22%3A%22" + hash + "%22%7D%7D",
+                Map.of(), new byte[0]);
+        ApiRequest request = adapter.normalize(get, new RequestContext("r1", Instant.EPOCH, "bank-graphql", Peer.UNKNOWN));
+        HttpRequestMessage forwarded = adapter.fulfil(request, get, List.of());
+        assertThat(forwarded.rawQuery()).startsWith("query=%7B%20branches%20%7B%20city%20%7D%20%7D&extensions=");
+    }
+
+    @Test
+    void onlyTheRoutesOwnPathInItsOneSpellingIsServed() throws Exception {
+        GraphQlAdapter adapter = adapter(null);
+        for (String path : List.of("/graphql/../api/accounts/acc-bob-1", "/graphql/x", "/graphql;a=b", "/GRAPHQL", "/graphql%2f")) {
+            RequestRejectedException refused = catchThrowableOfType(RequestRejectedException.class, () -> adapter.normalize(
+                    new HttpRequestMessage("GET", path, "query=%7B__typename%7D", Map.of(), new byte[0]),
+                    new RequestContext("r1", Instant.EPOCH, "bank-graphql", Peer.UNKNOWN)));
+            assertThat(refused).as(path).isNotNull();
+            assertThat(refused.status()).as(path).isIn(400, 404);
+        }
+    }
+
+    @Test
+    void anAliasNamingAnotherFieldIsRefusedSoResponseRulesReadWhatTheyMean() throws Exception {
+        RequestRejectedException refused = catchThrowableOfType(RequestRejectedException.class, () -> normalize(adapter(null),
+                "{\"query\": \"{ account(id: \\\"acc-bob-1\\\") { owner: __typename balance } }\"}"));
+        assertThat(refused.reason()).isEqualTo(SelectionPlanner.ALIAS_SHADOWS_FIELD);
+    }
+
+    @Test
+    void aSuccessfulAnswerThatIsNotShapedForTheRequestIsWithheld() throws Exception {
+        GraphQlAdapter adapter = adapter(null);
+        ApiRequest single = normalize(adapter, "{\"query\": \"{ account(id: \\\"acc-bob-1\\\") { owner } }\"}");
+        for (String body : List.of("[{\"data\": {\"account\": {\"owner\": \"bob\"}}}]", "\"text\"")) {
+            RequestRejectedException refused = catchThrowableOfType(RequestRejectedException.class, () -> adapter.normalizeResponse(
+                    single, new HttpResponseMessage(200, Map.of("content-type", List.of("application/json")),
+                            body.getBytes(StandardCharsets.UTF_8))));
+            assertThat(refused.reason()).as(body).isEqualTo("UPSTREAM_RESPONSE_NOT_GRAPHQL");
+        }
+        RequestRejectedException html = catchThrowableOfType(RequestRejectedException.class, () -> adapter.normalizeResponse(single,
+                new HttpResponseMessage(200, Map.of("content-type", List.of("text/html")), "<p>bob</p>".getBytes(StandardCharsets.UTF_8))));
+        assertThat(html.reason()).isEqualTo("UPSTREAM_RESPONSE_NOT_GRAPHQL");
+    }
+
+    @Test
+    void aRedactionInOneBatchedAnswerStillRefusesABodyWithTheFieldElsewhere() throws Exception {
+        GraphQlAdapter adapter = adapter(null);
+        ApiRequest request = normalize(adapter, "[{\"query\": \"{ customer(id: \\\"bob\\\") { nationalId } }\"},"
+                + " {\"query\": \"{ account(id: \\\"acc-bob-1\\\") { holder { nationalId } } }\"}]");
+        Decision decided = new Decision(Decision.Effect.PERMIT, 200, List.of(), "",
+                List.of(Obligation.redactField("/nationalId")), List.of(), "r").within("/0/data/customer");
+        HttpResponseMessage both = new HttpResponseMessage(200, Map.of("content-type", List.of("application/json")),
+                "[{\"data\":{\"customer\":{\"nationalId\":\"x\"}}},{\"data\":{\"account\":{\"holder\":{\"nationalId\":\"x\"}}}}]"
+                        .getBytes(StandardCharsets.UTF_8));
+        assertThat(catchThrowableOfType(io.portcullis.engine.adapter.ObligationException.class,
+                () -> adapter.fulfil(request, both, decided.obligations()))).isNotNull();
+    }
+
+    @Test
     void aManifestWhoseIdsAreNotTheDocumentsHashesIsRefusedAtLoad() throws Exception {
         Path manifest = Files.writeString(dir.resolve("bad.json"), JSON.writeValueAsString(Map.of(
                 "format", "apollo-persisted-query-manifest", "version", 1,
@@ -163,7 +236,7 @@ class GraphQlAdapterTest {
 
     @Test
     void aDeclarationNamingNoRootFieldIsRefused() {
-        assertThat(catchThrowableOfType(IllegalArgumentException.class, () -> new GraphQlAdapter(new GraphQlRouteSettings("r",
+        assertThat(catchThrowableOfType(IllegalArgumentException.class, () -> new GraphQlAdapter(new GraphQlRouteSettings("r", "/graphql",
                 GraphQlContract.load(GraphQlContractTest.DEMO_SCHEMA), List.of("Query.acount as getAccount"),
                 GraphQlParseLimits.DEFAULTS, GraphQlLimits.DEFAULTS, null, 1 << 20, 1 << 20))))
                 .hasMessageContaining("the schema has no root field Query.acount");

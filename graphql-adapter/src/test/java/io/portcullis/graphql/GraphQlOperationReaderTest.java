@@ -207,4 +207,21 @@ class GraphQlOperationReaderTest {
         assertThat(refusal).as("refused").isNotNull();
         return refusal;
     }
+
+    @Test
+    void aFragmentRememberedFromElsewhereCountsItsDepthWhereItIsSpreadAgain() {
+        // Ten fragments, each 30 levels deep and spreading the one before: 300 levels in all, past the
+        // walk's bound of 200, though each fragment alone is well within it.
+        StringBuilder document = new StringBuilder("{ a { ...F9 } }");
+        String thirty = "x {".repeat(30) + " y " + "}".repeat(30);
+        document.append(" fragment F0 on T { ").append(thirty).append(" }");
+        for (int i = 1; i < 10; i++) {
+            document.append(" fragment F").append(i).append(" on T { ").append("x {".repeat(30)).append(" ...F").append(i - 1)
+                    .append(" ").append("}".repeat(30)).append(" }");
+        }
+        RequestRejectedException refused = catchThrowableOfType(RequestRejectedException.class,
+                () -> reader.read(document.toString(), null));
+        assertThat(refused).isNotNull();
+        assertThat(refused.reason()).isEqualTo(GraphQlOperationReader.GRAPHQL_LIMIT);
+    }
 }

@@ -5,6 +5,7 @@ import io.portcullis.engine.adapter.ProtocolAdapter;
 import io.portcullis.engine.adapter.RequestContext;
 import io.portcullis.engine.adapter.RequestRejectedException;
 import io.portcullis.engine.http.HeaderObligations;
+import io.portcullis.engine.http.CanonicalPath;
 import io.portcullis.engine.http.HttpForwarding;
 import io.portcullis.engine.http.HttpRequestMessage;
 import io.portcullis.engine.http.MediaType;

@@ -7,6 +7,7 @@ import io.portcullis.engine.adapter.RequestRejectedException;
 import io.portcullis.engine.authn.AuthenticationChain;
 import io.portcullis.engine.http.HeaderObligations;
 import io.portcullis.engine.http.HttpForwarding;
+import io.portcullis.engine.http.CanonicalPath;
 import io.portcullis.engine.http.HttpRequestMessage;
 import io.portcullis.engine.http.HttpResponseMessage;
 import io.portcullis.engine.http.MediaType;
@@ -93,6 +94,8 @@ public final class SoapAdapter implements ProtocolAdapter {
         if (!message.method().equals("POST")) {
             throw new RequestRejectedException(405, "SOAP_METHOD_NOT_ALLOWED", "SOAP requests are sent with POST.");
         }
+        // The path is forwarded as sent: it must name one resource to every server on the way.
+        String path = "/" + String.join("/", CanonicalPath.segments(message.rawPath()));
         SoapVersion declared = versionOf(message.header("content-type"));
         if (declared == null) {
             throw new RequestRejectedException(415, "UNSUPPORTED_MEDIA_TYPE",
@@ -137,7 +140,7 @@ public final class SoapAdapter implements ProtocolAdapter {
                 .route(context.route())
                 .operation(operations.getOrDefault(element, ApiRequest.UNDECLARED_OPERATION))
                 .method(message.method())
-                .path(message.rawPath())
+                .path(path)
                 .headers(message.headers())
                 .peer(context.peer())
                 .body(values(envelope.operationElement()))

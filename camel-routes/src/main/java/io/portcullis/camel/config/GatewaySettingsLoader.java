@@ -295,7 +295,7 @@ public final class GatewaySettingsLoader {
             if (graphQlRoute) {
                 graphQl = graphQl(key + ".graphQl", route.graphQl(), maxBodyBytes, base);
                 try {
-                    new io.portcullis.graphql.GraphQlAdapter(graphQlSettings(route.name(), schema, operations, graphQl,
+                    new io.portcullis.graphql.GraphQlAdapter(graphQlSettings(route.name(), route.path(), schema, operations, graphQl,
                             maxBodyBytes, 16 << 20));
                 } catch (IOException | IllegalArgumentException e) {
                     throw new InvalidConfigurationException(key + ": " + e.getMessage());
@@ -352,10 +352,10 @@ public final class GatewaySettingsLoader {
     }
 
     /** The adapter's settings for a GraphQL route: loads the schema and the persisted queries. */
-    public static io.portcullis.graphql.GraphQlRouteSettings graphQlSettings(String route, Path schema, List<String> operations,
-                                                                          GatewaySettings.GraphQl graphQl, int maxBodyBytes,
-                                                                          int maxResponseBytes) throws IOException {
-        return new io.portcullis.graphql.GraphQlRouteSettings(route,
+    public static io.portcullis.graphql.GraphQlRouteSettings graphQlSettings(String route, String path, Path schema,
+                                                                          List<String> operations, GatewaySettings.GraphQl graphQl,
+                                                                          int maxBodyBytes, int maxResponseBytes) throws IOException {
+        return new io.portcullis.graphql.GraphQlRouteSettings(route, path,
                 io.portcullis.graphql.GraphQlContract.load(schema, graphQl.defaultListSize()), operations,
                 graphQl.parseLimits(), graphQl.limits(),
                 graphQl.persistedQueries() == null ? null : io.portcullis.graphql.PersistedQueries.load(graphQl.persistedQueries()),

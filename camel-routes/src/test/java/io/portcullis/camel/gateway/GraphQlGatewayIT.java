@@ -168,10 +168,31 @@ class GraphQlGatewayIT {
 
     @Test
     void aNationalIdIsRefusedToACustomerWhereverItIsSelected() throws Exception {
-        String hidden = "{ account(id: \"acc-alice-1\") { holder { ...Person } } } fragment Person on Customer { id: nationalId }";
+        String hidden = "{ account(id: \"acc-alice-1\") { holder { ...Person } } } fragment Person on Customer { nid: nationalId }";
         HttpResponse<String> refused = post(ALICE, request(hidden, null));
         assertRefused(refused, 403, "FIELD_NOT_PERMITTED");
         assertThat(post(ADMIN, request(hidden, null)).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aBatchIsCostedWholeSoSmallOperationsCannotAddUpPastTheLimit() throws Exception {
+        // Five statements (weight 50 each) per operation, five operations: 250 each, 1,250 together.
+        String statements = "{" + " s%d: statement(accountId: \"acc-alice-1\") { balance }".repeat(5).formatted(1, 2, 3, 4, 5) + " }";
+        ArrayNode batch = JSON.createArrayNode();
+        for (int i = 0; i < 5; i++) {
+            batch.add(request(statements, null));
+        }
+        assertRefused(post(ALICE, batch), 400, "GRAPHQL_COST_LIMIT");
+    }
+
+    @Test
+    void anotherPathUnderTheRouteIsNotGraphQlAndIsRefused() throws Exception {
+        HttpResponse<String> traversal = gateway.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port
+                + "/graphql/..%2fapi/accounts/acc-bob-1?query=%7B__typename%7D")));
+        assertThat(traversal.statusCode()).isIn(400, 404);
+        HttpResponse<String> below = gateway.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port
+                + "/graphql/extra?query=%7B__typename%7D")));
+        assertRefused(below, 404, "GRAPHQL_PATH_UNKNOWN");
     }
 
     @Test

@@ -86,18 +86,41 @@ public final class JsonBodies {
      */
     public Map<String, Object> responseValues(HttpResponseMessage response, int maxResponseBytes)
             throws RequestRejectedException {
+        return values(responseTree(response, maxResponseBytes));
+    }
+
+    /**
+     * An upstream's response body as a tree; null when it is empty or not JSON.
+     *
+     * @throws RequestRejectedException 502 when it is too large or malformed
+     */
+    public JsonNode responseTree(HttpResponseMessage response, int maxResponseBytes) throws RequestRejectedException {
         if (response.body().length > maxResponseBytes) {
             throw new RequestRejectedException(502, "UPSTREAM_RESPONSE_TOO_LARGE",
                     "The upstream's response is larger than this API may return.");
         }
         if (response.body().length == 0 || !isJson(response.header("content-type"))) {
-            return Map.of();
+            return null;
         }
         try {
-            return JsonBodyValues.flatten(read(response.body()));
+            return read(response.body());
         } catch (JsonRejected e) {
             throw new RequestRejectedException(502, "UPSTREAM_RESPONSE_MALFORMED",
                     "The upstream's JSON response could not be read (" + e.reason + ").");
+        }
+    }
+
+    /**
+     * A response tree as values by JSON pointer; empty for null.
+     *
+     * @throws RequestRejectedException 502 when it is too complex to inspect
+     */
+    public static Map<String, Object> values(JsonNode tree) throws RequestRejectedException {
+        if (tree == null) {
+            return Map.of();
+        }
+        try {
+            return JsonBodyValues.flatten(tree);
         } catch (JsonBodyValues.TooComplexException e) {
             throw new RequestRejectedException(502, "UPSTREAM_RESPONSE_TOO_COMPLEX",
                     "The upstream's JSON response is larger than the gateway inspects.");
@@ -111,11 +134,11 @@ public final class JsonBodies {
      *                             elsewhere (see {@link #remove}): such a body must not go out
      */
     public byte[] redact(byte[] body, String contentType, List<Obligation> obligations) throws ObligationException {
-        List<String> pointers = obligations.stream()
+        List<Obligation.RedactField> fields = obligations.stream()
                 .filter(o -> o instanceof Obligation.RedactField)
-                .map(o -> ((Obligation.RedactField) o).pointer())
+                .map(o -> (Obligation.RedactField) o)
                 .toList();
-        if (pointers.isEmpty() || body.length == 0) {
+        if (fields.isEmpty() || body.length == 0) {
             return body;
         }
         if (!isJson(contentType)) {
@@ -127,9 +150,9 @@ public final class JsonBodies {
         } catch (JsonRejected e) {
             throw new ObligationException("the body to redact is not valid JSON (" + e.reason + ")");
         }
-        for (String pointer : pointers) {
-            if (!remove(root, pointer)) {
-                throw new ObligationException("the field to redact at " + pointer + " also appears elsewhere in the body");
+        for (Obligation.RedactField field : fields) {
+            if (!remove(root, field.pointer(), field.rulePointer())) {
+                throw new ObligationException("the field to redact at " + field.pointer() + " also appears elsewhere in the body");
             }
         }
         return write(root);
@@ -141,10 +164,12 @@ public final class JsonBodies {
      *
      * @return false when the pointer names a field by object path only ({@code /nationalId}) and a
      *         member of that name is still somewhere else in the document (a list, a wrapper): the
-     *         caller must not pass such a body on as redacted. A pointer with an array index
+     *         caller must not pass such a body on as redacted. A rule's pointer with an array index
      *         addresses one element on purpose, so other elements are not searched.
+     * @param rulePointer the pointer as the rule wrote it (the tail of {@code pointer}): only its
+     *                    own array indexes say that one element is meant
      */
-    public static boolean remove(JsonNode root, String pointer) {
+    public static boolean remove(JsonNode root, String pointer, String rulePointer) {
         int slash = pointer.lastIndexOf('/');
         JsonNode parent = root.at(pointer.substring(0, slash));
         String last = pointer.substring(slash + 1).replace("~1", "/").replace("~0", "~");
@@ -157,7 +182,7 @@ public final class JsonBodies {
             }
             return true;
         }
-        boolean addressesOneElement = java.util.Arrays.stream(pointer.split("/")).anyMatch(t -> t.matches("\\d{1,9}"));
+        boolean addressesOneElement = java.util.Arrays.stream(rulePointer.split("/")).anyMatch(t -> t.matches("\\d{1,9}"));
         return addressesOneElement || root.findParent(last) == null;
     }
 

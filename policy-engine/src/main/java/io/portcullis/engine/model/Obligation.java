@@ -61,13 +61,30 @@ public sealed interface Obligation permits Obligation.AddHeader, Obligation.Remo
         }
     }
 
-    /** Remove the body field at a JSON pointer ({@code /nationalId}, {@code /items/0/card}). */
-    record RedactField(String pointer) implements Obligation {
+    /**
+     * Remove the body field at a JSON pointer ({@code /nationalId}, {@code /items/0/card}).
+     *
+     * @param pointer the field in the whole body
+     * @param within  where the part of the body the rule judged sits ({@code /1/data/customer} for a
+     *                GraphQL response view; empty for the whole body): the rule's own pointer is
+     *                what follows it
+     */
+    record RedactField(String pointer, String within) implements Obligation {
         public RedactField {
             Objects.requireNonNull(pointer, "pointer");
-            if (!pointer.startsWith("/") || pointer.length() < 2) {
+            Objects.requireNonNull(within, "within");
+            if (!pointer.startsWith(within + "/") || pointer.length() < within.length() + 2) {
                 throw new IllegalArgumentException("a field to redact is a JSON pointer such as /nationalId");
             }
+        }
+
+        public RedactField(String pointer) {
+            this(pointer, "");
+        }
+
+        /** The pointer as the rule wrote it, relative to the part it judged. */
+        public String rulePointer() {
+            return pointer.substring(within.length());
         }
 
         @Override
@@ -77,7 +94,7 @@ public sealed interface Obligation permits Obligation.AddHeader, Obligation.Remo
 
         @Override
         public Obligation within(String bodyPointer) {
-            return bodyPointer.isEmpty() ? this : new RedactField(bodyPointer + pointer);
+            return bodyPointer.isEmpty() ? this : new RedactField(bodyPointer + pointer, bodyPointer + within);
         }
     }
 

@@ -1,7 +1,6 @@
-package io.portcullis.rest;
+package io.portcullis.engine.http;
 
 import io.portcullis.engine.adapter.RequestRejectedException;
-import io.portcullis.engine.http.QueryString;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,13 +11,13 @@ import java.util.List;
  * encoded slashes and backslashes, {@code ;} path parameters, control characters and invalid
  * percent-encoding or UTF-8 — the usual ways to slip past path-based rules.
  */
-final class CanonicalPath {
+public final class CanonicalPath {
 
     private CanonicalPath() {
     }
 
     /** @return the decoded segments, without the leading empty one; a trailing slash gives a final "" */
-    static List<String> segments(String rawPath) throws RequestRejectedException {
+    public static List<String> segments(String rawPath) throws RequestRejectedException {
         if (rawPath.isEmpty() || rawPath.charAt(0) != '/') {
             throw notCanonical();
         }
@@ -46,7 +45,7 @@ final class CanonicalPath {
         return segments;
     }
 
-    static String decode(String raw) throws RequestRejectedException {
+    public static String decode(String raw) throws RequestRejectedException {
         try {
             return QueryString.percentDecode(raw);
         } catch (IllegalArgumentException e) {
