@@ -150,10 +150,6 @@ public final class RestAdapter implements ProtocolAdapter {
     @Override
     public HttpResponseMessage fulfil(ApiRequest request, HttpResponseMessage response, List<Obligation> obligations)
             throws ObligationException {
-        if (obligations.isEmpty()) {
-            return response;
-        }
-        return new HttpResponseMessage(response.status(), HeaderObligations.apply(response.headers(), obligations),
-                json.redact(response.body(), response.header("content-type"), obligations));
+        return json.fulfil(response, obligations);
     }
 }

@@ -117,14 +117,14 @@ public final class DemoBankRestServer implements AutoCloseable {
     /** GraphQL over HTTP: POST {@code {"query", "operationName", "variables"}}, answered with {@code data}/{@code errors}. */
     @SuppressWarnings("unchecked")
     private void graphQl(HttpExchange exchange, String method, byte[] body) throws IOException {
-        if (!method.equals("POST")) {
-            send(exchange, 405, error("GraphQL requests are sent with POST"));
+        if (!method.equals("POST") && !method.equals("GET")) {
+            send(exchange, 405, error("GraphQL requests are sent with POST or GET"));
             return;
         }
         JsonNode request;
         try {
-            request = JSON.readTree(body);
-        } catch (IOException e) {
+            request = method.equals("GET") ? fromQueryString(exchange.getRequestURI().getRawQuery()) : JSON.readTree(body);
+        } catch (IOException | IllegalArgumentException e) {
             send(exchange, 400, error("the body is not JSON"));
             return;
         }
@@ -140,6 +140,25 @@ public final class DemoBankRestServer implements AutoCloseable {
         }
         JsonNode result = executeOne(request, caller);
         send(exchange, result.has("error") ? 400 : 200, result);
+    }
+
+    /** GraphQL over HTTP by GET: query, operationName and variables (JSON) as query parameters. */
+    private static JsonNode fromQueryString(String rawQuery) throws IOException {
+        ObjectNode request = JSON.createObjectNode();
+        for (String pair : rawQuery == null ? new String[0] : rawQuery.split("&")) {
+            int equals = pair.indexOf('=');
+            if (equals < 0) {
+                continue;
+            }
+            String name = java.net.URLDecoder.decode(pair.substring(0, equals), java.nio.charset.StandardCharsets.UTF_8);
+            String value = java.net.URLDecoder.decode(pair.substring(equals + 1), java.nio.charset.StandardCharsets.UTF_8);
+            if (name.equals("variables")) {
+                request.set(name, JSON.readTree(value));
+            } else if (name.equals("query") || name.equals("operationName")) {
+                request.put(name, value);
+            }
+        }
+        return request;
     }
 
     @SuppressWarnings("unchecked")

@@ -127,6 +127,16 @@ public final class JsonBodies {
         }
     }
 
+    /** A JSON response with the obligations applied: headers set or removed, fields redacted. */
+    public HttpResponseMessage fulfil(HttpResponseMessage response, List<Obligation> obligations) throws ObligationException {
+        if (obligations.isEmpty()) {
+            return response;
+        }
+        return new HttpResponseMessage(response.status(),
+                io.portcullis.engine.http.HeaderObligations.apply(response.headers(), obligations),
+                redact(response.body(), response.header("content-type"), obligations));
+    }
+
     /**
      * The body with the fields that {@link Obligation.RedactField}s name removed.
      *
