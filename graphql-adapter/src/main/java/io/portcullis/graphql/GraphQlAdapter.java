@@ -55,6 +55,8 @@ public final class GraphQlAdapter implements ProtocolAdapter {
     public static final String ALIASES = "graphql.aliases";
     public static final String FIELD_COUNT = "graphql.fieldCount";
     public static final String ROOT_FIELD_COUNT = "graphql.rootFieldCount";
+    public static final String MAX_DIRECTIVES = "graphql.maxDirectives";
+    public static final String MAX_DUPLICATES = "graphql.maxDuplicates";
     public static final String BATCH_SIZE = "graphql.batchSize";
     public static final String INTROSPECTION = "graphql.introspection";
     public static final String FIELDS = "graphql.fields";
@@ -165,6 +167,8 @@ public final class GraphQlAdapter implements ProtocolAdapter {
                 facts.put(ALIASES, operation.metrics().aliases());
                 facts.put(FIELD_COUNT, operation.metrics().fields());
                 facts.put(ROOT_FIELD_COUNT, operation.selections().size());
+                facts.put(MAX_DIRECTIVES, operation.metrics().maxDirectives());
+                facts.put(MAX_DUPLICATES, operation.metrics().maxDuplicates());
                 facts.put(BATCH_SIZE, plan.operations().size());
                 facts.put(INTROSPECTION, operation.metrics().introspection());
                 facts.put(FIELDS, selection.selectedFields());

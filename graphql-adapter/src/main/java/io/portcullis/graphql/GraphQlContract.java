@@ -17,8 +17,9 @@ import java.util.Locale;
 /**
  * A GraphQL service's schema (its SDL file), against which requests are validated before anything
  * else sees them: unknown fields, wrong argument types and invalid fragments are refused at the
- * gateway. graphql-java's validation messages are never passed on: they quote the document and
- * suggest field names ("Did you mean ..."), which would tell an ordinary caller the schema.
+ * gateway, so the service never answers with its own "Did you mean ..." suggestions. graphql-java's
+ * validation messages are never passed on (they quote the document); suggestions for unknown
+ * fields are made here and shown only to callers the rules let read the schema.
  */
 public final class GraphQlContract {
 
@@ -78,12 +79,73 @@ public final class GraphQlContract {
         return defaultListSize;
     }
 
-    /** @throws RequestRejectedException 400 {@link #INVALID_FOR_SCHEMA}, with a fixed message */
+    /**
+     * @throws RequestRejectedException 400 {@link #INVALID_FOR_SCHEMA}, with a fixed message; field
+     *                                  suggestions only as diagnostics for callers the rules let read
+     *                                  the schema ({@link #SCHEMA_READING})
+     */
     void validate(Document document) throws RequestRejectedException {
         List<ValidationError> errors = new Validator().validateDocument(schema, document, Locale.ROOT);
         if (!errors.isEmpty()) {
-            throw new RequestRejectedException(400, INVALID_FOR_SCHEMA,
+            RequestRejectedException refused = new RequestRejectedException(400, INVALID_FOR_SCHEMA,
                     "The GraphQL request does not match the service's schema.");
+            String suggestions = suggestions(errors);
+            throw suggestions.isEmpty() ? refused : refused.withDiagnostics(SCHEMA_READING, suggestions);
         }
+    }
+
+    /** The operation whose permission lets a caller see the schema's names: introspection's. */
+    static final String SCHEMA_READING = "Query.__schema";
+
+    private static final java.util.regex.Pattern UNKNOWN_FIELD =
+            java.util.regex.Pattern.compile("Field '([_A-Za-z][_0-9A-Za-z]*)' in type '([_A-Za-z][_0-9A-Za-z]*)' is undefined");
+
+    /** "Did you mean" for each unknown field, from the fields its type has (as graphql-js suggests them). */
+    private String suggestions(List<ValidationError> errors) {
+        List<String> hints = new java.util.ArrayList<>();
+        for (ValidationError error : errors) {
+            if (error.getValidationErrorType() != graphql.validation.ValidationErrorType.FieldUndefined) {
+                continue;
+            }
+            java.util.regex.Matcher unknown = UNKNOWN_FIELD.matcher(error.getMessage());
+            if (unknown.find() && schema.getType(unknown.group(2)) instanceof graphql.schema.GraphQLFieldsContainer type) {
+                List<String> close = closest(unknown.group(1), type.getFieldDefinitions().stream()
+                        .map(graphql.schema.GraphQLFieldDefinition::getName).toList());
+                if (!close.isEmpty()) {
+                    hints.add(type.getName() + "." + unknown.group(1) + ": did you mean " + String.join(" or ", close) + "?");
+                }
+            }
+        }
+        return String.join(" ", hints);
+    }
+
+    static List<String> closest(String input, List<String> options) {
+        int threshold = (int) Math.floor(input.length() * 0.4) + 1;
+        return options.stream()
+                .map(option -> java.util.Map.entry(option, distance(input.toLowerCase(Locale.ROOT), option.toLowerCase(Locale.ROOT))))
+                .filter(entry -> entry.getValue() <= threshold)
+                .sorted(java.util.Map.Entry.<String, Integer>comparingByValue().thenComparing(java.util.Map.Entry.comparingByKey()))
+                .limit(5)
+                .map(java.util.Map.Entry::getKey)
+                .toList();
+    }
+
+    private static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j] + 1, current[j - 1] + 1));
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
     }
 }

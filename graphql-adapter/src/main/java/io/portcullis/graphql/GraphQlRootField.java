@@ -12,7 +12,9 @@ import java.util.Objects;
  * @param field          the field's real name (never an alias)
  * @param responseKey    where its result appears under {@code data}: the alias, or the name
  * @param arguments      argument values with variables and defaults substituted, addressed by JSON
- *                       pointer ({@code /id}, {@code /input/amount}) as a JSON body would be
+ *                       pointer as a JSON body would be: its own at the top ({@code /id},
+ *                       {@code /input/amount}), those of fields beneath it by response key and
+ *                       {@code @name} ({@code /holder/accounts/@first})
  * @param selectedFields every field selected beneath it and itself, as {@code Type.field}
  *                       ({@code Customer.nationalId}), fragments expanded, aliases resolved; sorted
  * @param cost           its estimated cost: field weights, multiplied through lists

@@ -62,8 +62,23 @@ final class SelectionPlanner {
     private final int defaultListSize;
     private final Map<String, Walk> fragmentWalks = new HashMap<>();
 
-    private record Walk(long cost, TreeSet<String> fields) {
+    /**
+     * What a selection set (or field) adds up to.
+     *
+     * @param arguments the arguments of the fields in it, as a tree by response key, each field's own
+     *                  as {@code @name} ({@code {"holder": {"accounts": {"@first": 5}}}}), so a body
+     *                  pointer reads {@code /holder/accounts/@first} as SOAP reads an attribute
+     * @param values    scalar values in {@code arguments}, counted before any copy is made
+     */
+    private record Walk(long cost, TreeSet<String> fields, ObjectNode arguments, long values) {
+
+        static Walk empty() {
+            return new Walk(0, new TreeSet<>(), NODES.objectNode(), 0);
+        }
     }
+
+    /** More argument values than a request body may hold: rules could not see them all. */
+    static final long MAX_ARGUMENT_VALUES = JsonBodyValues.MAX_VALUES;
 
     SelectionPlanner(GraphQLSchema schema, Map<String, FragmentDefinition> fragments, OperationDefinition operation,
                      JsonNode variables, int defaultListSize) {
@@ -100,10 +115,16 @@ final class SelectionPlanner {
         for (Selection<?> selection : selectionSet.getSelections()) {
             if (selection instanceof Field field) {
                 Walk walk = field(field, root);
-                ObjectNode arguments = arguments(field.getArguments());
+                java.util.Map<String, Object> arguments;
+                try {
+                    arguments = JsonBodyValues.flatten(rootArguments(walk.arguments()));
+                } catch (JsonBodyValues.TooComplexException e) {
+                    throw new RequestRejectedException(400, GraphQlOperationReader.GRAPHQL_LIMIT,
+                            "The GraphQL document is too large or too deeply nested.");
+                }
                 into.add(new GraphQlRootField(root.getName(), field.getName(),
                         field.getAlias() != null ? field.getAlias() : field.getName(),
-                        JsonBodyValues.flatten(arguments), List.copyOf(walk.fields()), walk.cost()));
+                        arguments, List.copyOf(walk.fields()), walk.cost()));
             } else if (selection instanceof InlineFragment inline) {
                 collectRootFields(inline.getSelectionSet(), root, into, expanded);
             } else if (selection instanceof FragmentSpread spread && expanded.add(spread.getName())) {
@@ -112,9 +133,28 @@ final class SelectionPlanner {
         }
     }
 
+    /**
+     * A root field's own arguments at the top ({@code /id}, as a REST body or path carries them), the
+     * arguments beneath it by response key ({@code /holder/accounts/@first}).
+     */
+    private static ObjectNode rootArguments(ObjectNode walked) throws RequestRejectedException {
+        ObjectNode arguments = NODES.objectNode();
+        for (java.util.Map.Entry<String, JsonNode> entry : walked.properties()) {
+            String name = entry.getKey().startsWith("@") ? entry.getKey().substring(1) : entry.getKey();
+            if (arguments.has(name)) {
+                throw new RequestRejectedException(400, GraphQlOperationReader.GRAPHQL_INVALID,
+                        "A root field's argument has the name of a field selected beneath it.");
+            }
+            arguments.set(name, entry.getValue());
+        }
+        return arguments;
+    }
+
     private Walk selectionSet(SelectionSet selectionSet, GraphQLCompositeType parent) throws RequestRejectedException {
         long cost = 0;
         TreeSet<String> fields = new TreeSet<>();
+        ObjectNode arguments = NODES.objectNode();
+        long values = 0;
         for (Selection<?> selection : selectionSet.getSelections()) {
             Walk walk;
             if (selection instanceof Field field) {
@@ -123,6 +163,14 @@ final class SelectionPlanner {
                     continue;
                 }
                 walk = field(field, parent);
+                values = countValues(values, walk.values());
+                if (walk.values() > 0) {
+                    String key = field.getAlias() != null ? field.getAlias() : field.getName();
+                    merge(arguments, NODES.objectNode().set(key, walk.arguments()));
+                }
+                cost = saturatedAdd(cost, walk.cost());
+                fields.addAll(walk.fields());
+                continue;
             } else if (selection instanceof InlineFragment inline) {
                 GraphQLCompositeType type = inline.getTypeCondition() == null ? parent
                         : (GraphQLCompositeType) schema.getType(inline.getTypeCondition().getName());
@@ -132,8 +180,48 @@ final class SelectionPlanner {
             }
             cost = saturatedAdd(cost, walk.cost());
             fields.addAll(walk.fields());
+            values = countValues(values, walk.values());
+            if (walk.values() > 0) {
+                merge(arguments, walk.arguments());
+            }
         }
-        return new Walk(cost, fields);
+        return new Walk(cost, fields, arguments, values);
+    }
+
+    private static long countValues(long sum, long more) throws RequestRejectedException {
+        long total = saturatedAdd(sum, more);
+        if (total > MAX_ARGUMENT_VALUES) {
+            throw new RequestRejectedException(400, GraphQlOperationReader.GRAPHQL_LIMIT,
+                    "The GraphQL document is too large or too deeply nested.");
+        }
+        return total;
+    }
+
+    /**
+     * Copies {@code source} into {@code target}. A key in both is the same field selected twice,
+     * which GraphQL allows only with the same arguments: objects merge, values stay as they are.
+     */
+    private static void merge(ObjectNode target, ObjectNode source) {
+        for (java.util.Map.Entry<String, JsonNode> entry : source.properties()) {
+            JsonNode existing = target.get(entry.getKey());
+            if (existing == null) {
+                target.set(entry.getKey(), entry.getValue().deepCopy());
+            } else if (existing instanceof ObjectNode into && entry.getValue() instanceof ObjectNode from
+                    && !entry.getKey().startsWith("@")) {
+                merge(into, from);
+            }
+        }
+    }
+
+    private static long leaves(JsonNode value) {
+        if (value.isContainerNode()) {
+            long count = 0;
+            for (JsonNode element : value) {
+                count = saturatedAdd(count, leaves(element));
+            }
+            return count;
+        }
+        return 1;
     }
 
     private Walk fragment(String name) throws RequestRejectedException {
@@ -162,7 +250,7 @@ final class SelectionPlanner {
         GraphQLType type = definition.getType();
         GraphQLType element = GraphQLTypeUtil.unwrapAll(type);
         Walk children = field.getSelectionSet() == null || !(element instanceof GraphQLCompositeType composite)
-                ? new Walk(0, new TreeSet<>())
+                ? Walk.empty()
                 : selectionSet(field.getSelectionSet(), composite);
         long cost = saturatedAdd(weight(definition, element), children.cost());
         if (GraphQLTypeUtil.isList(GraphQLTypeUtil.unwrapNonNull(type))) {
@@ -170,7 +258,16 @@ final class SelectionPlanner {
         }
         TreeSet<String> fields = children.fields();
         fields.add(((graphql.schema.GraphQLNamedType) parent).getName() + "." + field.getName());
-        return new Walk(cost, fields);
+        ObjectNode arguments = children.arguments();
+        long values = children.values();
+        for (Argument argument : field.getArguments()) {
+            JsonNode value = json(argument.getValue());
+            if (!value.isMissingNode()) {
+                values = countValues(values, leaves(value));
+                arguments.set("@" + argument.getName(), value);
+            }
+        }
+        return new Walk(cost, fields, arguments, values);
     }
 
     private static long weight(GraphQLFieldDefinition definition, GraphQLType element) {
@@ -201,17 +298,6 @@ final class SelectionPlanner {
             return Math.max(0, size.longValue());
         }
         return defaultListSize;
-    }
-
-    private ObjectNode arguments(List<Argument> arguments) {
-        ObjectNode values = NODES.objectNode();
-        for (Argument argument : arguments) {
-            JsonNode value = json(argument.getValue());
-            if (!value.isMissingNode()) {
-                values.set(argument.getName(), value);
-            }
-        }
-        return values;
     }
 
     /** A GraphQL value as the JSON a variable would carry; a variable the request does not set is missing. */

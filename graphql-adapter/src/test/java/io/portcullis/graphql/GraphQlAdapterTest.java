@@ -74,6 +74,27 @@ class GraphQlAdapterTest {
     }
 
     @Test
+    void argumentsOfNestedFieldsAreBodyValuesByResponseKeyFragmentsIncluded() throws Exception {
+        GraphQlAdapter adapter = adapter(null);
+        ApiRequest request = normalize(adapter, """
+                {"query": "query($n: Int) { transfers(first: $n) { id } s: statement(accountId: \\"acc-alice-1\\") { ...T } } fragment T on Statement { recent: transfers(first: $n) { id } }",
+                 "variables": {"n": 3}}""");
+        List<ApiRequest> views = adapter.views(request);
+        assertThat(views.get(0).bodyNumber("/first")).isEqualByComparingTo("3");
+        assertThat(views.get(1).bodyText("/accountId")).isEqualTo("acc-alice-1");
+        assertThat(views.get(1).bodyNumber("/recent/@first")).isEqualByComparingTo("3");
+        assertThat(views.get(1).pathParams()).containsOnlyKeys("accountId");
+
+        ApiRequest nested = normalize(adapter, """
+                {"query": "{ customer(id: \\"alice\\") { accounts { holder { ...H } } } } fragment H on Customer { accounts { id } name }"}""");
+        assertThat(adapter.views(nested).get(0).body()).containsOnlyKeys("/id");
+
+        ApiRequest withNestedArgument = normalize(adapter, """
+                {"query": "{ a: statement(accountId: \\"acc-alice-1\\") { transfers { id } } b: account(id: \\"x\\") { holder { accounts { id } } } }"}""");
+        assertThat(adapter.views(withNestedArgument).get(0).body()).containsOnlyKeys("/accountId");
+    }
+
+    @Test
     void costMultipliesThroughListsBySlicingArgumentAssumedSizeOrTheDefault() throws Exception {
         GraphQlAdapter adapter = adapter(null);
         // transfers(first: 7) { id }: 7 x (1 + 0); branches: assumedSize 20 x 1; customer > accounts (5) > holder.

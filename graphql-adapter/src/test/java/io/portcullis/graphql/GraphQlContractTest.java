@@ -51,4 +51,15 @@ class GraphQlContractTest {
 
         assertThatThrownBy(() -> GraphQlContract.load(broken)).hasMessageContaining("not a valid GraphQL schema");
     }
+
+    @Test
+    void suggestionsAreDiagnosticsForSchemaReadersOnly() throws Exception {
+        RequestRejectedException refused = catchThrowableOfType(RequestRejectedException.class,
+                () -> reader.read("{ acount(id: \"x\") { id } }", null));
+        assertThat(refused.getMessage()).doesNotContain("account");
+        assertThat(refused.diagnosticsOperation()).isEqualTo("Query.__schema");
+        assertThat(refused.diagnostics()).isEqualTo("Query.acount: did you mean account?");
+        assertThat(GraphQlContract.closest("balanse", java.util.List.of("balance", "owner", "currency"))).containsExactly("balance");
+        assertThat(GraphQlContract.closest("xyz", java.util.List.of("balance", "owner"))).isEmpty();
+    }
 }

@@ -75,7 +75,7 @@ public final class Gatekeeper {
         try {
             request = adapter.normalize(message, context);
         } catch (RequestRejectedException e) {
-            return refuseUnread(requestId, start, message, peer, e.status(), e.reason(), e.getMessage());
+            return refuseUnread(requestId, start, message, peer, e.status(), e.reason(), clientMessage(e, requestId, message, peer));
         } catch (RuntimeException e) {
             LOG.error("request {} refused: the {} adapter failed: {}", requestId, adapter.protocol(), e.toString(), e);
             return refuseUnread(requestId, start, message, peer, 500, "ADAPTER_ERROR", "The request could not be processed.");
@@ -172,10 +172,27 @@ public final class Gatekeeper {
         return refusal.withHeaders(headers);
     }
 
+    /**
+     * The refusal's message, and the adapter's diagnostics when the caller may see them: the caller
+     * is authenticated from the request's headers and asked for the operation that grants them.
+     */
+    private String clientMessage(RequestRejectedException rejected, String requestId, HttpRequestMessage message, Peer peer) {
+        if (rejected.diagnostics() == null) {
+            return rejected.getMessage();
+        }
+        ApiRequest asking = authentication.authenticate(unread(requestId, message, peer).toBuilder()
+                .operation(rejected.diagnosticsOperation()).headers(message.headers()).build());
+        return engine.decide(asking).permitted() ? rejected.getMessage() + " " + rejected.diagnostics() : rejected.getMessage();
+    }
+
+    private ApiRequest unread(String requestId, HttpRequestMessage message, Peer peer) {
+        return ApiRequest.builder().id(requestId).receivedAt(clock.instant()).protocol(adapter.protocol())
+                .route(route).method(message.method()).path(truncate(message.rawPath())).peer(peer).build();
+    }
+
     private Admission refuseUnread(String requestId, long start, HttpRequestMessage message, Peer peer, int status,
                                    String reason, String clientMessage) {
-        ApiRequest unread = ApiRequest.builder().id(requestId).receivedAt(clock.instant()).protocol(adapter.protocol())
-                .route(route).method(message.method()).path(truncate(message.rawPath())).peer(peer).build();
+        ApiRequest unread = unread(requestId, message, peer);
         Decision refused = new Decision(Decision.Effect.DENY, status, List.of(reason), clientMessage, List.of(), List.of(), "");
         record(unread, "ADAPTER", refused, refused.reasons(), List.of(), List.of(), null, start);
         return new Admission(requestId, start, null, refused, null,

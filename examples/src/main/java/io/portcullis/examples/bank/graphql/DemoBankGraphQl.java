@@ -51,14 +51,12 @@ public final class DemoBankGraphQl {
                 .type("Query", type -> type
                         .dataFetcher("account", env -> bank.account(env.getArgument("id")).orElse(null))
                         .dataFetcher("customer", env -> bank.customer(env.getArgument("id")).orElse(null))
-                        .dataFetcher("transfers", env -> {
-                            java.util.List<DemoBank.Transfer> all = bank.transfers();
-                            Integer first = env.getArgument("first");
-                            return first == null ? all : all.subList(0, Math.max(0, Math.min(first, all.size())));
-                        })
+                        .dataFetcher("transfers", env -> first(bank.transfers(), env.getArgument("first")))
                         .dataFetcher("branches", env -> bank.branches())
                         .dataFetcher("statement", env -> statement(bank, env.getArgument("accountId"), statementDelay)))
                 .type("Mutation", type -> type.dataFetcher("transfer", transfer(bank)))
+                .type("Statement", type -> type.dataFetcher("transfers",
+                        env -> first(((Statement) env.getSource()).transfers(), env.getArgument("first"))))
                 .type("Account", type -> type.dataFetcher("holder",
                         env -> bank.customer(((DemoBank.Account) env.getSource()).owner()).orElse(null)))
                 .type("Customer", type -> type.dataFetcher("accounts",
@@ -76,6 +74,10 @@ public final class DemoBankGraphQl {
                 .graphQLContext(Map.of(CALLER, caller == null ? "" : caller))
                 .build();
         return graphQl.execute(input).toSpecification();
+    }
+
+    private static <T> java.util.List<T> first(java.util.List<T> all, Integer first) {
+        return first == null ? all : all.subList(0, Math.max(0, Math.min(first, all.size())));
     }
 
     private static Statement statement(DemoBank bank, String accountId, java.time.Duration delay) throws InterruptedException {
