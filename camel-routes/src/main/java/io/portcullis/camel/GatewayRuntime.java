@@ -28,6 +28,7 @@ import io.portcullis.engine.policy.LiveRulePack;
 import io.portcullis.engine.policy.PolicyEngine;
 import io.portcullis.engine.policy.RulePackPolicyEngine;
 import io.portcullis.engine.policy.RulesDirectoryWatcher;
+import io.portcullis.rest.OpenApiContract;
 import io.portcullis.rest.RestAdapter;
 import io.portcullis.rest.RestRouteSettings;
 import java.io.IOException;
@@ -128,7 +129,8 @@ public final class GatewayRuntime implements AutoCloseable {
                         route.operations(), route.graphQl(), settings.listener().maxBodyBytes(), route.maxResponseBytes()));
                 default -> new RestAdapter(new RestRouteSettings(route.name(), route.operations(),
                         settings.listener().maxBodyBytes(), route.maxJsonDepth(), route.bodyContentTypes(),
-                        route.maxResponseBytes()));
+                        route.maxResponseBytes(),
+                        route.openApi() == null ? null : OpenApiContract.load(route.openApi(), route.strictProperties())));
             });
         }
         LiveRulePack rules = new LiveRulePack(RulePacks.loader(settings.rulesDirectory(), clock), clock);

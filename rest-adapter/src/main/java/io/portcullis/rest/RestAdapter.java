@@ -68,6 +68,15 @@ public final class RestAdapter implements ProtocolAdapter {
                 break;
             }
         }
+        String path = "/" + String.join("/", segments);
+        Map<String, Object> body = requestBody(message);
+        Map<String, Object> attributes = Map.of();
+        if (settings.openApi() != null) {
+            settings.openApi().check(method, path, query, message.headers(), message.header("content-type"), message.body());
+            if (settings.openApi().operation(method, path).map(o -> Boolean.TRUE.equals(o.getDeprecated())).orElse(false)) {
+                attributes = Map.of(OpenApiContract.DEPRECATED_ATTRIBUTE, Boolean.TRUE);
+            }
+        }
         return ApiRequest.builder()
                 .id(context.requestId())
                 .receivedAt(context.receivedAt())
@@ -75,12 +84,13 @@ public final class RestAdapter implements ProtocolAdapter {
                 .route(context.route())
                 .operation(operation)
                 .method(method)
-                .path("/" + String.join("/", segments))
+                .path(path)
                 .pathParams(pathParams)
                 .query(query)
                 .headers(message.headers())
                 .peer(context.peer())
-                .body(requestBody(message))
+                .body(body)
+                .attributes(attributes)
                 .build();
     }
 
@@ -150,6 +160,27 @@ public final class RestAdapter implements ProtocolAdapter {
     @Override
     public HttpResponseMessage fulfil(ApiRequest request, HttpResponseMessage response, List<Obligation> obligations)
             throws ObligationException {
-        return json.fulfil(response, obligations);
+        return json.fulfil(declaredOnly(request, response), obligations);
+    }
+
+    /** The response cut to what the route's OpenAPI description declares for it. */
+    private HttpResponseMessage declaredOnly(ApiRequest request, HttpResponseMessage response) throws ObligationException {
+        if (settings.openApi() == null || response.body().length == 0 || !JsonBodies.isJson(response.header("content-type"))) {
+            return response;
+        }
+        var schema = settings.openApi().responseSchema(request.method(), request.path(), response.status());
+        if (schema.isEmpty()) {
+            return response;
+        }
+        com.fasterxml.jackson.databind.JsonNode tree;
+        try {
+            tree = json.read(response.body());
+        } catch (JsonBodies.JsonRejected e) {
+            throw new ObligationException("the response to cut to its schema is not valid JSON (" + e.reason + ")");
+        }
+        if (ResponseFilter.filter(tree, schema.get()).isEmpty()) {
+            return response;
+        }
+        return new HttpResponseMessage(response.status(), response.headers(), json.write(tree));
     }
 }

@@ -12,9 +12,11 @@ import java.util.Locale;
  * @param maxJsonDepth      deeper JSON nesting is refused with 400
  * @param bodyContentTypes  media types accepted for request bodies; JSON ones are parsed
  * @param maxResponseBytes  larger upstream responses are withheld (502) rather than inspected
+ * @param openApi           the API's OpenAPI description that requests must match and responses
+ *                          are cut to, or null
  */
 public record RestRouteSettings(String route, List<String> operations, int maxBodyBytes, int maxJsonDepth,
-                                List<String> bodyContentTypes, int maxResponseBytes) {
+                                List<String> bodyContentTypes, int maxResponseBytes, OpenApiContract openApi) {
 
     public static final List<String> JSON_ONLY = List.of("application/json");
     public static final int DEFAULT_MAX_RESPONSE_BYTES = 16 << 20;
@@ -25,5 +27,11 @@ public record RestRouteSettings(String route, List<String> operations, int maxBo
         if (maxBodyBytes <= 0 || maxJsonDepth <= 0 || maxResponseBytes <= 0) {
             throw new IllegalArgumentException("body limits must be positive");
         }
+    }
+
+    /** A route without an OpenAPI description: the declared operations are its whole contract. */
+    public RestRouteSettings(String route, List<String> operations, int maxBodyBytes, int maxJsonDepth,
+                             List<String> bodyContentTypes, int maxResponseBytes) {
+        this(route, operations, maxBodyBytes, maxJsonDepth, bodyContentTypes, maxResponseBytes, null);
     }
 }

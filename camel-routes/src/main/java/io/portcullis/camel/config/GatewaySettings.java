@@ -107,10 +107,14 @@ public record GatewaySettings(Listener listener, TlsListener tlsListener, Listen
      *                   GraphQL routes: the service's SDL (required)
      * @param wsSecurity SOAP routes: WS-Security processing, or null when the route has none
      * @param graphQl    GraphQL routes: limits, cost model and persisted queries; null for others
+     * @param openApi    REST routes: the API's OpenAPI 3 description (requests must match it, responses are
+     *                   cut to it), or null
+     * @param strictProperties REST routes with openApi: objects that list properties admit no others
      */
     public record Route(String name, String protocol, String path, String upstream, int timeoutMillis,
                         List<String> operations, List<String> bodyContentTypes, int maxJsonDepth, int maxResponseBytes,
-                        XmlLimits xmlLimits, Path schema, WsSecurity wsSecurity, GraphQl graphQl) {
+                        XmlLimits xmlLimits, Path schema, WsSecurity wsSecurity, GraphQl graphQl, Path openApi,
+                        boolean strictProperties) {
 
         public Route {
             operations = List.copyOf(operations);

@@ -78,7 +78,8 @@ public final class GatewaySettingsLoader {
 
     record FileRoute(String name, String protocol, String path, String upstream, Integer timeoutMillis,
                      List<String> operations, List<String> bodyContentTypes, Integer maxJsonDepth, Integer maxResponseBytes,
-                     FileXmlLimits xmlLimits, String schema, FileWsSecurity wsSecurity, FileGraphQl graphQl) {
+                     FileXmlLimits xmlLimits, String schema, FileWsSecurity wsSecurity, FileGraphQl graphQl,
+                     String openApi, Boolean strictProperties) {
     }
 
     record FileGraphQl(Integer maxOperations, Integer maxDepth, Integer maxFields, Integer maxAliases,
@@ -288,7 +289,19 @@ public final class GatewaySettingsLoader {
                 throw new InvalidConfigurationException(key + ".graphQl: applies to graphql routes only");
             }
             if (protocol.equals("rest") && route.schema() != null) {
-                throw new InvalidConfigurationException(key + ".schema: applies to soap and graphql routes only");
+                throw new InvalidConfigurationException(key + ".schema: applies to soap and graphql routes only (REST: openApi)");
+            }
+            if (!protocol.equals("rest") && (route.openApi() != null || route.strictProperties() != null)) {
+                throw new InvalidConfigurationException(key + ".openApi: applies to rest routes only");
+            }
+            Path openApi = existingFile(key + ".openApi", route.openApi(), base, false);
+            boolean strictProperties = !Boolean.FALSE.equals(route.strictProperties());
+            if (openApi != null) {
+                try {
+                    io.portcullis.rest.OpenApiContract.load(openApi, strictProperties);
+                } catch (IOException | RuntimeException e) {
+                    throw new InvalidConfigurationException(key + ".openApi: " + e.getMessage());
+                }
             }
             Path schema = existingFile(key + ".schema", route.schema(), base, graphQlRoute);
             GatewaySettings.GraphQl graphQl = null;
@@ -321,7 +334,7 @@ public final class GatewaySettingsLoader {
             }
             routes.add(new GatewaySettings.Route(route.name(), protocol, route.path(),
                     upstream.getScheme() + "://" + upstream.getRawAuthority(), timeout, operations, contentTypes, depth,
-                    maxResponse, xmlLimits, schema, wsSecurity, graphQl));
+                    maxResponse, xmlLimits, schema, wsSecurity, graphQl, openApi, strictProperties));
         }
         return routes;
     }

@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class DemoBank {
 
-    public record Account(String id, String owner, BigDecimal balance, String currency) {
+    /** {@code riskRating} is the bank's own assessment: its REST face returns it, its API description does not declare it. */
+    public record Account(String id, String owner, BigDecimal balance, String currency, String riskRating) {
     }
 
     public record Customer(String id, String name, String email, String phone, String cardNumber, String nationalId) {
@@ -43,8 +44,8 @@ public final class DemoBank {
     private final AtomicLong transferNumbers = new AtomicLong();
 
     public DemoBank() {
-        accounts.put("acc-alice-1", new Account("acc-alice-1", "alice", new BigDecimal("1200.50"), "EUR"));
-        accounts.put("acc-bob-1", new Account("acc-bob-1", "bob", new BigDecimal("87.00"), "EUR"));
+        accounts.put("acc-alice-1", new Account("acc-alice-1", "alice", new BigDecimal("1200.50"), "EUR", "low"));
+        accounts.put("acc-bob-1", new Account("acc-bob-1", "bob", new BigDecimal("87.00"), "EUR", "medium"));
         customers.put("alice", new Customer("alice", "Alice Example", "alice@example.com", "+44 20 7946 0018",
                 "4111 1111 1111 1111", "123-45-6789"));
         customers.put("bob", new Customer("bob", "Bob Example", "bob@example.com", "+44 20 7946 0999",
@@ -97,8 +98,8 @@ public final class DemoBank {
         if (source.balance().compareTo(amount) < 0) {
             throw new TransferRefused("insufficient funds");
         }
-        accounts.put(from, new Account(from, source.owner(), source.balance().subtract(amount), currency));
-        accounts.put(to, new Account(to, target.owner(), target.balance().add(amount), currency));
+        accounts.put(from, new Account(from, source.owner(), source.balance().subtract(amount), currency, source.riskRating()));
+        accounts.put(to, new Account(to, target.owner(), target.balance().add(amount), currency, target.riskRating()));
         Transfer transfer = new Transfer("tr-" + transferNumbers.incrementAndGet(), from, to, amount, currency,
                 initiatedBy, Instant.now());
         transfers.add(transfer);

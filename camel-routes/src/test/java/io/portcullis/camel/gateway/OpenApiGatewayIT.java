@@ -1,0 +1,104 @@
+package io.portcullis.camel.gateway;
+
+import static io.portcullis.camel.gateway.GatewayIT.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The demo bank's REST face behind its OpenAPI description ({@code examples/config/openapi/demo-bank.yaml},
+ * route {@code bank-rest}): the positive security model through the gateway.
+ */
+class OpenApiGatewayIT {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path workDir;
+    static RunningGateway gateway;
+
+    @BeforeAll
+    static void start() throws Exception {
+        gateway = new RunningGateway(workDir);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        gateway.close();
+    }
+
+    @Test
+    void aValidRequestPassesUnchanged() throws Exception {
+        HttpResponse<String> transfer = post("{\"fromAccount\":\"acc-alice-1\",\"toAccount\":\"acc-bob-1\",\"amount\":12.5,\"currency\":\"EUR\"}");
+        assertThat(transfer.statusCode()).as(transfer.body()).isEqualTo(201);
+        assertThat(JSON.readTree(transfer.body()).get("initiatedBy").asText()).isEqualTo("alice");
+    }
+
+    @Test
+    void aRequestBreakingTheDescriptionIs400NamingTheFieldNotItsValue() throws Exception {
+        JsonNode wrongCurrency = assertProblem(post(
+                "{\"fromAccount\":\"acc-alice-1\",\"toAccount\":\"acc-bob-1\",\"amount\":12.5,\"currency\":\"XQZ\"}"), 400, "OPENAPI_VIOLATION");
+        assertThat(wrongCurrency.get("detail").asText()).contains("/currency").doesNotContain("XQZ");
+        JsonNode negative = assertProblem(post(
+                "{\"fromAccount\":\"acc-alice-1\",\"toAccount\":\"acc-bob-1\",\"amount\":-5,\"currency\":\"EUR\"}"), 400, "OPENAPI_VIOLATION");
+        assertThat(negative.get("detail").asText()).contains("/amount").doesNotContain("-5");
+        JsonNode missing = assertProblem(post("{\"fromAccount\":\"acc-alice-1\",\"amount\":1,\"currency\":\"EUR\"}"), 400,
+                "OPENAPI_VIOLATION");
+        assertThat(missing.get("detail").asText()).contains("is required");
+        JsonNode badId = assertProblem(gateway.send(gateway.get("/api/accounts/not-an-account-id", "alice-demo-key")), 400,
+                "OPENAPI_VIOLATION");
+        assertThat(badId.get("detail").asText()).contains("'id'").doesNotContain("not-an-account-id");
+    }
+
+    @Test
+    void settingAnUndeclaredOrReadOnlyPropertyIsRefused() throws Exception {
+        JsonNode role = assertProblem(post(
+                "{\"fromAccount\":\"acc-alice-1\",\"toAccount\":\"acc-bob-1\",\"amount\":1,\"currency\":\"EUR\",\"role\":\"admin\"}"), 400,
+                "OPENAPI_VIOLATION");
+        assertThat(role.get("detail").asText()).contains("/role").contains("not a property this API accepts");
+        JsonNode readOnly = assertProblem(post(
+                "{\"fromAccount\":\"acc-alice-1\",\"toAccount\":\"acc-bob-1\",\"amount\":1,\"currency\":\"EUR\",\"initiatedBy\":\"admin\"}"),
+                400, "OPENAPI_VIOLATION");
+        assertThat(readOnly.get("detail").asText()).contains("/initiatedBy");
+    }
+
+    @Test
+    void responsesAreCutToWhatTheDescriptionDeclares() throws Exception {
+        HttpResponse<String> upstream = gateway.send(gateway.upstream("/api/accounts/acc-alice-1"));
+        assertThat(upstream.body()).contains("riskRating");
+        HttpResponse<String> account = gateway.send(gateway.get("/api/accounts/acc-alice-1", "alice-demo-key"));
+        assertThat(account.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(account.body()).fieldNames()).toIterable().containsExactlyInAnyOrder("id", "owner", "balance", "currency");
+    }
+
+    @Test
+    void anUndeclaredPathOrMethodIsRefusedAndAudited() throws Exception {
+        assertProblem(gateway.send(gateway.get("/api/admin/export", "admin-demo-key")), 404, "OPENAPI_PATH_UNDECLARED");
+        HttpResponse<String> put = gateway.send(gateway.get("/api/branches", "admin-demo-key")
+                .PUT(HttpRequest.BodyPublishers.ofString("{}")).header("Content-Type", "application/json"));
+        assertProblem(put, 405, "OPENAPI_METHOD_UNDECLARED");
+    }
+
+    @Test
+    void aDeprecatedOperationStillAnswersFlaggedAndTheCallIsAudited() throws Exception {
+        HttpResponse<String> deprecated = gateway.send(gateway.get("/api/transfers", "admin-demo-key"));
+        assertThat(deprecated.statusCode()).isEqualTo(200);
+        assertThat(deprecated.headers().firstValue("deprecation")).contains("true");
+        String requestId = deprecated.headers().firstValue("x-request-id").orElseThrow();
+        assertThat(gateway.auditOf(requestId).get(0).reasons()).contains("DEPRECATED_OPERATION");
+        assertThat(gateway.send(gateway.get("/api/branches", null)).headers().firstValue("deprecation")).isEmpty();
+    }
+
+    static HttpResponse<String> post(String body) throws Exception {
+        return gateway.send(gateway.get("/api/transfers", "alice-demo-key").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+}

@@ -1,0 +1,247 @@
+package io.portcullis.rest;
+
+import com.atlassian.oai.validator.OpenApiInteractionValidator;
+import com.atlassian.oai.validator.interaction.ApiOperationResolver;
+import com.atlassian.oai.validator.model.ApiOperationMatch;
+import com.atlassian.oai.validator.model.Request;
+import com.atlassian.oai.validator.model.SimpleRequest;
+import com.atlassian.oai.validator.report.ValidationReport;
+import io.portcullis.engine.adapter.RequestRejectedException;
+import io.swagger.v3.core.util.Json;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.media.ArraySchema;
+import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.parser.OpenAPIV3Parser;
+import io.swagger.v3.parser.core.models.ParseOptions;
+import io.swagger.v3.parser.core.models.SwaggerParseResult;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A REST route's OpenAPI 3 description as its positive security model. Requests are validated by
+ * swagger-request-validator against a request-side copy of the document in which read-only
+ * properties are not allowed (a client must not set {@code id} or {@code initiatedBy}), and, in
+ * strict mode, every object schema that lists its properties admits no others (mass assignment,
+ * also where the author left {@code additionalProperties} open). Responses are cut to the
+ * properties their schema declares, write-only ones removed ({@link ResponseFilter}).
+ *
+ * <p>Refusals name where the problem is (a body pointer or a parameter name), never the value.
+ */
+public final class OpenApiContract {
+
+    /** The request breaks the description: a body property, parameter, type or limit. */
+    public static final String VIOLATION = "OPENAPI_VIOLATION";
+    /** No path of the description matches: a shadow endpoint, recorded in the audit. */
+    public static final String PATH_UNDECLARED = "OPENAPI_PATH_UNDECLARED";
+    /** The path exists, the method does not. */
+    public static final String METHOD_UNDECLARED = "OPENAPI_METHOD_UNDECLARED";
+    /** Request fact: the operation is marked deprecated in the description. */
+    public static final String DEPRECATED_ATTRIBUTE = "openapi.deprecated";
+
+    private static final Pattern PROPERTY_NAMES = Pattern.compile("\\[(\"[^\\]]*\")\\]");
+    private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9_.$-]{1,64}");
+
+    private final OpenApiInteractionValidator validator;
+    private final ApiOperationResolver operations;
+
+    private OpenApiContract(OpenApiInteractionValidator validator, ApiOperationResolver operations) {
+        this.validator = validator;
+        this.operations = operations;
+    }
+
+    /**
+     * @param strict objects that list their properties admit no others, whatever
+     *               {@code additionalProperties} says (it is set where it is absent)
+     * @throws IOException naming the file and the parser's first complaint when it is not valid OpenAPI 3
+     */
+    public static OpenApiContract load(Path file, boolean strict) throws IOException {
+        ParseOptions options = new ParseOptions();
+        options.setResolve(true);
+        options.setResolveFully(true);
+        SwaggerParseResult parsed = new OpenAPIV3Parser().readContents(Files.readString(file), null, options);
+        if (parsed.getOpenAPI() == null || parsed.getOpenAPI().getPaths() == null) {
+            throw new IOException(file + " is not an OpenAPI 3 document: "
+                    + (parsed.getMessages() == null || parsed.getMessages().isEmpty() ? "no paths" : parsed.getMessages().get(0)));
+        }
+        if (parsed.getMessages() != null && !parsed.getMessages().isEmpty()) {
+            throw new IOException(file + ": " + parsed.getMessages().get(0));
+        }
+        OpenAPI described = parsed.getOpenAPI();
+        OpenAPI requestSide = Json.mapper().convertValue(described, OpenAPI.class);
+        tightenRequestBodies(requestSide, strict);
+        OpenApiInteractionValidator validator = OpenApiInteractionValidator.createFor(requestSide).build();
+        return new OpenApiContract(validator, new ApiOperationResolver(described, null, false));
+    }
+
+    private static void tightenRequestBodies(OpenAPI api, boolean strict) {
+        IdentityHashMap<Schema<?>, Boolean> seen = new IdentityHashMap<>();
+        api.getPaths().values().forEach(path -> path.readOperations().forEach(operation -> {
+            if (operation.getRequestBody() != null && operation.getRequestBody().getContent() != null) {
+                for (MediaType media : operation.getRequestBody().getContent().values()) {
+                    tighten(media.getSchema(), strict, seen);
+                }
+            }
+        }));
+    }
+
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    private static void tighten(Schema<?> schema, boolean strict, IdentityHashMap<Schema<?>, Boolean> seen) {
+        if (schema == null || seen.put(schema, Boolean.TRUE) != null) {
+            return;
+        }
+        Map<String, Schema> properties = schema.getProperties();
+        if (properties != null) {
+            List<String> readOnly = new ArrayList<>();
+            properties.forEach((name, property) -> {
+                if (Boolean.TRUE.equals(property.getReadOnly())) {
+                    readOnly.add(name);
+                }
+            });
+            readOnly.forEach(properties::remove);
+            if (schema.getRequired() != null) {
+                schema.getRequired().removeAll(readOnly);
+            }
+            boolean composed = schema.getAllOf() != null || schema.getAnyOf() != null || schema.getOneOf() != null;
+            if (strict && !composed && schema.getAdditionalProperties() == null) {
+                schema.setAdditionalProperties(Boolean.FALSE);
+            }
+            properties.values().forEach(property -> tighten(property, strict, seen));
+        }
+        if (schema instanceof ArraySchema array) {
+            tighten(array.getItems(), strict, seen);
+        }
+        if (schema.getItems() != null) {
+            tighten(schema.getItems(), strict, seen);
+        }
+        for (List<Schema> parts : java.util.Arrays.asList(schema.getAllOf(), schema.getAnyOf(), schema.getOneOf())) {
+            if (parts != null) {
+                parts.forEach(part -> tighten(part, strict, seen));
+            }
+        }
+    }
+
+    /**
+     * @param path the decoded, canonical path
+     * @throws RequestRejectedException 404 {@link #PATH_UNDECLARED}, 405 {@link #METHOD_UNDECLARED}, or
+     *                                  400 {@link #VIOLATION} naming the first problem's place
+     */
+    public void check(String method, String path, Map<String, List<String>> query, Map<String, List<String>> headers,
+                      String contentType, byte[] body) throws RequestRejectedException {
+        Request.Method verb = verb(method);
+        SimpleRequest.Builder request = new SimpleRequest.Builder(verb, path);
+        query.forEach(request::withQueryParam);
+        headers.forEach(request::withHeader);
+        if (contentType != null) {
+            request.withContentType(contentType);
+        }
+        if (body.length > 0) {
+            request.withBody(body);
+        }
+        ValidationReport report = validator.validateRequest(request.build());
+        for (ValidationReport.Message message : report.getMessages()) {
+            if (message.getLevel() == ValidationReport.Level.ERROR) {
+                throw refusal(message);
+            }
+        }
+    }
+
+    /** The operation the description has for a request, if any. */
+    public Optional<Operation> operation(String method, String path) {
+        ApiOperationMatch match = operations.findApiOperation(path, verb(method));
+        return match.isPathFound() && match.isOperationAllowed() ? Optional.of(match.getApiOperation().getOperation())
+                : Optional.empty();
+    }
+
+    /** The schema of a response, by the operation's status (or {@code default}) and JSON content; empty when none is described. */
+    public Optional<Schema<?>> responseSchema(String method, String path, int status) {
+        return operation(method, path).flatMap(operation -> {
+            if (operation.getResponses() == null) {
+                return Optional.empty();
+            }
+            ApiResponse response = operation.getResponses().get(String.valueOf(status));
+            if (response == null) {
+                response = operation.getResponses().get(status / 100 + "XX");
+            }
+            if (response == null) {
+                response = operation.getResponses().getDefault();
+            }
+            if (response == null || response.getContent() == null) {
+                return Optional.empty();
+            }
+            MediaType json = response.getContent().get("application/json");
+            return json == null ? Optional.empty() : Optional.<Schema<?>>ofNullable(json.getSchema());
+        });
+    }
+
+    private static Request.Method verb(String method) {
+        try {
+            return Request.Method.valueOf(method.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            return Request.Method.TRACE;
+        }
+    }
+
+    private static RequestRejectedException refusal(ValidationReport.Message message) {
+        String key = message.getKey();
+        if (key.equals("validation.request.path.missing")) {
+            return new RequestRejectedException(404, PATH_UNDECLARED, "This API has no such path.");
+        }
+        if (key.equals("validation.request.operation.notAllowed")) {
+            return new RequestRejectedException(405, METHOD_UNDECLARED, "This API does not take that method on this path.");
+        }
+        return new RequestRejectedException(400, VIOLATION, place(message) + what(key));
+    }
+
+    /** Where: a body pointer, a parameter, or the body as a whole; never a value. */
+    private static String place(ValidationReport.Message message) {
+        Optional<ValidationReport.MessageContext> context = message.getContext();
+        if (context.flatMap(ValidationReport.MessageContext::getParameter).isPresent()) {
+            io.swagger.v3.oas.models.parameters.Parameter parameter = context.get().getParameter().get();
+            return parameter.getIn() + " parameter '" + parameter.getName() + "' ";
+        }
+        String pointer = context.flatMap(ValidationReport.MessageContext::getPointers)
+                .map(ValidationReport.MessageContext.Pointers::getInstance).orElse("");
+        if (message.getKey().endsWith(".additionalProperties")) {
+            Matcher names = PROPERTY_NAMES.matcher(message.getMessage());
+            if (names.find()) {
+                List<String> places = new ArrayList<>();
+                for (String quoted : names.group(1).split(",")) {
+                    String name = quoted.strip().replaceAll("^\"|\"$", "");
+                    places.add(SAFE_NAME.matcher(name).matches() ? pointer + "/" + name : pointer + "/(an undeclared property)");
+                }
+                return "body " + String.join(", ", places) + " ";
+            }
+        }
+        if (message.getKey().startsWith("validation.request.body")) {
+            return "body " + (pointer.isEmpty() ? "/" : pointer) + " ";
+        }
+        return message.getKey().contains(".parameter.") ? "a parameter " : "the request ";
+    }
+
+    private static String what(String key) {
+        String rule = key.substring(key.lastIndexOf('.') + 1);
+        return switch (rule) {
+            case "additionalProperties" -> "is not a property this API accepts (undeclared or read-only).";
+            case "required", "missing" -> "is required.";
+            case "type" -> "has the wrong type.";
+            case "enum" -> "is not one of the allowed values.";
+            case "pattern", "format" -> "is not in the required format.";
+            case "maximum", "minimum", "exclusiveMaximum", "exclusiveMinimum" -> "is out of range.";
+            case "maxLength", "minLength" -> "has the wrong length.";
+            case "maxItems", "minItems", "uniqueItems" -> "has the wrong number of items.";
+            default -> "does not match the API description.";
+        };
+    }
+}
