@@ -57,6 +57,7 @@ public final class GatewayRuntime implements AutoCloseable {
 
     private GatewayRuntime(LiveRulePack rules, RulesDirectoryWatcher watcher, Authenticator transport,
                            List<Authenticator> authenticators, Map<String, ProtocolAdapter> adapters,
+                           Map<String, io.portcullis.engine.http.HttpPolicy> httpPolicies,
                            AuditLog audit, Clock clock, List<AutoCloseable> resources) {
         this.rules = rules;
         this.watcher = watcher;
@@ -66,7 +67,8 @@ public final class GatewayRuntime implements AutoCloseable {
         this.audit = audit;
         this.clock = clock;
         Map<String, Gatekeeper> byRoute = new LinkedHashMap<>();
-        adapters.forEach((route, adapter) -> byRoute.put(route, new Gatekeeper(route, adapter, authentication, engine, audit, clock)));
+        adapters.forEach((route, adapter) -> byRoute.put(route, new Gatekeeper(route, adapter, authentication, engine, audit, clock,
+                httpPolicies.get(route))));
         this.gatekeepers = Map.copyOf(byRoute);
     }
 
@@ -122,7 +124,9 @@ public final class GatewayRuntime implements AutoCloseable {
         LoginThrottle digestLockouts = new LoginThrottle(
                 settings.basic() == null ? LoginThrottleSettings.DEFAULTS : settings.basic().throttle(), clock);
         Map<String, ProtocolAdapter> adapters = new LinkedHashMap<>();
+        Map<String, io.portcullis.engine.http.HttpPolicy> httpPolicies = new LinkedHashMap<>();
         for (GatewaySettings.Route route : settings.routes()) {
+            httpPolicies.put(route.name(), route.http());
             adapters.put(route.name(), switch (route.protocol()) {
                 case "soap" -> SoapRouteAdapters.create(route, basic, replays, digestLockouts, resources);
                 case "graphql" -> new GraphQlAdapter(GatewaySettingsLoader.graphQlSettings(route.name(), route.path(), route.schema(),
@@ -137,7 +141,7 @@ public final class GatewayRuntime implements AutoCloseable {
         rules.reload();
         RulesDirectoryWatcher watcher = settings.watchRules()
                 ? new RulesDirectoryWatcher(rules, Duration.ofMillis(300)) : null;
-        return new GatewayRuntime(rules, watcher, transport, authenticators, adapters, audit, clock, resources);
+        return new GatewayRuntime(rules, watcher, transport, authenticators, adapters, httpPolicies, audit, clock, resources);
     }
 
     /** A gatekeeper for a configured route; null when there is none of that name. */

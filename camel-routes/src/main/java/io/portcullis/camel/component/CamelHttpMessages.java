@@ -59,11 +59,13 @@ final class CamelHttpMessages {
 
     static Peer peer(Exchange exchange) {
         Object remote = exchange.getIn().getHeader(NettyConstants.NETTY_REMOTE_ADDRESS);
-        ClientCertificate certificate = clientCertificate(exchange.getIn().getHeader(NettyConstants.NETTY_SSL_SESSION));
+        Object session = exchange.getIn().getHeader(NettyConstants.NETTY_SSL_SESSION);
+        ClientCertificate certificate = clientCertificate(session);
+        boolean secure = session instanceof SSLSession;
         if (remote instanceof InetSocketAddress address && address.getAddress() != null) {
-            return new Peer(address.getAddress().getHostAddress(), address.getPort(), certificate);
+            return new Peer(address.getAddress().getHostAddress(), address.getPort(), certificate, secure);
         }
-        return new Peer("", 0, certificate);
+        return new Peer("", 0, certificate, secure);
     }
 
     /** The certificate the TLS handshake verified, from the session Camel put on the exchange (never from a client header). */

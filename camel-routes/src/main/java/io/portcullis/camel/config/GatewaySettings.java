@@ -110,11 +110,12 @@ public record GatewaySettings(Listener listener, TlsListener tlsListener, Listen
      * @param openApi    REST routes: the API's OpenAPI 3 description (requests must match it, responses are
      *                   cut to it), or null
      * @param strictProperties REST routes with openApi: objects that list properties admit no others
+     * @param http       the methods the route takes and the browser origins that may call it (CORS)
      */
     public record Route(String name, String protocol, String path, String upstream, int timeoutMillis,
                         List<String> operations, List<String> bodyContentTypes, int maxJsonDepth, int maxResponseBytes,
                         XmlLimits xmlLimits, Path schema, WsSecurity wsSecurity, GraphQl graphQl, Path openApi,
-                        boolean strictProperties) {
+                        boolean strictProperties, io.portcullis.engine.http.HttpPolicy http) {
 
         public Route {
             operations = List.copyOf(operations);

@@ -79,7 +79,11 @@ public final class GatewaySettingsLoader {
     record FileRoute(String name, String protocol, String path, String upstream, Integer timeoutMillis,
                      List<String> operations, List<String> bodyContentTypes, Integer maxJsonDepth, Integer maxResponseBytes,
                      FileXmlLimits xmlLimits, String schema, FileWsSecurity wsSecurity, FileGraphQl graphQl,
-                     String openApi, Boolean strictProperties) {
+                     String openApi, Boolean strictProperties, List<String> methods, FileCors cors) {
+    }
+
+    record FileCors(List<String> allowedOrigins, List<String> allowedMethods, List<String> allowedHeaders,
+                    List<String> exposedHeaders, Boolean allowCredentials, Integer maxAgeSeconds) {
     }
 
     record FileGraphQl(Integer maxOperations, Integer maxDepth, Integer maxFields, Integer maxAliases,
@@ -334,9 +338,34 @@ public final class GatewaySettingsLoader {
             }
             routes.add(new GatewaySettings.Route(route.name(), protocol, route.path(),
                     upstream.getScheme() + "://" + upstream.getRawAuthority(), timeout, operations, contentTypes, depth,
-                    maxResponse, xmlLimits, schema, wsSecurity, graphQl, openApi, strictProperties));
+                    maxResponse, xmlLimits, schema, wsSecurity, graphQl, openApi, strictProperties,
+                    httpPolicy(key, route.methods(), route.cors())));
         }
         return routes;
+    }
+
+    private static io.portcullis.engine.http.HttpPolicy httpPolicy(String key, List<String> methods, FileCors cors)
+            throws InvalidConfigurationException {
+        io.portcullis.engine.http.HttpPolicy.Cors corsPolicy = null;
+        if (cors != null) {
+            try {
+                corsPolicy = new io.portcullis.engine.http.HttpPolicy.Cors(
+                        cors.allowedOrigins() == null ? List.of() : cors.allowedOrigins(),
+                        Set.copyOf(cors.allowedMethods() == null ? List.of("GET", "POST") : cors.allowedMethods()),
+                        Set.copyOf(cors.allowedHeaders() == null ? List.of("content-type") : cors.allowedHeaders()),
+                        Set.copyOf(cors.exposedHeaders() == null ? List.of() : cors.exposedHeaders()),
+                        Boolean.TRUE.equals(cors.allowCredentials()),
+                        cors.maxAgeSeconds() == null ? 600 : cors.maxAgeSeconds());
+            } catch (IllegalArgumentException e) {
+                throw new InvalidConfigurationException(key + "." + e.getMessage());
+            }
+        }
+        try {
+            return new io.portcullis.engine.http.HttpPolicy(methods == null
+                    ? io.portcullis.engine.http.HttpPolicy.DEFAULT_METHODS : Set.copyOf(methods), corsPolicy);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationException(key + "." + e.getMessage());
+        }
     }
 
     private static GatewaySettings.GraphQl graphQl(String key, FileGraphQl raw, int maxBodyBytes, Path base)

@@ -67,7 +67,11 @@ public final class GatewayRoutes extends RouteBuilder {
                 + "?matchOnUriPrefix=true"
                 + "&headerFilterStrategy=#" + HEADER_FILTER
                 + "&chunkedMaxContentLength=" + 2L * listener.maxBodyBytes()
-                + "&transferException=false&muteException=true";
+                + "&transferException=false&muteException=true"
+                // netty-http answers OPTIONS itself (200 to any origin) unless restricted methods list it, and
+                // refuses what is not listed with a bare 405 (TRACE, TRACK, CONNECT, WebDAV): the gateway
+                // answers CORS preflights, and a route's own methods: list, with audited refusals.
+                + "&httpMethodRestrict=" + String.join(",", io.portcullis.engine.http.HttpPolicy.DEFAULT_METHODS.stream().sorted().toList());
     }
 
     private static String upstreamUri(GatewaySettings.Route route, int connections) {

@@ -126,6 +126,7 @@ class MutualTlsIT {
             HttpResponse<String> response = get(port, alice, "/api/accounts/acc-alice-1", null);
 
             assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.headers().firstValue("strict-transport-security")).contains("max-age=31536000; includeSubDomains");
             DecisionEvent event = gateway.auditOf(GatewayIT.requestId(response)).get(0);
             assertThat(event.principal().subject()).isEqualTo("alice");
             assertThat(event.principal().authMethod()).isEqualTo("MTLS");
@@ -143,7 +144,9 @@ class MutualTlsIT {
 
         @Test
         void ownershipStillHoldsForACertificateCaller() throws Exception {
-            assertProblem(get(port, alice, "/api/accounts/acc-bob-1", null), 403, "BOLA_NOT_OWNER");
+            HttpResponse<String> refused = get(port, alice, "/api/accounts/acc-bob-1", null);
+            assertProblem(refused, 403, "BOLA_NOT_OWNER");
+            assertThat(refused.headers().firstValue("strict-transport-security")).isPresent();
         }
 
         @Test

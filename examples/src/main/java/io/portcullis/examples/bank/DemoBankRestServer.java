@@ -75,6 +75,16 @@ public final class DemoBankRestServer implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
+            try {
+                serve(exchange);
+            } catch (RuntimeException e) {
+                verboseError(exchange, e);
+            }
+        }
+    }
+
+    private void serve(HttpExchange exchange) throws IOException {
+        {
             String path = exchange.getRequestURI().getPath();
             String method = exchange.getRequestMethod();
             byte[] body = readBody(exchange.getRequestBody());
@@ -96,6 +106,9 @@ public final class DemoBankRestServer implements AutoCloseable {
             String id = segments.length > 3 ? segments[3] : null;
             switch (method + " " + resource + (id == null ? "" : "/{id}")) {
                 case "GET branches" -> send(exchange, 200, JSON.valueToTree(bank.branches()));
+                case "GET branches/{id}" -> send(exchange, 200, JSON.valueToTree(bank.branches().stream()
+                        .filter(branch -> branch.id().equals(id)).findFirst()
+                        .orElseThrow(() -> new IllegalStateException("branch lookup failed for " + id))));
                 case "GET accounts/{id}" -> sendFound(exchange, bank.account(id).<JsonNode>map(JSON::valueToTree).orElse(null));
                 case "DELETE accounts/{id}" -> {
                     if (bank.closeAccount(id)) {
@@ -109,8 +122,22 @@ public final class DemoBankRestServer implements AutoCloseable {
                 case "POST transfers" -> transfer(exchange, body);
                 default -> send(exchange, 404, error("no such resource"));
             }
-        } catch (RuntimeException e) {
-            send(exchange, 500, error("internal error"));
+        }
+    }
+
+    /**
+     * Verbose on purpose, like a framework left in development mode: the stack trace, the class
+     * names and the line numbers go to the client. The gateway must not pass them on.
+     */
+    private static void verboseError(HttpExchange exchange, RuntimeException e) throws IOException {
+        java.io.StringWriter trace = new java.io.StringWriter();
+        e.printStackTrace(new java.io.PrintWriter(trace));
+        byte[] bytes = trace.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+        exchange.getResponseHeaders().set("X-Powered-By", "DemoBank/1.0 (JDK HttpServer)");
+        exchange.sendResponseHeaders(500, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
         }
     }
 

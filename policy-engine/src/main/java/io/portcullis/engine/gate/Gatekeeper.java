@@ -8,6 +8,8 @@ import io.portcullis.engine.audit.AuditLog;
 import io.portcullis.engine.audit.DecisionEvent;
 import io.portcullis.engine.authn.AuthenticationChain;
 import io.portcullis.engine.http.HttpForwarding;
+import io.portcullis.engine.http.HttpPolicy;
+import io.portcullis.engine.http.UpstreamErrors;
 import io.portcullis.engine.http.HttpRequestMessage;
 import io.portcullis.engine.http.HttpResponseMessage;
 import io.portcullis.engine.model.ApiRequest;
@@ -18,6 +20,8 @@ import io.portcullis.engine.model.Peer;
 import io.portcullis.engine.policy.PolicyEngine;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -43,9 +47,17 @@ public final class Gatekeeper {
     private final PolicyEngine engine;
     private final AuditLog audit;
     private final Clock clock;
+    private final HttpPolicy http;
 
     public Gatekeeper(String route, ProtocolAdapter adapter, AuthenticationChain authentication, PolicyEngine engine,
                       AuditLog audit, Clock clock) {
+        this(route, adapter, authentication, engine, audit, clock, HttpPolicy.DEFAULTS);
+    }
+
+    /** @param http the route's methods, CORS and response headers */
+    public Gatekeeper(String route, ProtocolAdapter adapter, AuthenticationChain authentication, PolicyEngine engine,
+                      AuditLog audit, Clock clock, HttpPolicy http) {
+        this.http = http;
         this.route = route;
         this.adapter = adapter;
         this.authentication = authentication;
@@ -58,18 +70,35 @@ public final class Gatekeeper {
         long start = System.nanoTime();
         String requestId = RequestIds.next();
         MDC.put(MDC_REQUEST_ID, requestId);
+        Admission admission;
         try {
-            return decide(message, peer, requestId, start);
+            admission = decide(message, peer, requestId, start);
         } catch (Throwable t) {
             // Fail closed on anything, Errors included: the request is refused and audited.
             LOG.error("request {} refused: enforcement failed: {}", requestId, t.toString(), t);
-            return refuseUnread(requestId, start, message, peer, 500, "GATEWAY_ERROR", "The request could not be processed.");
+            admission = refuseUnread(requestId, start, message, peer, 500, "GATEWAY_ERROR", "The request could not be processed.");
         } finally {
             MDC.remove(MDC_REQUEST_ID);
         }
+        if (admission.admitted()) {
+            return admission;
+        }
+        boolean authenticated = admission.request() != null && admission.request().principal().authenticated();
+        return new Admission(admission.requestId(), admission.startNanos(), admission.request(), admission.decision(), null,
+                http.harden(admission.refusal(), message.header("origin"), peer.secure(), authenticated, false));
     }
 
     private Admission decide(HttpRequestMessage message, Peer peer, String requestId, long start) {
+        if (!http.allows(message.method())) {
+            Admission refused = refuseUnread(requestId, start, message, peer, 405, "METHOD_NOT_ALLOWED",
+                    "This API does not take that method.");
+            Map<String, List<String>> headers = new LinkedHashMap<>(refused.refusal().headers());
+            headers.put("allow", List.of(String.join(", ", http.methods().stream().sorted().toList())));
+            return new Admission(requestId, start, null, refused.decision(), null, refused.refusal().withHeaders(headers));
+        }
+        if (HttpPolicy.isPreflight(message)) {
+            return preflight(message, peer, requestId, start);
+        }
         RequestContext context = new RequestContext(requestId, clock.instant(), route, peer);
         ApiRequest request;
         try {
@@ -102,23 +131,59 @@ public final class Gatekeeper {
         return new Admission(requestId, start, request, decision, forward, null);
     }
 
+    /** A browser asking whether it may send a cross-origin request: answered here, never forwarded. */
+    private Admission preflight(HttpRequestMessage message, Peer peer, String requestId, long start) {
+        HttpResponseMessage answer = http.preflight(message);
+        if (answer == null) {
+            return refuseUnread(requestId, start, message, peer, 403, "CORS_NOT_ALLOWED",
+                    "This API may not be called from that origin with that request.");
+        }
+        ApiRequest unread = unread(requestId, message, peer);
+        Decision allowed = new Decision(Decision.Effect.PERMIT, 204, List.of("CORS_PREFLIGHT"), "", List.of(), List.of(), "");
+        record(unread, "PREFLIGHT", allowed, allowed.reasons(), List.of(), List.of(), null, start);
+        return new Admission(requestId, start, null, allowed, null, answer);
+    }
+
     /** Decides the upstream's response to an admitted request and returns what the client gets. */
     public HttpResponseMessage release(Admission admission, HttpResponseMessage upstream) {
         MDC.put(MDC_REQUEST_ID, admission.requestId());
+        HttpResponseMessage out;
         try {
-            return decideResponse(admission, upstream);
+            out = decideResponse(admission, upstream);
         } catch (Throwable t) {
             LOG.error("response to {} withheld: enforcement failed: {}", admission.requestId(), t.toString(), t);
-            return refuseResponse(admission, Decision.indeterminate(502, "GATEWAY_ERROR", admission.decision().revision()),
+            out = refuseResponse(admission, Decision.indeterminate(502, "GATEWAY_ERROR", admission.decision().revision()),
                     upstream.status());
         } finally {
             MDC.remove(MDC_REQUEST_ID);
         }
+        return hardened(admission, out, true);
+    }
+
+    private HttpResponseMessage hardened(Admission admission, HttpResponseMessage response, boolean fromUpstream) {
+        ApiRequest request = admission.request();
+        return http.harden(response, request.header("origin"), request.peer().secure(), request.principal().authenticated(),
+                fromUpstream);
     }
 
     private HttpResponseMessage decideResponse(Admission admission, HttpResponseMessage upstream) {
         ApiRequest request = admission.request();
         String requestId = admission.requestId();
+        if (UpstreamErrors.revealing(adapter.protocol(), upstream)) {
+            LOG.warn("response to {} replaced: the upstream answered {} with a server error or internals", requestId,
+                    upstream.status());
+            Decision hidden = new Decision(Decision.Effect.DENY, upstream.status() >= 500 ? upstream.status() : 502,
+                    List.of(UpstreamErrors.HIDDEN), "The service could not complete the request.", List.of(), List.of(),
+                    admission.decision().revision());
+            HttpResponseMessage generic = refuseResponse(admission, hidden, upstream.status());
+            String retryAfter = upstream.header("retry-after");
+            if (retryAfter == null) {
+                return generic;
+            }
+            Map<String, List<String>> headers = new LinkedHashMap<>(generic.headers());
+            headers.put("retry-after", List.of(retryAfter));
+            return generic.withHeaders(headers);
+        }
         ApiResponse response;
         try {
             response = adapter.normalizeResponse(request, upstream);
@@ -156,8 +221,9 @@ public final class Gatekeeper {
         Decision failed = Decision.indeterminate(timedOut ? 504 : 502, reason, admission.decision().revision());
         record(admission.request(), "UPSTREAM", failed, failed.reasons(), admission.decision().ruleIds(), List.of(), null,
                 admission.startNanos());
-        return refusal(admission.requestId(), admission.request().headers(), failed.status(), failed.reasons(),
-                "The service behind this gateway is not available.");
+        return hardened(admission, refusal(admission.requestId(), admission.request().headers(), failed.status(),
+                failed.reasons(), timedOut ? "The service behind this gateway did not answer in time."
+                        : "The service behind this gateway is not available."), false);
     }
 
     /** The protocol's refusal; a 401 also names the ways the caller can authenticate. */

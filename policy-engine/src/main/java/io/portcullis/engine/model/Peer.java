@@ -8,18 +8,24 @@ import java.util.Objects;
  * @param address           IP address literal of the immediate client
  * @param port              its source port, or 0 when unknown
  * @param clientCertificate the TLS client certificate it presented and the listener verified, or null
+ * @param secure            the request came over TLS (so responses carry HSTS)
  */
-public record Peer(String address, int port, ClientCertificate clientCertificate) {
+public record Peer(String address, int port, ClientCertificate clientCertificate, boolean secure) {
 
-    public static final Peer UNKNOWN = new Peer("", 0, null);
+    public static final Peer UNKNOWN = new Peer("", 0, null, false);
 
     public Peer {
         Objects.requireNonNull(address, "address");
     }
 
-    /** A peer without a client certificate. */
+    /** A peer that presented a client certificate came over TLS; one without, over plain HTTP. */
+    public Peer(String address, int port, ClientCertificate clientCertificate) {
+        this(address, port, clientCertificate, clientCertificate != null);
+    }
+
+    /** A peer without a client certificate, over plain HTTP. */
     public Peer(String address, int port) {
-        this(address, port, null);
+        this(address, port, null, false);
     }
 
     public boolean hasClientCertificate() {

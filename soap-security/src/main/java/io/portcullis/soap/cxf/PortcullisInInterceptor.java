@@ -100,7 +100,7 @@ final class PortcullisInInterceptor extends AbstractPhaseInterceptor<Message> {
     private static Peer peer(HttpServletRequest http) {
         X509Certificate[] chain = (X509Certificate[]) http.getAttribute("jakarta.servlet.request.X509Certificate");
         ClientCertificate certificate = chain == null || chain.length == 0 ? null : ClientCertificate.of(chain[0]);
-        return new Peer(http.getRemoteAddr(), http.getRemotePort(), certificate);
+        return new Peer(http.getRemoteAddr(), http.getRemotePort(), certificate, http.isSecure());
     }
 
     static void write(HttpServletResponse response, HttpResponseMessage message) {

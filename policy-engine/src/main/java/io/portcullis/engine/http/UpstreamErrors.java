@@ -1,0 +1,45 @@
+package io.portcullis.engine.http;
+
+import io.portcullis.engine.model.Protocol;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
+
+/**
+ * Upstream answers that must not reach the client as they are (OWASP API8, verbose errors): server
+ * errors of JSON APIs, whose bodies are the likeliest to carry stack traces, SQL and paths, and any
+ * answer, of any protocol, whose body looks like a stack trace or a database error. SOAP faults are
+ * HTTP 500 by design and pass unless they carry such internals.
+ */
+public final class UpstreamErrors {
+
+    /** Why an upstream answer was replaced by a generic one. */
+    public static final String HIDDEN = "UPSTREAM_ERROR_HIDDEN";
+    /** Only the start of a body is searched: traces are at the top, and the search stays bounded. */
+    static final int SEARCHED_BYTES = 64 * 1024;
+
+    private static final Pattern INTERNALS = Pattern.compile(
+            "(?:\\bat [a-zA-Z_$][\\w$]*(?:\\.[\\w$<>]+)+\\([\\w$]*\\.(?:java|kt|scala|groovy):\\d+\\))"   // Java frames
+                    + "|(?:Traceback \\(most recent call last\\))"                                         // Python
+                    + "|(?:Exception in thread \")"
+                    + "|(?:\\b(?:java|javax|jakarta|org\\.springframework|org\\.hibernate)\\.[\\w.]+(?:Exception|Error)\\b)"
+                    + "|(?:\\bSQLSTATE\\[?\\w*\\]?|\\bORA-\\d{5}\\b|\\bPG::\\w+Error|You have an error in your SQL syntax)"
+                    + "|(?:\\s+at \\S+ \\([^)]*\\.(?:js|ts):\\d+:\\d+\\))"                                   // Node frames
+                    + "|(?:\\bin /[\\w/.-]+\\.php on line \\d+)"                                              // PHP
+                    + "|(?:System\\.[\\w.]+Exception:)");                                                     // .NET
+
+    private UpstreamErrors() {
+    }
+
+    /** The answer must be replaced by the protocol's generic error. */
+    public static boolean revealing(Protocol protocol, HttpResponseMessage response) {
+        if (response.status() >= 500 && protocol != Protocol.SOAP) {
+            return true;
+        }
+        byte[] body = response.body();
+        if (body.length == 0) {
+            return false;
+        }
+        String start = new String(body, 0, Math.min(body.length, SEARCHED_BYTES), StandardCharsets.UTF_8);
+        return INTERNALS.matcher(start).find();
+    }
+}
