@@ -212,7 +212,7 @@ public final class OpenApiContract {
             return parameter.getIn() + " parameter '" + parameter.getName() + "' ";
         }
         String pointer = context.flatMap(ValidationReport.MessageContext::getPointers)
-                .map(ValidationReport.MessageContext.Pointers::getInstance).orElse("");
+                .map(ValidationReport.MessageContext.Pointers::getInstance).orElse("").replaceAll("/+$", "");
         if (message.getKey().endsWith(".additionalProperties")) {
             Matcher names = PROPERTY_NAMES.matcher(message.getMessage());
             if (names.find()) {

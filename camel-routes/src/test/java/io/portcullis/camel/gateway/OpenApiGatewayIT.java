@@ -63,11 +63,11 @@ class OpenApiGatewayIT {
         JsonNode role = assertProblem(post(
                 "{\"fromAccount\":\"acc-alice-1\",\"toAccount\":\"acc-bob-1\",\"amount\":1,\"currency\":\"EUR\",\"role\":\"admin\"}"), 400,
                 "OPENAPI_VIOLATION");
-        assertThat(role.get("detail").asText()).contains("/role").contains("not a property this API accepts");
+        assertThat(role.get("detail").asText()).startsWith("body /role ").contains("not a property this API accepts");
         JsonNode readOnly = assertProblem(post(
                 "{\"fromAccount\":\"acc-alice-1\",\"toAccount\":\"acc-bob-1\",\"amount\":1,\"currency\":\"EUR\",\"initiatedBy\":\"admin\"}"),
                 400, "OPENAPI_VIOLATION");
-        assertThat(readOnly.get("detail").asText()).contains("/initiatedBy");
+        assertThat(readOnly.get("detail").asText()).startsWith("body /initiatedBy ");
     }
 
     @Test
