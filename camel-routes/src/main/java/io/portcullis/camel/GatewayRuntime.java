@@ -132,7 +132,7 @@ public final class GatewayRuntime implements AutoCloseable {
                 case "graphql" -> new GraphQlAdapter(GatewaySettingsLoader.graphQlSettings(route.name(), route.path(), route.schema(),
                         route.operations(), route.graphQl(), settings.listener().maxBodyBytes(), route.maxResponseBytes()));
                 default -> new RestAdapter(new RestRouteSettings(route.name(), route.operations(),
-                        settings.listener().maxBodyBytes(), route.maxJsonDepth(), route.bodyContentTypes(),
+                        settings.listener().maxBodyBytes(), route.jsonLimits(), route.bodyContentTypes(),
                         route.maxResponseBytes(),
                         route.openApi() == null ? null : OpenApiContract.load(route.openApi(), route.strictProperties())));
             });

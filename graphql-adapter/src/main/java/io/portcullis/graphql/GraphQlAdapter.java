@@ -87,7 +87,7 @@ public final class GraphQlAdapter implements ProtocolAdapter {
             names.put(parsed.pattern(), parsed.name());
         }
         this.operationNames = Map.copyOf(names);
-        this.json = new JsonBodies(64);
+        this.json = new JsonBodies(io.portcullis.engine.json.JsonLimits.RESPONSES);
     }
 
     @Override

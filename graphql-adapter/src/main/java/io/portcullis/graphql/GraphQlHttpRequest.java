@@ -1,15 +1,12 @@
 package io.portcullis.graphql;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.portcullis.engine.adapter.RequestRejectedException;
 import io.portcullis.engine.http.HttpRequestMessage;
+import io.portcullis.engine.json.JsonBodies;
+import io.portcullis.engine.json.JsonLimits;
 import io.portcullis.engine.http.MediaType;
 import io.portcullis.engine.http.QueryString;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,15 +33,8 @@ public record GraphQlHttpRequest(String query, String operationName, JsonNode va
 
     private static final List<String> GRAPHQL_PARAMETERS = List.of("query", "operationName", "variables", "extensions");
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            // Amounts stay exact decimals, as the rules compare them.
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
-
-    static {
-        JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
-    }
+    /** The same strict reader and limits as every JSON request body (duplicate keys, depth, sizes). */
+    private static final JsonBodies JSON = new JsonBodies(JsonLimits.REQUESTS);
 
     /**
      * @throws RequestRejectedException 405 for other methods, 415 for other media types, 400
@@ -89,9 +79,9 @@ public record GraphQlHttpRequest(String query, String operationName, JsonNode va
         }
         JsonNode body;
         try {
-            body = JSON.readTree(message.body());
-        } catch (IOException e) {
-            throw invalid("The request body is not valid JSON.");
+            body = JSON.read(message.body());
+        } catch (JsonBodies.JsonRejected e) {
+            throw new RequestRejectedException(400, e.reason, e.getMessage());
         }
         if (body == null) {
             throw invalid("The request body is empty.");
@@ -166,8 +156,8 @@ public record GraphQlHttpRequest(String query, String operationName, JsonNode va
         String rawExtensions = single(parameters, "extensions");
         if (rawExtensions != null) {
             try {
-                persistedQuery = persistedQuery(JSON.readTree(rawExtensions));
-            } catch (IOException e) {
+                persistedQuery = persistedQuery(JSON.read(rawExtensions.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            } catch (JsonBodies.JsonRejected e) {
                 throw invalid("extensions must be a JSON object.");
             }
         }
@@ -178,8 +168,8 @@ public record GraphQlHttpRequest(String query, String operationName, JsonNode va
         String rawVariables = single(parameters, "variables");
         if (rawVariables != null) {
             try {
-                variables = JSON.readTree(rawVariables);
-            } catch (IOException e) {
+                variables = JSON.read(rawVariables.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            } catch (JsonBodies.JsonRejected e) {
                 throw invalid("variables must be a JSON object.");
             }
             if (variables != null && !variables.isObject()) {

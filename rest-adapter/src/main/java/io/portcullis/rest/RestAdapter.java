@@ -36,6 +36,7 @@ public final class RestAdapter implements ProtocolAdapter {
     private final RestRouteSettings settings;
     private final List<OperationTemplate> templates;
     private final JsonBodies json;
+    private final JsonBodies responses = new JsonBodies(io.portcullis.engine.json.JsonLimits.RESPONSES);
 
     /** @throws IllegalArgumentException naming the declaration when an operation is malformed */
     public RestAdapter(RestRouteSettings settings) {
@@ -44,7 +45,7 @@ public final class RestAdapter implements ProtocolAdapter {
         settings.operations().forEach(declaration -> parsed.add(OperationTemplate.parse(declaration)));
         parsed.sort(Comparator.comparingInt(OperationTemplate::specificity).reversed());
         this.templates = List.copyOf(parsed);
-        this.json = new JsonBodies(settings.maxJsonDepth());
+        this.json = new JsonBodies(settings.jsonLimits());
     }
 
     @Override
@@ -138,7 +139,7 @@ public final class RestAdapter implements ProtocolAdapter {
     @Override
     public ApiResponse normalizeResponse(ApiRequest request, HttpResponseMessage response) throws RequestRejectedException {
         return new ApiResponse(request, response.status(), response.headers(),
-                json.responseValues(response, settings.maxResponseBytes()));
+                responses.responseValues(response, settings.maxResponseBytes()));
     }
 
     @Override
@@ -160,7 +161,7 @@ public final class RestAdapter implements ProtocolAdapter {
     @Override
     public HttpResponseMessage fulfil(ApiRequest request, HttpResponseMessage response, List<Obligation> obligations)
             throws ObligationException {
-        return json.fulfil(declaredOnly(request, response), obligations);
+        return responses.fulfil(declaredOnly(request, response), obligations);
     }
 
     /** The response cut to what the route's OpenAPI description declares for it. */
@@ -174,13 +175,13 @@ public final class RestAdapter implements ProtocolAdapter {
         }
         com.fasterxml.jackson.databind.JsonNode tree;
         try {
-            tree = json.read(response.body());
+            tree = responses.read(response.body());
         } catch (JsonBodies.JsonRejected e) {
             throw new ObligationException("the response to cut to its schema is not valid JSON (" + e.reason + ")");
         }
         if (ResponseFilter.filter(tree, schema.get()).isEmpty()) {
             return response;
         }
-        return new HttpResponseMessage(response.status(), response.headers(), json.write(tree));
+        return new HttpResponseMessage(response.status(), response.headers(), responses.write(tree));
     }
 }

@@ -37,7 +37,7 @@ class RestAdapterGoldenTest {
     static final RestAdapter ADAPTER = new RestAdapter(new RestRouteSettings("golden",
             List.of("GET /api/branches", "GET /api/accounts/{id}", "DELETE /api/accounts/{id}", "POST /api/transfers",
                     "GET /api/customers/{id}", "* /echo/**"),
-            512, 8, List.of("application/json", "text/plain"), 4096));
+            512, io.portcullis.engine.json.JsonLimits.REQUESTS.withMaxDepth(8), List.of("application/json", "text/plain"), 4096));
 
     @TestFactory
     Stream<DynamicTest> goldenFiles() throws IOException {

@@ -19,7 +19,10 @@ import org.junit.jupiter.api.Test;
 class RestAdapterLimitsTest {
 
     static final RestAdapter ADAPTER = new RestAdapter(new RestRouteSettings("limits", List.of("POST /api/transfers"),
-            2 << 20, 32, RestRouteSettings.JSON_ONLY, RestRouteSettings.DEFAULT_MAX_RESPONSE_BYTES));
+            2 << 20, io.portcullis.engine.json.JsonLimits.REQUESTS, RestRouteSettings.JSON_ONLY, RestRouteSettings.DEFAULT_MAX_RESPONSE_BYTES));
+    static final RestAdapter SMALL = new RestAdapter(new RestRouteSettings("small", List.of("POST /api/transfers"),
+            2 << 20, new io.portcullis.engine.json.JsonLimits(4, 3, 5, 10), RestRouteSettings.JSON_ONLY,
+            RestRouteSettings.DEFAULT_MAX_RESPONSE_BYTES));
     static final RequestContext CONTEXT = new RequestContext("r", Instant.EPOCH, "limits", Peer.UNKNOWN);
 
     @Test
@@ -39,7 +42,25 @@ class RestAdapterLimitsTest {
 
     @Test
     void tooManyValuesAreRefused() {
-        assertThat(reject("[" + "1,".repeat(20_000) + "1]").reason()).isEqualTo("JSON_TOO_COMPLEX");
+        String fiveThousand = "[" + "1,".repeat(4_999) + "1]";
+        assertThat(reject("{\"a\":" + fiveThousand + ",\"b\":" + fiveThousand + ",\"c\":" + fiveThousand + "}").reason())
+                .isEqualTo("JSON_TOO_COMPLEX");
+    }
+
+    @Test
+    void objectEntriesArrayLengthStringLengthAndDepthAreBoundedWithOrWithoutASchema() {
+        assertThat(rejectBy(SMALL, "{\"a\":1,\"b\":2,\"c\":3,\"d\":4}").reason()).isEqualTo("JSON_TOO_MANY_ENTRIES");
+        assertThat(rejectBy(SMALL, "{\"a\":[1,2,3,4,5,6]}").reason()).isEqualTo("JSON_ARRAY_TOO_LONG");
+        assertThat(rejectBy(SMALL, "{\"a\":\"" + "x".repeat(11) + "\"}").reason()).isEqualTo("JSON_STRING_TOO_LONG");
+        assertThat(rejectBy(SMALL, "{\"a\":{\"b\":{\"c\":{\"d\":{\"e\":1}}}}}").reason()).isEqualTo("JSON_TOO_DEEP");
+        assertThat(rejectBy(SMALL, "{\"a\":1,\"a\":2}").reason()).isEqualTo("JSON_DUPLICATE_KEY");
+    }
+
+    static RequestRejectedException rejectBy(RestAdapter adapter, String body) {
+        RequestRejectedException e = catchThrowableOfType(RequestRejectedException.class, () -> adapter.normalize(post(body), CONTEXT));
+        assertThat(e).as(body).isNotNull();
+        assertThat(e.getMessage()).doesNotContain("xxxxx");
+        return e;
     }
 
     @Test

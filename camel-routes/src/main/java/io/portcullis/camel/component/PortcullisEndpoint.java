@@ -80,7 +80,7 @@ public final class PortcullisEndpoint extends DefaultEndpoint {
         List<String> declared = Arrays.stream(operations.split(";")).map(String::strip).filter(s -> !s.isEmpty()).toList();
         String name = route == null || route.isEmpty() ? "embedded" : route;
         gatekeeper = component.runtime().gatekeeper(name,
-                new RestRouteSettings(name, declared, maxBodyBytes, 32, RestRouteSettings.JSON_ONLY,
+                new RestRouteSettings(name, declared, maxBodyBytes, io.portcullis.engine.json.JsonLimits.REQUESTS, RestRouteSettings.JSON_ONLY,
                         RestRouteSettings.DEFAULT_MAX_RESPONSE_BYTES));
     }
 

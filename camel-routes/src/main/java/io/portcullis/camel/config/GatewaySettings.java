@@ -113,7 +113,8 @@ public record GatewaySettings(Listener listener, TlsListener tlsListener, Listen
      * @param http       the methods the route takes and the browser origins that may call it (CORS)
      */
     public record Route(String name, String protocol, String path, String upstream, int timeoutMillis,
-                        List<String> operations, List<String> bodyContentTypes, int maxJsonDepth, int maxResponseBytes,
+                        List<String> operations, List<String> bodyContentTypes,
+                        io.portcullis.engine.json.JsonLimits jsonLimits, int maxResponseBytes,
                         XmlLimits xmlLimits, Path schema, WsSecurity wsSecurity, GraphQl graphQl, Path openApi,
                         boolean strictProperties, io.portcullis.engine.http.HttpPolicy http) {
 

@@ -78,6 +78,7 @@ public final class GatewaySettingsLoader {
 
     record FileRoute(String name, String protocol, String path, String upstream, Integer timeoutMillis,
                      List<String> operations, List<String> bodyContentTypes, Integer maxJsonDepth, Integer maxResponseBytes,
+                     Integer maxJsonObjectEntries, Integer maxJsonArrayLength, Integer maxJsonStringLength,
                      FileXmlLimits xmlLimits, String schema, FileWsSecurity wsSecurity, FileGraphQl graphQl,
                      String openApi, Boolean strictProperties, List<String> methods, FileCors cors) {
     }
@@ -332,12 +333,21 @@ public final class GatewaySettingsLoader {
             if (depth < 1 || depth > 1000) {
                 throw new InvalidConfigurationException(key + ".maxJsonDepth: must be between 1 and 1000");
             }
+            io.portcullis.engine.json.JsonLimits requestJson = io.portcullis.engine.json.JsonLimits.REQUESTS;
+            try {
+                requestJson = new io.portcullis.engine.json.JsonLimits(depth,
+                        or(route.maxJsonObjectEntries(), requestJson.maxObjectEntries()),
+                        or(route.maxJsonArrayLength(), requestJson.maxArrayLength()),
+                        or(route.maxJsonStringLength(), requestJson.maxStringLength()));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidConfigurationException(key + ": " + e.getMessage());
+            }
             int maxResponse = route.maxResponseBytes() == null ? 16 << 20 : route.maxResponseBytes();
             if (maxResponse < 1024 || maxResponse > (256 << 20)) {
                 throw new InvalidConfigurationException(key + ".maxResponseBytes: must be between 1024 and 268435456");
             }
             routes.add(new GatewaySettings.Route(route.name(), protocol, route.path(),
-                    upstream.getScheme() + "://" + upstream.getRawAuthority(), timeout, operations, contentTypes, depth,
+                    upstream.getScheme() + "://" + upstream.getRawAuthority(), timeout, operations, contentTypes, requestJson,
                     maxResponse, xmlLimits, schema, wsSecurity, graphQl, openApi, strictProperties,
                     httpPolicy(key, route.methods(), route.cors())));
         }

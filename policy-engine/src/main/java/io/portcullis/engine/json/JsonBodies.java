@@ -31,18 +31,23 @@ public final class JsonBodies {
     public static final long MAX_TOKENS = 200_000;
 
     private final ObjectMapper mapper;
+    private final JsonLimits limits;
 
-    public JsonBodies(int maxDepth) {
+    public JsonBodies(JsonLimits limits) {
+        this.limits = limits;
         this.mapper = JsonMapper.builder()
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .disable(JsonReadFeature.ALLOW_TRAILING_COMMA)
                 .build();
         mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-                .maxNestingDepth(maxDepth)
+                .maxNestingDepth(limits.maxDepth())
                 .maxNameLength(MAX_NAME_LENGTH)
                 .maxTokenCount(MAX_TOKENS)
+                .maxStringLength(limits.maxStringLength())
                 .build());
         mapper.enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        // Amounts stay exact decimals, as the rules compare them.
+        mapper.enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     }
 
     public static boolean isJson(String contentType) {
@@ -57,10 +62,14 @@ public final class JsonBodies {
             if (node == null) {
                 throw new JsonRejected("JSON_MALFORMED", "The request body is not valid JSON.");
             }
+            checkSizes(node);
             return node;
         } catch (StreamConstraintsException e) {
             if (e.getMessage() != null && e.getMessage().contains("nesting depth")) {
                 throw new JsonRejected("JSON_TOO_DEEP", "The JSON body is nested too deeply.");
+            }
+            if (e.getMessage() != null && e.getMessage().contains("String value length")) {
+                throw new JsonRejected("JSON_STRING_TOO_LONG", "A string in the JSON body is longer than this API accepts.");
             }
             throw new JsonRejected("JSON_TOO_COMPLEX", "The JSON body has more values or longer names than this API accepts.");
         } catch (IOException e) {
@@ -68,6 +77,24 @@ public final class JsonBodies {
                 throw new JsonRejected("JSON_DUPLICATE_KEY", "The JSON body repeats a key within one object.");
             }
             throw new JsonRejected("JSON_MALFORMED", "The request body is not valid JSON.");
+        }
+    }
+
+    /** Object and array sizes; depth is bounded by the parser, so this walk cannot run deep. */
+    private void checkSizes(JsonNode node) throws JsonRejected {
+        if (node.isObject()) {
+            if (node.size() > limits.maxObjectEntries()) {
+                throw new JsonRejected("JSON_TOO_MANY_ENTRIES", "An object in the JSON body has more members than this API accepts.");
+            }
+        } else if (node.isArray()) {
+            if (node.size() > limits.maxArrayLength()) {
+                throw new JsonRejected("JSON_ARRAY_TOO_LONG", "An array in the JSON body is longer than this API accepts.");
+            }
+        } else {
+            return;
+        }
+        for (JsonNode child : node) {
+            checkSizes(child);
         }
     }
 
