@@ -254,10 +254,11 @@ public final class SoapAdapter implements ProtocolAdapter {
         return obligations.isEmpty() ? out : out.withHeaders(HeaderObligations.apply(out.headers(), obligations));
     }
 
-    /** Redacting XML is not built yet, so a rule that asks for it withholds the message instead. */
+    /** Redacting and masking XML are not built yet, so a rule that asks for them withholds the message instead. */
     private static void requireNoRedaction(List<Obligation> obligations) throws ObligationException {
-        if (obligations.stream().anyMatch(o -> o instanceof Obligation.RedactField)) {
-            throw new ObligationException("fields cannot be redacted from SOAP messages yet");
+        if (obligations.stream().anyMatch(o -> o instanceof Obligation.RedactField || o instanceof Obligation.MaskValue
+                || o instanceof Obligation.MaskData)) {
+            throw new ObligationException("fields cannot be redacted or masked in SOAP messages yet");
         }
     }
 

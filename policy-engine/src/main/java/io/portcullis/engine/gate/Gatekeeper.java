@@ -193,7 +193,7 @@ public final class Gatekeeper {
                     upstream.status());
         }
         Decision decision = Decision.allOf(adapter.views(response).stream()
-                .map(view -> engine.decideResponse(view.response()).within(view.bodyPointer()))
+                .map(view -> masksFound(engine.decideResponse(view.response()), view.response()).within(view.bodyPointer()))
                 .toList());
         if (!decision.permitted()) {
             return refuseResponse(admission, decision, upstream.status());
@@ -212,6 +212,27 @@ public final class Gatekeeper {
         obligations.addAll(decision.obligations());
         recordPermit(request, decision, reasons, ruleIds, obligations, upstream.status(), admission.startNanos());
         return out;
+    }
+
+    /** A rule's "mask this kind of data" as one mask per value the response holds of that kind. */
+    private static Decision masksFound(Decision decision, ApiResponse response) {
+        if (decision.obligations().stream().noneMatch(o -> o instanceof Obligation.MaskData)) {
+            return decision;
+        }
+        List<Obligation> obligations = new ArrayList<>();
+        for (Obligation obligation : decision.obligations()) {
+            if (obligation instanceof Obligation.MaskData mask) {
+                response.sensitiveData().found().stream()
+                        .filter(found -> found.kind() == mask.kind())
+                        .map(found -> new Obligation.MaskValue(found.pointer(), found.kind()))
+                        .distinct()
+                        .forEach(obligations::add);
+            } else {
+                obligations.add(obligation);
+            }
+        }
+        return new Decision(decision.effect(), decision.status(), decision.reasons(), decision.message(), obligations,
+                decision.ruleIds(), decision.revision());
     }
 
     /** The upstream could not be reached or did not answer in time. */
@@ -294,8 +315,9 @@ public final class Gatekeeper {
                         ? claimed : null,
                 stage, decision.effect().name(), decision.status(), reasons, ruleIds,
                 obligations.stream().map(Obligation::describe).toList(),
-                obligations.stream().filter(o -> o instanceof Obligation.RedactField)
-                        .map(o -> ((Obligation.RedactField) o).pointer()).toList(),
+                obligations.stream().map(o -> o instanceof Obligation.RedactField field ? field.pointer()
+                                : o instanceof Obligation.MaskValue mask ? mask.pointer() : null)
+                        .filter(java.util.Objects::nonNull).distinct().toList(),
                 decision.revision(), upstreamStatus, (System.nanoTime() - start) / 1_000);
         audit.record(event);
     }

@@ -171,15 +171,18 @@ public final class JsonBodies {
      *                             elsewhere (see {@link #remove}): such a body must not go out
      */
     public byte[] redact(byte[] body, String contentType, List<Obligation> obligations) throws ObligationException {
-        List<Obligation.RedactField> fields = obligations.stream()
-                .filter(o -> o instanceof Obligation.RedactField)
-                .map(o -> (Obligation.RedactField) o)
+        if (obligations.stream().anyMatch(o -> o instanceof Obligation.MaskData)) {
+            // The gateway turns these into MaskValues on responses; anywhere else nothing says where.
+            throw new ObligationException("sensitive data can only be masked in responses");
+        }
+        List<Obligation> edits = obligations.stream()
+                .filter(o -> o instanceof Obligation.RedactField || o instanceof Obligation.MaskValue)
                 .toList();
-        if (fields.isEmpty() || body.length == 0) {
+        if (edits.isEmpty() || body.length == 0) {
             return body;
         }
         if (!isJson(contentType)) {
-            throw new ObligationException("fields can only be redacted from JSON bodies");
+            throw new ObligationException("fields can only be redacted or masked in JSON bodies");
         }
         JsonNode root;
         try {
@@ -187,12 +190,28 @@ public final class JsonBodies {
         } catch (JsonRejected e) {
             throw new ObligationException("the body to redact is not valid JSON (" + e.reason + ")");
         }
-        for (Obligation.RedactField field : fields) {
-            if (!remove(root, field.pointer(), field.rulePointer())) {
+        for (Obligation edit : edits) {
+            if (edit instanceof Obligation.MaskValue mask) {
+                mask(root, mask);
+            } else if (edit instanceof Obligation.RedactField field && !remove(root, field.pointer(), field.rulePointer())) {
                 throw new ObligationException("the field to redact at " + field.pointer() + " also appears elsewhere in the body");
             }
         }
         return write(root);
+    }
+
+    /** Masks the data in the value at the pointer; a value gone by now (redacted, cut to the schema) needs nothing. */
+    private static void mask(JsonNode root, Obligation.MaskValue mask) {
+        int slash = mask.pointer().lastIndexOf('/');
+        JsonNode parent = root.at(mask.pointer().substring(0, slash));
+        String last = mask.pointer().substring(slash + 1).replace("~1", "/").replace("~0", "~");
+        if (parent instanceof ObjectNode object && object.get(last) != null && object.get(last).isValueNode()) {
+            object.put(last, io.portcullis.engine.dlp.SensitiveData.mask(mask.kind(), object.get(last).asText()));
+        } else if (parent instanceof ArrayNode array && last.matches("\\d{1,9}") && Integer.parseInt(last) < array.size()
+                && array.get(Integer.parseInt(last)).isValueNode()) {
+            int index = Integer.parseInt(last);
+            array.set(index, array.textNode(io.portcullis.engine.dlp.SensitiveData.mask(mask.kind(), array.get(index).asText())));
+        }
     }
 
     /**

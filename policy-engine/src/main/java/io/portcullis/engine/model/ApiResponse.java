@@ -1,5 +1,6 @@
 package io.portcullis.engine.model;
 
+import io.portcullis.engine.dlp.SensitiveDataScan;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +17,8 @@ import java.util.Objects;
  * @param headers response headers, names lower-cased
  * @param body    scalar body values addressed by JSON pointer ({@code /owner})
  */
-public record ApiResponse(ApiRequest request, int status, Map<String, List<String>> headers, Map<String, Object> body) {
+public record ApiResponse(ApiRequest request, int status, Map<String, List<String>> headers, Map<String, Object> body,
+                          SensitiveDataScan sensitiveData) {
 
     public ApiResponse {
         Objects.requireNonNull(request, "request");
@@ -24,6 +26,17 @@ public record ApiResponse(ApiRequest request, int status, Map<String, List<Strin
         headers.forEach((k, v) -> headerCopy.put(k, List.copyOf(v)));
         headers = Collections.unmodifiableMap(headerCopy);
         body = Collections.unmodifiableMap(new LinkedHashMap<>(body));
+        Objects.requireNonNull(sensitiveData, "sensitiveData");
+    }
+
+    /** A response whose body is searched for sensitive data when a rule first asks. */
+    public ApiResponse(ApiRequest request, int status, Map<String, List<String>> headers, Map<String, Object> body) {
+        this(request, status, headers, body, new SensitiveDataScan(body));
+    }
+
+    /** The body holds sensitive data of a kind: {@code hasData("CARD")}, {@code US_SSN}, {@code IBAN}, {@code SECRET}, {@code EMAIL}, {@code PHONE}. */
+    public boolean hasData(String kind) {
+        return sensitiveData.found().stream().anyMatch(found -> found.kind().name().equals(kind));
     }
 
     /** The operation of the request this answers; lets response rules match on it directly. */

@@ -8,7 +8,8 @@ import java.util.Objects;
  * Sealed so that an adapter meets every kind at compile time; an adapter that cannot fulfil one
  * denies instead of letting the message pass unchanged.
  */
-public sealed interface Obligation permits Obligation.AddHeader, Obligation.RemoveHeader, Obligation.RedactField {
+public sealed interface Obligation permits Obligation.AddHeader, Obligation.RemoveHeader, Obligation.RedactField,
+        Obligation.MaskData, Obligation.MaskValue {
 
     /** A stable, human-readable form used in fixtures and audit events. */
     String describe();
@@ -31,6 +32,11 @@ public sealed interface Obligation permits Obligation.AddHeader, Obligation.Remo
 
     static Obligation redactField(String jsonPointer) {
         return new RedactField(jsonPointer);
+    }
+
+    /** Mask every piece of sensitive data of a kind the response holds ({@code maskData("CARD")}). */
+    static Obligation maskData(String kind) {
+        return new MaskData(io.portcullis.engine.dlp.SensitiveData.Kind.valueOf(kind));
     }
 
     /** Set a header on the message (replacing any value it had). */
@@ -95,6 +101,39 @@ public sealed interface Obligation permits Obligation.AddHeader, Obligation.Remo
         @Override
         public Obligation within(String bodyPointer) {
             return bodyPointer.isEmpty() ? this : new RedactField(bodyPointer + pointer, bodyPointer + within);
+        }
+    }
+
+    /**
+     * A rule's demand that a kind of sensitive data be masked wherever the response holds it; the
+     * gateway turns it into one {@link MaskValue} per value found.
+     */
+    record MaskData(io.portcullis.engine.dlp.SensitiveData.Kind kind) implements Obligation {
+        public MaskData {
+            Objects.requireNonNull(kind, "kind");
+        }
+
+        @Override
+        public String describe() {
+            return "mask-data " + kind;
+        }
+    }
+
+    /** Mask the sensitive data of a kind in the value at a JSON pointer: what is audited, never the value. */
+    record MaskValue(String pointer, io.portcullis.engine.dlp.SensitiveData.Kind kind) implements Obligation {
+        public MaskValue {
+            Objects.requireNonNull(pointer, "pointer");
+            Objects.requireNonNull(kind, "kind");
+        }
+
+        @Override
+        public String describe() {
+            return "mask " + kind + " at " + pointer;
+        }
+
+        @Override
+        public Obligation within(String bodyPointer) {
+            return bodyPointer.isEmpty() ? this : new MaskValue(bodyPointer + pointer, kind);
         }
     }
 

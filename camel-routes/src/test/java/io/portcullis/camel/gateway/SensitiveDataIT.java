@@ -1,0 +1,78 @@
+package io.portcullis.camel.gateway;
+
+import static io.portcullis.camel.gateway.GatewayIT.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.portcullis.engine.audit.DecisionEvent;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** DLP on responses through the gateway (rules/data/sensitive-data.drl), on the REST and GraphQL faces. */
+class SensitiveDataIT {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path workDir;
+    static RunningGateway gateway;
+
+    @BeforeAll
+    static void start() throws Exception {
+        gateway = new RunningGateway(workDir);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        gateway.close();
+    }
+
+    @Test
+    void aCardNumberReachesTheClientMaskedAndTheAuditSaysWhereNotWhat() throws Exception {
+        assertThat(gateway.send(gateway.upstream("/api/customers/alice")).body()).contains("4111 1111 1111 1111");
+        HttpResponse<String> own = gateway.send(gateway.get("/api/customers/alice", "alice-demo-key"));
+        assertThat(own.statusCode()).isEqualTo(200);
+        JsonNode record = JSON.readTree(own.body());
+        assertThat(record.get("cardNumber").asText()).isEqualTo("**** **** **** 1111");
+        assertThat(record.has("nationalId")).isFalse();
+        assertThat(record.get("email").asText()).isEqualTo("alice@example.com");
+
+        DecisionEvent event = gateway.auditOf(GatewayIT.requestId(own)).get(0);
+        assertThat(event.obligations()).contains("mask CARD at /cardNumber");
+        assertThat(event.redactedFields()).contains("/cardNumber", "/nationalId");
+        assertThat(event.toString()).doesNotContain("4111").doesNotContain("123-45-6789");
+    }
+
+    @Test
+    void theAdminSeesNationalIdsButNoOneSeesAFullCardNumber() throws Exception {
+        JsonNode record = JSON.readTree(gateway.send(gateway.get("/api/customers/bob", "admin-demo-key")).body());
+        assertThat(record.get("nationalId").asText()).isEqualTo("987-65-4321");
+        assertThat(record.get("cardNumber").asText()).isEqualTo("**** **** **** 4444");
+    }
+
+    @Test
+    void aSecretInAResponseTurnsItIntoAGenericError() throws Exception {
+        HttpResponse<String> leaked = gateway.send(gateway.get("/echo/config", "alice-demo-key").header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("aws_access_key_id=AKIAIOSFODNN7EXAMPLE")));
+        assertProblem(leaked, 502, "SECRET_IN_RESPONSE");
+        assertThat(leaked.body()).doesNotContain("AKIA");
+    }
+
+    @Test
+    void theSameRulesMaskTheGraphQlFace() throws Exception {
+        HttpResponse<String> response = gateway.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port + "/graphql"))
+                .header("X-API-Key", "alice-demo-key").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"query\":\"{ customer(id: \\\"alice\\\") { name cardNumber } }\"}")));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(JSON.readTree(response.body()).at("/data/customer/cardNumber").asText()).isEqualTo("**** **** **** 1111");
+        assertThat(gateway.auditOf(GatewayIT.requestId(response)).get(0).obligations())
+                .contains("mask CARD at /data/customer/cardNumber");
+    }
+}
