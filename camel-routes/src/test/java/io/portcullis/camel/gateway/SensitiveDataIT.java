@@ -66,6 +66,26 @@ class SensitiveDataIT {
     }
 
     @Test
+    void aPrivateKeyWithholdsTheResponseAndANationalIdInFreeTextIsMasked() throws Exception {
+        HttpResponse<String> key = echo("-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7\n-----END RSA PRIVATE KEY-----");
+        assertProblem(key, 502, "SECRET_IN_RESPONSE");
+        assertThat(key.body()).doesNotContain("MIIEow");
+
+        HttpResponse<String> text = echo("please update my records, ssn 123-45-6789, card 5555 5555 5555 4444");
+        assertThat(text.statusCode()).isEqualTo(200);
+        String echoed = JSON.readTree(text.body()).get("body").asText();
+        assertThat(echoed).isEqualTo("please update my records, ssn ***-**-6789, card **** **** **** 4444");
+        DecisionEvent event = gateway.auditOf(GatewayIT.requestId(text)).get(0);
+        assertThat(event.obligations()).contains("mask US_SSN at /body", "mask CARD at /body");
+        assertThat(event.toString()).doesNotContain("123-45-6789").doesNotContain("5555 5555");
+    }
+
+    static HttpResponse<String> echo(String text) throws Exception {
+        return gateway.send(gateway.get("/echo/support", "alice-demo-key").header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString(text)));
+    }
+
+    @Test
     void theSameRulesMaskTheGraphQlFace() throws Exception {
         HttpResponse<String> response = gateway.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port + "/graphql"))
                 .header("X-API-Key", "alice-demo-key").header("Content-Type", "application/json")
