@@ -236,18 +236,35 @@ public final class GraphQlAdapter implements ProtocolAdapter {
         return true;
     }
 
+    /** The operation of the response view that holds what is not data: {@code errors}, {@code extensions}. */
+    public static final String RESPONSE_EXTRAS = "GRAPHQL_RESPONSE_EXTRAS";
+
     @Override
     public List<ResponseView> views(ApiResponse response) {
         Plan plan = plan(response.request());
         List<ApiRequest> requestViews = views(response.request());
-        List<ResponseView> views = new ArrayList<>(requestViews.size());
+        List<ResponseView> views = new ArrayList<>(requestViews.size() + 1);
+        List<String> dataPointers = new ArrayList<>();
         int view = 0;
         for (int index = 0; index < plan.operations().size(); index++) {
             for (GraphQlRootField selection : plan.operations().get(index).selections()) {
                 String pointer = (plan.batched() ? "/" + index : "") + "/data/" + JsonBodyValues.escape(selection.responseKey());
+                dataPointers.add(pointer);
                 views.add(new ResponseView(new ApiResponse(requestViews.get(view++), response.status(), response.headers(),
                         below(response.body(), pointer)), pointer));
             }
+        }
+        // Errors and extensions belong to no root field, but can leak as much (a card number in a
+        // message): one more view, for the rules that look at any response (DLP).
+        Map<String, Object> extras = new LinkedHashMap<>();
+        response.body().forEach((key, value) -> {
+            if (dataPointers.stream().noneMatch(pointer -> key.startsWith(pointer + "/") || key.equals(pointer))) {
+                extras.put(key, value);
+            }
+        });
+        if (!extras.isEmpty()) {
+            ApiRequest whole = response.request().toBuilder().operation(RESPONSE_EXTRAS).build();
+            views.add(new ResponseView(new ApiResponse(whole, response.status(), response.headers(), extras), ""));
         }
         return views;
     }

@@ -149,6 +149,23 @@ class GraphQlAdapterTest {
     }
 
     @Test
+    void errorsAndExtensionsAreAViewOfTheirOwnSoDataLossRulesSeeThem() throws Exception {
+        GraphQlAdapter adapter = adapter(null);
+        ApiRequest request = normalize(adapter, "{\"query\": \"{ account(id: \\\"acc-bob-1\\\") { owner } }\"}");
+        ApiResponse whole = adapter.normalizeResponse(request, new HttpResponseMessage(200,
+                Map.of("content-type", List.of("application/json")),
+                "{\"data\":{\"account\":null},\"errors\":[{\"message\":\"card 4111 1111 1111 1111 declined\"}]}"
+                        .getBytes(StandardCharsets.UTF_8)));
+        List<ResponseView> views = adapter.views(whole);
+        assertThat(views).hasSize(2);
+        ApiResponse extras = views.get(1).response();
+        assertThat(extras.operation()).isEqualTo(GraphQlAdapter.RESPONSE_EXTRAS);
+        assertThat(extras.hasData("CARD")).isTrue();
+        assertThat(views.get(1).bodyPointer()).isEmpty();
+        assertThat(extras.bodyText("/errors/0/message")).contains("declined");
+    }
+
+    @Test
     void aPersistedQueryAllowlistRunsOnlyRegisteredDocumentsAndWritesInTheOneNamedByHash() throws Exception {
         String registered = "query Mine { account(id: \"acc-alice-1\") { owner } }";
         String hash = PersistedQueries.sha256(registered);

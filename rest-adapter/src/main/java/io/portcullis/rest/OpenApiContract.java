@@ -81,7 +81,15 @@ public final class OpenApiContract {
         OpenAPI described = parsed.getOpenAPI();
         OpenAPI requestSide = Json.mapper().convertValue(described, OpenAPI.class);
         tightenRequestBodies(requestSide, strict);
-        OpenApiInteractionValidator validator = OpenApiInteractionValidator.createFor(requestSide).build();
+        // An explicit resolver: the default one also reads -Dswagger.* properties and files in the working
+        // directory and on the classpath, any of which could silently lower errors to warnings.
+        OpenApiInteractionValidator validator = OpenApiInteractionValidator.createFor(requestSide)
+                .withLevelResolver(com.atlassian.oai.validator.report.LevelResolver.create()
+                        .withDefaultLevel(ValidationReport.Level.ERROR)
+                        .withLevel("validation.request.parameter.query.unexpected", ValidationReport.Level.IGNORE)
+                        .withLevel("validation.response", ValidationReport.Level.IGNORE)
+                        .build())
+                .build();
         return new OpenApiContract(validator, new ApiOperationResolver(described, null, false));
     }
 
@@ -133,7 +141,8 @@ public final class OpenApiContract {
     }
 
     /**
-     * @param path the decoded, canonical path
+     * @param path the raw path, already checked to be canonical: the validator decodes parameters
+     *             itself, and must see them as the upstream will
      * @throws RequestRejectedException 404 {@link #PATH_UNDECLARED}, 405 {@link #METHOD_UNDECLARED}, or
      *                                  400 {@link #VIOLATION} naming the first problem's place
      */
@@ -164,7 +173,11 @@ public final class OpenApiContract {
                 : Optional.empty();
     }
 
-    /** The schema of a response, by the operation's status (or {@code default}) and JSON content; empty when none is described. */
+    /**
+     * The schema of a response, by the operation's status (or its range, or {@code default}) and a
+     * JSON media type ({@code application/json}, {@code application/*+json}, {@code *}{@code /*});
+     * empty when none is described.
+     */
     public Optional<Schema<?>> responseSchema(String method, String path, int status) {
         return operation(method, path).flatMap(operation -> {
             if (operation.getResponses() == null) {
@@ -180,8 +193,13 @@ public final class OpenApiContract {
             if (response == null || response.getContent() == null) {
                 return Optional.empty();
             }
-            MediaType json = response.getContent().get("application/json");
-            return json == null ? Optional.empty() : Optional.<Schema<?>>ofNullable(json.getSchema());
+            for (Map.Entry<String, MediaType> content : response.getContent().entrySet()) {
+                String type = io.portcullis.engine.http.MediaType.of(content.getKey());
+                if (type.equals("application/json") || type.endsWith("+json") || type.equals("*/*") || type.equals("application/*")) {
+                    return Optional.<Schema<?>>ofNullable(content.getValue().getSchema());
+                }
+            }
+            return Optional.empty();
         });
     }
 

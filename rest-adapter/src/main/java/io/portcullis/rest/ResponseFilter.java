@@ -23,6 +23,22 @@ final class ResponseFilter {
     }
 
     /**
+     * The top of the answer is what the schema says it is: an array for an array schema, an object
+     * for an object schema. Otherwise the schema's properties do not apply and nothing could be cut.
+     */
+    static boolean shapeMatches(JsonNode node, Schema<?> schema) {
+        String type = schema.getType() != null ? schema.getType()
+                : schema.getTypes() != null && schema.getTypes().size() == 1 ? schema.getTypes().iterator().next() : null;
+        if ("array".equals(type) || schema instanceof io.swagger.v3.oas.models.media.ArraySchema) {
+            return node.isArray();
+        }
+        if ("object".equals(type) || schema.getProperties() != null) {
+            return node.isObject();
+        }
+        return true;
+    }
+
+    /**
      * Filters {@code node} in place.
      *
      * @return the pointers removed (for the audit; names only, never values)

@@ -73,7 +73,8 @@ public final class RestAdapter implements ProtocolAdapter {
         Map<String, Object> body = requestBody(message);
         Map<String, Object> attributes = Map.of();
         if (settings.openApi() != null) {
-            settings.openApi().check(method, path, query, message.headers(), message.header("content-type"), message.body());
+            settings.openApi().check(method, message.rawPath(), query, message.headers(), message.header("content-type"),
+                    message.body());
             if (settings.openApi().operation(method, path).map(o -> Boolean.TRUE.equals(o.getDeprecated())).orElse(false)) {
                 attributes = Map.of(OpenApiContract.DEPRECATED_ATTRIBUTE, Boolean.TRUE);
             }
@@ -138,6 +139,19 @@ public final class RestAdapter implements ProtocolAdapter {
 
     @Override
     public ApiResponse normalizeResponse(ApiRequest request, HttpResponseMessage response) throws RequestRejectedException {
+        if (settings.openApi() != null && response.status() >= 200 && response.status() < 300 && response.body().length > 0
+                && settings.openApi().responseSchema(request.method(), request.path(), response.status()).isEmpty()) {
+            // What the description does not describe cannot be cut to it: withheld, not passed whole.
+            throw new RequestRejectedException(502, "UPSTREAM_RESPONSE_UNDESCRIBED",
+                    "The upstream's answer is not one this API describes.");
+        }
+        if (response.body().length > 0 && !JsonBodies.isJson(response.header("content-type"))
+                && MediaType.of(response.header("content-type")).startsWith("text/")) {
+            // Text is searched for sensitive data as one value; a rule that masks it withholds it.
+            String text = new String(response.body(), 0, Math.min(response.body().length, settings.maxResponseBytes()),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            return new ApiResponse(request, response.status(), response.headers(), Map.of("/", text));
+        }
         return new ApiResponse(request, response.status(), response.headers(),
                 responses.responseValues(response, settings.maxResponseBytes()));
     }
@@ -166,18 +180,25 @@ public final class RestAdapter implements ProtocolAdapter {
 
     /** The response cut to what the route's OpenAPI description declares for it. */
     private HttpResponseMessage declaredOnly(ApiRequest request, HttpResponseMessage response) throws ObligationException {
-        if (settings.openApi() == null || response.body().length == 0 || !JsonBodies.isJson(response.header("content-type"))) {
+        if (settings.openApi() == null || response.body().length == 0) {
             return response;
         }
         var schema = settings.openApi().responseSchema(request.method(), request.path(), response.status());
         if (schema.isEmpty()) {
             return response;
         }
+        if (!JsonBodies.isJson(response.header("content-type"))) {
+            throw new ObligationException("the upstream answered " + response.header("content-type")
+                    + " where the description declares JSON");
+        }
         com.fasterxml.jackson.databind.JsonNode tree;
         try {
             tree = responses.read(response.body());
         } catch (JsonBodies.JsonRejected e) {
             throw new ObligationException("the response to cut to its schema is not valid JSON (" + e.reason + ")");
+        }
+        if (!ResponseFilter.shapeMatches(tree, schema.get())) {
+            throw new ObligationException("the upstream's answer is not shaped as its description says");
         }
         if (ResponseFilter.filter(tree, schema.get()).isEmpty()) {
             return response;

@@ -32,18 +32,20 @@ public final class SensitiveData {
     /** Values longer than this are searched only in their first part, so one huge value stays cheap. */
     static final int SEARCHED_CHARS = 64 * 1024;
 
-    private static final Pattern CARD = Pattern.compile("(?<![\\d-])(?:\\d[ -]?){12,18}\\d(?![\\d-])");
+    // Every repetition is bounded or possessive: values are the upstream's, and a crafted stored
+    // value must not make one search cost seconds (ReDoS).
+    private static final Pattern CARD = Pattern.compile("(?<![\\d.-])(?:\\d[ .-]?){12,18}\\d(?![\\d-])");
     private static final Pattern SSN = Pattern.compile("(?<![\\d-])(?!000|666|9\\d\\d)\\d{3}-(?!00)\\d{2}-(?!0000)\\d{4}(?![\\d-])");
     private static final Pattern IBAN = Pattern.compile("(?<![A-Z0-9])[A-Z]{2}\\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?(?![A-Z0-9])");
-    private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63})*\\.[A-Za-z]{2,24}");
+    private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63}){0,8}\\.[A-Za-z]{2,24}");
     private static final Pattern PHONE = Pattern.compile("(?<![\\w+])\\+\\d{1,3}(?:[ .-]?\\(?\\d{1,4}\\)?){2,5}(?![\\w])");
     private static final Map<String, Pattern> SECRETS = Map.of(
             "private key", Pattern.compile("-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----"),
             "AWS access key", Pattern.compile("(?<![A-Z0-9])(?:AKIA|ASIA)[0-9A-Z]{16}(?![A-Z0-9])"),
-            "JWT", Pattern.compile("eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}"),
-            "API key", Pattern.compile("(?<![A-Za-z0-9])(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}"),
-            "GitHub token", Pattern.compile("(?<![A-Za-z0-9])gh[pousr]_[A-Za-z0-9]{36,}"),
-            "Slack token", Pattern.compile("xox[abprs]-[A-Za-z0-9-]{10,}"));
+            "JWT", Pattern.compile("eyJ[A-Za-z0-9_-]{8,8192}+\\.eyJ[A-Za-z0-9_-]{8,8192}+\\.[A-Za-z0-9_-]{8,8192}+"),
+            "API key", Pattern.compile("(?<![A-Za-z0-9])(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,256}+"),
+            "GitHub token", Pattern.compile("(?<![A-Za-z0-9])gh[pousr]_[A-Za-z0-9]{36,255}+"),
+            "Slack token", Pattern.compile("xox[abprs]-[A-Za-z0-9-]{10,255}+"));
 
     private SensitiveData() {
     }
@@ -81,7 +83,7 @@ public final class SensitiveData {
         if (digits >= 13) {
             Matcher card = CARD.matcher(text);
             while (card.find()) {
-                String number = card.group().replaceAll("[ -]", "");
+                String number = card.group().replaceAll("[ .-]", "");
                 String brand = brand(number);
                 if (brand != null && luhn(number)) {
                     found.add(new Found(Kind.CARD, pointer, brand));
@@ -131,7 +133,7 @@ public final class SensitiveData {
     public static String mask(Kind kind, String text) {
         return switch (kind) {
             case CARD -> replace(CARD, text, match -> {
-                String number = match.replaceAll("[ -]", "");
+                String number = match.replaceAll("[ .-]", "");
                 return brand(number) != null && luhn(number) ? "**** **** **** " + number.substring(number.length() - 4) : match;
             });
             case US_SSN -> replace(SSN, text, match -> "***-**-" + match.substring(match.length() - 4));
@@ -200,6 +202,15 @@ public final class SensitiveData {
         }
         if ((two == 36 || two == 38 || four / 10 >= 300 && four / 10 <= 305) && length >= 14) {
             return "Diners Club";
+        }
+        if (four >= 2200 && four <= 2204 && length >= 16) {
+            return "Mir";
+        }
+        if (two == 62 && length >= 16) {
+            return "UnionPay";
+        }
+        if (java.util.Set.of(5018, 5020, 5038, 5893, 6304, 6759, 6761, 6762, 6763).contains(four) && length >= 12) {
+            return "Maestro";
         }
         return null;
     }

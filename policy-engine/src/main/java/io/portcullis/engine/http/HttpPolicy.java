@@ -122,7 +122,10 @@ public record HttpPolicy(Set<String> methods, Cors cors) {
         if (cors.allowCredentials()) {
             headers.put("access-control-allow-credentials", List.of("true"));
         }
-        headers.put("vary", List.of("Origin"));
+        // Added to what the upstream varies on (a cache must still tell callers apart by their cookie).
+        List<String> vary = new java.util.ArrayList<>(headers.getOrDefault("vary", List.of()));
+        vary.add("Origin");
+        headers.put("vary", List.of(String.join(", ", vary)));
     }
 
     /**
@@ -143,7 +146,7 @@ public record HttpPolicy(Set<String> methods, Cors cors) {
             }
         });
         headers.put("x-content-type-options", List.of("nosniff"));
-        headers.putIfAbsent("referrer-policy", List.of("no-referrer"));
+        headers.put("referrer-policy", List.of("no-referrer"));
         if (secure) {
             headers.put("strict-transport-security", List.of(HSTS));
         }

@@ -17,15 +17,17 @@ public final class UpstreamErrors {
     /** Only the start of a body is searched: traces are at the top, and the search stays bounded. */
     static final int SEARCHED_BYTES = 64 * 1024;
 
+    // Every repetition is bounded: the body is the upstream's, and a crafted stored value must not
+    // make one search cost seconds (ReDoS).
     private static final Pattern INTERNALS = Pattern.compile(
-            "(?:\\bat [a-zA-Z_$][\\w$]*(?:\\.[\\w$<>]+)+\\([\\w$]*\\.(?:java|kt|scala|groovy):\\d+\\))"   // Java frames
-                    + "|(?:Traceback \\(most recent call last\\))"                                         // Python
+            "(?:\\bat [a-zA-Z_$][\\w$]{0,100}(?:\\.[\\w$<>]{1,100}){1,30}\\([\\w$]{0,100}\\.(?:java|kt|scala|groovy):\\d{1,6}\\))"
+                    + "|(?:Traceback \\(most recent call last\\))"
                     + "|(?:Exception in thread \")"
-                    + "|(?:\\b(?:java|javax|jakarta|org\\.springframework|org\\.hibernate)\\.[\\w.]+(?:Exception|Error)\\b)"
-                    + "|(?:\\bSQLSTATE\\[?\\w*\\]?|\\bORA-\\d{5}\\b|\\bPG::\\w+Error|You have an error in your SQL syntax)"
-                    + "|(?:\\s+at \\S+ \\([^)]*\\.(?:js|ts):\\d+:\\d+\\))"                                   // Node frames
-                    + "|(?:\\bin /[\\w/.-]+\\.php on line \\d+)"                                              // PHP
-                    + "|(?:System\\.[\\w.]+Exception:)");                                                     // .NET
+                    + "|(?:\\b(?:java|javax|jakarta|org\\.springframework|org\\.hibernate)\\.[\\w.]{1,200}(?:Exception|Error)\\b)"
+                    + "|(?:\\bSQLSTATE\\[?\\w{0,10}\\]?|\\bORA-\\d{5}\\b|\\bPG::\\w{1,60}Error|You have an error in your SQL syntax)"
+                    + "|(?:(?m)^[ \\t]{1,16}at \\S{1,200} \\([^)\\n]{1,400}\\.(?:js|ts|mjs|cjs):\\d{1,6}:\\d{1,6}\\))"
+                    + "|(?:\\bin /[\\w/.-]{1,400}\\.php on line \\d{1,6})"
+                    + "|(?:System\\.[\\w.]{1,200}Exception:)");
 
     private UpstreamErrors() {
     }

@@ -19,7 +19,8 @@ class SensitiveDataTest {
     @CsvSource({
         "4111 1111 1111 1111, Visa", "4111-1111-1111-1111, Visa", "5555555555554444, Mastercard",
         "2223003122003222, Mastercard", "378282246310005, American Express", "6011111111111117, Discover",
-        "3530111333300000, JCB", "30569309025904, Diners Club", "'paid with 4242 4242 4242 4242 today', Visa"})
+        "3530111333300000, JCB", "30569309025904, Diners Club", "6200000000000005, UnionPay",
+        "6759649826438453, Maestro", "2200000000000004, Mir", "4111.1111.1111.1111, Visa", "'paid with 4242 4242 4242 4242 today', Visa"})
     void cardNumbersAreFoundWithTheirBrand(String text, String brand) {
         assertThat(scan(text)).containsExactly(new SensitiveData.Found(Kind.CARD, "/v", brand));
     }
@@ -68,6 +69,19 @@ class SensitiveDataTest {
         "SECRET|id=AKIAIOSFODNN7EXAMPLE|id=[secret removed]"})
     void maskingKeepsOnlyWhatIdentifiesWithoutRevealing(String kind, String text, String masked) {
         assertThat(SensitiveData.mask(Kind.valueOf(kind), text)).isEqualTo(masked);
+    }
+
+    @org.junit.jupiter.api.Test
+    void craftedValuesThatWouldMakeABacktrackingSearchQuadraticAreSearchedInOnePass() {
+        // These took seconds each with unbounded repetitions; bounded ones keep them linear.
+        String eyj = "eyJ".repeat(21_000);
+        String spaces = " ".repeat(64 * 1024);
+        assertThat(scan(eyj)).isEmpty();
+        assertThat(scan("a@" + "b.".repeat(30_000))).isEmpty();
+        assertThat(io.portcullis.engine.http.UpstreamErrors.revealing(io.portcullis.engine.model.Protocol.REST,
+                new io.portcullis.engine.http.HttpResponseMessage(200, Map.of(), spaces.getBytes()))).isFalse();
+        assertThat(io.portcullis.engine.http.UpstreamErrors.revealing(io.portcullis.engine.model.Protocol.REST,
+                new io.portcullis.engine.http.HttpResponseMessage(200, Map.of(), "java.".repeat(12_000).getBytes()))).isFalse();
     }
 
     @org.junit.jupiter.api.Test

@@ -1,0 +1,104 @@
+package io.portcullis.rest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.portcullis.engine.adapter.ObligationException;
+import io.portcullis.engine.adapter.RequestContext;
+import io.portcullis.engine.adapter.RequestRejectedException;
+import io.portcullis.engine.http.HttpRequestMessage;
+import io.portcullis.engine.http.HttpResponseMessage;
+import io.portcullis.engine.json.JsonLimits;
+import io.portcullis.engine.model.ApiRequest;
+import io.portcullis.engine.model.Peer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OpenApiContractTest {
+
+    static final String DESCRIPTION = """
+            openapi: 3.0.3
+            info: {title: t, version: "1"}
+            paths:
+              /items/{id}:
+                parameters:
+                  - {name: id, in: path, required: true, schema: {type: string, pattern: "^[a-z0-9-]{1,32}$"}}
+                get:
+                  responses:
+                    "200":
+                      description: one item
+                      content:
+                        "application/json;charset=UTF-8":
+                          schema:
+                            type: object
+                            properties:
+                              id: {type: string}
+                              secret: {type: string, writeOnly: true}
+              /items:
+                get:
+                  responses:
+                    "200":
+                      description: all items
+                      content:
+                        application/json:
+                          schema: {type: array, items: {type: object, properties: {id: {type: string}}}}
+            """;
+
+    @TempDir
+    Path dir;
+    RestAdapter adapter;
+
+    @BeforeEach
+    void load() throws Exception {
+        Path file = Files.writeString(dir.resolve("api.yaml"), DESCRIPTION);
+        adapter = new RestAdapter(new RestRouteSettings("t", List.of("GET /items/{id} as getItem", "GET /items as listItems"),
+                1 << 20, JsonLimits.REQUESTS, RestRouteSettings.JSON_ONLY, 1 << 20, OpenApiContract.load(file, true)));
+    }
+
+    ApiRequest get(String rawPath) throws RequestRejectedException {
+        return adapter.normalize(new HttpRequestMessage("GET", rawPath, "", Map.of(), new byte[0]),
+                new RequestContext("r", Instant.EPOCH, "t", Peer.UNKNOWN));
+    }
+
+    static HttpResponseMessage json(int status, String contentType, String body) {
+        return new HttpResponseMessage(status, Map.of("content-type", List.of(contentType)), body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aPathParameterIsCheckedAsTheUpstreamWillReadItNotDecodedTwice() {
+        RequestRejectedException refused = catchThrowableOfType(RequestRejectedException.class, () -> get("/items/%2561"));
+        assertThat(refused).isNotNull();
+        assertThat(refused.reason()).isEqualTo(OpenApiContract.VIOLATION);
+    }
+
+    @Test
+    void anAnswerIsCutToItsSchemaWhateverTheJsonMediaTypeIsCalled() throws Exception {
+        ApiRequest request = get("/items/a1");
+        HttpResponseMessage out = adapter.fulfil(request, json(200, "application/json", "{\"id\":\"a1\",\"secret\":\"s\",\"debug\":1}"),
+                List.of());
+        assertThat(new String(out.body(), StandardCharsets.UTF_8)).isEqualTo("{\"id\":\"a1\"}");
+    }
+
+    @Test
+    void anAnswerTheDescriptionDoesNotDescribeIsWithheldNotPassedWhole() throws Exception {
+        ApiRequest request = get("/items/a1");
+        RequestRejectedException undescribed = catchThrowableOfType(RequestRejectedException.class,
+                () -> adapter.normalizeResponse(request, json(203, "application/json", "{\"id\":\"a1\",\"debug\":1}")));
+        assertThat(undescribed.reason()).isEqualTo("UPSTREAM_RESPONSE_UNDESCRIBED");
+
+        ApiRequest list = get("/items");
+        assertThat(catchThrowableOfType(ObligationException.class, () -> adapter.fulfil(list,
+                json(200, "application/json", "{\"items\":[{\"id\":\"a1\"}],\"debug\":{\"sql\":\"select\"}}"), List.of())))
+                .hasMessageContaining("not shaped");
+        assertThat(catchThrowableOfType(ObligationException.class, () -> adapter.fulfil(list,
+                json(200, "text/plain", "[{\"id\":\"a1\",\"debug\":1}]"), List.of())))
+                .hasMessageContaining("declares JSON");
+    }
+}
