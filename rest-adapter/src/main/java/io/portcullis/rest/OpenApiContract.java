@@ -10,7 +10,6 @@ import io.portcullis.engine.adapter.RequestRejectedException;
 import io.swagger.v3.core.util.Json;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
-import io.swagger.v3.oas.models.media.ArraySchema;
 import io.swagger.v3.oas.models.media.MediaType;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.responses.ApiResponse;
@@ -33,8 +32,8 @@ import java.util.regex.Pattern;
  * A REST route's OpenAPI 3 description as its positive security model. Requests are validated by
  * swagger-request-validator against a request-side copy of the document in which read-only
  * properties are not allowed (a client must not set {@code id} or {@code initiatedBy}), and, in
- * strict mode, every object schema that lists its properties admits no others (mass assignment,
- * also where the author left {@code additionalProperties} open). Responses are cut to the
+ * strict mode, every object schema that lists its properties and is not composed ({@code allOf} ...)
+ * admits no others (mass assignment), whatever {@code additionalProperties} says. Responses are cut to the
  * properties their schema declares, write-only ones removed ({@link ResponseFilter}).
  *
  * <p>Refusals name where the problem is (a body pointer or a parameter name), never the value.
@@ -87,6 +86,8 @@ public final class OpenApiContract {
                 .withLevelResolver(com.atlassian.oai.validator.report.LevelResolver.create()
                         .withDefaultLevel(ValidationReport.Level.ERROR)
                         .withLevel("validation.request.parameter.query.unexpected", ValidationReport.Level.IGNORE)
+                        // Not the library's own closing of every object (it breaks allOf); ours, below.
+                        .withLevel("validation.schema.additionalProperties", ValidationReport.Level.IGNORE)
                         .withLevel("validation.response", ValidationReport.Level.IGNORE)
                         .build())
                 .build();
@@ -122,13 +123,18 @@ public final class OpenApiContract {
                 schema.getRequired().removeAll(readOnly);
             }
             boolean composed = schema.getAllOf() != null || schema.getAnyOf() != null || schema.getOneOf() != null;
-            if (strict && !composed && schema.getAdditionalProperties() == null) {
+            if (strict && !composed) {
                 schema.setAdditionalProperties(Boolean.FALSE);
+            } else if (!readOnly.isEmpty() && !Boolean.FALSE.equals(schema.getAdditionalProperties())) {
+                // The object admits other properties, so the read-only ones are refused by name.
+                Schema<?> anyOf = new Schema<>();
+                readOnly.forEach(name -> anyOf.addAnyOfItem(new Schema<>().required(List.of(name))));
+                schema.setNot(anyOf);
             }
             properties.values().forEach(property -> tighten(property, strict, seen));
         }
-        if (schema instanceof ArraySchema array) {
-            tighten(array.getItems(), strict, seen);
+        if (schema.getAdditionalProperties() instanceof Schema<?> values) {
+            tighten(values, strict, seen);
         }
         if (schema.getItems() != null) {
             tighten(schema.getItems(), strict, seen);

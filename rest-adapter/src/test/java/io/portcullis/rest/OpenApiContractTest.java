@@ -41,6 +41,19 @@ class OpenApiContractTest {
                             properties:
                               id: {type: string}
                               secret: {type: string, writeOnly: true}
+              /notes:
+                post:
+                  requestBody:
+                    content:
+                      application/json:
+                        schema:
+                          type: object
+                          additionalProperties: true
+                          properties:
+                            text: {type: string}
+                            author: {type: string, readOnly: true}
+                  responses:
+                    "201": {description: made}
               /items:
                 get:
                   responses:
@@ -58,7 +71,7 @@ class OpenApiContractTest {
     @BeforeEach
     void load() throws Exception {
         Path file = Files.writeString(dir.resolve("api.yaml"), DESCRIPTION);
-        adapter = new RestAdapter(new RestRouteSettings("t", List.of("GET /items/{id} as getItem", "GET /items as listItems"),
+        adapter = new RestAdapter(new RestRouteSettings("t", List.of("GET /items/{id} as getItem", "GET /items as listItems", "POST /notes"),
                 1 << 20, JsonLimits.REQUESTS, RestRouteSettings.JSON_ONLY, 1 << 20, OpenApiContract.load(file, true)));
     }
 
@@ -76,6 +89,21 @@ class OpenApiContractTest {
         RequestRejectedException refused = catchThrowableOfType(RequestRejectedException.class, () -> get("/items/%2561"));
         assertThat(refused).isNotNull();
         assertThat(refused.reason()).isEqualTo(OpenApiContract.VIOLATION);
+    }
+
+    @Test
+    void aReadOnlyPropertyIsRefusedEvenWhereTheObjectAdmitsOthers() throws Exception {
+        RestAdapter open = new RestAdapter(new RestRouteSettings("t", List.of("POST /notes"), 1 << 20, JsonLimits.REQUESTS,
+                RestRouteSettings.JSON_ONLY, 1 << 20, OpenApiContract.load(dir.resolve("api.yaml"), false)));
+        RequestContext context = new RequestContext("r", Instant.EPOCH, "t", Peer.UNKNOWN);
+        Map<String, List<String>> json = Map.of("content-type", List.of("application/json"));
+        open.normalize(new HttpRequestMessage("POST", "/notes", "", json, "{\"text\":\"hi\",\"tags\":[]}".getBytes()), context);
+        RequestRejectedException refused = catchThrowableOfType(RequestRejectedException.class, () -> open.normalize(
+                new HttpRequestMessage("POST", "/notes", "", json, "{\"text\":\"hi\",\"author\":\"admin\"}".getBytes()), context));
+        assertThat(refused.reason()).isEqualTo(OpenApiContract.VIOLATION);
+        RequestRejectedException strict = catchThrowableOfType(RequestRejectedException.class, () -> adapter.normalize(
+                new HttpRequestMessage("POST", "/notes", "", json, "{\"text\":\"hi\",\"tags\":[]}".getBytes()), context));
+        assertThat(strict.getMessage()).startsWith("body /tags ");
     }
 
     @Test
