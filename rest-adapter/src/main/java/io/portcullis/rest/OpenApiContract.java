@@ -185,7 +185,12 @@ public final class OpenApiContract {
      * empty when none is described.
      */
     public Optional<Schema<?>> responseSchema(String method, String path, int status) {
-        return operation(method, path).flatMap(operation -> {
+        return operation(method, path).flatMap(operation -> responseSchema(operation, status));
+    }
+
+    /** As {@link #responseSchema(String, String, int)}, for an operation already found. */
+    public static Optional<Schema<?>> responseSchema(Operation found, int status) {
+        return Optional.of(found).flatMap(operation -> {
             if (operation.getResponses() == null) {
                 return Optional.empty();
             }

@@ -30,6 +30,9 @@ import java.util.Optional;
  */
 public final class RestAdapter implements ProtocolAdapter {
 
+    /** The adapter's own record of the described operation a request matched; not a fact rules use. */
+    static final String DESCRIBED_OPERATION = "openapi.operation";
+
     private static final java.util.Set<String> METHOD_OVERRIDE_HEADERS =
             java.util.Set.of("x-http-method-override", "x-http-method", "x-method-override");
 
@@ -71,12 +74,15 @@ public final class RestAdapter implements ProtocolAdapter {
         }
         String path = "/" + String.join("/", segments);
         Map<String, Object> body = requestBody(message);
-        Map<String, Object> attributes = Map.of();
+        Map<String, Object> attributes = new java.util.LinkedHashMap<>();
         if (settings.openApi() != null) {
             settings.openApi().check(method, message.rawPath(), query, message.headers(), message.header("content-type"),
                     message.body());
-            if (settings.openApi().operation(method, path).map(o -> Boolean.TRUE.equals(o.getDeprecated())).orElse(false)) {
-                attributes = Map.of(OpenApiContract.DEPRECATED_ATTRIBUTE, Boolean.TRUE);
+            // Found once: the response side reads its schemas from it.
+            Optional<io.swagger.v3.oas.models.Operation> described = settings.openApi().operation(method, path);
+            described.ifPresent(found -> attributes.put(DESCRIBED_OPERATION, found));
+            if (described.map(o -> Boolean.TRUE.equals(o.getDeprecated())).orElse(false)) {
+                attributes.put(OpenApiContract.DEPRECATED_ATTRIBUTE, Boolean.TRUE);
             }
         }
         return ApiRequest.builder()
@@ -140,7 +146,7 @@ public final class RestAdapter implements ProtocolAdapter {
     @Override
     public ApiResponse normalizeResponse(ApiRequest request, HttpResponseMessage response) throws RequestRejectedException {
         if (settings.openApi() != null && response.status() >= 200 && response.status() < 300 && response.body().length > 0
-                && settings.openApi().responseSchema(request.method(), request.path(), response.status()).isEmpty()) {
+                && responseSchema(request, response.status()).isEmpty()) {
             // What the description does not describe cannot be cut to it: withheld, not passed whole.
             throw new RequestRejectedException(502, "UPSTREAM_RESPONSE_UNDESCRIBED",
                     "The upstream's answer is not one this API describes.");
@@ -178,12 +184,18 @@ public final class RestAdapter implements ProtocolAdapter {
         return responses.fulfil(declaredOnly(request, response), obligations);
     }
 
+    /** The description's schema for an answer to the request, from the operation found when it was read. */
+    private static Optional<io.swagger.v3.oas.models.media.Schema<?>> responseSchema(ApiRequest request, int status) {
+        return request.attribute(DESCRIBED_OPERATION) instanceof io.swagger.v3.oas.models.Operation operation
+                ? OpenApiContract.responseSchema(operation, status) : Optional.empty();
+    }
+
     /** The response cut to what the route's OpenAPI description declares for it. */
     private HttpResponseMessage declaredOnly(ApiRequest request, HttpResponseMessage response) throws ObligationException {
         if (settings.openApi() == null || response.body().length == 0) {
             return response;
         }
-        var schema = settings.openApi().responseSchema(request.method(), request.path(), response.status());
+        var schema = responseSchema(request, response.status());
         if (schema.isEmpty()) {
             return response;
         }
