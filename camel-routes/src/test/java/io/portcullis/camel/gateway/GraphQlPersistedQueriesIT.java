@@ -75,7 +75,7 @@ class GraphQlPersistedQueriesIT {
         HttpResponse<String> others = post("{\"query\": " + JSON.writeValueAsString(operation("MyAccount").get("body").asText())
                 + ", \"variables\": {\"id\": \"acc-bob-1\"}}");
         assertThat(others.statusCode()).isEqualTo(403);
-        assertThat(others.body()).contains("BOLA_NOT_OWNER").doesNotContain("87");
+        assertThat(others.body()).contains("BOLA_NOT_OWNER").doesNotContain("87.00");
     }
 
     static JsonNode operation(String name) {
