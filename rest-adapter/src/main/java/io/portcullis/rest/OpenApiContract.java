@@ -146,14 +146,19 @@ public final class OpenApiContract {
         }
     }
 
+    /** Request fact: JSON pointers of body properties the description does not accept (undeclared or read-only). */
+    public static final String UNDECLARED_PROPERTIES_ATTRIBUTE = "openapi.undeclaredProperties";
+
     /**
+     * @return the JSON pointers of body properties the description does not accept (undeclared or
+     *         read-only): rules decide whether the request is refused or they are stripped
      * @param path the raw path, already checked to be canonical: the validator decodes parameters
      *             itself, and must see them as the upstream will
      * @throws RequestRejectedException 404 {@link #PATH_UNDECLARED}, 405 {@link #METHOD_UNDECLARED}, or
      *                                  400 {@link #VIOLATION} naming the first problem's place
      */
-    public void check(String method, String path, Map<String, List<String>> query, Map<String, List<String>> headers,
-                      String contentType, byte[] body) throws RequestRejectedException {
+    public List<String> check(String method, String path, Map<String, List<String>> query, Map<String, List<String>> headers,
+                              String contentType, byte[] body) throws RequestRejectedException {
         Request.Method verb = verb(method);
         SimpleRequest.Builder request = new SimpleRequest.Builder(verb, path);
         query.forEach(request::withQueryParam);
@@ -165,11 +170,40 @@ public final class OpenApiContract {
             request.withBody(body);
         }
         ValidationReport report = validator.validateRequest(request.build());
+        List<String> undeclared = new ArrayList<>();
         for (ValidationReport.Message message : report.getMessages()) {
-            if (message.getLevel() == ValidationReport.Level.ERROR) {
+            if (message.getLevel() != ValidationReport.Level.ERROR) {
+                continue;
+            }
+            List<String> properties = undeclaredProperties(message);
+            if (properties == null) {
                 throw refusal(message);
             }
+            undeclared.addAll(properties);
         }
+        return undeclared;
+    }
+
+    /** The pointers an "additional properties" message names, or null for any other message or an unsafe name. */
+    private static List<String> undeclaredProperties(ValidationReport.Message message) {
+        if (!message.getKey().equals("validation.request.body.schema.additionalProperties")) {
+            return null;
+        }
+        Matcher names = PROPERTY_NAMES.matcher(message.getMessage());
+        if (!names.find()) {
+            return null;
+        }
+        String pointer = message.getContext().flatMap(ValidationReport.MessageContext::getPointers)
+                .map(ValidationReport.MessageContext.Pointers::getInstance).orElse("").replaceAll("/+$", "");
+        List<String> pointers = new ArrayList<>();
+        for (String quoted : names.group(1).split(",")) {
+            String name = quoted.strip().replaceAll("^\"|\"$", "");
+            if (!SAFE_NAME.matcher(name).matches()) {
+                return null;
+            }
+            pointers.add(pointer + "/" + io.portcullis.engine.json.JsonBodyValues.escape(name));
+        }
+        return pointers;
     }
 
     /** The operation the description has for a request, if any. */

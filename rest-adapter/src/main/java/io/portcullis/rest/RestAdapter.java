@@ -76,8 +76,11 @@ public final class RestAdapter implements ProtocolAdapter {
         Map<String, Object> body = requestBody(message);
         Map<String, Object> attributes = new java.util.LinkedHashMap<>();
         if (settings.openApi() != null) {
-            settings.openApi().check(method, message.rawPath(), query, message.headers(), message.header("content-type"),
-                    message.body());
+            List<String> undeclared = settings.openApi().check(method, message.rawPath(), query, message.headers(),
+                    message.header("content-type"), message.body());
+            if (!undeclared.isEmpty()) {
+                attributes.put(OpenApiContract.UNDECLARED_PROPERTIES_ATTRIBUTE, List.copyOf(undeclared));
+            }
             // Found once: the response side reads its schemas from it.
             Optional<io.swagger.v3.oas.models.Operation> described = settings.openApi().operation(method, path);
             described.ifPresent(found -> attributes.put(DESCRIBED_OPERATION, found));
@@ -171,6 +174,13 @@ public final class RestAdapter implements ProtocolAdapter {
     @Override
     public HttpRequestMessage fulfil(ApiRequest request, HttpRequestMessage forward, List<Obligation> obligations)
             throws ObligationException {
+        // Properties the description does not accept go upstream only stripped: a rule pack that
+        // neither refuses nor strips them fails closed here.
+        for (Object pointer : request.attributeValues(OpenApiContract.UNDECLARED_PROPERTIES_ATTRIBUTE)) {
+            if (obligations.stream().noneMatch(o -> o instanceof Obligation.RedactField field && field.pointer().equals(pointer))) {
+                throw new ObligationException("the body property " + pointer + " is not in the API description and no rule stripped it");
+            }
+        }
         if (obligations.isEmpty()) {
             return forward;
         }

@@ -101,9 +101,14 @@ class OpenApiContractTest {
         RequestRejectedException refused = catchThrowableOfType(RequestRejectedException.class, () -> open.normalize(
                 new HttpRequestMessage("POST", "/notes", "", json, "{\"text\":\"hi\",\"author\":\"admin\"}".getBytes()), context));
         assertThat(refused.reason()).isEqualTo(OpenApiContract.VIOLATION);
-        RequestRejectedException strict = catchThrowableOfType(RequestRejectedException.class, () -> adapter.normalize(
-                new HttpRequestMessage("POST", "/notes", "", json, "{\"text\":\"hi\",\"tags\":[]}".getBytes()), context));
-        assertThat(strict.getMessage()).startsWith("body /tags ");
+        // Strict: the undeclared property is a fact for the rules (refuse or strip), and never goes up unstripped.
+        HttpRequestMessage tagged = new HttpRequestMessage("POST", "/notes", "", json, "{\"text\":\"hi\",\"tags\":[]}".getBytes());
+        ApiRequest strict = adapter.normalize(tagged, context);
+        assertThat(strict.attributeValues(OpenApiContract.UNDECLARED_PROPERTIES_ATTRIBUTE)).containsExactly("/tags");
+        assertThat(catchThrowableOfType(ObligationException.class, () -> adapter.fulfil(strict, tagged, List.of())))
+                .hasMessageContaining("/tags");
+        HttpRequestMessage stripped = adapter.fulfil(strict, tagged, List.of(io.portcullis.engine.model.Obligation.redactField("/tags")));
+        assertThat(new String(stripped.body(), StandardCharsets.UTF_8)).isEqualTo("{\"text\":\"hi\"}");
     }
 
     @Test
