@@ -235,6 +235,10 @@ public final class SoapAdapter implements ProtocolAdapter {
     public HttpResponseMessage fulfil(ApiRequest request, HttpResponseMessage response, List<Obligation> obligations)
             throws ObligationException {
         requireNoRedaction(obligations);
+        if (obligations.stream().anyMatch(o -> o instanceof Obligation.MaskValue)) {
+            // Masked before anything is signed: the signature covers what the caller receives.
+            response = new HttpResponseMessage(response.status(), response.headers(), masked(response.body(), obligations));
+        }
         HttpResponseMessage out = response;
         if (outbound != null && outbound.securesResponses() && response.body().length > 0) {
             if (versionOf(response.header("content-type")) == null) {
@@ -254,11 +258,10 @@ public final class SoapAdapter implements ProtocolAdapter {
         return obligations.isEmpty() ? out : out.withHeaders(HeaderObligations.apply(out.headers(), obligations));
     }
 
-    /** Redacting and masking XML are not built yet, so a rule that asks for them withholds the message instead. */
+    /** Removing XML fields is not built yet, so a rule that asks for it withholds the message instead. */
     private static void requireNoRedaction(List<Obligation> obligations) throws ObligationException {
-        if (obligations.stream().anyMatch(o -> o instanceof Obligation.RedactField || o instanceof Obligation.MaskValue
-                || o instanceof Obligation.MaskData)) {
-            throw new ObligationException("fields cannot be redacted or masked in SOAP messages yet");
+        if (obligations.stream().anyMatch(o -> o instanceof Obligation.RedactField || o instanceof Obligation.MaskData)) {
+            throw new ObligationException("fields cannot be removed from SOAP messages yet");
         }
     }
 
@@ -307,16 +310,21 @@ public final class SoapAdapter implements ProtocolAdapter {
     /** Text of leaf elements and attribute values, by path from the operation element (itself {@code /}). */
     private static Map<String, Object> values(Element operation) {
         Map<String, Object> values = new LinkedHashMap<>();
-        collect(operation, "", values);
+        walk(operation, "", (path, node) -> values.put(path,
+                node instanceof Attr attribute ? attribute.getValue() : node.getTextContent().strip()));
         return values;
     }
 
-    private static void collect(Element element, String path, Map<String, Object> values) {
+    /**
+     * Visits every attribute and leaf element under the operation element with its path: the one
+     * addressing of SOAP body values, for reading them ({@link #values}) and for masking them.
+     */
+    private static void walk(Element element, String path, java.util.function.BiConsumer<String, Node> visit) {
         NamedNodeMap attributes = element.getAttributes();
         for (int i = 0; i < attributes.getLength(); i++) {
             Attr attribute = (Attr) attributes.item(i);
             if (!"http://www.w3.org/2000/xmlns/".equals(attribute.getNamespaceURI())) {
-                values.put(path + "/@" + attribute.getLocalName(), attribute.getValue());
+                visit.accept(path + "/@" + attribute.getLocalName(), attribute);
             }
         }
         Map<String, Integer> counts = new HashMap<>();
@@ -326,7 +334,7 @@ public final class SoapAdapter implements ProtocolAdapter {
             }
         }
         if (counts.isEmpty()) {
-            values.put(path.isEmpty() ? "/" : path, element.getTextContent().strip());
+            visit.accept(path.isEmpty() ? "/" : path, element);
             return;
         }
         Map<String, Integer> seen = new HashMap<>();
@@ -334,8 +342,41 @@ public final class SoapAdapter implements ProtocolAdapter {
             if (child instanceof Element e) {
                 String name = e.getLocalName();
                 int index = seen.merge(name, 1, Integer::sum);
-                collect(e, path + "/" + name + (counts.get(name) > 1 ? "[" + index + "]" : ""), values);
+                walk(e, path + "/" + name + (counts.get(name) > 1 ? "[" + index + "]" : ""), visit);
             }
+        }
+    }
+
+    /** The response with the sensitive data at the masked paths masked in place. */
+    private byte[] masked(byte[] message, List<Obligation> obligations) throws ObligationException {
+        Map<String, List<io.portcullis.engine.dlp.SensitiveData.Kind>> masks = new HashMap<>();
+        for (Obligation obligation : obligations) {
+            if (obligation instanceof Obligation.MaskValue mask) {
+                masks.computeIfAbsent(mask.pointer(), p -> new java.util.ArrayList<>()).add(mask.kind());
+            }
+        }
+        if (masks.isEmpty()) {
+            return message;
+        }
+        try {
+            SoapEnvelope envelope = responseReader.read(message);
+            walk(envelope.operationElement(), "", (path, node) -> {
+                List<io.portcullis.engine.dlp.SensitiveData.Kind> kinds = masks.get(path);
+                if (kinds != null) {
+                    String value = node instanceof Attr attribute ? attribute.getValue() : node.getTextContent();
+                    for (io.portcullis.engine.dlp.SensitiveData.Kind kind : kinds) {
+                        value = io.portcullis.engine.dlp.SensitiveData.mask(kind, value);
+                    }
+                    if (node instanceof Attr attribute) {
+                        attribute.setValue(value);
+                    } else {
+                        node.setTextContent(value);
+                    }
+                }
+            });
+            return envelope.serialize();
+        } catch (RequestRejectedException e) {
+            throw new ObligationException("the response to mask could not be read: " + e.getMessage());
         }
     }
 }

@@ -123,6 +123,23 @@ class SoapAdapterTest {
         assertThat(response.bodyText("/toAccount")).isEqualTo("acc-bob-1");
     }
 
+    @Test
+    void sensitiveDataInASoapAnswerIsMaskedInPlaceWhereTheRulesFoundIt() throws Exception {
+        ApiRequest request = ADAPTER.normalize(post("text/xml", TRANSFER_11, null), CONTEXT);
+        String answer = TRANSFER_11.replace("b:Transfer ", "b:TransferResponse ").replace("</b:Transfer>",
+                "<b:note>card 4111 1111 1111 1111, ssn 123-45-6789</b:note></b:TransferResponse>");
+        HttpResponseMessage upstream = new HttpResponseMessage(200, Map.of("content-type", List.of("text/xml")),
+                answer.getBytes(StandardCharsets.UTF_8));
+        var normalized = ADAPTER.normalizeResponse(request, upstream);
+        assertThat(normalized.hasData("CARD")).isTrue();
+
+        HttpResponseMessage out = ADAPTER.fulfil(request, upstream, List.of(
+                new Obligation.MaskValue("/note", io.portcullis.engine.dlp.SensitiveData.Kind.CARD),
+                new Obligation.MaskValue("/note", io.portcullis.engine.dlp.SensitiveData.Kind.US_SSN)));
+        String body = new String(out.body(), StandardCharsets.UTF_8);
+        assertThat(body).contains("card **** **** **** 1111, ssn ***-**-6789").doesNotContain("4111 1111").contains("acc-bob-1");
+    }
+
     private static RequestRejectedException reject(HttpRequestMessage message) {
         return catchThrowableOfType(RequestRejectedException.class, () -> ADAPTER.normalize(message, CONTEXT));
     }
