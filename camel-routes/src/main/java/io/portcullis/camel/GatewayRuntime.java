@@ -58,6 +58,7 @@ public final class GatewayRuntime implements AutoCloseable {
     private GatewayRuntime(LiveRulePack rules, RulesDirectoryWatcher watcher, Authenticator transport,
                            List<Authenticator> authenticators, Map<String, ProtocolAdapter> adapters,
                            Map<String, io.portcullis.engine.http.HttpPolicy> httpPolicies,
+                           io.portcullis.engine.net.NetworkPolicy network,
                            AuditLog audit, Clock clock, List<AutoCloseable> resources) {
         this.rules = rules;
         this.watcher = watcher;
@@ -68,7 +69,7 @@ public final class GatewayRuntime implements AutoCloseable {
         this.clock = clock;
         Map<String, Gatekeeper> byRoute = new LinkedHashMap<>();
         adapters.forEach((route, adapter) -> byRoute.put(route, new Gatekeeper(route, adapter, authentication, engine, audit, clock,
-                httpPolicies.get(route))));
+                httpPolicies.get(route), network)));
         this.gatekeepers = Map.copyOf(byRoute);
     }
 
@@ -141,7 +142,23 @@ public final class GatewayRuntime implements AutoCloseable {
         rules.reload();
         RulesDirectoryWatcher watcher = settings.watchRules()
                 ? new RulesDirectoryWatcher(rules, Duration.ofMillis(300)) : null;
-        return new GatewayRuntime(rules, watcher, transport, authenticators, adapters, httpPolicies, audit, clock, resources);
+        GatewaySettings.Network net = settings.network();
+        Supplier<io.portcullis.engine.net.AddressList> deny = () -> io.portcullis.engine.net.AddressList.EMPTY;
+        Supplier<io.portcullis.engine.net.AddressList> allow = () -> io.portcullis.engine.net.AddressList.EMPTY;
+        if (net.denyFile() != null) {
+            WatchedFile<io.portcullis.engine.net.AddressList> file = WatchedFile.watch(net.denyFile(), io.portcullis.engine.net.AddressList::load);
+            resources.add(file);
+            deny = file;
+        }
+        if (net.allowFile() != null) {
+            WatchedFile<io.portcullis.engine.net.AddressList> file = WatchedFile.watch(net.allowFile(), io.portcullis.engine.net.AddressList::load);
+            resources.add(file);
+            allow = file;
+        }
+        io.portcullis.engine.net.NetworkPolicy network = new io.portcullis.engine.net.NetworkPolicy(
+                io.portcullis.engine.net.AddressList.of(net.trustedProxies()), deny, allow);
+        return new GatewayRuntime(rules, watcher, transport, authenticators, adapters, httpPolicies, network, audit, clock,
+                resources);
     }
 
     /** A gatekeeper for a configured route; null when there is none of that name. */

@@ -14,7 +14,7 @@ import java.util.List;
  */
 public record GatewaySettings(Listener listener, TlsListener tlsListener, Listener admin, Path rulesDirectory,
                               boolean watchRules, ApiKeys apiKeys, Basic basic, JwtSettings jwt, DemoBank demoBank,
-                              List<Route> routes, Cluster cluster) {
+                              List<Route> routes, Cluster cluster, Network network) {
 
     public GatewaySettings {
         routes = List.copyOf(routes);
@@ -76,6 +76,16 @@ public record GatewaySettings(Listener listener, TlsListener tlsListener, Listen
      * @param redis   {@code redis://host:port} or {@code rediss://host:port}
      * @param timeout bound on every Redis command; past it, requests that need Redis are refused
      */
+    /**
+     * Who may reach the gateway, before anything is read.
+     *
+     * @param trustedProxies proxies whose X-Forwarded-For names the client (CIDR ranges)
+     * @param denyFile       addresses refused, one range per line, reloaded on change; or null
+     * @param allowFile      if set, the only addresses admitted, reloaded on change; or null
+     */
+    public record Network(List<String> trustedProxies, Path denyFile, Path allowFile) {
+    }
+
     public record Cluster(String redis, String password, java.time.Duration timeout) {
 
         @Override
@@ -176,12 +186,12 @@ public record GatewaySettings(Listener listener, TlsListener tlsListener, Listen
 
     public GatewaySettings withRulesDirectory(Path directory) {
         return new GatewaySettings(listener, tlsListener, admin, directory, watchRules, apiKeys, basic, jwt, demoBank, routes,
-                cluster);
+                cluster, network);
     }
 
     public GatewaySettings withListenerPort(int port) {
         return new GatewaySettings(new Listener(listener.host(), port, listener.maxBodyBytes(), listener.workerThreads(),
                 listener.enabled()),
-                tlsListener, admin, rulesDirectory, watchRules, apiKeys, basic, jwt, demoBank, routes, cluster);
+                tlsListener, admin, rulesDirectory, watchRules, apiKeys, basic, jwt, demoBank, routes, cluster, network);
     }
 }

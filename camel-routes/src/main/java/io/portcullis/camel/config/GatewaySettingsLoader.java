@@ -31,7 +31,10 @@ public final class GatewaySettingsLoader {
     /** The file's shape; every field optional here, defaults and checks applied in {@link #load}. */
     record FileSettings(FileListener listener, FileTlsListener tlsListener, FileAdmin admin, FileRules rules,
                         FileAuthentication authentication,
-                        FileDemoBank demoBank, List<FileRoute> routes, FileCluster cluster) {
+                        FileDemoBank demoBank, List<FileRoute> routes, FileCluster cluster, FileNetwork network) {
+    }
+
+    record FileNetwork(List<String> trustedProxies, String denyFile, String allowFile) {
     }
 
     record FileCluster(String redis, String passwordFile, Integer timeoutMillis) {
@@ -203,7 +206,34 @@ public final class GatewaySettingsLoader {
             throw new InvalidConfigurationException("tlsListener.port: must differ from listener.port and admin.port");
         }
         return new GatewaySettings(listener, tls, admin, rules, raw.rules().watch() == null || raw.rules().watch(), apiKeys,
-                basic, jwt, demoBank, routes(raw.routes(), base, listener.maxBodyBytes()), cluster(raw.cluster(), base));
+                basic, jwt, demoBank, routes(raw.routes(), base, listener.maxBodyBytes()), cluster(raw.cluster(), base),
+                network(raw.network(), base));
+    }
+
+    private static GatewaySettings.Network network(FileNetwork raw, Path base) throws InvalidConfigurationException {
+        if (raw == null) {
+            return new GatewaySettings.Network(List.of(), null, null);
+        }
+        List<String> proxies = raw.trustedProxies() == null ? List.of() : raw.trustedProxies();
+        for (int i = 0; i < proxies.size(); i++) {
+            try {
+                io.portcullis.engine.net.AddressRange.parse(proxies.get(i));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidConfigurationException("network.trustedProxies[" + i + "]: " + e.getMessage());
+            }
+        }
+        Path deny = existingFile("network.denyFile", raw.denyFile(), base, false);
+        Path allow = existingFile("network.allowFile", raw.allowFile(), base, false);
+        for (Path file : java.util.Arrays.asList(deny, allow)) {
+            if (file != null) {
+                try {
+                    io.portcullis.engine.net.AddressList.load(file);
+                } catch (IOException e) {
+                    throw new InvalidConfigurationException((file == deny ? "network.denyFile: " : "network.allowFile: ") + e.getMessage());
+                }
+            }
+        }
+        return new GatewaySettings.Network(proxies, deny, allow);
     }
 
     private static GatewaySettings.Cluster cluster(FileCluster raw, Path base) throws InvalidConfigurationException {

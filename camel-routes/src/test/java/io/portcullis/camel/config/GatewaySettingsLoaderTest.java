@@ -68,6 +68,15 @@ class GatewaySettingsLoaderTest {
     }
 
     @Test
+    void networkSettingsThatCannotWorkAreRefusedNamingTheKey() throws Exception {
+        assertThatThrownBy(() -> load(example().replace("trustedProxies: []", "trustedProxies: [lb.internal]")))
+                .hasMessageContaining("network.trustedProxies[0]: 'lb.internal' is not an IP address");
+        Path broken = Files.writeString(dir.resolve("deny-broken.txt"), "203.0.113.0/24\n10.0.0.0/40\n");
+        assertThatThrownBy(() -> load(example().replace("denyFile: ip-deny.txt", "denyFile: " + broken)))
+                .hasMessageContaining("network.denyFile: ").hasMessageContaining("deny-broken.txt:2");
+    }
+
+    @Test
     void unknownKeyIsNamed() throws Exception {
         assertThatThrownBy(() -> load(example().replace("timeoutMillis: 10000", "timeoutMilis: 10000")))
                 .isInstanceOf(InvalidConfigurationException.class)

@@ -10,6 +10,7 @@ import io.portcullis.engine.authn.AuthenticationChain;
 import io.portcullis.engine.http.HttpForwarding;
 import io.portcullis.engine.http.HttpPolicy;
 import io.portcullis.engine.http.UpstreamErrors;
+import io.portcullis.engine.net.NetworkPolicy;
 import io.portcullis.engine.http.HttpRequestMessage;
 import io.portcullis.engine.http.HttpResponseMessage;
 import io.portcullis.engine.model.ApiRequest;
@@ -48,6 +49,7 @@ public final class Gatekeeper {
     private final AuditLog audit;
     private final Clock clock;
     private final HttpPolicy http;
+    private final NetworkPolicy network;
 
     public Gatekeeper(String route, ProtocolAdapter adapter, AuthenticationChain authentication, PolicyEngine engine,
                       AuditLog audit, Clock clock) {
@@ -57,6 +59,13 @@ public final class Gatekeeper {
     /** @param http the route's methods, CORS and response headers */
     public Gatekeeper(String route, ProtocolAdapter adapter, AuthenticationChain authentication, PolicyEngine engine,
                       AuditLog audit, Clock clock, HttpPolicy http) {
+        this(route, adapter, authentication, engine, audit, clock, http, NetworkPolicy.OPEN);
+    }
+
+    /** @param network who may reach the gateway, and which proxies name the client */
+    public Gatekeeper(String route, ProtocolAdapter adapter, AuthenticationChain authentication, PolicyEngine engine,
+                      AuditLog audit, Clock clock, HttpPolicy http, NetworkPolicy network) {
+        this.network = network;
         this.http = http;
         this.route = route;
         this.adapter = adapter;
@@ -88,7 +97,15 @@ public final class Gatekeeper {
                 http.harden(admission.refusal(), message.header("origin"), peer.secure(), authenticated, false));
     }
 
-    private Admission decide(HttpRequestMessage message, Peer peer, String requestId, long start) {
+    private Admission decide(HttpRequestMessage message, Peer connection, String requestId, long start) {
+        // Judged by the address the client has: its own, or the one trusted proxies name.
+        String client = network.clientAddress(connection.address(), message.header("x-forwarded-for"));
+        Peer peer = client.equals(connection.address()) ? connection
+                : new Peer(client, 0, connection.clientCertificate(), connection.secure());
+        String blocked = network.refusal(client);
+        if (blocked != null) {
+            return refuseUnread(requestId, start, message, peer, 403, blocked, "Requests from this address are not accepted.");
+        }
         if (!http.allows(message.method())) {
             Admission refused = refuseUnread(requestId, start, message, peer, 405, "METHOD_NOT_ALLOWED",
                     "This API does not take that method.");

@@ -1,0 +1,72 @@
+package io.portcullis.engine.net;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.regex.Pattern;
+
+/**
+ * An IPv4 or IPv6 address range in CIDR notation ({@code 10.0.0.0/8}, {@code 2001:db8::/32}), or
+ * one address. Only literals are read: nothing here ever resolves a name.
+ */
+public record AddressRange(byte[] network, int prefix) {
+
+    private static final Pattern LITERAL = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
+
+    /** @throws IllegalArgumentException naming the text when it is not an address or range */
+    public static AddressRange parse(String text) {
+        String trimmed = text.strip();
+        int slash = trimmed.indexOf('/');
+        byte[] address = literal(slash < 0 ? trimmed : trimmed.substring(0, slash));
+        if (address == null) {
+            throw new IllegalArgumentException("'" + text + "' is not an IP address or CIDR range");
+        }
+        int bits = address.length * 8;
+        int prefix = bits;
+        if (slash >= 0) {
+            try {
+                prefix = Integer.parseInt(trimmed.substring(slash + 1));
+            } catch (NumberFormatException e) {
+                prefix = -1;
+            }
+            if (prefix < 0 || prefix > bits) {
+                throw new IllegalArgumentException("'" + text + "' has a prefix length outside 0.." + bits);
+            }
+        }
+        return new AddressRange(address, prefix);
+    }
+
+    /** The address as bytes (IPv4-mapped IPv6 addresses as IPv4), or null when the text is not an IP literal. */
+    public static byte[] literal(String text) {
+        String value = text.strip();
+        if (value.startsWith("[") && value.endsWith("]")) {
+            value = value.substring(1, value.length() - 1);
+        }
+        if (!LITERAL.matcher(value).matches() || !value.contains(".") && !value.contains(":")) {
+            return null;
+        }
+        try {
+            // A literal of only hex digits, dots and colons: getByName parses it and never looks it up.
+            return InetAddress.getByName(value).getAddress();
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+
+    public boolean contains(byte[] address) {
+        if (address == null || address.length != network.length) {
+            return false;
+        }
+        int full = prefix / 8;
+        for (int i = 0; i < full; i++) {
+            if (address[i] != network[i]) {
+                return false;
+            }
+        }
+        int rest = prefix % 8;
+        if (rest == 0) {
+            return true;
+        }
+        int mask = 0xff << (8 - rest) & 0xff;
+        return (address[full] & mask) == (network[full] & mask);
+    }
+}

@@ -1,0 +1,53 @@
+package io.portcullis.engine.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class NetworkPolicyTest {
+
+    @ParameterizedTest
+    @CsvSource({"10.0.0.0/8, 10.255.1.2, true", "10.0.0.0/8, 11.0.0.1, false", "192.168.1.128/25, 192.168.1.200, true",
+        "192.168.1.128/25, 192.168.1.100, false", "2001:db8::/32, 2001:db8:1::5, true", "2001:db8::/32, 2001:db9::1, false",
+        "203.0.113.7, 203.0.113.7, true", "0.0.0.0/0, 8.8.8.8, true", "10.0.0.0/8, ::ffff:10.1.1.1, true",
+        "10.0.0.0/8, 2001:db8::1, false"})
+    void rangesMatchByPrefixForBothFamilies(String range, String address, boolean inside) {
+        assertThat(AddressRange.parse(range).contains(AddressRange.literal(address))).isEqualTo(inside);
+    }
+
+    @Test
+    void onlyLiteralsAreRead() {
+        assertThat(AddressRange.literal("example.com")).isNull();
+        assertThat(AddressRange.literal("localhost")).isNull();
+        assertThat(AddressRange.literal("1.2.3")).isNotNull().hasSize(4); // the JDK's short form, still a literal
+        assertThatThrownBy(() -> AddressRange.parse("10.0.0.0/33")).hasMessageContaining("prefix length");
+        assertThatThrownBy(() -> AddressRange.parse("gateway.internal")).hasMessageContaining("not an IP address");
+    }
+
+    @Test
+    void theClientIsTheNearestHopTheTrustedProxiesDidNotAdd() {
+        NetworkPolicy policy = new NetworkPolicy(AddressList.of(List.of("10.0.0.0/8")), () -> AddressList.EMPTY,
+                () -> AddressList.EMPTY);
+        assertThat(policy.clientAddress("10.0.0.1", "198.51.100.4")).isEqualTo("198.51.100.4");
+        assertThat(policy.clientAddress("10.0.0.1", "203.0.113.9, 198.51.100.4, 10.0.0.2")).isEqualTo("198.51.100.4");
+        assertThat(policy.clientAddress("10.0.0.1", "10.0.0.3, 10.0.0.2")).isEqualTo("10.0.0.3");
+        assertThat(policy.clientAddress("10.0.0.1", "garbage, 10.0.0.2")).isEqualTo("10.0.0.2");
+        assertThat(policy.clientAddress("198.51.100.1", "10.0.0.5")).isEqualTo("198.51.100.1");
+        assertThat(policy.clientAddress("10.0.0.1", null)).isEqualTo("10.0.0.1");
+    }
+
+    @Test
+    void aDenyListRefusesAndAnAllowListAdmitsOnlyItsOwn() {
+        NetworkPolicy policy = new NetworkPolicy(AddressList.EMPTY, () -> AddressList.of(List.of("203.0.113.0/24")),
+                () -> AddressList.of(List.of("198.51.100.0/24", "203.0.113.0/24")));
+        assertThat(policy.refusal("203.0.113.5")).isEqualTo(NetworkPolicy.DENIED);
+        assertThat(policy.refusal("198.51.100.5")).isNull();
+        assertThat(policy.refusal("192.0.2.1")).isEqualTo(NetworkPolicy.NOT_ALLOWED);
+        assertThat(policy.refusal("")).isEqualTo(NetworkPolicy.NOT_ALLOWED);
+        assertThat(NetworkPolicy.OPEN.refusal("192.0.2.1")).isNull();
+    }
+}
