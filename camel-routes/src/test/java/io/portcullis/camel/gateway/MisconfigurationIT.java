@@ -43,6 +43,11 @@ class MisconfigurationIT {
         assertThat(listed.headers().firstValue("access-control-allow-methods")).contains("GET, POST");
 
         assertProblem(gateway.send(preflight("https://evil.example", "POST", "content-type")), 403, "CORS_NOT_ALLOWED");
+        // The GraphQL route lists GET and POST only, and has no CORS: its preflights are refused as CORS, not as OPTIONS.
+        HttpResponse<String> graphQl = gateway.send(gateway.get("/graphql", null).method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", APP).header("Access-Control-Request-Method", "POST"));
+        assertThat(graphQl.statusCode()).isEqualTo(403);
+        assertThat(graphQl.body()).contains("CORS_NOT_ALLOWED");
         assertProblem(gateway.send(preflight(APP, "DELETE", "")), 403, "CORS_NOT_ALLOWED");
         assertProblem(gateway.send(preflight(APP, "POST", "x-forwarded-for")), 403, "CORS_NOT_ALLOWED");
     }

@@ -106,15 +106,16 @@ public final class Gatekeeper {
         if (blocked != null) {
             return refuseUnread(requestId, start, message, peer, 403, blocked, "Requests from this address are not accepted.");
         }
+        // A preflight asks about the method the browser will send, not OPTIONS: answered whatever methods: lists.
+        if (HttpPolicy.isPreflight(message)) {
+            return preflight(message, peer, requestId, start);
+        }
         if (!http.allows(message.method())) {
             Admission refused = refuseUnread(requestId, start, message, peer, 405, "METHOD_NOT_ALLOWED",
                     "This API does not take that method.");
             Map<String, List<String>> headers = new LinkedHashMap<>(refused.refusal().headers());
             headers.put("allow", List.of(String.join(", ", http.methods().stream().sorted().toList())));
             return new Admission(requestId, start, null, refused.decision(), null, refused.refusal().withHeaders(headers));
-        }
-        if (HttpPolicy.isPreflight(message)) {
-            return preflight(message, peer, requestId, start);
         }
         RequestContext context = new RequestContext(requestId, clock.instant(), route, peer);
         ApiRequest request;
