@@ -37,15 +37,6 @@ public record GraphQlHttpRequest(String query, String operationName, JsonNode va
     private static final JsonBodies JSON = new JsonBodies(JsonLimits.REQUESTS);
 
     /**
-     * @throws RequestRejectedException 405 for other methods, 415 for other media types, 400
-     *                                  {@link #REQUEST_INVALID} for anything else that is not a
-     *                                  GraphQL request
-     */
-    public static List<GraphQlHttpRequest> read(HttpRequestMessage message) throws RequestRejectedException {
-        return readAll(message).requests();
-    }
-
-    /**
      * What one HTTP request carries.
      *
      * @param requests the operations requested, in order
@@ -55,8 +46,13 @@ public record GraphQlHttpRequest(String query, String operationName, JsonNode va
     }
 
     /**
-     * Like {@link #read}, and says whether the body was a batch. A GET with a body, or a POST with
-     * GraphQL parameters in its URL, is refused: the gateway and the server could read different ones.
+     * The operations an HTTP request carries, and whether the body was a batch. A GET with a body, or
+     * a POST with GraphQL parameters in its URL, is refused: the gateway and the server could read
+     * different ones.
+     *
+     * @throws RequestRejectedException 405 for other methods, 415 for other media types, 400
+     *                                  {@link #REQUEST_INVALID} (or a {@code JSON_*} code) for
+     *                                  anything else that is not a GraphQL request
      */
     public static Batch readAll(HttpRequestMessage message) throws RequestRejectedException {
         if (message.method().equals("GET")) {

@@ -84,10 +84,6 @@ public final class PersistedQueries {
         }
     }
 
-    public int size() {
-        return documentsByHash.size();
-    }
-
     static String sha256(String document) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")

@@ -22,9 +22,11 @@ class GraphQlHttpRequestTest {
 
     @Test
     void aPostedRequestAndABatch() throws Exception {
-        List<GraphQlHttpRequest> one = GraphQlHttpRequest.read(post(
-                "{\"query\":\"query Q($id: ID!) { account(id: $id) { id } }\",\"operationName\":\"Q\",\"variables\":{\"id\":\"acc-1\"}}"));
-        List<GraphQlHttpRequest> batch = GraphQlHttpRequest.read(post("[{\"query\":\"{ a }\"},{\"query\":\"{ b }\"}]"));
+        List<GraphQlHttpRequest> one = GraphQlHttpRequest.readAll(post(
+                "{\"query\":\"query Q($id: ID!) { account(id: $id) { id } }\",\"operationName\":\"Q\",\"variables\":{\"id\":\"acc-1\"}}")).requests();
+        GraphQlHttpRequest.Batch batched = GraphQlHttpRequest.readAll(post("[{\"query\":\"{ a }\"},{\"query\":\"{ b }\"}]"));
+        List<GraphQlHttpRequest> batch = batched.requests();
+        assertThat(batched.batch()).isTrue();
 
         assertThat(one).singleElement().satisfies(request -> {
             assertThat(request.operationName()).isEqualTo("Q");
@@ -38,7 +40,7 @@ class GraphQlHttpRequestTest {
     void getRunsQueriesOnly() throws Exception {
         HttpRequestMessage get = new HttpRequestMessage("GET", "/graphql",
                 "query=mutation%20%7B%20transfer(amount%3A%201)%20%7B%20id%20%7D%20%7D", Map.of(), new byte[0]);
-        GraphQlHttpRequest request = GraphQlHttpRequest.read(get).get(0);
+        GraphQlHttpRequest request = GraphQlHttpRequest.readAll(get).requests().get(0);
         GraphQlOperation mutation = new GraphQlOperationReader(GraphQlParseLimits.DEFAULTS).read(request.query(), null);
 
         RequestRejectedException refused = catchThrowableOfType(RequestRejectedException.class,
@@ -53,7 +55,7 @@ class GraphQlHttpRequestTest {
             "{\"query\":42}", "{\"query\":\"{ a }\",\"variables\":[1]}", "[]", "[1]", "{}"})
     void anythingElseIsRefusedWithoutEchoingIt(String body) {
         RequestRejectedException refused = catchThrowableOfType(RequestRejectedException.class,
-                () -> GraphQlHttpRequest.read(post(body)));
+                () -> GraphQlHttpRequest.readAll(post(body)));
 
         // JSON-level faults carry the same codes as on every JSON route; GraphQL-level ones their own.
         assertThat(refused.status()).isEqualTo(400);
@@ -69,7 +71,7 @@ class GraphQlHttpRequestTest {
             "query=%7Ba%7D&variables=%5B1%5D          | GRAPHQL_REQUEST_INVALID"})
     void getParametersAreDecodedStrictlyAndOnce(String rawQuery, String reason) {
         RequestRejectedException refused = catchThrowableOfType(RequestRejectedException.class,
-                () -> GraphQlHttpRequest.read(new HttpRequestMessage("GET", "/graphql", rawQuery, Map.of(), new byte[0])));
+                () -> GraphQlHttpRequest.readAll(new HttpRequestMessage("GET", "/graphql", rawQuery, Map.of(), new byte[0])));
 
         assertThat(refused.status()).isEqualTo(400);
         assertThat(refused.reason()).isEqualTo(reason);
@@ -81,7 +83,7 @@ class GraphQlHttpRequestTest {
         HttpRequestMessage text = new HttpRequestMessage("POST", "/graphql", "", Map.of("content-type", List.of("text/plain")),
                 "{}".getBytes(StandardCharsets.UTF_8));
 
-        assertThat(catchThrowableOfType(RequestRejectedException.class, () -> GraphQlHttpRequest.read(put)).status()).isEqualTo(405);
-        assertThat(catchThrowableOfType(RequestRejectedException.class, () -> GraphQlHttpRequest.read(text)).status()).isEqualTo(415);
+        assertThat(catchThrowableOfType(RequestRejectedException.class, () -> GraphQlHttpRequest.readAll(put)).status()).isEqualTo(405);
+        assertThat(catchThrowableOfType(RequestRejectedException.class, () -> GraphQlHttpRequest.readAll(text)).status()).isEqualTo(415);
     }
 }

@@ -214,15 +214,10 @@ public final class OpenApiContract {
     }
 
     /**
-     * The schema of a response, by the operation's status (or its range, or {@code default}) and a
+     * The schema of an operation's response, by its status (or its range, or {@code default}) and a
      * JSON media type ({@code application/json}, {@code application/*+json}, {@code *}{@code /*});
      * empty when none is described.
      */
-    public Optional<Schema<?>> responseSchema(String method, String path, int status) {
-        return operation(method, path).flatMap(operation -> responseSchema(operation, status));
-    }
-
-    /** As {@link #responseSchema(String, String, int)}, for an operation already found. */
     public static Optional<Schema<?>> responseSchema(Operation found, int status) {
         return Optional.of(found).flatMap(operation -> {
             if (operation.getResponses() == null) {

@@ -53,16 +53,13 @@ public final class Gatekeeper {
 
     public Gatekeeper(String route, ProtocolAdapter adapter, AuthenticationChain authentication, PolicyEngine engine,
                       AuditLog audit, Clock clock) {
-        this(route, adapter, authentication, engine, audit, clock, HttpPolicy.DEFAULTS);
+        this(route, adapter, authentication, engine, audit, clock, HttpPolicy.DEFAULTS, NetworkPolicy.OPEN);
     }
 
-    /** @param http the route's methods, CORS and response headers */
-    public Gatekeeper(String route, ProtocolAdapter adapter, AuthenticationChain authentication, PolicyEngine engine,
-                      AuditLog audit, Clock clock, HttpPolicy http) {
-        this(route, adapter, authentication, engine, audit, clock, http, NetworkPolicy.OPEN);
-    }
-
-    /** @param network who may reach the gateway, and which proxies name the client */
+    /**
+     * @param http    the route's methods, CORS and response headers
+     * @param network who may reach the gateway, and which proxies name the client
+     */
     public Gatekeeper(String route, ProtocolAdapter adapter, AuthenticationChain authentication, PolicyEngine engine,
                       AuditLog audit, Clock clock, HttpPolicy http, NetworkPolicy network) {
         this.network = network;

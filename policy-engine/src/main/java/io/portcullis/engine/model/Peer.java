@@ -18,11 +18,6 @@ public record Peer(String address, int port, ClientCertificate clientCertificate
         Objects.requireNonNull(address, "address");
     }
 
-    /** A peer that presented a client certificate came over TLS; one without, over plain HTTP. */
-    public Peer(String address, int port, ClientCertificate clientCertificate) {
-        this(address, port, clientCertificate, clientCertificate != null);
-    }
-
     /** A peer without a client certificate, over plain HTTP. */
     public Peer(String address, int port) {
         this(address, port, null, false);

@@ -111,6 +111,6 @@ class AuthenticationChainTest {
     }
 
     private static ApiRequest request(Map<String, List<String>> headers, ClientCertificate certificate) {
-        return ApiRequest.builder().id("r").headers(headers).peer(new Peer("127.0.0.1", 1, certificate)).build();
+        return ApiRequest.builder().id("r").headers(headers).peer(new Peer("127.0.0.1", 1, certificate, certificate != null)).build();
     }
 }

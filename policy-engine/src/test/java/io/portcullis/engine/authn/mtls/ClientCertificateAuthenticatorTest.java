@@ -53,7 +53,7 @@ class ClientCertificateAuthenticatorTest {
     }
 
     private static Authentication authenticate(IdentitySource source, ClientCertificate certificate) {
-        ApiRequest request = ApiRequest.builder().id("r").peer(new Peer("10.0.0.7", 50123, certificate)).build();
+        ApiRequest request = ApiRequest.builder().id("r").peer(new Peer("10.0.0.7", 50123, certificate, certificate != null)).build();
         return new ClientCertificateAuthenticator(source, () -> CertificateClients.NONE).authenticate(request);
     }
 }
