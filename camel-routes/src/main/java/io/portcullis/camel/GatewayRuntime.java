@@ -141,7 +141,7 @@ public final class GatewayRuntime implements AutoCloseable {
         LiveRulePack rules = new LiveRulePack(RulePacks.loader(settings.rulesDirectory(), clock), clock);
         rules.reload();
         RulesDirectoryWatcher watcher = settings.watchRules()
-                ? new RulesDirectoryWatcher(rules, Duration.ofMillis(300)) : null;
+                ? new RulesDirectoryWatcher(rules, WatchedFile.QUIET_PERIOD) : null;
         GatewaySettings.Network net = settings.network();
         Supplier<io.portcullis.engine.net.AddressList> deny = () -> io.portcullis.engine.net.AddressList.EMPTY;
         Supplier<io.portcullis.engine.net.AddressList> allow = () -> io.portcullis.engine.net.AddressList.EMPTY;

@@ -33,6 +33,12 @@ public final class WatchedFile<T> implements Supplier<T>, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WatchedFile.class);
     static final java.time.Duration POLL_INTERVAL = java.time.Duration.ofSeconds(30);
+    /**
+     * How long a file must stay unchanged before it is read after a change: editors and
+     * {@code Files.write} truncate before they write, and the empty file in between parses (an empty
+     * deny list would let everyone in). The rule pack's watcher waits as long.
+     */
+    public static final java.time.Duration QUIET_PERIOD = java.time.Duration.ofMillis(300);
 
     private final Path file;
     private final Parser<T> parser;
@@ -88,9 +94,10 @@ public final class WatchedFile<T> implements Supplier<T>, AutoCloseable {
         try {
             while (true) {
                 WatchKey key = watchService.poll(POLL_INTERVAL.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-                if (key != null) {
+                while (key != null) {
                     key.pollEvents();
                     key.reset();
+                    key = watchService.poll(QUIET_PERIOD.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
                 }
                 if (!contentHash(file).equals(contentSeen)) {
                     reload();

@@ -56,10 +56,8 @@ class WatchedFileTest {
             }
             return text;
         })) {
-            // Replaced whole, as deployment tools do: an in-place rewrite is briefly an empty file,
-            // which this loader would accept (see the session note on in-place edits).
-            Path edit = Files.writeString(dir.resolve("keys.txt.new"), "bad edit");
-            Files.move(edit, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            // Rewritten in place: briefly an empty file, which this loader would accept if it read it then.
+            Files.writeString(file, "bad edit");
             eventually(() -> !watched.lastError().isEmpty());
             assertThat(watched.get()).isEqualTo("good");
         }
