@@ -33,7 +33,6 @@ import io.portcullis.rest.RestAdapter;
 import io.portcullis.rest.RestRouteSettings;
 import java.io.IOException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
