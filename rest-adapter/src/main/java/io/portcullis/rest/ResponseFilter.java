@@ -3,9 +3,7 @@ package io.portcullis.rest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.portcullis.engine.json.JsonBodyValues;
 import io.swagger.v3.oas.models.media.Schema;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,53 +36,58 @@ final class ResponseFilter {
         return true;
     }
 
+    /** What an object schema admits, worked out once per schema for a whole answer (a list repeats it). */
+    @SuppressWarnings("rawtypes")
+    private record Admitted(Map<String, Schema> declared, Object additional) {
+    }
+
     /**
      * Filters {@code node} in place.
      *
-     * @return the pointers removed (for the audit; names only, never values)
+     * @return whether anything was removed
      */
-    static List<String> filter(JsonNode node, Schema<?> schema) {
-        List<String> removed = new ArrayList<>();
-        filter(node, schema, "", removed, 0);
-        return removed;
+    static boolean filter(JsonNode node, Schema<?> schema) {
+        return filter(node, schema, new java.util.IdentityHashMap<>(), 0);
     }
 
     @SuppressWarnings("rawtypes")
-    private static void filter(JsonNode node, Schema<?> schema, String pointer, List<String> removed, int depth) {
+    private static boolean filter(JsonNode node, Schema<?> schema, Map<Schema<?>, Admitted> admitted, int depth) {
         if (schema == null || depth > 200) {
-            return;
+            return false;
         }
+        boolean removed = false;
         if (node instanceof ArrayNode array) {
-            Schema<?> items = schema.getItems();
-            for (int i = 0; i < array.size(); i++) {
-                filter(array.get(i), items, pointer + "/" + i, removed, depth + 1);
+            for (JsonNode element : array) {
+                removed |= filter(element, schema.getItems(), admitted, depth + 1);
             }
-            return;
+            return removed;
         }
         if (!(node instanceof ObjectNode object)) {
-            return;
+            return false;
         }
-        Map<String, Schema> declared = new LinkedHashMap<>();
-        Object additional = collect(schema, declared);
-        if (declared.isEmpty() && additional == null) {
-            return; // a schema that says nothing about properties: a free-form object
+        Admitted admits = admitted.computeIfAbsent(schema, s -> {
+            Map<String, Schema> declared = new LinkedHashMap<>();
+            return new Admitted(declared, collect(s, declared));
+        });
+        if (admits.declared().isEmpty() && admits.additional() == null) {
+            return false; // a schema that says nothing about properties: a free-form object
         }
         Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> field = fields.next();
-            String at = pointer + "/" + JsonBodyValues.escape(field.getKey());
-            Schema<?> property = declared.get(field.getKey());
-            if (property == null && additional instanceof Schema<?> extra) {
+            Schema<?> property = admits.declared().get(field.getKey());
+            if (property == null && admits.additional() instanceof Schema<?> extra) {
                 property = extra;
             }
-            boolean admitted = property != null || Boolean.TRUE.equals(additional);
-            if (!admitted || property != null && Boolean.TRUE.equals(property.getWriteOnly())) {
+            boolean declared = property != null || Boolean.TRUE.equals(admits.additional());
+            if (!declared || property != null && Boolean.TRUE.equals(property.getWriteOnly())) {
                 fields.remove();
-                removed.add(at);
+                removed = true;
             } else {
-                filter(field.getValue(), property, at, removed, depth + 1);
+                removed |= filter(field.getValue(), property, admitted, depth + 1);
             }
         }
+        return removed;
     }
 
     /**

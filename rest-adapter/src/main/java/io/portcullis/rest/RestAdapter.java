@@ -191,24 +191,12 @@ public final class RestAdapter implements ProtocolAdapter {
     @Override
     public HttpResponseMessage fulfil(ApiRequest request, HttpResponseMessage response, List<Obligation> obligations)
             throws ObligationException {
-        return responses.fulfil(declaredOnly(request, response), obligations);
-    }
-
-    /** The description's schema for an answer to the request, from the operation found when it was read. */
-    private static Optional<io.swagger.v3.oas.models.media.Schema<?>> responseSchema(ApiRequest request, int status) {
-        return request.attribute(DESCRIBED_OPERATION) instanceof io.swagger.v3.oas.models.Operation operation
-                ? OpenApiContract.responseSchema(operation, status) : Optional.empty();
-    }
-
-    /** The response cut to what the route's OpenAPI description declares for it. */
-    private HttpResponseMessage declaredOnly(ApiRequest request, HttpResponseMessage response) throws ObligationException {
-        if (settings.openApi() == null || response.body().length == 0) {
-            return response;
-        }
-        var schema = responseSchema(request, response.status());
+        var schema = settings.openApi() == null || response.body().length == 0 ? Optional.<io.swagger.v3.oas.models.media.Schema<?>>empty()
+                : responseSchema(request, response.status());
         if (schema.isEmpty()) {
-            return response;
+            return responses.fulfil(response, obligations);
         }
+        // Cut to what the route's OpenAPI description declares, and redacted and masked, in one parse.
         if (!JsonBodies.isJson(response.header("content-type"))) {
             throw new ObligationException("the upstream answered " + response.header("content-type")
                     + " where the description declares JSON");
@@ -222,9 +210,19 @@ public final class RestAdapter implements ProtocolAdapter {
         if (!ResponseFilter.shapeMatches(tree, schema.get())) {
             throw new ObligationException("the upstream's answer is not shaped as its description says");
         }
-        if (ResponseFilter.filter(tree, schema.get()).isEmpty()) {
-            return response;
+        boolean cut = ResponseFilter.filter(tree, schema.get());
+        boolean edited = JsonBodies.changesBody(obligations);
+        if (edited) {
+            JsonBodies.edit(tree, obligations);
         }
-        return new HttpResponseMessage(response.status(), response.headers(), responses.write(tree));
+        return new HttpResponseMessage(response.status(), HeaderObligations.apply(response.headers(), obligations),
+                cut || edited ? responses.write(tree) : response.body());
     }
+
+    /** The description's schema for an answer to the request, from the operation found when it was read. */
+    private static Optional<io.swagger.v3.oas.models.media.Schema<?>> responseSchema(ApiRequest request, int status) {
+        return request.attribute(DESCRIBED_OPERATION) instanceof io.swagger.v3.oas.models.Operation operation
+                ? OpenApiContract.responseSchema(operation, status) : Optional.empty();
+    }
+
 }

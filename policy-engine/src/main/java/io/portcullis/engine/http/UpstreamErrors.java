@@ -5,10 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 
 /**
- * Upstream answers that must not reach the client as they are (OWASP API8, verbose errors): server
- * errors of JSON APIs, whose bodies are the likeliest to carry stack traces, SQL and paths, and any
- * answer, of any protocol, whose body looks like a stack trace or a database error. SOAP faults are
- * HTTP 500 by design and pass unless they carry such internals.
+ * Upstream error answers that must not reach the client as they are (OWASP API8, verbose errors):
+ * server errors of JSON APIs, whose bodies are the likeliest to carry stack traces, SQL and paths,
+ * and any 4xx or 5xx answer, of any protocol, whose body looks like a stack trace or a database
+ * error. SOAP faults are HTTP 500 by design and pass unless they carry such internals. Successful
+ * answers are not searched: that would cost every response, and their data is the DLP rules' to judge.
  */
 public final class UpstreamErrors {
 
@@ -34,6 +35,9 @@ public final class UpstreamErrors {
 
     /** The answer must be replaced by the protocol's generic error. */
     public static boolean revealing(Protocol protocol, HttpResponseMessage response) {
+        if (response.status() < 400) {
+            return false;
+        }
         if (response.status() >= 500 && protocol != Protocol.SOAP) {
             return true;
         }

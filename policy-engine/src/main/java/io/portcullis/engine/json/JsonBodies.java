@@ -171,14 +171,7 @@ public final class JsonBodies {
      *                             elsewhere (see {@link #remove}): such a body must not go out
      */
     public byte[] redact(byte[] body, String contentType, List<Obligation> obligations) throws ObligationException {
-        if (obligations.stream().anyMatch(o -> o instanceof Obligation.MaskData)) {
-            // The gateway turns these into MaskValues on responses; anywhere else nothing says where.
-            throw new ObligationException("sensitive data can only be masked in responses");
-        }
-        List<Obligation> edits = obligations.stream()
-                .filter(o -> o instanceof Obligation.RedactField || o instanceof Obligation.MaskValue)
-                .toList();
-        if (edits.isEmpty() || body.length == 0) {
+        if (!changesBody(obligations) || body.length == 0) {
             return body;
         }
         if (!isJson(contentType)) {
@@ -190,14 +183,36 @@ public final class JsonBodies {
         } catch (JsonRejected e) {
             throw new ObligationException("the body to redact is not valid JSON (" + e.reason + ")");
         }
-        for (Obligation edit : edits) {
+        edit(root, obligations);
+        return write(root);
+    }
+
+    /**
+     * The obligations change the body (redact or mask a field).
+     *
+     * @throws ObligationException for a {@link Obligation.MaskData} the gateway did not turn into
+     *                             values: outside responses nothing says where the data is
+     */
+    public static boolean changesBody(List<Obligation> obligations) throws ObligationException {
+        boolean changes = false;
+        for (Obligation obligation : obligations) {
+            if (obligation instanceof Obligation.MaskData) {
+                throw new ObligationException("sensitive data can only be masked in responses");
+            }
+            changes |= obligation instanceof Obligation.RedactField || obligation instanceof Obligation.MaskValue;
+        }
+        return changes;
+    }
+
+    /** Applies the redactions and masks to a parsed body, in place. */
+    public static void edit(JsonNode root, List<Obligation> obligations) throws ObligationException {
+        for (Obligation edit : obligations) {
             if (edit instanceof Obligation.MaskValue mask) {
                 mask(root, mask);
             } else if (edit instanceof Obligation.RedactField field && !remove(root, field.pointer(), field.rulePointer())) {
                 throw new ObligationException("the field to redact at " + field.pointer() + " also appears elsewhere in the body");
             }
         }
-        return write(root);
     }
 
     /** Masks the data in the value at the pointer; a value gone by now (redacted, cut to the schema) needs nothing. */

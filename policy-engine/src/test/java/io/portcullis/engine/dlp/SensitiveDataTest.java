@@ -79,9 +79,9 @@ class SensitiveDataTest {
         assertThat(scan(eyj)).isEmpty();
         assertThat(scan("a@" + "b.".repeat(30_000))).isEmpty();
         assertThat(io.portcullis.engine.http.UpstreamErrors.revealing(io.portcullis.engine.model.Protocol.REST,
-                new io.portcullis.engine.http.HttpResponseMessage(200, Map.of(), spaces.getBytes()))).isFalse();
+                new io.portcullis.engine.http.HttpResponseMessage(404, Map.of(), spaces.getBytes()))).isFalse();
         assertThat(io.portcullis.engine.http.UpstreamErrors.revealing(io.portcullis.engine.model.Protocol.REST,
-                new io.portcullis.engine.http.HttpResponseMessage(200, Map.of(), "java.".repeat(12_000).getBytes()))).isFalse();
+                new io.portcullis.engine.http.HttpResponseMessage(404, Map.of(), "java.".repeat(12_000).getBytes()))).isFalse();
     }
 
     @org.junit.jupiter.api.Test

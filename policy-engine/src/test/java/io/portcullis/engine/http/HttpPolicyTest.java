@@ -51,9 +51,10 @@ class HttpPolicyTest {
         "Error: x\n    at Object.<anonymous> (/srv/app/index.js:10:15)",
         "Warning: include(): failed in /var/www/html/index.php on line 12",
         "System.InvalidOperationException: Sequence contains no elements"})
-    void answersThatLookLikeInternalsAreReplacedWhateverTheirStatus(String body) {
+    void errorAnswersThatLookLikeInternalsAreReplacedWhateverTheProtocol(String body) {
         assertThat(UpstreamErrors.revealing(Protocol.REST, answer(400, body))).isTrue();
         assertThat(UpstreamErrors.revealing(Protocol.SOAP, answer(500, body))).isTrue();
+        assertThat(UpstreamErrors.revealing(Protocol.REST, answer(200, body))).isFalse();
     }
 
     @Test
