@@ -12,37 +12,22 @@ import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The gateway over real loopback HTTP, with the bundled configuration, rules and demo bank. */
 class GatewayIT {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    static Path workDir;
-
-    static RunningGateway gateway;
-
-    @BeforeAll
-    static void start() throws Exception {
-        gateway = new RunningGateway(workDir);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gateway.close();
-    }
+    @RegisterExtension
+    static final DemoGateway demo = new DemoGateway();
 
     @Test
     void authorizedRequestReachesUpstreamAndItsResponseComesBackAsTheApiDescribesIt() throws Exception {
-        HttpResponse<String> direct = gateway.send(gateway.upstream("/api/accounts/acc-alice-1"));
-        HttpResponse<String> viaGateway = gateway.send(gateway.get("/api/accounts/acc-alice-1", "alice-demo-key"));
+        HttpResponse<String> direct = demo.gateway().send(demo.gateway().upstream("/api/accounts/acc-alice-1"));
+        HttpResponse<String> viaGateway = demo.gateway().send(demo.gateway().get("/api/accounts/acc-alice-1", "alice-demo-key"));
 
         assertThat(viaGateway.statusCode()).isEqualTo(200);
         // The bank's internal risk rating is not in its OpenAPI description: cut; the rest byte for byte.
@@ -50,7 +35,7 @@ class GatewayIT {
         assertThat(viaGateway.body()).isEqualTo(direct.body().replace(",\"riskRating\":\"low\"", ""));
         assertThat(viaGateway.headers().firstValue("content-type")).contains("application/json");
         String requestId = viaGateway.headers().firstValue("x-request-id").orElseThrow();
-        List<DecisionEvent> events = gateway.auditOf(requestId);
+        List<DecisionEvent> events = demo.gateway().auditOf(requestId);
         assertThat(events).hasSize(1);
         DecisionEvent event = events.get(0);
         assertThat(event.effect()).isEqualTo("PERMIT");
@@ -63,7 +48,7 @@ class GatewayIT {
 
     @Test
     void theDemoBanksGraphQlFaceServesTheSameData() throws Exception {
-        HttpResponse<String> account = gateway.send(gateway.upstream("/graphql").header("Content-Type", "application/json")
+        HttpResponse<String> account = demo.gateway().send(demo.gateway().upstream("/graphql").header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(
                         "{\"query\":\"{ account(id: \\\"acc-bob-1\\\") { owner holder { accounts { id } } } }\"}")));
 
@@ -73,7 +58,7 @@ class GatewayIT {
 
     @Test
     void responseHoldsNoRequestHeaders() throws Exception {
-        HttpResponse<String> response = gateway.send(gateway.get("/api/branches", null).header("X-Probe", "request-only"));
+        HttpResponse<String> response = demo.gateway().send(demo.gateway().get("/api/branches", null).header("X-Probe", "request-only"));
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().map().keySet())
@@ -82,7 +67,7 @@ class GatewayIT {
 
     @Test
     void publicOperationNeedsNoKey() throws Exception {
-        HttpResponse<String> response = gateway.send(gateway.get("/api/branches", null));
+        HttpResponse<String> response = demo.gateway().send(demo.gateway().get("/api/branches", null));
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(response.body()).size()).isEqualTo(2);
@@ -90,54 +75,54 @@ class GatewayIT {
 
     @Test
     void missingKeyIs401WithProblemDetails() throws Exception {
-        HttpResponse<String> response = gateway.send(gateway.get("/api/accounts/acc-alice-1", null));
+        HttpResponse<String> response = demo.gateway().send(demo.gateway().get("/api/accounts/acc-alice-1", null));
 
         assertProblem(response, 401, "AUTHN_REQUIRED");
     }
 
     @Test
     void a401NamesTheWaysToAuthenticate() throws Exception {
-        HttpResponse<String> response = gateway.send(gateway.get("/api/accounts/acc-alice-1", null));
+        HttpResponse<String> response = demo.gateway().send(demo.gateway().get("/api/accounts/acc-alice-1", null));
 
         assertThat(response.headers().allValues("www-authenticate")).anySatisfy(v -> assertThat(v).startsWith("APIKey "));
     }
 
     @Test
     void aValidKeyInTheUrlIsRefusedAndNeverForwarded() throws Exception {
-        HttpResponse<String> refused = gateway.send(gateway.get("/api/accounts/acc-alice-1?api_key=alice-demo-key", null));
-        HttpResponse<String> echoRefused = gateway.send(gateway.get("/echo/x?api_key=bob-demo-key&y=1", null));
+        HttpResponse<String> refused = demo.gateway().send(demo.gateway().get("/api/accounts/acc-alice-1?api_key=alice-demo-key", null));
+        HttpResponse<String> echoRefused = demo.gateway().send(demo.gateway().get("/echo/x?api_key=bob-demo-key&y=1", null));
 
         assertProblem(refused, 400, "CREDENTIAL_IN_URL");
         assertProblem(echoRefused, 400, "CREDENTIAL_IN_URL");
         assertThat(refused.body()).doesNotContain("alice-demo-key");
-        assertThat(gateway.auditOf(requestId(refused)).get(0).principal().subject()).isEqualTo("alice");
+        assertThat(demo.gateway().auditOf(requestId(refused)).get(0).principal().subject()).isEqualTo("alice");
     }
 
     @Test
     void unknownAndRevokedKeysGetTheSameAnswerAndOnlyTheAuditTellsThemApart() throws Exception {
-        HttpResponse<String> unknown = gateway.send(gateway.get("/api/accounts/acc-alice-1", "guessed-key-123"));
-        HttpResponse<String> revoked = gateway.send(gateway.get("/api/accounts/acc-alice-1", "carol-demo-key"));
+        HttpResponse<String> unknown = demo.gateway().send(demo.gateway().get("/api/accounts/acc-alice-1", "guessed-key-123"));
+        HttpResponse<String> revoked = demo.gateway().send(demo.gateway().get("/api/accounts/acc-alice-1", "carol-demo-key"));
 
         JsonNode unknownProblem = assertProblem(unknown, 401, "AUTHN_INVALID");
         JsonNode revokedProblem = assertProblem(revoked, 401, "AUTHN_INVALID");
         assertThat(unknownProblem.get("detail")).isEqualTo(revokedProblem.get("detail"));
         assertThat(unknown.body()).doesNotContain("guessed-key-123");
         assertThat(revoked.body()).doesNotContain("carol");
-        assertThat(gateway.auditOf(requestId(unknown)).get(0).authenticationFailure()).isEqualTo("API_KEY_UNKNOWN");
-        assertThat(gateway.auditOf(requestId(revoked)).get(0).authenticationFailure()).isEqualTo("API_KEY_REVOKED");
+        assertThat(demo.gateway().auditOf(requestId(unknown)).get(0).authenticationFailure()).isEqualTo("API_KEY_UNKNOWN");
+        assertThat(demo.gateway().auditOf(requestId(revoked)).get(0).authenticationFailure()).isEqualTo("API_KEY_REVOKED");
     }
 
     @Test
     void wrongRoleIs403AndTheUpstreamIsNeverCalled() throws Exception {
-        HttpResponse<String> refused = gateway.send(gateway.get("/api/accounts/acc-bob-1", "alice-demo-key").DELETE());
+        HttpResponse<String> refused = demo.gateway().send(demo.gateway().get("/api/accounts/acc-bob-1", "alice-demo-key").DELETE());
 
         assertProblem(refused, 403, "FUNCTION_NOT_ALLOWED");
-        assertThat(gateway.send(gateway.upstream("/api/accounts/acc-bob-1")).statusCode()).isEqualTo(200);
+        assertThat(demo.gateway().send(demo.gateway().upstream("/api/accounts/acc-bob-1")).statusCode()).isEqualTo(200);
     }
 
     @Test
     void anotherUsersObjectByPathIs403() throws Exception {
-        HttpResponse<String> response = gateway.send(gateway.get("/api/customers/bob", "alice-demo-key"));
+        HttpResponse<String> response = demo.gateway().send(demo.gateway().get("/api/customers/bob", "alice-demo-key"));
 
         assertProblem(response, 403, "BOLA_NOT_OWNER");
         assertThat(response.body()).doesNotContain("987-65-4321", "Bob Example");
@@ -145,11 +130,11 @@ class GatewayIT {
 
     @Test
     void anotherUsersObjectByResponseOwnerIs403AndItsDataIsWithheld() throws Exception {
-        HttpResponse<String> response = gateway.send(gateway.get("/api/accounts/acc-bob-1", "alice-demo-key"));
+        HttpResponse<String> response = demo.gateway().send(demo.gateway().get("/api/accounts/acc-bob-1", "alice-demo-key"));
 
         assertProblem(response, 403, "BOLA_NOT_OWNER");
         assertThat(response.body()).doesNotContain("balance", "87.0", "\"owner\"", "bob");
-        DecisionEvent event = gateway.auditOf(requestId(response)).get(0);
+        DecisionEvent event = demo.gateway().auditOf(requestId(response)).get(0);
         assertThat(event.stage()).isEqualTo("RESPONSE");
         assertThat(event.upstreamStatus()).isEqualTo(200);
         assertThat(event.ruleIds()).contains("bola-002-account-owner-in-response");
@@ -157,20 +142,20 @@ class GatewayIT {
 
     @Test
     void redactionObligationRemovesTheNationalIdExceptForAdmins() throws Exception {
-        HttpResponse<String> own = gateway.send(gateway.get("/api/customers/alice", "alice-demo-key"));
-        HttpResponse<String> admin = gateway.send(gateway.get("/api/customers/alice", "admin-demo-key"));
+        HttpResponse<String> own = demo.gateway().send(demo.gateway().get("/api/customers/alice", "alice-demo-key"));
+        HttpResponse<String> admin = demo.gateway().send(demo.gateway().get("/api/customers/alice", "admin-demo-key"));
 
         assertThat(own.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(own.body()).has("nationalId")).isFalse();
         assertThat(JSON.readTree(own.body()).get("name").asText()).isEqualTo("Alice Example");
         // Withheld by data-001; the card number beside it masked by dlp-001 (SensitiveDataIT).
-        assertThat(gateway.auditOf(requestId(own)).get(0).redactedFields()).containsExactlyInAnyOrder("/nationalId", "/cardNumber");
+        assertThat(demo.gateway().auditOf(requestId(own)).get(0).redactedFields()).containsExactlyInAnyOrder("/nationalId", "/cardNumber");
         assertThat(JSON.readTree(admin.body()).get("nationalId").asText()).isEqualTo("123-45-6789");
     }
 
     @Test
     void transferIsForwardedWithItsBodyAndTheAuthenticatedCaller() throws Exception {
-        HttpResponse<String> response = gateway.send(gateway.get("/api/transfers", "alice-demo-key")
+        HttpResponse<String> response = demo.gateway().send(demo.gateway().get("/api/transfers", "alice-demo-key")
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(
                         "{\"fromAccount\":\"acc-alice-1\",\"toAccount\":\"acc-bob-1\",\"amount\":10.00,\"currency\":\"EUR\"}")));
@@ -181,22 +166,22 @@ class GatewayIT {
 
     @Test
     void moneyMovesOnlyOutOfAccountsTheCallersKeyGrants() throws Exception {
-        String before = gateway.send(gateway.upstream("/api/accounts/acc-bob-1")).body();
+        String before = demo.gateway().send(demo.gateway().upstream("/api/accounts/acc-bob-1")).body();
 
-        HttpResponse<String> response = gateway.send(gateway.get("/api/transfers", "alice-demo-key")
+        HttpResponse<String> response = demo.gateway().send(demo.gateway().get("/api/transfers", "alice-demo-key")
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(
                         "{\"fromAccount\":\"acc-bob-1\",\"toAccount\":\"acc-alice-1\",\"amount\":80.00,\"currency\":\"EUR\"}")));
 
         assertProblem(response, 403, "BOLA_NOT_OWNER");
-        assertThat(gateway.send(gateway.upstream("/api/accounts/acc-bob-1")).body()).isEqualTo(before);
+        assertThat(demo.gateway().send(demo.gateway().upstream("/api/accounts/acc-bob-1")).body()).isEqualTo(before);
     }
 
     @Test
     void camelControlHeadersFromClientsNeverReachTheUpstreamCall() throws Exception {
-        HttpResponse<String> response = gateway.send(gateway.get("/api/branches", null)
-                .header("CamelRestHttpUri", "http://127.0.0.1:" + gateway.upstreamPort + "/api/customers/bob")
-                .header("CamelHttpUri", "http://127.0.0.1:" + gateway.upstreamPort + "/api/customers/bob")
+        HttpResponse<String> response = demo.gateway().send(demo.gateway().get("/api/branches", null)
+                .header("CamelRestHttpUri", "http://127.0.0.1:" + demo.gateway().upstreamPort + "/api/customers/bob")
+                .header("CamelHttpUri", "http://127.0.0.1:" + demo.gateway().upstreamPort + "/api/customers/bob")
                 .header("CamelHttpPath", "/api/customers/bob")
                 .header("CamelHttpQuery", "x=1"));
 
@@ -206,7 +191,7 @@ class GatewayIT {
 
     @Test
     void queryParametersNamedLikeGatewayHeadersDoNotStripThem() throws Exception {
-        HttpResponse<String> response = gateway.send(gateway.get(
+        HttpResponse<String> response = demo.gateway().send(demo.gateway().get(
                 "/echo/x?x-authenticated-subject=1&x-request-id=1&x-forwarded-for=1", "bob-demo-key")
                 .header("X_Authenticated_Subject", "admin"));
 
@@ -219,16 +204,16 @@ class GatewayIT {
 
     @Test
     void methodOverrideIsRefused() throws Exception {
-        HttpResponse<String> response = gateway.send(gateway.get("/api/accounts/acc-alice-1", "alice-demo-key")
+        HttpResponse<String> response = demo.gateway().send(demo.gateway().get("/api/accounts/acc-alice-1", "alice-demo-key")
                 .header("X-HTTP-Method-Override", "DELETE"));
 
         assertProblem(response, 400, "METHOD_OVERRIDE_REFUSED");
-        assertThat(gateway.send(gateway.upstream("/api/accounts/acc-alice-1")).statusCode()).isEqualTo(200);
+        assertThat(demo.gateway().send(demo.gateway().upstream("/api/accounts/acc-alice-1")).statusCode()).isEqualTo(200);
     }
 
     @Test
     void malformedJsonIs400WithoutEchoingTheInput() throws Exception {
-        HttpResponse<String> response = gateway.send(gateway.get("/api/transfers", "alice-demo-key")
+        HttpResponse<String> response = demo.gateway().send(demo.gateway().get("/api/transfers", "alice-demo-key")
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"fromAccount\": <script>alert(1)</script>")));
 
@@ -238,7 +223,7 @@ class GatewayIT {
 
     @Test
     void wrongContentTypeIs415() throws Exception {
-        HttpResponse<String> response = gateway.send(gateway.get("/api/transfers", "alice-demo-key")
+        HttpResponse<String> response = demo.gateway().send(demo.gateway().get("/api/transfers", "alice-demo-key")
                 .header("Content-Type", "application/xml")
                 .POST(HttpRequest.BodyPublishers.ofString("<transfer/>")));
 
@@ -248,7 +233,7 @@ class GatewayIT {
     @Test
     void oversizeBodyIs413() throws Exception {
         String big = "{\"note\":\"" + "x".repeat(1_048_600) + "\"}";
-        HttpResponse<String> response = gateway.send(gateway.get("/api/transfers", "alice-demo-key")
+        HttpResponse<String> response = demo.gateway().send(demo.gateway().get("/api/transfers", "alice-demo-key")
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(big)));
 
@@ -259,7 +244,7 @@ class GatewayIT {
     void pathsThatServersReadDifferentlyAre400() throws Exception {
         for (String path : List.of("/api/accounts/%2e%2e/customers/bob", "/api/customers;x=1/alice",
                 "/api/customers/bob%2Falice", "/api//customers/alice")) {
-            HttpResponse<String> response = gateway.send(gateway.get(path, "alice-demo-key"));
+            HttpResponse<String> response = demo.gateway().send(demo.gateway().get(path, "alice-demo-key"));
             assertProblem(response, 400, "PATH_NOT_CANONICAL");
         }
     }
@@ -267,15 +252,15 @@ class GatewayIT {
     @Test
     void undeclaredOperationsAndUnroutedPathsAreRefused() throws Exception {
         // Not in the route's OpenAPI description: a shadow endpoint, refused and audited as such.
-        assertProblem(gateway.send(gateway.get("/api/accounts", "alice-demo-key")), 404, "OPENAPI_PATH_UNDECLARED");
-        assertProblem(gateway.send(gateway.get("/internal/metrics", "alice-demo-key")), 403, "NOT_PERMITTED");
-        assertProblem(gateway.send(gateway.get("/internal/metrics", null)), 401, "AUTHN_REQUIRED");
+        assertProblem(demo.gateway().send(demo.gateway().get("/api/accounts", "alice-demo-key")), 404, "OPENAPI_PATH_UNDECLARED");
+        assertProblem(demo.gateway().send(demo.gateway().get("/internal/metrics", "alice-demo-key")), 403, "NOT_PERMITTED");
+        assertProblem(demo.gateway().send(demo.gateway().get("/internal/metrics", null)), 401, "AUTHN_REQUIRED");
     }
 
     @Test
     void proxyPreservesMethodPathQueryAndBodyAndDropsCredentialsHopByHopAndSpoofedIdentity() throws Exception {
         String request = "PUT /echo/a%20b/c?x=1&x=2&y=%2F HTTP/1.1\r\n"
-                + "Host: 127.0.0.1:" + gateway.port + "\r\n"
+                + "Host: 127.0.0.1:" + demo.gateway().port + "\r\n"
                 + "X-API-Key: bob-demo-key\r\n"
                 + "X-Authenticated-Subject: admin\r\n"
                 + "X-Request-Id: chosen-by-client\r\n"
@@ -290,7 +275,7 @@ class GatewayIT {
                 + "Content-Length: 11\r\n\r\n"
                 + "hello world";
         String raw;
-        try (Socket socket = new Socket("127.0.0.1", gateway.port)) {
+        try (Socket socket = new Socket("127.0.0.1", demo.gateway().port)) {
             OutputStream out = socket.getOutputStream();
             out.write(request.getBytes(StandardCharsets.US_ASCII));
             out.flush();
@@ -319,19 +304,19 @@ class GatewayIT {
     @Test
     void everyRequestHasExactlyOneAuditEvent() throws Exception {
         List<HttpResponse<String>> responses = List.of(
-                gateway.send(gateway.get("/api/branches", null)),
-                gateway.send(gateway.get("/api/accounts/acc-alice-1", null)),
-                gateway.send(gateway.get("/api/accounts/acc-bob-1", "alice-demo-key")),
-                gateway.send(gateway.get("/api/customers;x/alice", "alice-demo-key")));
+                demo.gateway().send(demo.gateway().get("/api/branches", null)),
+                demo.gateway().send(demo.gateway().get("/api/accounts/acc-alice-1", null)),
+                demo.gateway().send(demo.gateway().get("/api/accounts/acc-bob-1", "alice-demo-key")),
+                demo.gateway().send(demo.gateway().get("/api/customers;x/alice", "alice-demo-key")));
         for (HttpResponse<String> response : responses) {
-            assertThat(gateway.auditOf(requestId(response))).hasSize(1);
+            assertThat(demo.gateway().auditOf(requestId(response))).hasSize(1);
         }
     }
 
     @Test
     void adminReportsHealthAndTheLiveRulePack() throws Exception {
-        HttpResponse<String> health = gateway.send(gateway.admin("/health"));
-        HttpResponse<String> rules = gateway.send(gateway.admin("/rules"));
+        HttpResponse<String> health = demo.gateway().send(demo.gateway().admin("/health"));
+        HttpResponse<String> rules = demo.gateway().send(demo.gateway().admin("/rules"));
 
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(health.body()).get("status").asText()).isEqualTo("UP");

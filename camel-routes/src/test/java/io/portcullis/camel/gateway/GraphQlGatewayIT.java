@@ -10,13 +10,10 @@ import io.portcullis.engine.audit.DecisionEvent;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The demo bank's GraphQL face through the gateway (route {@code bank-graphql} of the example
@@ -29,19 +26,8 @@ class GraphQlGatewayIT {
     static final String ALICE = "alice-demo-key";
     static final String ADMIN = "admin-demo-key";
 
-    @TempDir
-    static Path workDir;
-    static RunningGateway gateway;
-
-    @BeforeAll
-    static void start() throws Exception {
-        gateway = new RunningGateway(workDir);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gateway.close();
-    }
+    @RegisterExtension
+    static final DemoGateway demo = new DemoGateway();
 
     @Test
     void anOrdinaryQueryAndMutationGoThrough() throws Exception {
@@ -191,10 +177,10 @@ class GraphQlGatewayIT {
 
     @Test
     void anotherPathUnderTheRouteIsNotGraphQlAndIsRefused() throws Exception {
-        HttpResponse<String> traversal = gateway.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port
+        HttpResponse<String> traversal = demo.gateway().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + demo.gateway().port
                 + "/graphql/..%2fapi/accounts/acc-bob-1?query=%7B__typename%7D")));
         assertThat(traversal.statusCode()).isIn(400, 404);
-        HttpResponse<String> below = gateway.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port
+        HttpResponse<String> below = demo.gateway().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + demo.gateway().port
                 + "/graphql/extra?query=%7B__typename%7D")));
         assertRefused(below, 404, "GRAPHQL_PATH_UNKNOWN");
     }
@@ -210,7 +196,7 @@ class GraphQlGatewayIT {
         HttpResponse<String> notGraphQl = post(ALICE, request("{ account(id: \"<script>\") { id ", null));
         assertRefused(notGraphQl, 400, "GRAPHQL_SYNTAX");
         assertThat(notGraphQl.body()).doesNotContain("<script>");
-        HttpResponse<String> mutationByGet = gateway.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port
+        HttpResponse<String> mutationByGet = demo.gateway().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + demo.gateway().port
                 + "/graphql?query=mutation%7Btransfer(fromAccount:%22acc-alice-1%22,toAccount:%22acc-bob-1%22,amount:%221%22,currency:%22EUR%22)%7Bid%7D%7D"))
                 .header("X-API-Key", ALICE));
         assertRefused(mutationByGet, 405, "GRAPHQL_MUTATION_BY_GET");
@@ -228,7 +214,7 @@ class GraphQlGatewayIT {
 
     DecisionEvent eventOf(HttpResponse<String> response) {
         String requestId = response.headers().firstValue("x-request-id").orElseThrow();
-        List<DecisionEvent> events = gateway.auditOf(requestId);
+        List<DecisionEvent> events = demo.gateway().auditOf(requestId);
         assertThat(events).hasSize(1);
         return events.get(0);
     }
@@ -242,7 +228,7 @@ class GraphQlGatewayIT {
     }
 
     static HttpResponse<String> post(String apiKey, JsonNode body) throws Exception {
-        return gateway.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port + "/graphql"))
+        return demo.gateway().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + demo.gateway().port + "/graphql"))
                 .header("X-API-Key", apiKey).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
     }

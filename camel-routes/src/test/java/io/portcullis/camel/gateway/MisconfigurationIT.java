@@ -9,81 +9,67 @@ import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Security misconfiguration defences through the gateway: CORS, response headers, verbose upstream errors, methods. */
 class MisconfigurationIT {
 
     static final String APP = "https://app.portcullis.demo";
 
-    @TempDir
-    static Path workDir;
-    static RunningGateway gateway;
-
-    @BeforeAll
-    static void start() throws Exception {
-        gateway = new RunningGateway(workDir);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gateway.close();
-    }
+    @RegisterExtension
+    static final DemoGateway demo = new DemoGateway();
 
     @Test
     void aPreflightFromAListedOriginIsAnsweredAtTheGatewayAndFromAnyOtherRefused() throws Exception {
-        HttpResponse<String> listed = gateway.send(preflight(APP, "POST", "content-type, x-api-key"));
+        HttpResponse<String> listed = demo.gateway().send(preflight(APP, "POST", "content-type, x-api-key"));
         assertThat(listed.statusCode()).isEqualTo(204);
         assertThat(listed.headers().firstValue("access-control-allow-origin")).contains(APP);
         assertThat(listed.headers().firstValue("access-control-allow-credentials")).contains("true");
         assertThat(listed.headers().firstValue("access-control-allow-methods")).contains("GET, POST");
 
-        assertProblem(gateway.send(preflight("https://evil.example", "POST", "content-type")), 403, "CORS_NOT_ALLOWED");
+        assertProblem(demo.gateway().send(preflight("https://evil.example", "POST", "content-type")), 403, "CORS_NOT_ALLOWED");
         // The GraphQL route lists GET and POST only, and has no CORS: its preflights are refused as CORS, not as OPTIONS.
-        HttpResponse<String> graphQl = gateway.send(gateway.get("/graphql", null).method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+        HttpResponse<String> graphQl = demo.gateway().send(demo.gateway().get("/graphql", null).method("OPTIONS", HttpRequest.BodyPublishers.noBody())
                 .header("Origin", APP).header("Access-Control-Request-Method", "POST"));
         assertThat(graphQl.statusCode()).isEqualTo(403);
         assertThat(graphQl.body()).contains("CORS_NOT_ALLOWED");
-        assertProblem(gateway.send(preflight(APP, "DELETE", "")), 403, "CORS_NOT_ALLOWED");
-        assertProblem(gateway.send(preflight(APP, "POST", "x-forwarded-for")), 403, "CORS_NOT_ALLOWED");
+        assertProblem(demo.gateway().send(preflight(APP, "DELETE", "")), 403, "CORS_NOT_ALLOWED");
+        assertProblem(demo.gateway().send(preflight(APP, "POST", "x-forwarded-for")), 403, "CORS_NOT_ALLOWED");
     }
 
     @Test
     void anActualRequestGetsCorsHeadersOnlyForAListedOrigin() throws Exception {
-        HttpResponse<String> listed = gateway.send(gateway.get("/api/branches", null).header("Origin", APP));
+        HttpResponse<String> listed = demo.gateway().send(demo.gateway().get("/api/branches", null).header("Origin", APP));
         assertThat(listed.headers().firstValue("access-control-allow-origin")).contains(APP);
         assertThat(listed.headers().firstValue("vary")).contains("Origin");
-        HttpResponse<String> other = gateway.send(gateway.get("/api/branches", null).header("Origin", "https://evil.example"));
+        HttpResponse<String> other = demo.gateway().send(demo.gateway().get("/api/branches", null).header("Origin", "https://evil.example"));
         assertThat(other.headers().firstValue("access-control-allow-origin")).isEmpty();
     }
 
     @Test
     void everyResponseCarriesTheSecurityHeadersAndNoServerSoftware() throws Exception {
-        HttpResponse<String> permitted = gateway.send(gateway.get("/api/accounts/acc-alice-1", "alice-demo-key"));
-        HttpResponse<String> refused = gateway.send(gateway.get("/api/accounts/acc-alice-1", null));
+        HttpResponse<String> permitted = demo.gateway().send(demo.gateway().get("/api/accounts/acc-alice-1", "alice-demo-key"));
+        HttpResponse<String> refused = demo.gateway().send(demo.gateway().get("/api/accounts/acc-alice-1", null));
         for (HttpResponse<String> response : java.util.List.of(permitted, refused)) {
             assertThat(response.headers().firstValue("x-content-type-options")).contains("nosniff");
             assertThat(response.headers().firstValue("referrer-policy")).contains("no-referrer");
             assertThat(response.headers().firstValue("cache-control")).contains("no-store");
             assertThat(response.headers().firstValue("server")).isEmpty();
         }
-        HttpResponse<String> soapDirect = gateway.send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create("http://127.0.0.1:" + gateway.soapUpstreamPort + "/soap/bank?wsdl")));
+        HttpResponse<String> soapDirect = demo.gateway().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + demo.gateway().soapUpstreamPort + "/soap/bank?wsdl")));
         assertThat(soapDirect.headers().firstValue("server")).isPresent();
     }
 
     @Test
     void anUpstreamStackTraceNeverReachesTheClient() throws Exception {
-        HttpResponse<String> direct = gateway.send(gateway.upstream("/api/branches/no-such-branch"));
+        HttpResponse<String> direct = demo.gateway().send(demo.gateway().upstream("/api/branches/no-such-branch"));
         assertThat(direct.statusCode()).isEqualTo(500);
         assertThat(direct.body()).contains("IllegalStateException").contains("at io.portcullis");
         assertThat(direct.headers().firstValue("x-powered-by")).isPresent();
 
-        HttpResponse<String> viaGateway = gateway.send(gateway.get("/api/branches/no-such-branch", null));
+        HttpResponse<String> viaGateway = demo.gateway().send(demo.gateway().get("/api/branches/no-such-branch", null));
         assertProblem(viaGateway, 500, "UPSTREAM_ERROR_HIDDEN");
         assertThat(viaGateway.body()).doesNotContain("IllegalStateException").doesNotContain("no-such-branch");
         assertThat(viaGateway.headers().firstValue("x-powered-by")).isEmpty();
@@ -102,7 +88,7 @@ class MisconfigurationIT {
     }
 
     static String raw(String method, String path) throws Exception {
-        try (Socket socket = new Socket("127.0.0.1", gateway.port)) {
+        try (Socket socket = new Socket("127.0.0.1", demo.gateway().port)) {
             OutputStream out = socket.getOutputStream();
             out.write((method + " " + path + " HTTP/1.1\r\nHost: x\r\nX-Secret: cookie-value\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
@@ -113,7 +99,7 @@ class MisconfigurationIT {
     }
 
     static HttpRequest.Builder preflight(String origin, String method, String headers) {
-        HttpRequest.Builder request = gateway.get("/api/transfers", null).method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+        HttpRequest.Builder request = demo.gateway().get("/api/transfers", null).method("OPTIONS", HttpRequest.BodyPublishers.noBody())
                 .header("Origin", origin).header("Access-Control-Request-Method", method);
         return headers.isEmpty() ? request : request.header("Access-Control-Request-Headers", headers);
     }

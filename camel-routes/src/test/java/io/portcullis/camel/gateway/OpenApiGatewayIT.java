@@ -7,11 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The demo bank's REST face behind its OpenAPI description ({@code examples/config/openapi/demo-bank.yaml},
@@ -21,19 +18,8 @@ class OpenApiGatewayIT {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    static Path workDir;
-    static RunningGateway gateway;
-
-    @BeforeAll
-    static void start() throws Exception {
-        gateway = new RunningGateway(workDir);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gateway.close();
-    }
+    @RegisterExtension
+    static final DemoGateway demo = new DemoGateway();
 
     @Test
     void aValidRequestPassesUnchanged() throws Exception {
@@ -53,7 +39,7 @@ class OpenApiGatewayIT {
         JsonNode missing = assertProblem(post("{\"fromAccount\":\"acc-alice-1\",\"amount\":1,\"currency\":\"EUR\"}"), 400,
                 "OPENAPI_VIOLATION");
         assertThat(missing.get("detail").asText()).contains("is required");
-        JsonNode badId = assertProblem(gateway.send(gateway.get("/api/accounts/not-an-account-id", "alice-demo-key")), 400,
+        JsonNode badId = assertProblem(demo.gateway().send(demo.gateway().get("/api/accounts/not-an-account-id", "alice-demo-key")), 400,
                 "OPENAPI_VIOLATION");
         assertThat(badId.get("detail").asText()).contains("'id'").doesNotContain("not-an-account-id");
     }
@@ -72,33 +58,33 @@ class OpenApiGatewayIT {
 
     @Test
     void responsesAreCutToWhatTheDescriptionDeclares() throws Exception {
-        HttpResponse<String> upstream = gateway.send(gateway.upstream("/api/accounts/acc-alice-1"));
+        HttpResponse<String> upstream = demo.gateway().send(demo.gateway().upstream("/api/accounts/acc-alice-1"));
         assertThat(upstream.body()).contains("riskRating");
-        HttpResponse<String> account = gateway.send(gateway.get("/api/accounts/acc-alice-1", "alice-demo-key"));
+        HttpResponse<String> account = demo.gateway().send(demo.gateway().get("/api/accounts/acc-alice-1", "alice-demo-key"));
         assertThat(account.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(account.body()).fieldNames()).toIterable().containsExactlyInAnyOrder("id", "owner", "balance", "currency");
     }
 
     @Test
     void anUndeclaredPathOrMethodIsRefusedAndAudited() throws Exception {
-        assertProblem(gateway.send(gateway.get("/api/admin/export", "admin-demo-key")), 404, "OPENAPI_PATH_UNDECLARED");
-        HttpResponse<String> put = gateway.send(gateway.get("/api/branches", "admin-demo-key")
+        assertProblem(demo.gateway().send(demo.gateway().get("/api/admin/export", "admin-demo-key")), 404, "OPENAPI_PATH_UNDECLARED");
+        HttpResponse<String> put = demo.gateway().send(demo.gateway().get("/api/branches", "admin-demo-key")
                 .PUT(HttpRequest.BodyPublishers.ofString("{}")).header("Content-Type", "application/json"));
         assertProblem(put, 405, "OPENAPI_METHOD_UNDECLARED");
     }
 
     @Test
     void aDeprecatedOperationStillAnswersFlaggedAndTheCallIsAudited() throws Exception {
-        HttpResponse<String> deprecated = gateway.send(gateway.get("/api/transfers", "admin-demo-key"));
+        HttpResponse<String> deprecated = demo.gateway().send(demo.gateway().get("/api/transfers", "admin-demo-key"));
         assertThat(deprecated.statusCode()).isEqualTo(200);
         assertThat(deprecated.headers().firstValue("deprecation")).contains("true");
         String requestId = deprecated.headers().firstValue("x-request-id").orElseThrow();
-        assertThat(gateway.auditOf(requestId).get(0).reasons()).contains("DEPRECATED_OPERATION");
-        assertThat(gateway.send(gateway.get("/api/branches", null)).headers().firstValue("deprecation")).isEmpty();
+        assertThat(demo.gateway().auditOf(requestId).get(0).reasons()).contains("DEPRECATED_OPERATION");
+        assertThat(demo.gateway().send(demo.gateway().get("/api/branches", null)).headers().firstValue("deprecation")).isEmpty();
     }
 
     static HttpResponse<String> post(String body) throws Exception {
-        return gateway.send(gateway.get("/api/transfers", "alice-demo-key").header("Content-Type", "application/json")
+        return demo.gateway().send(demo.gateway().get("/api/transfers", "alice-demo-key").header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 }

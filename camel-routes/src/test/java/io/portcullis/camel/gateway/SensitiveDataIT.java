@@ -9,42 +9,28 @@ import io.portcullis.engine.audit.DecisionEvent;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** DLP on responses through the gateway (rules/data/sensitive-data.drl), on the REST and GraphQL faces. */
 class SensitiveDataIT {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    static Path workDir;
-    static RunningGateway gateway;
-
-    @BeforeAll
-    static void start() throws Exception {
-        gateway = new RunningGateway(workDir);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gateway.close();
-    }
+    @RegisterExtension
+    static final DemoGateway demo = new DemoGateway();
 
     @Test
     void aCardNumberReachesTheClientMaskedAndTheAuditSaysWhereNotWhat() throws Exception {
-        assertThat(gateway.send(gateway.upstream("/api/customers/alice")).body()).contains("4111 1111 1111 1111");
-        HttpResponse<String> own = gateway.send(gateway.get("/api/customers/alice", "alice-demo-key"));
+        assertThat(demo.gateway().send(demo.gateway().upstream("/api/customers/alice")).body()).contains("4111 1111 1111 1111");
+        HttpResponse<String> own = demo.gateway().send(demo.gateway().get("/api/customers/alice", "alice-demo-key"));
         assertThat(own.statusCode()).isEqualTo(200);
         JsonNode record = JSON.readTree(own.body());
         assertThat(record.get("cardNumber").asText()).isEqualTo("**** **** **** 1111");
         assertThat(record.has("nationalId")).isFalse();
         assertThat(record.get("email").asText()).isEqualTo("alice@example.com");
 
-        DecisionEvent event = gateway.auditOf(GatewayIT.requestId(own)).get(0);
+        DecisionEvent event = demo.gateway().auditOf(GatewayIT.requestId(own)).get(0);
         assertThat(event.obligations()).contains("mask CARD at /cardNumber");
         assertThat(event.redactedFields()).contains("/cardNumber", "/nationalId");
         assertThat(event.toString()).doesNotContain("4111").doesNotContain("123-45-6789");
@@ -52,14 +38,14 @@ class SensitiveDataIT {
 
     @Test
     void theAdminSeesNationalIdsButNoOneSeesAFullCardNumber() throws Exception {
-        JsonNode record = JSON.readTree(gateway.send(gateway.get("/api/customers/bob", "admin-demo-key")).body());
+        JsonNode record = JSON.readTree(demo.gateway().send(demo.gateway().get("/api/customers/bob", "admin-demo-key")).body());
         assertThat(record.get("nationalId").asText()).isEqualTo("987-65-4321");
         assertThat(record.get("cardNumber").asText()).isEqualTo("**** **** **** 4444");
     }
 
     @Test
     void aSecretInAResponseTurnsItIntoAGenericError() throws Exception {
-        HttpResponse<String> leaked = gateway.send(gateway.get("/echo/config", "alice-demo-key").header("Content-Type", "text/plain")
+        HttpResponse<String> leaked = demo.gateway().send(demo.gateway().get("/echo/config", "alice-demo-key").header("Content-Type", "text/plain")
                 .POST(HttpRequest.BodyPublishers.ofString("aws_access_key_id=AKIAIOSFODNN7EXAMPLE")));
         assertProblem(leaked, 502, "SECRET_IN_RESPONSE");
         assertThat(leaked.body()).doesNotContain("AKIA");
@@ -75,24 +61,24 @@ class SensitiveDataIT {
         assertThat(text.statusCode()).isEqualTo(200);
         String echoed = JSON.readTree(text.body()).get("body").asText();
         assertThat(echoed).isEqualTo("please update my records, ssn ***-**-6789, card **** **** **** 4444");
-        DecisionEvent event = gateway.auditOf(GatewayIT.requestId(text)).get(0);
+        DecisionEvent event = demo.gateway().auditOf(GatewayIT.requestId(text)).get(0);
         assertThat(event.obligations()).contains("mask US_SSN at /body", "mask CARD at /body");
         assertThat(event.toString()).doesNotContain("123-45-6789").doesNotContain("5555 5555");
     }
 
     static HttpResponse<String> echo(String text) throws Exception {
-        return gateway.send(gateway.get("/echo/support", "alice-demo-key").header("Content-Type", "text/plain")
+        return demo.gateway().send(demo.gateway().get("/echo/support", "alice-demo-key").header("Content-Type", "text/plain")
                 .POST(HttpRequest.BodyPublishers.ofString(text)));
     }
 
     @Test
     void theSameRulesMaskTheGraphQlFace() throws Exception {
-        HttpResponse<String> response = gateway.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port + "/graphql"))
+        HttpResponse<String> response = demo.gateway().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + demo.gateway().port + "/graphql"))
                 .header("X-API-Key", "alice-demo-key").header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"query\":\"{ customer(id: \\\"alice\\\") { name cardNumber } }\"}")));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(JSON.readTree(response.body()).at("/data/customer/cardNumber").asText()).isEqualTo("**** **** **** 1111");
-        assertThat(gateway.auditOf(GatewayIT.requestId(response)).get(0).obligations())
+        assertThat(demo.gateway().auditOf(GatewayIT.requestId(response)).get(0).obligations())
                 .contains("mask CARD at /data/customer/cardNumber");
     }
 }
