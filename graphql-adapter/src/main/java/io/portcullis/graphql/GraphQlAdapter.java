@@ -293,8 +293,7 @@ public final class GraphQlAdapter implements ProtocolAdapter {
     @Override
     public HttpRequestMessage fulfil(ApiRequest request, HttpRequestMessage forward, List<Obligation> obligations)
             throws ObligationException {
-        if (obligations.stream().anyMatch(o -> o instanceof Obligation.RedactField || o instanceof Obligation.MaskValue
-                || o instanceof Obligation.MaskData)) {
+        if (JsonBodies.changesBody(obligations)) {
             throw new ObligationException("fields cannot be redacted or masked in a GraphQL request");
         }
         Plan plan = plan(request);

@@ -271,17 +271,6 @@ public final class OpenApiContract {
         }
         String pointer = context.flatMap(ValidationReport.MessageContext::getPointers)
                 .map(ValidationReport.MessageContext.Pointers::getInstance).orElse("").replaceAll("/+$", "");
-        if (message.getKey().endsWith(".additionalProperties")) {
-            Matcher names = PROPERTY_NAMES.matcher(message.getMessage());
-            if (names.find()) {
-                List<String> places = new ArrayList<>();
-                for (String quoted : names.group(1).split(",")) {
-                    String name = quoted.strip().replaceAll("^\"|\"$", "");
-                    places.add(SAFE_NAME.matcher(name).matches() ? pointer + "/" + name : pointer + "/(an undeclared property)");
-                }
-                return "body " + String.join(", ", places) + " ";
-            }
-        }
         if (message.getKey().startsWith("validation.request.body")) {
             return "body " + (pointer.isEmpty() ? "/" : pointer) + " ";
         }
@@ -291,7 +280,8 @@ public final class OpenApiContract {
     private static String what(String key) {
         String rule = key.substring(key.lastIndexOf('.') + 1);
         return switch (rule) {
-            case "additionalProperties" -> "is not a property this API accepts (undeclared or read-only).";
+            // Only names the rules cannot be told of (see undeclaredProperties) come here.
+            case "additionalProperties" -> "has a property this API does not accept (undeclared or read-only).";
             case "required", "missing" -> "is required.";
             case "type" -> "has the wrong type.";
             case "enum" -> "is not one of the allowed values.";

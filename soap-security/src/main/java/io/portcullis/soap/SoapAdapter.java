@@ -90,6 +90,11 @@ public final class SoapAdapter implements ProtocolAdapter {
     }
 
     @Override
+    public boolean serverErrorsAreFaults() {
+        return true;
+    }
+
+    @Override
     public ApiRequest normalize(HttpRequestMessage message, RequestContext context) throws RequestRejectedException {
         if (!message.method().equals("POST")) {
             throw new RequestRejectedException(405, "SOAP_METHOD_NOT_ALLOWED", "SOAP requests are sent with POST.");

@@ -36,6 +36,14 @@ public interface ProtocolAdapter {
         return List.of(request);
     }
 
+    /**
+     * The protocol answers its own faults with an HTTP 5xx (SOAP 1.1): a server error is then not by
+     * itself a leak of the upstream's internals (see {@code UpstreamErrors}).
+     */
+    default boolean serverErrorsAreFaults() {
+        return false;
+    }
+
     /** @throws RequestRejectedException when the upstream's response cannot be read as this protocol */
     ApiResponse normalizeResponse(ApiRequest request, HttpResponseMessage response) throws RequestRejectedException;
 

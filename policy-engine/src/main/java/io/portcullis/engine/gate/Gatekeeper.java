@@ -184,7 +184,7 @@ public final class Gatekeeper {
     private HttpResponseMessage decideResponse(Admission admission, HttpResponseMessage upstream) {
         ApiRequest request = admission.request();
         String requestId = admission.requestId();
-        if (UpstreamErrors.revealing(adapter.protocol(), upstream)) {
+        if (UpstreamErrors.revealing(adapter.serverErrorsAreFaults(), upstream)) {
             LOG.warn("response to {} replaced: the upstream answered {} with a server error or internals", requestId,
                     upstream.status());
             Decision hidden = new Decision(Decision.Effect.DENY, upstream.status() >= 500 ? upstream.status() : 502,

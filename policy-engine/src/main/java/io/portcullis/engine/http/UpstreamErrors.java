@@ -1,6 +1,5 @@
 package io.portcullis.engine.http;
 
-import io.portcullis.engine.model.Protocol;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 
@@ -34,11 +33,15 @@ public final class UpstreamErrors {
     }
 
     /** The answer must be replaced by the protocol's generic error. */
-    public static boolean revealing(Protocol protocol, HttpResponseMessage response) {
+    /**
+     * @param serverErrorsAreFaults the protocol answers its own faults with 5xx (SOAP), so a server
+     *                              error alone is not a leak
+     */
+    public static boolean revealing(boolean serverErrorsAreFaults, HttpResponseMessage response) {
         if (response.status() < 400) {
             return false;
         }
-        if (response.status() >= 500 && protocol != Protocol.SOAP) {
+        if (response.status() >= 500 && !serverErrorsAreFaults) {
             return true;
         }
         byte[] body = response.body();

@@ -78,9 +78,9 @@ class SensitiveDataTest {
         String spaces = " ".repeat(64 * 1024);
         assertThat(scan(eyj)).isEmpty();
         assertThat(scan("a@" + "b.".repeat(30_000))).isEmpty();
-        assertThat(io.portcullis.engine.http.UpstreamErrors.revealing(io.portcullis.engine.model.Protocol.REST,
+        assertThat(io.portcullis.engine.http.UpstreamErrors.revealing(false,
                 new io.portcullis.engine.http.HttpResponseMessage(404, Map.of(), spaces.getBytes()))).isFalse();
-        assertThat(io.portcullis.engine.http.UpstreamErrors.revealing(io.portcullis.engine.model.Protocol.REST,
+        assertThat(io.portcullis.engine.http.UpstreamErrors.revealing(false,
                 new io.portcullis.engine.http.HttpResponseMessage(404, Map.of(), "java.".repeat(12_000).getBytes()))).isFalse();
     }
 

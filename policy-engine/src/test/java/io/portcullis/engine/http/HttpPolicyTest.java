@@ -3,7 +3,6 @@ package io.portcullis.engine.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.portcullis.engine.model.Protocol;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -52,17 +51,17 @@ class HttpPolicyTest {
         "Warning: include(): failed in /var/www/html/index.php on line 12",
         "System.InvalidOperationException: Sequence contains no elements"})
     void errorAnswersThatLookLikeInternalsAreReplacedWhateverTheProtocol(String body) {
-        assertThat(UpstreamErrors.revealing(Protocol.REST, answer(400, body))).isTrue();
-        assertThat(UpstreamErrors.revealing(Protocol.SOAP, answer(500, body))).isTrue();
-        assertThat(UpstreamErrors.revealing(Protocol.REST, answer(200, body))).isFalse();
+        assertThat(UpstreamErrors.revealing(false, answer(400, body))).isTrue();
+        assertThat(UpstreamErrors.revealing(true, answer(500, body))).isTrue();
+        assertThat(UpstreamErrors.revealing(false, answer(200, body))).isFalse();
     }
 
     @Test
     void ordinaryAnswersPassAndSoapFaultsAreTheProtocolsOwn() {
-        assertThat(UpstreamErrors.revealing(Protocol.REST, answer(404, "{\"error\":\"no such account\"}"))).isFalse();
-        assertThat(UpstreamErrors.revealing(Protocol.REST, answer(200, "Meet us at 10 Main St (Building 2)"))).isFalse();
-        assertThat(UpstreamErrors.revealing(Protocol.REST, answer(503, "{\"error\":\"maintenance\"}"))).isTrue();
-        assertThat(UpstreamErrors.revealing(Protocol.SOAP, answer(500, "<soap:Fault><faultstring>Insufficient funds</faultstring></soap:Fault>")))
+        assertThat(UpstreamErrors.revealing(false, answer(404, "{\"error\":\"no such account\"}"))).isFalse();
+        assertThat(UpstreamErrors.revealing(false, answer(200, "Meet us at 10 Main St (Building 2)"))).isFalse();
+        assertThat(UpstreamErrors.revealing(false, answer(503, "{\"error\":\"maintenance\"}"))).isTrue();
+        assertThat(UpstreamErrors.revealing(true, answer(500, "<soap:Fault><faultstring>Insufficient funds</faultstring></soap:Fault>")))
                 .isFalse();
     }
 }
