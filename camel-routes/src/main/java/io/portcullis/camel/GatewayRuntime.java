@@ -10,6 +10,7 @@ import io.portcullis.engine.replay.RedisReplayGuard;
 import io.portcullis.engine.replay.ReplayGuard;
 import io.portcullis.engine.adapter.ProtocolAdapter;
 import io.portcullis.engine.audit.AuditLog;
+import io.portcullis.engine.inventory.EndpointInventory;
 import io.portcullis.engine.authn.ApiKeyAuthenticator;
 import io.portcullis.engine.authn.ApiKeyStore;
 import io.portcullis.engine.authn.AuthenticationChain;
@@ -49,7 +50,7 @@ public final class GatewayRuntime implements AutoCloseable {
     private final RulesDirectoryWatcher watcher;
     private final PolicyEngine engine;
     private final AuthenticationChain authentication;
-    private final AuditLog audit;
+    private final EndpointInventory audit;
     private final Clock clock;
     private final Map<String, Gatekeeper> gatekeepers;
     private final List<AutoCloseable> resources;
@@ -58,7 +59,7 @@ public final class GatewayRuntime implements AutoCloseable {
                            List<Authenticator> authenticators, Map<String, ProtocolAdapter> adapters,
                            Map<String, io.portcullis.engine.http.HttpPolicy> httpPolicies,
                            io.portcullis.engine.net.NetworkPolicy network,
-                           AuditLog audit, Clock clock, List<AutoCloseable> resources) {
+                           EndpointInventory audit, Clock clock, List<AutoCloseable> resources) {
         this.rules = rules;
         this.watcher = watcher;
         this.resources = List.copyOf(resources);
@@ -74,6 +75,8 @@ public final class GatewayRuntime implements AutoCloseable {
 
     /** Loads the rule pack (a pack that fails leaves the gateway refusing every request with 503) and starts watching. */
     public static GatewayRuntime start(GatewaySettings settings, AuditLog audit, Clock clock) throws IOException {
+        // Every audit event also feeds the inventory of shadow and deprecated endpoints.
+        EndpointInventory inventory = new EndpointInventory(audit);
         List<Authenticator> authenticators = new ArrayList<>();
         List<AutoCloseable> resources = new ArrayList<>();
         if (settings.apiKeys() != null) {
@@ -156,7 +159,7 @@ public final class GatewayRuntime implements AutoCloseable {
         }
         io.portcullis.engine.net.NetworkPolicy network = new io.portcullis.engine.net.NetworkPolicy(
                 io.portcullis.engine.net.AddressList.of(net.trustedProxies()), deny, allow);
-        return new GatewayRuntime(rules, watcher, transport, authenticators, adapters, httpPolicies, network, audit, clock,
+        return new GatewayRuntime(rules, watcher, transport, authenticators, adapters, httpPolicies, network, inventory, clock,
                 resources);
     }
 
@@ -179,6 +182,11 @@ public final class GatewayRuntime implements AutoCloseable {
             }
         }
         return problems;
+    }
+
+    /** Shadow and deprecated endpoints seen in the traffic (from the audit events). */
+    public EndpointInventory inventory() {
+        return audit;
     }
 
     public LiveRulePack rules() {

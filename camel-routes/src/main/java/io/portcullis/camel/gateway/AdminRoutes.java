@@ -13,8 +13,8 @@ import org.apache.camel.builder.RouteBuilder;
 
 /**
  * The admin listener (loopback by default; it is not authenticated, so never expose it):
- * {@code GET /health}, {@code GET /rules} (live revision, files, last error) and
- * {@code POST /rules/reload}.
+ * {@code GET /health}, {@code GET /rules} (live revision, files, last error),
+ * {@code POST /rules/reload} and {@code GET /inventory} (shadow and deprecated endpoints seen).
  */
 public final class AdminRoutes extends RouteBuilder {
 
@@ -49,6 +49,9 @@ public final class AdminRoutes extends RouteBuilder {
                 });
         from(base + "/rules" + options + "&httpMethodRestrict=GET").routeId("admin-rules")
                 .process(exchange -> reply(exchange, 200, runtime.rules().status()));
+        from(base + "/inventory" + options + "&httpMethodRestrict=GET").routeId("admin-inventory")
+                .process(exchange -> reply(exchange, 200, Map.of("endpoints", runtime.inventory().entries(),
+                        "dropped", runtime.inventory().dropped())));
         from(base + "/rules/reload" + options + "&httpMethodRestrict=POST").routeId("admin-rules-reload")
                 .process(exchange -> {
                     RulePackStatus status = runtime.rules().reload();

@@ -71,6 +71,21 @@ class OpenApiGatewayIT {
         HttpResponse<String> put = demo.gateway().send(demo.gateway().get("/api/branches", "admin-demo-key")
                 .PUT(HttpRequest.BodyPublishers.ofString("{}")).header("Content-Type", "application/json"));
         assertProblem(put, 405, "OPENAPI_METHOD_UNDECLARED");
+
+        // Both are in the gateway's inventory of shadow endpoints, with the deprecated ones in use.
+        demo.gateway().send(demo.gateway().get("/api/transfers", "admin-demo-key"));
+        JsonNode inventory = JSON.readTree(demo.gateway().send(demo.gateway().admin("/inventory")).body());
+        assertThat(inventory.get("endpoints").findValuesAsText("path")).contains("/api/admin/export", "/api/branches",
+                "/api/transfers");
+        JsonNode export = java.util.stream.StreamSupport.stream(inventory.get("endpoints").spliterator(), false)
+                .filter(e -> e.get("path").asText().equals("/api/admin/export")).findFirst().orElseThrow();
+        assertThat(export.get("kind").asText()).isEqualTo("shadow");
+        assertThat(export.get("method").asText()).isEqualTo("GET");
+        assertThat(export.get("calls").asLong()).isEqualTo(1);
+        assertThat(java.util.stream.StreamSupport.stream(inventory.get("endpoints").spliterator(), false)
+                .filter(e -> e.get("path").asText().equals("/api/transfers")).findFirst().orElseThrow().get("kind").asText())
+                .isEqualTo("deprecated");
+        assertThat(inventory.get("dropped").asLong()).isZero();
     }
 
     @Test
