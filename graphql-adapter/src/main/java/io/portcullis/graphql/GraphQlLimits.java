@@ -7,7 +7,7 @@ import io.portcullis.engine.adapter.RequestRejectedException;
  * sees it. They are hard limits for everyone; the per-principal policy (lower limits for ordinary
  * callers, introspection for some) belongs in rules, which read the same numbers as facts.
  *
- * @param maxOperations         operations in one HTTP request (array batching)
+ * @param maxOperations         operations in one HTTP request (array batching), and defined in one document
  * @param maxDepth              field nesting, fragments expanded
  * @param maxFields             fields selected in all, fragments expanded
  * @param maxAliases            aliased fields in all
@@ -46,6 +46,8 @@ public record GraphQlLimits(int maxOperations, int maxDepth, int maxFields, int 
 
     /** @throws RequestRejectedException 400 with the reason naming the first ceiling exceeded */
     public void check(GraphQlOperation operation) throws RequestRejectedException {
+        // A document's other operations do not run, but the server still parses and validates them.
+        checkBatch(operation.definedOperations());
         GraphQlMetrics metrics = operation.metrics();
         if (operation.depth() > maxDepth) {
             throw refused(TOO_DEEP, "The GraphQL operation is nested too deeply.");

@@ -20,9 +20,10 @@ import java.util.Set;
  *                   order ({@code __typename} left out); empty when read without a schema
  * @param cost       the operation's estimated cost, the sum of its selections' (see {@link SelectionPlanner});
  *                   0 when read without a schema
+ * @param definedOperations operations the document defines, the one that runs among them
  */
 public record GraphQlOperation(String type, String name, List<String> rootFields, int depth, GraphQlMetrics metrics,
-                               List<GraphQlRootField> selections, long cost) {
+                               List<GraphQlRootField> selections, long cost, int definedOperations) {
 
     private static final Set<String> TYPES = Set.of("query", "mutation", "subscription");
 

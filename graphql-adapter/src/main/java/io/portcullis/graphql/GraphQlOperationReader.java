@@ -144,7 +144,7 @@ public final class GraphQlOperationReader {
                 walk.rootFields(operation.getSelectionSet()),
                 walk.depth(operation.getSelectionSet(), 0),
                 walk.metrics(operation.getSelectionSet()),
-                selections, cost);
+                selections, cost, operations.size());
     }
 
     private Document parse(String document) throws RequestRejectedException {

@@ -67,4 +67,13 @@ class GraphQlLimitsTest {
         assertThat(body.at("/errors/0/extensions/requestId").asText()).isEqualTo("req-9");
         assertThat(body.has("data")).isFalse();
     }
+
+    @Test
+    void aDocumentDefiningMoreOperationsThanABatchMayHoldIsRefusedThoughOnlyOneRuns() throws Exception {
+        String three = "query A { a } query B { b } query C { c }";
+        RequestRejectedException refused = catchThrowableOfType(RequestRejectedException.class,
+                () -> limits.check(reader.read(three, "A")));
+        assertThat(refused.reason()).isEqualTo(GraphQlLimits.TOO_MANY_OPERATIONS);
+        limits.check(reader.read("query A { a } query B { b }", "A"));
+    }
 }
