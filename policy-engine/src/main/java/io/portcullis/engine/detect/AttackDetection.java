@@ -1,0 +1,248 @@
+package io.portcullis.engine.detect;
+
+import io.portcullis.engine.model.ApiRequest;
+import io.portcullis.engine.model.Detection;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.ahocorasick.trie.Emit;
+import org.ahocorasick.trie.Trie;
+
+/**
+ * Runs the detectors over every value a request carries, once per request, and hands what they
+ * found to the rules: the request's {@link ApiRequest#detections()}, plus the facts
+ * {@code detection.paranoia}, {@code detection.mode} and {@code detection.score} (the anomaly score,
+ * the sum of the detections' scores). Rules decide what a detection means: refuse, report, or
+ * except a parameter that legitimately holds HTML.
+ *
+ * <p>One multi-pattern scan (Aho-Corasick) over each value picks the detectors that could find
+ * anything in it; most benign values run none.
+ */
+public final class AttackDetection {
+
+    public static final String PARANOIA = "detection.paranoia";
+    public static final String MODE = "detection.mode";
+    public static final String SCORE = "detection.score";
+
+    /** {@code block}: rules refuse attacks; {@code monitor}: they report them and let the request through. */
+    public enum Mode {
+        BLOCK, MONITOR;
+
+        public String fact() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Headers whose values are credentials or protocol framing: read only for lookups (Log4Shell travels in any header). */
+    private static final Set<String> FRAMING_HEADERS = Set.of("authorization", "proxy-authorization", "x-api-key",
+            "content-length", "content-type", "host", "connection", "accept", "accept-encoding", "accept-language",
+            "accept-charset", "te", "upgrade", "x-forwarded-for", "forwarded", "x-forwarded-proto", "x-forwarded-host",
+            "if-none-match", "if-match", "cache-control", "pragma", "origin", "access-control-request-method",
+            "access-control-request-headers", "cookie", "soapaction", "x-request-id", "traceparent", "tracestate",
+            "sec-fetch-site", "sec-fetch-mode", "sec-fetch-dest", "sec-ch-ua", "sec-ch-ua-mobile", "sec-ch-ua-platform",
+            "content-encoding", "transfer-encoding", "expect", "keep-alive", "priority", "dnt");
+    /** Triggers every detector must see: an encoding can hide any of their own. */
+    private static final List<String> ENCODINGS = List.of("%", "&#", "&lt", "&gt", "&quot", "&apos", "&colon", "\\u", "\\x");
+
+    private final List<Detector> detectors;
+    private final int paranoia;
+    private final Mode mode;
+    private final BotSignatures bots;
+    private final AddressReputation reputation;
+    private final Trie prefilter;
+    private final Map<String, long[]> detectorsByTrigger;
+    private final long[] unconditional;
+    private final int expressionDetector;
+
+    /**
+     * @param detectors  the detectors to run (at most 64)
+     * @param paranoia   1..4: higher levels count weaker signs too, and see more false positives
+     * @param reputation lists of addresses known to be hostile
+     */
+    public AttackDetection(List<Detector> detectors, int paranoia, Mode mode, BotSignatures bots, AddressReputation reputation) {
+        if (paranoia < 1 || paranoia > 4) {
+            throw new IllegalArgumentException("paranoia level is 1 to 4, got " + paranoia);
+        }
+        if (detectors.size() > 64) {
+            throw new IllegalArgumentException("at most 64 detectors");
+        }
+        this.detectors = List.copyOf(detectors);
+        this.paranoia = paranoia;
+        this.mode = Objects.requireNonNull(mode, "mode");
+        this.bots = Objects.requireNonNull(bots, "bots");
+        this.reputation = Objects.requireNonNull(reputation, "reputation");
+        Map<String, long[]> byTrigger = new HashMap<>();
+        long always = 0;
+        int expression = -1;
+        for (int d = 0; d < this.detectors.size(); d++) {
+            Detector detector = this.detectors.get(d);
+            if (detector.family().equals(ExpressionInjectionDetector.FAMILY)) {
+                expression = d;
+            }
+            if (detector.triggers().isEmpty()) {
+                always |= 1L << d;
+            }
+            for (String trigger : detector.triggers()) {
+                byTrigger.computeIfAbsent(trigger.toLowerCase(Locale.ROOT), k -> new long[1])[0] |= 1L << d;
+            }
+            for (String encoding : ENCODINGS) {
+                byTrigger.computeIfAbsent(encoding, k -> new long[1])[0] |= 1L << d;
+            }
+        }
+        this.detectorsByTrigger = Map.copyOf(byTrigger);
+        this.unconditional = new long[] {always};
+        this.expressionDetector = expression;
+        this.prefilter = Trie.builder().ignoreCase().addKeywords(byTrigger.keySet()).build();
+    }
+
+    /** Every detector this engine has, at the given level. */
+    public static AttackDetection standard(int paranoia, Mode mode, AddressReputation reputation) {
+        return new AttackDetection(standardDetectors(), paranoia, mode, BotSignatures.STANDARD, reputation);
+    }
+
+    public static List<Detector> standardDetectors() {
+        return List.of(new SqlInjectionDetector(), new NoSqlInjectionDetector(), new CommandInjectionDetector(),
+                new XssDetector(), new PathTraversalDetector(), new LdapInjectionDetector(), new XPathInjectionDetector(),
+                new ExpressionInjectionDetector(), new SsrfDetector(), new XxeDetector());
+    }
+
+    public int paranoia() {
+        return paranoia;
+    }
+
+    public Mode mode() {
+        return mode;
+    }
+
+    /** The request with what the detectors found, and the detection facts rules read. */
+    public ApiRequest inspect(ApiRequest request) {
+        List<Detection> found = new ArrayList<>(detect(values(request)));
+        found.addAll(bots.inspect(request, paranoia));
+        String listed = reputation.listing(request.peer().address());
+        if (listed != null) {
+            found.add(new Detection(AddressReputation.FAMILY, "client", "address on the " + listed + " list", 100));
+        }
+        int score = 0;
+        for (Detection detection : found) {
+            score += detection.score();
+        }
+        Map<String, Object> attributes = new LinkedHashMap<>(request.attributes());
+        attributes.put(PARANOIA, paranoia);
+        attributes.put(MODE, mode.fact());
+        attributes.put(SCORE, score);
+        return request.toBuilder().detections(found).attributes(attributes).build();
+    }
+
+    /** What the detectors find in these values at this engine's paranoia level; one detection per family and place. */
+    public List<Detection> detect(List<InspectedValue> values) {
+        List<Detection> found = new ArrayList<>();
+        for (InspectedValue value : values) {
+            if (value.text().isEmpty()) {
+                continue;
+            }
+            List<String> forms = needsDecoding(value.text()) ? Decoding.forms(value.text()) : List.of(value.text());
+            long selected = select(value, forms);
+            for (int d = 0; selected != 0 && d < detectors.size(); d++) {
+                if ((selected & (1L << d)) == 0) {
+                    continue;
+                }
+                Detector detector = detectors.get(d);
+                int[] best = {0};
+                String[] evidence = {""};
+                detector.inspect(value, forms, (score, level, what) -> {
+                    if (level <= paranoia && score > best[0]) {
+                        best[0] = Math.min(100, score);
+                        evidence[0] = what;
+                    }
+                });
+                if (best[0] > 0) {
+                    found.add(new Detection(detector.family(), value.location(), evidence[0], best[0]));
+                }
+            }
+        }
+        return found;
+    }
+
+    private static boolean needsDecoding(String text) {
+        return text.indexOf('%') >= 0 || text.indexOf('&') >= 0 || text.indexOf('\\') >= 0;
+    }
+
+    /** The detectors whose triggers occur in some form of the value (framing headers: only lookups). */
+    private long select(InspectedValue value, List<String> forms) {
+        long selected = unconditional[0];
+        for (String form : forms) {
+            Collection<Emit> emits = prefilter.parseText(form);
+            for (Emit emit : emits) {
+                selected |= detectorsByTrigger.get(emit.getKeyword())[0];
+            }
+        }
+        if (value.source() == InspectedValue.Source.HEADER && FRAMING_HEADERS.contains(headerName(value.location()))) {
+            selected &= expressionDetector < 0 ? 0 : 1L << expressionDetector;
+        }
+        return selected;
+    }
+
+    private static String headerName(String location) {
+        return location.substring(location.indexOf('/') + 1);
+    }
+
+    /** Every value the request carries, each with the parameter path detections name. */
+    public static List<InspectedValue> values(ApiRequest request) {
+        List<InspectedValue> values = new ArrayList<>();
+        values.add(new InspectedValue("path", InspectedValue.Source.PATH, request.path()));
+        request.query().forEach((name, list) -> {
+            values.add(new InspectedValue("query/" + name, InspectedValue.Source.QUERY_NAME, name));
+            for (String value : list) {
+                values.add(new InspectedValue("query/" + name, InspectedValue.Source.QUERY, value));
+            }
+        });
+        request.headers().forEach((name, list) -> {
+            for (String value : list) {
+                values.add(new InspectedValue("header/" + name, InspectedValue.Source.HEADER, value));
+            }
+        });
+        for (String cookies : request.headers().getOrDefault("cookie", List.of())) {
+            for (String pair : cookies.split(";")) {
+                int equals = pair.indexOf('=');
+                String name = (equals < 0 ? pair : pair.substring(0, equals)).strip();
+                values.add(new InspectedValue("cookie/" + name, InspectedValue.Source.COOKIE,
+                        equals < 0 ? "" : pair.substring(equals + 1).strip()));
+            }
+        }
+        Set<String> names = new LinkedHashSet<>();
+        request.body().forEach((pointer, value) -> {
+            if (value instanceof String text) {
+                values.add(new InspectedValue("body" + pointer, InspectedValue.Source.BODY, text));
+            }
+            int slash = pointer.lastIndexOf('/');
+            String prefix = pointer;
+            while (slash >= 0) {
+                if (names.add(prefix)) {
+                    String name = prefix.substring(slash + 1).replace("~1", "/").replace("~0", "~");
+                    if (!name.isEmpty() && !isIndex(name)) {
+                        values.add(new InspectedValue("body" + prefix, InspectedValue.Source.BODY_NAME, name));
+                    }
+                }
+                prefix = prefix.substring(0, slash);
+                slash = prefix.lastIndexOf('/');
+            }
+        });
+        return values;
+    }
+
+    private static boolean isIndex(String segment) {
+        for (int i = 0; i < segment.length(); i++) {
+            if (!Character.isDigit(segment.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

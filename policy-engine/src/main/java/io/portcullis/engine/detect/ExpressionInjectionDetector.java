@@ -1,0 +1,157 @@
+package io.portcullis.engine.detect;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Injection that hurts Java back ends through their expression and lookup languages: Log4j
+ * {@code ${jndi:...}} lookups however they are nested to hide the word ({@code ${${lower:j}ndi:}),
+ * OGNL, SpEL, Jakarta EL and server-side templates (FreeMarker, Velocity, Thymeleaf, Jinja-like),
+ * serialized Java objects and the gadget classes deserializers are tricked into loading, and
+ * Spring's class-loader binding ({@code class.module.classLoader}).
+ */
+public final class ExpressionInjectionDetector implements Detector {
+
+    public static final String FAMILY = "EXPRESSION_INJECTION";
+
+    /** Log4j lookups that reach the network or leak the environment. */
+    private static final List<String> LOOKUPS = List.of("${jndi:", "${env:", "${sys:", "${java:", "${ctx:", "${main:",
+            "${bundle:", "${k8s:", "${docker:", "${spring:", "${web:", "${log4j:", "${jvmrunargs", "${base64:", "${marker",
+            "${event:", "${sd:", "${map:");
+    /** Texts only an expression or deserialization attack carries. */
+    private static final List<String> MARKERS = List.of("java.lang.runtime", "java.lang.processbuilder",
+            "getruntime()", ".exec(", "javax.naming", "initialcontext", "java.net.urlclassloader", "scriptenginemanager",
+            "#_memberaccess", "@ognl.", "ognlcontext", "#context[", "#context.", "@java.lang.", "#application[",
+            "class.module.classloader", "class.classloader", "classloader.resources", "freemarker.template.utility",
+            "?new()", "<#assign", "#set(", "$class.inspect", ".getclass()", ".forname(", "__class__", "__mro__",
+            "__subclasses__", "__globals__", "__builtins__", "__import__", "jdbcrowsetimpl", "templatesimpl",
+            "invokertransformer", "chainedtransformer", "com.sun.rowset", "org.apache.commons.collections",
+            "ch.qos.logback.core.db", "com.mchange.v2.c3p0", "org.apache.xbean", "java.rmi.server", "rmi://", "ldap://",
+            "\"@type\"", "\"$type\"", "system.windows.data.objectdataprovider", "ysoserial", "javax.script",
+            "sun.misc.unsafe", "java.lang.system@", "@java.lang.system", "java.lang.reflect", "t(java.", "t (java.",
+            "new java.", "new%20java.", "getclassloader", "defineclass", "pagecontext.", "facescontext.",
+            "applicationscope", "sessionscope", "requestscope", "initparam", "header[", "{{config", "self._templatereference",
+            "request.application", "lipsum.", "cycler.", "joiner.", "namespace.__init__", "__${", "*{t(", "url.openstream",
+            "springframework.", "org.springframework", "java.io.file", "nashorn", "lang.class", "['classloader']",
+            "[\"classloader\"]", "class.module", "{php}", "{system(", "{exec(", "{passthru(", "{shell_exec(");
+    private static final List<String> SERIALIZED = List.of("ro0ab", "aced0005", "\\xac\\xed", "aaeaaad/////", "h4siaaaaaaaaa");
+
+    @Override
+    public String family() {
+        return FAMILY;
+    }
+
+    @Override
+    public List<String> triggers() {
+        return List.of("${", "%{", "#{", "*{", "{{", "{%", "<%", "[[", "{php", "{system", "{exec", "{passthru",
+                "{shell_exec", "<#", "#set", "t(", "t (", "java", "ognl", "rmi:", "ldap:", "class",
+                "__", "ro0ab", "aced0005", "\\xac", "aaeaaad", "$type", "@type", "?new", "forname", "memberaccess",
+                "runtime", "jdbc", "transformer", "scope", "pagecontext", "facescontext", "initparam", "header[",
+                "config", "lipsum", "cycler", "joiner", "springframework", "nashorn", "c3p0", "xbean", "logback");
+    }
+
+    @Override
+    public void inspect(InspectedValue value, List<String> forms, Signals signals) {
+        for (String form : forms) {
+            String v = form.toLowerCase(Locale.ROOT);
+            String resolved = v.contains("${") ? resolveLookups(v) : v;
+            for (String lookup : LOOKUPS) {
+                if (resolved.contains(lookup) || lookup.equals("${jndi:") && resolved.replace(" ", "").contains("jndi:")
+                        && v.contains("${")) {
+                    signals.report(100, 1, "lookup " + lookup.substring(2, lookup.length() - 1));
+                    return;
+                }
+            }
+            for (String marker : MARKERS) {
+                int at = v.indexOf(marker);
+                // T(java.lang.Runtime) is SpEL; format(java.lang.String) in a Javadoc link is not
+                if (at > 0 && marker.startsWith("t") && Character.isLetterOrDigit(v.charAt(at - 1))) {
+                    at = -1;
+                }
+                if (at >= 0) {
+                    signals.report(100, 1, "expression or gadget " + marker.replace("(", "").replace(")", ""));
+                    return;
+                }
+            }
+            for (String marker : SERIALIZED) {
+                if (v.contains(marker)) {
+                    signals.report(100, 1, "serialized object");
+                    return;
+                }
+            }
+            String template = templateExpression(v);
+            if (template != null) {
+                signals.report(template.startsWith("template code") ? 100 : 60, 1, template);
+                return;
+            }
+        }
+    }
+
+    /**
+     * Log4j resolves inner lookups first: {@code ${lower:j}} is "j", {@code ${::-n}} and
+     * {@code ${env:X:-d}} fall back to their default. Resolving them the same way shows the word
+     * the attacker spelled.
+     */
+    static String resolveLookups(String v) {
+        String current = v;
+        for (int round = 0; round < 8; round++) {
+            int close = current.indexOf('}');
+            int open = close < 0 ? -1 : current.lastIndexOf("${", close);
+            if (open < 0) {
+                return current;
+            }
+            String inner = current.substring(open + 2, close);
+            String replacement;
+            int fallback = inner.indexOf(":-");
+            if (fallback >= 0) {
+                replacement = inner.substring(fallback + 2);
+            } else if (inner.startsWith("lower:") || inner.startsWith("upper:")) {
+                replacement = inner.substring(6);
+            } else if (inner.startsWith("date:")) {
+                replacement = inner.substring(5).replace("'", "");
+            } else {
+                return current;
+            }
+            current = current.substring(0, open) + replacement + current.substring(close + 1);
+        }
+        return current;
+    }
+
+    /** What server-side template code calls to reach the system. */
+    private static final List<String> TEMPLATE_SINKS = List.of("system(", "popen(", "exec(", "eval(", "spawn(", "open(",
+            "require(", "process.", "child_process", "import ", "runtime", "file.", "os.", "subprocess", "getclass",
+            "forname", "invoke(", "constructor", "readfile", "file_get_contents", "passthru", "shell_exec", "proc_open",
+            "`", "self.__", "config.items", "request.environ", "globals", "builtins", "load(", "io.popen", "kernel.",
+            "instance_eval", "send(", "%x(", "io.read");
+
+    /**
+     * A template expression that calls into the system ({@code {{os.system('id')}}}, {@code <%= File.open(..) %>})
+     * scores as an attack; an arithmetic probe ({@code ${7*7}}) only as a sign of one.
+     */
+    private static String templateExpression(String v) {
+        for (String open : new String[] {"${", "#{", "%{", "*{", "{{", "@{", "{%", "<%", "[[", "#set", "<#"}) {
+            int at = v.indexOf(open);
+            if (at < 0) {
+                continue;
+            }
+            int close = v.indexOf(open.equals("<%") ? "%>" : open.equals("[[") ? "]]" : "}", at);
+            String inner = v.substring(at + open.length(), close < 0 ? Math.min(v.length(), at + 256) : close);
+            for (String sink : TEMPLATE_SINKS) {
+                int found = inner.indexOf(sink);
+                if (found >= 0 && (found == 0 || !Character.isLetterOrDigit(inner.charAt(found - 1)))) {
+                    return "template code calling " + sink.replace("(", "").strip();
+                }
+            }
+            if (close < 0) {
+                continue;
+            }
+            if (inner.matches("\\s*\\d+\\s*[*+/-]\\s*'?\\d+'?\\s*")) {
+                return "template arithmetic probe";
+            }
+            if (inner.contains("(") && (inner.contains(".") || inner.contains("@") || inner.contains("#"))) {
+                return "method call in a template expression";
+            }
+        }
+        return null;
+    }
+}
