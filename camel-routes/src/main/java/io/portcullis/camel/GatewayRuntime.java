@@ -59,6 +59,7 @@ public final class GatewayRuntime implements AutoCloseable {
                            List<Authenticator> authenticators, Map<String, ProtocolAdapter> adapters,
                            Map<String, io.portcullis.engine.http.HttpPolicy> httpPolicies,
                            io.portcullis.engine.net.NetworkPolicy network,
+                           Map<String, io.portcullis.engine.detect.AttackDetection> detections,
                            EndpointInventory audit, Clock clock, List<AutoCloseable> resources) {
         this.rules = rules;
         this.watcher = watcher;
@@ -69,7 +70,7 @@ public final class GatewayRuntime implements AutoCloseable {
         this.clock = clock;
         Map<String, Gatekeeper> byRoute = new LinkedHashMap<>();
         adapters.forEach((route, adapter) -> byRoute.put(route, new Gatekeeper(route, adapter, authentication, engine, audit, clock,
-                httpPolicies.get(route), network)));
+                httpPolicies.get(route), network, detections.get(route))));
         this.gatekeepers = Map.copyOf(byRoute);
     }
 
@@ -159,8 +160,21 @@ public final class GatewayRuntime implements AutoCloseable {
         }
         io.portcullis.engine.net.NetworkPolicy network = new io.portcullis.engine.net.NetworkPolicy(
                 io.portcullis.engine.net.AddressList.of(net.trustedProxies()), deny, allow);
-        return new GatewayRuntime(rules, watcher, transport, authenticators, adapters, httpPolicies, network, inventory, clock,
-                resources);
+        Map<String, Supplier<io.portcullis.engine.net.AddressList>> reputationLists = new LinkedHashMap<>();
+        for (GatewaySettings.ReputationList list : net.reputationLists()) {
+            WatchedFile<io.portcullis.engine.net.AddressList> file = WatchedFile.watch(list.file(), io.portcullis.engine.net.AddressList::load);
+            resources.add(file);
+            reputationLists.put(list.name(), file);
+        }
+        io.portcullis.engine.detect.AddressReputation reputation = io.portcullis.engine.detect.AddressReputation.of(reputationLists);
+        Map<String, io.portcullis.engine.detect.AttackDetection> detections = new LinkedHashMap<>();
+        for (GatewaySettings.Route route : settings.routes()) {
+            GatewaySettings.Detection detection = route.detection();
+            detections.put(route.name(), io.portcullis.engine.detect.AttackDetection.standard(detection.paranoia(),
+                    detection.mode(), detection.threshold(), reputation));
+        }
+        return new GatewayRuntime(rules, watcher, transport, authenticators, adapters, httpPolicies, network, detections,
+                inventory, clock, resources);
     }
 
     /** A gatekeeper for a configured route; null when there is none of that name. */

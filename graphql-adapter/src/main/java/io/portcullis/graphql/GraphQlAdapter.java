@@ -135,6 +135,19 @@ public final class GraphQlAdapter implements ProtocolAdapter {
         operations.forEach(operation -> operation.selections().forEach(selection -> names.add(operationName(selection))));
         Map<String, Object> attributes = new LinkedHashMap<>();
         attributes.put(PLAN, new Plan(List.copyOf(operations), List.copyOf(documents), read.batch(), substituted, cost));
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (int i = 0; i < batch.size(); i++) {
+            String prefix = read.batch() ? "/" + i : "";
+            for (GraphQlRootField selection : operations.get(i).selections()) {
+                String key = prefix + "/" + JsonBodyValues.escape(selection.responseKey());
+                selection.arguments().forEach((pointer, value) -> values.put(key + pointer, value));
+            }
+            // Variables as sent, declared or not: an undeclared one still reaches the upstream.
+            if (batch.get(i).variables() != null) {
+                JsonBodyValues.flatten(batch.get(i).variables())
+                        .forEach((pointer, value) -> values.put(prefix + "/variables" + pointer, value));
+            }
+        }
         return ApiRequest.builder()
                 .id(context.requestId())
                 .receivedAt(context.receivedAt())
@@ -145,6 +158,7 @@ public final class GraphQlAdapter implements ProtocolAdapter {
                 .path(path)
                 .headers(message.headers())
                 .peer(context.peer())
+                .body(values)
                 .attributes(attributes)
                 .build();
     }

@@ -83,7 +83,23 @@ public record GatewaySettings(Listener listener, TlsListener tlsListener, Listen
      * @param denyFile       addresses refused, one range per line, reloaded on change; or null
      * @param allowFile      if set, the only addresses admitted, reloaded on change; or null
      */
-    public record Network(List<String> trustedProxies, Path denyFile, Path allowFile) {
+    /** @param reputationLists address lists whose members are detected as {@code BAD_REPUTATION} */
+    public record Network(List<String> trustedProxies, Path denyFile, Path allowFile, List<ReputationList> reputationLists) {
+
+        public Network {
+            reputationLists = List.copyOf(reputationLists);
+        }
+    }
+
+    /** A named list of hostile addresses (a Tor exit list, a threat feed), reloaded when its file changes. */
+    public record ReputationList(String name, Path file) {
+    }
+
+    /** How a route's attack detectors run: paranoia level 1..4, block or monitor, and the anomaly score that refuses. */
+    public record Detection(int paranoia, io.portcullis.engine.detect.AttackDetection.Mode mode, int threshold) {
+
+        public static final Detection DEFAULTS = new Detection(1, io.portcullis.engine.detect.AttackDetection.Mode.BLOCK,
+                io.portcullis.engine.detect.AttackDetection.DEFAULT_THRESHOLD);
     }
 
     public record Cluster(String redis, String password, java.time.Duration timeout) {
@@ -126,7 +142,7 @@ public record GatewaySettings(Listener listener, TlsListener tlsListener, Listen
                         List<String> operations, List<String> bodyContentTypes,
                         io.portcullis.engine.json.JsonLimits jsonLimits, int maxResponseBytes,
                         XmlLimits xmlLimits, Path schema, WsSecurity wsSecurity, GraphQl graphQl, Path openApi,
-                        boolean strictProperties, io.portcullis.engine.http.HttpPolicy http) {
+                        boolean strictProperties, io.portcullis.engine.http.HttpPolicy http, Detection detection) {
 
         public Route {
             operations = List.copyOf(operations);

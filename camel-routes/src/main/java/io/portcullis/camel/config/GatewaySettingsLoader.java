@@ -34,7 +34,14 @@ public final class GatewaySettingsLoader {
                         FileDemoBank demoBank, List<FileRoute> routes, FileCluster cluster, FileNetwork network) {
     }
 
-    record FileNetwork(List<String> trustedProxies, String denyFile, String allowFile) {
+    record FileNetwork(List<String> trustedProxies, String denyFile, String allowFile,
+                       List<FileReputationList> reputationLists) {
+    }
+
+    record FileReputationList(String name, String file) {
+    }
+
+    record FileDetection(Integer paranoia, String mode, Integer threshold) {
     }
 
     record FileCluster(String redis, String passwordFile, Integer timeoutMillis) {
@@ -83,7 +90,8 @@ public final class GatewaySettingsLoader {
                      List<String> operations, List<String> bodyContentTypes, Integer maxJsonDepth, Integer maxResponseBytes,
                      Integer maxJsonObjectEntries, Integer maxJsonArrayLength, Integer maxJsonStringLength,
                      FileXmlLimits xmlLimits, String schema, FileWsSecurity wsSecurity, FileGraphQl graphQl,
-                     String openApi, Boolean strictProperties, List<String> methods, FileCors cors) {
+                     String openApi, Boolean strictProperties, List<String> methods, FileCors cors,
+                     FileDetection detection) {
     }
 
     record FileCors(List<String> allowedOrigins, List<String> allowedMethods, List<String> allowedHeaders,
@@ -212,7 +220,7 @@ public final class GatewaySettingsLoader {
 
     private static GatewaySettings.Network network(FileNetwork raw, Path base) throws InvalidConfigurationException {
         if (raw == null) {
-            return new GatewaySettings.Network(List.of(), null, null);
+            return new GatewaySettings.Network(List.of(), null, null, List.of());
         }
         List<String> proxies = raw.trustedProxies() == null ? List.of() : raw.trustedProxies();
         for (int i = 0; i < proxies.size(); i++) {
@@ -233,7 +241,24 @@ public final class GatewaySettingsLoader {
                 }
             }
         }
-        return new GatewaySettings.Network(proxies, deny, allow);
+        List<GatewaySettings.ReputationList> reputation = new ArrayList<>();
+        List<FileReputationList> lists = raw.reputationLists() == null ? List.of() : raw.reputationLists();
+        Set<String> listNames = new HashSet<>();
+        for (int i = 0; i < lists.size(); i++) {
+            String key = "network.reputationLists[" + i + "]";
+            FileReputationList list = lists.get(i);
+            if (list.name() == null || !list.name().matches("[a-z0-9][a-z0-9-]*") || !listNames.add(list.name())) {
+                throw new InvalidConfigurationException(key + ".name: required, unique, lower-case letters, digits and '-'");
+            }
+            Path file = existingFile(key + ".file", list.file(), base, true);
+            try {
+                io.portcullis.engine.net.AddressList.load(file);
+            } catch (IOException e) {
+                throw new InvalidConfigurationException(key + ".file: " + e.getMessage());
+            }
+            reputation.add(new GatewaySettings.ReputationList(list.name(), file));
+        }
+        return new GatewaySettings.Network(proxies, deny, allow, reputation);
     }
 
     private static GatewaySettings.Cluster cluster(FileCluster raw, Path base) throws InvalidConfigurationException {
@@ -257,6 +282,28 @@ public final class GatewaySettingsLoader {
         }
         return new GatewaySettings.Cluster(raw.redis(), secret("cluster.passwordFile", raw.passwordFile(), base, false),
                 java.time.Duration.ofMillis(timeout));
+    }
+
+    private static GatewaySettings.Detection detection(String key, FileDetection raw) throws InvalidConfigurationException {
+        if (raw == null) {
+            return GatewaySettings.Detection.DEFAULTS;
+        }
+        int paranoia = raw.paranoia() == null ? 1 : raw.paranoia();
+        if (paranoia < 1 || paranoia > 4) {
+            throw new InvalidConfigurationException(key + ".detection.paranoia: 1 to 4");
+        }
+        io.portcullis.engine.detect.AttackDetection.Mode mode;
+        try {
+            mode = raw.mode() == null ? io.portcullis.engine.detect.AttackDetection.Mode.BLOCK
+                    : io.portcullis.engine.detect.AttackDetection.Mode.valueOf(raw.mode().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationException(key + ".detection.mode: block or monitor");
+        }
+        int threshold = raw.threshold() == null ? io.portcullis.engine.detect.AttackDetection.DEFAULT_THRESHOLD : raw.threshold();
+        if (threshold < 1) {
+            throw new InvalidConfigurationException(key + ".detection.threshold: at least 1");
+        }
+        return new GatewaySettings.Detection(paranoia, mode, threshold);
     }
 
     private static List<GatewaySettings.Route> routes(List<FileRoute> raw, Path base, int maxBodyBytes)
@@ -379,7 +426,7 @@ public final class GatewaySettingsLoader {
             routes.add(new GatewaySettings.Route(route.name(), protocol, route.path(),
                     upstream.getScheme() + "://" + upstream.getRawAuthority(), timeout, operations, contentTypes, requestJson,
                     maxResponse, xmlLimits, schema, wsSecurity, graphQl, openApi, strictProperties,
-                    httpPolicy(key, route.methods(), route.cors())));
+                    httpPolicy(key, route.methods(), route.cors()), detection(key, route.detection())));
         }
         return routes;
     }

@@ -33,6 +33,7 @@ public record DecisionEvent(
         List<String> ruleIds,
         List<String> obligations,
         List<String> redactedFields,
+        List<String> detections,
         String revision,
         Integer upstreamStatus,
         long latencyMicros) {

@@ -18,8 +18,9 @@ import org.ahocorasick.trie.Trie;
 /**
  * Runs the detectors over every value a request carries, once per request, and hands what they
  * found to the rules: the request's {@link ApiRequest#detections()}, plus the facts
- * {@code detection.paranoia}, {@code detection.mode} and {@code detection.score} (the anomaly score,
- * the sum of the detections' scores). Rules decide what a detection means: refuse, report, or
+ * {@code detection.paranoia}, {@code detection.mode}, {@code detection.score} (the anomaly score,
+ * the sum of the detections' scores) and {@code detection.threshold} (the score at which the route
+ * refuses). Rules decide what a detection means: refuse, report, or
  * except a parameter that legitimately holds HTML.
  *
  * <p>One multi-pattern scan (Aho-Corasick) over each value picks the detectors that could find
@@ -30,6 +31,9 @@ public final class AttackDetection {
     public static final String PARANOIA = "detection.paranoia";
     public static final String MODE = "detection.mode";
     public static final String SCORE = "detection.score";
+    public static final String THRESHOLD = "detection.threshold";
+    /** One certain detection, or several weaker ones, refuse a request. */
+    public static final int DEFAULT_THRESHOLD = 100;
 
     /** {@code block}: rules refuse attacks; {@code monitor}: they report them and let the request through. */
     public enum Mode {
@@ -54,6 +58,7 @@ public final class AttackDetection {
     private final List<Detector> detectors;
     private final int paranoia;
     private final Mode mode;
+    private final int threshold;
     private final BotSignatures bots;
     private final AddressReputation reputation;
     private final Trie prefilter;
@@ -64,9 +69,15 @@ public final class AttackDetection {
     /**
      * @param detectors  the detectors to run (at most 64)
      * @param paranoia   1..4: higher levels count weaker signs too, and see more false positives
+     * @param threshold  the anomaly score at which the route's rules refuse
      * @param reputation lists of addresses known to be hostile
      */
-    public AttackDetection(List<Detector> detectors, int paranoia, Mode mode, BotSignatures bots, AddressReputation reputation) {
+    public AttackDetection(List<Detector> detectors, int paranoia, Mode mode, int threshold, BotSignatures bots,
+                           AddressReputation reputation) {
+        if (threshold < 1) {
+            throw new IllegalArgumentException("the threshold is at least 1, got " + threshold);
+        }
+        this.threshold = threshold;
         if (paranoia < 1 || paranoia > 4) {
             throw new IllegalArgumentException("paranoia level is 1 to 4, got " + paranoia);
         }
@@ -103,8 +114,13 @@ public final class AttackDetection {
     }
 
     /** Every detector this engine has, at the given level. */
-    public static AttackDetection standard(int paranoia, Mode mode, AddressReputation reputation) {
-        return new AttackDetection(standardDetectors(), paranoia, mode, BotSignatures.STANDARD, reputation);
+    public static AttackDetection standard(int paranoia, Mode mode, int threshold, AddressReputation reputation) {
+        return new AttackDetection(standardDetectors(), paranoia, mode, threshold, BotSignatures.STANDARD, reputation);
+    }
+
+    /** What a route has unless configured otherwise: every detector, paranoia 1, blocking. */
+    public static AttackDetection defaults() {
+        return standard(1, Mode.BLOCK, DEFAULT_THRESHOLD, AddressReputation.NONE);
     }
 
     public static List<Detector> standardDetectors() {
@@ -137,6 +153,7 @@ public final class AttackDetection {
         attributes.put(PARANOIA, paranoia);
         attributes.put(MODE, mode.fact());
         attributes.put(SCORE, score);
+        attributes.put(THRESHOLD, threshold);
         return request.toBuilder().detections(found).attributes(attributes).build();
     }
 

@@ -302,7 +302,8 @@ public final class SqlInjectionDetector implements Detector {
                 if (!tail.valid || tail.operands == 0 && !tail.subquery && !endsInComment) {
                     return Verdict.NONE;
                 }
-                if (tail.call || tail.subquery || tail.logic && tail.comparison) {
+                // 1::int AND 1=1 is a number cast and then a condition; 1 < 2 and 3 > 2 is arithmetic prose
+                if (tail.call || tail.subquery || tail.logic && tail.comparison && !COMPARISONS.contains(next.text())) {
                     return new Verdict(100, "literal closed, then an expression with " + tail.describe());
                 }
                 boolean comparison = tail.comparison || COMPARISONS.contains(next.text());

@@ -7,6 +7,7 @@ import io.portcullis.engine.adapter.RequestRejectedException;
 import io.portcullis.engine.audit.AuditLog;
 import io.portcullis.engine.audit.DecisionEvent;
 import io.portcullis.engine.authn.AuthenticationChain;
+import io.portcullis.engine.detect.AttackDetection;
 import io.portcullis.engine.http.HttpForwarding;
 import io.portcullis.engine.http.HttpPolicy;
 import io.portcullis.engine.http.UpstreamErrors;
@@ -50,18 +51,22 @@ public final class Gatekeeper {
     private final Clock clock;
     private final HttpPolicy http;
     private final NetworkPolicy network;
+    private final AttackDetection detection;
 
     public Gatekeeper(String route, ProtocolAdapter adapter, AuthenticationChain authentication, PolicyEngine engine,
                       AuditLog audit, Clock clock) {
-        this(route, adapter, authentication, engine, audit, clock, HttpPolicy.DEFAULTS, NetworkPolicy.OPEN);
+        this(route, adapter, authentication, engine, audit, clock, HttpPolicy.DEFAULTS, NetworkPolicy.OPEN,
+                AttackDetection.defaults());
     }
 
     /**
-     * @param http    the route's methods, CORS and response headers
-     * @param network who may reach the gateway, and which proxies name the client
+     * @param http      the route's methods, CORS and response headers
+     * @param network   who may reach the gateway, and which proxies name the client
+     * @param detection the attack detectors and the level they run at
      */
     public Gatekeeper(String route, ProtocolAdapter adapter, AuthenticationChain authentication, PolicyEngine engine,
-                      AuditLog audit, Clock clock, HttpPolicy http, NetworkPolicy network) {
+                      AuditLog audit, Clock clock, HttpPolicy http, NetworkPolicy network, AttackDetection detection) {
+        this.detection = detection;
         this.network = network;
         this.http = http;
         this.route = route;
@@ -124,7 +129,7 @@ public final class Gatekeeper {
             LOG.error("request {} refused: the {} adapter failed: {}", requestId, adapter.protocol(), e.toString(), e);
             return refuseUnread(requestId, start, message, peer, 500, "ADAPTER_ERROR", "The request could not be processed.");
         }
-        request = authentication.authenticate(request);
+        request = detection.inspect(authentication.authenticate(request));
         Decision decision = engine.decideAll(adapter.views(request));
         if (!decision.permitted()) {
             HttpResponseMessage refusal = refusal(requestId, message.headers(), decision.status(), decision.reasons(),
@@ -333,6 +338,7 @@ public final class Gatekeeper {
                 obligations.stream().map(o -> o instanceof Obligation.RedactField field ? field.pointer()
                                 : o instanceof Obligation.MaskValue mask ? mask.pointer() : null)
                         .filter(java.util.Objects::nonNull).distinct().toList(),
+                request.detections().stream().map(d -> d.describe() + " (" + d.evidence() + ", " + d.score() + ")").toList(),
                 decision.revision(), upstreamStatus, (System.nanoTime() - start) / 1_000);
         audit.record(event);
     }

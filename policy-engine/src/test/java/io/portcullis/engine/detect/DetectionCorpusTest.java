@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
 public class DetectionCorpusTest {
 
     /** The default {@code detection.threshold}. */
-    static final int THRESHOLD = 100;
-    private static final AttackDetection DETECTION = AttackDetection.standard(1, AttackDetection.Mode.BLOCK,
+    static final int THRESHOLD = AttackDetection.DEFAULT_THRESHOLD;
+    private static final AttackDetection DETECTION = AttackDetection.standard(1, AttackDetection.Mode.BLOCK, AttackDetection.DEFAULT_THRESHOLD,
             AddressReputation.NONE);
 
     record Rate(int total, int hits, List<String> examples) {

@@ -13,7 +13,7 @@ class EndpointInventoryTest {
     static DecisionEvent event(String operation, String method, String path, List<String> reasons, Instant time) {
         return new DecisionEvent(DecisionEvent.VERSION, "r", time, "bank-rest", "REST", operation, method, path, "192.0.2.1",
                 null, new DecisionEvent.Caller("", "NONE", List.of(), "", List.of(), ""), "", "", "ADAPTER", "DENY", 404,
-                reasons, List.of(), List.of(), List.of(), "rev", null, 10);
+                reasons, List.of(), List.of(), List.of(), List.of(), "rev", null, 10);
     }
 
     @Test

@@ -40,7 +40,7 @@ public final class Messages {
     }
 
     @XmlAccessorType(XmlAccessType.FIELD)
-    @XmlType(name = "Transfer", propOrder = {"fromAccount", "toAccount", "amount", "currency"})
+    @XmlType(name = "Transfer", propOrder = {"fromAccount", "toAccount", "amount", "currency", "reference"})
     public static class Transfer {
         @XmlElement(required = true)
         public String fromAccount;
@@ -50,6 +50,9 @@ public final class Messages {
         public BigDecimal amount;
         @XmlElement(required = true)
         public String currency;
+        /** Free text for the payee's statement; the demo does not keep it. */
+        @XmlElement
+        public String reference;
 
         public Transfer() {
         }
