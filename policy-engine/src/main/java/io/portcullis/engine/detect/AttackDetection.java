@@ -193,15 +193,17 @@ public final class AttackDetection {
 
     /** The detectors whose triggers occur in some form of the value (framing headers: only lookups). */
     private long select(InspectedValue value, List<String> forms) {
+        if (value.source() == InspectedValue.Source.HEADER && FRAMING_HEADERS.contains(headerName(value.location()))) {
+            // Lookups and expressions always open with a brace or a call; most framing headers have neither.
+            boolean expression = forms.stream().anyMatch(form -> form.indexOf('{') >= 0 || form.indexOf('(') >= 0);
+            return expression && expressionDetector >= 0 ? 1L << expressionDetector : 0;
+        }
         long selected = unconditional[0];
         for (String form : forms) {
             Collection<Emit> emits = prefilter.parseText(form);
             for (Emit emit : emits) {
                 selected |= detectorsByTrigger.get(emit.getKeyword())[0];
             }
-        }
-        if (value.source() == InspectedValue.Source.HEADER && FRAMING_HEADERS.contains(headerName(value.location()))) {
-            selected &= expressionDetector < 0 ? 0 : 1L << expressionDetector;
         }
         return selected;
     }

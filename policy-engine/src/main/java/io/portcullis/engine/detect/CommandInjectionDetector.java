@@ -169,20 +169,38 @@ public final class CommandInjectionDetector implements Detector {
 
     /** Shell words with the tricks that split a name undone: quotes, backslashes, carets, empty expansions. */
     private static List<String> words(String piece) {
-        String text = piece.replace("${ifs}", " ").replace("$ifs$9", " ").replace("$ifs", " ").replace("$@", "")
-                .replace("$*", "").replace("$()", "").replace("${}", "").replace("^", "").replace("\\", "")
-                .replace("'", "").replace("\"", "").replace("{", " ").replace("}", " ").replace(",", " ")
-                .replace("<", " < ").replace(">", " > ").replace("(", " ").replace(")", " ");
-        List<String> words = new ArrayList<>(4);
-        for (String word : text.strip().split("[\\s\u00a0]+")) {
-            if (!word.isEmpty()) {
-                words.add(word);
-                if (words.size() == 2) {
-                    break;
+        List<String> words = new ArrayList<>(2);
+        StringBuilder word = new StringBuilder();
+        int i = 0;
+        while (i < piece.length() && words.size() < 2) {
+            char c = piece.charAt(i);
+            if (piece.startsWith("$@", i) || piece.startsWith("$*", i) || piece.startsWith("$()", i) || piece.startsWith("${}", i)) {
+                i += piece.charAt(i + 1) == '(' || piece.charAt(i + 1) == '{' ? 3 : 2;
+            } else if (c == '^' || c == '\\' || c == '\'' || c == '"') {
+                i++; // quoting and escaping that splits a name without changing it
+            } else if (c == '<' || c == '>') {
+                end(word, words);
+                if (words.size() < 2) {
+                    words.add(String.valueOf(c));
                 }
+                i++;
+            } else if (Character.isWhitespace(c) || c == '\u00a0' || c == '{' || c == '}' || c == ',' || c == '(' || c == ')') {
+                end(word, words);
+                i++;
+            } else {
+                word.append(c);
+                i++;
             }
         }
-        return words;
+        end(word, words);
+        return words.size() > 2 ? words.subList(0, 2) : words;
+    }
+
+    private static void end(StringBuilder word, List<String> words) {
+        if (word.length() > 0) {
+            words.add(word.toString());
+            word.setLength(0);
+        }
     }
 
     /** {@code /usr/bin/id} is id, {@code c:\windows\system32\cmd.exe} is cmd, {@code /???/c?t} is cat, {@code $0} a shell. */

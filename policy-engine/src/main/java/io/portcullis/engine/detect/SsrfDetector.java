@@ -159,21 +159,22 @@ public final class SsrfDetector implements Detector {
         return address | last;
     }
 
+    /** A number in the notation its prefix says, or -1; host names are no numbers, and cost no exception. */
     private static long part(String part) {
         if (part.isEmpty() || part.length() > 12) {
             return -1;
         }
-        try {
-            if (part.startsWith("0x")) {
-                return part.length() == 2 ? 0 : Long.parseLong(part.substring(2), 16);
+        boolean hex = part.startsWith("0x");
+        int radix = hex ? 16 : part.length() > 1 && part.charAt(0) == '0' ? 8 : 10;
+        long value = 0;
+        for (int i = hex ? 2 : 0; i < part.length(); i++) {
+            int digit = Character.digit(part.charAt(i), radix);
+            if (digit < 0) {
+                return -1;
             }
-            if (part.length() > 1 && part.startsWith("0")) {
-                return Long.parseLong(part.substring(1), 8);
-            }
-            return Long.parseLong(part);
-        } catch (NumberFormatException e) {
-            return -1;
+            value = value * radix + digit;
         }
+        return value;
     }
 
     private static String privateV4(long a) {
