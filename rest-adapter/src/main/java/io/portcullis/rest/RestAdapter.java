@@ -134,7 +134,7 @@ public final class RestAdapter implements ProtocolAdapter {
                     "This API accepts request bodies of type " + String.join(", ", settings.bodyContentTypes()) + ".");
         }
         if (!JsonBodies.isJson(contentType)) {
-            return Map.of();
+            return textBody(MediaType.of(contentType), body);
         }
         try {
             return JsonBodyValues.flatten(json.read(body));
@@ -144,6 +144,26 @@ public final class RestAdapter implements ProtocolAdapter {
             throw new RequestRejectedException(400, "JSON_TOO_COMPLEX",
                     "The JSON body has more values or longer names than this API accepts.");
         }
+    }
+
+    /**
+     * A body that is not JSON is still something the upstream reads: form fields become values by
+     * name ({@code /comment}), text and XML one value for the whole body (the pointer {@code ""}), so
+     * the detectors and rules see them. Other types (binary) carry no values.
+     */
+    private static Map<String, Object> textBody(String mediaType, byte[] body) throws RequestRejectedException {
+        String text = new String(body, java.nio.charset.StandardCharsets.UTF_8);
+        if (mediaType.equals("application/x-www-form-urlencoded")) {
+            Map<String, Object> fields = new java.util.LinkedHashMap<>();
+            QueryString.parse(text).forEach((name, values) -> {
+                for (int i = 0; i < values.size(); i++) {
+                    fields.put("/" + JsonBodyValues.escape(name) + (values.size() > 1 ? "/" + i : ""), values.get(i));
+                }
+            });
+            return fields;
+        }
+        boolean textual = mediaType.startsWith("text/") || mediaType.endsWith("/xml") || mediaType.endsWith("+xml");
+        return textual ? Map.of("", text) : Map.of();
     }
 
     @Override

@@ -157,6 +157,15 @@ class AttackDetectionIT {
     }
 
     @Test
+    void anXmlBodyWithExternalEntitiesIsRefused() throws Exception {
+        HttpResponse<String> response = demo.gateway().send(demo.gateway().get("/echo/import", ALICE)
+                .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString(
+                        "<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><r>&x;</r>")));
+
+        assertRefusedRest(response, "XXE", "body");
+    }
+
+    @Test
     void anAttackToolIsRefusedByItsUserAgent() throws Exception {
         HttpResponse<String> response = demo.gateway().send(demo.gateway().get("/api/branches", null)
                 .header("User-Agent", "sqlmap/1.8.2#stable (https://sqlmap.org)"));

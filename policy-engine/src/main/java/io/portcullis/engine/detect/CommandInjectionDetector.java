@@ -63,7 +63,7 @@ public final class CommandInjectionDetector implements Detector {
 
     @Override
     public List<String> triggers() {
-        List<String> triggers = new ArrayList<>(List.of(";", "|", "&", "`", "$(", "${", "$ifs", "\n", "\r", "<(", ">(",
+        List<String> triggers = new ArrayList<>(List.of(";", "|", "&", "`", "$(", "${", "$ifs", "() {", "\n", "\r", "<(", ">(",
                 "/dev/tcp", "/dev/udp"));
         triggers.addAll(ARGUMENT_INJECTION);
         return triggers;
@@ -79,6 +79,11 @@ public final class CommandInjectionDetector implements Detector {
                 signals.report(100, 1, "shell network redirection");
                 return;
             }
+            // Shellshock: a CGI environment variable that opens with a function definition ("function() {" is JavaScript)
+            if (v.strip().startsWith("() {")) {
+                signals.report(100, 1, "shell function definition (Shellshock)");
+                return;
+            }
             if (v.contains("$ifs") || v.contains("${ifs")) {
                 signals.report(100, 1, "shell word splitting through IFS");
                 return;
@@ -91,7 +96,9 @@ public final class CommandInjectionDetector implements Detector {
             }
             List<String> opening = words(v);
             boolean quotedCommandLine = !opening.isEmpty() && DEVELOPER_TOOLS.contains(opening.get(0));
-            for (Piece piece : pieces(v)) {
+            // A user agent separates its comments with semicolons: "(compatible; Nmap Scripting Engine)"
+            boolean semicolonsSeparate = !value.location().equals("header/user-agent");
+            for (Piece piece : pieces(v, semicolonsSeparate)) {
                 List<String> words = words(piece.text);
                 if (words.isEmpty()) {
                     continue;
@@ -130,7 +137,7 @@ public final class CommandInjectionDetector implements Detector {
     }
 
     /** The text after each separator or substitution opener, up to the next one. */
-    private static List<Piece> pieces(String v) {
+    private static List<Piece> pieces(String v, boolean semicolonsSeparate) {
         List<Piece> pieces = new ArrayList<>();
         int i = 0;
         int n = v.length();
@@ -138,7 +145,7 @@ public final class CommandInjectionDetector implements Detector {
             char c = v.charAt(i);
             int opener = 0;
             boolean substitution = false;
-            if (c == ';' || c == '\n' || c == '\r' || c == '|' || c == '&') {
+            if (c == ';' && semicolonsSeparate || c == '\n' || c == '\r' || c == '|' || c == '&') {
                 opener = 1;
                 while (i + opener < n && "|&;".indexOf(v.charAt(i + opener)) >= 0 && opener < 2) {
                     opener++;
@@ -156,7 +163,8 @@ public final class CommandInjectionDetector implements Detector {
             }
             int start = i + opener;
             int end = start;
-            while (end < n && ";\n\r|&`".indexOf(v.charAt(end)) < 0 && !(v.charAt(end) == ')' && substitution)
+            while (end < n && (semicolonsSeparate ? ";\n\r|&`" : "\n\r|&`").indexOf(v.charAt(end)) < 0
+                    && !(v.charAt(end) == ')' && substitution)
                     && !v.startsWith("$(", end)) {
                 end++;
             }

@@ -134,7 +134,7 @@ public final class ExpressionInjectionDetector implements Detector {
             if (at < 0) {
                 continue;
             }
-            int close = v.indexOf(open.equals("<%") ? "%>" : open.equals("[[") ? "]]" : "}", at);
+            int close = v.indexOf(open.equals("<%") ? "%>" : open.equals("[[") ? "]]" : "}", at + open.length());
             String inner = v.substring(at + open.length(), close < 0 ? Math.min(v.length(), at + 256) : close);
             for (String sink : TEMPLATE_SINKS) {
                 int found = inner.indexOf(sink);
