@@ -135,19 +135,7 @@ public final class GraphQlAdapter implements ProtocolAdapter {
         operations.forEach(operation -> operation.selections().forEach(selection -> names.add(operationName(selection))));
         Map<String, Object> attributes = new LinkedHashMap<>();
         attributes.put(PLAN, new Plan(List.copyOf(operations), List.copyOf(documents), read.batch(), substituted, cost));
-        Map<String, Object> values = new LinkedHashMap<>();
-        for (int i = 0; i < batch.size(); i++) {
-            String prefix = read.batch() ? "/" + i : "";
-            for (GraphQlRootField selection : operations.get(i).selections()) {
-                String key = prefix + "/" + JsonBodyValues.escape(selection.responseKey());
-                selection.arguments().forEach((pointer, value) -> values.put(key + pointer, value));
-            }
-            // Variables as sent, declared or not: an undeclared one still reaches the upstream.
-            if (batch.get(i).variables() != null) {
-                JsonBodyValues.flatten(batch.get(i).variables())
-                        .forEach((pointer, value) -> values.put(prefix + "/variables" + pointer, value));
-            }
-        }
+        Map<String, Object> values = inspectedValues(batch, operations, read.batch());
         return ApiRequest.builder()
                 .id(context.requestId())
                 .receivedAt(context.receivedAt())
@@ -161,6 +149,40 @@ public final class GraphQlAdapter implements ProtocolAdapter {
                 .body(values)
                 .attributes(attributes)
                 .build();
+    }
+
+    /**
+     * What the request carries, for the attack detectors: each operation's arguments by response key
+     * ({@code /account/id}), and the variables as sent, declared or not, under {@code /$variables}
+     * (no alias can start with {@code $}). A variable's value is read once, where the client put it.
+     */
+    private static Map<String, Object> inspectedValues(List<GraphQlHttpRequest> batch, List<GraphQlOperation> operations,
+                                                       boolean batched) throws RequestRejectedException {
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (int i = 0; i < batch.size(); i++) {
+            String prefix = batched ? "/" + i : "";
+            Set<Object> variableValues = new java.util.HashSet<>();
+            if (batch.get(i).variables() != null) {
+                try {
+                    JsonBodyValues.flatten(batch.get(i).variables()).forEach((pointer, value) -> {
+                        values.put(prefix + "/$variables" + pointer, value);
+                        variableValues.add(value);
+                    });
+                } catch (JsonBodyValues.TooComplexException e) {
+                    throw new RequestRejectedException(400, GraphQlHttpRequest.REQUEST_INVALID,
+                            "The variables hold more values than this API accepts.");
+                }
+            }
+            for (GraphQlRootField selection : operations.get(i).selections()) {
+                String key = prefix + "/" + JsonBodyValues.escape(selection.responseKey());
+                selection.arguments().forEach((pointer, value) -> {
+                    if (!(value instanceof String) || !variableValues.contains(value)) {
+                        values.put(key + pointer, value);
+                    }
+                });
+            }
+        }
+        return values;
     }
 
     @Override

@@ -134,7 +134,7 @@ public final class RestAdapter implements ProtocolAdapter {
                     "This API accepts request bodies of type " + String.join(", ", settings.bodyContentTypes()) + ".");
         }
         if (!JsonBodies.isJson(contentType)) {
-            return textBody(MediaType.of(contentType), body);
+            return textBody(contentType, body);
         }
         try {
             return JsonBodyValues.flatten(json.read(body));
@@ -151,8 +151,9 @@ public final class RestAdapter implements ProtocolAdapter {
      * name ({@code /comment}), text and XML one value for the whole body (the pointer {@code ""}), so
      * the detectors and rules see them. Other types (binary) carry no values.
      */
-    private static Map<String, Object> textBody(String mediaType, byte[] body) throws RequestRejectedException {
-        String text = new String(body, java.nio.charset.StandardCharsets.UTF_8);
+    private static Map<String, Object> textBody(String contentType, byte[] body) throws RequestRejectedException {
+        String mediaType = MediaType.of(contentType);
+        String text = new String(body, charset(contentType));
         if (mediaType.equals("application/x-www-form-urlencoded")) {
             Map<String, Object> fields = new java.util.LinkedHashMap<>();
             QueryString.parse(text).forEach((name, values) -> {
@@ -160,10 +161,27 @@ public final class RestAdapter implements ProtocolAdapter {
                     fields.put("/" + JsonBodyValues.escape(name) + (values.size() > 1 ? "/" + i : ""), values.get(i));
                 }
             });
+            if (fields.size() > JsonBodyValues.MAX_VALUES) {
+                throw new RequestRejectedException(400, "FORM_TOO_COMPLEX", "The form has more fields than this API accepts.");
+            }
             return fields;
         }
         boolean textual = mediaType.startsWith("text/") || mediaType.endsWith("/xml") || mediaType.endsWith("+xml");
         return textual ? Map.of("", text) : Map.of();
+    }
+
+    /** The body's declared charset (what the upstream will decode it with); UTF-8 when none is declared. */
+    private static java.nio.charset.Charset charset(String contentType) throws RequestRejectedException {
+        int at = contentType.toLowerCase(java.util.Locale.ROOT).indexOf("charset=");
+        if (at < 0) {
+            return java.nio.charset.StandardCharsets.UTF_8;
+        }
+        String name = contentType.substring(at + 8).split(";", 2)[0].strip().replace("\"", "");
+        try {
+            return java.nio.charset.Charset.forName(name);
+        } catch (IllegalArgumentException e) {
+            throw new RequestRejectedException(415, "UNSUPPORTED_MEDIA_TYPE", "The body's charset is not one this API reads.");
+        }
     }
 
     @Override

@@ -117,7 +117,7 @@ class AttackDetectionIT {
         HttpResponse<String> response = postGraphQl(Map.of("query", "query Find($id: ID!) { account(id: $id) { id } }",
                 "variables", Map.of("id", payload)));
 
-        assertRefusedGraphQl(response, family, "body/variables/id");
+        assertRefusedGraphQl(response, family, "body/$variables/id");
     }
 
     @Test

@@ -3,7 +3,6 @@ package io.portcullis.engine.detect;
 import io.portcullis.engine.model.ApiRequest;
 import io.portcullis.engine.model.Detection;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -12,8 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import org.ahocorasick.trie.Emit;
-import org.ahocorasick.trie.Trie;
 
 /**
  * Runs the detectors over every value a request carries, once per request, and hands what they
@@ -23,8 +20,9 @@ import org.ahocorasick.trie.Trie;
  * refuses). Rules decide what a detection means: refuse, report, or
  * except a parameter that legitimately holds HTML.
  *
- * <p>One multi-pattern scan (Aho-Corasick) over each value picks the detectors that could find
- * anything in it; most benign values run none.
+ * <p>One multi-pattern scan (Aho-Corasick, {@link TriggerAutomaton}) over each value picks the
+ * detectors that could find anything in it. A detector that fails on a value is taken to have found
+ * an attack there: the gateway fails closed, and the failure is logged.
  */
 public final class AttackDetection {
 
@@ -44,14 +42,17 @@ public final class AttackDetection {
         }
     }
 
-    /** Headers whose values are credentials or protocol framing: read only for lookups (Log4Shell travels in any header). */
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AttackDetection.class);
+    /**
+     * Headers whose values are credentials, read whole elsewhere (cookies, one by one), or framing the
+     * listener has already parsed: read only for lookups (Log4Shell travels in any header). Every
+     * other header, Accept-Language and Origin included, is read like any value: back ends log them.
+     */
     private static final Set<String> FRAMING_HEADERS = Set.of("authorization", "proxy-authorization", "x-api-key",
-            "content-length", "content-type", "host", "connection", "accept", "accept-encoding", "accept-language",
-            "accept-charset", "te", "upgrade", "x-forwarded-for", "forwarded", "x-forwarded-proto", "x-forwarded-host",
-            "if-none-match", "if-match", "cache-control", "pragma", "origin", "access-control-request-method",
-            "access-control-request-headers", "cookie", "soapaction", "x-request-id", "traceparent", "tracestate",
-            "sec-fetch-site", "sec-fetch-mode", "sec-fetch-dest", "sec-ch-ua", "sec-ch-ua-mobile", "sec-ch-ua-platform",
-            "content-encoding", "transfer-encoding", "expect", "keep-alive", "priority", "dnt");
+            "cookie", "content-length", "connection", "transfer-encoding", "te", "upgrade", "expect", "keep-alive",
+            "x-forwarded-for", "forwarded");
+    /** Parameter names are the client's: in detections and messages they are cut and kept printable. */
+    private static final int MAX_NAME_CHARS = 64;
     /** Triggers every detector must see: an encoding can hide any of their own. */
     private static final List<String> ENCODINGS = List.of("%", "&#", "&lt", "&gt", "&quot", "&apos", "&colon", "\\u", "\\x");
 
@@ -61,9 +62,9 @@ public final class AttackDetection {
     private final int threshold;
     private final BotSignatures bots;
     private final AddressReputation reputation;
-    private final Trie prefilter;
-    private final Map<String, long[]> detectorsByTrigger;
-    private final long[] unconditional;
+    private final TriggerAutomaton prefilter;
+    private final long unconditional;
+    private final long all;
     private final int expressionDetector;
 
     /**
@@ -89,7 +90,7 @@ public final class AttackDetection {
         this.mode = Objects.requireNonNull(mode, "mode");
         this.bots = Objects.requireNonNull(bots, "bots");
         this.reputation = Objects.requireNonNull(reputation, "reputation");
-        Map<String, long[]> byTrigger = new HashMap<>();
+        Map<String, Long> byTrigger = new HashMap<>();
         long always = 0;
         int expression = -1;
         for (int d = 0; d < this.detectors.size(); d++) {
@@ -101,16 +102,16 @@ public final class AttackDetection {
                 always |= 1L << d;
             }
             for (String trigger : detector.triggers()) {
-                byTrigger.computeIfAbsent(trigger.toLowerCase(Locale.ROOT), k -> new long[1])[0] |= 1L << d;
+                byTrigger.merge(trigger.toLowerCase(Locale.ROOT), 1L << d, (a, b) -> a | b);
             }
             for (String encoding : ENCODINGS) {
-                byTrigger.computeIfAbsent(encoding, k -> new long[1])[0] |= 1L << d;
+                byTrigger.merge(encoding, 1L << d, (a, b) -> a | b);
             }
         }
-        this.detectorsByTrigger = Map.copyOf(byTrigger);
-        this.unconditional = new long[] {always};
+        this.unconditional = always;
+        this.all = this.detectors.size() == 64 ? -1L : (1L << this.detectors.size()) - 1;
         this.expressionDetector = expression;
-        this.prefilter = Trie.builder().ignoreCase().addKeywords(byTrigger.keySet()).build();
+        this.prefilter = new TriggerAutomaton(byTrigger);
     }
 
     /** Every detector this engine has, at the given level. */
@@ -173,12 +174,19 @@ public final class AttackDetection {
                 Detector detector = detectors.get(d);
                 int[] best = {0};
                 String[] evidence = {""};
-                detector.inspect(value, forms, (score, level, what) -> {
-                    if (level <= paranoia && score > best[0]) {
-                        best[0] = Math.min(100, score);
-                        evidence[0] = what;
-                    }
-                });
+                try {
+                    detector.inspect(value, forms, (score, level, what) -> {
+                        if (level <= paranoia && score > best[0]) {
+                            best[0] = Math.min(100, score);
+                            evidence[0] = what;
+                        }
+                    });
+                } catch (RuntimeException | StackOverflowError e) {
+                    LOG.error("the {} detector failed on {} ({} characters); counted as an attack: {}", detector.family(),
+                            value.location(), value.text().length(), e.toString());
+                    best[0] = 100;
+                    evidence[0] = "the detector could not read the value";
+                }
                 if (best[0] > 0) {
                     found.add(new Detection(detector.family(), value.location(), evidence[0], best[0]));
                 }
@@ -198,12 +206,9 @@ public final class AttackDetection {
             boolean expression = forms.stream().anyMatch(form -> form.indexOf('{') >= 0 || form.indexOf('(') >= 0);
             return expression && expressionDetector >= 0 ? 1L << expressionDetector : 0;
         }
-        long selected = unconditional[0];
+        long selected = unconditional;
         for (String form : forms) {
-            Collection<Emit> emits = prefilter.parseText(form);
-            for (Emit emit : emits) {
-                selected |= detectorsByTrigger.get(emit.getKeyword())[0];
-            }
+            selected |= prefilter.scan(form, all);
         }
         return selected;
     }
@@ -217,28 +222,28 @@ public final class AttackDetection {
         List<InspectedValue> values = new ArrayList<>();
         values.add(new InspectedValue("path", InspectedValue.Source.PATH, request.path()));
         request.query().forEach((name, list) -> {
-            values.add(new InspectedValue("query/" + name, InspectedValue.Source.QUERY_NAME, name));
+            values.add(new InspectedValue("query/" + printable(name), InspectedValue.Source.QUERY_NAME, name));
             for (String value : list) {
-                values.add(new InspectedValue("query/" + name, InspectedValue.Source.QUERY, value));
+                values.add(new InspectedValue("query/" + printable(name), InspectedValue.Source.QUERY, value));
             }
         });
         request.headers().forEach((name, list) -> {
             for (String value : list) {
-                values.add(new InspectedValue("header/" + name, InspectedValue.Source.HEADER, value));
+                values.add(new InspectedValue("header/" + printable(name), InspectedValue.Source.HEADER, value));
             }
         });
         for (String cookies : request.headers().getOrDefault("cookie", List.of())) {
             for (String pair : cookies.split(";")) {
                 int equals = pair.indexOf('=');
                 String name = (equals < 0 ? pair : pair.substring(0, equals)).strip();
-                values.add(new InspectedValue("cookie/" + name, InspectedValue.Source.COOKIE,
+                values.add(new InspectedValue("cookie/" + printable(name), InspectedValue.Source.COOKIE,
                         equals < 0 ? "" : pair.substring(equals + 1).strip()));
             }
         }
         Set<String> names = new LinkedHashSet<>();
         request.body().forEach((pointer, value) -> {
             if (value instanceof String text) {
-                values.add(new InspectedValue("body" + pointer, InspectedValue.Source.BODY, text));
+                values.add(new InspectedValue("body" + printable(pointer), InspectedValue.Source.BODY, text));
             }
             int slash = pointer.lastIndexOf('/');
             String prefix = pointer;
@@ -246,7 +251,7 @@ public final class AttackDetection {
                 if (names.add(prefix)) {
                     String name = prefix.substring(slash + 1).replace("~1", "/").replace("~0", "~");
                     if (!name.isEmpty() && !isIndex(name)) {
-                        values.add(new InspectedValue("body" + prefix, InspectedValue.Source.BODY_NAME, name));
+                        values.add(new InspectedValue("body" + printable(prefix), InspectedValue.Source.BODY_NAME, name));
                     }
                 }
                 prefix = prefix.substring(0, slash);
@@ -254,6 +259,19 @@ public final class AttackDetection {
             }
         });
         return values;
+    }
+
+    /** A name as detections show it: cut, and with anything but printable ASCII (and quotes and brackets) as '?'. */
+    static String printable(String name) {
+        StringBuilder out = new StringBuilder(Math.min(name.length(), MAX_NAME_CHARS + 1));
+        for (int i = 0; i < name.length() && i < MAX_NAME_CHARS; i++) {
+            char c = name.charAt(i);
+            out.append(c < 0x20 || c > 0x7e || c == '<' || c == '>' || c == '"' || c == '\'' || c == '`' ? '?' : c);
+        }
+        if (name.length() > MAX_NAME_CHARS) {
+            out.append('~');
+        }
+        return out.toString();
     }
 
     private static boolean isIndex(String segment) {

@@ -43,6 +43,24 @@ public final class CommandInjectionDetector implements Detector {
             "copy", "del", "erase", "ren", "move", "vi", "ed", "ex", "net", "sc", "reg", "dd", "nl", "od", "route",
             "at", "su", "timeout", "strings", "ping", "dig", "rm", "lua",
             "ruby", "python", "shutdown", "fetch", "expect", "mail");
+    /** Commands an attacker runs alone, after ; | or a newline, to see whether injection works. */
+    private static final Set<String> SOLO = Set.of("id", "ls", "pwd", "ps", "env", "dir", "uname", "whoami", "hostname",
+            "ifconfig", "ipconfig", "netstat", "systeminfo", "tasklist", "uptime", "printenv");
+    /** Commands that take a count: a number after them is a command line. */
+    private static final Set<String> COUNTED = Set.of("sleep", "ping", "timeout", "kill", "head", "tail", "exit");
+    /** Commands that fold case (Windows); every other one must be spelled in lower case to run. */
+    private static final Set<String> WINDOWS = Set.of("dir", "type", "copy", "del", "erase", "ren", "move", "set", "start",
+            "call", "echo", "net", "whoami", "ipconfig", "systeminfo", "tasklist", "powershell", "pwsh", "cmd", "certutil",
+            "bitsadmin", "rundll32", "regsvr32", "mshta", "wscript", "cscript", "wmic", "reg", "schtasks", "sc",
+            "vssadmin", "msiexec", "timeout", "tracert", "ping", "nslookup", "hostname", "netstat", "arp", "route",
+            "icacls", "takeown", "runas", "forfiles", "iex", "invoke-expression", "invoke-webrequest", "start-process",
+            "more", "sort", "find", "cd", "shutdown", "curl", "tar", "wevtutil", "pcalua", "installutil", "regasm", "cmstp",
+            "odbcconf");
+    /** Commands help text chains after another ("git log | head -20"): after a quoted command line they are no injection. */
+    private static final Set<String> CHAINED_IN_HELP_TEXT = Set.of("head", "tail", "wc", "grep", "egrep", "sort", "uniq",
+            "less", "more", "tee", "cut", "source", "cd", "export", "echo", "npm", "yarn", "make", "git", "mvn", "python",
+            "python3", "node", "docker", "kubectl", "jq", "sed", "awk", "cat", "xargs", "tr", "ls", "find", "pip", "go",
+            "cargo", "gradle", "time", "rev", "nl", "column");
     /** What follows Windows' {@code net}: the command is then no word of prose. */
     private static final Set<String> NET_SUBCOMMANDS = Set.of("user", "localgroup", "group", "share", "view", "use",
             "accounts", "session", "config");
@@ -88,8 +106,9 @@ public final class CommandInjectionDetector implements Detector {
                 signals.report(100, 1, "shell word splitting through IFS");
                 return;
             }
+            String unspaced = v.replace(" ", "");
             for (String option : ARGUMENT_INJECTION) {
-                if (v.replace(" ", "").contains(option)) {
+                if (unspaced.contains(option)) {
                     signals.report(100, 1, "option that runs a command");
                     return;
                 }
@@ -98,24 +117,40 @@ public final class CommandInjectionDetector implements Detector {
             boolean quotedCommandLine = !opening.isEmpty() && DEVELOPER_TOOLS.contains(opening.get(0));
             // A user agent separates its comments with semicolons: "(compatible; Nmap Scripting Engine)"
             boolean semicolonsSeparate = !value.location().equals("header/user-agent");
-            for (Piece piece : pieces(v, semicolonsSeparate)) {
+            Set<String> assigned = new java.util.HashSet<>();
+            for (Piece piece : pieces(form, semicolonsSeparate)) {
                 List<String> words = words(piece.text);
                 if (words.isEmpty()) {
                     continue;
                 }
-                String command = commandName(words.get(0));
-                if (!COMMANDS.contains(command)) {
+                String spelled = words.get(0);
+                // a=who;b=ami;$a$b: a command assembled from variables the value itself set
+                int equals = spelled.indexOf('=');
+                if (equals > 0 && spelled.substring(0, equals).chars().allMatch(ch -> Character.isLetterOrDigit(ch) || ch == '_')) {
+                    assigned.add(spelled.substring(0, equals).toLowerCase(Locale.ROOT));
+                }
+                if (spelled.startsWith("$") && !assigned.isEmpty() && referencesAny(spelled.toLowerCase(Locale.ROOT), assigned)) {
+                    best = 100;
+                    evidence = "command assembled from variables";
+                    continue;
+                }
+                String command = commandName(spelled.toLowerCase(Locale.ROOT));
+                // Unix commands are case-sensitive: "ID" and "Date" are no commands there, only Windows folds case.
+                boolean runs = COMMANDS.contains(command) && (WINDOWS.contains(command) || !hasUpperCase(spelled));
+                if (!runs) {
                     if (piece.substitution && !command.isEmpty() && Character.isLetter(command.charAt(0)) && 30 > best) {
                         best = 30;
                         evidence = "command substitution";
                     }
                     continue;
                 }
-                boolean commandLine = (words.size() == 1 ? piece.ended : shellArgument(words.get(1))
-                        || command.equals("net") && NET_SUBCOMMANDS.contains(words.get(1)))
-                        || piece.text.indexOf('>') >= 0 || piece.text.indexOf('<') >= 0;
-                int score = !WORDS.contains(command) || commandLine ? 100 : 30;
-                if (quotedCommandLine && !piece.substitution) {
+                String argument = words.size() > 1 ? words.get(1) : null;
+                boolean commandLine = argument == null ? piece.ended && SOLO.contains(command) && piece.separator != '&'
+                        : shellArgument(command, argument);
+                commandLine |= piece.text.indexOf('>') >= 0 || piece.text.indexOf('<') >= 0;
+                int score = !WORDS.contains(command) || commandLine || piece.substitution && argument == null
+                        && SOLO.contains(command) ? 100 : 30;
+                if (quotedCommandLine && !piece.substitution && CHAINED_IN_HELP_TEXT.contains(command)) {
                     score = Math.min(score, 30);
                 }
                 if (score > best) {
@@ -129,11 +164,29 @@ public final class CommandInjectionDetector implements Detector {
         }
     }
 
+    private static boolean referencesAny(String word, Set<String> names) {
+        for (String name : names) {
+            if (word.contains("$" + name) || word.contains("${" + name + "}")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasUpperCase(String word) {
+        for (int i = 0; i < word.length(); i++) {
+            if (Character.isUpperCase(word.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * @param ended        the piece is followed by a separator or the end of the value, nothing else
      * @param substitution it runs inside backticks or {@code $( )}
      */
-    private record Piece(String text, boolean ended, boolean substitution) {
+    private record Piece(String text, boolean ended, boolean substitution, char separator) {
     }
 
     /** The text after each separator or substitution opener, up to the next one. */
@@ -169,7 +222,7 @@ public final class CommandInjectionDetector implements Detector {
                 end++;
             }
             String text = v.substring(start, end);
-            pieces.add(new Piece(text, text.strip().indexOf(' ') < 0, substitution));
+            pieces.add(new Piece(text, text.strip().indexOf(' ') < 0, substitution, opener == 1 ? c : '|'));
             i = end;
         }
         return pieces;
@@ -252,12 +305,25 @@ public final class CommandInjectionDetector implements Detector {
         return !name.isEmpty() && (p == '?' || p == name.charAt(0)) && glob(pattern.substring(1), name.substring(1));
     }
 
-    /** An argument that makes the words a command line: an option, a path, a variable, a redirection, a number. */
-    private static boolean shellArgument(String word) {
+    /**
+     * An argument that makes the words a command line: an option, a path or file name, a variable, a
+     * redirection, a shell comment, a URL; a count only where the command takes one ({@code sleep 5}).
+     */
+    private static boolean shellArgument(String command, String word) {
         char c = word.charAt(0);
-        return c == '-' || c == '/' || c == '.' || c == '$' || c == '~' || c == '<' || c == '>' || c == '*' || c == '%'
-                || Character.isDigit(c) && word.chars().allMatch(ch -> Character.isDigit(ch) || ch == '.')
-                || word.length() > 2 && word.charAt(1) == ':' && Character.isLetter(c)
-                || word.startsWith("http") || word.contains("=");
+        if (c == '-' || c == '/' || c == '.' || c == '$' || c == '~' || c == '<' || c == '>' || c == '*' || c == '%'
+                || c == '#' || word.startsWith("http") || word.contains("=")) {
+            return true;
+        }
+        if (word.length() > 2 && word.charAt(1) == ':' && Character.isLetter(c)) {
+            return true;
+        }
+        if (Character.isDigit(c)) {
+            return COUNTED.contains(command) && word.chars().allMatch(Character::isDigit);
+        }
+        // config.php, oast.example: a file or host name (a letter on both sides of a dot)
+        int dot = word.indexOf('.');
+        return dot > 0 && dot < word.length() - 1 && Character.isLetter(word.charAt(dot - 1))
+                && Character.isLetter(word.charAt(dot + 1)) || command.equals("net") && NET_SUBCOMMANDS.contains(word);
     }
 }

@@ -191,7 +191,14 @@ public final class Decoding {
             if (c == '\\' && i + 1 < value.length()) {
                 char kind = value.charAt(i + 1);
                 if (kind == 'u' && i + 2 < value.length() && value.charAt(i + 2) == '{') {
-                    int close = value.indexOf('}', i + 3);
+                    // At most six hex digits fit: the brace is looked for that far only (linear on "\\u{\\u{...").
+                    int close = -1;
+                    for (int k = i + 3; k < value.length() && k <= i + 10; k++) {
+                        if (value.charAt(k) == '}') {
+                            close = k;
+                            break;
+                        }
+                    }
                     int codePoint = close > i + 3 && close - i <= 10 ? hex(value, i + 3, close - i - 3) : -1;
                     if (codePoint >= 0 && Character.isValidCodePoint(codePoint)) {
                         out.appendCodePoint(codePoint);

@@ -27,14 +27,14 @@ public final class ExpressionInjectionDetector implements Detector {
             "__subclasses__", "__globals__", "__builtins__", "__import__", "jdbcrowsetimpl", "templatesimpl",
             "invokertransformer", "chainedtransformer", "com.sun.rowset", "org.apache.commons.collections",
             "ch.qos.logback.core.db", "com.mchange.v2.c3p0", "org.apache.xbean", "java.rmi.server", "rmi://", "ldap://",
-            "\"@type\"", "\"$type\"", "system.windows.data.objectdataprovider", "ysoserial", "javax.script",
+            "system.windows.data.objectdataprovider", "ysoserial", "javax.script",
             "sun.misc.unsafe", "java.lang.system@", "@java.lang.system", "java.lang.reflect", "t(java.", "t (java.",
             "new java.", "new%20java.", "getclassloader", "defineclass", "pagecontext.", "facescontext.",
-            "applicationscope", "sessionscope", "requestscope", "initparam", "header[", "{{config", "self._templatereference",
-            "request.application", "lipsum.", "cycler.", "joiner.", "namespace.__init__", "__${", "*{t(", "url.openstream",
+            "applicationscope", "sessionscope", "requestscope", "initparam", "{{config", "__${", "*{t(", "url.openstream",
             "springframework.", "org.springframework", "java.io.file", "nashorn", "lang.class", "['classloader']",
             "[\"classloader\"]", "class.module", "{php}", "{system(", "{exec(", "{passthru(", "{shell_exec(");
-    private static final List<String> SERIALIZED = List.of("ro0ab", "aced0005", "\\xac\\xed", "aaeaaad/////", "h4siaaaaaaaaa");
+    /** Serialized Java and .NET objects, as they start: matched in their case, at the start of a token. */
+    private static final List<String> SERIALIZED = List.of("rO0AB", "aced0005", "ACED0005", "\\xac\\xed", "AAEAAAD/////");
 
     @Override
     public String family() {
@@ -43,11 +43,13 @@ public final class ExpressionInjectionDetector implements Detector {
 
     @Override
     public List<String> triggers() {
-        return List.of("${", "%{", "#{", "*{", "{{", "{%", "<%", "[[", "{php", "{system", "{exec", "{passthru",
-                "{shell_exec", "<#", "#set", "t(", "t (", "java", "ognl", "rmi:", "ldap:", "class",
-                "__", "ro0ab", "aced0005", "\\xac", "aaeaaad", "$type", "@type", "?new", "forname", "memberaccess",
-                "runtime", "jdbc", "transformer", "scope", "pagecontext", "facescontext", "initparam", "header[",
-                "config", "lipsum", "cycler", "joiner", "springframework", "nashorn", "c3p0", "xbean", "logback");
+        // Every marker is its own trigger, so none can be missed by the prefilter.
+        List<String> triggers = new java.util.ArrayList<>(List.of("${", "%{", "#{", "*{", "{{", "{%", "<%", "[[", "<#",
+                "#set", "@{"));
+        triggers.addAll(LOOKUPS);
+        triggers.addAll(MARKERS);
+        SERIALIZED.forEach(marker -> triggers.add(marker.toLowerCase(Locale.ROOT)));
+        return triggers;
     }
 
     @Override
@@ -74,9 +76,14 @@ public final class ExpressionInjectionDetector implements Detector {
                 }
             }
             for (String marker : SERIALIZED) {
-                if (v.contains(marker)) {
-                    signals.report(100, 1, "serialized object");
-                    return;
+                int at = form.indexOf(marker);
+                while (at >= 0) {
+                    char before = at == 0 ? ' ' : form.charAt(at - 1);
+                    if (!Character.isLetterOrDigit(before) && before != '+' && before != '/' && before != '=') {
+                        signals.report(100, 1, "serialized object");
+                        return;
+                    }
+                    at = form.indexOf(marker, at + 1);
                 }
             }
             String template = templateExpression(v);
@@ -94,11 +101,17 @@ public final class ExpressionInjectionDetector implements Detector {
      */
     static String resolveLookups(String v) {
         String current = v;
-        for (int round = 0; round < 8; round++) {
-            int close = current.indexOf('}');
-            int open = close < 0 ? -1 : current.lastIndexOf("${", close);
-            if (open < 0) {
+        int from = 0;
+        for (int round = 0; round < 64; round++) {
+            int close = current.indexOf('}', from);
+            if (close < 0) {
                 return current;
+            }
+            int open = current.lastIndexOf("${", close);
+            if (open < 0) {
+                from = close + 1; // a brace that closes nothing: "}${jndi:...}"
+                round--;
+                continue;
             }
             String inner = current.substring(open + 2, close);
             String replacement;
@@ -110,9 +123,12 @@ public final class ExpressionInjectionDetector implements Detector {
             } else if (inner.startsWith("date:")) {
                 replacement = inner.substring(5).replace("'", "");
             } else {
-                return current;
+                // ${jndi:...} itself, or a lookup that keeps its text: go on after it
+                from = close + 1;
+                continue;
             }
             current = current.substring(0, open) + replacement + current.substring(close + 1);
+            from = 0;
         }
         return current;
     }
@@ -122,7 +138,9 @@ public final class ExpressionInjectionDetector implements Detector {
             "require(", "process.", "child_process", "import ", "runtime", "file.", "os.", "subprocess", "getclass",
             "forname", "invoke(", "constructor", "readfile", "file_get_contents", "passthru", "shell_exec", "proc_open",
             "`", "self.__", "config.items", "request.environ", "globals", "builtins", "load(", "io.popen", "kernel.",
-            "instance_eval", "send(", "%x(", "io.read");
+            "instance_eval", "send(", "%x(", "io.read", "'system'", "\"system\"", "'exec'", "'passthru'", "'shell_exec'",
+            "'popen'", "lipsum.", "cycler.", "joiner.", "namespace.", "self._templatereference", "request.application",
+            "header[", "url_for.", "get_flashed_messages");
 
     /**
      * A template expression that calls into the system ({@code {{os.system('id')}}}, {@code <%= File.open(..) %>})

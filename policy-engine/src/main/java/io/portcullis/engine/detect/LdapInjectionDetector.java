@@ -26,9 +26,10 @@ public final class LdapInjectionDetector implements Detector {
         boolean truncated = forms.stream().anyMatch(form -> form.indexOf('\u0000') >= 0);
         for (String form : forms) {
             String v = form.replace(" ", "");
+            int lastEquals = v.lastIndexOf('=');
             int at = v.indexOf(")(");
             while (at >= 0) {
-                if (clauseStarts(v, at + 2)) {
+                if (clauseStarts(v, at + 2, lastEquals)) {
                     signals.report(100, 1, "filter clause closed and another opened");
                     return;
                 }
@@ -36,8 +37,8 @@ public final class LdapInjectionDetector implements Detector {
             }
             for (String join : new String[] {"(|(", "(&(", "(!("}) {
                 int j = v.indexOf(join);
-                if (j >= 0 && clauseStarts(v, j + 2) && v.indexOf(')') >= 0) {
-                    signals.report(v.indexOf('=', j) > 0 ? 100 : 80, 1, "filter operator " + join.charAt(1));
+                if (j >= 0 && clauseStarts(v, j + 2, lastEquals) && v.indexOf(')') >= 0) {
+                    signals.report(lastEquals > j ? 100 : 80, 1, "filter operator " + join.charAt(1));
                     return;
                 }
             }
@@ -53,7 +54,7 @@ public final class LdapInjectionDetector implements Detector {
     }
 
     /** {@code uid=}, {@code |}, {@code &}, {@code !}, {@code (}: the start of a filter clause. */
-    private static boolean clauseStarts(String v, int i) {
+    private static boolean clauseStarts(String v, int i, int lastEquals) {
         if (i >= v.length()) {
             return false;
         }
@@ -62,14 +63,15 @@ public final class LdapInjectionDetector implements Detector {
             return true;
         }
         int end = i;
-        while (end < v.length() && (Character.isLetterOrDigit(v.charAt(end)) || v.charAt(end) == '-' || v.charAt(end) == '.'
-                || v.charAt(end) == ';')) {
+        // An attribute name is short; looking further would make a value of many ")(" quadratic.
+        while (end < v.length() && end - i < 64 && (Character.isLetterOrDigit(v.charAt(end)) || v.charAt(end) == '-'
+                || v.charAt(end) == '.' || v.charAt(end) == ';')) {
             end++;
         }
         if (end == i || end >= v.length()) {
             return end == i && c == ')';
         }
         char op = v.charAt(end);
-        return op == '=' || (op == '~' || op == '<' || op == '>' || op == ':') && end + 1 < v.length() && v.indexOf('=', end) > 0;
+        return op == '=' || (op == '~' || op == '<' || op == '>' || op == ':') && end + 1 < v.length() && lastEquals > end;
     }
 }

@@ -14,11 +14,15 @@ public final class NoSqlInjectionDetector implements Detector {
 
     public static final String FAMILY = "NOSQL_INJECTION";
 
+    /**
+     * MongoDB's query and update operators; not {@code $type} (.NET and JSON-LD type hints), nor
+     * {@code $search}/{@code $select}/{@code $filter}, which OData clients send as parameter names.
+     */
     private static final Set<String> OPERATORS = Set.of("$ne", "$eq", "$gt", "$gte", "$lt", "$lte", "$in", "$nin",
             "$regex", "$where", "$exists", "$expr", "$or", "$and", "$nor", "$not", "$elemmatch", "$function",
-            "$accumulator", "$jsonschema", "$type", "$size", "$all", "$options", "$text", "$search", "$mod", "$lookup",
-            "$merge", "$out", "$comment", "$sample", "$group", "$match", "$project", "$unwind", "$set", "$unset",
-            "$rename", "$inc", "$push", "$pull", "$addtoset");
+            "$accumulator", "$jsonschema", "$size", "$all", "$options", "$mod", "$lookup", "$merge", "$out",
+            "$sample", "$group", "$match", "$project", "$unwind", "$set", "$unset", "$rename", "$inc", "$push", "$pull",
+            "$addtoset");
     private static final Set<String> CODE_OPERATORS = Set.of("$where", "$function", "$accumulator", "$expr");
 
     @Override
@@ -28,15 +32,17 @@ public final class NoSqlInjectionDetector implements Detector {
 
     @Override
     public List<String> triggers() {
-        return List.of("$", "[", "sleep(", "this.", "return ");
+        return List.of("$", "[", "sleep(", "this.", "return", "while(", "while (", "process.", "db.");
     }
 
     @Override
     public void inspect(InspectedValue value, List<String> forms, Signals signals) {
         if (value.source() == InspectedValue.Source.BODY_NAME) {
+            // {"password": {"$ne": null}}, or a form field password[$ne]=x as Express and PHP parse it
             String name = value.text().toLowerCase(Locale.ROOT);
-            if (OPERATORS.contains(name)) {
-                signals.report(100, 1, "query operator " + name + " in place of a value");
+            String operator = OPERATORS.contains(name) ? name : operatorIn(name, true);
+            if (operator != null) {
+                signals.report(100, 1, "query operator " + operator + " in place of a value");
             }
             return;
         }
@@ -56,6 +62,8 @@ public final class NoSqlInjectionDetector implements Detector {
 
     /** An operator as a JSON key ({@code "$ne":}, {@code $ne:}) or a bracketed parameter name ({@code [$ne]}). */
     private static String operatorIn(String v, boolean name) {
+        boolean object = v.indexOf('{') >= 0;
+        int lastColon = v.lastIndexOf(':');
         int at = v.indexOf('$');
         while (at >= 0) {
             int end = at + 1;
@@ -68,9 +76,8 @@ public final class NoSqlInjectionDetector implements Detector {
                 char after = end < v.length() ? v.charAt(end) : 0;
                 boolean bracket = before == '[' && after == ']';
                 boolean key = (before == '"' || before == '\'' || before == '{' || before == ' ' || before == ',')
-                        && (after == '"' || after == '\'' || after == ':' || after == ' ') && v.indexOf('{') >= 0
-                        && v.indexOf(':', end) >= 0;
-                if (bracket || key || name && at == 0) {
+                        && (after == '"' || after == '\'' || after == ':' || after == ' ') && object && lastColon >= end;
+                if (bracket || key) {
                     return operator;
                 }
             }

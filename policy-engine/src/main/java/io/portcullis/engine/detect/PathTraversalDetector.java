@@ -47,15 +47,20 @@ public final class PathTraversalDetector implements Detector {
         String evidence = "";
         int traversals = traversals(decoded);
         boolean encoded = traversals > traversals(raw);
-        String target = target(decoded);
+        // /etc/./passwd and /etc//passwd name /etc/passwd
+        String collapsed = collapsed(decoded);
+        String target = target(collapsed);
         if (traversals > 0) {
             boolean leading = decoded.startsWith("../") || decoded.startsWith("/../") || decoded.contains("..;/")
                     || decoded.startsWith("....//");
             score = traversals >= 2 || target != null || encoded || leading ? 100 : 60;
             evidence = (encoded ? "encoded " : "") + "directory traversal" + (target == null ? "" : " to " + target);
-        } else if (target != null && absolute(decoded, target)) {
+        } else if (target != null && absolute(collapsed, target)) {
             score = 100;
             evidence = "absolute path to " + target;
+        } else if (systemDirectory(collapsed) != null) {
+            score = 100;
+            evidence = "absolute path into " + systemDirectory(collapsed);
         } else if (target != null && !target.equals("etc/") && !target.equals("/tmp/") && !target.equals("home/")
                 && !target.equals("root/") && !target.equals("usr/local/") && !target.equals("var/www/")
                 && !target.equals("sam") && !target.equals(".env")) {
@@ -86,6 +91,35 @@ public final class PathTraversalDetector implements Detector {
     }
 
     /** Dot-dot segments: at the start, after a slash or equals, and the strip-resistant {@code ....//}. */
+    private static String collapsed(String v) {
+        if (v.indexOf("/./") < 0 && v.indexOf("//", v.indexOf("://") + 3) < 0) {
+            return v;
+        }
+        String out = v;
+        for (int round = 0; round < 4 && out.contains("/./"); round++) {
+            out = out.replace("/./", "/");
+        }
+        int scheme = out.indexOf("://");
+        String head = scheme >= 0 ? out.substring(0, scheme + 3) : "";
+        String rest = scheme >= 0 ? out.substring(scheme + 3) : out;
+        while (rest.contains("//")) {
+            rest = rest.replace("//", "/");
+        }
+        return head + rest;
+    }
+
+    /** A value that is itself a path into the system's own directories: /etc/..., /root/..., c:/windows/... */
+    private static String systemDirectory(String v) {
+        String trimmed = v.strip();
+        for (String directory : new String[] {"/etc/", "/root/", "/proc/", "/sys/", "/boot/", "/var/log/", "/var/lib/",
+                "/dev/", "c:/windows/", "c:/winnt/", "c:/boot.ini", "/private/etc/"}) {
+            if (trimmed.startsWith(directory) && trimmed.length() > directory.length()) {
+                return directory;
+            }
+        }
+        return null;
+    }
+
     private static int traversals(String v) {
         int count = 0;
         int i = v.indexOf("..");

@@ -63,14 +63,22 @@ public final class SqlInjectionDetector implements Detector {
         int best = 0;
         String evidence = "";
         for (String form : forms) {
+            // A backslash escapes a quote in MySQL only: x\' OR 1=1 breaks out everywhere else.
+            boolean[] escapeStyles = form.indexOf('\\') >= 0 ? new boolean[] {true, false} : new boolean[] {true};
             for (char quote : new char[] {0, '\'', '"'}) {
                 if (quote != 0 && form.indexOf(quote) < 0) {
                     continue;
                 }
-                Verdict verdict = judge(SqlLexer.tokens(form, quote), quote != 0);
-                if (verdict.score > best) {
-                    best = verdict.score;
-                    evidence = verdict.evidence;
+                for (boolean backslashEscapes : escapeStyles) {
+                    SqlLexer.Lexed lexed = SqlLexer.lex(form, quote, backslashEscapes);
+                    Verdict verdict = judge(lexed.tokens(), quote != 0);
+                    if (lexed.truncated() && verdict.score < 60) {
+                        verdict = new Verdict(60, "too long to read whole");
+                    }
+                    if (verdict.score > best) {
+                        best = verdict.score;
+                        evidence = verdict.evidence;
+                    }
                 }
             }
         }
@@ -121,7 +129,7 @@ public final class SqlInjectionDetector implements Detector {
                     && (t.get(i + 1).is(Type.KEYWORD, "DELAY") || t.get(i + 1).is(Type.IDENT, "TIME"))) {
                 return new Verdict(100, "WAITFOR DELAY");
             }
-            if (token.type() == Type.FUNCTION && SINISTER_FUNCTIONS.contains(token.text())
+            if (token.type() == Type.FUNCTION && SINISTER_FUNCTIONS.contains(token.text()) && arguments(t, i + 1)
                     && !(i > 0 && t.get(i - 1).type() == Type.DOT && i > 1 && !SYSTEM_PACKAGES.contains(t.get(i - 2).text()))) {
                 boolean inExpression = i > 0 && expressionJoint(t.get(i - 1));
                 int score = inExpression || endsInComment ? 100 : 60;
@@ -153,6 +161,24 @@ public final class SqlInjectionDetector implements Detector {
         return new Verdict(best, evidence);
     }
 
+    /** A call's arguments as SQL passes them ({@code (5)}, {@code ('/etc/passwd')}, {@code (1,concat(..))}), not prose in brackets. */
+    private static boolean arguments(List<Token> t, int i) {
+        if (i >= t.size() || t.get(i).type() != Type.LPAREN) {
+            return false;
+        }
+        if (i + 1 >= t.size()) {
+            return true;
+        }
+        Token first = t.get(i + 1);
+        return switch (first.type()) {
+            case NUMBER, STRING, CONST, FUNCTION, VARIABLE, LPAREN, RPAREN -> true;
+            case KEYWORD -> first.text().equals("SELECT");
+            case IDENT -> i + 2 < t.size() && (t.get(i + 2).type() == Type.COMMA || t.get(i + 2).type() == Type.RPAREN
+                    || t.get(i + 2).type() == Type.OPERATOR || t.get(i + 2).type() == Type.DOT);
+            default -> false;
+        };
+    }
+
     private static boolean expressionJoint(Token previous) {
         return switch (previous.type()) {
             case LOGIC, OPERATOR, LPAREN, COMMA, SEMICOLON, STRING -> true;
@@ -167,7 +193,7 @@ public final class SqlInjectionDetector implements Detector {
                 || t.get(i).type() == Type.LPAREN)) {
             i++;
         }
-        return i < t.size() && t.get(i).is(Type.KEYWORD, "SELECT") && (i + 1 == t.size() || selectList(t, i + 1));
+        return i < t.size() && t.get(i).is(Type.KEYWORD, "SELECT") && selectList(t, i + 1);
     }
 
     /** What follows SELECT looks like a column list, not prose: a literal, a star, a call, a list, a variable. */
@@ -183,8 +209,12 @@ public final class SqlInjectionDetector implements Detector {
         return switch (first.type()) {
             case NUMBER, STRING, CONST, FUNCTION, VARIABLE -> true;
             case OPERATOR -> first.text().equals("*") || first.text().equals("-");
-            case IDENT, KEYWORD -> i + 1 < t.size() && (t.get(i + 1).type() == Type.COMMA || t.get(i + 1).type() == Type.DOT
-                    || t.get(i + 1).is(Type.KEYWORD, "FROM") || t.get(i + 1).type() == Type.OPERATOR) || i + 1 == t.size();
+            // "Select Committee." is prose: a qualified name needs a name or * after the dot
+            case IDENT, KEYWORD -> i + 1 < t.size() && (t.get(i + 1).type() == Type.COMMA
+                    || t.get(i + 1).type() == Type.DOT && i + 2 < t.size()
+                    && (t.get(i + 2).type() == Type.IDENT || t.get(i + 2).type() == Type.FUNCTION
+                    || t.get(i + 2).is(Type.OPERATOR, "*"))
+                    || t.get(i + 1).is(Type.KEYWORD, "FROM") || t.get(i + 1).type() == Type.OPERATOR);
             default -> false;
         };
     }
@@ -222,7 +252,7 @@ public final class SqlInjectionDetector implements Detector {
             case "WAITFOR" -> second != null && (second.is(Type.KEYWORD, "DELAY") || second.is(Type.IDENT, "TIME"));
             case "SHUTDOWN" -> second == null || second.type() == Type.SEMICOLON || second.text().equals("WITH");
             case "GRANT", "REVOKE" -> second != null && (second.is(Type.KEYWORD, "ALL") || second.type() == Type.KEYWORD);
-            case "CALL" -> second != null && (second.type() == Type.FUNCTION || second.type() == Type.IDENT);
+            case "CALL" -> second != null && second.type() == Type.FUNCTION;
             case "COPY" -> second != null && (second.type() == Type.IDENT || second.type() == Type.LPAREN);
             case "SET" -> second != null && second.type() == Type.VARIABLE;
             case "LOAD" -> second != null && second.is(Type.KEYWORD, "DATA");
@@ -295,6 +325,10 @@ public final class SqlInjectionDetector implements Detector {
                 if (endsInComment && tail.operands >= 1) {
                     return new Verdict(100, "literal closed, then " + next.text() + " and a comment");
                 }
+                // OR 1, OR '1': a literal that is true on its own (MySQL, SQLite)
+                if (quoted && tail.truthy && next.text().equals("OR")) {
+                    return new Verdict(100, "literal closed, then OR with a true literal");
+                }
                 return quoted && tail.operands >= 1 ? new Verdict(40, "literal closed, then " + next.text()) : Verdict.NONE;
             }
             case OPERATOR -> {
@@ -322,7 +356,7 @@ public final class SqlInjectionDetector implements Detector {
             case KEYWORD -> {
                 Token after = i + 1 < t.size() ? t.get(i + 1) : null;
                 if ((next.text().equals("ORDER") || next.text().equals("GROUP")) && after != null
-                        && after.is(Type.KEYWORD, "BY")) {
+                        && after.is(Type.KEYWORD, "BY") && sortKey(t, i + 2, endsInComment)) {
                     return new Verdict(100, next.text() + " BY after the literal");
                 }
                 if (next.text().equals("HAVING") || next.text().equals("PROCEDURE")
@@ -341,13 +375,41 @@ public final class SqlInjectionDetector implements Detector {
         }
     }
 
+    /** What ORDER BY probes with: a column number, a call, or a name that ends the query ("order by Friday" is prose). */
+    private static boolean sortKey(List<Token> t, int i, boolean endsInComment) {
+        if (i >= t.size()) {
+            return false;
+        }
+        Token key = t.get(i);
+        Token after = i + 1 < t.size() ? t.get(i + 1) : null;
+        return switch (key.type()) {
+            case NUMBER, FUNCTION, LPAREN -> true;
+            case KEYWORD -> key.text().equals("CASE");
+            case IDENT -> after == null ? endsInComment : after.type() == Type.COMMA || after.is(Type.KEYWORD, "ASC")
+                    || after.is(Type.KEYWORD, "DESC") || after.is(Type.KEYWORD, "LIMIT") || after.is(Type.KEYWORD, "HAVING")
+                    || after.type() == Type.SEMICOLON;
+            default -> false;
+        };
+    }
+
     /** Reads an expression the way SQL's grammar would, to tell SQL from prose that shares its words. */
+    /** A literal SQL reads as true: a number other than zero, or a string that is one. */
+    private static boolean truthy(Token token) {
+        if (token.type() != Type.NUMBER && token.type() != Type.STRING || token.text().isEmpty()) {
+            return false;
+        }
+        String text = token.text().strip();
+        boolean digits = !text.isEmpty() && text.chars().allMatch(c -> Character.isDigit(c) || c == '.');
+        return digits && text.chars().anyMatch(c -> c >= '1' && c <= '9');
+    }
+
     static final class Expression {
         boolean valid;
         boolean comparison;
         boolean call;
         boolean subquery;
         boolean truth;
+        boolean truthy;
         boolean logic;
         boolean literals = true;
         int operands;
@@ -376,6 +438,7 @@ public final class SqlInjectionDetector implements Detector {
                                 return e;
                             }
                             e.truth |= token.is(Type.CONST, "TRUE") || token.is(Type.CONST, "NULL");
+                            e.truthy |= truthy(token);
                             e.literals &= token.type() != Type.IDENT;
                             e.operands++;
                             expectOperand = false;

@@ -25,8 +25,14 @@ final class SqlLexer {
         }
     }
 
-    /** Values are cut here: the tokens an attack needs come early, and lexing stays bounded. */
-    static final int MAX_TOKENS = 2048;
+    /** Lexing stops here (a value of 64k tokens is hundreds of kilobytes of punctuation); the rest is reported as unread. */
+    static final int MAX_TOKENS = 65_536;
+    /** How far ahead a word looks for the parenthesis that makes it a call. */
+    private static final int CALL_LOOKAHEAD = 256;
+
+    /** @param truncated the value had more tokens than are read */
+    record Lexed(List<Token> tokens, boolean truncated) {
+    }
 
     private static final Set<String> LOGIC = Set.of("AND", "OR", "XOR", "NOT");
     private static final Set<String> OPERATOR_WORDS = Set.of("LIKE", "RLIKE", "REGEXP", "IS", "IN", "BETWEEN", "SOUNDS",
@@ -49,20 +55,26 @@ final class SqlLexer {
     private SqlLexer() {
     }
 
-    /**
-     * @param openQuote {@code '} or {@code "} when the value lands inside a string literal, else 0
-     * @return the tokens; for a value that never closes the literal it lands in, one unterminated string
-     */
     static List<Token> tokens(String value, char openQuote) {
+        return lex(value, openQuote, true).tokens();
+    }
+
+    /**
+     * @param openQuote        {@code '} or {@code "} when the value lands inside a string literal, else 0
+     * @param backslashEscapes whether a backslash escapes a quote, as in MySQL (not in standard SQL)
+     * @return the tokens; for a value that never closes the literal it lands in, one unterminated string.
+     *         Consecutive comments are one token, so padding with comments does not use up the budget.
+     */
+    static Lexed lex(String value, char openQuote, boolean backslashEscapes) {
         List<Token> tokens = new ArrayList<>();
         int i = 0;
         if (openQuote != 0) {
-            int close = closingQuote(value, 0, openQuote);
+            int close = closingQuote(value, 0, openQuote, backslashEscapes);
             if (close < 0) {
                 tokens.add(new Token(Type.STRING, "", true));
-                return tokens;
+                return new Lexed(tokens, false);
             }
-            tokens.add(new Token(Type.STRING, "", false));
+            tokens.add(new Token(Type.STRING, value.substring(0, Math.min(close, 32)), false));
             i = close + 1;
         }
         int n = value.length();
@@ -71,8 +83,9 @@ final class SqlLexer {
             if (Character.isWhitespace(c) || Character.isSpaceChar(c) || c == 0) {
                 i++;
             } else if (c == '\'' || c == '"') {
-                int close = closingQuote(value, i + 1, c);
-                tokens.add(new Token(Type.STRING, "", close < 0));
+                int close = closingQuote(value, i + 1, c, backslashEscapes);
+                // An open literal's text runs to the end: the application's own quote closes it ('1 becomes '1').
+                tokens.add(new Token(Type.STRING, value.substring(i + 1, Math.min(close < 0 ? n : close, i + 33)), close < 0));
                 i = close < 0 ? n : close + 1;
             } else if (c == '`') {
                 int close = value.indexOf('`', i + 1);
@@ -80,7 +93,7 @@ final class SqlLexer {
                 i = close < 0 ? n : close + 1;
             } else if (c == '-' && next(value, i) == '-' || c == '#') {
                 int end = lineEnd(value, i);
-                tokens.add(new Token(Type.COMMENT, "", end == n));
+                comment(tokens, end == n);
                 i = end;
             } else if (c == '/' && next(value, i) == '*') {
                 if (i + 2 < n && value.charAt(i + 2) == '!') {
@@ -91,16 +104,17 @@ final class SqlLexer {
                     continue;
                 }
                 int close = value.indexOf("*/", i + 2);
-                tokens.add(new Token(Type.COMMENT, "", close < 0));
+                comment(tokens, close < 0);
                 i = close < 0 ? n : close + 2;
             } else if (c == '*' && next(value, i) == '/') {
                 i += 2; // the end of an executable comment
             } else if (Character.isDigit(c) || c == '.' && Character.isDigit(next(value, i))) {
-                i = number(value, i);
-                tokens.add(new Token(Type.NUMBER, "", false));
+                int end = number(value, i);
+                tokens.add(new Token(Type.NUMBER, value.substring(i, Math.min(end, i + 32)), false));
+                i = end;
             } else if ("nNxXbBeE".indexOf(c) >= 0 && next(value, i) == '\'') {
                 // N'..', X'61', B'01', E'..': literals with a prefix
-                int close = closingQuote(value, i + 2, '\'');
+                int close = closingQuote(value, i + 2, '\'', backslashEscapes);
                 tokens.add(new Token(Type.STRING, "", close < 0));
                 i = close < 0 ? n : close + 1;
             } else if (Character.isLetter(c) || c == '_' || c == '$') {
@@ -123,7 +137,15 @@ final class SqlLexer {
                 i = punctuation(value, i, tokens);
             }
         }
-        return tokens;
+        return new Lexed(tokens, i < n);
+    }
+
+    private static void comment(List<Token> tokens, boolean unterminated) {
+        if (!tokens.isEmpty() && tokens.get(tokens.size() - 1).type() == Type.COMMENT) {
+            tokens.set(tokens.size() - 1, new Token(Type.COMMENT, "", unterminated));
+        } else {
+            tokens.add(new Token(Type.COMMENT, "", unterminated));
+        }
     }
 
     private static Type wordType(String word, String value, int end) {
@@ -143,16 +165,20 @@ final class SqlLexer {
         return KEYWORDS.contains(word) ? Type.KEYWORD : Type.IDENT;
     }
 
-    /** The next character that is not space or a comment: {@code sleep/**&#47;(5)} is still a call. */
+    /**
+     * The next character that is not space or a comment: {@code sleep/**&#47;(5)} is still a call.
+     * Looks a bounded way ahead, so every word of a long value costs the same.
+     */
     private static char nextCodeChar(String value, int from) {
+        int limit = Math.min(value.length(), from + CALL_LOOKAHEAD);
         int i = from;
-        while (i < value.length()) {
+        while (i < limit) {
             char c = value.charAt(i);
             if (Character.isWhitespace(c)) {
                 i++;
             } else if (c == '/' && next(value, i) == '*') {
                 int close = value.indexOf("*/", i + 2);
-                if (close < 0) {
+                if (close < 0 || close >= limit) {
                     return 0;
                 }
                 i = close + 2;
@@ -191,12 +217,12 @@ final class SqlLexer {
         return i + 1;
     }
 
-    /** Index of the quote that closes a literal opened before {@code from}; doubled quotes and backslashes escape. */
-    private static int closingQuote(String value, int from, char quote) {
+    /** Index of the quote that closes a literal opened before {@code from}; doubled quotes (and backslashes, in MySQL) escape. */
+    private static int closingQuote(String value, int from, char quote, boolean backslashEscapes) {
         int i = from;
         while (i < value.length()) {
             char c = value.charAt(i);
-            if (c == '\\') {
+            if (c == '\\' && backslashEscapes) {
                 i += 2;
             } else if (c == quote) {
                 if (next(value, i) == quote) {

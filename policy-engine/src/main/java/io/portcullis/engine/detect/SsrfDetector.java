@@ -38,6 +38,10 @@ public final class SsrfDetector implements Detector {
 
     @Override
     public void inspect(InspectedValue value, List<String> forms, Signals signals) {
+        // Where the client's browser was (Origin, Referer) is no address the server will fetch: localhost in development.
+        if (value.location().equals("header/origin") || value.location().equals("header/referer")) {
+            return;
+        }
         for (String form : forms) {
             // Resolvers fold compatibility characters: ⓛⓞⓒⓐⓛⓗⓞⓢⓣ and fullwidth digits name the same host.
             String v = java.text.Normalizer.normalize(form.strip(), java.text.Normalizer.Form.NFKC).toLowerCase(Locale.ROOT)
@@ -100,23 +104,16 @@ public final class SsrfDetector implements Detector {
         }
         for (String wildcard : WILDCARD_DNS) {
             if (host.endsWith(wildcard)) {
+                // 10.0.0.1.nip.io, app-10-0-0-1.nip.io: the address is the last four labels, or the last label dashed.
                 String embedded = host.substring(0, host.length() - wildcard.length());
-                int dot = embedded.length();
-                String address = embedded;
-                while (dot > 0) {
-                    String candidate = embedded.substring(embedded.lastIndexOf('.', dot - 1) + 1).replace('-', '.');
-                    if (ipv4(candidate) >= 0 || candidate.startsWith("127") || candidate.startsWith("10.")
-                            || candidate.startsWith("192.168") || candidate.startsWith("169.254")) {
-                        address = candidate;
+                String lastLabel = embedded.substring(embedded.lastIndexOf('.') + 1);
+                String dashed = lastLabel.substring(Math.max(0, nthLast(lastLabel, '-', 4) + 1)).replace('-', '.');
+                String dotted = embedded.substring(nthLast(embedded, '.', 4) + 1);
+                for (String candidate : new String[] {dotted, dashed}) {
+                    long v4 = ipv4(candidate);
+                    if (v4 >= 0 && privateV4(v4) != null) {
+                        return "a name that resolves to " + privateV4(v4);
                     }
-                    dot = embedded.lastIndexOf('.', dot - 1);
-                    if (dot < 0) {
-                        break;
-                    }
-                }
-                long v4 = ipv4(address.replace('-', '.'));
-                if (v4 >= 0 && privateV4(v4) != null) {
-                    return "a name that resolves to " + privateV4(v4);
                 }
             }
         }
@@ -124,15 +121,31 @@ public final class SsrfDetector implements Detector {
         if (v4 >= 0) {
             return privateV4(v4);
         }
-        if (host.indexOf(':') >= 0) {
+        if (host.indexOf(':') >= 0 && host.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.')) {
+            // Only IPv6 literals reach the JDK's parser, which would otherwise ask the resolver.
             byte[] address = AddressRange.literal(host);
             return address == null ? null : privateV6(address);
         }
         return null;
     }
 
+    /** Index of the n-th last {@code c} in the text, or -1 when it has fewer. */
+    private static int nthLast(String text, char c, int n) {
+        int at = text.length();
+        for (int k = 0; k < n; k++) {
+            at = text.lastIndexOf(c, at - 1);
+            if (at < 0) {
+                return -1;
+            }
+        }
+        return at;
+    }
+
     /** IPv4 as inet_aton reads it: one to four parts, each decimal, hex (0x) or octal (leading 0). */
     static long ipv4(String host) {
+        if (host.isEmpty() || host.length() > 64 || host.chars().filter(c -> c == '.').count() > 3) {
+            return -1;
+        }
         String[] parts = host.split("\\.", -1);
         if (parts.length == 0 || parts.length > 4) {
             return -1;

@@ -34,9 +34,11 @@ public final class XssDetector implements Detector {
             "data:application/javascript", "data:text/xml", "data:application/xhtml");
     /** What injected script does: call these, or reach these objects. */
     private static final List<String> SINKS = List.of("alert", "prompt", "confirm", "eval", "settimeout", "setinterval",
-            "function(", "constructor", "fetch(", "document.", "window.", "location", "fromcharcode", "atob(", "import(",
+            "function(", "constructor", "fetch(", "document.cookie", "document.domain", "document.write",
+            "document.location", "document.body", "window.location", "window.open", "window.name", "location.href",
+            "location.assign", "location.replace", "location=", "location =", "fromcharcode", "atob(", "import(",
             "top[", "self[", "parent[", "globalthis", "innerhtml", "outerhtml", "xmlhttprequest", "sendbeacon",
-            "new image", ".src=", "print(", "open(", "debugger", "throw ", "onerror=", "string.raw", "reflect.");
+            "new image", ".src=", "print(", "open(", "debugger", "onerror=", "string.raw", "reflect.");
 
     @Override
     public String family() {
@@ -45,8 +47,10 @@ public final class XssDetector implements Detector {
 
     @Override
     public List<String> triggers() {
-        return List.of("<", ">", "${", "script", "javascript", "vbscript", "data:", "{{", "'", "\"", "`", "expression(",
-                "-moz-binding", "behavior:");
+        List<String> triggers = new java.util.ArrayList<>(List.of("<", ">", "${", "script", "javascript", "vbscript",
+                "data:", "{{", "'", "\"", "`", "expression(", "-moz-binding", "behavior:"));
+        EVENTS.forEach(event -> triggers.add("on" + event));
+        return triggers;
     }
 
     @Override
@@ -89,8 +93,10 @@ public final class XssDetector implements Detector {
             if (v.charAt(start) == '/') {
                 start++;
             }
+            // A tag name runs to whitespace, / or > as browsers read it: <x_ onfocus=..> is an element too.
             int end = start;
-            while (end < v.length() && (Character.isLetterOrDigit(v.charAt(end)) || v.charAt(end) == ':' || v.charAt(end) == '-')) {
+            while (end < v.length() && !Character.isWhitespace(v.charAt(end)) && v.charAt(end) != '/'
+                    && v.charAt(end) != '>' && v.charAt(end) != '\u000c' && v.charAt(end) != '<') {
                 end++;
             }
             if (end > start && Character.isLetter(v.charAt(start))) {
@@ -116,11 +122,9 @@ public final class XssDetector implements Detector {
 
     /** The attributes of a tag opened before {@code from}, up to its end; returns where they end. */
     private static int attributes(String v, int from, int[] score, String[] found) {
-        // Bounded, so a value of many unclosed tags costs linear time.
-        int window = Math.min(v.length(), from + 2048);
+        // Linear overall: the caller goes on from where this stops.
         int close = v.indexOf('>', from);
-        close = close > window ? -1 : close;
-        int end = close < 0 ? window : close;
+        int end = close < 0 ? v.length() : close;
         int i = from;
         while (i < end) {
             while (i < end && (Character.isWhitespace(v.charAt(i)) || v.charAt(i) == '/' || v.charAt(i) == '"'
@@ -149,10 +153,10 @@ public final class XssDetector implements Detector {
             char quote = i < end ? v.charAt(i) : 0;
             if (quote == '"' || quote == '\'' || quote == '`') {
                 int q = v.indexOf(quote, i + 1);
-                i = q < 0 || q > window ? window : q + 1;
+                i = q < 0 ? v.length() : q + 1;
                 if (close >= 0 && close < i) {
                     int next = v.indexOf('>', i);
-                    end = next < 0 || next > window ? window : next;
+                    end = next < 0 ? v.length() : next;
                 }
             } else {
                 while (i < end && !Character.isWhitespace(v.charAt(i))) {
@@ -161,12 +165,12 @@ public final class XssDetector implements Detector {
             }
             String attributeValue = v.substring(valueStart, Math.max(valueStart, Math.min(i, v.length())));
             if (name.startsWith("on") && name.length() > 4) {
-                raise(score, found, 100, "event handler " + name);
+                raise(score, found, 100, "event handler " + shortName(name));
             } else if ((name.startsWith("ng-") || name.startsWith("v-on") || name.startsWith("x-on") || name.startsWith("@")
                     || name.startsWith("(")) && scriptFollows(attributeValue, 0, 200)) {
-                raise(score, found, 100, "framework event binding " + name);
+                raise(score, found, 100, "framework event binding " + shortName(name));
             } else if (URL_ATTRIBUTES.contains(name) && startsWithScriptScheme(compact(attributeValue))) {
-                raise(score, found, 100, "script URL in " + name);
+                raise(score, found, 100, "script URL in " + shortName(name));
             } else if (name.equals("srcdoc")) {
                 raise(score, found, 100, "srcdoc attribute");
             } else if (name.equals("style") && styleScript(attributeValue)) {
@@ -206,7 +210,9 @@ public final class XssDetector implements Detector {
                 char before = at == 0 ? 0 : compact.charAt(at - 1);
                 int after = at + scheme.length();
                 boolean followed = after < compact.length();
-                if (followed && (at == 0 || before == '=' || before == '(' || before == '>' || before == ',')) {
+                // "JavaScript: The Good Parts" names a book; javascript:alert(1) runs.
+                if (followed && (at == 0 || before == '=' || before == '(' || before == '>' || before == ',')
+                        && scriptFollows(compact, after, 120)) {
                     raise(score, found, 100, "script URL");
                     return;
                 }
@@ -228,31 +234,52 @@ public final class XssDetector implements Detector {
 
     /** {@code " autofocus onfocus=alert(1) x="}: a value that leaves the attribute it was put in. */
     private static void attributeBreakout(String v, int[] score, String[] found) {
-        int quote = firstQuote(v);
-        if (quote < 0) {
-            return;
-        }
-        int i = v.indexOf("on", quote);
+        boolean quoted = firstQuote(v) >= 0;
+        int i = v.indexOf("on");
         while (i >= 0) {
             char before = i == 0 ? 0 : v.charAt(i - 1);
             int end = i + 2;
             while (end < v.length() && Character.isLetter(v.charAt(end))) {
                 end++;
             }
-            int equals = end;
-            while (equals < v.length() && Character.isWhitespace(v.charAt(equals))) {
-                equals++;
-            }
             boolean separated = before == 0 || Character.isWhitespace(before) || before == '/' || before == '"'
                     || before == '\'' || before == '`';
-            if (separated && end - i >= 5 && equals < v.length() && v.charAt(equals) == '='
-                    && scriptFollows(v, equals + 1, 80)) {
-                raise(score, found, 100, "attribute left for handler " + v.substring(i, end));
-                return;
+            if (separated && end - i >= 5) {
+                int equals = end;
+                while (equals < v.length() && equals < end + 8 && Character.isWhitespace(v.charAt(equals))) {
+                    equals++;
+                }
+                String handler = v.substring(i + 2, end);
+                // Quoted, any on...= handler that runs script leaves the attribute; unquoted, only the real DOM events.
+                if (equals < v.length() && v.charAt(equals) == '=' && (quoted || EVENTS.contains(handler))
+                        && scriptFollows(v, equals + 1, 80)) {
+                    raise(score, found, 100, "attribute handler on" + shortName(handler));
+                    return;
+                }
             }
-            i = v.indexOf("on", i + 2);
+            i = v.indexOf("on", end);
         }
     }
+
+    private static String shortName(String name) {
+        return name.length() <= 24 ? name : name.substring(0, 24) + "~";
+    }
+
+    /** The DOM events injected handlers use; an unquoted {@code onfocus=} needs no quote to break out of. */
+    static final Set<String> EVENTS = Set.of("abort", "afterprint", "animationend", "animationiteration",
+            "animationstart", "auxclick", "beforecopy", "beforecut", "beforeinput", "beforepaste", "beforeprint",
+            "beforetoggle", "beforeunload", "begin", "blur", "canplay", "canplaythrough", "change", "click", "close",
+            "contextmenu", "copy", "cuechange", "cut", "dblclick", "drag", "dragend", "dragenter", "dragleave", "dragover",
+            "dragstart", "drop", "durationchange", "end", "ended", "error", "focus", "focusin", "focusout", "formdata",
+            "fullscreenchange", "hashchange", "input", "invalid", "keydown", "keypress", "keyup", "load", "loadeddata",
+            "loadedmetadata", "loadstart", "message", "mousedown", "mouseenter", "mouseleave", "mousemove", "mouseout",
+            "mouseover", "mouseup", "mousewheel", "pagehide", "pageshow", "paste", "pause", "play", "playing",
+            "pointercancel", "pointerdown", "pointerenter", "pointerleave", "pointermove", "pointerout", "pointerover",
+            "pointerrawupdate", "pointerup", "popstate", "progress", "ratechange", "repeat", "reset", "resize", "scroll",
+            "scrollend", "search", "securitypolicyviolation", "seeked", "seeking", "select", "selectionchange",
+            "selectstart", "show", "stalled", "start", "storage", "submit", "suspend", "timeupdate", "toggle",
+            "touchend", "touchmove", "touchstart", "transitioncancel", "transitionend", "transitionrun",
+            "transitionstart", "unload", "volumechange", "waiting", "wheel", "finish", "bounce");
 
     private static int firstQuote(String v) {
         int best = -1;
@@ -290,9 +317,10 @@ public final class XssDetector implements Detector {
             while (at >= 0) {
                 int after = at + sink.length();
                 char next = after < v.length() ? v.charAt(after) : 0;
+                // A word sink runs only when called: "confirm(1)", "alert`1`", not "That's fine, confirm."
                 boolean word = Character.isLetter(sink.charAt(sink.length() - 1));
-                boolean called = !word || next == '(' || next == '`' || next == '=' || next == '.' || next == '['
-                        || next == ')' || next == ';';
+                boolean called = !word || next == '(' || next == '`' || next == '='
+                        || (next == '.' || next == '[') && (sink.equals("constructor") || sink.equals("globalthis"));
                 char before = at == 0 ? 0 : v.charAt(at - 1);
                 boolean joined = at > 0 && "';\"`-+*/|&(,{}=:!^~%?<>)[".indexOf(before) >= 0
                         || at > 1 && Character.isWhitespace(before) && "';\"`-+*/|&(,{}=".indexOf(v.charAt(at - 2)) >= 0;
@@ -326,7 +354,8 @@ public final class XssDetector implements Detector {
         if (open < 0) {
             return;
         }
-        String inside = v.substring(open);
+        int close = v.indexOf("}}", open + 2);
+        String inside = v.substring(open, close < 0 ? Math.min(v.length(), open + 512) : close);
         if (inside.contains("constructor") || inside.contains("$on") || inside.contains("$eval") || inside.contains("alert")
                 || inside.contains("__proto__") || inside.contains("$parent") || inside.contains("fromcharcode")
                 || inside.contains("prompt") || inside.contains("$emit") || inside.contains("window")) {

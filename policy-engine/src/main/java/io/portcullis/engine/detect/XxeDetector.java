@@ -32,8 +32,15 @@ public final class XxeDetector implements Detector {
             }
             int doctype = v.indexOf("<!doctype");
             if (doctype >= 0) {
-                String declaration = v.substring(doctype, Math.min(v.length(), doctype + 512));
-                if (declaration.contains("system") || declaration.contains("public") || declaration.contains("[")) {
+                // The declaration itself, up to its end or its internal subset: <!DOCTYPE html> is HTML's, harmless.
+                int end = doctype + 9;
+                while (end < v.length() && end < doctype + 1024 && v.charAt(end) != '>' && v.charAt(end) != '[') {
+                    end++;
+                }
+                String declaration = v.substring(doctype, end);
+                boolean subset = end < v.length() && v.charAt(end) == '[';
+                boolean w3c = declaration.contains("public") && declaration.contains("-//w3c//") && !declaration.contains("system");
+                if (subset || declaration.contains("system") || declaration.contains("public") && !w3c) {
                     signals.report(100, 1, "document type with external or internal subset");
                     return;
                 }

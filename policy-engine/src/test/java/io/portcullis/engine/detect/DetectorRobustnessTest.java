@@ -1,5 +1,6 @@
 package io.portcullis.engine.detect;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import io.portcullis.engine.detect.DetectionCorpus.Sample;
@@ -17,6 +18,28 @@ class DetectorRobustnessTest {
 
     private static final String ALPHABET = "'\"`<>/\\;|&$(){}[]%#=*-+.:,!?@^~ \t\n\u0000aeiosxAZ019"
             + "\u00c0\u2215\uff0e\ud83d\ude00";
+
+    /**
+     * Values shaped to make a careless scanner quadratic (a search to the end of the value from every
+     * position). At 200,000 characters, linear work takes milliseconds and quadratic work minutes;
+     * the numbers are in DetectionBenchmark, not asserted here.
+     */
+    @Test
+    void longHostileValuesAreReadInOnePass() {
+        int n = 200_000;
+        List<String> values = List.of("'" + "on".repeat(n / 2), "\\u{".repeat(n / 3), " $ne".repeat(n / 4),
+                ")(a~".repeat(n / 4), "a/*!".repeat(2048) + " ".repeat(n), "http://" + "a.".repeat(n / 2) + "nip.io",
+                "<img src=" + "a".repeat(n) + " onerror=alert(1)>", "<a".repeat(n / 2), "\"".repeat(n),
+                "${".repeat(n / 2) + "}".repeat(n / 2), "%25".repeat(n / 3), "&#".repeat(n / 2), "../".repeat(n / 3),
+                "1 OR ".repeat(n / 5) + "1=1", "(".repeat(n), "<!doctype".repeat(n / 9), "|a".repeat(n / 2));
+        AttackDetection detection = AttackDetection.standard(4, AttackDetection.Mode.BLOCK, 100, AddressReputation.NONE);
+        for (String value : values) {
+            assertThatCode(() -> detection.detect(List.of(new InspectedValue("body/x", InspectedValue.Source.BODY, value))))
+                    .doesNotThrowAnyException();
+        }
+        assertThat(detection.detect(List.of(new InspectedValue("body/x", InspectedValue.Source.BODY, values.get(6)))))
+                .extracting(io.portcullis.engine.model.Detection::kind).contains("XSS");
+    }
 
     @Test
     void noDetectorThrowsOnAnyValue() {
