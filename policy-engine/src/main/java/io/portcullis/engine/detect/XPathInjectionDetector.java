@@ -79,7 +79,9 @@ public final class XPathInjectionDetector implements Detector {
             while (at >= 0) {
                 int after = at + function.length();
                 char next = after < v.length() ? v.charAt(after) : 0;
-                boolean boundary = at == 0 || !Character.isLetterOrDigit(v.charAt(at - 1)) && v.charAt(at - 1) != '-';
+                // XPath functions are never methods: df["x"].sum() is code, not XPath
+                boolean boundary = at == 0 || !Character.isLetterOrDigit(v.charAt(at - 1)) && v.charAt(at - 1) != '-'
+                        && v.charAt(at - 1) != '.';
                 if (boundary && ("/.)'\"*@$".indexOf(next) >= 0 && next != 0 || Character.isDigit(next))) {
                     return function + ")";
                 }
