@@ -53,6 +53,8 @@ public final class GatewayRuntime implements AutoCloseable {
     private final EndpointInventory audit;
     private final Clock clock;
     private final Map<String, Gatekeeper> gatekeepers;
+    private final io.portcullis.engine.ratelimit.RateLimiter rateLimiter;
+    private final io.portcullis.engine.ratelimit.RateLimits rateLimits;
     private final List<AutoCloseable> resources;
 
     private GatewayRuntime(LiveRulePack rules, RulesDirectoryWatcher watcher, Authenticator transport,
@@ -60,7 +62,10 @@ public final class GatewayRuntime implements AutoCloseable {
                            Map<String, io.portcullis.engine.http.HttpPolicy> httpPolicies,
                            io.portcullis.engine.net.NetworkPolicy network,
                            Map<String, io.portcullis.engine.detect.AttackDetection> detections,
+                           io.portcullis.engine.ratelimit.RateLimiter rateLimiter,
                            EndpointInventory audit, Clock clock, List<AutoCloseable> resources) {
+        this.rateLimiter = rateLimiter;
+        this.rateLimits = new io.portcullis.engine.ratelimit.RateLimits(rateLimiter);
         this.rules = rules;
         this.watcher = watcher;
         this.resources = List.copyOf(resources);
@@ -70,7 +75,7 @@ public final class GatewayRuntime implements AutoCloseable {
         this.clock = clock;
         Map<String, Gatekeeper> byRoute = new LinkedHashMap<>();
         adapters.forEach((route, adapter) -> byRoute.put(route, new Gatekeeper(route, adapter, authentication, engine, audit, clock,
-                httpPolicies.get(route), network, detections.get(route))));
+                httpPolicies.get(route), network, detections.get(route), rateLimits)));
         this.gatekeepers = Map.copyOf(byRoute);
     }
 
@@ -173,8 +178,13 @@ public final class GatewayRuntime implements AutoCloseable {
             detections.put(route.name(), io.portcullis.engine.detect.AttackDetection.standard(detection.paranoia(),
                     detection.mode(), detection.threshold(), reputation));
         }
+        // One set of buckets for every route: a caller's limit is the caller's, whichever route counts it.
+        io.portcullis.engine.ratelimit.RateLimiter rateLimiter = shared == null
+                ? new io.portcullis.engine.ratelimit.LocalRateLimiter()
+                : new io.portcullis.engine.ratelimit.RedisRateLimiter(shared.binaryConnection(),
+                        settings.cluster().quotasCountLocally(), settings.cluster().spikeArrestsCountLocally());
         return new GatewayRuntime(rules, watcher, transport, authenticators, adapters, httpPolicies, network, detections,
-                inventory, clock, resources);
+                rateLimiter, inventory, clock, resources);
     }
 
     /** A gatekeeper for a configured route; null when there is none of that name. */
@@ -184,7 +194,14 @@ public final class GatewayRuntime implements AutoCloseable {
 
     /** A REST gatekeeper for a route that is not in the configuration (an integration team's own route). */
     public Gatekeeper gatekeeper(String route, RestRouteSettings settings) {
-        return new Gatekeeper(route, new RestAdapter(settings), authentication, engine, audit, clock);
+        return new Gatekeeper(route, new RestAdapter(settings), authentication, engine, audit, clock,
+                io.portcullis.engine.http.HttpPolicy.DEFAULTS, io.portcullis.engine.net.NetworkPolicy.OPEN,
+                io.portcullis.engine.detect.AttackDetection.defaults(), rateLimits);
+    }
+
+    /** Calls whose rate limits Redis could not count since start (0 without a cluster). */
+    public long rateLimitStoreFailures() {
+        return rateLimiter instanceof io.portcullis.engine.ratelimit.RedisRateLimiter redis ? redis.storeFailures() : 0;
     }
 
     /** Credential and trust files whose last change could not be used: the previous version is still serving. */

@@ -102,11 +102,17 @@ public record GatewaySettings(Listener listener, TlsListener tlsListener, Listen
                 io.portcullis.engine.detect.AttackDetection.DEFAULT_THRESHOLD);
     }
 
-    public record Cluster(String redis, String password, java.time.Duration timeout) {
+    /**
+     * @param quotasCountLocally       when Redis is down, count quotas on each node instead of refusing (503)
+     * @param spikeArrestsCountLocally when Redis is down, count spike arrests on each node instead of refusing
+     */
+    public record Cluster(String redis, String password, java.time.Duration timeout, boolean quotasCountLocally,
+                          boolean spikeArrestsCountLocally) {
 
         @Override
         public String toString() {
-            return "Cluster[redis=" + redis + ", timeout=" + timeout + (password == null ? "" : ", password=****") + "]";
+            return "Cluster[redis=" + redis + ", timeout=" + timeout + (password == null ? "" : ", password=****")
+                    + ", quotasCountLocally=" + quotasCountLocally + ", spikeArrestsCountLocally=" + spikeArrestsCountLocally + "]";
         }
     }
 

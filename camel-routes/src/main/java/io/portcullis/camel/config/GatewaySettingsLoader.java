@@ -44,7 +44,10 @@ public final class GatewaySettingsLoader {
     record FileDetection(Integer paranoia, String mode, Integer threshold) {
     }
 
-    record FileCluster(String redis, String passwordFile, Integer timeoutMillis) {
+    record FileCluster(String redis, String passwordFile, Integer timeoutMillis, FileWhenRedisIsDown whenRedisIsDown) {
+    }
+
+    record FileWhenRedisIsDown(String quotas, String spikeArrests) {
     }
 
     record FileListener(String host, Integer port, Integer maxBodyBytes, Integer workerThreads, Boolean enabled) {
@@ -280,8 +283,22 @@ public final class GatewaySettingsLoader {
         if (timeout < 10 || timeout > 10_000) {
             throw new InvalidConfigurationException("cluster.timeoutMillis: must be between 10 and 10000");
         }
+        FileWhenRedisIsDown down = raw.whenRedisIsDown();
         return new GatewaySettings.Cluster(raw.redis(), secret("cluster.passwordFile", raw.passwordFile(), base, false),
-                java.time.Duration.ofMillis(timeout));
+                java.time.Duration.ofMillis(timeout),
+                countLocally("cluster.whenRedisIsDown.quotas", down == null ? null : down.quotas(), false),
+                countLocally("cluster.whenRedisIsDown.spikeArrests", down == null ? null : down.spikeArrests(), true));
+    }
+
+    private static boolean countLocally(String key, String value, boolean byDefault) throws InvalidConfigurationException {
+        if (value == null) {
+            return byDefault;
+        }
+        return switch (value) {
+            case "refuse" -> false;
+            case "count-locally" -> true;
+            default -> throw new InvalidConfigurationException(key + ": refuse or count-locally");
+        };
     }
 
     private static GatewaySettings.Detection detection(String key, FileDetection raw) throws InvalidConfigurationException {

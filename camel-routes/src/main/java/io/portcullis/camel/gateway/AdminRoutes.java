@@ -44,6 +44,8 @@ public final class AdminRoutes extends RouteBuilder {
                     // of the load balancer; the last good files keep serving until it is fixed.
                     health.put("status", !status.loaded() ? "DOWN" : warnings.isEmpty() ? "UP" : "DEGRADED");
                     health.put("rulePackRevision", status.revision());
+                    // Calls whose rate limits a cluster's Redis could not count (then refused or counted locally).
+                    health.put("rateLimitStoreFailures", runtime.rateLimitStoreFailures());
                     health.put("warnings", warnings);
                     reply(exchange, status.loaded() ? 200 : 503, health);
                 });

@@ -59,6 +59,17 @@ public final class RedisStore implements AutoCloseable {
         return connection.sync();
     }
 
+    private volatile StatefulRedisConnection<String, byte[]> binary;
+
+    /** A connection with byte-array values on the same client (rate-limit buckets), opened once and closed with the store. */
+    public synchronized StatefulRedisConnection<String, byte[]> binaryConnection() {
+        if (binary == null) {
+            binary = client.connect(io.lettuce.core.codec.RedisCodec.of(io.lettuce.core.codec.StringCodec.UTF8,
+                    io.lettuce.core.codec.ByteArrayCodec.INSTANCE));
+        }
+        return binary;
+    }
+
     /** {@code host:port}, for logs; never the password. */
     public String address() {
         return address;
@@ -66,6 +77,9 @@ public final class RedisStore implements AutoCloseable {
 
     @Override
     public void close() {
+        if (binary != null) {
+            binary.close();
+        }
         connection.close();
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }

@@ -12,9 +12,16 @@ import io.portcullis.engine.model.Decision;
  * @param request  the normalised request, null when the adapter refused the input itself
  * @param forward  what to send upstream; null when refused
  * @param refusal  what to send the client; null when admitted
+ * @param responseHeaders what the gateway adds to the client's response (the rate-limit state)
  */
 public record Admission(String requestId, long startNanos, ApiRequest request, Decision decision,
-                        HttpRequestMessage forward, HttpResponseMessage refusal) {
+                        HttpRequestMessage forward, HttpResponseMessage refusal,
+                        java.util.Map<String, java.util.List<String>> responseHeaders) {
+
+    public Admission(String requestId, long startNanos, ApiRequest request, Decision decision, HttpRequestMessage forward,
+                     HttpResponseMessage refusal) {
+        this(requestId, startNanos, request, decision, forward, refusal, java.util.Map.of());
+    }
 
     public boolean admitted() {
         return refusal == null;

@@ -20,6 +20,8 @@ import io.portcullis.engine.model.Decision;
 import io.portcullis.engine.model.Obligation;
 import io.portcullis.engine.model.Peer;
 import io.portcullis.engine.policy.PolicyEngine;
+import io.portcullis.engine.ratelimit.LocalRateLimiter;
+import io.portcullis.engine.ratelimit.RateLimits;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -52,21 +54,25 @@ public final class Gatekeeper {
     private final HttpPolicy http;
     private final NetworkPolicy network;
     private final AttackDetection detection;
+    private final RateLimits rateLimits;
 
     public Gatekeeper(String route, ProtocolAdapter adapter, AuthenticationChain authentication, PolicyEngine engine,
                       AuditLog audit, Clock clock) {
         this(route, adapter, authentication, engine, audit, clock, HttpPolicy.DEFAULTS, NetworkPolicy.OPEN,
-                AttackDetection.defaults());
+                AttackDetection.defaults(), new RateLimits(new LocalRateLimiter()));
     }
 
     /**
      * @param http      the route's methods, CORS and response headers
      * @param network   who may reach the gateway, and which proxies name the client
      * @param detection the attack detectors and the level they run at
+     * @param rateLimits where the rate limits rules choose are counted (shared by a gateway's routes)
      */
     public Gatekeeper(String route, ProtocolAdapter adapter, AuthenticationChain authentication, PolicyEngine engine,
-                      AuditLog audit, Clock clock, HttpPolicy http, NetworkPolicy network, AttackDetection detection) {
+                      AuditLog audit, Clock clock, HttpPolicy http, NetworkPolicy network, AttackDetection detection,
+                      RateLimits rateLimits) {
         this.detection = detection;
+        this.rateLimits = rateLimits;
         this.network = network;
         this.http = http;
         this.route = route;
@@ -137,10 +143,15 @@ public final class Gatekeeper {
             record(request, "REQUEST", decision, decision.reasons(), decision.ruleIds(), List.of(), null, start);
             return new Admission(requestId, start, request, decision, null, refusal);
         }
+        // Counted only for calls the rules let through: a refused call costs the caller nothing.
+        RateLimits.Verdict limited = rateLimits.apply(decision.obligations());
+        if (!limited.allowed()) {
+            return rateLimited(request, message, decision, limited, requestId, start);
+        }
         HttpRequestMessage forward = HttpForwarding.toUpstream(message, requestId, peer, request.principal(),
                 authentication.credentialHeaders(), authentication.credentialQueryParameters());
         try {
-            forward = adapter.fulfil(request, forward, decision.obligations());
+            forward = adapter.fulfil(request, forward, RateLimits.withoutLimits(decision.obligations()));
         } catch (ObligationException e) {
             LOG.error("request {} refused: obligation not fulfilled: {}", requestId, e.getMessage());
             Decision failed = Decision.indeterminate(500, "OBLIGATION_UNFULFILLED", decision.revision());
@@ -148,7 +159,29 @@ public final class Gatekeeper {
             return new Admission(requestId, start, request, failed, null,
                     refusal(requestId, message.headers(), 500, failed.reasons(), failed.message()));
         }
-        return new Admission(requestId, start, request, decision, forward, null);
+        return new Admission(requestId, start, request, decision, forward, null, limited.headers());
+    }
+
+    /** 429 with the limit's state and Retry-After; 503 when a quota cannot be counted (the cluster's store is down). */
+    private Admission rateLimited(ApiRequest request, HttpRequestMessage message, Decision decision, RateLimits.Verdict limited,
+                                  String requestId, long start) {
+        int status = limited.unavailable() ? 503 : 429;
+        String text = limited.unavailable() ? "The service cannot take this request now; try again later."
+                : "Too many requests: the limit " + limited.refusedBy().name() + " allows " + limited.refusedBy().capacity()
+                + " per " + period(limited.refusedBy().period()) + ".";
+        Decision refused = new Decision(Decision.Effect.DENY, status, List.of(limited.reason()), text, List.of(limited.refusedBy()),
+                decision.ruleIds(), decision.revision());
+        record(request, "REQUEST", refused, refused.reasons(), refused.ruleIds(), refused.obligations(), null, start);
+        HttpResponseMessage refusal = refusal(requestId, message.headers(), status, refused.reasons(), text);
+        Map<String, List<String>> headers = new LinkedHashMap<>(refusal.headers());
+        headers.putAll(limited.headers());
+        return new Admission(requestId, start, request, refused, null, refusal.withHeaders(headers));
+    }
+
+    private static String period(java.time.Duration period) {
+        long seconds = period.toSeconds();
+        return seconds % 86_400 == 0 ? seconds / 86_400 + " day(s)" : seconds % 3_600 == 0 ? seconds / 3_600 + " hour(s)"
+                : seconds % 60 == 0 ? seconds / 60 + " minute(s)" : seconds + " second(s)";
     }
 
     /** A browser asking whether it may send a cross-origin request: answered here, never forwarded. */
@@ -170,6 +203,11 @@ public final class Gatekeeper {
         HttpResponseMessage out;
         try {
             out = decideResponse(admission, upstream);
+            if (!admission.responseHeaders().isEmpty()) {
+                Map<String, List<String>> headers = new LinkedHashMap<>(out.headers());
+                headers.putAll(admission.responseHeaders());
+                out = out.withHeaders(headers);
+            }
         } catch (Throwable t) {
             LOG.error("response to {} withheld: enforcement failed: {}", admission.requestId(), t.toString(), t);
             out = refuseResponse(admission, Decision.indeterminate(502, "GATEWAY_ERROR", admission.decision().revision()),

@@ -161,6 +161,14 @@ public record ApiRequest(
         return attributes.get(name);
     }
 
+    /**
+     * Whose rate-limit bucket this call counts against: the authenticated caller
+     * ({@code subject:alice}), else the client address ({@code address:203.0.113.7}).
+     */
+    public String callerKey() {
+        return principal.authenticated() ? "subject:" + principal.subject() : "address:" + peer.address();
+    }
+
     /** True when credentials were presented and refused. */
     public boolean authenticationFailed() {
         return !authenticationFailure.isEmpty();

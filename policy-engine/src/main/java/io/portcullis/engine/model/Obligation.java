@@ -9,7 +9,7 @@ import java.util.Objects;
  * denies instead of letting the message pass unchanged.
  */
 public sealed interface Obligation permits Obligation.AddHeader, Obligation.RemoveHeader, Obligation.RedactField,
-        Obligation.MaskData, Obligation.MaskValue {
+        Obligation.MaskData, Obligation.MaskValue, Obligation.RateLimit {
 
     /** A stable, human-readable form used in fixtures and audit events. */
     String describe();
@@ -37,6 +37,20 @@ public sealed interface Obligation permits Obligation.AddHeader, Obligation.Remo
     /** Mask every piece of sensitive data of a kind the response holds ({@code maskData("CARD")}). */
     static Obligation maskData(String kind) {
         return new MaskData(io.portcullis.engine.dlp.SensitiveData.Kind.valueOf(kind));
+    }
+
+    /**
+     * Count the call against a quota: {@code capacity} calls per {@code period} (ISO-8601:
+     * {@code PT1M}, {@code P1D}), refilled evenly. When the shared store of a cluster is down, a quota
+     * refuses (fails closed) unless the configuration says otherwise.
+     */
+    static RateLimit quota(String name, String key, long capacity, String period) {
+        return new RateLimit(name, key, capacity, java.time.Duration.parse(period), 1, true);
+    }
+
+    /** Count the call against a spike arrest: at most {@code perSecond} calls in any second, with no burst beyond. */
+    static RateLimit spikeArrest(String name, String key, long perSecond) {
+        return new RateLimit(name, key, perSecond, java.time.Duration.ofSeconds(1), 1, false);
     }
 
     /** Set a header on the message (replacing any value it had). */
@@ -134,6 +148,43 @@ public sealed interface Obligation permits Obligation.AddHeader, Obligation.Remo
         @Override
         public Obligation within(String bodyPointer) {
             return bodyPointer.isEmpty() ? this : new MaskValue(bodyPointer + pointer, kind);
+        }
+    }
+
+    /**
+     * A token bucket the call must take tokens from before it goes upstream: {@code capacity} tokens,
+     * refilled evenly over {@code period}. The gateway enforces it (429 with {@code Retry-After} and
+     * {@code RateLimit-*} headers when the bucket is empty); adapters never see it.
+     *
+     * @param name  the limit, as headers and the audit show it ({@code api-per-minute})
+     * @param key   whose bucket ({@code subject:alice}, {@code address:203.0.113.7}; see {@code ApiRequest.callerKey()})
+     * @param cost  tokens this call takes (a GraphQL query's cost; 1 for a call)
+     * @param quota whether it fails closed when the cluster's store is down (a quota) or falls back to
+     *              a local bucket (a spike arrest)
+     */
+    record RateLimit(String name, String key, long capacity, java.time.Duration period, long cost, boolean quota)
+            implements Obligation {
+        public RateLimit {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(period, "period");
+            if (name.isEmpty() || !name.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '-' || c == '_')) {
+                throw new IllegalArgumentException("a rate limit's name is letters, digits, '-' and '_': " + name);
+            }
+            if (capacity < 1 || period.isNegative() || period.isZero() || cost < 0) {
+                throw new IllegalArgumentException("a rate limit needs a capacity of at least 1, a positive period and a cost of 0 or more");
+            }
+        }
+
+        /** The same limit, taking {@code tokens} for this call (at least 1). */
+        public RateLimit withCost(long tokens) {
+            return new RateLimit(name, key, capacity, period, Math.max(1, tokens), quota);
+        }
+
+        @Override
+        public String describe() {
+            return "rate-limit " + name + " " + capacity + "/" + period + (cost == 1 ? "" : " cost " + cost)
+                    + (quota ? " quota" : " spike-arrest");
         }
     }
 

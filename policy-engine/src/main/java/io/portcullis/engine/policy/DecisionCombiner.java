@@ -72,7 +72,12 @@ final class DecisionCombiner {
         Set<String> ruleIds = new LinkedHashSet<>();
         List<Obligation> obligations = new ArrayList<>();
         for (Finding finding : findings) {
-            reasons.add(finding.reason());
+            // A rate limit applies to nearly every call: its obligation is audited, its reason would only be noise.
+            boolean onlyRateLimits = finding.effect() == Finding.Effect.OBLIGE && !finding.obligations().isEmpty()
+                    && finding.obligations().stream().allMatch(o -> o instanceof Obligation.RateLimit);
+            if (!onlyRateLimits) {
+                reasons.add(finding.reason());
+            }
             ruleIds.add(finding.ruleId());
             for (Obligation obligation : finding.obligations()) {
                 if (!obligations.contains(obligation)) {

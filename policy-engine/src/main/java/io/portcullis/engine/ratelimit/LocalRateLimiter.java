@@ -1,0 +1,77 @@
+package io.portcullis.engine.ratelimit;
+
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.TimeMeter;
+import io.portcullis.engine.model.Obligation;
+import java.time.Clock;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Buckets in this process: the embedded default, and the fallback for spike arrests when a
+ * cluster's Redis is down. The number of buckets is bounded; past the bound, buckets that are full
+ * again (whose callers have been quiet for a whole period) are dropped first, which changes nothing
+ * for them, so an attacker who varies the key cannot exhaust memory.
+ */
+public final class LocalRateLimiter implements RateLimiter {
+
+    /** Buckets kept before quiet ones are dropped. */
+    public static final int DEFAULT_MAX_BUCKETS = 100_000;
+
+    private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+    private final TimeMeter time;
+    private final int maxBuckets;
+
+    public LocalRateLimiter() {
+        this(Clock.systemUTC(), DEFAULT_MAX_BUCKETS);
+    }
+
+    /** @param clock what time is (a test moves it on instead of waiting) */
+    public LocalRateLimiter(Clock clock, int maxBuckets) {
+        this.time = new TimeMeter() {
+            @Override
+            public long currentTimeNanos() {
+                java.time.Instant now = clock.instant();
+                return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+            }
+
+            @Override
+            public boolean isWallClockBased() {
+                return true;
+            }
+        };
+        this.maxBuckets = maxBuckets;
+    }
+
+    @Override
+    public Outcome consume(Obligation.RateLimit limit) {
+        if (buckets.size() >= maxBuckets) {
+            dropQuietBuckets();
+        }
+        Bucket bucket = buckets.computeIfAbsent(BucketConfigurations.id(limit), id -> Bucket.builder()
+                .addLimit(BucketConfigurations.of(limit).getBandwidths()[0])
+                .withCustomTimePrecision(time)
+                .build());
+        return BucketConfigurations.outcome(bucket.tryConsumeAndReturnRemaining(limit.cost()));
+    }
+
+    /** Buckets that are full again are as good as new: dropping them forgets nothing. Then, if need be, any. */
+    private void dropQuietBuckets() {
+        for (Iterator<Map.Entry<String, Bucket>> it = buckets.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Bucket> entry = it.next();
+            long capacity = Long.parseLong(entry.getKey().substring(entry.getKey().indexOf('|') + 1, entry.getKey().indexOf('/')));
+            if (entry.getValue().getAvailableTokens() >= capacity) {
+                it.remove();
+            }
+        }
+        for (Iterator<String> it = buckets.keySet().iterator(); buckets.size() >= maxBuckets && it.hasNext(); ) {
+            it.next();
+            it.remove();
+        }
+    }
+
+    int size() {
+        return buckets.size();
+    }
+}

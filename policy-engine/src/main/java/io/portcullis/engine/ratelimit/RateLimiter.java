@@ -1,0 +1,31 @@
+package io.portcullis.engine.ratelimit;
+
+import io.portcullis.engine.model.Obligation;
+
+/**
+ * Where rate-limit buckets live: in this process ({@link LocalRateLimiter}) or shared by every
+ * gateway node through Redis ({@link RedisRateLimiter}). Thread-safe.
+ */
+public interface RateLimiter extends AutoCloseable {
+
+    /** Takes the limit's cost from the bucket of its name and key, if the bucket holds enough. */
+    Outcome consume(Obligation.RateLimit limit);
+
+    @Override
+    default void close() {
+    }
+
+    /**
+     * @param allowed           whether the call may go on
+     * @param remaining         tokens left in the bucket
+     * @param resetSeconds      seconds until the bucket is full again
+     * @param retryAfterSeconds seconds until the bucket holds enough for this call; 0 when allowed
+     * @param unavailable       the shared store could not be asked and the limit fails closed
+     */
+    record Outcome(boolean allowed, long remaining, long resetSeconds, long retryAfterSeconds, boolean unavailable) {
+
+        static Outcome unavailableFor(Obligation.RateLimit limit) {
+            return new Outcome(false, 0, limit.period().toSeconds(), Math.max(1, limit.period().toSeconds()), true);
+        }
+    }
+}

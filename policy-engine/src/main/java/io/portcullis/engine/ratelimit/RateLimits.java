@@ -1,0 +1,77 @@
+package io.portcullis.engine.ratelimit;
+
+import io.portcullis.engine.model.Obligation;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Applies the rate limits a decision carries, in the order the rules gave them, and says what the
+ * client is told: on a refusal the limit that refused it, on success the one with the least left,
+ * in the {@code RateLimit-*} headers of the IETF draft (draft-ietf-httpapi-ratelimit-headers) and
+ * {@code Retry-After}.
+ */
+public final class RateLimits {
+
+    public static final String REFUSED = "RATE_LIMITED";
+    public static final String UNAVAILABLE = "RATE_LIMIT_UNAVAILABLE";
+
+    private final RateLimiter limiter;
+
+    public RateLimits(RateLimiter limiter) {
+        this.limiter = limiter;
+    }
+
+    /**
+     * @param refusedBy the limit that refused the call, or null when every limit allowed it
+     * @param headers   what the response carries (empty when no limit applied)
+     */
+    public record Verdict(Obligation.RateLimit refusedBy, boolean unavailable, Map<String, List<String>> headers) {
+
+        public boolean allowed() {
+            return refusedBy == null;
+        }
+
+        public String reason() {
+            return unavailable ? UNAVAILABLE : REFUSED;
+        }
+    }
+
+    private static final Verdict NONE = new Verdict(null, false, Map.of());
+
+    public Verdict apply(List<Obligation> obligations) {
+        Obligation.RateLimit tightest = null;
+        RateLimiter.Outcome tightestOutcome = null;
+        for (Obligation obligation : obligations) {
+            if (!(obligation instanceof Obligation.RateLimit limit)) {
+                continue;
+            }
+            RateLimiter.Outcome outcome = limiter.consume(limit);
+            if (!outcome.allowed()) {
+                return new Verdict(limit, outcome.unavailable(), headers(limit, outcome));
+            }
+            if (tightestOutcome == null || outcome.remaining() * tightest.capacity() < tightestOutcome.remaining() * limit.capacity()) {
+                tightest = limit;
+                tightestOutcome = outcome;
+            }
+        }
+        return tightest == null ? NONE : new Verdict(null, false, headers(tightest, tightestOutcome));
+    }
+
+    private static Map<String, List<String>> headers(Obligation.RateLimit limit, RateLimiter.Outcome outcome) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        headers.put("ratelimit-policy", List.of(limit.capacity() + ";w=" + Math.max(1, limit.period().toSeconds())));
+        headers.put("ratelimit-limit", List.of(Long.toString(limit.capacity())));
+        headers.put("ratelimit-remaining", List.of(Long.toString(outcome.remaining())));
+        headers.put("ratelimit-reset", List.of(Long.toString(outcome.resetSeconds())));
+        if (!outcome.allowed()) {
+            headers.put("retry-after", List.of(Long.toString(outcome.retryAfterSeconds())));
+        }
+        return headers;
+    }
+
+    /** The obligations adapters fulfil: everything but the rate limits, which are this gateway's to enforce. */
+    public static List<Obligation> withoutLimits(List<Obligation> obligations) {
+        return obligations.stream().filter(o -> !(o instanceof Obligation.RateLimit)).toList();
+    }
+}

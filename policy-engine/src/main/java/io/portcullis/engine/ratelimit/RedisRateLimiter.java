@@ -1,0 +1,72 @@
+package io.portcullis.engine.ratelimit;
+
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.proxy.ProxyManager;
+import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.portcullis.engine.model.Obligation;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Buckets in Redis, so every gateway node counts against one limit (Bucket4j's compare-and-swap
+ * protocol over Lettuce; a bucket expires once it would be full again). When Redis cannot be asked,
+ * what happens is configured per kind of limit: by default a quota refuses the call (fails closed:
+ * 503 {@code RATE_LIMIT_UNAVAILABLE}) and a spike arrest falls back to this node's own bucket.
+ * Failures are counted ({@link #storeFailures}, shown on the admin health endpoint) and logged at
+ * most once a minute.
+ */
+public final class RedisRateLimiter implements RateLimiter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisRateLimiter.class);
+    private static final String PREFIX = "portcullis:rate:";
+    private static final long LOG_EVERY_NANOS = Duration.ofMinutes(1).toNanos();
+
+    private final ProxyManager<String> buckets;
+    private final LocalRateLimiter fallback;
+    private final boolean quotasFallBack;
+    private final boolean spikeArrestsFallBack;
+    private final AtomicLong storeFailures = new AtomicLong();
+    private final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
+
+    /**
+     * @param connection          a connection with byte-array values (the caller owns and closes it)
+     * @param quotasFallBack      when Redis is down, count quotas locally instead of refusing
+     * @param spikeArrestsFallBack when Redis is down, count spike arrests locally instead of refusing
+     */
+    public RedisRateLimiter(StatefulRedisConnection<String, byte[]> connection, boolean quotasFallBack,
+                            boolean spikeArrestsFallBack) {
+        this.buckets = Bucket4jLettuce.casBasedBuilder(connection)
+                .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
+                .build();
+        this.fallback = new LocalRateLimiter();
+        this.quotasFallBack = quotasFallBack;
+        this.spikeArrestsFallBack = spikeArrestsFallBack;
+    }
+
+    @Override
+    public Outcome consume(Obligation.RateLimit limit) {
+        try {
+            return BucketConfigurations.outcome(buckets.getProxy(PREFIX + BucketConfigurations.id(limit),
+                    () -> BucketConfigurations.of(limit)).tryConsumeAndReturnRemaining(limit.cost()));
+        } catch (RuntimeException e) {
+            storeFailures.incrementAndGet();
+            boolean fallBack = limit.quota() ? quotasFallBack : spikeArrestsFallBack;
+            long now = System.nanoTime();
+            long last = lastLogged.get();
+            if (now - last >= LOG_EVERY_NANOS && lastLogged.compareAndSet(last, now)) {
+                LOG.warn("rate limits: Redis could not be asked ({}); {} failures so far; quotas {}, spike arrests {}",
+                        e.toString(), storeFailures.get(), quotasFallBack ? "count locally" : "refuse",
+                        spikeArrestsFallBack ? "count locally" : "refuse");
+            }
+            return fallBack ? fallback.consume(limit) : Outcome.unavailableFor(limit);
+        }
+    }
+
+    /** Calls for which Redis could not be asked, since start. */
+    public long storeFailures() {
+        return storeFailures.get();
+    }
+}
