@@ -1,0 +1,100 @@
+package io.portcullis.camel.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.portcullis.engine.cluster.RedisServer;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two gateway nodes sharing a real Redis enforce one limit between them, and do what their
+ * configuration says when Redis stops: node A keeps the default (a quota fails closed: 503), node B
+ * counts quotas locally. The rule pack limits each caller to 5 calls a minute on the echo route.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterRateLimitIT {
+
+    @TempDir
+    static Path nodeA;
+    @TempDir
+    static Path nodeB;
+    static RedisServer redis;
+    static RunningGateway first;
+    static RunningGateway second;
+
+    @BeforeAll
+    static void start() throws Exception {
+        redis = RedisServer.start();
+        String cluster = "cluster:\n  redis: " + redis.uri() + "\n  timeoutMillis: 500\n";
+        first = new RunningGateway(nodeA, cluster);
+        second = new RunningGateway(nodeB, cluster + "  whenRedisIsDown: {quotas: count-locally}\n");
+        for (RunningGateway node : new RunningGateway[] {first, second}) {
+            Files.writeString(node.rules.resolve("limits/rate-limits.drl"), RateLimitIT.LIMITS);
+            try (var fixtures = Files.list(node.rules.resolve("tests/limits"))) {
+                for (var fixture : fixtures.toList()) {
+                    Files.delete(fixture);
+                }
+            }
+            RateLimitIT.writeFixtures(node.rules);
+            HttpResponse<String> reload = node.send(node.admin("/rules/reload").POST(HttpRequest.BodyPublishers.noBody()));
+            assertThat(reload.statusCode()).as(reload.body()).isEqualTo(200);
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        first.close();
+        second.close();
+        redis.close();
+    }
+
+    static HttpResponse<String> call(RunningGateway node, String key) throws Exception {
+        return node.send(node.get("/echo/shared", key));
+    }
+
+    @Test
+    @Order(1)
+    void twoNodesEnforceOneCombinedLimit() throws Exception {
+        int allowed = 0;
+        for (int i = 0; i < 10; i++) {
+            if (call(i % 2 == 0 ? first : second, "alice-demo-key").statusCode() == 200) {
+                allowed++;
+            }
+        }
+        // Five a minute between them, not five on each.
+        assertThat(allowed).isEqualTo(5);
+        HttpResponse<String> refused = call(second, "alice-demo-key");
+        GatewayIT.assertProblem(refused, 429, "RATE_LIMITED");
+        assertThat(call(first, "bob-demo-key").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(2)
+    void withoutRedisEachNodeDoesWhatItsConfigurationSays() throws Exception {
+        redis.stop();
+
+        GatewayIT.assertProblem(call(first, "admin-demo-key"), 503, "RATE_LIMIT_UNAVAILABLE");
+        assertThat(call(second, "admin-demo-key").statusCode()).isEqualTo(200);
+        HttpResponse<String> health = first.send(first.admin("/health"));
+        assertThat(health.body()).containsPattern("\"rateLimitStoreFailures\":[1-9]");
+
+        redis.restart();
+        RunningGateway.eventually(Duration.ofSeconds(30), () -> {
+            try {
+                return call(first, "admin-demo-key").statusCode() == 200;
+            } catch (Exception e) {
+                return false;
+            }
+        }, "the node counts in Redis again");
+    }
+}
