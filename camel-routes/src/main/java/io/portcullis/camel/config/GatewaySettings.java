@@ -25,7 +25,30 @@ public record GatewaySettings(Listener listener, TlsListener tlsListener, Listen
      * bounds how many requests are processed (and upstream calls held open) at once. A disabled
      * plain listener keeps these limits for the TLS listener and opens no port.
      */
-    public record Listener(String host, int port, int maxBodyBytes, int workerThreads, boolean enabled) {
+    public record Listener(String host, int port, int maxBodyBytes, int workerThreads, boolean enabled, Guards guards) {
+
+        public Listener(String host, int port, int maxBodyBytes, int workerThreads, boolean enabled) {
+            this(host, port, maxBodyBytes, workerThreads, enabled, Guards.defaults(workerThreads));
+        }
+    }
+
+    /**
+     * What the listener refuses before any request is processed (denial of service).
+     *
+     * @param maxConcurrentRequests          requests in progress at once; more are shed with 503 at once
+     *                                       (the bounded queue in front of the worker threads)
+     * @param maxConcurrentRequestsPerClient the same for one client address (the TCP peer)
+     * @param maxHeaderBytes                 request line and headers; larger is refused with 431
+     * @param requestReadTimeout             a request must arrive whole within this (headers and body;
+     *                                       also how long an idle keep-alive connection stays open):
+     *                                       slow clients (slowloris) are cut off
+     */
+    public record Guards(int maxConcurrentRequests, int maxConcurrentRequestsPerClient, int maxHeaderBytes,
+                         java.time.Duration requestReadTimeout) {
+
+        public static Guards defaults(int workerThreads) {
+            return new Guards(4 * workerThreads, 64, 16_384, java.time.Duration.ofSeconds(10));
+        }
     }
 
     /**
@@ -213,7 +236,7 @@ public record GatewaySettings(Listener listener, TlsListener tlsListener, Listen
 
     public GatewaySettings withListenerPort(int port) {
         return new GatewaySettings(new Listener(listener.host(), port, listener.maxBodyBytes(), listener.workerThreads(),
-                listener.enabled()),
+                listener.enabled(), listener.guards()),
                 tlsListener, admin, rulesDirectory, watchRules, apiKeys, basic, jwt, demoBank, routes, cluster, network);
     }
 }

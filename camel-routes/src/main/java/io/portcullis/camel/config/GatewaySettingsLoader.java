@@ -50,7 +50,9 @@ public final class GatewaySettingsLoader {
     record FileWhenRedisIsDown(String quotas, String spikeArrests) {
     }
 
-    record FileListener(String host, Integer port, Integer maxBodyBytes, Integer workerThreads, Boolean enabled) {
+    record FileListener(String host, Integer port, Integer maxBodyBytes, Integer workerThreads, Boolean enabled,
+                        Integer maxConcurrentRequests, Integer maxConcurrentRequestsPerClient, Integer maxHeaderBytes,
+                        Integer requestReadTimeoutMillis) {
     }
 
     record FileAdmin(String host, Integer port, Boolean allowRemote) {
@@ -778,7 +780,27 @@ public final class GatewaySettingsLoader {
         if (workers < 1 || workers > 1024) {
             throw new InvalidConfigurationException(key + ".workerThreads: must be between 1 and 1024");
         }
-        return new GatewaySettings.Listener(host, port, maxBody, workers, raw == null || raw.enabled() == null || raw.enabled());
+        GatewaySettings.Guards defaults = GatewaySettings.Guards.defaults(workers);
+        GatewaySettings.Guards guards = new GatewaySettings.Guards(
+                bounded(key + ".maxConcurrentRequests", raw == null ? null : raw.maxConcurrentRequests(),
+                        defaults.maxConcurrentRequests(), 1, 100_000),
+                bounded(key + ".maxConcurrentRequestsPerClient", raw == null ? null : raw.maxConcurrentRequestsPerClient(),
+                        defaults.maxConcurrentRequestsPerClient(), 1, 100_000),
+                bounded(key + ".maxHeaderBytes", raw == null ? null : raw.maxHeaderBytes(), defaults.maxHeaderBytes(), 1024,
+                        1 << 20),
+                java.time.Duration.ofMillis(bounded(key + ".requestReadTimeoutMillis",
+                        raw == null ? null : raw.requestReadTimeoutMillis(), (int) defaults.requestReadTimeout().toMillis(),
+                        100, 600_000)));
+        return new GatewaySettings.Listener(host, port, maxBody, workers, raw == null || raw.enabled() == null || raw.enabled(),
+                guards);
+    }
+
+    private static int bounded(String key, Integer value, int byDefault, int min, int max) throws InvalidConfigurationException {
+        int number = value == null ? byDefault : value;
+        if (number < min || number > max) {
+            throw new InvalidConfigurationException(key + ": must be between " + min + " and " + max);
+        }
+        return number;
     }
 
     private static int port(String key, Integer value, int defaultPort) throws InvalidConfigurationException {

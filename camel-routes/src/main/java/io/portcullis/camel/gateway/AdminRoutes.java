@@ -23,8 +23,11 @@ public final class AdminRoutes extends RouteBuilder {
 
     private final GatewaySettings.Listener admin;
     private final GatewayRuntime runtime;
+    private final java.util.function.Supplier<Map<String, Long>> listenerGuards;
 
-    public AdminRoutes(GatewaySettings.Listener admin, GatewayRuntime runtime) {
+    public AdminRoutes(GatewaySettings.Listener admin, GatewayRuntime runtime,
+                       java.util.function.Supplier<Map<String, Long>> listenerGuards) {
+        this.listenerGuards = listenerGuards;
         this.admin = admin;
         this.runtime = runtime;
     }
@@ -46,6 +49,8 @@ public final class AdminRoutes extends RouteBuilder {
                     health.put("rulePackRevision", status.revision());
                     // Calls whose rate limits a cluster's Redis could not count (then refused or counted locally).
                     health.put("rateLimitStoreFailures", runtime.rateLimitStoreFailures());
+                    // Requests the listener shed (503), slow clients it cut off, oversized headers (431).
+                    health.put("listener", new java.util.TreeMap<>(listenerGuards.get()));
                     health.put("warnings", warnings);
                     reply(exchange, status.loaded() ? 200 : 503, health);
                 });

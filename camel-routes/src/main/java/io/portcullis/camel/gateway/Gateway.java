@@ -44,8 +44,12 @@ public final class Gateway implements AutoCloseable {
                 tls = context.resources();
             }
             camel.addComponent("portcullis", new PortcullisComponent(runtime));
+            // One guard for the plain and TLS listeners: a client's requests count together on both.
+            ListenerGuard guard = new ListenerGuard(settings.listener().guards());
+            camel.getRegistry().bind(GatewayRoutes.GUARD_IN, guard.inbound());
+            camel.getRegistry().bind(GatewayRoutes.GUARD_OUT, guard.outbound());
             camel.addRoutes(new GatewayRoutes(settings));
-            camel.addRoutes(new AdminRoutes(settings.admin(), runtime));
+            camel.addRoutes(new AdminRoutes(settings.admin(), runtime, guard::counters));
             camel.start();
             return new Gateway(camel, runtime, demoBank, tls);
         } catch (Exception e) {

@@ -16,6 +16,8 @@ public final class GatewayRoutes extends RouteBuilder {
     static final String HEADER_FILTER = "portcullisHeaders";
     static final String UNROUTED = "unrouted";
     static final String TLS_CONTEXT = "portcullisTls";
+    static final String GUARD_IN = "portcullisGuardIn";
+    static final String GUARD_OUT = "portcullisGuardOut";
 
     private final GatewaySettings settings;
 
@@ -67,6 +69,9 @@ public final class GatewayRoutes extends RouteBuilder {
                 + "?matchOnUriPrefix=true"
                 + "&headerFilterStrategy=#" + HEADER_FILTER
                 + "&chunkedMaxContentLength=" + 2L * listener.maxBodyBytes()
+                + "&maxHeaderSize=" + listener.guards().maxHeaderBytes()
+                + "&maxInitialLineLength=" + Math.min(8192, listener.guards().maxHeaderBytes())
+                + "&decoders=#" + GUARD_IN + "&encoders=#" + GUARD_OUT
                 + "&transferException=false&muteException=true"
                 // netty-http answers OPTIONS itself (200 to any origin) unless restricted methods list it, and
                 // refuses what is not listed with a bare 405 (TRACE, TRACK, CONNECT, WebDAV): the gateway

@@ -1,0 +1,253 @@
+package io.portcullis.camel.gateway;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
+import io.portcullis.camel.config.GatewaySettings;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.camel.component.netty.ChannelHandlerFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Denial-of-service guards on the listener's connections, before Camel or the gatekeeper see a
+ * request: a request must arrive whole within the read timeout (a client that trickles its headers or
+ * body, slowloris, is cut off and holds nothing but its socket, no worker thread); requests in
+ * progress are bounded in all and per client address, and those over the bound are shed at once
+ * with 503 rather than queued without end; headers over the limit are refused with 431. These
+ * refusals happen below the policy engine and have no audit event; they are counted
+ * ({@link #counters}, on the admin health endpoint) and logged at most once a minute.
+ *
+ * <p>Two handlers share each connection's state: {@link #inbound} after the HTTP decoder sees
+ * requests arrive, {@link #outbound} after the encoder sees responses leave.
+ */
+final class ListenerGuard {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ListenerGuard.class);
+    private static final AttributeKey<Connection> CONNECTION = AttributeKey.valueOf("portcullis.guard");
+    private static final long LOG_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+    private final GatewaySettings.Guards limits;
+    private final AtomicInteger inProgress = new AtomicInteger();
+    private final Map<InetAddress, AtomicInteger> perClient = new ConcurrentHashMap<>();
+    private final AtomicLong shed = new AtomicLong();
+    private final AtomicLong slowCut = new AtomicLong();
+    private final AtomicLong tooLarge = new AtomicLong();
+    private final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
+
+    ListenerGuard(GatewaySettings.Guards limits) {
+        this.limits = limits;
+    }
+
+    /** What the guards have done since start, for the health endpoint. */
+    Map<String, Long> counters() {
+        return Map.of("inProgress", (long) inProgress.get(), "shed", shed.get(), "slowClientsCut", slowCut.get(),
+                "headersTooLarge", tooLarge.get());
+    }
+
+    ChannelHandlerFactory inbound() {
+        return factory(this::newInbound);
+    }
+
+    ChannelHandlerFactory outbound() {
+        return factory(this::newOutbound);
+    }
+
+    private static ChannelHandlerFactory factory(java.util.function.Supplier<ChannelHandler> create) {
+        return new Factory(create);
+    }
+
+    /** Camel asks it for a new handler per connection; it is never in a pipeline itself. */
+    private static final class Factory extends io.netty.channel.ChannelHandlerAdapter implements ChannelHandlerFactory {
+        private final java.util.function.Supplier<ChannelHandler> create;
+
+        Factory(java.util.function.Supplier<ChannelHandler> create) {
+            this.create = create;
+        }
+
+        @Override
+        public ChannelHandler newChannelHandler() {
+            return create.get();
+        }
+    }
+
+    /** One connection's state: whether it holds a slot, and the deadline for its next request. */
+    private final class Connection {
+        InetAddress client;
+        boolean holdsSlot;
+        boolean refused;
+        ScheduledFuture<?> deadline;
+
+        void arm(ChannelHandlerContext ctx) {
+            cancel();
+            deadline = ctx.executor().schedule(() -> {
+                slowCut.incrementAndGet();
+                note("a client took longer than " + limits.requestReadTimeout().toMillis() + " ms to send a request");
+                ctx.close();
+            }, limits.requestReadTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        void cancel() {
+            if (deadline != null) {
+                deadline.cancel(false);
+                deadline = null;
+            }
+        }
+
+        void release() {
+            if (holdsSlot) {
+                holdsSlot = false;
+                inProgress.decrementAndGet();
+                perClient.computeIfPresent(client, (address, count) -> count.decrementAndGet() <= 0 ? null : count);
+            }
+        }
+    }
+
+    private Connection connection(ChannelHandlerContext ctx) {
+        Connection connection = ctx.channel().attr(CONNECTION).get();
+        if (connection == null) {
+            connection = new Connection();
+            ctx.channel().attr(CONNECTION).set(connection);
+        }
+        return connection;
+    }
+
+    private ChannelHandler newInbound() {
+        return new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelActive(ChannelHandlerContext ctx) throws Exception {
+                Connection connection = connection(ctx);
+                connection.client = ctx.channel().remoteAddress() instanceof InetSocketAddress address ? address.getAddress() : null;
+                connection.arm(ctx);
+                super.channelActive(ctx);
+            }
+
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object message) throws Exception {
+                Connection connection = connection(ctx);
+                if (connection.refused) {
+                    ReferenceCountUtil.release(message);
+                    return;
+                }
+                if (message instanceof HttpRequest request) {
+                    if (request.decoderResult().isFailure()) {
+                        boolean large = request.decoderResult().cause() instanceof TooLongFrameException;
+                        if (large) {
+                            tooLarge.incrementAndGet();
+                        }
+                        refuse(ctx, connection, message, large ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
+                                : HttpResponseStatus.BAD_REQUEST, large ? "HEADERS_TOO_LARGE" : "MALFORMED_REQUEST",
+                                large ? "The request line or headers exceed what this API accepts." : "The request is not valid HTTP.");
+                        return;
+                    }
+                    if (!acquire(connection)) {
+                        shed.incrementAndGet();
+                        note("requests over the listener's limit were shed with 503");
+                        refuse(ctx, connection, message, HttpResponseStatus.SERVICE_UNAVAILABLE, "OVERLOADED",
+                                "The service is busy; try again shortly.");
+                        return;
+                    }
+                }
+                if (message instanceof LastHttpContent) {
+                    connection.cancel();
+                }
+                super.channelRead(ctx, message);
+            }
+
+            @Override
+            public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+                Connection connection = connection(ctx);
+                connection.cancel();
+                connection.release();
+                super.channelInactive(ctx);
+            }
+        };
+    }
+
+    private ChannelHandler newOutbound() {
+        return new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void write(ChannelHandlerContext ctx, Object message, ChannelPromise promise) throws Exception {
+                if (message instanceof LastHttpContent) {
+                    Connection connection = connection(ctx);
+                    // The answer is out: the slot is free, and the next request has the read timeout to arrive.
+                    promise.addListener(done -> {
+                        connection.release();
+                        if (ctx.channel().isActive() && !connection.refused) {
+                            connection.arm(ctx);
+                        }
+                    });
+                }
+                super.write(ctx, message, promise);
+            }
+        };
+    }
+
+    private boolean acquire(Connection connection) {
+        if (inProgress.incrementAndGet() > limits.maxConcurrentRequests()) {
+            inProgress.decrementAndGet();
+            return false;
+        }
+        if (connection.client != null) {
+            AtomicInteger count = perClient.computeIfAbsent(connection.client, address -> new AtomicInteger());
+            if (count.incrementAndGet() > limits.maxConcurrentRequestsPerClient()) {
+                count.decrementAndGet();
+                inProgress.decrementAndGet();
+                return false;
+            }
+        }
+        connection.holdsSlot = true;
+        return true;
+    }
+
+    /** A bare problem+json and the connection closed: the rest of the request is not read. */
+    private static void refuse(ChannelHandlerContext ctx, Connection connection, Object message, HttpResponseStatus status,
+                               String reason, String detail) {
+        ReferenceCountUtil.release(message);
+        connection.refused = true;
+        connection.cancel();
+        byte[] body = ("{\"type\":\"about:blank\",\"title\":\"" + status.reasonPhrase() + "\",\"status\":" + status.code()
+                + ",\"detail\":\"" + detail + "\",\"reasons\":[\"" + reason + "\"]}").getBytes(StandardCharsets.UTF_8);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/problem+json")
+                .set(HttpHeaderNames.CONTENT_LENGTH, body.length)
+                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
+                .set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        if (status == HttpResponseStatus.SERVICE_UNAVAILABLE) {
+            response.headers().set(HttpHeaderNames.RETRY_AFTER, 1);
+        }
+        // From the tail, so the response encoder (after this handler) encodes it.
+        ctx.channel().writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private void note(String what) {
+        long now = System.nanoTime();
+        long last = lastLogged.get();
+        if (now - last >= LOG_EVERY_NANOS && lastLogged.compareAndSet(last, now)) {
+            LOG.warn("listener guard: {}; so far {}", what, counters());
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package io.portcullis.camel.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The listener's denial-of-service guards, on real sockets: a client that trickles its request is
+ * cut off while others are served; requests over the per-client and the global bound are shed with
+ * 503 at once. The slow upstream is the demo's statement resolver (5 s, past the route's 2 s timeout).
+ */
+class ListenerGuardIT {
+
+    @RegisterExtension
+    static final DemoGateway demo = new DemoGateway(config -> config.replace("  workerThreads: 64       #",
+            "  requestReadTimeoutMillis: 1000\n  maxConcurrentRequests: 3\n  maxConcurrentRequestsPerClient: 2\n  workerThreads: 64       #"));
+
+    static final String SLOW_QUERY = "{\"query\":\"{ statement(accountId: \\\"acc-alice-1\\\") { balance } }\"}";
+
+    @Test
+    void aClientThatTricklesItsHeadersIsCutOffAndOthersAreServed() throws Exception {
+        List<Socket> slow = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            Socket socket = new Socket("127.0.0.1", demo.gateway().port);
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write("GET /api/branches HTTP/1.1\r\nHost: bank\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
+            slow.add(socket);
+        }
+        // While they hold their connections, other clients are answered.
+        for (int i = 0; i < 5; i++) {
+            assertThat(demo.gateway().send(demo.gateway().get("/api/branches", null)).statusCode()).isEqualTo(200);
+        }
+        // Each slow client keeps trickling a byte; the gateway closes the connection anyway.
+        Socket trickler = slow.get(0);
+        OutputStream out = trickler.getOutputStream();
+        InputStream in = trickler.getInputStream();
+        boolean cut = false;
+        for (int i = 0; i < 100 && !cut; i++) {
+            try {
+                out.write('a');
+                out.flush();
+                TimeUnit.MILLISECONDS.sleep(200); // the slowness under test, not synchronisation
+            } catch (IOException e) {
+                cut = true;
+            }
+        }
+        if (!cut) {
+            cut = in.read() < 0;
+        }
+        assertThat(cut).as("the trickling client was cut off").isTrue();
+        for (Socket socket : slow) {
+            assertThat(socket.getInputStream().read()).as("every slow connection is closed, unanswered").isEqualTo(-1);
+            socket.close();
+        }
+        HttpResponse<String> health = demo.gateway().send(demo.gateway().admin("/health"));
+        assertThat(health.body()).containsPattern("\"slowClientsCut\":([2-9]\\d|1\\d{2,})");
+    }
+
+    @Test
+    void requestsOverTheBoundsAreShedAtOnce() throws Exception {
+        HttpRequest slow = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + demo.gateway().port + "/graphql"))
+                .header("X-API-Key", "alice-demo-key").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(SLOW_QUERY)).build();
+        List<CompletableFuture<HttpResponse<String>>> inFlight = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            inFlight.add(demo.gateway().http.sendAsync(slow, HttpResponse.BodyHandlers.ofString()));
+        }
+        awaitInProgress(2);
+
+        // A third request from the same address is over its per-client bound.
+        HttpResponse<String> sameClient = demo.gateway().send(demo.gateway().get("/api/branches", null));
+        assertThat(sameClient.statusCode()).isEqualTo(503);
+        assertThat(sameClient.body()).contains("OVERLOADED");
+        assertThat(sameClient.headers().firstValue("retry-after")).contains("1");
+
+        // From another address, one more fits the global bound of three; a fourth does not.
+        try (Socket third = from("127.0.0.2"); Socket fourth = from("127.0.0.3")) {
+            send(third, "POST /graphql HTTP/1.1\r\nHost: bank\r\nX-API-Key: alice-demo-key\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + SLOW_QUERY.length() + "\r\n\r\n" + SLOW_QUERY);
+            awaitInProgress(3);
+            send(fourth, "GET /api/branches HTTP/1.1\r\nHost: bank\r\n\r\n");
+            String answer = new String(fourth.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(answer).startsWith("HTTP/1.1 503").contains("OVERLOADED");
+        }
+        for (CompletableFuture<HttpResponse<String>> request : inFlight) {
+            assertThat(request.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(504);
+        }
+        RunningGateway.eventually(Duration.ofSeconds(10), () -> inProgress() == 0, "the slots are free again");
+        assertThat(demo.gateway().send(demo.gateway().get("/api/branches", null)).statusCode()).isEqualTo(200);
+    }
+
+    static Socket from(String address) throws IOException {
+        Socket socket = new Socket();
+        socket.bind(new InetSocketAddress(InetAddress.getByName(address), 0));
+        socket.connect(new InetSocketAddress("127.0.0.1", demo.gateway().port));
+        socket.setSoTimeout(30_000);
+        return socket;
+    }
+
+    static void send(Socket socket, String request) throws IOException {
+        socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+    }
+
+    static void awaitInProgress(int requests) {
+        RunningGateway.eventually(Duration.ofSeconds(10), () -> inProgress() == requests, requests + " requests in progress");
+    }
+
+    static int inProgress() {
+        try {
+            String health = demo.gateway().send(demo.gateway().admin("/health")).body();
+            return Integer.parseInt(health.replaceAll(".*\"inProgress\":(\\d+).*", "$1"));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
