@@ -12,6 +12,8 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -34,10 +36,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Denial-of-service guards on the listener's connections, before Camel or the gatekeeper see a
- * request: a request must arrive whole within the read timeout (a client that trickles its headers or
- * body, slowloris, is cut off and holds nothing but its socket, no worker thread); requests in
- * progress are bounded in all and per client address, and those over the bound are shed at once
- * with 503 rather than queued without end; headers over the limit are refused with 431. These
+ * request: a request must arrive whole within the read timeout, counted from its first line (a
+ * client that trickles its headers or body, slowloris, is cut off and holds nothing but its socket:
+ * no slot, no worker thread), an idle keep-alive connection is closed after the same time, and so is
+ * one whose client does not read its answer; requests in progress (arrived whole, not yet answered)
+ * are bounded in all and per client address, and those over the bound are shed at once with 503
+ * rather than queued without end; headers over the limit are refused with 431. These
  * refusals happen below the policy engine and have no audit event; they are counted
  * ({@link #counters}, on the admin health endpoint) and logged at most once a minute.
  *
@@ -94,19 +98,26 @@ final class ListenerGuard {
         }
     }
 
-    /** One connection's state: whether it holds a slot, and the deadline for its next request. */
+    /**
+     * One connection's state. Every event runs on the connection's event loop, so none of it races.
+     * A slot is held per request from the moment it has arrived whole until its final answer is
+     * written (several with HTTP pipelining); the deadline runs while the connection waits for a
+     * request or reads one, and while an answer is being written.
+     */
     private final class Connection {
         InetAddress client;
-        boolean holdsSlot;
+        int held;
+        boolean reading;
         boolean refused;
+        boolean informational;
         ScheduledFuture<?> deadline;
 
-        void arm(ChannelHandlerContext ctx) {
+        void arm(ChannelHandlerContext ctx, String what) {
             cancel();
             deadline = ctx.executor().schedule(() -> {
                 slowCut.incrementAndGet();
-                note("a client took longer than " + limits.requestReadTimeout().toMillis() + " ms to send a request");
-                ctx.close();
+                note("a client took longer than " + limits.requestReadTimeout().toMillis() + " ms to " + what);
+                ctx.channel().close();
             }, limits.requestReadTimeout().toMillis(), TimeUnit.MILLISECONDS);
         }
 
@@ -117,11 +128,13 @@ final class ListenerGuard {
             }
         }
 
-        void release() {
-            if (holdsSlot) {
-                holdsSlot = false;
+        void releaseOne() {
+            if (held > 0) {
+                held--;
                 inProgress.decrementAndGet();
-                perClient.computeIfPresent(client, (address, count) -> count.decrementAndGet() <= 0 ? null : count);
+                if (client != null) {
+                    perClient.computeIfPresent(client, (address, count) -> count.decrementAndGet() <= 0 ? null : count);
+                }
             }
         }
     }
@@ -141,7 +154,7 @@ final class ListenerGuard {
             public void channelActive(ChannelHandlerContext ctx) throws Exception {
                 Connection connection = connection(ctx);
                 connection.client = ctx.channel().remoteAddress() instanceof InetSocketAddress address ? address.getAddress() : null;
-                connection.arm(ctx);
+                connection.arm(ctx, "send a request");
                 super.channelActive(ctx);
             }
 
@@ -163,6 +176,14 @@ final class ListenerGuard {
                                 large ? "The request line or headers exceed what this API accepts." : "The request is not valid HTTP.");
                         return;
                     }
+                    // Headers and body, from now, within the read timeout.
+                    connection.reading = true;
+                    connection.arm(ctx, "send a request");
+                }
+                if (message instanceof LastHttpContent) {
+                    connection.reading = false;
+                    connection.cancel();
+                    // The request is whole: now it becomes work, and takes a slot (a slow body held none).
                     if (!acquire(connection)) {
                         shed.incrementAndGet();
                         note("requests over the listener's limit were shed with 503");
@@ -171,9 +192,6 @@ final class ListenerGuard {
                         return;
                     }
                 }
-                if (message instanceof LastHttpContent) {
-                    connection.cancel();
-                }
                 super.channelRead(ctx, message);
             }
 
@@ -181,7 +199,9 @@ final class ListenerGuard {
             public void channelInactive(ChannelHandlerContext ctx) throws Exception {
                 Connection connection = connection(ctx);
                 connection.cancel();
-                connection.release();
+                while (connection.held > 0) {
+                    connection.releaseOne();
+                }
                 super.channelInactive(ctx);
             }
         };
@@ -191,13 +211,27 @@ final class ListenerGuard {
         return new ChannelOutboundHandlerAdapter() {
             @Override
             public void write(ChannelHandlerContext ctx, Object message, ChannelPromise promise) throws Exception {
-                if (message instanceof LastHttpContent) {
-                    Connection connection = connection(ctx);
-                    // The answer is out: the slot is free, and the next request has the read timeout to arrive.
+                Connection connection = connection(ctx);
+                if (message instanceof HttpResponse response) {
+                    // 100 Continue is no answer: the request goes on and keeps its slot.
+                    connection.informational = response.status().codeClass() == HttpStatusClass.INFORMATIONAL;
+                }
+                if (message instanceof LastHttpContent && !connection.informational) {
+                    // An answer before the request was read whole (the aggregator's 413 or 417): the rest of the
+                    // request would be read with no deadline, so the connection ends with this answer.
+                    boolean early = connection.reading;
+                    ScheduledFuture<?> writeDeadline = ctx.executor().schedule(() -> {
+                        slowCut.incrementAndGet();
+                        note("a client took longer than " + limits.requestReadTimeout().toMillis() + " ms to read an answer");
+                        ctx.channel().close();
+                    }, limits.requestReadTimeout().toMillis(), TimeUnit.MILLISECONDS);
                     promise.addListener(done -> {
-                        connection.release();
-                        if (ctx.channel().isActive() && !connection.refused) {
-                            connection.arm(ctx);
+                        writeDeadline.cancel(false);
+                        connection.releaseOne();
+                        if (early || connection.refused) {
+                            ctx.channel().close();
+                        } else if (ctx.channel().isActive() && !connection.reading && connection.held == 0) {
+                            connection.arm(ctx, "send a request");
                         }
                     });
                 }
@@ -212,14 +246,21 @@ final class ListenerGuard {
             return false;
         }
         if (connection.client != null) {
-            AtomicInteger count = perClient.computeIfAbsent(connection.client, address -> new AtomicInteger());
-            if (count.incrementAndGet() > limits.maxConcurrentRequestsPerClient()) {
-                count.decrementAndGet();
+            boolean[] admitted = {false};
+            perClient.compute(connection.client, (address, count) -> {
+                AtomicInteger current = count == null ? new AtomicInteger() : count;
+                if (current.get() < limits.maxConcurrentRequestsPerClient()) {
+                    current.incrementAndGet();
+                    admitted[0] = true;
+                }
+                return current.get() == 0 ? null : current;
+            });
+            if (!admitted[0]) {
                 inProgress.decrementAndGet();
                 return false;
             }
         }
-        connection.holdsSlot = true;
+        connection.held++;
         return true;
     }
 

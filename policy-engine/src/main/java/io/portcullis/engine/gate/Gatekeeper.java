@@ -167,6 +167,8 @@ public final class Gatekeeper {
                                   String requestId, long start) {
         int status = limited.unavailable() ? 503 : 429;
         String text = limited.unavailable() ? "The service cannot take this request now; try again later."
+                : limited.tooCostly() ? "This request costs more than the limit " + limited.refusedBy().name() + " allows at all ("
+                + limited.refusedBy().capacity() + " per " + period(limited.refusedBy().period()) + "); make it cheaper."
                 : "Too many requests: the limit " + limited.refusedBy().name() + " allows " + limited.refusedBy().capacity()
                 + " per " + period(limited.refusedBy().period()) + ".";
         Decision refused = new Decision(Decision.Effect.DENY, status, List.of(limited.reason()), text, List.of(limited.refusedBy()),
@@ -253,6 +255,12 @@ public final class Gatekeeper {
         Decision decision = Decision.allOf(adapter.views(response).stream()
                 .map(view -> masksFound(engine.decideResponse(view.response()), view.response()).within(view.bodyPointer()))
                 .toList());
+        if (decision.obligations().stream().anyMatch(o -> o instanceof io.portcullis.engine.model.Obligation.RateLimit)) {
+            // Limits are counted before the upstream is called; one found on the answer cannot be kept.
+            LOG.error("response to {} withheld: a response rule set a rate limit, which only request rules can", requestId);
+            return refuseResponse(admission, Decision.indeterminate(502, "OBLIGATION_UNFULFILLED", decision.revision()),
+                    upstream.status());
+        }
         if (!decision.permitted()) {
             return refuseResponse(admission, decision, upstream.status());
         }

@@ -166,7 +166,12 @@ public record ApiRequest(
      * ({@code subject:alice}), else the client address ({@code address:203.0.113.7}).
      */
     public String callerKey() {
-        return principal.authenticated() ? "subject:" + principal.subject() : "address:" + peer.address();
+        if (!principal.authenticated()) {
+            return "address:" + peer.address();
+        }
+        // The same subject in two tenants is two callers.
+        return "subject:" + (principal.tenant() == null || principal.tenant().isEmpty() ? "" : principal.tenant() + "/")
+                + principal.subject();
     }
 
     /** True when credentials were presented and refused. */

@@ -171,8 +171,8 @@ public sealed interface Obligation permits Obligation.AddHeader, Obligation.Remo
             if (name.isEmpty() || !name.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '-' || c == '_')) {
                 throw new IllegalArgumentException("a rate limit's name is letters, digits, '-' and '_': " + name);
             }
-            if (capacity < 1 || period.isNegative() || period.isZero() || cost < 0) {
-                throw new IllegalArgumentException("a rate limit needs a capacity of at least 1, a positive period and a cost of 0 or more");
+            if (capacity < 1 || period.isNegative() || period.isZero() || cost < 1) {
+                throw new IllegalArgumentException("a rate limit needs a capacity of at least 1, a positive period and a cost of at least 1");
             }
         }
 

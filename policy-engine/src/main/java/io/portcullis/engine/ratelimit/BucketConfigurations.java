@@ -26,7 +26,8 @@ final class BucketConfigurations {
                 probe.isConsumed() ? 0 : Math.max(1, seconds(probe.getNanosToWaitForRefill())), false);
     }
 
+    /** Whole seconds, rounded up; saturating ("never", for a cost above the capacity, stays huge instead of overflowing). */
     private static long seconds(long nanos) {
-        return (nanos + 999_999_999L) / 1_000_000_000L;
+        return nanos >= Long.MAX_VALUE - 1_000_000_000L ? Long.MAX_VALUE / 1_000_000_000L : (nanos + 999_999_999L) / 1_000_000_000L;
     }
 }

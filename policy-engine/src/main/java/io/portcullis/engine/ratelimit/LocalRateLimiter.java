@@ -45,6 +45,14 @@ public final class LocalRateLimiter implements RateLimiter {
     }
 
     @Override
+    public void refund(Obligation.RateLimit limit) {
+        Bucket bucket = buckets.get(BucketConfigurations.id(limit));
+        if (bucket != null) {
+            bucket.addTokens(limit.cost());
+        }
+    }
+
+    @Override
     public Outcome consume(Obligation.RateLimit limit) {
         if (buckets.size() >= maxBuckets) {
             dropQuietBuckets();
@@ -56,7 +64,10 @@ public final class LocalRateLimiter implements RateLimiter {
         return BucketConfigurations.outcome(bucket.tryConsumeAndReturnRemaining(limit.cost()));
     }
 
-    /** Buckets that are full again are as good as new: dropping them forgets nothing. Then, if need be, any. */
+    /**
+     * Buckets that are full again are as good as new: dropping them forgets nothing. Then, if need be,
+     * any: a caller whose bucket is dropped starts full again, the price of bounded memory.
+     */
     private void dropQuietBuckets() {
         for (Iterator<Map.Entry<String, Bucket>> it = buckets.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<String, Bucket> entry = it.next();
@@ -65,7 +76,9 @@ public final class LocalRateLimiter implements RateLimiter {
                 it.remove();
             }
         }
-        for (Iterator<String> it = buckets.keySet().iterator(); buckets.size() >= maxBuckets && it.hasNext(); ) {
+        // Down to nine tenths, so the next callers do not each pay for a pass over every bucket.
+        int target = maxBuckets - Math.max(1, maxBuckets / 10);
+        for (Iterator<String> it = buckets.keySet().iterator(); buckets.size() > target && it.hasNext(); ) {
             it.next();
             it.remove();
         }

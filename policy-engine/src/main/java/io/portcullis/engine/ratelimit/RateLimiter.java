@@ -11,6 +11,9 @@ public interface RateLimiter extends AutoCloseable {
     /** Takes the limit's cost from the bucket of its name and key, if the bucket holds enough. */
     Outcome consume(Obligation.RateLimit limit);
 
+    /** Gives back what {@link #consume} took, for a call a later limit refused. */
+    void refund(Obligation.RateLimit limit);
+
     @Override
     default void close() {
     }
@@ -24,8 +27,11 @@ public interface RateLimiter extends AutoCloseable {
      */
     record Outcome(boolean allowed, long remaining, long resetSeconds, long retryAfterSeconds, boolean unavailable) {
 
+        /** Seconds a client is asked to wait while the store cannot count: an outage, not the limit's period. */
+        static final long UNAVAILABLE_RETRY_SECONDS = 5;
+
         static Outcome unavailableFor(Obligation.RateLimit limit) {
-            return new Outcome(false, 0, limit.period().toSeconds(), Math.max(1, limit.period().toSeconds()), true);
+            return new Outcome(false, 0, 0, UNAVAILABLE_RETRY_SECONDS, true);
         }
     }
 }

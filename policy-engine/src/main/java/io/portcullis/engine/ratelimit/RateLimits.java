@@ -15,6 +15,7 @@ public final class RateLimits {
 
     public static final String REFUSED = "RATE_LIMITED";
     public static final String UNAVAILABLE = "RATE_LIMIT_UNAVAILABLE";
+    public static final String TOO_COSTLY = "RATE_LIMIT_COST_TOO_HIGH";
 
     private final RateLimiter limiter;
 
@@ -32,8 +33,13 @@ public final class RateLimits {
             return refusedBy == null;
         }
 
+        /** A call that costs more than the bucket holds: no wait will let it through. */
+        public boolean tooCostly() {
+            return refusedBy != null && refusedBy.cost() > refusedBy.capacity();
+        }
+
         public String reason() {
-            return unavailable ? UNAVAILABLE : REFUSED;
+            return unavailable ? UNAVAILABLE : tooCostly() ? TOO_COSTLY : REFUSED;
         }
     }
 
@@ -42,14 +48,23 @@ public final class RateLimits {
     public Verdict apply(List<Obligation> obligations) {
         Obligation.RateLimit tightest = null;
         RateLimiter.Outcome tightestOutcome = null;
+        List<Obligation.RateLimit> taken = new java.util.ArrayList<>(3);
         for (Obligation obligation : obligations) {
             if (!(obligation instanceof Obligation.RateLimit limit)) {
                 continue;
             }
+            if (limit.cost() > limit.capacity()) {
+                taken.forEach(limiter::refund);
+                return new Verdict(limit, false, Map.of("ratelimit-policy", List.of(policy(limit))));
+            }
             RateLimiter.Outcome outcome = limiter.consume(limit);
             if (!outcome.allowed()) {
-                return new Verdict(limit, outcome.unavailable(), headers(limit, outcome));
+                // A refused call costs nothing: what earlier limits took is given back.
+                taken.forEach(limiter::refund);
+                return new Verdict(limit, outcome.unavailable(), outcome.unavailable()
+                        ? Map.of("retry-after", List.of(Long.toString(outcome.retryAfterSeconds()))) : headers(limit, outcome));
             }
+            taken.add(limit);
             if (tightestOutcome == null || outcome.remaining() * tightest.capacity() < tightestOutcome.remaining() * limit.capacity()) {
                 tightest = limit;
                 tightestOutcome = outcome;
@@ -60,7 +75,7 @@ public final class RateLimits {
 
     private static Map<String, List<String>> headers(Obligation.RateLimit limit, RateLimiter.Outcome outcome) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
-        headers.put("ratelimit-policy", List.of(limit.capacity() + ";w=" + Math.max(1, limit.period().toSeconds())));
+        headers.put("ratelimit-policy", List.of(policy(limit)));
         headers.put("ratelimit-limit", List.of(Long.toString(limit.capacity())));
         headers.put("ratelimit-remaining", List.of(Long.toString(outcome.remaining())));
         headers.put("ratelimit-reset", List.of(Long.toString(outcome.resetSeconds())));
@@ -68,6 +83,10 @@ public final class RateLimits {
             headers.put("retry-after", List.of(Long.toString(outcome.retryAfterSeconds())));
         }
         return headers;
+    }
+
+    private static String policy(Obligation.RateLimit limit) {
+        return limit.capacity() + ";w=" + Math.max(1, limit.period().toSeconds());
     }
 
     /** The obligations adapters fulfil: everything but the rate limits, which are this gateway's to enforce. */

@@ -30,6 +30,9 @@ public final class RedisRateLimiter implements RateLimiter {
     private final boolean spikeArrestsFallBack;
     private final AtomicLong storeFailures = new AtomicLong();
     private final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
+    /** After a failure Redis is not asked again for a moment: a partition costs one timeout, not one per limit per call. */
+    private static final long PAUSE_NANOS = Duration.ofSeconds(2).toNanos();
+    private volatile long pausedUntil = System.nanoTime() - PAUSE_NANOS;
 
     /**
      * @param connection          a connection with byte-array values (the caller owns and closes it)
@@ -47,11 +50,34 @@ public final class RedisRateLimiter implements RateLimiter {
     }
 
     @Override
+    public void refund(Obligation.RateLimit limit) {
+        if (System.nanoTime() - pausedUntil < 0) {
+            fallback.refund(limit);
+            return;
+        }
+        try {
+            buckets.getProxy(PREFIX + BucketConfigurations.id(limit), () -> BucketConfigurations.of(limit)).addTokens(limit.cost());
+        } catch (RuntimeException e) {
+            fallback.refund(limit);
+        }
+    }
+
+    /** Whether Redis is being left alone after a failure. */
+    public boolean paused() {
+        return System.nanoTime() - pausedUntil < 0;
+    }
+
+    @Override
     public Outcome consume(Obligation.RateLimit limit) {
+        if (paused()) {
+            storeFailures.incrementAndGet();
+            return (limit.quota() ? quotasFallBack : spikeArrestsFallBack) ? fallback.consume(limit) : Outcome.unavailableFor(limit);
+        }
         try {
             return BucketConfigurations.outcome(buckets.getProxy(PREFIX + BucketConfigurations.id(limit),
                     () -> BucketConfigurations.of(limit)).tryConsumeAndReturnRemaining(limit.cost()));
         } catch (RuntimeException e) {
+            pausedUntil = System.nanoTime() + PAUSE_NANOS;
             storeFailures.incrementAndGet();
             boolean fallBack = limit.quota() ? quotasFallBack : spikeArrestsFallBack;
             long now = System.nanoTime();

@@ -71,13 +71,32 @@ class LocalRateLimiterTest {
     void pastItsBoundTheStoreForgetsFullBucketsFirst() {
         MovingClock clock = new MovingClock();
         LocalRateLimiter limiter = new LocalRateLimiter(clock, 10);
-        Obligation.RateLimit busy = Obligation.quota("per-minute", "subject:busy", 5, "PT1M");
+        Obligation.RateLimit busy = Obligation.quota("per-hour", "subject:busy", 5, "PT1H");
         limiter.consume(busy);
         for (int i = 0; i < 50; i++) {
             limiter.consume(Obligation.quota("per-second", "address:10.0.0." + i, 5, "PT1S"));
             clock.advance(Duration.ofSeconds(2));
         }
         assertThat(limiter.size()).isLessThanOrEqualTo(10);
+        // The busy caller's bucket is not full, so it was kept: one token gone, and this call takes one more.
+        assertThat(limiter.consume(busy).remaining()).isEqualTo(3);
+    }
+
+    @Test
+    void aCallALaterLimitRefusesCostsNothingAndOneAboveTheCapacityNeverPasses() {
+        LocalRateLimiter store = new LocalRateLimiter(new MovingClock(), 1000);
+        RateLimits limits = new RateLimits(store);
+        Obligation.RateLimit perSecond = Obligation.spikeArrest("per-second", "subject:alice", 10);
+        Obligation.RateLimit perDay = Obligation.quota("per-day", "subject:alice", 1, "P1D");
+
+        assertThat(limits.apply(List.of(perSecond, perDay)).allowed()).isTrue();
+        assertThat(limits.apply(List.of(perSecond, perDay)).allowed()).isFalse();
+        // Nine left per second: the refused call's token was given back.
+        assertThat(store.consume(perSecond).remaining()).isEqualTo(8);
+
+        RateLimits.Verdict tooCostly = limits.apply(List.of(Obligation.quota("cost", "subject:alice", 100, "PT1M").withCost(500)));
+        assertThat(tooCostly.reason()).isEqualTo(RateLimits.TOO_COSTLY);
+        assertThat(tooCostly.headers()).doesNotContainKey("retry-after");
     }
 
     @Test
