@@ -204,6 +204,11 @@ public final class GatewayRuntime implements AutoCloseable {
         return rateLimiter instanceof io.portcullis.engine.ratelimit.RedisRateLimiter redis ? redis.storeFailures() : 0;
     }
 
+    /** Rate-limit counters since start: refused, unavailable, storeFailures. */
+    public Map<String, Long> rateLimitCounters() {
+        return rateLimits.counters();
+    }
+
     /** Credential and trust files whose last change could not be used: the previous version is still serving. */
     public List<String> fileProblems() {
         List<String> problems = new ArrayList<>();

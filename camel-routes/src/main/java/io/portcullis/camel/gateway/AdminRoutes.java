@@ -14,7 +14,8 @@ import org.apache.camel.builder.RouteBuilder;
 /**
  * The admin listener (loopback by default; it is not authenticated, so never expose it):
  * {@code GET /health}, {@code GET /rules} (live revision, files, last error),
- * {@code POST /rules/reload} and {@code GET /inventory} (shadow and deprecated endpoints seen).
+ * {@code POST /rules/reload}, {@code GET /inventory} (shadow and deprecated endpoints seen) and
+ * {@code GET /metrics} (rate limits and listener guards, Prometheus text format).
  */
 public final class AdminRoutes extends RouteBuilder {
 
@@ -54,6 +55,31 @@ public final class AdminRoutes extends RouteBuilder {
                     health.put("warnings", warnings);
                     reply(exchange, status.loaded() ? 200 : 503, health);
                 });
+        // Prometheus text format, for scraping: what the limits and the listener guards have done.
+        from(base + "/metrics" + options + "&httpMethodRestrict=GET").routeId("admin-metrics")
+                .process(exchange -> {
+                    Map<String, Long> limits = runtime.rateLimitCounters();
+                    Map<String, Long> listener = listenerGuards.get();
+                    StringBuilder text = new StringBuilder();
+                    metric(text, "portcullis_rate_limited_total", "counter", "Calls refused by a rate limit (429).",
+                            limits.get("refused"));
+                    metric(text, "portcullis_rate_limit_unavailable_total", "counter",
+                            "Calls refused because the cluster's Redis could not count them (503).", limits.get("unavailable"));
+                    metric(text, "portcullis_rate_limit_store_failures_total", "counter",
+                            "Rate limits Redis could not count (refused or counted locally).", limits.get("storeFailures"));
+                    metric(text, "portcullis_listener_requests_in_progress", "gauge", "Requests arrived whole, not yet answered.",
+                            listener.get("inProgress"));
+                    metric(text, "portcullis_listener_shed_total", "counter", "Requests shed with 503 over the listener's bounds.",
+                            listener.get("shed"));
+                    metric(text, "portcullis_listener_slow_clients_cut_total", "counter",
+                            "Connections closed for sending or reading too slowly.", listener.get("slowClientsCut"));
+                    metric(text, "portcullis_listener_headers_too_large_total", "counter", "Requests refused with 431.",
+                            listener.get("headersTooLarge"));
+                    exchange.getMessage().getHeaders().clear();
+                    exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+                    exchange.getMessage().setHeader("content-type", "text/plain; version=0.0.4; charset=utf-8");
+                    exchange.getMessage().setBody(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                });
         from(base + "/rules" + options + "&httpMethodRestrict=GET").routeId("admin-rules")
                 .process(exchange -> reply(exchange, 200, runtime.rules().status()));
         from(base + "/inventory" + options + "&httpMethodRestrict=GET").routeId("admin-inventory")
@@ -64,6 +90,12 @@ public final class AdminRoutes extends RouteBuilder {
                     RulePackStatus status = runtime.rules().reload();
                     reply(exchange, status.lastErrors().isEmpty() ? 200 : 422, status);
                 });
+    }
+
+    private static void metric(StringBuilder text, String name, String type, String help, Long value) {
+        text.append("# HELP ").append(name).append(' ').append(help).append('\n')
+                .append("# TYPE ").append(name).append(' ').append(type).append('\n')
+                .append(name).append(' ').append(value == null ? 0 : value).append('\n');
     }
 
     private static void reply(Exchange exchange, int status, Object body) throws Exception {

@@ -87,6 +87,9 @@ class ClusterRateLimitIT {
         assertThat(call(second, "admin-demo-key").statusCode()).isEqualTo(200);
         HttpResponse<String> health = first.send(first.admin("/health"));
         assertThat(health.body()).containsPattern("\"rateLimitStoreFailures\":[1-9]");
+        assertThat(first.send(first.admin("/metrics")).body())
+                .containsPattern("(?m)^portcullis_rate_limit_unavailable_total [1-9]")
+                .containsPattern("(?m)^portcullis_rate_limit_store_failures_total [1-9]");
 
         redis.restart();
         RunningGateway.eventually(Duration.ofSeconds(30), () -> {

@@ -97,6 +97,8 @@ class ListenerGuardIT {
             send(fourth, "GET /api/branches HTTP/1.1\r\nHost: bank\r\n\r\n");
             String answer = new String(fourth.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
             assertThat(answer).startsWith("HTTP/1.1 503").contains("OVERLOADED");
+            assertThat(demo.gateway().send(demo.gateway().admin("/metrics")).body())
+                    .containsPattern("(?m)^portcullis_listener_shed_total [2-9]");
         }
         for (CompletableFuture<HttpResponse<String>> request : inFlight) {
             assertThat(request.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(504);

@@ -134,6 +134,8 @@ class RateLimitIT {
         assertThat(event.status()).isEqualTo(429);
         assertThat(event.obligations()).containsExactly("rate-limit echo-per-minute 5/PT1M quota");
 
+        assertThat(demo.gateway().send(demo.gateway().admin("/metrics")).body())
+                .containsPattern("(?m)^portcullis_rate_limited_total [1-9]");
         // Bob has his own bucket, and so does every anonymous address.
         assertThat(echo("/echo/count", "bob-demo-key").statusCode()).isEqualTo(200);
         assertThat(echo("/echo/count", "bob-demo-key").headers().firstValue("ratelimit-remaining")).contains("3");

@@ -18,9 +18,17 @@ public final class RateLimits {
     public static final String TOO_COSTLY = "RATE_LIMIT_COST_TOO_HIGH";
 
     private final RateLimiter limiter;
+    private final java.util.concurrent.atomic.AtomicLong refused = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong unavailable = new java.util.concurrent.atomic.AtomicLong();
 
     public RateLimits(RateLimiter limiter) {
         this.limiter = limiter;
+    }
+
+    /** Calls refused by a limit (429), and refused because the store could not count them (503), since start. */
+    public Map<String, Long> counters() {
+        return Map.of("refused", refused.get(), "unavailable", unavailable.get(),
+                "storeFailures", limiter instanceof RedisRateLimiter redis ? redis.storeFailures() : 0L);
     }
 
     /**
@@ -55,12 +63,14 @@ public final class RateLimits {
             }
             if (limit.cost() > limit.capacity()) {
                 taken.forEach(limiter::refund);
+                refused.incrementAndGet();
                 return new Verdict(limit, false, Map.of("ratelimit-policy", List.of(policy(limit))));
             }
             RateLimiter.Outcome outcome = limiter.consume(limit);
             if (!outcome.allowed()) {
                 // A refused call costs nothing: what earlier limits took is given back.
                 taken.forEach(limiter::refund);
+                (outcome.unavailable() ? unavailable : refused).incrementAndGet();
                 return new Verdict(limit, outcome.unavailable(), outcome.unavailable()
                         ? Map.of("retry-after", List.of(Long.toString(outcome.retryAfterSeconds()))) : headers(limit, outcome));
             }
