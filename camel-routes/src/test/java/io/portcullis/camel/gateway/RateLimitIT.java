@@ -142,6 +142,15 @@ class RateLimitIT {
     }
 
     @Test
+    void refusedCallsCountTooSoAKeyGuesserRunsDry() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            GatewayIT.assertProblem(echo("/echo/guess", "guessed-key-" + i), 401, "AUTHN_INVALID");
+        }
+        // Its address's bucket is empty: no more answers about which key was wrong.
+        GatewayIT.assertProblem(echo("/echo/guess", "guessed-key-5"), 429, "RATE_LIMITED");
+    }
+
+    @Test
     void aQuotaFillsAgainOverItsPeriod() throws Exception {
         assertThat(echo("/echo/burst", "admin-demo-key").statusCode()).isEqualTo(200);
         assertThat(echo("/echo/burst", "admin-demo-key").statusCode()).isEqualTo(200);

@@ -137,16 +137,17 @@ public final class Gatekeeper {
         }
         request = detection.inspect(authentication.authenticate(request));
         Decision decision = engine.decideAll(adapter.views(request));
+        // Every call the rules see counts against its caller's limits, refused or not: a guesser's
+        // refusals run its buckets dry, and then it is told 429 instead of which guess was wrong.
+        RateLimits.Verdict limited = rateLimits.apply(decision.obligations());
+        if (!limited.allowed()) {
+            return rateLimited(request, message, decision, limited, requestId, start);
+        }
         if (!decision.permitted()) {
             HttpResponseMessage refusal = refusal(requestId, message.headers(), decision.status(), decision.reasons(),
                     decision.message());
             record(request, "REQUEST", decision, decision.reasons(), decision.ruleIds(), List.of(), null, start);
             return new Admission(requestId, start, request, decision, null, refusal);
-        }
-        // Counted only for calls the rules let through: a refused call costs the caller nothing.
-        RateLimits.Verdict limited = rateLimits.apply(decision.obligations());
-        if (!limited.allowed()) {
-            return rateLimited(request, message, decision, limited, requestId, start);
         }
         HttpRequestMessage forward = HttpForwarding.toUpstream(message, requestId, peer, request.principal(),
                 authentication.credentialHeaders(), authentication.credentialQueryParameters());

@@ -56,7 +56,12 @@ public record Decision(Effect effect, int status, List<String> reasons, String m
                     .orElse(refusals.get(0));
             java.util.Set<String> reasons = new java.util.LinkedHashSet<>(leading.reasons());
             refusals.forEach(view -> reasons.addAll(view.reasons()));
-            return new Decision(leading.effect(), leading.status(), List.copyOf(reasons), leading.message(), List.of(),
+            // A refusal keeps only the rate limits: a refused call still counts against them.
+            List<Obligation> limits = new java.util.ArrayList<>();
+            views.forEach(view -> view.obligations().stream()
+                    .filter(obligation -> obligation instanceof Obligation.RateLimit && !limits.contains(obligation))
+                    .forEach(limits::add));
+            return new Decision(leading.effect(), leading.status(), List.copyOf(reasons), leading.message(), limits,
                     List.copyOf(ruleIds), leading.revision());
         }
         java.util.Set<String> reasons = new java.util.LinkedHashSet<>();

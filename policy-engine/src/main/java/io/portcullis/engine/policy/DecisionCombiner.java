@@ -54,7 +54,23 @@ final class DecisionCombiner {
             ruleIds.add(deny.ruleId());
         }
         return new Decision(Decision.Effect.DENY, leading.status(), List.copyOf(reasons), leading.message(),
-                List.of(), List.copyOf(ruleIds), revision);
+                rateLimits(findings), List.copyOf(ruleIds), revision);
+    }
+
+    /**
+     * A refused call still counts against its caller's rate limits (a password guesser's refusals are
+     * what must run out): the only obligations a denial keeps.
+     */
+    private static List<Obligation> rateLimits(List<Finding> findings) {
+        List<Obligation> limits = new ArrayList<>();
+        for (Finding finding : findings) {
+            for (Obligation obligation : finding.obligations()) {
+                if (obligation instanceof Obligation.RateLimit && !limits.contains(obligation)) {
+                    limits.add(obligation);
+                }
+            }
+        }
+        return List.copyOf(limits);
     }
 
     private static Decision defaultDeny(ApiRequest request, List<Finding> findings, String revision) {
@@ -63,7 +79,7 @@ final class DecisionCombiner {
         String message = anonymous ? "Authentication is required for this operation."
                 : "This operation is not permitted.";
         List<String> ruleIds = findings.stream().map(Finding::ruleId).distinct().toList();
-        return new Decision(Decision.Effect.DENY, anonymous ? 401 : 403, List.of(reason), message, List.of(),
+        return new Decision(Decision.Effect.DENY, anonymous ? 401 : 403, List.of(reason), message, rateLimits(findings),
                 ruleIds, revision);
     }
 
