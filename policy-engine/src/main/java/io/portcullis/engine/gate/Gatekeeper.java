@@ -137,8 +137,8 @@ public final class Gatekeeper {
         }
         request = detection.inspect(authentication.authenticate(request));
         Decision decision = engine.decideAll(adapter.views(request));
-        // Every call the rules see counts against its caller's limits, refused or not: a guesser's
-        // refusals run its buckets dry, and then it is told 429 instead of which guess was wrong.
+        // Permitted calls count against their caller's limits, and so do an anonymous caller's refusals:
+        // a guesser's refusals run its address's buckets dry, and then it is told 429.
         RateLimits.Verdict limited = rateLimits.apply(decision.obligations());
         if (!limited.allowed()) {
             return rateLimited(request, message, decision, limited, requestId, start);

@@ -23,7 +23,9 @@ final class DecisionCombiner {
     }
 
     static Decision forRequest(ApiRequest request, List<Finding> findings, String revision) {
-        Decision denial = denial(findings, revision);
+        // An anonymous caller's refusals count against its address's limits (a key or password guesser
+        // runs dry); an authenticated caller's refusals do not use up what it may still do.
+        Decision denial = denial(findings, revision, !request.principal().authenticated());
         if (denial != null) {
             return denial;
         }
@@ -35,11 +37,11 @@ final class DecisionCombiner {
     }
 
     static Decision forResponse(List<Finding> findings, String revision) {
-        Decision denial = denial(findings, revision);
+        Decision denial = denial(findings, revision, false);
         return denial != null ? denial : permit(findings, revision);
     }
 
-    private static Decision denial(List<Finding> findings, String revision) {
+    private static Decision denial(List<Finding> findings, String revision, boolean countRefusal) {
         List<Finding> denies = findings.stream().filter(f -> f.effect() == Finding.Effect.DENY).toList();
         if (denies.isEmpty()) {
             return null;
@@ -54,13 +56,10 @@ final class DecisionCombiner {
             ruleIds.add(deny.ruleId());
         }
         return new Decision(Decision.Effect.DENY, leading.status(), List.copyOf(reasons), leading.message(),
-                rateLimits(findings), List.copyOf(ruleIds), revision);
+                countRefusal ? rateLimits(findings) : List.of(), List.copyOf(ruleIds), revision);
     }
 
-    /**
-     * A refused call still counts against its caller's rate limits (a password guesser's refusals are
-     * what must run out): the only obligations a denial keeps.
-     */
+    /** The only obligations a counted refusal keeps: its rate limits. */
     private static List<Obligation> rateLimits(List<Finding> findings) {
         List<Obligation> limits = new ArrayList<>();
         for (Finding finding : findings) {
@@ -79,8 +78,8 @@ final class DecisionCombiner {
         String message = anonymous ? "Authentication is required for this operation."
                 : "This operation is not permitted.";
         List<String> ruleIds = findings.stream().map(Finding::ruleId).distinct().toList();
-        return new Decision(Decision.Effect.DENY, anonymous ? 401 : 403, List.of(reason), message, rateLimits(findings),
-                ruleIds, revision);
+        return new Decision(Decision.Effect.DENY, anonymous ? 401 : 403, List.of(reason), message,
+                anonymous ? rateLimits(findings) : List.of(), ruleIds, revision);
     }
 
     private static Decision permit(List<Finding> findings, String revision) {
