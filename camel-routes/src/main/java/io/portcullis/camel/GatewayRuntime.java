@@ -62,10 +62,10 @@ public final class GatewayRuntime implements AutoCloseable {
                            Map<String, io.portcullis.engine.http.HttpPolicy> httpPolicies,
                            io.portcullis.engine.net.NetworkPolicy network,
                            Map<String, io.portcullis.engine.detect.AttackDetection> detections,
-                           io.portcullis.engine.ratelimit.RateLimiter rateLimiter,
+                           io.portcullis.engine.ratelimit.RateLimiter rateLimiter, int refusalsPerSecond,
                            EndpointInventory audit, Clock clock, List<AutoCloseable> resources) {
         this.rateLimiter = rateLimiter;
-        this.rateLimits = new io.portcullis.engine.ratelimit.RateLimits(rateLimiter);
+        this.rateLimits = new io.portcullis.engine.ratelimit.RateLimits(rateLimiter, refusalsPerSecond);
         this.rules = rules;
         this.watcher = watcher;
         this.resources = List.copyOf(resources);
@@ -184,7 +184,7 @@ public final class GatewayRuntime implements AutoCloseable {
                 : new io.portcullis.engine.ratelimit.RedisRateLimiter(shared.binaryConnection(),
                         settings.cluster().quotasCountLocally(), settings.cluster().spikeArrestsCountLocally());
         return new GatewayRuntime(rules, watcher, transport, authenticators, adapters, httpPolicies, network, detections,
-                rateLimiter, inventory, clock, resources);
+                rateLimiter, net.maxRefusalsPerSecondPerAddress(), inventory, clock, resources);
     }
 
     /** A gatekeeper for a configured route; null when there is none of that name. */

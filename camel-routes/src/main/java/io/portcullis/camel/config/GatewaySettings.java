@@ -106,8 +106,13 @@ public record GatewaySettings(Listener listener, TlsListener tlsListener, Listen
      * @param denyFile       addresses refused, one range per line, reloaded on change; or null
      * @param allowFile      if set, the only addresses admitted, reloaded on change; or null
      */
-    /** @param reputationLists address lists whose members are detected as {@code BAD_REPUTATION} */
-    public record Network(List<String> trustedProxies, Path denyFile, Path allowFile, List<ReputationList> reputationLists) {
+    /**
+     * @param reputationLists                address lists whose members are detected as {@code BAD_REPUTATION}
+     * @param maxRefusalsPerSecondPerAddress requests an address may have refused before the rules each
+     *                                       second; past that its requests are refused unread (0: off)
+     */
+    public record Network(List<String> trustedProxies, Path denyFile, Path allowFile, List<ReputationList> reputationLists,
+                          int maxRefusalsPerSecondPerAddress) {
 
         public Network {
             reputationLists = List.copyOf(reputationLists);

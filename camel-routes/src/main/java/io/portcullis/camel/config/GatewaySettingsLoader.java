@@ -35,7 +35,7 @@ public final class GatewaySettingsLoader {
     }
 
     record FileNetwork(List<String> trustedProxies, String denyFile, String allowFile,
-                       List<FileReputationList> reputationLists) {
+                       List<FileReputationList> reputationLists, Integer maxRefusalsPerSecondPerAddress) {
     }
 
     record FileReputationList(String name, String file) {
@@ -135,6 +135,8 @@ public final class GatewaySettingsLoader {
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
     private static final Set<String> PROTOCOLS = Set.of("rest", "soap", "graphql");
+    /** Requests an address may have refused before the rules each second (malformed, forged). */
+    private static final int DEFAULT_REFUSALS_PER_SECOND = 50;
 
     private GatewaySettingsLoader() {
     }
@@ -225,7 +227,7 @@ public final class GatewaySettingsLoader {
 
     private static GatewaySettings.Network network(FileNetwork raw, Path base) throws InvalidConfigurationException {
         if (raw == null) {
-            return new GatewaySettings.Network(List.of(), null, null, List.of());
+            return new GatewaySettings.Network(List.of(), null, null, List.of(), DEFAULT_REFUSALS_PER_SECOND);
         }
         List<String> proxies = raw.trustedProxies() == null ? List.of() : raw.trustedProxies();
         for (int i = 0; i < proxies.size(); i++) {
@@ -263,7 +265,12 @@ public final class GatewaySettingsLoader {
             }
             reputation.add(new GatewaySettings.ReputationList(list.name(), file));
         }
-        return new GatewaySettings.Network(proxies, deny, allow, reputation);
+        int refusals = raw.maxRefusalsPerSecondPerAddress() == null ? DEFAULT_REFUSALS_PER_SECOND
+                : raw.maxRefusalsPerSecondPerAddress();
+        if (refusals < 0 || refusals > 1_000_000) {
+            throw new InvalidConfigurationException("network.maxRefusalsPerSecondPerAddress: 0 (off) to 1000000");
+        }
+        return new GatewaySettings.Network(proxies, deny, allow, reputation, refusals);
     }
 
     private static GatewaySettings.Cluster cluster(FileCluster raw, Path base) throws InvalidConfigurationException {

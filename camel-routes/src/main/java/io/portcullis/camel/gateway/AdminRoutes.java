@@ -63,6 +63,9 @@ public final class AdminRoutes extends RouteBuilder {
                     StringBuilder text = new StringBuilder();
                     metric(text, "portcullis_rate_limited_total", "counter", "Calls refused by a rate limit (429).",
                             limits.get("refused"));
+                    metric(text, "portcullis_refused_unread_total", "counter",
+                            "Requests refused unread: their address had too many refused before the rules.",
+                            limits.get("refusedUnread"));
                     metric(text, "portcullis_rate_limit_unavailable_total", "counter",
                             "Calls refused because the cluster's Redis could not count them (503).", limits.get("unavailable"));
                     metric(text, "portcullis_rate_limit_store_failures_total", "counter",

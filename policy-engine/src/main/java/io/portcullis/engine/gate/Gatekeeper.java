@@ -125,11 +125,20 @@ public final class Gatekeeper {
             headers.put("allow", List.of(String.join(", ", http.methods().stream().sorted().toList())));
             return new Admission(requestId, start, null, refused.decision(), null, refused.refusal().withHeaders(headers));
         }
+        // An address whose requests keep failing before the rules (malformed, forged) is not read for a moment.
+        if (rateLimits.refusalsExhausted(client)) {
+            Admission refused = refuseUnread(requestId, start, message, peer, 429, RateLimits.TOO_MANY_REFUSALS,
+                    "Too many refused requests from this address; try again shortly.");
+            Map<String, List<String>> headers = new LinkedHashMap<>(refused.refusal().headers());
+            headers.put("retry-after", List.of("1"));
+            return new Admission(requestId, start, null, refused.decision(), null, refused.refusal().withHeaders(headers));
+        }
         RequestContext context = new RequestContext(requestId, clock.instant(), route, peer);
         ApiRequest request;
         try {
             request = adapter.normalize(message, context);
         } catch (RequestRejectedException e) {
+            rateLimits.countRefusal(client);
             return refuseUnread(requestId, start, message, peer, e.status(), e.reason(), clientMessage(e, requestId, message, peer));
         } catch (RuntimeException e) {
             LOG.error("request {} refused: the {} adapter failed: {}", requestId, adapter.protocol(), e.toString(), e);

@@ -44,6 +44,12 @@ public final class LocalRateLimiter implements RateLimiter {
         this.maxBuckets = maxBuckets;
     }
 
+    /** Whether the limit's bucket holds enough for it now, without taking anything. */
+    public boolean holdsEnough(Obligation.RateLimit limit) {
+        Bucket bucket = buckets.get(BucketConfigurations.id(limit));
+        return bucket == null || bucket.estimateAbilityToConsume(limit.cost()).canBeConsumed();
+    }
+
     @Override
     public void refund(Obligation.RateLimit limit) {
         Bucket bucket = buckets.get(BucketConfigurations.id(limit));

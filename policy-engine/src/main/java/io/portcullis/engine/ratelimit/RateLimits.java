@@ -17,17 +17,55 @@ public final class RateLimits {
     public static final String UNAVAILABLE = "RATE_LIMIT_UNAVAILABLE";
     public static final String TOO_COSTLY = "RATE_LIMIT_COST_TOO_HIGH";
 
+    public static final String TOO_MANY_REFUSALS = "TOO_MANY_REFUSALS";
+
     private final RateLimiter limiter;
+    private final long refusalsPerSecond;
+    private final LocalRateLimiter refusals = new LocalRateLimiter();
+    private final java.util.concurrent.atomic.AtomicLong refusedEarly = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong refused = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong unavailable = new java.util.concurrent.atomic.AtomicLong();
 
     public RateLimits(RateLimiter limiter) {
+        this(limiter, 0);
+    }
+
+    /**
+     * @param refusalsPerSecond how many requests an address may have refused before the rules see them
+     *                          (malformed, over a limit, failing WS-Security) each second; past that its
+     *                          requests are refused unread until the bucket refills. 0: no such bound.
+     */
+    public RateLimits(RateLimiter limiter, long refusalsPerSecond) {
         this.limiter = limiter;
+        this.refusalsPerSecond = refusalsPerSecond;
+    }
+
+    /** Whether an address has used up its refusals, so its next request is not even read. */
+    public boolean refusalsExhausted(String address) {
+        if (refusalsPerSecond <= 0) {
+            return false;
+        }
+        boolean exhausted = !refusals.holdsEnough(refusalLimit(address));
+        if (exhausted) {
+            refusedEarly.incrementAndGet();
+        }
+        return exhausted;
+    }
+
+    /** Counts a request refused before the rules saw it (they count the rest). */
+    public void countRefusal(String address) {
+        if (refusalsPerSecond > 0) {
+            refusals.consume(refusalLimit(address));
+        }
+    }
+
+    private Obligation.RateLimit refusalLimit(String address) {
+        return Obligation.spikeArrest("refusals-per-second", "address:" + address, refusalsPerSecond);
     }
 
     /** Calls refused by a limit (429), and refused because the store could not count them (503), since start. */
     public Map<String, Long> counters() {
-        return Map.of("refused", refused.get(), "unavailable", unavailable.get(),
+        return Map.of("refused", refused.get(), "unavailable", unavailable.get(), "refusedUnread", refusedEarly.get(),
                 "storeFailures", limiter instanceof RedisRateLimiter redis ? redis.storeFailures() : 0L);
     }
 
