@@ -52,7 +52,7 @@ run "gateway: GET account, JWT (RS256)"          http://127.0.0.1:8080/api/accou
 # SOAP face: a UsernameToken request (no nonce, so wrk may repeat it within the Timestamp's 5 minutes),
 # schema-checked, through the rules to the CXF service; the gateway signs each response (RSA-2048).
 soap_lua=$(mktemp --suffix .lua)
-trap 'kill $gateway 2>/dev/null; wait $gateway 2>/dev/null || true; rm -f "$soap_lua"' EXIT
+trap 'kill $gateway 2>/dev/null; wait $gateway 2>/dev/null || true; rm -rf "$rules" "$config" "$soap_lua"' EXIT
 soap_post() { # body file for wrk: method, headers and one message
   local now expires envelope
   now=$(date -u +%Y-%m-%dT%H:%M:%SZ); expires=$(date -u -d '+5 minutes' +%Y-%m-%dT%H:%M:%SZ)
@@ -72,7 +72,7 @@ run "gateway: SOAP GetAccount (UT, signed resp.)" http://127.0.0.1:8080/soap/ban
 # GraphQL face: the same account read as one root field, validated against the SDL, costed, judged per
 # root field and per response part; then two root fields in one request, and a query a rule refuses.
 graphql_lua=$(mktemp --suffix .lua)
-trap 'kill $gateway 2>/dev/null; wait $gateway 2>/dev/null || true; rm -f "$soap_lua" "$graphql_lua"' EXIT
+trap 'kill $gateway 2>/dev/null; wait $gateway 2>/dev/null || true; rm -rf "$rules" "$config" "$soap_lua" "$graphql_lua"' EXIT
 graphql_post() { # query text (JSON-escaped)
   printf 'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.headers["X-API-Key"] = "alice-demo-key"\nwrk.body = [[{"query": "%s"}]]\n' "$1" > "$graphql_lua"
 }
