@@ -11,6 +11,11 @@ import java.util.regex.Pattern;
 public record AddressRange(byte[] network, int prefix) {
 
     private static final Pattern LITERAL = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
+    /**
+     * IPv4 only as a dotted quad: "dead.beef" is made of hex digits too, but the JDK would look it up
+     * as a host name, and "1.2.3" is a short form no proxy writes.
+     */
+    private static final Pattern DOTTED_QUAD = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     /** @throws IllegalArgumentException naming the text when it is not an address or range */
     public static AddressRange parse(String text) {
@@ -41,7 +46,8 @@ public record AddressRange(byte[] network, int prefix) {
         if (value.startsWith("[") && value.endsWith("]")) {
             value = value.substring(1, value.length() - 1);
         }
-        if (!LITERAL.matcher(value).matches() || !value.contains(".") && !value.contains(":")) {
+        if (!LITERAL.matcher(value).matches()
+                || (value.indexOf(':') < 0 ? !DOTTED_QUAD.matcher(value).matches() : value.startsWith("."))) {
             return null;
         }
         try {

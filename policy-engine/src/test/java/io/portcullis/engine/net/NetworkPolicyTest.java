@@ -23,7 +23,11 @@ class NetworkPolicyTest {
     void onlyLiteralsAreRead() {
         assertThat(AddressRange.literal("example.com")).isNull();
         assertThat(AddressRange.literal("localhost")).isNull();
-        assertThat(AddressRange.literal("1.2.3")).isNotNull().hasSize(4); // the JDK's short form, still a literal
+        // Only dotted quads: the JDK's short form is refused, and hex-letter names are never looked up.
+        assertThat(AddressRange.literal("1.2.3")).isNull();
+        assertThat(AddressRange.literal("dead.beef")).isNull();
+        assertThat(AddressRange.literal("cafe.de")).isNull();
+        assertThat(AddressRange.literal("203.0.113.7")).isNotNull().hasSize(4);
         assertThatThrownBy(() -> AddressRange.parse("10.0.0.0/33")).hasMessageContaining("prefix length");
         assertThatThrownBy(() -> AddressRange.parse("gateway.internal")).hasMessageContaining("not an IP address");
     }
