@@ -1,8 +1,10 @@
 package io.portcullis.engine.detect;
 
+import io.portcullis.engine.net.AddressList;
 import io.portcullis.engine.net.AddressRange;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -44,8 +46,7 @@ public final class SsrfDetector implements Detector {
         }
         for (String form : forms) {
             // Resolvers fold compatibility characters: ⓛⓞⓒⓐⓛⓗⓞⓢⓣ and fullwidth digits name the same host.
-            String v = java.text.Normalizer.normalize(form.strip(), java.text.Normalizer.Form.NFKC).toLowerCase(Locale.ROOT)
-                    .replace('\u3002', '.').replace('\uff61', '.');
+            String v = Decoding.folded(form.strip()).replace('\u3002', '.').replace('\uff61', '.');
             int schemeEnd = v.indexOf(':');
             String scheme = schemeEnd > 0 ? v.substring(0, schemeEnd) : "";
             if (!scheme.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '+' || c == '-' || c == '.')) {
@@ -111,20 +112,20 @@ public final class SsrfDetector implements Detector {
                 String dotted = embedded.substring(nthLast(embedded, '.', 4) + 1);
                 for (String candidate : new String[] {dotted, dashed}) {
                     long v4 = ipv4(candidate);
-                    if (v4 >= 0 && privateV4(v4) != null) {
-                        return "a name that resolves to " + privateV4(v4);
+                    String internal = v4 >= 0 ? internalV4(v4) : null;
+                    if (internal != null) {
+                        return "a name that resolves to " + internal;
                     }
                 }
             }
         }
         long v4 = ipv4(host);
         if (v4 >= 0) {
-            return privateV4(v4);
+            return internalV4(v4);
         }
-        if (host.indexOf(':') >= 0 && host.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.')) {
-            // Only IPv6 literals reach the JDK's parser, which would otherwise ask the resolver.
+        if (host.indexOf(':') >= 0) {
             byte[] address = AddressRange.literal(host);
-            return address == null ? null : privateV6(address);
+            return address == null ? null : internalAddress(address);
         }
         return null;
     }
@@ -190,53 +191,35 @@ public final class SsrfDetector implements Detector {
         return value;
     }
 
-    private static String privateV4(long a) {
-        long first = a >>> 24;
-        long second = (a >>> 16) & 0xff;
-        if (a == 0xA9FEA9FEL || a == 0x64646400L + 200 || a == 0xA9FEA97BL) {
-            return "a cloud metadata service";
-        }
-        if (first == 127) {
-            return "the loopback address";
-        }
-        if (first == 0) {
-            return "the unspecified address";
-        }
-        if (first == 10 || first == 172 && second >= 16 && second <= 31 || first == 192 && second == 168) {
-            return "a private network";
-        }
-        if (first == 169 && second == 254) {
-            return "a link-local address";
-        }
-        if (first == 100 && second >= 64 && second <= 127) {
-            return "a carrier-grade NAT address";
-        }
-        return null;
+    /** Internal address ranges by what they are; the first that holds an address names it (metadata before link-local). */
+    private static final Map<String, AddressList> INTERNAL_RANGES = internalRanges();
+
+    private static Map<String, AddressList> internalRanges() {
+        Map<String, AddressList> ranges = new LinkedHashMap<>();
+        ranges.put("a cloud metadata service", AddressList.of(List.of("169.254.169.254/32", "169.254.170.2/32",
+                "169.254.169.123/32", "100.100.100.200/32", "fd00:ec2::254/128")));
+        ranges.put("the loopback address", AddressList.of(List.of("127.0.0.0/8", "::1/128")));
+        ranges.put("the unspecified address", AddressList.of(List.of("0.0.0.0/8", "::/128")));
+        ranges.put("a private network", AddressList.of(List.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7")));
+        ranges.put("a link-local address", AddressList.of(List.of("169.254.0.0/16", "fe80::/10")));
+        ranges.put("a carrier-grade NAT address", AddressList.of(List.of("100.64.0.0/10")));
+        return java.util.Collections.unmodifiableMap(ranges);
     }
 
-    private static String privateV6(byte[] address) {
-        if (address.length == 4) {
-            return privateV4(((address[0] & 0xffL) << 24) | ((address[1] & 0xffL) << 16) | ((address[2] & 0xffL) << 8)
-                    | (address[3] & 0xffL));
+    private static String internalV4(long address) {
+        return internalAddress(new byte[] {(byte) (address >>> 24), (byte) (address >>> 16), (byte) (address >>> 8), (byte) address});
+    }
+
+    /** IPv4-compatible IPv6 ({@code ::10.0.0.1}) is read as the IPv4 address it carries; mapped ones already are. */
+    private static String internalAddress(byte[] address) {
+        if (address.length == 16 && java.util.Arrays.equals(address, 0, 12, new byte[12], 0, 12)
+                && (address[12] | address[13] | address[14]) != 0) {
+            address = java.util.Arrays.copyOfRange(address, 12, 16);
         }
-        boolean zeroPrefix = true;
-        for (int i = 0; i < 10; i++) {
-            zeroPrefix &= address[i] == 0;
-        }
-        if (zeroPrefix && (address[10] == (byte) 0xff && address[11] == (byte) 0xff || address[10] == 0 && address[11] == 0)) {
-            long v4 = ((address[12] & 0xffL) << 24) | ((address[13] & 0xffL) << 16) | ((address[14] & 0xffL) << 8)
-                    | (address[15] & 0xffL);
-            if (address[10] == 0 && v4 <= 1) {
-                return "the loopback address";
+        for (Map.Entry<String, AddressList> range : INTERNAL_RANGES.entrySet()) {
+            if (range.getValue().contains(address)) {
+                return range.getKey();
             }
-            return privateV4(v4);
-        }
-        if ((address[0] & 0xfe) == 0xfc) {
-            return address[0] == (byte) 0xfd && address[1] == 0 && address[2] == (byte) 0x0e && address[3] == (byte) 0xc2
-                    ? "a cloud metadata service" : "a private network";
-        }
-        if (address[0] == (byte) 0xfe && (address[1] & 0xc0) == 0x80) {
-            return "a link-local address";
         }
         return null;
     }
