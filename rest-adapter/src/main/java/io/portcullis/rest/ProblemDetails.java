@@ -12,7 +12,7 @@ import java.util.Map;
  * RFC 9457 {@code application/problem+json} refusals: a generic title for the status, the
  * client-safe message from the rule, the reason codes and the request id to quote to support.
  */
-final class ProblemDetails {
+public final class ProblemDetails {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<Integer, String> TITLES = Map.ofEntries(
@@ -26,7 +26,7 @@ final class ProblemDetails {
     private ProblemDetails() {
     }
 
-    static HttpResponseMessage of(String requestId, int status, List<String> reasons, String message) {
+    public static HttpResponseMessage of(String requestId, int status, List<String> reasons, String message) {
         ObjectNode problem = JSON.createObjectNode();
         problem.put("type", "about:blank");
         problem.put("title", TITLES.getOrDefault(status, status >= 500 ? "Server Error" : "Request Refused"));

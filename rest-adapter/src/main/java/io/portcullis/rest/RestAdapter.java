@@ -172,13 +172,8 @@ public final class RestAdapter implements ProtocolAdapter {
 
     /** The body's declared charset (what the upstream will decode it with); UTF-8 when none is declared. */
     private static java.nio.charset.Charset charset(String contentType) throws RequestRejectedException {
-        int at = contentType.toLowerCase(java.util.Locale.ROOT).indexOf("charset=");
-        if (at < 0) {
-            return java.nio.charset.StandardCharsets.UTF_8;
-        }
-        String name = contentType.substring(at + 8).split(";", 2)[0].strip().replace("\"", "");
         try {
-            return java.nio.charset.Charset.forName(name);
+            return MediaType.charset(contentType);
         } catch (IllegalArgumentException e) {
             throw new RequestRejectedException(415, "UNSUPPORTED_MEDIA_TYPE", "The body's charset is not one this API reads.");
         }
@@ -194,9 +189,14 @@ public final class RestAdapter implements ProtocolAdapter {
         }
         if (response.body().length > 0 && !JsonBodies.isJson(response.header("content-type"))
                 && MediaType.of(response.header("content-type")).startsWith("text/")) {
-            // Text is searched for sensitive data as one value; a rule that masks it withholds it.
-            String text = new String(response.body(), 0, Math.min(response.body().length, settings.maxResponseBytes()),
-                    java.nio.charset.StandardCharsets.UTF_8);
+            if (response.body().length > settings.maxResponseBytes()) {
+                throw new RequestRejectedException(502, "UPSTREAM_RESPONSE_TOO_LARGE",
+                        "The upstream's response is larger than this API may return.");
+            }
+            // Text is searched for sensitive data as one value, as far as the search reads (a UTF-8
+            // character is at most 4 bytes); a rule that masks it withholds it.
+            int searched = (int) Math.min(response.body().length, 4L * io.portcullis.engine.dlp.SensitiveData.SEARCHED_CHARS);
+            String text = new String(response.body(), 0, searched, java.nio.charset.StandardCharsets.UTF_8);
             return new ApiResponse(request, response.status(), response.headers(), Map.of("/", text));
         }
         return new ApiResponse(request, response.status(), response.headers(),

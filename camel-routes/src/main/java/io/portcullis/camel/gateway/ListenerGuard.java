@@ -21,9 +21,12 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.portcullis.camel.config.GatewaySettings;
+import io.portcullis.engine.gate.RequestIds;
+import io.portcullis.engine.http.HttpResponseMessage;
+import io.portcullis.rest.ProblemDetails;
+import java.util.List;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
@@ -264,19 +267,21 @@ final class ListenerGuard {
         return true;
     }
 
-    /** A bare problem+json and the connection closed: the rest of the request is not read. */
+    /**
+     * The gateway's problem+json (with a request id for support, though no audit event) and the
+     * connection closed: the rest of the request is not read.
+     */
     private static void refuse(ChannelHandlerContext ctx, Connection connection, Object message, HttpResponseStatus status,
                                String reason, String detail) {
         ReferenceCountUtil.release(message);
         connection.refused = true;
         connection.cancel();
-        byte[] body = ("{\"type\":\"about:blank\",\"title\":\"" + status.reasonPhrase() + "\",\"status\":" + status.code()
-                + ",\"detail\":\"" + detail + "\",\"reasons\":[\"" + reason + "\"]}").getBytes(StandardCharsets.UTF_8);
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/problem+json")
-                .set(HttpHeaderNames.CONTENT_LENGTH, body.length)
-                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
-                .set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        HttpResponseMessage problem = ProblemDetails.of(RequestIds.next(), status.code(), List.of(reason), detail);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                Unpooled.wrappedBuffer(problem.body()));
+        problem.headers().forEach((name, values) -> response.headers().set(name, values));
+        response.headers().set(HttpHeaderNames.CONTENT_LENGTH, problem.body().length)
+                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         if (status == HttpResponseStatus.SERVICE_UNAVAILABLE) {
             response.headers().set(HttpHeaderNames.RETRY_AFTER, 1);
         }

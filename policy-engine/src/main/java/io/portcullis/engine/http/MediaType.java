@@ -16,4 +16,18 @@ public final class MediaType {
         int semicolon = contentType.indexOf(';');
         return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
     }
+
+    /**
+     * The {@code charset} parameter ({@code "text/xml; charset=UTF-16"}), or UTF-8 when there is none.
+     *
+     * @throws IllegalArgumentException when it names a charset this JVM does not know
+     */
+    public static java.nio.charset.Charset charset(String contentType) {
+        int at = contentType == null ? -1 : contentType.toLowerCase(Locale.ROOT).indexOf("charset=");
+        if (at < 0) {
+            return java.nio.charset.StandardCharsets.UTF_8;
+        }
+        String name = contentType.substring(at + 8).split(";", 2)[0].strip().replace("\"", "");
+        return java.nio.charset.Charset.forName(name);
+    }
 }
