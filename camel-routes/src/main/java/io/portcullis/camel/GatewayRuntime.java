@@ -53,7 +53,6 @@ public final class GatewayRuntime implements AutoCloseable {
     private final EndpointInventory audit;
     private final Clock clock;
     private final Map<String, Gatekeeper> gatekeepers;
-    private final io.portcullis.engine.ratelimit.RateLimiter rateLimiter;
     private final io.portcullis.engine.ratelimit.RateLimits rateLimits;
     private final List<AutoCloseable> resources;
 
@@ -64,7 +63,6 @@ public final class GatewayRuntime implements AutoCloseable {
                            Map<String, io.portcullis.engine.detect.AttackDetection> detections,
                            io.portcullis.engine.ratelimit.RateLimiter rateLimiter, int refusalsPerSecond,
                            EndpointInventory audit, Clock clock, List<AutoCloseable> resources) {
-        this.rateLimiter = rateLimiter;
         this.rateLimits = new io.portcullis.engine.ratelimit.RateLimits(rateLimiter, refusalsPerSecond);
         this.rules = rules;
         this.watcher = watcher;
@@ -199,12 +197,7 @@ public final class GatewayRuntime implements AutoCloseable {
                 io.portcullis.engine.detect.AttackDetection.defaults(), rateLimits);
     }
 
-    /** Calls whose rate limits Redis could not count since start (0 without a cluster). */
-    public long rateLimitStoreFailures() {
-        return rateLimiter instanceof io.portcullis.engine.ratelimit.RedisRateLimiter redis ? redis.storeFailures() : 0;
-    }
-
-    /** Rate-limit counters since start: refused, unavailable, storeFailures. */
+    /** Rate-limit counters since start: refused, refusedUnread, unavailable, storeFailures (Redis could not count). */
     public Map<String, Long> rateLimitCounters() {
         return rateLimits.counters();
     }

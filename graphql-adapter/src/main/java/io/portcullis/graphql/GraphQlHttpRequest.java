@@ -79,9 +79,6 @@ public record GraphQlHttpRequest(String query, String operationName, JsonNode va
         } catch (JsonBodies.JsonRejected e) {
             throw new RequestRejectedException(400, e.reason, e.getMessage());
         }
-        if (body == null) {
-            throw invalid("The request body is empty.");
-        }
         if (body.isArray()) {
             List<GraphQlHttpRequest> batch = new ArrayList<>();
             for (JsonNode element : body) {

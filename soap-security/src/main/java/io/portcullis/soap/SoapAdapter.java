@@ -360,9 +360,6 @@ public final class SoapAdapter implements ProtocolAdapter {
                 masks.computeIfAbsent(mask.pointer(), p -> new java.util.ArrayList<>()).add(mask.kind());
             }
         }
-        if (masks.isEmpty()) {
-            return message;
-        }
         try {
             SoapEnvelope envelope = responseReader.read(message);
             walk(envelope.operationElement(), "", (path, node) -> {

@@ -49,7 +49,7 @@ public final class AdminRoutes extends RouteBuilder {
                     health.put("status", !status.loaded() ? "DOWN" : warnings.isEmpty() ? "UP" : "DEGRADED");
                     health.put("rulePackRevision", status.revision());
                     // Calls whose rate limits a cluster's Redis could not count (then refused or counted locally).
-                    health.put("rateLimitStoreFailures", runtime.rateLimitStoreFailures());
+                    health.put("rateLimitStoreFailures", runtime.rateLimitCounters().get("storeFailures"));
                     // Requests the listener shed (503), slow clients it cut off, oversized headers (431).
                     health.put("listener", new java.util.TreeMap<>(listenerGuards.get()));
                     health.put("warnings", warnings);

@@ -130,14 +130,6 @@ public final class AttackDetection {
                 new ExpressionInjectionDetector(), new SsrfDetector(), new XxeDetector());
     }
 
-    public int paranoia() {
-        return paranoia;
-    }
-
-    public Mode mode() {
-        return mode;
-    }
-
     /** The request with what the detectors found, and the detection facts rules read. */
     public ApiRequest inspect(ApiRequest request) {
         List<Detection> found = new ArrayList<>(detect(values(request)));

@@ -182,6 +182,19 @@ public final class Decoding {
         return out.toString();
     }
 
+    /**
+     * Compatibility folding (NFKC) and lower case, as resolvers and lenient file APIs read a name:
+     * fullwidth and enclosed letters become ASCII. ASCII text is only lower-cased.
+     */
+    public static String folded(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) >= 128) {
+                return java.text.Normalizer.normalize(value, java.text.Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
+            }
+        }
+        return value.toLowerCase(Locale.ROOT);
+    }
+
     /** JavaScript and CSS escapes: {@code \\u0061}, {@code \\u{61}}, {@code \\x61}. */
     public static String jsUnescaped(String value) {
         StringBuilder out = new StringBuilder(value.length());

@@ -133,6 +133,9 @@ public final class ExpressionInjectionDetector implements Detector {
         return current;
     }
 
+    private static final java.util.regex.Pattern ARITHMETIC_PROBE =
+            java.util.regex.Pattern.compile("\\s*\\d+\\s*[*+/-]\\s*'?\\d+'?\\s*");
+
     /** What server-side template code calls to reach the system. */
     private static final List<String> TEMPLATE_SINKS = List.of("system(", "popen(", "exec(", "eval(", "spawn(", "open(",
             "require(", "process.", "child_process", "import ", "runtime", "file.", "os.", "subprocess", "getclass",
@@ -163,7 +166,7 @@ public final class ExpressionInjectionDetector implements Detector {
             if (close < 0) {
                 continue;
             }
-            if (inner.matches("\\s*\\d+\\s*[*+/-]\\s*'?\\d+'?\\s*")) {
+            if (ARITHMETIC_PROBE.matcher(inner).matches()) {
                 return "template arithmetic probe";
             }
             if (inner.contains("(") && (inner.contains(".") || inner.contains("@") || inner.contains("#"))) {

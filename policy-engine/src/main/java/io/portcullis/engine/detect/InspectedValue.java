@@ -10,10 +10,6 @@ package io.portcullis.engine.detect;
  */
 public record InspectedValue(String location, Source source, String text) {
 
+    /** Names are read too: they are the client's choice (a Spring4Shell payload lives in a parameter's name). */
     public enum Source { PATH, QUERY, QUERY_NAME, HEADER, COOKIE, BODY, BODY_NAME }
-
-    /** Names are attacker-chosen too (a Spring4Shell payload lives in the parameter's name). */
-    public boolean isName() {
-        return source == Source.QUERY_NAME || source == Source.BODY_NAME;
-    }
 }

@@ -1,7 +1,6 @@
 package io.portcullis.engine.detect;
 
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Path traversal and local file inclusion: {@code ../} sequences in any spelling a file API will
@@ -85,8 +84,7 @@ public final class PathTraversalDetector implements Detector {
 
     /** Lower case, backslashes as slashes, look-alike dots and slashes folded: Windows and lenient servers read them all. */
     private static String normalized(String value) {
-        String folded = java.text.Normalizer.normalize(value, java.text.Normalizer.Form.NFKC);
-        return folded.toLowerCase(Locale.ROOT).replace('\\', '/').replace('\u2215', '/').replace('\u2044', '/')
+        return Decoding.folded(value).replace('\\', '/').replace('\u2215', '/').replace('\u2044', '/')
                 .replace('\u29f8', '/').replace('\u29f9', '/').replace('\u2216', '/');
     }
 

@@ -55,10 +55,6 @@ final class SqlLexer {
     private SqlLexer() {
     }
 
-    static List<Token> tokens(String value, char openQuote) {
-        return lex(value, openQuote, true).tokens();
-    }
-
     /**
      * @param openQuote        {@code '} or {@code "} when the value lands inside a string literal, else 0
      * @param backslashEscapes whether a backslash escapes a quote, as in MySQL (not in standard SQL)

@@ -59,14 +59,16 @@ public final class XssDetector implements Detector {
         String evidence = "";
         for (String form : forms) {
             String lower = form.toLowerCase(Locale.ROOT);
+            // Without the spaces, controls and quotes browsers skip inside schemes and CSS: made once per form.
+            String compact = compactAll(lower);
             int[] score = {0};
             String[] found = {""};
             tags(lower, score, found);
-            scheme(lower, score, found);
+            scheme(compact, score, found);
             attributeBreakout(lower, score, found);
             scriptBreakout(lower, score, found);
             template(lower, score, found);
-            css(lower, score, found);
+            css(lower, compact, score, found);
             if (score[0] > best) {
                 best = score[0];
                 evidence = found[0];
@@ -202,8 +204,7 @@ public final class XssDetector implements Detector {
     }
 
     /** {@code javascript:} where a browser would follow it: the whole value, or after = ( or a quote. */
-    private static void scheme(String v, int[] score, String[] found) {
-        String compact = compactAll(v);
+    private static void scheme(String compact, int[] score, String[] found) {
         for (String scheme : SCRIPT_SCHEMES) {
             int at = compact.indexOf(scheme);
             while (at >= 0) {
@@ -375,14 +376,17 @@ public final class XssDetector implements Detector {
         return false;
     }
 
-    private static void css(String v, int[] score, String[] found) {
-        if (styleScript(v) && (v.contains("style") || v.contains(":") || v.contains("{"))) {
+    private static void css(String v, String compact, int[] score, String[] found) {
+        if (compactStyleScript(compact) && (v.contains("style") || v.contains(":") || v.contains("{"))) {
             raise(score, found, 100, "script in CSS");
         }
     }
 
     private static boolean styleScript(String v) {
-        String compact = compactAll(v);
+        return compactStyleScript(compactAll(v));
+    }
+
+    private static boolean compactStyleScript(String compact) {
         return compact.contains("expression(") || compact.contains("-moz-binding") || compact.contains("behavior:url")
                 || compact.contains("url(javascript:") || compact.contains("@import'javascript") || compact.contains("url(data:text/html");
     }

@@ -30,7 +30,7 @@ public final class SensitiveData {
     }
 
     /** Values longer than this are searched only in their first part, so one huge value stays cheap. */
-    static final int SEARCHED_CHARS = 64 * 1024;
+    public static final int SEARCHED_CHARS = 64 * 1024;
 
     // Every repetition is bounded or possessive: values are the upstream's, and a crafted stored
     // value must not make one search cost seconds (ReDoS).
@@ -83,7 +83,7 @@ public final class SensitiveData {
         if (digits >= 13) {
             Matcher card = CARD.matcher(text);
             while (card.find()) {
-                String number = card.group().replaceAll("[ .-]", "");
+                String number = digitsOnly(card.group());
                 String brand = brand(number);
                 if (brand != null && luhn(number)) {
                     found.add(new Found(Kind.CARD, pointer, brand));
@@ -133,7 +133,7 @@ public final class SensitiveData {
     public static String mask(Kind kind, String text) {
         return switch (kind) {
             case CARD -> replace(CARD, text, match -> {
-                String number = match.replaceAll("[ .-]", "");
+                String number = digitsOnly(match);
                 return brand(number) != null && luhn(number) ? "**** **** **** " + number.substring(number.length() - 4) : match;
             });
             case US_SSN -> replace(SSN, text, match -> "***-**-" + match.substring(match.length() - 4));
@@ -181,6 +181,21 @@ public final class SensitiveData {
     }
 
     /** The card brand by issuer prefix and length, or null when no brand issues such a number. */
+    private static final java.util.Set<Integer> MAESTRO_PREFIXES = java.util.Set.of(5018, 5020, 5038, 5893, 6304, 6759,
+            6761, 6762, 6763);
+
+    /** A card number as written ("4111 1111-1111.1111") without its separators. */
+    private static String digitsOnly(String written) {
+        StringBuilder digits = new StringBuilder(written.length());
+        for (int i = 0; i < written.length(); i++) {
+            char c = written.charAt(i);
+            if (c != ' ' && c != '.' && c != '-') {
+                digits.append(c);
+            }
+        }
+        return digits.toString();
+    }
+
     static String brand(String number) {
         int length = number.length();
         int two = Integer.parseInt(number.substring(0, 2));
@@ -209,7 +224,7 @@ public final class SensitiveData {
         if (two == 62 && length >= 16) {
             return "UnionPay";
         }
-        if (java.util.Set.of(5018, 5020, 5038, 5893, 6304, 6759, 6761, 6762, 6763).contains(four) && length >= 12) {
+        if (MAESTRO_PREFIXES.contains(four) && length >= 12) {
             return "Maestro";
         }
         return null;

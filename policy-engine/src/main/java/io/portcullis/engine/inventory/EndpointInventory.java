@@ -73,7 +73,7 @@ public final class EndpointInventory implements AuditLog {
     }
 
     private static String kind(DecisionEvent event) {
-        if (event.reasons().stream().anyMatch(SHADOW::contains) || "UNDECLARED".equals(event.operation())) {
+        if (event.reasons().stream().anyMatch(SHADOW::contains) || io.portcullis.engine.model.ApiRequest.UNDECLARED_OPERATION.equals(event.operation())) {
             return "shadow";
         }
         return event.reasons().contains(DEPRECATED) ? "deprecated" : null;

@@ -62,7 +62,10 @@ public final class JsonBodies {
             if (node == null) {
                 throw new JsonRejected("JSON_MALFORMED", "The request body is not valid JSON.");
             }
-            checkSizes(node);
+            // Response limits bound nothing but depth (the parser's): no walk needed.
+            if (limits.maxObjectEntries() != Integer.MAX_VALUE || limits.maxArrayLength() != Integer.MAX_VALUE) {
+                checkSizes(node);
+            }
             return node;
         } catch (StreamConstraintsException e) {
             if (e.getMessage() != null && e.getMessage().contains("nesting depth")) {
@@ -217,16 +220,41 @@ public final class JsonBodies {
 
     /** Masks the data in the value at the pointer; a value gone by now (redacted, cut to the schema) needs nothing. */
     private static void mask(JsonNode root, Obligation.MaskValue mask) {
-        int slash = mask.pointer().lastIndexOf('/');
-        JsonNode parent = root.at(mask.pointer().substring(0, slash));
-        String last = mask.pointer().substring(slash + 1).replace("~1", "/").replace("~0", "~");
-        if (parent instanceof ObjectNode object && object.get(last) != null && object.get(last).isValueNode()) {
-            object.put(last, io.portcullis.engine.dlp.SensitiveData.mask(mask.kind(), object.get(last).asText()));
-        } else if (parent instanceof ArrayNode array && last.matches("\\d{1,9}") && Integer.parseInt(last) < array.size()
-                && array.get(Integer.parseInt(last)).isValueNode()) {
-            int index = Integer.parseInt(last);
-            array.set(index, array.textNode(io.portcullis.engine.dlp.SensitiveData.mask(mask.kind(), array.get(index).asText())));
+        Target target = Target.of(root, mask.pointer());
+        if (target.parent() instanceof ObjectNode object && object.get(target.last()) != null
+                && object.get(target.last()).isValueNode()) {
+            object.put(target.last(), io.portcullis.engine.dlp.SensitiveData.mask(mask.kind(), object.get(target.last()).asText()));
+        } else if (target.parent() instanceof ArrayNode array && target.index() >= 0 && target.index() < array.size()
+                && array.get(target.index()).isValueNode()) {
+            array.set(target.index(), array.textNode(io.portcullis.engine.dlp.SensitiveData.mask(mask.kind(),
+                    array.get(target.index()).asText())));
         }
+    }
+
+    /**
+     * Where a JSON pointer ends: its parent node, its last token unescaped, and that token as an
+     * array index (-1 when it is none).
+     */
+    private record Target(JsonNode parent, String last, int index) {
+
+        static Target of(JsonNode root, String pointer) {
+            int slash = pointer.lastIndexOf('/');
+            String last = pointer.substring(slash + 1).replace("~1", "/").replace("~0", "~");
+            return new Target(root.at(pointer.substring(0, slash)), last, arrayIndex(last));
+        }
+    }
+
+    /** An array index as a pointer writes it: 1 to 9 digits. */
+    private static int arrayIndex(String token) {
+        if (token.isEmpty() || token.length() > 9) {
+            return -1;
+        }
+        for (int i = 0; i < token.length(); i++) {
+            if (token.charAt(i) < '0' || token.charAt(i) > '9') {
+                return -1;
+            }
+        }
+        return Integer.parseInt(token);
     }
 
     /**
@@ -241,20 +269,17 @@ public final class JsonBodies {
      *                    own array indexes say that one element is meant
      */
     public static boolean remove(JsonNode root, String pointer, String rulePointer) {
-        int slash = pointer.lastIndexOf('/');
-        JsonNode parent = root.at(pointer.substring(0, slash));
-        String last = pointer.substring(slash + 1).replace("~1", "/").replace("~0", "~");
-        if (parent instanceof ObjectNode object) {
-            object.remove(last);
-        } else if (parent instanceof ArrayNode array && last.matches("\\d{1,9}")) {
-            int index = Integer.parseInt(last);
-            if (index < array.size()) {
-                array.set(index, array.nullNode());
+        Target target = Target.of(root, pointer);
+        if (target.parent() instanceof ObjectNode object) {
+            object.remove(target.last());
+        } else if (target.parent() instanceof ArrayNode array && target.index() >= 0) {
+            if (target.index() < array.size()) {
+                array.set(target.index(), array.nullNode());
             }
             return true;
         }
-        boolean addressesOneElement = java.util.Arrays.stream(rulePointer.split("/")).anyMatch(t -> t.matches("\\d{1,9}"));
-        return addressesOneElement || root.findParent(last) == null;
+        boolean addressesOneElement = java.util.Arrays.stream(rulePointer.split("/")).anyMatch(t -> arrayIndex(t) >= 0);
+        return addressesOneElement || root.findParent(target.last()) == null;
     }
 
     public static final class JsonRejected extends Exception {

@@ -6,17 +6,13 @@ import io.portcullis.engine.model.Obligation;
  * Where rate-limit buckets live: in this process ({@link LocalRateLimiter}) or shared by every
  * gateway node through Redis ({@link RedisRateLimiter}). Thread-safe.
  */
-public interface RateLimiter extends AutoCloseable {
+public interface RateLimiter {
 
     /** Takes the limit's cost from the bucket of its name and key, if the bucket holds enough. */
     Outcome consume(Obligation.RateLimit limit);
 
     /** Gives back what {@link #consume} took, for a call a later limit refused. */
     void refund(Obligation.RateLimit limit);
-
-    @Override
-    default void close() {
-    }
 
     /**
      * @param allowed           whether the call may go on
@@ -30,7 +26,7 @@ public interface RateLimiter extends AutoCloseable {
         /** Seconds a client is asked to wait while the store cannot count: an outage, not the limit's period. */
         static final long UNAVAILABLE_RETRY_SECONDS = 5;
 
-        static Outcome unavailableFor(Obligation.RateLimit limit) {
+        static Outcome storeUnavailable() {
             return new Outcome(false, 0, 0, UNAVAILABLE_RETRY_SECONDS, true);
         }
     }

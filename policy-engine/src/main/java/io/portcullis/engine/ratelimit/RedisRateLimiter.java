@@ -71,7 +71,7 @@ public final class RedisRateLimiter implements RateLimiter {
     public Outcome consume(Obligation.RateLimit limit) {
         if (paused()) {
             storeFailures.incrementAndGet();
-            return (limit.quota() ? quotasFallBack : spikeArrestsFallBack) ? fallback.consume(limit) : Outcome.unavailableFor(limit);
+            return (limit.quota() ? quotasFallBack : spikeArrestsFallBack) ? fallback.consume(limit) : Outcome.storeUnavailable();
         }
         try {
             return BucketConfigurations.outcome(buckets.getProxy(PREFIX + BucketConfigurations.id(limit),
@@ -87,7 +87,7 @@ public final class RedisRateLimiter implements RateLimiter {
                         e.toString(), storeFailures.get(), quotasFallBack ? "count locally" : "refuse",
                         spikeArrestsFallBack ? "count locally" : "refuse");
             }
-            return fallBack ? fallback.consume(limit) : Outcome.unavailableFor(limit);
+            return fallBack ? fallback.consume(limit) : Outcome.storeUnavailable();
         }
     }
 
