@@ -67,6 +67,15 @@ public final class SoapFaults {
     private static final String WSSE_NAMESPACE =
             "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd";
     private static final String WSSE_PREFIX = "wsse:";
+    /*
+     * The prefixes the fault codes use (soap:Client, wsse:FailedCheck) are declared again on the
+     * Fault element: some clients (Mono's WCF) read the fault from the Body on its own and cannot
+     * resolve a QName whose prefix only the Envelope declares.
+     */
+    private static final String CODE_PREFIXES_11 = " xmlns:soap=\"" + SoapVersion.SOAP_1_1.namespace() + "\""
+            + " xmlns:wsse=\"" + WSSE_NAMESPACE + "\"";
+    private static final String CODE_PREFIXES_12 = " xmlns:env=\"" + SoapVersion.SOAP_1_2.namespace() + "\""
+            + " xmlns:wsse=\"" + WSSE_NAMESPACE + "\"";
 
     /** Reason code → WS-Security 1.1 fault code and its text (OASIS WSS SOAP Message Security, section 12). */
     private static final Map<String, String[]> SECURITY_FAULTS = Map.ofEntries(
@@ -84,9 +93,8 @@ public final class SoapFaults {
 
     private static String soap11(String code, String text, String detail) {
         return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
-                + "<soap:Envelope xmlns:soap=\"" + SoapVersion.SOAP_1_1.namespace() + "\""
-                + " xmlns:wsse=\"" + WSSE_NAMESPACE + "\">"
-                + "<soap:Body><soap:Fault>"
+                + "<soap:Envelope xmlns:soap=\"" + SoapVersion.SOAP_1_1.namespace() + "\">"
+                + "<soap:Body><soap:Fault" + CODE_PREFIXES_11 + ">"
                 + "<faultcode>" + code + "</faultcode>"
                 + "<faultstring>" + escape(text) + "</faultstring>"
                 + "<detail>" + detail + "</detail>"
@@ -97,9 +105,8 @@ public final class SoapFaults {
         String subcode = securitySubcode == null ? ""
                 : "<env:Subcode><env:Value>" + WSSE_PREFIX + securitySubcode + "</env:Value></env:Subcode>";
         return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
-                + "<env:Envelope xmlns:env=\"" + SoapVersion.SOAP_1_2.namespace() + "\""
-                + " xmlns:wsse=\"" + WSSE_NAMESPACE + "\">"
-                + "<env:Body><env:Fault>"
+                + "<env:Envelope xmlns:env=\"" + SoapVersion.SOAP_1_2.namespace() + "\">"
+                + "<env:Body><env:Fault" + CODE_PREFIXES_12 + ">"
                 + "<env:Code><env:Value>env:" + code + "</env:Value>" + subcode + "</env:Code>"
                 + "<env:Reason><env:Text xml:lang=\"en\">" + escape(text) + "</env:Text></env:Reason>"
                 + "<env:Detail>" + detail + "</env:Detail>"

@@ -60,6 +60,28 @@ class SoapFaultsTest {
     }
 
     @ParameterizedTest
+    @CsvSource({"SOAP_1_1, WSS_FAILED_CHECK", "SOAP_1_2, WSS_FAILED_CHECK", "SOAP_1_1, ''", "SOAP_1_2, ''"})
+    void theFaultCodesPrefixIsDeclaredInsideTheFault(SoapVersion version, String reason) throws Exception {
+        SoapEnvelope parsed = reader.read(SoapFaults.render(version, 400, "r-1",
+                reason.isEmpty() ? java.util.List.of() : java.util.List.of(reason), ""));
+        Element fault = (Element) parsed.document().getElementsByTagNameNS(version.namespace(), "Fault").item(0);
+
+        // Mono's WCF reads the fault from the Body on its own: the codes must resolve without the Envelope.
+        Element detached = (Element) javax.xml.parsers.DocumentBuilderFactory.newDefaultNSInstance().newDocumentBuilder()
+                .newDocument().importNode(fault, true);
+        detached.getOwnerDocument().appendChild(detached);
+        java.util.List<Element> codes = new java.util.ArrayList<>();
+        org.w3c.dom.NodeList all = detached.getElementsByTagNameNS("*", "*");
+        for (int i = 0; i < all.getLength(); i++) {
+            Element element = (Element) all.item(i);
+            if (element.getLocalName().equals("faultcode") || element.getLocalName().equals("Value")) {
+                codes.add(element);
+            }
+        }
+        assertThat(codes).isNotEmpty().allSatisfy(code -> assertThat(resolve(code).getNamespaceURI()).isNotNull());
+    }
+
+    @ParameterizedTest
     @CsvSource({"SOAP_1_1", "SOAP_1_2"})
     void otherRefusalsNameTheirReasonsAndMessageLikeProblemJson(SoapVersion version) throws Exception {
         SoapEnvelope parsed = reader.read(SoapFaults.render(version, 403, "r-2",
