@@ -78,7 +78,7 @@ final class SoapRouteAdapters {
         String alias = wss.keyAlias() != null ? wss.keyAlias() : Wss4jCrypto.onlyPrivateKeyAlias(keys);
         X509Certificate upstream = wss.upstreamCertificate() == null ? null : Wss4jCrypto.certificate(wss.upstreamCertificate());
         return new OutboundSecurity(new Wss4jMessageSecurer(keys, alias, new String(keyPassword),
-                (int) wss.policy().timestampTtl().toSeconds()), wss.signResponses(), wss.encryptResponses(),
-                wss.signUpstream(), upstream);
+                (int) wss.policy().timestampTtl().toSeconds()), wss.signResponses(), wss.encryptResponses(), wss.responseKeys(),
+                wss.signUpstream(), upstream, wss.upstreamKeys());
     }
 }

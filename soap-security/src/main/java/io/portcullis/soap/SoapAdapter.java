@@ -23,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import javax.xml.namespace.QName;
 import org.apache.wss4j.common.ext.WSSecurityException;
+import org.apache.wss4j.dom.WSConstants;
 import org.w3c.dom.Attr;
 import org.w3c.dom.Element;
 import org.w3c.dom.NamedNodeMap;
@@ -201,7 +202,8 @@ public final class SoapAdapter implements ProtocolAdapter {
         HttpRequestMessage out = forward;
         byte[] body = request.attribute(FORWARD_ATTRIBUTE) instanceof ForwardedMessage verified ? verified.body() : null;
         if (outbound != null && outbound.securesUpstream()) {
-            body = secure(reader, body != null ? body : forward.body(), outbound.signUpstream(), outbound.upstreamCertificate());
+            body = secure(reader, body != null ? body : forward.body(), new Wss4jMessageSecurer.Protection(outbound.signUpstream(),
+                    outbound.upstreamCertificate(), outbound.upstreamKeys(), WSConstants.AES_256_GCM, false));
         }
         if (body != null) {
             Map<String, List<String>> headers = new LinkedHashMap<>(forward.headers());
@@ -211,11 +213,11 @@ public final class SoapAdapter implements ProtocolAdapter {
         return obligations.isEmpty() ? out : out.withHeaders(HeaderObligations.apply(out.headers(), obligations));
     }
 
-    private byte[] secure(SoapEnvelopeReader parser, byte[] message, boolean sign, X509Certificate encryptFor)
+    private byte[] secure(SoapEnvelopeReader parser, byte[] message, Wss4jMessageSecurer.Protection protection)
             throws ObligationException {
         try {
             SoapEnvelope envelope = parser.read(message);
-            outbound.securer().secure(envelope, sign, encryptFor);
+            outbound.securer().secure(envelope, protection);
             return envelope.serialize();
         } catch (RequestRejectedException | WSSecurityException e) {
             throw new ObligationException("the message could not be secured: " + e.getMessage());
@@ -257,10 +259,22 @@ public final class SoapAdapter implements ProtocolAdapter {
             Map<String, List<String>> headers = new LinkedHashMap<>(response.headers());
             headers.put("content-type", List.of(utf8(response.header("content-type"))));
             out = new HttpResponseMessage(response.status(), headers,
-                    secure(responseReader, response.body(), outbound.signResponses(),
-                            outbound.encryptResponses() ? caller : null));
+                    secure(responseReader, response.body(), responseProtection(request, caller)));
         }
         return obligations.isEmpty() ? out : out.withHeaders(HeaderObligations.apply(out.headers(), obligations));
+    }
+
+    /**
+     * A response is protected the way its request was: encrypted with the request's algorithm, so
+     * a client that has no AES-GCM (WCF, Metro) can read it, and with its signature encrypted when
+     * the request's was, which WCF's default protection order requires of the reply.
+     */
+    private Wss4jMessageSecurer.Protection responseProtection(ApiRequest request, X509Certificate caller) {
+        String algorithm = request.attribute(WsSecurityResult.BODY_ENCRYPTION) instanceof String used ? used : WSConstants.AES_256_GCM;
+        boolean signatureWasEncrypted = request.attribute(WsSecurityResult.ENCRYPTED_PARTS) instanceof List<?> parts
+                && parts.contains(WsSecurityResult.SIGNATURE);
+        return new Wss4jMessageSecurer.Protection(outbound.signResponses(), outbound.encryptResponses() ? caller : null,
+                outbound.responseKeys(), algorithm, signatureWasEncrypted);
     }
 
     /** Removing XML fields is not built yet, so a rule that asks for it withholds the message instead. */

@@ -5,6 +5,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.apache.wss4j.common.bsp.BSPRule;
 
 /**
  * What a route demands of a request's WS-Security header, checked against what was actually
@@ -22,13 +23,19 @@ import java.util.Set;
  *                       show in the facts, so a rule can limit who may use them
  * @param allowCbc       accept AES-CBC encryption (e.g. WCF's default Basic256), which is open to
  *                       padding-oracle attacks; AES-GCM only when false
+ * @param waivedBspRules WS-I Basic Security Profile rules not enforced for this route's clients.
+ *                       WCF omits attributes the profile requires (a BinarySecurityToken's
+ *                       EncodingType: R3029, a Password's Type: R4201) unless its message security
+ *                       version is a BasicSecurityProfile10 one; the rest of the profile still holds
  */
 public record WsSecurityPolicy(List<Alternative> alternatives, Duration timestampTtl, Duration futureTtl,
-                               boolean allowSha1, boolean allowCbc) {
+                               boolean allowSha1, boolean allowCbc, Set<BSPRule> waivedBspRules) {
 
     /** Message parts a policy can require to be signed or encrypted. */
     public enum Part {
-        BODY("Body"), TIMESTAMP("Timestamp"), USERNAME_TOKEN("UsernameToken");
+        BODY("Body"), TIMESTAMP("Timestamp"), USERNAME_TOKEN("UsernameToken"),
+        /** The signature over the Body, encrypted (WS-SecurityPolicy's EncryptSignature; WCF's default). */
+        SIGNATURE("Signature");
 
         private final String factName;
 
@@ -48,7 +55,7 @@ public record WsSecurityPolicy(List<Alternative> alternatives, Duration timestam
                     return part;
                 }
             }
-            throw new IllegalArgumentException("must be one of Body, Timestamp, UsernameToken");
+            throw new IllegalArgumentException("must be one of Body, Timestamp, UsernameToken, Signature");
         }
     }
 
@@ -91,6 +98,7 @@ public record WsSecurityPolicy(List<Alternative> alternatives, Duration timestam
 
     public WsSecurityPolicy {
         alternatives = List.copyOf(alternatives);
+        waivedBspRules = Set.copyOf(waivedBspRules);
         Objects.requireNonNull(timestampTtl, "timestampTtl");
         Objects.requireNonNull(futureTtl, "futureTtl");
     }

@@ -13,12 +13,16 @@ import java.util.Set;
  * real Body, Timestamp and UsernameToken, never by name), which tokens were present, who signed,
  * and the algorithms used.
  *
- * @param signer     the certificate of the signature that covers the Body (or the only signature), or null
- * @param credential who the message says is calling (UsernameToken user, else the signer), for authentication
+ * @param encryptedParts Body, Timestamp, UsernameToken, and Signature when the Body's signature
+ *                       arrived encrypted
+ * @param signer         the certificate of the signature that covers the Body (or the only signature), or null
+ * @param bodyEncryption the algorithm the Body was encrypted with, or null: an encrypted response
+ *                       uses it too, so a client that cannot read AES-GCM (WCF, Metro) can read its answer
+ * @param credential     who the message says is calling (UsernameToken user, else the signer), for authentication
  */
 public record WsSecurityResult(Set<String> signedParts, Set<String> encryptedParts, Set<String> tokens,
                                X509Certificate signer, String username, Set<String> algorithms,
-                               Authentication credential) {
+                               String bodyEncryption, Authentication credential) {
 
     public static final String TIMESTAMP = "Timestamp";
     public static final String USERNAME_TOKEN = "UsernameToken";
@@ -34,10 +38,13 @@ public record WsSecurityResult(Set<String> signedParts, Set<String> encryptedPar
     public static final String SIGNER_CERTIFICATE = "wss.signerCertificate";
     public static final String USERNAME = "wss.username";
     public static final String ALGORITHMS = "wss.algorithms";
+    public static final String BODY_ENCRYPTION = "wss.bodyEncryption";
+    /** The encrypted part that is the Body's signature. */
+    public static final String SIGNATURE = "Signature";
 
     /** No Security header in the message. */
     public static final WsSecurityResult NONE = new WsSecurityResult(Set.of(), Set.of(), Set.of(), null, null, Set.of(),
-            Authentication.NOT_PRESENTED);
+            null, Authentication.NOT_PRESENTED);
 
     public WsSecurityResult {
         signedParts = Set.copyOf(signedParts);
@@ -60,6 +67,9 @@ public record WsSecurityResult(Set<String> signedParts, Set<String> encryptedPar
         }
         if (username != null) {
             attributes.put(USERNAME, username);
+        }
+        if (bodyEncryption != null) {
+            attributes.put(BODY_ENCRYPTION, bodyEncryption);
         }
         return attributes;
     }

@@ -2,11 +2,10 @@ package io.portcullis.soap;
 
 import java.security.cert.X509Certificate;
 import java.util.Objects;
-import javax.crypto.KeyGenerator;
-import javax.crypto.SecretKey;
 import org.apache.wss4j.common.WSEncryptionPart;
 import org.apache.wss4j.common.crypto.Crypto;
 import org.apache.wss4j.common.ext.WSSecurityException;
+import org.apache.wss4j.common.util.KeyUtils;
 import org.apache.wss4j.dom.WSConstants;
 import org.apache.wss4j.dom.engine.WSSConfig;
 import org.apache.wss4j.dom.message.WSSecEncrypt;
@@ -18,10 +17,10 @@ import org.apache.xml.security.signature.XMLSignature;
 /**
  * Secures what the gateway sends: responses to its callers, and requests to an upstream that
  * requires WS-Security. Adds a Security header with a Timestamp, signs Body and Timestamp with the
- * gateway's key (RSA-SHA256 or, for an EC key, ECDSA-SHA256; SHA-256, exclusive C14N, the
- * certificate as a BinarySecurityToken),
- * and encrypts the Body's content for a recipient's certificate (AES-256-GCM, RSA-OAEP): the
- * algorithms the gateway itself demands of others.
+ * gateway's key (RSA-SHA256 or, for an EC key, ECDSA-SHA256; SHA-256, exclusive C14N), and
+ * encrypts the Body's content for a recipient's certificate (RSA-OAEP; AES-256-GCM unless the
+ * {@link Protection} names the algorithm the recipient used itself), and the signature with it
+ * when asked to.
  */
 public final class Wss4jMessageSecurer {
 
@@ -64,13 +63,76 @@ public final class Wss4jMessageSecurer {
         }
     }
 
+    /** How a secured message refers to a certificate (WS-Security X.509 Token Profile). */
+    public enum KeyIdentifier {
+        /** The certificate travels in the message as a BinarySecurityToken. */
+        DIRECT_REFERENCE("direct-reference", WSConstants.BST_DIRECT_REFERENCE),
+        ISSUER_SERIAL("issuer-serial", WSConstants.ISSUER_SERIAL),
+        /** The SHA-1 thumbprint (WS-Security 1.1): WCF's choice with its WSSecurity11 versions. */
+        THUMBPRINT("thumbprint", WSConstants.THUMBPRINT_IDENTIFIER),
+        SKI("ski", WSConstants.SKI_KEY_IDENTIFIER);
+
+        private final String configName;
+        private final int wss4jType;
+
+        KeyIdentifier(String configName, int wss4jType) {
+            this.configName = configName;
+            this.wss4jType = wss4jType;
+        }
+
+        /** @throws IllegalArgumentException naming the accepted values */
+        public static KeyIdentifier parse(String name) {
+            for (KeyIdentifier identifier : values()) {
+                if (identifier.configName.equals(name)) {
+                    return identifier;
+                }
+            }
+            throw new IllegalArgumentException("must be one of direct-reference, issuer-serial, thumbprint, ski");
+        }
+    }
+
     /**
-     * Secures {@code envelope} in place.
-     *
-     * @param sign       sign Body and Timestamp
-     * @param encryptFor encrypt the Body's content for this certificate, or null
+     * @param signature  how the signature refers to the gateway's certificate
+     * @param encryption how the encrypted key refers to the recipient's certificate
      */
-    public void secure(SoapEnvelope envelope, boolean sign, X509Certificate encryptFor) throws WSSecurityException {
+    public record KeyIdentifiers(KeyIdentifier signature, KeyIdentifier encryption) {
+
+        public static final KeyIdentifiers DEFAULT = new KeyIdentifiers(KeyIdentifier.DIRECT_REFERENCE, KeyIdentifier.ISSUER_SERIAL);
+
+        public KeyIdentifiers {
+            Objects.requireNonNull(signature, "signature");
+            Objects.requireNonNull(encryption, "encryption");
+        }
+    }
+
+    /**
+     * What to do to one message.
+     *
+     * @param sign             sign Body and Timestamp
+     * @param encryptFor       encrypt the Body's content for this certificate, or null
+     * @param keyIdentifiers   how certificates are referred to
+     * @param contentAlgorithm the XML Encryption algorithm for the Body's content
+     * @param encryptSignature encrypt the signature as well (when signing and encrypting): what
+     *                         WCF's default protection order, SignBeforeEncryptAndEncryptSignature,
+     *                         demands of a reply
+     */
+    public record Protection(boolean sign, X509Certificate encryptFor, KeyIdentifiers keyIdentifiers,
+                             String contentAlgorithm, boolean encryptSignature) {
+
+        public Protection {
+            Objects.requireNonNull(keyIdentifiers, "keyIdentifiers");
+            if (!CONTENT_ALGORITHMS.contains(contentAlgorithm)) {
+                throw new IllegalArgumentException("not an AES content encryption algorithm: " + contentAlgorithm);
+            }
+        }
+    }
+
+    /** The algorithms a Body can be encrypted with: those the verifier can accept from others. */
+    public static final java.util.Set<String> CONTENT_ALGORITHMS = java.util.Set.of(WSConstants.AES_128_GCM,
+            WSConstants.AES_192_GCM, WSConstants.AES_256_GCM, WSConstants.AES_128, WSConstants.AES_192, WSConstants.AES_256);
+
+    /** Secures {@code envelope} in place. */
+    public void secure(SoapEnvelope envelope, Protection protection) throws WSSecurityException {
         WSSecHeader header = new WSSecHeader(envelope.document());
         header.setMustUnderstand(true);
         header.insertSecurityHeader();
@@ -78,35 +140,30 @@ public final class Wss4jMessageSecurer {
         timestamp.setTimeToLive(timestampTtlSeconds);
         timestamp.build();
         String soapNamespace = envelope.version().namespace();
-        if (sign) {
+        String signatureId = null;
+        if (protection.sign()) {
             WSSecSignature signature = new WSSecSignature(header);
             signature.setUserInfo(alias, password);
-            signature.setKeyIdentifierType(WSConstants.BST_DIRECT_REFERENCE);
+            signature.setKeyIdentifierType(protection.keyIdentifiers().signature().wss4jType);
             signature.setSignatureAlgorithm(signatureAlgorithm);
             signature.setDigestAlgo(WSConstants.SHA256);
             signature.setSigCanonicalization(WSConstants.C14N_EXCL_OMIT_COMMENTS);
             signature.getParts().add(new WSEncryptionPart(WSConstants.ELEM_BODY, soapNamespace, ""));
             signature.getParts().add(new WSEncryptionPart(WSConstants.TIMESTAMP_TOKEN_LN, WSConstants.WSU_NS, ""));
             signature.build(keys);
+            signatureId = signature.getId();
         }
-        if (encryptFor != null) {
+        if (protection.encryptFor() != null) {
             WSSecEncrypt encrypt = new WSSecEncrypt(header);
-            encrypt.setUseThisCert(encryptFor);
-            encrypt.setKeyIdentifierType(WSConstants.ISSUER_SERIAL);
-            encrypt.setSymmetricEncAlgorithm(WSConstants.AES_256_GCM);
+            encrypt.setUseThisCert(protection.encryptFor());
+            encrypt.setKeyIdentifierType(protection.keyIdentifiers().encryption().wss4jType);
+            encrypt.setSymmetricEncAlgorithm(protection.contentAlgorithm());
             encrypt.setKeyEncAlgo(WSConstants.KEYTRANSPORT_RSAOAEP);
             encrypt.getParts().add(new WSEncryptionPart(WSConstants.ELEM_BODY, soapNamespace, "Content"));
-            encrypt.build(keys, contentKey());
-        }
-    }
-
-    private static SecretKey contentKey() {
-        try {
-            KeyGenerator generator = KeyGenerator.getInstance("AES");
-            generator.init(256);
-            return generator.generateKey();
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("AES is required by the Java platform", e);
+            if (protection.encryptSignature() && signatureId != null) {
+                encrypt.getParts().add(new WSEncryptionPart(signatureId, "Element"));
+            }
+            encrypt.build(keys, KeyUtils.getKeyGenerator(protection.contentAlgorithm()).generateKey());
         }
     }
 }

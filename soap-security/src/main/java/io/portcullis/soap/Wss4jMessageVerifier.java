@@ -258,7 +258,9 @@ public final class Wss4jMessageVerifier {
         data.setAlgorithmSuite(algorithms);
         // WS-I BSP wants exclusive C14N only; inclusive C14N is allowed by the algorithm suite for
         // the clients that send it, and wrapping is caught by the identity checks, not by C14N.
-        data.setIgnoredBSPRules(List.of(BSPRule.R5404, BSPRule.R5412));
+        List<BSPRule> ignored = new ArrayList<>(policy.waivedBspRules());
+        ignored.addAll(List.of(BSPRule.R5404, BSPRule.R5412));
+        data.setIgnoredBSPRules(ignored);
         data.setAllowRSA15KeyTransportAlgorithm(false);
         data.setAllowUsernameTokenNoPassword(false);
         data.setHandleCustomPasswordTypes(false);
@@ -318,6 +320,7 @@ public final class Wss4jMessageVerifier {
         // count as signed: a second signer cannot lend the Timestamp or UsernameToken coverage.
         Set<String> signed = new HashSet<>();
         X509Certificate signer = null;
+        String bodySignatureId = null;
         for (WSSecurityEngineResult signature : signatures) {
             X509Certificate certificate = (X509Certificate) signature.get(WSSecurityEngineResult.TAG_X509_CERTIFICATE);
             if (certificate == null) {
@@ -341,18 +344,35 @@ public final class Wss4jMessageVerifier {
                 }
                 signer = certificate;
                 signed.addAll(parts);
+                // WCF's signatures have no Id: WSS4J then records none, and "" stands for it.
+                bodySignatureId = java.util.Objects.requireNonNullElse((String) signature.get(WSSecurityEngineResult.TAG_ID), "");
             }
         }
         Set<String> encrypted = new HashSet<>();
+        String bodyEncryption = null;
         for (WSDataRef ref : encryptedRefs) {
             add(algorithmsUsed, ref.getAlgorithm());
-            String part = part(ref.getProtectedElement(), body, timestamp, usernameToken);
+            Element decrypted = ref.getProtectedElement();
+            String part = part(decrypted, body, timestamp, usernameToken);
+            if (part == null && bodySignatureId != null && isSignature(decrypted, bodySignatureId)
+                    && (!bodySignatureId.isEmpty() || signatures.size() == 1)) {
+                part = WsSecurityResult.SIGNATURE;
+            }
             if (part != null) {
                 encrypted.add(part);
             }
+            if (WsSecurityPolicy.Part.BODY.factName().equals(part)) {
+                bodyEncryption = ref.getAlgorithm();
+            }
         }
-        return new WsSecurityResult(signed, encrypted, tokens, signer, username, algorithmsUsed,
+        return new WsSecurityResult(signed, encrypted, tokens, signer, username, algorithmsUsed, bodyEncryption,
                 credential(verification.usernameCredential, signer));
+    }
+
+    /** Whether {@code element} is a Signature element with this Id ("" for none: then only a lone signature can match). */
+    private static boolean isSignature(Element element, String id) {
+        return element != null && WSConstants.SIG_NS.equals(element.getNamespaceURI())
+                && WSConstants.SIG_LN.equals(element.getLocalName()) && id.equals(element.getAttributeNS(null, "Id"));
     }
 
     /**

@@ -88,7 +88,23 @@ public final class SecuredMessages {
 
     /** Encrypts the Body's content for {@code recipientAlias}'s certificate, RSA-OAEP key transport. */
     public SecuredMessages encryptBody(Crypto crypto, String recipientAlias, String symmetricAlgorithm) throws Exception {
+        return encrypt(crypto, recipientAlias, symmetricAlgorithm, false);
+    }
+
+    /** Encrypts the Body's content and the signature element, as WCF's default protection order does. */
+    public SecuredMessages encryptBodyAndSignature(Crypto crypto, String recipientAlias, String symmetricAlgorithm)
+            throws Exception {
+        return encrypt(crypto, recipientAlias, symmetricAlgorithm, true);
+    }
+
+    private SecuredMessages encrypt(Crypto crypto, String recipientAlias, String symmetricAlgorithm, boolean signatureToo)
+            throws Exception {
         WSSecEncrypt encrypt = new WSSecEncrypt(header);
+        if (signatureToo) {
+            encrypt.getParts().add(new WSEncryptionPart(WSConstants.ELEM_BODY, document.getDocumentElement().getNamespaceURI(),
+                    "Content"));
+            encrypt.getParts().add(new WSEncryptionPart(WSConstants.SIG_LN, WSConstants.SIG_NS, "Element"));
+        }
         encrypt.setUserInfo(recipientAlias);
         encrypt.setKeyIdentifierType(WSConstants.ISSUER_SERIAL);
         encrypt.setSymmetricEncAlgorithm(symmetricAlgorithm);

@@ -30,6 +30,9 @@ import org.junit.jupiter.api.Test;
 /** The adapter with WS-Security on: what rules see, what goes upstream, and what goes back secured. */
 class SoapAdapterSecurityTest {
 
+    private static final Wss4jMessageSecurer.Protection SIGN_ONLY = new Wss4jMessageSecurer.Protection(true, null,
+            Wss4jMessageSecurer.KeyIdentifiers.DEFAULT, org.apache.wss4j.dom.WSConstants.AES_256_GCM, false);
+
     static final String TRANSFER = Wss4jMessageVerifierTest.TRANSFER;
     static final RequestContext CONTEXT = new RequestContext("req-1", Instant.EPOCH, "bank-soap", new Peer("192.0.2.1", 1));
     static final SoapRouteSettings ROUTE = new SoapRouteSettings("bank-soap",
@@ -49,9 +52,13 @@ class SoapAdapterSecurityTest {
     }
 
     static Wss4jMessageVerifier verifier(Merlin keys) {
+        return verifier(keys, false);
+    }
+
+    static Wss4jMessageVerifier verifier(Merlin keys, boolean allowCbc) {
         WsSecurityPolicy policy = new WsSecurityPolicy(List.of(new WsSecurityPolicy.Alternative(true, false,
                 EnumSet.of(WsSecurityPolicy.Part.BODY, WsSecurityPolicy.Part.TIMESTAMP), Set.of())),
-                Duration.ofMinutes(5), Duration.ofMinutes(1), false, false);
+                Duration.ofMinutes(5), Duration.ofMinutes(1), false, allowCbc, Set.of());
         return new Wss4jMessageVerifier(policy, new SignerTrust(keys, false, List.of()), keys, TestKeys.PASSWORDS,
                 new InMemoryReplayGuard(100, Clock.systemUTC()), UsernameTokens.none(),
                 certificate -> Authentication.of(Principal.builder("alice", AuthMethod.WS_SECURITY).build()));
@@ -102,7 +109,7 @@ class SoapAdapterSecurityTest {
     void responsesAreSignedAndCanBeEncryptedForTheCallersCertificate() throws Exception {
         byte[] message = SecuredMessages.of(TRANSFER).timestamp().sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE).bytes();
         OutboundSecurity outbound = new OutboundSecurity(new Wss4jMessageSecurer(gatewayKeys, "gateway", TestKeys.PASSWORD, 300),
-                true, true, false, null);
+                true, true, Wss4jMessageSecurer.KeyIdentifiers.DEFAULT, false, null, Wss4jMessageSecurer.KeyIdentifiers.DEFAULT);
         SoapAdapter adapter = adapter(outbound);
         ApiRequest request = adapter.normalize(post(message), CONTEXT);
         String answer = TRANSFER.replace("b:Transfer", "b:TransferResponse");
@@ -121,12 +128,39 @@ class SoapAdapterSecurityTest {
     }
 
     @Test
+    void anEncryptedResponseIsProtectedTheWayItsRequestWas() throws Exception {
+        // A WCF client's request: AES-256-CBC (WCF has no AES-GCM) and its signature encrypted too.
+        byte[] message = SecuredMessages.of(TRANSFER).timestamp().sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE)
+                .encryptBodyAndSignature(clients, "gateway", WSConstants.AES_256).bytes();
+        Wss4jMessageSecurer.KeyIdentifiers wcf = new Wss4jMessageSecurer.KeyIdentifiers(
+                Wss4jMessageSecurer.KeyIdentifier.ISSUER_SERIAL, Wss4jMessageSecurer.KeyIdentifier.THUMBPRINT);
+        OutboundSecurity outbound = new OutboundSecurity(new Wss4jMessageSecurer(gatewayKeys, "gateway", TestKeys.PASSWORD, 300),
+                true, true, wcf, false, null, Wss4jMessageSecurer.KeyIdentifiers.DEFAULT);
+        SoapAdapter adapter = new SoapAdapter(ROUTE, verifier(gatewayKeys, true), null, outbound);
+        ApiRequest request = adapter.normalize(post(message), CONTEXT);
+        String answer = TRANSFER.replace("b:Transfer", "b:TransferResponse");
+
+        HttpResponseMessage secured = adapter.fulfil(request, new HttpResponseMessage(200,
+                Map.of("content-type", List.of("text/xml")), answer.getBytes(StandardCharsets.UTF_8)), List.of());
+
+        String xml = new String(secured.body(), StandardCharsets.UTF_8);
+        assertThat(xml).contains(WSConstants.AES_256 + "\"").doesNotContain(WSConstants.AES_256_GCM)
+                .contains("#ThumbprintSHA1").doesNotContain("BinarySecurityToken").doesNotContain("SignatureValue");
+        SoapEnvelope received = new SoapEnvelopeReader().read(secured.body());
+        WsSecurityResult result = verifier(clients, true).verify(received, "127.0.0.1");
+        assertThat(result.encryptedParts()).containsExactlyInAnyOrder("Body", "Signature");
+        assertThat(result.signedParts()).containsExactlyInAnyOrder("Body", "Timestamp");
+        assertThat(result.bodyEncryption()).isEqualTo(WSConstants.AES_256);
+        assertThat(received.operationElement().getTextContent()).contains("acc-alice-1");
+    }
+
+    @Test
     void anEcGatewayKeySignsWithEcdsa() throws Exception {
         TestKeys.Identity ca = TestKeys.authority("EC CA");
         Merlin ecKeys = TestKeys.crypto(new TestKeys.Identity[] {TestKeys.issueEc(ca, "gateway-ec")}, ca.certificate());
         SoapEnvelope response = new SoapEnvelopeReader().read(TRANSFER.getBytes(StandardCharsets.UTF_8));
 
-        new Wss4jMessageSecurer(ecKeys, "gateway-ec", TestKeys.PASSWORD, 300).secure(response, true, null);
+        new Wss4jMessageSecurer(ecKeys, "gateway-ec", TestKeys.PASSWORD, 300).secure(response, SIGN_ONLY);
 
         SoapEnvelope received = new SoapEnvelopeReader().read(response.serialize());
         WsSecurityResult result = verifier(ecKeys).verify(received, "127.0.0.1");
@@ -137,7 +171,7 @@ class SoapAdapterSecurityTest {
     @Test
     void aResponseThatMustBeEncryptedButHasNoRecipientIsWithheld() throws Exception {
         OutboundSecurity outbound = new OutboundSecurity(new Wss4jMessageSecurer(gatewayKeys, "gateway", TestKeys.PASSWORD, 300),
-                false, true, false, null);
+                false, true, Wss4jMessageSecurer.KeyIdentifiers.DEFAULT, false, null, Wss4jMessageSecurer.KeyIdentifiers.DEFAULT);
         ApiRequest unsigned = ApiRequest.builder().id("r-2").build();
 
         assertThatThrownBy(() -> adapter(outbound).fulfil(unsigned, new HttpResponseMessage(200,
@@ -149,7 +183,8 @@ class SoapAdapterSecurityTest {
     void requestsToAnUpstreamThatDemandsWsSecurityAreSignedByTheGateway() throws Exception {
         byte[] message = SecuredMessages.of(TRANSFER).timestamp().sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE).bytes();
         OutboundSecurity outbound = new OutboundSecurity(new Wss4jMessageSecurer(gatewayKeys, "gateway", TestKeys.PASSWORD, 300),
-                false, false, true, alice.certificate());
+                false, false, Wss4jMessageSecurer.KeyIdentifiers.DEFAULT, true, alice.certificate(),
+                Wss4jMessageSecurer.KeyIdentifiers.DEFAULT);
         SoapAdapter adapter = adapter(outbound);
         ApiRequest request = adapter.normalize(post(message), CONTEXT);
 

@@ -22,6 +22,7 @@ import java.util.EnumSet;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Set;
+import org.apache.wss4j.common.bsp.BSPRule;
 import org.apache.wss4j.common.crypto.Merlin;
 import org.apache.wss4j.dom.WSConstants;
 import org.apache.xml.security.signature.XMLSignature;
@@ -93,7 +94,7 @@ class Wss4jMessageVerifierTest {
     }
 
     static WsSecurityPolicy policy(WsSecurityPolicy.Alternative... alternatives) {
-        return new WsSecurityPolicy(List.of(alternatives), Duration.ofMinutes(5), Duration.ofMinutes(1), false, false);
+        return new WsSecurityPolicy(List.of(alternatives), Duration.ofMinutes(5), Duration.ofMinutes(1), false, false, Set.of());
     }
 
     Wss4jMessageVerifier verifier(WsSecurityPolicy policy) {
@@ -179,6 +180,49 @@ class Wss4jMessageVerifierTest {
         assertThat(result.algorithms()).contains(WSConstants.AES_256_GCM, WSConstants.KEYTRANSPORT_RSAOAEP);
         assertThat(envelope.operation().getLocalPart()).isEqualTo("Transfer");
         assertThat(envelope.operationElement().getTextContent()).contains("acc-alice-1");
+    }
+
+    @Test
+    void anEncryptedSignatureAndTheBodysAlgorithmAreFacts() throws Exception {
+        byte[] message = SecuredMessages.of(TRANSFER).timestamp().sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE)
+                .encryptBodyAndSignature(clients, "gateway", WSConstants.AES_128_GCM).bytes();
+        assertThat(new String(message, StandardCharsets.UTF_8)).doesNotContain("SignatureValue");
+
+        WsSecurityResult result = verify(verifier(SIGNED_AND_ENCRYPTED), message);
+
+        assertThat(result.encryptedParts()).containsExactlyInAnyOrder("Body", "Signature");
+        assertThat(result.signedParts()).containsExactlyInAnyOrder("Body", "Timestamp");
+        assertThat(result.bodyEncryption()).isEqualTo(WSConstants.AES_128_GCM);
+        assertThat(result.attributes()).containsEntry(WsSecurityResult.BODY_ENCRYPTION, WSConstants.AES_128_GCM)
+                .containsEntry(WsSecurityResult.ENCRYPTED_PARTS, List.of("Body", "Signature"));
+    }
+
+    @Test
+    void basicSecurityProfileRulesAreEnforcedUnlessTheRouteWaivesThem() throws Exception {
+        // WCF without a BasicSecurityProfile10 message security version leaves out the token's EncodingType.
+        SecuredMessages signed = SecuredMessages.of(TRANSFER).timestamp().sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE);
+        Element token = (Element) signed.document().getElementsByTagNameNS(WSConstants.WSSE_NS, "BinarySecurityToken").item(0);
+        token.removeAttributeNS(null, "EncodingType");
+        byte[] message = signed.bytes();
+        WsSecurityPolicy waived = new WsSecurityPolicy(SIGNED.alternatives(), Duration.ofMinutes(5), Duration.ofMinutes(1),
+                false, false, Set.of(BSPRule.R3029, BSPRule.R3030));
+
+        assertThat(refusal(verifier(SIGNED), message)).isEqualTo(Wss4jMessageVerifier.INVALID_SECURITY);
+        assertThat(verify(verifier(waived), message).signedParts()).containsExactlyInAnyOrder("Body", "Timestamp");
+    }
+
+    @Test
+    void aPolicyCanRequireTheSignatureEncrypted() throws Exception {
+        WsSecurityPolicy policy = policy(new WsSecurityPolicy.Alternative(true, false,
+                EnumSet.of(WsSecurityPolicy.Part.BODY, WsSecurityPolicy.Part.TIMESTAMP),
+                EnumSet.of(WsSecurityPolicy.Part.BODY, WsSecurityPolicy.Part.SIGNATURE)));
+        byte[] signatureInTheClear = SecuredMessages.of(TRANSFER).timestamp().sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE)
+                .encryptBody(clients, "gateway", WSConstants.AES_256_GCM).bytes();
+        byte[] signatureEncrypted = SecuredMessages.of(TRANSFER).timestamp().sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE)
+                .encryptBodyAndSignature(clients, "gateway", WSConstants.AES_256_GCM).bytes();
+
+        assertThat(refusal(verifier(policy), signatureInTheClear)).isEqualTo(Wss4jMessageVerifier.POLICY_NOT_MET);
+        assertThat(verify(verifier(policy), signatureEncrypted).encryptedParts()).contains("Signature");
     }
 
     @Test
@@ -317,7 +361,7 @@ class Wss4jMessageVerifierTest {
                 XMLSignature.ALGO_ID_SIGNATURE_RSA_SHA1, WSConstants.SHA1, true).bytes();
         assertThat(refusal(verifier(SIGNED), sha1)).isEqualTo(Wss4jMessageVerifier.UNSUPPORTED_ALGORITHM);
         WsSecurityPolicy legacy = new WsSecurityPolicy(SIGNED.alternatives(), Duration.ofMinutes(5), Duration.ofMinutes(1),
-                true, true);
+                true, true, Set.of());
         assertThat(verify(verifier(legacy), sha1).algorithms()).contains(WSConstants.SHA1);
 
         byte[] cbc = SecuredMessages.of(TRANSFER).timestamp().sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE)

@@ -4,6 +4,7 @@ import io.portcullis.engine.authn.basic.LoginThrottleSettings;
 import io.portcullis.engine.authn.jwt.JwtSettings;
 import io.portcullis.engine.authn.mtls.ClientCertificateAuthenticator.IdentitySource;
 import io.portcullis.soap.WsSecurityPolicy;
+import io.portcullis.soap.Wss4jMessageSecurer;
 import io.portcullis.soap.XmlLimits;
 import java.nio.file.Path;
 import java.util.List;
@@ -218,7 +219,8 @@ public record GatewaySettings(Listener listener, TlsListener tlsListener, Listen
                              String trustStorePassword, Path crlFile, Path signersFile,
                              List<java.util.regex.Pattern> signerSubjects, IdentitySource identityFrom,
                              int replayCacheEntries, String keyAlias, boolean signResponses, boolean encryptResponses,
-                             boolean signUpstream, Path upstreamCertificate, Path digestUsersFile) {
+                             Wss4jMessageSecurer.KeyIdentifiers responseKeys, boolean signUpstream, Path upstreamCertificate,
+                             Wss4jMessageSecurer.KeyIdentifiers upstreamKeys, Path digestUsersFile) {
 
         public boolean securesOutbound() {
             return signResponses || encryptResponses || signUpstream || upstreamCertificate != null;

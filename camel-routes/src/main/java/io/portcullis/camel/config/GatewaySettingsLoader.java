@@ -10,6 +10,7 @@ import io.portcullis.engine.authn.mtls.ClientCertificateAuthenticator.IdentitySo
 import io.portcullis.rest.OperationTemplate;
 import io.portcullis.soap.SoapRouteSettings;
 import io.portcullis.soap.WsSecurityPolicy;
+import io.portcullis.soap.Wss4jMessageSecurer;
 import io.portcullis.soap.XmlLimits;
 import java.io.IOException;
 import java.net.URI;
@@ -20,6 +21,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.apache.wss4j.common.bsp.BSPRule;
 
 /**
  * Reads and validates the gateway's YAML configuration. Anything wrong stops the start with a
@@ -118,13 +120,16 @@ public final class GatewaySettingsLoader {
                           String trustStore, String trustStorePasswordFile, String crlFile, String signersFile,
                           List<String> signerSubjects,
                           String identityFrom, Integer replayCacheEntries, String keyAlias, FileResponseSecurity responses,
-                          FileUpstreamSecurity upstream, String digestUsersFile) {
+                          FileUpstreamSecurity upstream, String digestUsersFile, List<String> waiveBspRules) {
     }
 
-    record FileResponseSecurity(Boolean sign, Boolean encrypt) {
+    record FileResponseSecurity(Boolean sign, Boolean encrypt, FileKeyIdentifiers keyIdentifiers) {
     }
 
-    record FileUpstreamSecurity(Boolean sign, String encryptFor) {
+    record FileUpstreamSecurity(Boolean sign, String encryptFor, FileKeyIdentifiers keyIdentifiers) {
+    }
+
+    record FileKeyIdentifiers(String signature, String encryption) {
     }
 
     record FileWsAlternative(Boolean timestamp, Boolean usernameToken, List<String> signed, List<String> encrypted) {
@@ -555,6 +560,9 @@ public final class GatewaySettingsLoader {
                 throw new InvalidConfigurationException(at + ": demands nothing, so any message would meet it; "
                         + "give timestamp, usernameToken, signed or encrypted");
             }
+            if (parsed.signed().contains(WsSecurityPolicy.Part.SIGNATURE)) {
+                throw new InvalidConfigurationException(at + ".signed: Signature can be required encrypted, not signed");
+            }
             if (!parsed.signed().isEmpty() && !parsed.signed().contains(WsSecurityPolicy.Part.TIMESTAMP)) {
                 throw new InvalidConfigurationException(at + ".signed: must include Timestamp: without a signed "
                         + "Timestamp a signed message can be replayed for ever");
@@ -571,7 +579,8 @@ public final class GatewaySettingsLoader {
             throw new InvalidConfigurationException(key + ".replayCacheEntries: must be between 100 and 10000000");
         }
         WsSecurityPolicy policy = new WsSecurityPolicy(alternatives, java.time.Duration.ofSeconds(ttl),
-                java.time.Duration.ofSeconds(future), Boolean.TRUE.equals(raw.allowSha1()), Boolean.TRUE.equals(raw.allowCbc()));
+                java.time.Duration.ofSeconds(future), Boolean.TRUE.equals(raw.allowSha1()), Boolean.TRUE.equals(raw.allowCbc()),
+                bspRules(key + ".waiveBspRules", raw.waiveBspRules()));
         Path keyStore = existingFile(key + ".keyStore", raw.keyStore(), base, false);
         String keyStorePassword = secret(key + ".keyStorePasswordFile", raw.keyStorePasswordFile(), base, keyStore != null);
         Path trustStore = existingFile(key + ".trustStore", raw.trustStore(), base, false);
@@ -611,8 +620,44 @@ public final class GatewaySettingsLoader {
         return new GatewaySettings.WsSecurity(policy, keyStore, keyStorePassword, trustStore, trustStorePassword,
                 existingFile(key + ".crlFile", raw.crlFile(), base, false),
                 existingFile(key + ".signersFile", raw.signersFile(), base, false), signerSubjects, identityFrom, replayEntries,
-                raw.keyAlias(), signResponses, encryptResponses, signUpstream, upstreamCertificate,
+                raw.keyAlias(), signResponses, encryptResponses,
+                keyIdentifiers(key + ".responses.keyIdentifiers", raw.responses() == null ? null : raw.responses().keyIdentifiers()),
+                signUpstream, upstreamCertificate,
+                keyIdentifiers(key + ".upstream.keyIdentifiers", raw.upstream() == null ? null : raw.upstream().keyIdentifiers()),
                 existingFile(key + ".digestUsersFile", raw.digestUsersFile(), base, false));
+    }
+
+    private static Wss4jMessageSecurer.KeyIdentifiers keyIdentifiers(String key, FileKeyIdentifiers raw)
+            throws InvalidConfigurationException {
+        Wss4jMessageSecurer.KeyIdentifiers defaults = Wss4jMessageSecurer.KeyIdentifiers.DEFAULT;
+        if (raw == null) {
+            return defaults;
+        }
+        return new Wss4jMessageSecurer.KeyIdentifiers(
+                raw.signature() == null ? defaults.signature() : keyIdentifier(key + ".signature", raw.signature()),
+                raw.encryption() == null ? defaults.encryption() : keyIdentifier(key + ".encryption", raw.encryption()));
+    }
+
+    private static Wss4jMessageSecurer.KeyIdentifier keyIdentifier(String key, String name) throws InvalidConfigurationException {
+        try {
+            return Wss4jMessageSecurer.KeyIdentifier.parse(name);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationException(key + ": '" + name + "' " + e.getMessage());
+        }
+    }
+
+    /** WS-I BSP rule ids as WSS4J names them in its messages ({@code R3029}). */
+    private static Set<BSPRule> bspRules(String key, List<String> names) throws InvalidConfigurationException {
+        Set<BSPRule> rules = java.util.EnumSet.noneOf(BSPRule.class);
+        for (String name : names == null ? List.<String>of() : names) {
+            try {
+                rules.add(BSPRule.valueOf(name));
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw new InvalidConfigurationException(key + ": '" + name + "' is not a Basic Security Profile rule id "
+                        + "(R3029, R4201, ...: the id in the refusal's log line)");
+            }
+        }
+        return rules;
     }
 
     private static java.util.Set<WsSecurityPolicy.Part> parts(String key, List<String> names) throws InvalidConfigurationException {

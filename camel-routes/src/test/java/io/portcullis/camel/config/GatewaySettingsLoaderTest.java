@@ -50,6 +50,30 @@ class GatewaySettingsLoaderTest {
                 .hasMessageContaining("routes[1].wsSecurity.require[0].signed: must include Timestamp");
         assertThatThrownBy(() -> load(example().replace("      trustStore: ", "      #trustStore: ")))
                 .hasMessageContaining("routes[1].wsSecurity.trustStore: required when a signature is required");
+        assertThatThrownBy(() -> load(example().replace("signed: [Body, Timestamp]", "signed: [Body, Timestamp, Signature]")))
+                .hasMessageContaining("routes[1].wsSecurity.require[0].signed: Signature can be required encrypted, not signed");
+        assertThatThrownBy(() -> load(example().replace("      allowSha1: false", "      waiveBspRules: [R3029, R9999]\n      allowSha1: false")))
+                .hasMessageContaining("routes[1].wsSecurity.waiveBspRules: 'R9999' is not a Basic Security Profile rule id");
+        assertThatThrownBy(() -> load(example().replace("responses: {sign: true, encrypt: false}",
+                "responses: {sign: true, encrypt: false, keyIdentifiers: {encryption: sha1}}")))
+                .hasMessageContaining("routes[1].wsSecurity.responses.keyIdentifiers.encryption: 'sha1' must be one of "
+                        + "direct-reference, issuer-serial, thumbprint, ski");
+    }
+
+    @Test
+    void wcfClientSettingsAreRead() throws Exception {
+        GatewaySettings.WsSecurity soap = load(example()
+                .replace("      allowSha1: false", "      waiveBspRules: [R3029, R4201]\n      allowSha1: false")
+                .replace("responses: {sign: true, encrypt: false}",
+                        "responses: {sign: true, encrypt: true, keyIdentifiers: {signature: issuer-serial, encryption: thumbprint}}"))
+                .routes().get(1).wsSecurity();
+
+        assertThat(soap.policy().waivedBspRules()).containsExactlyInAnyOrder(org.apache.wss4j.common.bsp.BSPRule.R3029,
+                org.apache.wss4j.common.bsp.BSPRule.R4201);
+        assertThat(soap.responseKeys()).isEqualTo(new io.portcullis.soap.Wss4jMessageSecurer.KeyIdentifiers(
+                io.portcullis.soap.Wss4jMessageSecurer.KeyIdentifier.ISSUER_SERIAL,
+                io.portcullis.soap.Wss4jMessageSecurer.KeyIdentifier.THUMBPRINT));
+        assertThat(soap.upstreamKeys()).isEqualTo(io.portcullis.soap.Wss4jMessageSecurer.KeyIdentifiers.DEFAULT);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.portcullis.examples.bank.soap;
 
 import io.portcullis.examples.bank.DemoBank;
+import java.util.Map;
 import org.apache.cxf.endpoint.Server;
 import org.apache.cxf.jaxws.JaxWsServerFactoryBean;
 
@@ -27,6 +28,9 @@ public final class DemoBankSoapServer implements AutoCloseable {
         factory.setServiceClass(BankPort.class);
         factory.setServiceBean(new BankSoapService(bank));
         factory.setAddress(address);
+        // Envelopes with the prefix s, as WCF services write them: Mono's WCF client checks a reply's
+        // signature over its own re-serialization with that prefix (WcfInteropIT); other clients do not care.
+        factory.setProperties(Map.of("soap.env.ns.map", Map.of("s", "http://schemas.xmlsoap.org/soap/envelope/")));
         return new DemoBankSoapServer(factory.create(), address);
     }
 
