@@ -3,12 +3,10 @@ package io.portcullis.camel.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.engine.audit.DecisionEvent;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,9 +31,6 @@ class MetroInteropIT {
     static Path workDir;
     static RunningGateway gateway;
 
-    record Run(int exit, String out, String err) {
-    }
-
     @BeforeAll
     static void start() throws Exception {
         if (!Files.isDirectory(METRO.resolve("target/lib"))) {
@@ -52,10 +47,10 @@ class MetroInteropIT {
 
     @Test
     void aSignedAndEncryptedMetroRequestIsAcceptedAndMetroVerifiesTheSignedResponse() throws Exception {
-        Run run = metro("acc-alice-1");
+        ClientProcess run = metro("acc-alice-1");
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.out()).contains("<owner>alice</owner>").contains("<balance>");
-        DecisionEvent event = lastGetAccount();
+        DecisionEvent event = gateway.lastEvent("getAccount");
         assertThat(event.effect()).isEqualTo("PERMIT");
         assertThat(event.principal().subject()).isEqualTo("alice");
         assertThat(event.principal().methods()).containsExactly("WS_SECURITY");
@@ -63,21 +58,21 @@ class MetroInteropIT {
 
     @Test
     void aMetroRequestForAnotherCallersAccountIsAFaultMetroUnderstands() throws Exception {
-        Run run = metro("acc-bob-1");
+        ClientProcess run = metro("acc-bob-1");
         assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(1);
         assertThat(run.err()).contains("You may only access your own records.");
-        assertThat(lastGetAccount().reasons()).containsExactly("BOLA_NOT_OWNER");
+        assertThat(gateway.lastEvent("getAccount").reasons()).containsExactly("BOLA_NOT_OWNER");
     }
 
     @Test
     void aMetroUsernameTokenInsideTheSignedAndEncryptedMessageIsAccepted() throws Exception {
-        Run run = metro("acc-alice-1", "--username", "alice", "--password", "alice-demo-password");
+        ClientProcess run = metro("acc-alice-1", "--username", "alice", "--password", "alice-demo-password");
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.out()).contains("<owner>alice</owner>");
-        assertThat(lastGetAccount().principal().subject()).isEqualTo("alice");
+        assertThat(gateway.lastEvent("getAccount").principal().subject()).isEqualTo("alice");
     }
 
-    private static Run metro(String account, String... extra) throws Exception {
+    private static ClientProcess metro(String account, String... extra) throws Exception {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", METRO.resolve("target/lib") + "/*",
@@ -90,16 +85,6 @@ class MetroInteropIT {
                 "--ca-cert", CONFIG.resolve("tls/ca.pem").toString(),
                 "--account", account));
         command.addAll(List.of(extra));
-        Path out = Files.createTempFile(workDir, "metro", ".out");
-        Path err = Files.createTempFile(workDir, "metro", ".err");
-        Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        assertThat(process.waitFor(180, TimeUnit.SECONDS)).as("Metro client finished").isTrue();
-        return new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
-    }
-
-    private static DecisionEvent lastGetAccount() {
-        List<DecisionEvent> events = gateway.audit.stream().filter(e -> "getAccount".equals(e.operation())).toList();
-        assertThat(events).isNotEmpty();
-        return events.get(events.size() - 1);
+        return ClientProcess.run(workDir, command);
     }
 }

@@ -114,6 +114,13 @@ final class RunningGateway implements AutoCloseable {
         return gateway.runtime();
     }
 
+    /** The last audit event of {@code operation}; fails the test if there is none. */
+    DecisionEvent lastEvent(String operation) {
+        List<DecisionEvent> events = audit.stream().filter(e -> operation.equals(e.operation())).toList();
+        org.assertj.core.api.Assertions.assertThat(events).as("audit events of " + operation).isNotEmpty();
+        return events.get(events.size() - 1);
+    }
+
     @Override
     public void close() throws Exception {
         gateway.close();

@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.portcullis.engine.audit.DecisionEvent;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,9 +45,6 @@ class WcfInteropIT {
     static Path client;
     static Path alicePkcs12;
 
-    record Run(int exit, String out, String err) {
-    }
-
     @BeforeAll
     static void start() throws Exception {
         if (!Files.isExecutable(Path.of("/usr/bin/mcs")) || !Files.isExecutable(Path.of("/usr/bin/mono"))) {
@@ -58,7 +52,7 @@ class WcfInteropIT {
                     + "libmono-system-servicemodel4.0a-cil (.ci/run does)");
         }
         client = workDir.resolve("WcfBankClient.exe");
-        Run build = run(List.of("/usr/bin/mcs", "-nologo", "-out:" + client, "-r:System.ServiceModel.dll",
+        ClientProcess build = ClientProcess.run(workDir, List.of("/usr/bin/mcs", "-nologo", "-out:" + client, "-r:System.ServiceModel.dll",
                 "-r:System.IdentityModel.dll", "-r:System.Runtime.Serialization.dll", "-r:System.Xml.Linq.dll",
                 WCF.resolve("WcfBankClient.cs").toString()));
         assertThat(build.exit()).as(build.out() + build.err()).isZero();
@@ -77,11 +71,11 @@ class WcfInteropIT {
 
     @Test
     void aWcfRequestIsAcceptedAndTheClientReadsTheEncryptedSignedAnswer() throws Exception {
-        Run run = wcf("acc-alice-1");
+        ClientProcess run = wcf("acc-alice-1");
 
         assertThat(run.exit()).as(run.out() + run.err()).isZero();
         assertThat(run.out()).contains("<owner>alice</owner>").contains("<balance>");
-        DecisionEvent event = lastGetAccount();
+        DecisionEvent event = gateway.lastEvent("getAccount");
         assertThat(event.effect()).isEqualTo("PERMIT");
         assertThat(event.principal().subject()).isEqualTo("alice");
         assertThat(event.principal().methods()).containsExactly("WS_SECURITY");
@@ -89,15 +83,15 @@ class WcfInteropIT {
 
     @Test
     void aWcfRequestForAnotherCallersAccountIsAFaultTheClientReads() throws Exception {
-        Run run = wcf("acc-bob-1");
+        ClientProcess run = wcf("acc-bob-1");
 
         assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(1);
         assertThat(run.err()).contains("You may only access your own records.");
-        assertThat(lastGetAccount().reasons()).containsExactly("BOLA_NOT_OWNER");
+        assertThat(gateway.lastEvent("getAccount").reasons()).containsExactly("BOLA_NOT_OWNER");
     }
 
-    private static Run wcf(String account) throws Exception {
-        return run(List.of("/usr/bin/mono", client.toString(),
+    private static ClientProcess wcf(String account) throws Exception {
+        return ClientProcess.run(workDir, List.of("/usr/bin/mono", client.toString(),
                 "--endpoint", "http://127.0.0.1:" + gateway.port + "/soap/bank",
                 "--pkcs12", alicePkcs12.toString(),
                 "--password-file", CONFIG.resolve("tls/keystore.pass").toString(),
@@ -105,14 +99,6 @@ class WcfInteropIT {
                 "--account", account));
     }
 
-    private static Run run(List<String> command) throws Exception {
-        Path out = Files.createTempFile(workDir, "wcf", ".out");
-        Path err = Files.createTempFile(workDir, "wcf", ".err");
-        Process process = new ProcessBuilder(new ArrayList<>(command)).redirectOutput(out.toFile()).redirectError(err.toFile())
-                .start();
-        assertThat(process.waitFor(180, TimeUnit.SECONDS)).as("finished: " + command.get(0)).isTrue();
-        return new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
-    }
 
     /** The same key and chain in a PKCS#12 file protected with PBE-SHA1-3DES and an HMAC-SHA1 MAC. */
     private static Path legacyPkcs12(Path source, Path target) throws Exception {
@@ -141,11 +127,5 @@ class WcfInteropIT {
             }
         }
         return target;
-    }
-
-    private static DecisionEvent lastGetAccount() {
-        List<DecisionEvent> events = gateway.audit.stream().filter(e -> "getAccount".equals(e.operation())).toList();
-        assertThat(events).isNotEmpty();
-        return events.get(events.size() - 1);
     }
 }
