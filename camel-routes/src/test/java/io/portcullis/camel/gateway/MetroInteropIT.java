@@ -16,11 +16,12 @@ import org.junit.jupiter.api.io.TempDir;
  * Interoperability with Eclipse Metro (WSIT) 4.0.2, the WS-Security stack of GlassFish and many
  * Java partners: a real Metro client ({@code src/test/metro/MetroBankClient.java}) configures
  * itself from a WS-SecurityPolicy WSDL, signs, encrypts and timestamps its request, and verifies
- * the gateway's signed response. It runs in its own JVM, as Metro's JAX-WS provider must not share
+ * and decrypts the gateway's response. It runs in its own JVM, as Metro's JAX-WS provider must not share
  * a classpath with CXF's; {@code .ci/run} fetches it ({@code src/test/metro/pom.xml}).
  *
  * <p>Metro 4.0.2 has no AES-GCM, so this route allows AES-CBC ({@code allowCbc: true}), as a bank
- * would for a Metro partner; with the demo's {@code allowCbc: false} Metro is refused.
+ * would for a Metro partner; with the demo's {@code allowCbc: false} Metro is refused. Responses are
+ * encrypted too, and with the request's algorithm, which is the only one Metro can read.
  */
 class MetroInteropIT {
 
@@ -37,7 +38,8 @@ class MetroInteropIT {
             throw new IllegalStateException("Metro is not fetched: mvn -f camel-routes/src/test/metro/pom.xml "
                     + "dependency:copy-dependencies -DoutputDirectory=target/lib (.ci/run does)");
         }
-        gateway = new RunningGateway(workDir, "", config -> config.replace("allowCbc: false", "allowCbc: true"));
+        gateway = new RunningGateway(workDir, "", config -> config.replace("allowCbc: false", "allowCbc: true")
+                .replace("responses: {sign: true, encrypt: false}", "responses: {sign: true, encrypt: true}"));
     }
 
     @AfterAll
@@ -46,7 +48,7 @@ class MetroInteropIT {
     }
 
     @Test
-    void aSignedAndEncryptedMetroRequestIsAcceptedAndMetroVerifiesTheSignedResponse() throws Exception {
+    void aSignedAndEncryptedMetroRequestIsAcceptedAndMetroReadsTheSignedEncryptedResponse() throws Exception {
         ClientProcess run = metro("acc-alice-1");
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.out()).contains("<owner>alice</owner>").contains("<balance>");
