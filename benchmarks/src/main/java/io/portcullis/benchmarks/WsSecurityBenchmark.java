@@ -41,8 +41,8 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class WsSecurityBenchmark {
 
-    private static final Wss4jMessageSecurer.Protection SIGN_ONLY = new Wss4jMessageSecurer.Protection(true, null,
-            Wss4jMessageSecurer.KeyIdentifiers.DEFAULT, org.apache.wss4j.dom.WSConstants.AES_256_GCM, false);
+    private static final Wss4jMessageSecurer.Protection SIGN_ONLY =
+            Wss4jMessageSecurer.Protection.signOnly(Wss4jMessageSecurer.KeyIdentifiers.DEFAULT);
 
     static final String TRANSFER = """
             <soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/">

@@ -272,7 +272,7 @@ public final class SoapAdapter implements ProtocolAdapter {
     private Wss4jMessageSecurer.Protection responseProtection(ApiRequest request, X509Certificate caller) {
         String algorithm = request.attribute(WsSecurityResult.BODY_ENCRYPTION) instanceof String used ? used : WSConstants.AES_256_GCM;
         boolean signatureWasEncrypted = request.attribute(WsSecurityResult.ENCRYPTED_PARTS) instanceof List<?> parts
-                && parts.contains(WsSecurityResult.SIGNATURE);
+                && parts.contains(WsSecurityPolicy.Part.SIGNATURE.factName());
         return new Wss4jMessageSecurer.Protection(outbound.signResponses(), outbound.encryptResponses() ? caller : null,
                 outbound.responseKeys(), algorithm, signatureWasEncrypted);
     }

@@ -1,10 +1,12 @@
 package io.portcullis.soap;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.wss4j.common.bsp.BSPRule;
 
 /**
@@ -23,10 +25,8 @@ import org.apache.wss4j.common.bsp.BSPRule;
  *                       show in the facts, so a rule can limit who may use them
  * @param allowCbc       accept AES-CBC encryption (e.g. WCF's default Basic256), which is open to
  *                       padding-oracle attacks; AES-GCM only when false
- * @param waivedBspRules WS-I Basic Security Profile rules not enforced for this route's clients.
- *                       WCF omits attributes the profile requires (a BinarySecurityToken's
- *                       EncodingType: R3029, a Password's Type: R4201) unless its message security
- *                       version is a BasicSecurityProfile10 one; the rest of the profile still holds
+ * @param waivedBspRules WS-I Basic Security Profile rules not enforced for this route's clients,
+ *                       among {@link #WAIVABLE_BSP_RULES}; the rest of the profile still holds
  */
 public record WsSecurityPolicy(List<Alternative> alternatives, Duration timestampTtl, Duration futureTtl,
                                boolean allowSha1, boolean allowCbc, Set<BSPRule> waivedBspRules) {
@@ -55,7 +55,8 @@ public record WsSecurityPolicy(List<Alternative> alternatives, Duration timestam
                     return part;
                 }
             }
-            throw new IllegalArgumentException("must be one of Body, Timestamp, UsernameToken, Signature");
+            throw new IllegalArgumentException("must be one of " + Arrays.stream(values()).map(Part::factName)
+                    .collect(Collectors.joining(", ")));
         }
     }
 
@@ -99,9 +100,20 @@ public record WsSecurityPolicy(List<Alternative> alternatives, Duration timestam
     public WsSecurityPolicy {
         alternatives = List.copyOf(alternatives);
         waivedBspRules = Set.copyOf(waivedBspRules);
+        if (!WAIVABLE_BSP_RULES.containsAll(waivedBspRules)) {
+            throw new IllegalArgumentException("only " + WAIVABLE_BSP_RULES + " can be waived");
+        }
         Objects.requireNonNull(timestampTtl, "timestampTtl");
         Objects.requireNonNull(futureTtl, "futureTtl");
     }
+
+    /**
+     * The profile rules a route may waive: attributes that only restate a default, which WCF leaves
+     * out (a BinarySecurityToken's EncodingType, R3029 and R3030 for the same omission; a
+     * Password's Type, R4201) unless its message security version is a BasicSecurityProfile10 one,
+     * and Mono's WCF always. Other rules guard freshness, references and algorithms, and stay.
+     */
+    public static final Set<BSPRule> WAIVABLE_BSP_RULES = Set.copyOf(EnumSet.of(BSPRule.R3029, BSPRule.R3030, BSPRule.R4201));
 
     public boolean required() {
         return !alternatives.isEmpty();

@@ -39,8 +39,6 @@ public record WsSecurityResult(Set<String> signedParts, Set<String> encryptedPar
     public static final String USERNAME = "wss.username";
     public static final String ALGORITHMS = "wss.algorithms";
     public static final String BODY_ENCRYPTION = "wss.bodyEncryption";
-    /** The encrypted part that is the Body's signature. */
-    public static final String SIGNATURE = "Signature";
 
     /** No Security header in the message. */
     public static final WsSecurityResult NONE = new WsSecurityResult(Set.of(), Set.of(), Set.of(), null, null, Set.of(),

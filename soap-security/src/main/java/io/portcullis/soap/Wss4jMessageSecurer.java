@@ -1,7 +1,9 @@
 package io.portcullis.soap;
 
 import java.security.cert.X509Certificate;
+import java.util.Arrays;
 import java.util.Objects;
+import java.util.stream.Collectors;
 import org.apache.wss4j.common.WSEncryptionPart;
 import org.apache.wss4j.common.crypto.Crypto;
 import org.apache.wss4j.common.ext.WSSecurityException;
@@ -87,7 +89,8 @@ public final class Wss4jMessageSecurer {
                     return identifier;
                 }
             }
-            throw new IllegalArgumentException("must be one of direct-reference, issuer-serial, thumbprint, ski");
+            throw new IllegalArgumentException("must be one of " + Arrays.stream(values())
+                    .map(identifier -> identifier.configName).collect(Collectors.joining(", ")));
         }
     }
 
@@ -111,7 +114,8 @@ public final class Wss4jMessageSecurer {
      * @param sign             sign Body and Timestamp
      * @param encryptFor       encrypt the Body's content for this certificate, or null
      * @param keyIdentifiers   how certificates are referred to
-     * @param contentAlgorithm the XML Encryption algorithm for the Body's content
+     * @param contentAlgorithm the XML Encryption algorithm for the Body's content (one the gateway
+     *                         accepts from others: {@link #secure} fails on any other)
      * @param encryptSignature encrypt the signature as well (when signing and encrypting): what
      *                         WCF's default protection order, SignBeforeEncryptAndEncryptSignature,
      *                         demands of a reply
@@ -121,15 +125,14 @@ public final class Wss4jMessageSecurer {
 
         public Protection {
             Objects.requireNonNull(keyIdentifiers, "keyIdentifiers");
-            if (!CONTENT_ALGORITHMS.contains(contentAlgorithm)) {
-                throw new IllegalArgumentException("not an AES content encryption algorithm: " + contentAlgorithm);
-            }
+            Objects.requireNonNull(contentAlgorithm, "contentAlgorithm");
+        }
+
+        /** Signed, not encrypted. */
+        public static Protection signOnly(KeyIdentifiers keyIdentifiers) {
+            return new Protection(true, null, keyIdentifiers, WSConstants.AES_256_GCM, false);
         }
     }
-
-    /** The algorithms a Body can be encrypted with: those the verifier can accept from others. */
-    public static final java.util.Set<String> CONTENT_ALGORITHMS = java.util.Set.of(WSConstants.AES_128_GCM,
-            WSConstants.AES_192_GCM, WSConstants.AES_256_GCM, WSConstants.AES_128, WSConstants.AES_192, WSConstants.AES_256);
 
     /** Secures {@code envelope} in place. */
     public void secure(SoapEnvelope envelope, Protection protection) throws WSSecurityException {

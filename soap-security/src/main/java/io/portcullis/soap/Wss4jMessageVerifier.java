@@ -290,8 +290,13 @@ public final class Wss4jMessageVerifier {
             int action = (Integer) result.get(WSSecurityEngineResult.TAG_ACTION);
             switch (action) {
                 case WSConstants.TS -> {
+                    Timestamp verified = (Timestamp) result.get(WSSecurityEngineResult.TAG_TIMESTAMP);
+                    if (verified.getCreated() == null) {
+                        // WSS4J checks freshness against Created only: without it, whatever Expires says would hold.
+                        throw refused(400, MESSAGE_EXPIRED, "The message has no creation time.");
+                    }
                     tokens.add(WsSecurityResult.TIMESTAMP);
-                    timestamp = ((Timestamp) result.get(WSSecurityEngineResult.TAG_TIMESTAMP)).getElement();
+                    timestamp = verified.getElement();
                 }
                 case WSConstants.UT -> {
                     tokens.add(WsSecurityResult.USERNAME_TOKEN);
@@ -320,7 +325,7 @@ public final class Wss4jMessageVerifier {
         // count as signed: a second signer cannot lend the Timestamp or UsernameToken coverage.
         Set<String> signed = new HashSet<>();
         X509Certificate signer = null;
-        String bodySignatureId = null;
+        Element bodySignature = null;
         for (WSSecurityEngineResult signature : signatures) {
             X509Certificate certificate = (X509Certificate) signature.get(WSSecurityEngineResult.TAG_X509_CERTIFICATE);
             if (certificate == null) {
@@ -344,8 +349,7 @@ public final class Wss4jMessageVerifier {
                 }
                 signer = certificate;
                 signed.addAll(parts);
-                // WCF's signatures have no Id: WSS4J then records none, and "" stands for it.
-                bodySignatureId = java.util.Objects.requireNonNullElse((String) signature.get(WSSecurityEngineResult.TAG_ID), "");
+                bodySignature = (Element) signature.get(WSSecurityEngineResult.TAG_TOKEN_ELEMENT);
             }
         }
         Set<String> encrypted = new HashSet<>();
@@ -354,9 +358,8 @@ public final class Wss4jMessageVerifier {
             add(algorithmsUsed, ref.getAlgorithm());
             Element decrypted = ref.getProtectedElement();
             String part = part(decrypted, body, timestamp, usernameToken);
-            if (part == null && bodySignatureId != null && isSignature(decrypted, bodySignatureId)
-                    && (!bodySignatureId.isEmpty() || signatures.size() == 1)) {
-                part = WsSecurityResult.SIGNATURE;
+            if (part == null && decrypted != null && decrypted == bodySignature) {
+                part = WsSecurityPolicy.Part.SIGNATURE.factName();
             }
             if (part != null) {
                 encrypted.add(part);
@@ -367,12 +370,6 @@ public final class Wss4jMessageVerifier {
         }
         return new WsSecurityResult(signed, encrypted, tokens, signer, username, algorithmsUsed, bodyEncryption,
                 credential(verification.usernameCredential, signer));
-    }
-
-    /** Whether {@code element} is a Signature element with this Id ("" for none: then only a lone signature can match). */
-    private static boolean isSignature(Element element, String id) {
-        return element != null && WSConstants.SIG_NS.equals(element.getNamespaceURI())
-                && WSConstants.SIG_LN.equals(element.getLocalName()) && id.equals(element.getAttributeNS(null, "Id"));
     }
 
     /**

@@ -86,6 +86,36 @@ public final class SecuredMessages {
         return this;
     }
 
+    /** A second signature, over the Timestamp alone. */
+    public SecuredMessages signTimestampOnly(Crypto crypto, String alias) throws Exception {
+        WSSecSignature signature = new WSSecSignature(header);
+        signature.setUserInfo(alias, TestKeys.PASSWORD);
+        signature.setKeyIdentifierType(WSConstants.BST_DIRECT_REFERENCE);
+        signature.setSignatureAlgorithm(XMLSignature.ALGO_ID_SIGNATURE_RSA_SHA256);
+        signature.setDigestAlgo(WSConstants.SHA256);
+        signature.getParts().add(new WSEncryptionPart(WSConstants.TIMESTAMP_TOKEN_LN, WSConstants.WSU_NS, ""));
+        signature.build(crypto);
+        return this;
+    }
+
+    /** Encrypts the Body's content and {@code element} itself (AES-256-GCM) for {@code recipientAlias}'s certificate. */
+    public SecuredMessages encryptBodyAnd(Crypto crypto, String recipientAlias, org.w3c.dom.Element element) throws Exception {
+        WSSecEncrypt encrypt = new WSSecEncrypt(header);
+        encrypt.setUserInfo(recipientAlias);
+        encrypt.setKeyIdentifierType(WSConstants.ISSUER_SERIAL);
+        encrypt.setSymmetricEncAlgorithm(WSConstants.AES_256_GCM);
+        encrypt.setKeyEncAlgo(WSConstants.KEYTRANSPORT_RSAOAEP);
+        encrypt.getParts().add(new WSEncryptionPart(WSConstants.ELEM_BODY, document.getDocumentElement().getNamespaceURI(),
+                "Content"));
+        WSEncryptionPart part = new WSEncryptionPart(element.getLocalName(), element.getNamespaceURI(), "Element");
+        part.setElement(element);
+        encrypt.getParts().add(part);
+        KeyGenerator generator = KeyGenerator.getInstance("AES");
+        generator.init(256);
+        encrypt.build(crypto, generator.generateKey());
+        return this;
+    }
+
     /** Encrypts the Body's content for {@code recipientAlias}'s certificate, RSA-OAEP key transport. */
     public SecuredMessages encryptBody(Crypto crypto, String recipientAlias, String symmetricAlgorithm) throws Exception {
         return encrypt(crypto, recipientAlias, symmetricAlgorithm, false);

@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
 /** The adapter with WS-Security on: what rules see, what goes upstream, and what goes back secured. */
 class SoapAdapterSecurityTest {
 
-    private static final Wss4jMessageSecurer.Protection SIGN_ONLY = new Wss4jMessageSecurer.Protection(true, null,
-            Wss4jMessageSecurer.KeyIdentifiers.DEFAULT, org.apache.wss4j.dom.WSConstants.AES_256_GCM, false);
+    private static final Wss4jMessageSecurer.Protection SIGN_ONLY =
+            Wss4jMessageSecurer.Protection.signOnly(Wss4jMessageSecurer.KeyIdentifiers.DEFAULT);
 
     static final String TRANSFER = Wss4jMessageVerifierTest.TRANSFER;
     static final RequestContext CONTEXT = new RequestContext("req-1", Instant.EPOCH, "bank-soap", new Peer("192.0.2.1", 1));
@@ -117,7 +117,9 @@ class SoapAdapterSecurityTest {
         HttpResponseMessage secured = adapter.fulfil(request, new HttpResponseMessage(200,
                 Map.of("content-type", List.of("text/xml")), answer.getBytes(StandardCharsets.UTF_8)), List.of());
 
-        assertThat(new String(secured.body(), StandardCharsets.UTF_8)).doesNotContain("acc-alice-1");
+        // The request was not encrypted: the response gets the gateway's own choice, AES-256-GCM.
+        assertThat(new String(secured.body(), StandardCharsets.UTF_8)).doesNotContain("acc-alice-1")
+                .contains(WSConstants.AES_256_GCM);
         // Alice, holding her key and trusting the gateway's CA, verifies and decrypts it like any request.
         SoapEnvelope received = new SoapEnvelopeReader().read(secured.body());
         WsSecurityResult result = verifier(clients).verify(received, "127.0.0.1");
@@ -152,6 +154,20 @@ class SoapAdapterSecurityTest {
         assertThat(result.signedParts()).containsExactlyInAnyOrder("Body", "Timestamp");
         assertThat(result.bodyEncryption()).isEqualTo(WSConstants.AES_256);
         assertThat(received.operationElement().getTextContent()).contains("acc-alice-1");
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(Wss4jMessageSecurer.KeyIdentifier.class)
+    void everyKeyIdentifierIsReadByWss4j(Wss4jMessageSecurer.KeyIdentifier identifier) throws Exception {
+        SoapEnvelope response = new SoapEnvelopeReader().read(TRANSFER.getBytes(StandardCharsets.UTF_8));
+
+        new Wss4jMessageSecurer(gatewayKeys, "gateway", TestKeys.PASSWORD, 300).secure(response, new Wss4jMessageSecurer.Protection(
+                true, alice.certificate(), new Wss4jMessageSecurer.KeyIdentifiers(identifier, identifier),
+                WSConstants.AES_256_GCM, true));
+
+        WsSecurityResult result = verifier(clients).verify(new SoapEnvelopeReader().read(response.serialize()), "127.0.0.1");
+        assertThat(result.signer().getSubjectX500Principal().getName()).contains("CN=gateway");
+        assertThat(result.encryptedParts()).containsExactlyInAnyOrder("Body", "Signature");
     }
 
     @Test

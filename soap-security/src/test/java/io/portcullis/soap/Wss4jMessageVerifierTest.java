@@ -209,6 +209,37 @@ class Wss4jMessageVerifierTest {
 
         assertThat(refusal(verifier(SIGNED), message)).isEqualTo(Wss4jMessageVerifier.INVALID_SECURITY);
         assertThat(verify(verifier(waived), message).signedParts()).containsExactlyInAnyOrder("Body", "Timestamp");
+
+        // And a Password without Type: read as PasswordText, so a wrong one is still wrong.
+        WsSecurityPolicy untyped = new WsSecurityPolicy(USERNAME.alternatives(), Duration.ofMinutes(5), Duration.ofMinutes(1),
+                false, false, Set.of(BSPRule.R4201));
+        for (String password : List.of("alice-password", "guess")) {
+            SecuredMessages withToken = SecuredMessages.of(TRANSFER).timestamp().usernameToken("alice", password,
+                    WSConstants.PASSWORD_TEXT);
+            ((Element) withToken.document().getElementsByTagNameNS(WSConstants.WSSE_NS, "Password").item(0))
+                    .removeAttributeNS(null, "Type");
+            assertThat(refusal(verifier(USERNAME), withToken.bytes())).isEqualTo(Wss4jMessageVerifier.INVALID_SECURITY);
+            Authentication credential = verify(verifier(untyped), withToken.bytes()).credential();
+            assertThat(credential.failure()).isEqualTo(password.equals("guess") ? "WSS_USERNAME_PASSWORD_WRONG" : "");
+        }
+    }
+
+    @Test
+    void onlyHarmlessProfileRulesCanBeWaived() {
+        // R3203: a Timestamp must have a Created; without it WSS4J would check no freshness at all.
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new WsSecurityPolicy(SIGNED.alternatives(),
+                Duration.ofMinutes(5), Duration.ofMinutes(1), false, false, Set.of(BSPRule.R3203)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("can be waived");
+    }
+
+    @Test
+    void aTimestampWithoutCreatedIsRefused() throws Exception {
+        SecuredMessages message = SecuredMessages.of(TRANSFER).timestamp(Instant.now(), 300 * 365 * 24 * 3600);
+        Element timestamp = (Element) message.document().getElementsByTagNameNS(WSConstants.WSU_NS, "Timestamp").item(0);
+        timestamp.removeChild(timestamp.getElementsByTagNameNS(WSConstants.WSU_NS, "Created").item(0));
+        byte[] signed = message.sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE).bytes();
+
+        assertThat(refusal(verifier(SIGNED), signed)).isIn(Wss4jMessageVerifier.INVALID_SECURITY, Wss4jMessageVerifier.MESSAGE_EXPIRED);
     }
 
     @Test
@@ -223,6 +254,34 @@ class Wss4jMessageVerifierTest {
 
         assertThat(refusal(verifier(policy), signatureInTheClear)).isEqualTo(Wss4jMessageVerifier.POLICY_NOT_MET);
         assertThat(verify(verifier(policy), signatureEncrypted).encryptedParts()).contains("Signature");
+    }
+
+    /** Body and Timestamp signed, then the Timestamp alone, neither signature with an Id; one of them encrypted. */
+    private byte[] twoSignaturesEncrypting(boolean theBodys) throws Exception {
+        SecuredMessages message = SecuredMessages.of(TRANSFER).timestamp().sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE);
+        Element bodySignature = (Element) message.document().getElementsByTagNameNS(WSConstants.SIG_NS, "Signature").item(0);
+        message.signTimestampOnly(clients, "alice");
+        org.w3c.dom.NodeList signatures = message.document().getElementsByTagNameNS(WSConstants.SIG_NS, "Signature");
+        Element timestampSignature = (Element) (signatures.item(0) == bodySignature ? signatures.item(1) : signatures.item(0));
+        bodySignature.removeAttributeNS(null, "Id");
+        timestampSignature.removeAttributeNS(null, "Id");
+        return message.encryptBodyAnd(clients, "gateway", theBodys ? bodySignature : timestampSignature).bytes();
+    }
+
+    @Test
+    void theEncryptedSignatureIsTheOneThatCoversTheBodyWithOrWithoutAnId() throws Exception {
+        WsSecurityPolicy policy = policy(new WsSecurityPolicy.Alternative(true, false,
+                EnumSet.of(WsSecurityPolicy.Part.BODY, WsSecurityPolicy.Part.TIMESTAMP),
+                EnumSet.of(WsSecurityPolicy.Part.BODY, WsSecurityPolicy.Part.SIGNATURE)));
+        // WCF writes signatures without an Id.
+        SecuredMessages noId = SecuredMessages.of(TRANSFER).timestamp().sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE);
+        ((Element) noId.document().getElementsByTagNameNS(WSConstants.SIG_NS, "Signature").item(0)).removeAttributeNS(null, "Id");
+        assertThat(verify(verifier(policy), noId.encryptBodyAndSignature(clients, "gateway", WSConstants.AES_256_GCM).bytes())
+                .encryptedParts()).containsExactlyInAnyOrder("Body", "Signature");
+
+        // Two signatures without Ids: the Body's counts when it is the one encrypted, the other's does not.
+        assertThat(verify(verifier(policy), twoSignaturesEncrypting(true)).encryptedParts()).contains("Signature");
+        assertThat(refusal(verifier(policy), twoSignaturesEncrypting(false))).isEqualTo(Wss4jMessageVerifier.POLICY_NOT_MET);
     }
 
     @Test

@@ -563,6 +563,10 @@ public final class GatewaySettingsLoader {
             if (parsed.signed().contains(WsSecurityPolicy.Part.SIGNATURE)) {
                 throw new InvalidConfigurationException(at + ".signed: Signature can be required encrypted, not signed");
             }
+            if (parsed.encrypted().contains(WsSecurityPolicy.Part.SIGNATURE) && !parsed.signed().contains(WsSecurityPolicy.Part.BODY)) {
+                throw new InvalidConfigurationException(at + ".encrypted: Signature means the Body's signature; "
+                        + "require signed: [Body, Timestamp] with it");
+            }
             if (!parsed.signed().isEmpty() && !parsed.signed().contains(WsSecurityPolicy.Part.TIMESTAMP)) {
                 throw new InvalidConfigurationException(at + ".signed: must include Timestamp: without a signed "
                         + "Timestamp a signed message can be replayed for ever");
@@ -621,17 +625,26 @@ public final class GatewaySettingsLoader {
                 existingFile(key + ".crlFile", raw.crlFile(), base, false),
                 existingFile(key + ".signersFile", raw.signersFile(), base, false), signerSubjects, identityFrom, replayEntries,
                 raw.keyAlias(), signResponses, encryptResponses,
-                keyIdentifiers(key + ".responses.keyIdentifiers", raw.responses() == null ? null : raw.responses().keyIdentifiers()),
+                keyIdentifiers(key + ".responses.keyIdentifiers", raw.responses() == null ? null : raw.responses().keyIdentifiers(),
+                        signResponses, encryptResponses),
                 signUpstream, upstreamCertificate,
-                keyIdentifiers(key + ".upstream.keyIdentifiers", raw.upstream() == null ? null : raw.upstream().keyIdentifiers()),
+                keyIdentifiers(key + ".upstream.keyIdentifiers", raw.upstream() == null ? null : raw.upstream().keyIdentifiers(),
+                        signUpstream, upstreamCertificate != null),
                 existingFile(key + ".digestUsersFile", raw.digestUsersFile(), base, false));
     }
 
-    private static Wss4jMessageSecurer.KeyIdentifiers keyIdentifiers(String key, FileKeyIdentifiers raw)
-            throws InvalidConfigurationException {
+    /** A key identifier for a signature or encryption the settings do not ask for is refused: it would do nothing. */
+    private static Wss4jMessageSecurer.KeyIdentifiers keyIdentifiers(String key, FileKeyIdentifiers raw, boolean signs,
+                                                                     boolean encrypts) throws InvalidConfigurationException {
         Wss4jMessageSecurer.KeyIdentifiers defaults = Wss4jMessageSecurer.KeyIdentifiers.DEFAULT;
         if (raw == null) {
             return defaults;
+        }
+        if (raw.signature() != null && !signs) {
+            throw new InvalidConfigurationException(key + ".signature: nothing is signed in this direction");
+        }
+        if (raw.encryption() != null && !encrypts) {
+            throw new InvalidConfigurationException(key + ".encryption: nothing is encrypted in this direction");
         }
         return new Wss4jMessageSecurer.KeyIdentifiers(
                 raw.signature() == null ? defaults.signature() : keyIdentifier(key + ".signature", raw.signature()),
@@ -646,16 +659,19 @@ public final class GatewaySettingsLoader {
         }
     }
 
-    /** WS-I BSP rule ids as WSS4J names them in its messages ({@code R3029}). */
+    /** WS-I BSP rule ids as WSS4J names them in its messages ({@code R3029}), among those a route may waive. */
     private static Set<BSPRule> bspRules(String key, List<String> names) throws InvalidConfigurationException {
         Set<BSPRule> rules = java.util.EnumSet.noneOf(BSPRule.class);
+        String waivable = WsSecurityPolicy.WAIVABLE_BSP_RULES.stream().map(Enum::name).sorted().toList().toString();
         for (String name : names == null ? List.<String>of() : names) {
-            try {
-                rules.add(BSPRule.valueOf(name));
-            } catch (IllegalArgumentException | NullPointerException e) {
-                throw new InvalidConfigurationException(key + ": '" + name + "' is not a Basic Security Profile rule id "
-                        + "(R3029, R4201, ...: the id in the refusal's log line)");
-            }
+            BSPRule rule = WsSecurityPolicy.WAIVABLE_BSP_RULES.stream().filter(r -> r.name().equals(name)).findFirst()
+                    .orElseThrow(() -> new InvalidConfigurationException(key + ": '" + name + "' cannot be waived; only "
+                            + waivable + " can (the rest guard freshness, references and algorithms)"));
+            rules.add(rule);
+        }
+        if (rules.contains(BSPRule.R3029) != rules.contains(BSPRule.R3030)) {
+            throw new InvalidConfigurationException(key + ": R3029 and R3030 go together (a token without EncodingType "
+                    + "breaks both)");
         }
         return rules;
     }

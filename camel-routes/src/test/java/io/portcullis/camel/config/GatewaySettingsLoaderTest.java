@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.portcullis.engine.authn.mtls.ClientCertificateAuthenticator.IdentitySource;
+import io.portcullis.soap.Wss4jMessageSecurer.KeyIdentifier;
+import io.portcullis.soap.Wss4jMessageSecurer.KeyIdentifiers;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.apache.wss4j.common.bsp.BSPRule;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,10 +55,18 @@ class GatewaySettingsLoaderTest {
                 .hasMessageContaining("routes[1].wsSecurity.trustStore: required when a signature is required");
         assertThatThrownBy(() -> load(example().replace("signed: [Body, Timestamp]", "signed: [Body, Timestamp, Signature]")))
                 .hasMessageContaining("routes[1].wsSecurity.require[0].signed: Signature can be required encrypted, not signed");
-        assertThatThrownBy(() -> load(example().replace("      allowSha1: false", "      waiveBspRules: [R3029, R9999]\n      allowSha1: false")))
-                .hasMessageContaining("routes[1].wsSecurity.waiveBspRules: 'R9999' is not a Basic Security Profile rule id");
+        assertThatThrownBy(() -> load(example().replace("encrypted: [Body]}", "encrypted: [Body, Signature]}")
+                .replace("signed: [Body, Timestamp], ", "")))
+                .hasMessageContaining("routes[1].wsSecurity.require[0].encrypted: Signature means the Body's signature");
+        assertThatThrownBy(() -> load(example().replace("      allowSha1: false", "      waiveBspRules: [R3203]\n      allowSha1: false")))
+                .hasMessageContaining("routes[1].wsSecurity.waiveBspRules: 'R3203' cannot be waived; only [R3029, R3030, R4201] can");
+        assertThatThrownBy(() -> load(example().replace("      allowSha1: false", "      waiveBspRules: [R3029]\n      allowSha1: false")))
+                .hasMessageContaining("routes[1].wsSecurity.waiveBspRules: R3029 and R3030 go together");
         assertThatThrownBy(() -> load(example().replace("responses: {sign: true, encrypt: false}",
-                "responses: {sign: true, encrypt: false, keyIdentifiers: {encryption: sha1}}")))
+                "responses: {sign: true, encrypt: false, keyIdentifiers: {encryption: thumbprint}}")))
+                .hasMessageContaining("routes[1].wsSecurity.responses.keyIdentifiers.encryption: nothing is encrypted");
+        assertThatThrownBy(() -> load(example().replace("responses: {sign: true, encrypt: false}",
+                "responses: {sign: true, encrypt: true, keyIdentifiers: {encryption: sha1}}")))
                 .hasMessageContaining("routes[1].wsSecurity.responses.keyIdentifiers.encryption: 'sha1' must be one of "
                         + "direct-reference, issuer-serial, thumbprint, ski");
     }
@@ -63,17 +74,15 @@ class GatewaySettingsLoaderTest {
     @Test
     void wcfClientSettingsAreRead() throws Exception {
         GatewaySettings.WsSecurity soap = load(example()
-                .replace("      allowSha1: false", "      waiveBspRules: [R3029, R4201]\n      allowSha1: false")
+                .replace("      allowSha1: false", "      waiveBspRules: [R3029, R3030, R4201]\n      allowSha1: false")
                 .replace("responses: {sign: true, encrypt: false}",
-                        "responses: {sign: true, encrypt: true, keyIdentifiers: {signature: issuer-serial, encryption: thumbprint}}"))
+                        "responses: {sign: true, encrypt: true, keyIdentifiers: {signature: issuer-serial, encryption: thumbprint}}")
+                .replace("# upstream: {sign: true, encryptFor: upstream.pem}", "upstream: {sign: true, keyIdentifiers: {signature: ski}}"))
                 .routes().get(1).wsSecurity();
 
-        assertThat(soap.policy().waivedBspRules()).containsExactlyInAnyOrder(org.apache.wss4j.common.bsp.BSPRule.R3029,
-                org.apache.wss4j.common.bsp.BSPRule.R4201);
-        assertThat(soap.responseKeys()).isEqualTo(new io.portcullis.soap.Wss4jMessageSecurer.KeyIdentifiers(
-                io.portcullis.soap.Wss4jMessageSecurer.KeyIdentifier.ISSUER_SERIAL,
-                io.portcullis.soap.Wss4jMessageSecurer.KeyIdentifier.THUMBPRINT));
-        assertThat(soap.upstreamKeys()).isEqualTo(io.portcullis.soap.Wss4jMessageSecurer.KeyIdentifiers.DEFAULT);
+        assertThat(soap.policy().waivedBspRules()).containsExactlyInAnyOrder(BSPRule.R3029, BSPRule.R3030, BSPRule.R4201);
+        assertThat(soap.responseKeys()).isEqualTo(new KeyIdentifiers(KeyIdentifier.ISSUER_SERIAL, KeyIdentifier.THUMBPRINT));
+        assertThat(soap.upstreamKeys()).isEqualTo(new KeyIdentifiers(KeyIdentifier.SKI, KeyIdentifier.ISSUER_SERIAL));
     }
 
     @Test

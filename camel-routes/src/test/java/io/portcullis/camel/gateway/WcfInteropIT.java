@@ -26,7 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>The route is configured as a bank would configure it for WCF partners: {@code allowCbc}
  * (WCF has no AES-GCM), {@code waiveBspRules: [R3029, R3030]} (the missing EncodingType), and
  * encrypted responses whose key refers to the caller's certificate by thumbprint; the gateway
- * mirrors the request's algorithm and signature encryption on its own.
+ * mirrors the request's algorithm and signature encryption on its own. The route also requires the
+ * signature encrypted ({@code encrypted: [Body, Signature]}), which proves the gateway saw WCF's
+ * Id-less signature arrive encrypted.
  *
  * <p>This is Mono's reimplementation of WCF, not Microsoft's: its own defects shape two things
  * here. It verifies a reply's signature over its re-serialization of the envelope, which only
@@ -58,6 +60,7 @@ class WcfInteropIT {
         assertThat(build.exit()).as(build.out() + build.err()).isZero();
         alicePkcs12 = legacyPkcs12(CONFIG.resolve("tls/alice.p12"), workDir.resolve("alice-3des.p12"));
         gateway = new RunningGateway(workDir, "", config -> config
+                .replace("encrypted: [Body]}", "encrypted: [Body, Signature]}")
                 .replace("allowCbc: false", "allowCbc: true")
                 .replace("      allowSha1: false", "      waiveBspRules: [R3029, R3030]\n      allowSha1: false")
                 .replace("responses: {sign: true, encrypt: false}",
