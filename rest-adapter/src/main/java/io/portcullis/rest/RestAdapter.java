@@ -181,11 +181,24 @@ public final class RestAdapter implements ProtocolAdapter {
 
     @Override
     public ApiResponse normalizeResponse(ApiRequest request, HttpResponseMessage response) throws RequestRejectedException {
+        var schema = settings.openApi() == null || response.body().length == 0
+                ? Optional.<io.swagger.v3.oas.models.media.Schema<?>>empty() : responseSchema(request, response.status());
         if (settings.openApi() != null && response.status() >= 200 && response.status() < 300 && response.body().length > 0
-                && responseSchema(request, response.status()).isEmpty()) {
+                && schema.isEmpty()) {
             // What the description does not describe cannot be cut to it: withheld, not passed whole.
             throw new RequestRejectedException(502, "UPSTREAM_RESPONSE_UNDESCRIBED",
                     "The upstream's answer is not one this API describes.");
+        }
+        if (schema.isPresent() && JsonBodies.isJson(response.header("content-type"))) {
+            // The rules judge the answer as the client will get it: cut to its schema. A secret in a
+            // field the cut removes does not withhold the answer, and one in a declared field does.
+            com.fasterxml.jackson.databind.JsonNode tree = responses.responseTree(response, settings.maxResponseBytes());
+            if (!ResponseFilter.shapeMatches(tree, schema.get())) {
+                throw new RequestRejectedException(502, "UPSTREAM_RESPONSE_UNDESCRIBED",
+                        "The upstream's answer is not shaped as this API describes.");
+            }
+            ResponseFilter.filter(tree, schema.get());
+            return new ApiResponse(request, response.status(), response.headers(), JsonBodies.values(tree));
         }
         if (response.body().length > 0 && !JsonBodies.isJson(response.header("content-type"))
                 && MediaType.of(response.header("content-type")).startsWith("text/")) {

@@ -10,6 +10,7 @@ import io.portcullis.engine.http.HttpRequestMessage;
 import io.portcullis.engine.http.HttpResponseMessage;
 import io.portcullis.engine.json.JsonLimits;
 import io.portcullis.engine.model.ApiRequest;
+import io.portcullis.engine.model.ApiResponse;
 import io.portcullis.engine.model.Peer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -117,6 +118,21 @@ class OpenApiContractTest {
         HttpResponseMessage out = adapter.fulfil(request, json(200, "application/json", "{\"id\":\"a1\",\"secret\":\"s\",\"debug\":1}"),
                 List.of());
         assertThat(new String(out.body(), StandardCharsets.UTF_8)).isEqualTo("{\"id\":\"a1\"}");
+    }
+
+    @Test
+    void theRulesSeeTheAnswerAsItWillBeSentCutToItsSchema() throws Exception {
+        ApiRequest request = get("/items/a1");
+        ApiResponse facts = adapter.normalizeResponse(request,
+                json(200, "application/json", "{\"id\":\"a1\",\"secret\":\"AKIAIOSFODNN7EXAMPLE\",\"debug\":1}"));
+
+        assertThat(facts.body()).containsOnlyKeys("/id");
+        assertThat(facts.hasData("SECRET")).isFalse();
+
+        ApiRequest list = get("/items");
+        RequestRejectedException misshapen = catchThrowableOfType(RequestRejectedException.class, () -> adapter.normalizeResponse(
+                list, json(200, "application/json", "{\"items\":[{\"id\":\"a1\"}],\"debug\":{\"sql\":\"select\"}}")));
+        assertThat(misshapen.reason()).isEqualTo("UPSTREAM_RESPONSE_UNDESCRIBED");
     }
 
     @Test
