@@ -1,10 +1,6 @@
 package io.portcullis.benchmarks;
 
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.codec.RedisCodec;
-import io.lettuce.core.codec.StringCodec;
+import io.portcullis.engine.cluster.RedisStore;
 import io.portcullis.engine.model.Obligation;
 import io.portcullis.engine.ratelimit.LocalRateLimiter;
 import io.portcullis.engine.ratelimit.RateLimiter;
@@ -44,8 +40,7 @@ public class RateLimitBenchmark {
     public String store;
 
     private Process redis;
-    private RedisClient client;
-    private StatefulRedisConnection<String, byte[]> connection;
+    private RedisStore redisStore;
     private RateLimiter limiter;
     private final AtomicInteger caller = new AtomicInteger();
 
@@ -61,25 +56,21 @@ public class RateLimitBenchmark {
         }
         redis = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "",
                 "--appendonly", "no").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        client = RedisClient.create("redis://127.0.0.1:" + port);
-        for (int attempt = 0; connection == null; attempt++) {
-            try {
-                connection = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
-            } catch (RuntimeException e) {
-                if (attempt > 50) {
-                    throw e;
-                }
-                TimeUnit.MILLISECONDS.sleep(100);
+        // The store connects as soon as the server listens (it asks again every 2 s until then).
+        redisStore = RedisStore.connect("redis://127.0.0.1:" + port, null, java.time.Duration.ofSeconds(2));
+        for (int attempt = 0; !redisStore.connected(); attempt++) {
+            if (attempt > 100) {
+                throw new IllegalStateException("redis-server did not start on port " + port);
             }
+            TimeUnit.MILLISECONDS.sleep(100);
         }
-        limiter = new RedisRateLimiter(connection, false, true);
+        limiter = new RedisRateLimiter(redisStore, false, true);
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        if (connection != null) {
-            connection.close();
-            client.shutdown();
+        if (redisStore != null) {
+            redisStore.close();
         }
         if (redis != null) {
             redis.destroy();

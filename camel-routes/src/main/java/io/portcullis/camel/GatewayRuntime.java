@@ -179,7 +179,7 @@ public final class GatewayRuntime implements AutoCloseable {
         // One set of buckets for every route: a caller's limit is the caller's, whichever route counts it.
         io.portcullis.engine.ratelimit.RateLimiter rateLimiter = shared == null
                 ? new io.portcullis.engine.ratelimit.LocalRateLimiter()
-                : new io.portcullis.engine.ratelimit.RedisRateLimiter(shared.binaryConnection(),
+                : new io.portcullis.engine.ratelimit.RedisRateLimiter(shared,
                         settings.cluster().quotasCountLocally(), settings.cluster().spikeArrestsCountLocally());
         return new GatewayRuntime(rules, watcher, transport, authenticators, adapters, httpPolicies, network, detections,
                 rateLimiter, net.maxRefusalsPerSecondPerAddress(), inventory, clock, resources);
@@ -202,15 +202,28 @@ public final class GatewayRuntime implements AutoCloseable {
         return rateLimits.counters();
     }
 
-    /** Credential and trust files whose last change could not be used: the previous version is still serving. */
-    public List<String> fileProblems() {
+    /**
+     * What is not as configured: credential and trust files whose last change could not be used (the
+     * previous version is still serving), a cluster Redis that does not answer.
+     */
+    public List<String> problems() {
         List<String> problems = new ArrayList<>();
         for (AutoCloseable resource : resources) {
             if (resource instanceof WatchedFile<?> file && !file.lastError().isEmpty()) {
                 problems.add(file.lastError());
             }
+            if (resource instanceof RedisStore redis && !redis.connected()) {
+                problems.add("cluster.redis: Redis at " + redis.address() + " does not answer; what needs it fails as "
+                        + "cluster.whenRedisIsDown says");
+            }
         }
         return problems;
+    }
+
+    /** Whether the cluster's Redis answers; null when the gateway has no cluster. */
+    public Boolean redisConnected() {
+        return resources.stream().filter(RedisStore.class::isInstance).map(r -> ((RedisStore) r).connected()).findFirst()
+                .orElse(null);
     }
 
     /** Shadow and deprecated endpoints seen in the traffic (from the audit events). */

@@ -3,6 +3,7 @@ package io.portcullis.camel.gateway;
 import static io.portcullis.camel.gateway.GatewayIT.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.engine.Eventually;
 import io.portcullis.engine.audit.DecisionEvent;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -73,7 +74,7 @@ class ClientAddressIT {
 
         Path replacement = Files.writeString(workDir.resolve("deny.new"), "203.0.113.0/24\n127.0.0.0/8\n");
         Files.move(replacement, workDir.resolve("deny.txt"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        RunningGateway.eventually(Duration.ofSeconds(20), () -> {
+        Eventually.within(Duration.ofSeconds(20), () -> {
             try {
                 return from(null).statusCode() == 403;
             } catch (Exception e) {

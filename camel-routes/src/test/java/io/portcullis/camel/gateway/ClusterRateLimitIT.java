@@ -2,6 +2,7 @@ package io.portcullis.camel.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.engine.Eventually;
 import io.portcullis.engine.cluster.RedisServer;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -92,12 +93,39 @@ class ClusterRateLimitIT {
                 .containsPattern("(?m)^portcullis_rate_limit_store_failures_total [1-9]");
 
         redis.restart();
-        RunningGateway.eventually(Duration.ofSeconds(30), () -> {
+        Eventually.within(Duration.ofSeconds(30), () -> {
             try {
                 return call(first, "admin-demo-key").statusCode() == 200;
             } catch (Exception e) {
                 return false;
             }
         }, "the node counts in Redis again");
+    }
+
+    @Test
+    @Order(3)
+    void aNodeStartsWhileRedisIsDownAndUsesItOnceItAnswers(@TempDir Path nodeC) throws Exception {
+        RedisServer late = RedisServer.start();
+        late.stop();
+        try (RunningGateway third = new RunningGateway(nodeC, "cluster:\n  redis: " + late.uri() + "\n  timeoutMillis: 500\n")) {
+            HttpResponse<String> health = third.send(third.admin("/health"));
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(health.body()).contains("\"status\":\"DEGRADED\"").contains("\"redis\":\"DOWN\"")
+                    .contains("Redis at 127.0.0.1:" + late.port() + " does not answer");
+            // The bundled limits include a daily quota: it fails closed until Redis answers.
+            GatewayIT.assertProblem(third.send(third.get("/echo/late", "admin-demo-key")), 503, "RATE_LIMIT_UNAVAILABLE");
+
+            late.restart();
+            Eventually.within(Duration.ofSeconds(30), () -> {
+                try {
+                    return third.send(third.admin("/health")).body().contains("\"redis\":\"UP\"")
+                            && third.send(third.get("/echo/late", "admin-demo-key")).statusCode() == 200;
+                } catch (Exception e) {
+                    return false;
+                }
+            }, "the node connects to Redis and counts there");
+        } finally {
+            late.close();
+        }
     }
 }

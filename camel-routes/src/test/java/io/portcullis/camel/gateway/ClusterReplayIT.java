@@ -2,6 +2,7 @@ package io.portcullis.camel.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.engine.Eventually;
 import io.portcullis.engine.audit.DecisionEvent;
 import io.portcullis.engine.cluster.RedisServer;
 import io.portcullis.soap.SecuredMessages;
@@ -79,7 +80,7 @@ class ClusterReplayIT {
         assertThat(event.status()).isEqualTo(503);
 
         redis.restart();
-        RunningGateway.eventually(Duration.ofSeconds(30), () -> {
+        Eventually.within(Duration.ofSeconds(30), () -> {
             try {
                 return post(first, signedTransfer()).statusCode() == 200;
             } catch (Exception e) {

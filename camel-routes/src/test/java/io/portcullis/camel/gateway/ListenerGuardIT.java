@@ -2,6 +2,7 @@ package io.portcullis.camel.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.engine.Eventually;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -103,7 +104,7 @@ class ListenerGuardIT {
         for (CompletableFuture<HttpResponse<String>> request : inFlight) {
             assertThat(request.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(504);
         }
-        RunningGateway.eventually(Duration.ofSeconds(10), () -> inProgress() == 0, "the slots are free again");
+        Eventually.within(Duration.ofSeconds(10), () -> inProgress() == 0, "the slots are free again");
         assertThat(demo.gateway().send(demo.gateway().get("/api/branches", null)).statusCode()).isEqualTo(200);
     }
 
@@ -130,7 +131,7 @@ class ListenerGuardIT {
     }
 
     static void awaitInProgress(int requests) {
-        RunningGateway.eventually(Duration.ofSeconds(10), () -> inProgress() == requests, requests + " requests in progress");
+        Eventually.within(Duration.ofSeconds(10), () -> inProgress() == requests, requests + " requests in progress");
     }
 
     static int inProgress() {

@@ -4,7 +4,9 @@ import static io.portcullis.camel.gateway.GatewayIT.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.portcullis.engine.Eventually;
 import io.portcullis.engine.audit.DecisionEvent;
+import io.portcullis.examples.pki.DemoPki;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import javax.net.ssl.SSLContext;
-import io.portcullis.examples.pki.DemoPki;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -191,7 +192,7 @@ class MutualTlsIT {
 
             pki.crl("clients.crl", clientCa, Duration.ofDays(1), revoked.certificate(), carol.certificate());
 
-            RunningGateway.eventually(Duration.ofSeconds(40), () -> {
+            Eventually.within(Duration.ofSeconds(40), () -> {
                 try {
                     get(port, carol, "/api/branches", null);
                     return false;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.portcullis.engine.Eventually;
 import io.portcullis.engine.audit.DecisionEvent;
 import io.portcullis.soap.SecuredMessages;
 import java.net.URI;
@@ -159,7 +160,7 @@ class RateLimitIT {
         // A token comes back every 1.5 s.
         assertThat(Long.parseLong(refused.headers().firstValue("retry-after").orElseThrow())).isBetween(1L, 2L);
 
-        RunningGateway.eventually(Duration.ofSeconds(10), () -> {
+        Eventually.within(Duration.ofSeconds(10), () -> {
             try {
                 return echo("/echo/burst", "admin-demo-key").statusCode() == 200;
             } catch (Exception e) {

@@ -2,6 +2,7 @@ package io.portcullis.camel.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.engine.Eventually;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -43,7 +44,7 @@ class RefusalFloodIT {
                 .containsPattern("(?m)^portcullis_refused_unread_total [1-9]");
 
         // The bucket refills: a good request from the same address is then read and answered.
-        RunningGateway.eventually(Duration.ofSeconds(10), () -> {
+        Eventually.within(Duration.ofSeconds(10), () -> {
             try {
                 return demo.gateway().send(demo.gateway().get("/echo/fine", "alice-demo-key")).statusCode() == 200;
             } catch (Exception e) {

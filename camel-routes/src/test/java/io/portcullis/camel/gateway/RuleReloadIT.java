@@ -5,6 +5,7 @@ import static io.portcullis.camel.gateway.GatewayIT.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.portcullis.engine.Eventually;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -80,7 +81,7 @@ class RuleReloadIT {
                 """);
         Files.createDirectories(gateway.rules.resolve("ops"));
         Files.writeString(gateway.rules.resolve("ops/maintenance.drl"), PAUSE_LARGE_TRANSFERS);
-        RunningGateway.eventually(Duration.ofSeconds(30), () -> !revision().equals(before), "the edited pack is live");
+        Eventually.within(Duration.ofSeconds(30), () -> !revision().equals(before), "the edited pack is live");
 
         assertProblem(transfer("6000.00"), 503, "TRANSFERS_PAUSED");
         assertThat(transfer("1.00").statusCode()).isEqualTo(201);
@@ -100,7 +101,7 @@ class RuleReloadIT {
                 then
                 end
                 """);
-        RunningGateway.eventually(Duration.ofSeconds(30), () -> !rulesStatus().get("lastErrors").isEmpty(),
+        Eventually.within(Duration.ofSeconds(30), () -> !rulesStatus().get("lastErrors").isEmpty(),
                 "the broken pack is reported");
 
         JsonNode status = rulesStatus();
@@ -131,7 +132,7 @@ class RuleReloadIT {
 
         String keys = Files.readString(gateway.apiKeys);
         Files.writeString(gateway.apiKeys, keys.replace("    sha256: 3a1f6bae", "    revoked: true\n    sha256: 3a1f6bae"));
-        RunningGateway.eventually(Duration.ofSeconds(30),
+        Eventually.within(Duration.ofSeconds(30),
                 () -> sendQuietly("bob-demo-key") == 401, "the revocation is in force");
 
         HttpResponse<String> revoked = gateway.send(gateway.get("/api/accounts/acc-bob-1", "bob-demo-key"));
@@ -143,7 +144,7 @@ class RuleReloadIT {
     @Test
     void aKeyFileEditThatCannotBeReadKeepsTheOldKeysAndShowsOnHealth() throws Exception {
         Files.writeString(gateway.apiKeys, "keys:\n  - id: broken\n    sha256: not-a-hash\n");
-        RunningGateway.eventually(Duration.ofSeconds(30), () -> health().get("status").asText().equals("DEGRADED"),
+        Eventually.within(Duration.ofSeconds(30), () -> health().get("status").asText().equals("DEGRADED"),
                 "the broken key file is reported");
 
         assertThat(health().get("warnings").toString()).contains("api-keys.yaml");

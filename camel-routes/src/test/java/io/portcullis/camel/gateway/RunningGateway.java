@@ -17,8 +17,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 /**
@@ -100,16 +98,6 @@ final class RunningGateway implements AutoCloseable {
     }
 
     /** Waits for a condition the gateway reaches on its own (a reload), failing after the deadline. */
-    static void eventually(Duration deadline, BooleanSupplier condition, String what) {
-        long end = System.nanoTime() + deadline.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            LockSupport.parkNanos(Duration.ofMillis(25).toNanos());
-        }
-    }
-
     io.portcullis.camel.GatewayRuntime runtime() {
         return gateway.runtime();
     }

@@ -3,7 +3,7 @@ package io.portcullis.engine.ratelimit;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.portcullis.engine.cluster.RedisStore;
 import io.portcullis.engine.model.Obligation;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,7 +24,9 @@ public final class RedisRateLimiter implements RateLimiter {
     private static final String PREFIX = "portcullis:rate:";
     private static final long LOG_EVERY_NANOS = Duration.ofMinutes(1).toNanos();
 
-    private final ProxyManager<String> buckets;
+    private final RedisStore store;
+    /** Built on the first call Redis can answer: the gateway may have started before Redis did. */
+    private volatile ProxyManager<String> buckets;
     private final LocalRateLimiter fallback;
     private final boolean quotasFallBack;
     private final boolean spikeArrestsFallBack;
@@ -35,18 +37,30 @@ public final class RedisRateLimiter implements RateLimiter {
     private volatile long pausedUntil = System.nanoTime() - PAUSE_NANOS;
 
     /**
-     * @param connection          a connection with byte-array values (the caller owns and closes it)
+     * @param store               the cluster's Redis (the caller owns and closes it)
      * @param quotasFallBack      when Redis is down, count quotas locally instead of refusing
      * @param spikeArrestsFallBack when Redis is down, count spike arrests locally instead of refusing
      */
-    public RedisRateLimiter(StatefulRedisConnection<String, byte[]> connection, boolean quotasFallBack,
-                            boolean spikeArrestsFallBack) {
-        this.buckets = Bucket4jLettuce.casBasedBuilder(connection)
-                .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
-                .build();
+    public RedisRateLimiter(RedisStore store, boolean quotasFallBack, boolean spikeArrestsFallBack) {
+        this.store = store;
         this.fallback = new LocalRateLimiter();
         this.quotasFallBack = quotasFallBack;
         this.spikeArrestsFallBack = spikeArrestsFallBack;
+    }
+
+    private ProxyManager<String> buckets() {
+        ProxyManager<String> built = buckets;
+        if (built == null) {
+            synchronized (this) {
+                if (buckets == null) {
+                    buckets = Bucket4jLettuce.casBasedBuilder(store.binaryConnection())
+                            .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
+                            .build();
+                }
+                built = buckets;
+            }
+        }
+        return built;
     }
 
     @Override
@@ -56,7 +70,7 @@ public final class RedisRateLimiter implements RateLimiter {
             return;
         }
         try {
-            buckets.getProxy(PREFIX + BucketConfigurations.id(limit), () -> BucketConfigurations.of(limit)).addTokens(limit.cost());
+            buckets().getProxy(PREFIX + BucketConfigurations.id(limit), () -> BucketConfigurations.of(limit)).addTokens(limit.cost());
         } catch (RuntimeException e) {
             fallback.refund(limit);
         }
@@ -74,7 +88,7 @@ public final class RedisRateLimiter implements RateLimiter {
             return (limit.quota() ? quotasFallBack : spikeArrestsFallBack) ? fallback.consume(limit) : Outcome.storeUnavailable();
         }
         try {
-            return BucketConfigurations.outcome(buckets.getProxy(PREFIX + BucketConfigurations.id(limit),
+            return BucketConfigurations.outcome(buckets().getProxy(PREFIX + BucketConfigurations.id(limit),
                     () -> BucketConfigurations.of(limit)).tryConsumeAndReturnRemaining(limit.cost()));
         } catch (RuntimeException e) {
             pausedUntil = System.nanoTime() + PAUSE_NANOS;

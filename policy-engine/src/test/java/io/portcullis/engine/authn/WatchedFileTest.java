@@ -2,12 +2,11 @@ package io.portcullis.engine.authn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.engine.Eventually;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,7 +21,7 @@ class WatchedFileTest {
         Path file = Files.writeString(dir.resolve("keys.txt"), "one");
         try (WatchedFile<String> watched = WatchedFile.watch(file, Files::readString)) {
             Files.writeString(file, "two");
-            eventually(() -> watched.get().equals("two"));
+            Eventually.within(Duration.ofSeconds(20), () -> watched.get().equals("two"), "the watched file changes");
         }
     }
 
@@ -42,7 +41,7 @@ class WatchedFileTest {
             Files.move(dir.resolve("..data_tmp"), dir.resolve("..data"), StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);
 
-            eventually(() -> watched.get().equals("after"));
+            Eventually.within(Duration.ofSeconds(20), () -> watched.get().equals("after"), "the watched file changes");
         }
     }
 
@@ -58,16 +57,9 @@ class WatchedFileTest {
         })) {
             // Rewritten in place: briefly an empty file, which this loader would accept if it read it then.
             Files.writeString(file, "bad edit");
-            eventually(() -> !watched.lastError().isEmpty());
+            Eventually.within(Duration.ofSeconds(20), () -> !watched.lastError().isEmpty(), "the watched file changes");
             assertThat(watched.get()).isEqualTo("good");
         }
     }
 
-    private static void eventually(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition reached in time").isLessThan(deadline);
-            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
-        }
-    }
 }

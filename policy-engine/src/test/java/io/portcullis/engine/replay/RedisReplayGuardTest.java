@@ -54,4 +54,28 @@ class RedisReplayGuardTest {
                     .isEqualTo(ReplayGuard.Verdict.UNAVAILABLE);
         }
     }
+
+    @Test
+    void aStoreMadeWhileRedisIsDownRefusesUntilItAnswersThenRemembers() throws Exception {
+        try (RedisServer late = RedisServer.start()) {
+            late.stop();
+            try (RedisStore store = RedisStore.connect(late.uri(), null, Duration.ofMillis(300))) {
+                ReplayGuard guard = new RedisReplayGuard(store, "wss", Clock.systemUTC());
+                Instant expiry = Instant.now().plus(Duration.ofMinutes(5));
+                assertThat(store.connected()).isFalse();
+                assertThat(guard.check("signature-3", expiry)).isEqualTo(ReplayGuard.Verdict.UNAVAILABLE);
+
+                late.restart();
+                io.portcullis.engine.Eventually.within(Duration.ofSeconds(20), store::connected, "the store connects");
+                assertThat(guard.check("signature-3", expiry)).isEqualTo(ReplayGuard.Verdict.FIRST_SEEN);
+                assertThat(guard.check("signature-3", expiry)).isEqualTo(ReplayGuard.Verdict.REPLAYED);
+            }
+        }
+    }
+
+    @Test
+    void anAddressThatIsNotARedisUriStopsTheStart() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RedisStore.connect("http://127.0.0.1:6379", null,
+                Duration.ofMillis(300))).isInstanceOf(IllegalArgumentException.class);
+    }
 }
