@@ -48,6 +48,17 @@ class MisconfigurationIT {
     }
 
     @Test
+    void aBrowserAppCanReadTheRateLimitAndRequestIdHeaders() throws Exception {
+        HttpResponse<String> limited = demo.gateway().send(demo.gateway().get("/api/accounts/acc-alice-1", "alice-demo-key")
+                .header("Origin", APP));
+
+        assertThat(limited.headers().firstValue("ratelimit-remaining")).isPresent();
+        assertThat(limited.headers().firstValue("access-control-expose-headers")).hasValueSatisfying(exposed -> assertThat(
+                java.util.List.of(exposed.split(", "))).contains("ratelimit-limit", "ratelimit-policy", "ratelimit-remaining",
+                "ratelimit-reset", "retry-after", "x-request-id"));
+    }
+
+    @Test
     void everyResponseCarriesTheSecurityHeadersAndNoServerSoftware() throws Exception {
         HttpResponse<String> permitted = demo.gateway().send(demo.gateway().get("/api/accounts/acc-alice-1", "alice-demo-key"));
         HttpResponse<String> refused = demo.gateway().send(demo.gateway().get("/api/accounts/acc-alice-1", null));

@@ -43,18 +43,24 @@ public record HttpPolicy(Set<String> methods, Cors cors) {
     /**
      * Cross-origin access for browsers. The origins are exact ({@code https://app.example.com}); a
      * wildcard is refused together with credentials, as browsers would let any site read a logged-in
-     * user's data.
+     * user's data. The gateway's own answer headers are always exposed (a browser app must read
+     * {@code Retry-After} and {@code RateLimit-*} to back off, and the request id to report a
+     * problem); {@code exposedHeaders} adds the upstream's.
      */
     public record Cors(List<String> allowedOrigins, Set<String> allowedMethods, Set<String> allowedHeaders,
                        Set<String> exposedHeaders, boolean allowCredentials, int maxAgeSeconds) {
 
         private static final Pattern ORIGIN = Pattern.compile("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?");
+        private static final Set<String> GATEWAY_HEADERS = Set.of("retry-after", "ratelimit-policy", "ratelimit-limit",
+                "ratelimit-remaining", "ratelimit-reset", HttpForwarding.REQUEST_ID);
 
         public Cors {
             allowedOrigins = List.copyOf(allowedOrigins);
             allowedMethods = Set.copyOf(allowedMethods.stream().map(m -> m.toUpperCase(Locale.ROOT)).toList());
             allowedHeaders = Set.copyOf(allowedHeaders.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList());
-            exposedHeaders = Set.copyOf(exposedHeaders.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList());
+            java.util.SortedSet<String> exposed = new java.util.TreeSet<>(GATEWAY_HEADERS);
+            exposedHeaders.forEach(header -> exposed.add(header.toLowerCase(Locale.ROOT)));
+            exposedHeaders = java.util.Collections.unmodifiableSortedSet(exposed);
             if (allowedOrigins.isEmpty()) {
                 throw new IllegalArgumentException("cors.allowedOrigins: at least one origin");
             }
@@ -155,9 +161,7 @@ public record HttpPolicy(Set<String> methods, Cors cors) {
         }
         if (cors != null && cors.allows(origin)) {
             corsHeaders(origin, headers);
-            if (!cors.exposedHeaders().isEmpty()) {
-                headers.put("access-control-expose-headers", List.of(String.join(", ", cors.exposedHeaders().stream().sorted().toList())));
-            }
+            headers.put("access-control-expose-headers", List.of(String.join(", ", cors.exposedHeaders())));
         }
         return response.withHeaders(headers);
     }
