@@ -43,12 +43,14 @@ public record GatewaySettings(Listener listener, TlsListener tlsListener, Listen
      * @param requestReadTimeout             a request must arrive whole within this (headers and body;
      *                                       also how long an idle keep-alive connection stays open):
      *                                       slow clients (slowloris) are cut off
+     * @param maxConnections                 open connections at once; more are closed as they are accepted
+     * @param maxConnectionsPerClient        the same for one client address
      */
     public record Guards(int maxConcurrentRequests, int maxConcurrentRequestsPerClient, int maxHeaderBytes,
-                         java.time.Duration requestReadTimeout) {
+                         java.time.Duration requestReadTimeout, int maxConnections, int maxConnectionsPerClient) {
 
         public static Guards defaults(int workerThreads) {
-            return new Guards(4 * workerThreads, 64, 16_384, java.time.Duration.ofSeconds(10));
+            return new Guards(4 * workerThreads, 64, 16_384, java.time.Duration.ofSeconds(10), 10_000, 256);
         }
     }
 

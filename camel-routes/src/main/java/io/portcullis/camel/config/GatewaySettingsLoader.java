@@ -54,7 +54,7 @@ public final class GatewaySettingsLoader {
 
     record FileListener(String host, Integer port, Integer maxBodyBytes, Integer workerThreads, Boolean enabled,
                         Integer maxConcurrentRequests, Integer maxConcurrentRequestsPerClient, Integer maxHeaderBytes,
-                        Integer requestReadTimeoutMillis) {
+                        Integer requestReadTimeoutMillis, Integer maxConnections, Integer maxConnectionsPerClient) {
     }
 
     record FileAdmin(String host, Integer port, Boolean allowRemote) {
@@ -858,7 +858,10 @@ public final class GatewaySettingsLoader {
                         1 << 20),
                 java.time.Duration.ofMillis(bounded(key + ".requestReadTimeoutMillis",
                         raw == null ? null : raw.requestReadTimeoutMillis(), (int) defaults.requestReadTimeout().toMillis(),
-                        100, 600_000)));
+                        100, 600_000)),
+                bounded(key + ".maxConnections", raw == null ? null : raw.maxConnections(), defaults.maxConnections(), 1, 1_000_000),
+                bounded(key + ".maxConnectionsPerClient", raw == null ? null : raw.maxConnectionsPerClient(),
+                        defaults.maxConnectionsPerClient(), 1, 1_000_000));
         return new GatewaySettings.Listener(host, port, maxBody, workers, raw == null || raw.enabled() == null || raw.enabled(),
                 guards);
     }

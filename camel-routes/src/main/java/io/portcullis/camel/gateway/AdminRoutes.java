@@ -82,6 +82,9 @@ public final class AdminRoutes extends RouteBuilder {
                             "Connections closed for sending or reading too slowly.", listener.get("slowClientsCut"));
                     metric(text, "portcullis_listener_headers_too_large_total", "counter", "Requests refused with 431.",
                             listener.get("headersTooLarge"));
+                    metric(text, "portcullis_listener_connections", "gauge", "Connections open.", listener.get("connections"));
+                    metric(text, "portcullis_listener_connections_refused_total", "counter",
+                            "Connections closed as they were accepted, over the listener's bounds.", listener.get("connectionsRefused"));
                     exchange.getMessage().getHeaders().clear();
                     exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
                     exchange.getMessage().setHeader("content-type", "text/plain; version=0.0.4; charset=utf-8");

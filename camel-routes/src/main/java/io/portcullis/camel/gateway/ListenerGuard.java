@@ -44,7 +44,9 @@ import org.slf4j.LoggerFactory;
  * no slot, no worker thread), an idle keep-alive connection is closed after the same time, and so is
  * one whose client does not read its answer; requests in progress (arrived whole, not yet answered)
  * are bounded in all and per client address, and those over the bound are shed at once with 503
- * rather than queued without end; headers over the limit are refused with 431. These
+ * rather than queued without end; headers over the limit are refused with 431; open connections
+ * are bounded in all and per client address, and a connection over the bound is closed as it is
+ * accepted (nothing has been read to answer). These
  * refusals happen below the policy engine and have no audit event; they are counted
  * ({@link #counters}, on the admin health endpoint) and logged at most once a minute.
  *
@@ -60,6 +62,9 @@ final class ListenerGuard {
     private final GatewaySettings.Guards limits;
     private final AtomicInteger inProgress = new AtomicInteger();
     private final Map<InetAddress, AtomicInteger> perClient = new ConcurrentHashMap<>();
+    private final AtomicInteger connections = new AtomicInteger();
+    private final Map<InetAddress, AtomicInteger> connectionsPerClient = new ConcurrentHashMap<>();
+    private final AtomicLong connectionsRefused = new AtomicLong();
     private final AtomicLong shed = new AtomicLong();
     private final AtomicLong slowCut = new AtomicLong();
     private final AtomicLong tooLarge = new AtomicLong();
@@ -72,7 +77,8 @@ final class ListenerGuard {
     /** What the guards have done since start, for the health endpoint. */
     Map<String, Long> counters() {
         return Map.of("inProgress", (long) inProgress.get(), "shed", shed.get(), "slowClientsCut", slowCut.get(),
-                "headersTooLarge", tooLarge.get());
+                "headersTooLarge", tooLarge.get(), "connections", (long) connections.get(),
+                "connectionsRefused", connectionsRefused.get());
     }
 
     ChannelHandlerFactory inbound() {
@@ -109,6 +115,7 @@ final class ListenerGuard {
      */
     private final class Connection {
         InetAddress client;
+        boolean counted;
         int held;
         boolean reading;
         boolean refused;
@@ -157,6 +164,12 @@ final class ListenerGuard {
             public void channelActive(ChannelHandlerContext ctx) throws Exception {
                 Connection connection = connection(ctx);
                 connection.client = ctx.channel().remoteAddress() instanceof InetSocketAddress address ? address.getAddress() : null;
+                if (!admit(connection)) {
+                    connectionsRefused.incrementAndGet();
+                    note("connections over the listener's limit were closed");
+                    ctx.channel().close();
+                    return;
+                }
                 connection.arm(ctx, "send a request");
                 super.channelActive(ctx);
             }
@@ -205,6 +218,14 @@ final class ListenerGuard {
                 while (connection.held > 0) {
                     connection.releaseOne();
                 }
+                if (connection.counted) {
+                    connection.counted = false;
+                    connections.decrementAndGet();
+                    if (connection.client != null) {
+                        connectionsPerClient.computeIfPresent(connection.client,
+                                (address, count) -> count.decrementAndGet() <= 0 ? null : count);
+                    }
+                }
                 super.channelInactive(ctx);
             }
         };
@@ -244,26 +265,41 @@ final class ListenerGuard {
     }
 
     private boolean acquire(Connection connection) {
-        if (inProgress.incrementAndGet() > limits.maxConcurrentRequests()) {
-            inProgress.decrementAndGet();
+        if (!take(inProgress, limits.maxConcurrentRequests(), perClient, limits.maxConcurrentRequestsPerClient(), connection.client)) {
             return false;
         }
-        if (connection.client != null) {
+        connection.held++;
+        return true;
+    }
+
+    private boolean admit(Connection connection) {
+        connection.counted = take(connections, limits.maxConnections(), connectionsPerClient, limits.maxConnectionsPerClient(),
+                connection.client);
+        return connection.counted;
+    }
+
+    /** One unit of {@code total} and of {@code client}'s count, or neither when either is at its bound. */
+    private static boolean take(AtomicInteger total, int max, Map<InetAddress, AtomicInteger> byClient, int maxPerClient,
+                                InetAddress client) {
+        if (total.incrementAndGet() > max) {
+            total.decrementAndGet();
+            return false;
+        }
+        if (client != null) {
             boolean[] admitted = {false};
-            perClient.compute(connection.client, (address, count) -> {
+            byClient.compute(client, (address, count) -> {
                 AtomicInteger current = count == null ? new AtomicInteger() : count;
-                if (current.get() < limits.maxConcurrentRequestsPerClient()) {
+                if (current.get() < maxPerClient) {
                     current.incrementAndGet();
                     admitted[0] = true;
                 }
                 return current.get() == 0 ? null : current;
             });
             if (!admitted[0]) {
-                inProgress.decrementAndGet();
+                total.decrementAndGet();
                 return false;
             }
         }
-        connection.held++;
         return true;
     }
 

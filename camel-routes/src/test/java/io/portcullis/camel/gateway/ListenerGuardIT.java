@@ -29,7 +29,8 @@ class ListenerGuardIT {
 
     @RegisterExtension
     static final DemoGateway demo = new DemoGateway(config -> config.replace("  workerThreads: 64       #",
-            "  requestReadTimeoutMillis: 1000\n  maxConcurrentRequests: 3\n  maxConcurrentRequestsPerClient: 2\n  workerThreads: 64       #")
+            "  requestReadTimeoutMillis: 1000\n  maxConcurrentRequests: 3\n  maxConcurrentRequestsPerClient: 2\n"
+            + "  maxConnectionsPerClient: 30\n  workerThreads: 64       #")
             // The slow requests stay in progress for 4.5 s (the resolver takes 5), time enough for the steps between.
             .replace("timeoutMillis: 2000", "timeoutMillis: 4500"));
 
@@ -106,6 +107,32 @@ class ListenerGuardIT {
         }
         Eventually.within(Duration.ofSeconds(10), () -> inProgress() == 0, "the slots are free again");
         assertThat(demo.gateway().send(demo.gateway().get("/api/branches", null)).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void connectionsOverTheClientsBoundAreClosedAsTheyAreAcceptedAndOthersAreServed() throws Exception {
+        List<Socket> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < 30; i++) {
+                open.add(from("127.0.0.4"));
+            }
+            Socket over = from("127.0.0.4");
+            open.add(over);
+
+            assertThat(closed(over)).as("the connection over the bound is closed").isTrue();
+            assertThat(demo.gateway().send(demo.gateway().admin("/health")).body()).containsPattern("\"connectionsRefused\":[1-9]");
+            assertThat(demo.gateway().send(demo.gateway().admin("/metrics")).body())
+                    .containsPattern("(?m)^portcullis_listener_connections_refused_total [1-9]")
+                    .containsPattern("(?m)^portcullis_listener_connections \\d+$");
+            try (Socket other = from("127.0.0.5")) {
+                send(other, "GET /api/branches HTTP/1.1\r\nHost: bank\r\nConnection: close\r\n\r\n");
+                assertThat(new String(other.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 200");
+            }
+        } finally {
+            for (Socket socket : open) {
+                socket.close();
+            }
+        }
     }
 
     /** End of stream, or reset: either way the gateway closed it (an unanswered request has no bytes to read). */
