@@ -7,26 +7,26 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.TooLongFrameException;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.portcullis.camel.config.GatewaySettings;
 import io.portcullis.engine.gate.RequestIds;
 import io.portcullis.engine.http.HttpResponseMessage;
+import io.portcullis.engine.net.AddressRange;
 import io.portcullis.rest.ProblemDetails;
-import java.util.List;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
@@ -61,9 +61,9 @@ final class ListenerGuard {
 
     private final GatewaySettings.Guards limits;
     private final AtomicInteger inProgress = new AtomicInteger();
-    private final Map<InetAddress, AtomicInteger> perClient = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> perClient = new ConcurrentHashMap<>();
     private final AtomicInteger connections = new AtomicInteger();
-    private final Map<InetAddress, AtomicInteger> connectionsPerClient = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> connectionsPerClient = new ConcurrentHashMap<>();
     private final AtomicLong connectionsRefused = new AtomicLong();
     private final AtomicLong shed = new AtomicLong();
     private final AtomicLong slowCut = new AtomicLong();
@@ -114,7 +114,8 @@ final class ListenerGuard {
      * request or reads one, and while an answer is being written.
      */
     private final class Connection {
-        InetAddress client;
+        /** The client's counting key: its address, or its /64 for IPv6. */
+        String client;
         boolean counted;
         int held;
         boolean reading;
@@ -163,7 +164,8 @@ final class ListenerGuard {
             @Override
             public void channelActive(ChannelHandlerContext ctx) throws Exception {
                 Connection connection = connection(ctx);
-                connection.client = ctx.channel().remoteAddress() instanceof InetSocketAddress address ? address.getAddress() : null;
+                connection.client = ctx.channel().remoteAddress() instanceof InetSocketAddress address && address.getAddress() != null
+                        ? AddressRange.countingKey(address.getAddress()) : null;
                 if (!admit(connection)) {
                     connectionsRefused.incrementAndGet();
                     note("connections over the listener's limit were closed");
@@ -279,8 +281,8 @@ final class ListenerGuard {
     }
 
     /** One unit of {@code total} and of {@code client}'s count, or neither when either is at its bound. */
-    private static boolean take(AtomicInteger total, int max, Map<InetAddress, AtomicInteger> byClient, int maxPerClient,
-                                InetAddress client) {
+    private static boolean take(AtomicInteger total, int max, Map<String, AtomicInteger> byClient, int maxPerClient,
+                                String client) {
         if (total.incrementAndGet() > max) {
             total.decrementAndGet();
             return false;

@@ -163,11 +163,12 @@ public record ApiRequest(
 
     /**
      * Whose rate-limit bucket this call counts against: the authenticated caller
-     * ({@code subject:alice}), else the client address ({@code address:203.0.113.7}).
+     * ({@code subject:alice}), else the client address ({@code address:203.0.113.7}; an IPv6
+     * client's /64, see {@link io.portcullis.engine.net.AddressRange#countingKey(String)}).
      */
     public String callerKey() {
         if (!principal.authenticated()) {
-            return "address:" + peer.address();
+            return "address:" + io.portcullis.engine.net.AddressRange.countingKey(peer.address());
         }
         // The same subject in two tenants is two callers.
         return "subject:" + (principal.tenant() == null || principal.tenant().isEmpty() ? "" : principal.tenant() + "/")

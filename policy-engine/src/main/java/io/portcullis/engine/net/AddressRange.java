@@ -40,6 +40,42 @@ public record AddressRange(byte[] network, int prefix) {
         return new AddressRange(address, prefix);
     }
 
+    /**
+     * What an address is counted under by rate limits and connection bounds: an IPv4 address itself,
+     * an IPv6 address its /64. A /64 is the smallest allocation a subscriber gets, and any of its
+     * 2^64 addresses is theirs to use: counted one by one, they would make every per-address bound
+     * meaningless. Text that is not an address literal is its own key.
+     */
+    public static String countingKey(String address) {
+        if (address == null || address.indexOf(':') < 0) {
+            return address;
+        }
+        byte[] bytes = literal(address);
+        return bytes == null ? address : countingKey(bytes);
+    }
+
+    /** {@link #countingKey(String)} of an address already parsed. */
+    public static String countingKey(InetAddress address) {
+        return countingKey(address.getAddress());
+    }
+
+    private static String countingKey(byte[] address) {
+        if (address.length == 4) {
+            return ipv4(address);
+        }
+        byte[] network = java.util.Arrays.copyOf(address, 16);
+        java.util.Arrays.fill(network, 8, 16, (byte) 0);
+        try {
+            return InetAddress.getByAddress(network).getHostAddress() + "/64";
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("16 bytes are an IPv6 address", e);
+        }
+    }
+
+    private static String ipv4(byte[] address) {
+        return (address[0] & 0xff) + "." + (address[1] & 0xff) + "." + (address[2] & 0xff) + "." + (address[3] & 0xff);
+    }
+
     /** The address as bytes (IPv4-mapped IPv6 addresses as IPv4), or null when the text is not an IP literal. */
     public static byte[] literal(String text) {
         String value = text.strip();

@@ -60,7 +60,8 @@ public final class RateLimits {
     }
 
     private Obligation.RateLimit refusalLimit(String address) {
-        return Obligation.spikeArrest("refusals-per-second", "address:" + address, refusalsPerSecond);
+        return Obligation.spikeArrest("refusals-per-second", "address:" + io.portcullis.engine.net.AddressRange.countingKey(address),
+                refusalsPerSecond);
     }
 
     /** Calls refused by a limit (429), and refused because the store could not count them (503), since start. */

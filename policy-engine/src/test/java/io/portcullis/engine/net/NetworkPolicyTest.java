@@ -54,4 +54,19 @@ class NetworkPolicyTest {
         assertThat(policy.refusal("")).isEqualTo(NetworkPolicy.NOT_ALLOWED);
         assertThat(NetworkPolicy.OPEN.refusal("192.0.2.1")).isNull();
     }
+
+    @Test
+    void ipv6ClientsAreCountedByTheirSlash64AndIpv4ByTheirAddress() {
+        assertThat(AddressRange.countingKey("203.0.113.7")).isEqualTo("203.0.113.7");
+        assertThat(AddressRange.countingKey("::ffff:203.0.113.7")).isEqualTo("203.0.113.7");
+        String one = AddressRange.countingKey("2001:db8:1:2:aaaa:bbbb:cccc:dddd");
+        assertThat(one).isEqualTo("2001:db8:1:2:0:0:0:0/64")
+                .isEqualTo(AddressRange.countingKey("[2001:db8:1:2::1]"))
+                .isNotEqualTo(AddressRange.countingKey("2001:db8:1:3::1"));
+        assertThat(AddressRange.countingKey("unknown")).isEqualTo("unknown");
+
+        io.portcullis.engine.model.ApiRequest anonymous = io.portcullis.engine.model.ApiRequest.builder().id("r")
+                .peer(new io.portcullis.engine.model.Peer("2001:db8:1:2::99", 1)).build();
+        assertThat(anonymous.callerKey()).isEqualTo("address:2001:db8:1:2:0:0:0:0/64");
+    }
 }
