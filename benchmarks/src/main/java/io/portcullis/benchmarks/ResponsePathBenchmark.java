@@ -5,7 +5,6 @@ import io.portcullis.engine.http.HttpRequestMessage;
 import io.portcullis.engine.http.HttpResponseMessage;
 import io.portcullis.engine.json.JsonLimits;
 import io.portcullis.engine.model.ApiRequest;
-import io.portcullis.engine.model.ApiResponse;
 import io.portcullis.engine.model.Obligation;
 import io.portcullis.engine.model.Peer;
 import io.portcullis.rest.OpenApiContract;
@@ -35,6 +34,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * What the adapters do to an upstream's answer besides the rules (steps 6 and 8 of the data flow):
@@ -92,11 +92,12 @@ public class ResponsePathBenchmark {
                 envelope("<b:GetAccountResponse xmlns:b=\"urn:portcullis:demo-bank\"><b:id>acc-alice-1</b:id>"
                         + "<b:owner>alice@example.com</b:owner><b:balance>1200.50</b:balance><b:currency>EUR</b:currency>"
                         + "</b:GetAccountResponse>"));
-        String cut = new String(restResponse().body(), StandardCharsets.UTF_8);
+        Blackhole none = new Blackhole("Today's password is swordfish. I understand instantiating Blackholes directly is dangerous.");
+        String cut = new String(restResponse(none).body(), StandardCharsets.UTF_8);
         if (cut.contains("alice@example.com") || cut.contains("internalRiskScore") || !cut.contains("\"balance\":1200.5")) {
             throw new IllegalStateException("the REST answer was not cut and masked: " + cut);
         }
-        if (!new String(soapResponse().body(), StandardCharsets.UTF_8).contains("SignatureValue")) {
+        if (!new String(soapResponse(none).body(), StandardCharsets.UTF_8).contains("SignatureValue")) {
             throw new IllegalStateException("the SOAP answer was not signed");
         }
     }
@@ -107,14 +108,14 @@ public class ResponsePathBenchmark {
     }
 
     @Benchmark
-    public HttpResponseMessage restResponse() throws Exception {
-        ApiResponse facts = rest.normalizeResponse(restRequest, restAnswer);
+    public HttpResponseMessage restResponse(Blackhole facts) throws Exception {
+        facts.consume(rest.normalizeResponse(restRequest, restAnswer));
         return rest.fulfil(restRequest, restAnswer, MASK_OWNER);
     }
 
     @Benchmark
-    public HttpResponseMessage soapResponse() throws Exception {
-        ApiResponse facts = soap.normalizeResponse(soapRequest, soapAnswer);
+    public HttpResponseMessage soapResponse(Blackhole facts) throws Exception {
+        facts.consume(soap.normalizeResponse(soapRequest, soapAnswer));
         return soap.fulfil(soapRequest, soapAnswer, MASK_OWNER);
     }
 }

@@ -79,10 +79,27 @@ public final class GatewayRuntime implements AutoCloseable {
 
     /** Loads the rule pack (a pack that fails leaves the gateway refusing every request with 503) and starts watching. */
     public static GatewayRuntime start(GatewaySettings settings, AuditLog audit, Clock clock) throws IOException {
+        List<AutoCloseable> resources = new ArrayList<>();
+        try {
+            return start(settings, audit, clock, resources);
+        } catch (IOException | RuntimeException e) {
+            // What was opened before the failure (file watchers, the Redis client and its retries) goes with it.
+            for (int i = resources.size() - 1; i >= 0; i--) {
+                try {
+                    resources.get(i).close();
+                } catch (Exception closing) {
+                    e.addSuppressed(closing);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static GatewayRuntime start(GatewaySettings settings, AuditLog audit, Clock clock, List<AutoCloseable> resources)
+            throws IOException {
         // Every audit event also feeds the inventory of shadow and deprecated endpoints.
         EndpointInventory inventory = new EndpointInventory(audit);
         List<Authenticator> authenticators = new ArrayList<>();
-        List<AutoCloseable> resources = new ArrayList<>();
         if (settings.apiKeys() != null) {
             WatchedFile<ApiKeyStore> keys = WatchedFile.watch(settings.apiKeys().file(), ApiKeyStore::load);
             resources.add(keys);
@@ -202,27 +219,20 @@ public final class GatewayRuntime implements AutoCloseable {
         return rateLimits.counters();
     }
 
-    /**
-     * What is not as configured: credential and trust files whose last change could not be used (the
-     * previous version is still serving), a cluster Redis that does not answer.
-     */
-    public List<String> problems() {
+    /** Credential and trust files whose last change could not be used: the previous version is still serving. */
+    public List<String> fileProblems() {
         List<String> problems = new ArrayList<>();
         for (AutoCloseable resource : resources) {
             if (resource instanceof WatchedFile<?> file && !file.lastError().isEmpty()) {
                 problems.add(file.lastError());
             }
-            if (resource instanceof RedisStore redis && !redis.connected()) {
-                problems.add("cluster.redis: Redis at " + redis.address() + " does not answer; what needs it fails as "
-                        + "cluster.whenRedisIsDown says");
-            }
         }
         return problems;
     }
 
-    /** Whether the cluster's Redis answers; null when the gateway has no cluster. */
-    public Boolean redisConnected() {
-        return resources.stream().filter(RedisStore.class::isInstance).map(r -> ((RedisStore) r).connected()).findFirst()
+    /** Why the cluster's Redis cannot be asked, "" when it can, null when the gateway has no cluster. */
+    public String redisProblem() {
+        return resources.stream().filter(RedisStore.class::isInstance).map(r -> ((RedisStore) r).problem()).findFirst()
                 .orElse(null);
     }
 

@@ -189,16 +189,11 @@ public final class RestAdapter implements ProtocolAdapter {
             throw new RequestRejectedException(502, "UPSTREAM_RESPONSE_UNDESCRIBED",
                     "The upstream's answer is not one this API describes.");
         }
-        if (schema.isPresent() && JsonBodies.isJson(response.header("content-type"))) {
+        if (schema.isPresent()) {
             // The rules judge the answer as the client will get it: cut to its schema. A secret in a
             // field the cut removes does not withhold the answer, and one in a declared field does.
-            com.fasterxml.jackson.databind.JsonNode tree = responses.responseTree(response, settings.maxResponseBytes());
-            if (!ResponseFilter.shapeMatches(tree, schema.get())) {
-                throw new RequestRejectedException(502, "UPSTREAM_RESPONSE_UNDESCRIBED",
-                        "The upstream's answer is not shaped as this API describes.");
-            }
-            ResponseFilter.filter(tree, schema.get());
-            return new ApiResponse(request, response.status(), response.headers(), JsonBodies.values(tree));
+            return new ApiResponse(request, response.status(), response.headers(),
+                    JsonBodies.values(cut(response, schema.get()).tree()));
         }
         if (response.body().length > 0 && !JsonBodies.isJson(response.header("content-type"))
                 && MediaType.of(response.header("content-type")).startsWith("text/")) {
@@ -248,26 +243,42 @@ public final class RestAdapter implements ProtocolAdapter {
             return responses.fulfil(response, obligations);
         }
         // Cut to what the route's OpenAPI description declares, and redacted and masked, in one parse.
-        if (!JsonBodies.isJson(response.header("content-type"))) {
-            throw new ObligationException("the upstream answered " + response.header("content-type")
-                    + " where the description declares JSON");
-        }
-        com.fasterxml.jackson.databind.JsonNode tree;
+        Cut cut;
         try {
-            tree = responses.read(response.body());
-        } catch (JsonBodies.JsonRejected e) {
-            throw new ObligationException("the response to cut to its schema is not valid JSON (" + e.reason + ")");
+            cut = cut(response, schema.get());
+        } catch (RequestRejectedException e) {
+            throw new ObligationException(e.getMessage());
         }
-        if (!ResponseFilter.shapeMatches(tree, schema.get())) {
-            throw new ObligationException("the upstream's answer is not shaped as its description says");
-        }
-        boolean cut = ResponseFilter.filter(tree, schema.get());
         boolean edited = JsonBodies.changesBody(obligations);
         if (edited) {
-            JsonBodies.edit(tree, obligations);
+            JsonBodies.edit(cut.tree(), obligations);
         }
         return new HttpResponseMessage(response.status(), HeaderObligations.apply(response.headers(), obligations),
-                cut || edited ? responses.write(tree) : response.body());
+                cut.changed() || edited ? responses.write(cut.tree()) : response.body());
+    }
+
+    /** An answer's tree cut to its schema; {@code changed} when the cut removed something. */
+    private record Cut(com.fasterxml.jackson.databind.JsonNode tree, boolean changed) {
+    }
+
+    /**
+     * The answer cut to its schema, the same way for the rules ({@link #normalizeResponse}) and for
+     * the client ({@link #fulfil(ApiRequest, HttpResponseMessage, List)}).
+     *
+     * @throws RequestRejectedException 502 when the answer is not JSON, too large, malformed or not
+     *                                  shaped as its schema says
+     */
+    private Cut cut(HttpResponseMessage response, io.swagger.v3.oas.models.media.Schema<?> schema) throws RequestRejectedException {
+        if (!JsonBodies.isJson(response.header("content-type"))) {
+            throw new RequestRejectedException(502, "UPSTREAM_RESPONSE_UNDESCRIBED", "The upstream answered "
+                    + MediaType.of(response.header("content-type")) + " where the description declares JSON.");
+        }
+        com.fasterxml.jackson.databind.JsonNode tree = responses.responseTree(response, settings.maxResponseBytes());
+        if (!ResponseFilter.shapeMatches(tree, schema)) {
+            throw new RequestRejectedException(502, "UPSTREAM_RESPONSE_UNDESCRIBED",
+                    "The upstream's answer is not shaped as this API describes.");
+        }
+        return new Cut(tree, ResponseFilter.filter(tree, schema));
     }
 
     /** The description's schema for an answer to the request, from the operation found when it was read. */

@@ -862,6 +862,10 @@ public final class GatewaySettingsLoader {
                 bounded(key + ".maxConnections", raw == null ? null : raw.maxConnections(), defaults.maxConnections(), 1, 1_000_000),
                 bounded(key + ".maxConnectionsPerClient", raw == null ? null : raw.maxConnectionsPerClient(),
                         defaults.maxConnectionsPerClient(), 1, 1_000_000));
+        if (guards.maxConnectionsPerClient() > guards.maxConnections()) {
+            throw new InvalidConfigurationException(key + ".maxConnectionsPerClient: more than maxConnections ("
+                    + guards.maxConnections() + ")");
+        }
         return new GatewaySettings.Listener(host, port, maxBody, workers, raw == null || raw.enabled() == null || raw.enabled(),
                 guards);
     }

@@ -42,7 +42,11 @@ public final class AdminRoutes extends RouteBuilder {
                     RulePackStatus status = runtime.rules().status();
                     java.util.List<String> warnings = new java.util.ArrayList<>(status.warnings());
                     warnings.addAll(status.lastErrors());
-                    warnings.addAll(runtime.problems());
+                    warnings.addAll(runtime.fileProblems());
+                    String redis = runtime.redisProblem();
+                    if (redis != null && !redis.isEmpty()) {
+                        warnings.add("cluster.redis: " + redis + "; what needs it fails as cluster.whenRedisIsDown says");
+                    }
                     Map<String, Object> health = new LinkedHashMap<>();
                     // DEGRADED still answers 200: a typo in a key file must not take every gateway out
                     // of the load balancer; the last good files keep serving until it is fixed.
@@ -50,9 +54,8 @@ public final class AdminRoutes extends RouteBuilder {
                     health.put("rulePackRevision", status.revision());
                     // Calls whose rate limits a cluster's Redis could not count (then refused or counted locally).
                     health.put("rateLimitStoreFailures", runtime.rateLimitCounters().get("storeFailures"));
-                    Boolean redis = runtime.redisConnected();
                     if (redis != null) {
-                        health.put("redis", redis ? "UP" : "DOWN");
+                        health.put("redis", redis.isEmpty() ? "UP" : "DOWN");
                     }
                     // Requests the listener shed (503), slow clients it cut off, oversized headers (431).
                     health.put("listener", new java.util.TreeMap<>(listenerGuards.get()));

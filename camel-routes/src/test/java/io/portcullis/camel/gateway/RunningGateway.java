@@ -97,7 +97,6 @@ final class RunningGateway implements AutoCloseable {
         return audit.stream().filter(e -> e.requestId().equals(requestId)).toList();
     }
 
-    /** Waits for a condition the gateway reaches on its own (a reload), failing after the deadline. */
     io.portcullis.camel.GatewayRuntime runtime() {
         return gateway.runtime();
     }

@@ -9,6 +9,7 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -23,20 +24,28 @@ import org.slf4j.LoggerFactory;
  * itself; commands issued while it is down fail at once rather than queue.
  *
  * <p>A gateway starts when Redis cannot be reached (a fleet restarted during Redis maintenance must
- * not stay down): until the first connection succeeds, tried again every {@link #RETRY_EVERY},
- * every command fails as it would during an outage. A Redis that answers but refuses the
- * credentials, or an address that is not a Redis URI, stops the start: that is configuration.
+ * not stay down): until the first connection succeeds, tried again every {@link #RETRY_EVERY}, every
+ * command fails as it would during an outage. A Redis that refuses the credentials, or whose TLS
+ * certificate is not trusted, stops the start: that is configuration, or someone in the way. The
+ * same refusals while trying again are logged as errors and shown by {@link #problem()}.
  */
 public final class RedisStore implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisStore.class);
     static final Duration RETRY_EVERY = Duration.ofSeconds(2);
+    private static final List<String> REFUSALS = List.of("WRONGPASS", "NOAUTH", "NOPERM", "DENIED", "ERR invalid password",
+            "ERR AUTH");
+
+    /** Both connections, made together: no caller's thread ever waits for a connection to be set up. */
+    private record Connections(StatefulRedisConnection<String, String> text, StatefulRedisConnection<String, byte[]> binary) {
+    }
 
     private final RedisClient client;
     private final String address;
-    private volatile StatefulRedisConnection<String, String> connection;
-    private volatile StatefulRedisConnection<String, byte[]> binary;
+    private volatile Connections connections;
+    private volatile String problem = "";
     private volatile ScheduledExecutorService retries;
+    private volatile boolean closed;
 
     private RedisStore(RedisClient client, String address) {
         this.client = client;
@@ -46,8 +55,8 @@ public final class RedisStore implements AutoCloseable {
     /**
      * @param uri      {@code redis://host:port} or {@code rediss://} for TLS; no password in it
      * @param password from a secrets file, or null
-     * @throws io.lettuce.core.RedisConnectionException when Redis answers but the connection cannot
-     *                                                  be set up (credentials, TLS)
+     * @throws io.lettuce.core.RedisConnectionException when Redis refuses the credentials or its
+     *                                                  TLS certificate is not trusted
      * @throws IllegalArgumentException                 when {@code uri} is not a Redis URI
      */
     public static RedisStore connect(String uri, char[] password, Duration timeout) {
@@ -66,29 +75,44 @@ public final class RedisStore implements AutoCloseable {
                 .build());
         RedisStore store = new RedisStore(client, redis.getHost() + ":" + redis.getPort());
         try {
-            store.connection = client.connect();
+            store.connections = store.open();
         } catch (RuntimeException e) {
-            if (!unreachable(e)) {
+            if (refused(e)) {
                 client.shutdown();
                 throw e;
             }
-            LOG.warn("cluster: Redis at {} cannot be reached ({}); starting without it, and asking again every {} s. "
-                    + "Until it answers, what needs it fails as cluster.whenRedisIsDown says", store.address,
-                    e.getMessage(), RETRY_EVERY.toSeconds());
+            store.problem = "Redis at " + store.address + " cannot be reached: " + e.getMessage();
+            LOG.warn("cluster: {}; starting without it, and asking again every {} s. Until it answers, what needs it "
+                    + "fails as cluster.whenRedisIsDown says", store.problem, RETRY_EVERY.toSeconds());
             store.retryUntilConnected();
         }
         return store;
     }
 
-    /** Nothing answered at the address (refused, timed out, unknown host), as opposed to a Redis that said no. */
-    private static boolean unreachable(Throwable e) {
+    private Connections open() {
+        StatefulRedisConnection<String, String> text = client.connect();
+        try {
+            return new Connections(text, client.connect(io.lettuce.core.codec.RedisCodec.of(
+                    io.lettuce.core.codec.StringCodec.UTF8, io.lettuce.core.codec.ByteArrayCodec.INSTANCE)));
+        } catch (RuntimeException e) {
+            text.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Redis said no, or its certificate is not trusted: trying again will not help. Anything else
+     * (refused, reset, timed out, unknown host, a server still loading or full) is an outage.
+     */
+    static boolean refused(Throwable e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof java.io.IOException || cause instanceof java.util.concurrent.TimeoutException
-                    || cause instanceof io.lettuce.core.RedisCommandTimeoutException) {
+            if (cause instanceof javax.net.ssl.SSLHandshakeException || cause instanceof java.security.cert.CertificateException) {
                 return true;
             }
-            if (cause instanceof io.lettuce.core.RedisCommandExecutionException) {
-                return false;
+            String message = cause.getMessage();
+            if (cause instanceof io.lettuce.core.RedisCommandExecutionException && message != null
+                    && REFUSALS.stream().anyMatch(message::startsWith)) {
+                return true;
             }
         }
         return false;
@@ -102,22 +126,36 @@ public final class RedisStore implements AutoCloseable {
         });
         retries.scheduleWithFixedDelay(() -> {
             try {
-                connection = client.connect();
+                Connections made = open();
+                synchronized (this) {
+                    if (closed) {
+                        made.text().close();
+                        made.binary().close();
+                        return;
+                    }
+                    connections = made;
+                }
+                problem = "";
                 LOG.info("cluster: connected to Redis at {}", address);
                 retries.shutdown();
-            } catch (RuntimeException e) {
-                LOG.debug("cluster: Redis at {} still cannot be reached: {}", address, e.getMessage());
+            } catch (Throwable e) {
+                String now = "Redis at " + address + (refused(e) ? " refuses the gateway: " : " cannot be reached: ")
+                        + e.getMessage();
+                if (refused(e) && !now.equals(problem)) {
+                    LOG.error("cluster: {}", now);
+                }
+                problem = now;
             }
         }, RETRY_EVERY.toMillis(), RETRY_EVERY.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** @throws RedisConnectionException while the first connection has not been made */
     public RedisCommands<String, String> commands() {
-        return established().sync();
+        return established().text().sync();
     }
 
-    private StatefulRedisConnection<String, String> established() {
-        StatefulRedisConnection<String, String> made = connection;
+    private Connections established() {
+        Connections made = connections;
         if (made == null) {
             throw new RedisConnectionException("no connection to Redis at " + address + " yet");
         }
@@ -125,24 +163,27 @@ public final class RedisStore implements AutoCloseable {
     }
 
     /**
-     * A connection with byte-array values on the same client (rate-limit buckets), opened once and
-     * closed with the store.
+     * The connection with byte-array values (rate-limit buckets), made with the other and closed with
+     * the store.
      *
      * @throws RedisConnectionException while the first connection has not been made
      */
-    public synchronized StatefulRedisConnection<String, byte[]> binaryConnection() {
-        if (binary == null) {
-            established();
-            binary = client.connect(io.lettuce.core.codec.RedisCodec.of(io.lettuce.core.codec.StringCodec.UTF8,
-                    io.lettuce.core.codec.ByteArrayCodec.INSTANCE));
+    public StatefulRedisConnection<String, byte[]> binaryConnection() {
+        return established().binary();
+    }
+
+    /** Why Redis cannot be asked, or "" when it can. */
+    public String problem() {
+        Connections made = connections;
+        if (made == null) {
+            return problem;
         }
-        return binary;
+        return made.text().isOpen() ? "" : "Redis at " + address + " does not answer";
     }
 
     /** Whether Redis can be asked now: connected, and not between a lost connection and its reconnection. */
     public boolean connected() {
-        StatefulRedisConnection<String, String> made = connection;
-        return made != null && made.isOpen();
+        return problem().isEmpty();
     }
 
     /** {@code host:port}, for logs; never the password. */
@@ -152,14 +193,16 @@ public final class RedisStore implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            closed = true;
+        }
         if (retries != null) {
             retries.shutdownNow();
         }
-        if (binary != null) {
-            binary.close();
-        }
-        if (connection != null) {
-            connection.close();
+        Connections made = connections;
+        if (made != null) {
+            made.binary().close();
+            made.text().close();
         }
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }

@@ -44,13 +44,20 @@ public record AddressRange(byte[] network, int prefix) {
      * What an address is counted under by rate limits and connection bounds: an IPv4 address itself,
      * an IPv6 address its /64. A /64 is the smallest allocation a subscriber gets, and any of its
      * 2^64 addresses is theirs to use: counted one by one, they would make every per-address bound
-     * meaningless. Text that is not an address literal is its own key.
+     * meaningless. IPv4 clients reached through NAT64 ({@code 64:ff9b::/96}) count as their IPv4
+     * address, and a zone id ({@code fe80::1%eth0}) is not part of the key. Text that is not an
+     * address literal is its own key.
      */
     public static String countingKey(String address) {
         if (address == null || address.indexOf(':') < 0) {
             return address;
         }
-        byte[] bytes = literal(address);
+        String literal = address.strip();
+        if (literal.startsWith("[") && literal.endsWith("]")) {
+            literal = literal.substring(1, literal.length() - 1);
+        }
+        int zone = literal.indexOf('%');
+        byte[] bytes = literal(zone < 0 ? literal : literal.substring(0, zone));
         return bytes == null ? address : countingKey(bytes);
     }
 
@@ -59,9 +66,14 @@ public record AddressRange(byte[] network, int prefix) {
         return countingKey(address.getAddress());
     }
 
+    private static final byte[] NAT64 = {0, 0x64, (byte) 0xff, (byte) 0x9b, 0, 0, 0, 0, 0, 0, 0, 0};
+
     private static String countingKey(byte[] address) {
         if (address.length == 4) {
             return ipv4(address);
+        }
+        if (java.util.Arrays.equals(address, 0, 12, NAT64, 0, 12)) {
+            return ipv4(java.util.Arrays.copyOfRange(address, 12, 16));
         }
         byte[] network = java.util.Arrays.copyOf(address, 16);
         java.util.Arrays.fill(network, 8, 16, (byte) 0);

@@ -64,6 +64,11 @@ class NetworkPolicyTest {
                 .isEqualTo(AddressRange.countingKey("[2001:db8:1:2::1]"))
                 .isNotEqualTo(AddressRange.countingKey("2001:db8:1:3::1"));
         assertThat(AddressRange.countingKey("unknown")).isEqualTo("unknown");
+        // Link-local peers with their zone; IPv4 clients behind NAT64 keep their own key.
+        assertThat(AddressRange.countingKey("fe80::1%eth0")).isEqualTo(AddressRange.countingKey("[FE80::2]"))
+                .isEqualTo("fe80:0:0:0:0:0:0:0/64");
+        assertThat(AddressRange.countingKey("64:ff9b::203.0.113.7")).isEqualTo("203.0.113.7");
+        assertThat(AddressRange.countingKey("64:ff9b::198.51.100.1")).isEqualTo("198.51.100.1");
 
         io.portcullis.engine.model.ApiRequest anonymous = io.portcullis.engine.model.ApiRequest.builder().id("r")
                 .peer(new io.portcullis.engine.model.Peer("2001:db8:1:2::99", 1)).build();

@@ -1,5 +1,6 @@
 package io.portcullis.engine.authn.basic;
 
+import io.portcullis.engine.net.AddressRange;
 import java.time.Clock;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -66,7 +67,7 @@ public final class LoginThrottle {
     public synchronized Attempt attempt(String username, String address) {
         long now = clock.millis();
         Key user = new Key(Kind.USER, username);
-        Key peer = new Key(Kind.ADDRESS, network(address));
+        Key peer = new Key(Kind.ADDRESS, AddressRange.countingKey(address));
         Track userTrack = tracks.get(user);
         Track peerTrack = tracks.get(peer);
         if (lockedAt(userTrack, now) || lockedAt(peerTrack, now)) {
@@ -84,31 +85,7 @@ public final class LoginThrottle {
     public synchronized boolean locked(String username, String address) {
         long now = clock.millis();
         return lockedAt(tracks.get(new Key(Kind.USER, username)), now)
-                || lockedAt(tracks.get(new Key(Kind.ADDRESS, network(address))), now);
-    }
-
-    /**
-     * The unit an address lockout applies to: the address itself for IPv4, the /64 for IPv6, since
-     * one IPv6 client can use any of the 2^64 addresses of its network and would otherwise never
-     * reach the limit.
-     */
-    static String network(String address) {
-        if (address.indexOf(':') < 0) {
-            return address;
-        }
-        try {
-            byte[] bytes = java.net.InetAddress.getByName(address).getAddress();
-            if (bytes.length != 16) {
-                return address;
-            }
-            StringBuilder prefix = new StringBuilder();
-            for (int i = 0; i < 8; i += 2) {
-                prefix.append(Integer.toHexString(((bytes[i] & 0xff) << 8) | (bytes[i + 1] & 0xff))).append(':');
-            }
-            return prefix.append(":/64").toString();
-        } catch (java.net.UnknownHostException e) {
-            return address;
-        }
+                || lockedAt(tracks.get(new Key(Kind.ADDRESS, AddressRange.countingKey(address))), now);
     }
 
     /** A login as {@code username} succeeded without a password check: its failures are forgotten. */

@@ -233,8 +233,8 @@ class LoginThrottleTest {
 
     @Test
     void ipv6ClientsAreLockedOutByTheirNetworkNotByEachAddress() {
-        assertThat(LoginThrottle.network("2001:db8:1:2:aaaa::1")).isEqualTo(LoginThrottle.network("2001:db8:1:2:bbbb::9"));
-        assertThat(LoginThrottle.network("2001:db8:1:2::1")).isNotEqualTo(LoginThrottle.network("2001:db8:1:3::1"));
-        assertThat(LoginThrottle.network("192.0.2.7")).isEqualTo("192.0.2.7");
+        assertThat(io.portcullis.engine.net.AddressRange.countingKey("2001:db8:1:2:aaaa::1")).isEqualTo(io.portcullis.engine.net.AddressRange.countingKey("2001:db8:1:2:bbbb::9"));
+        assertThat(io.portcullis.engine.net.AddressRange.countingKey("2001:db8:1:2::1")).isNotEqualTo(io.portcullis.engine.net.AddressRange.countingKey("2001:db8:1:3::1"));
+        assertThat(io.portcullis.engine.net.AddressRange.countingKey("192.0.2.7")).isEqualTo("192.0.2.7");
     }
 }
