@@ -230,10 +230,9 @@ public final class GatewayRuntime implements AutoCloseable {
         return problems;
     }
 
-    /** Why the cluster's Redis cannot be asked, "" when it can, null when the gateway has no cluster. */
-    public String redisProblem() {
-        return resources.stream().filter(RedisStore.class::isInstance).map(r -> ((RedisStore) r).problem()).findFirst()
-                .orElse(null);
+    /** The cluster's Redis, or null when the gateway has none. */
+    public RedisStore redis() {
+        return resources.stream().filter(RedisStore.class::isInstance).map(RedisStore.class::cast).findFirst().orElse(null);
     }
 
     /** Shadow and deprecated endpoints seen in the traffic (from the audit events). */

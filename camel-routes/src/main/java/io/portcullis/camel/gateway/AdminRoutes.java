@@ -43,9 +43,10 @@ public final class AdminRoutes extends RouteBuilder {
                     java.util.List<String> warnings = new java.util.ArrayList<>(status.warnings());
                     warnings.addAll(status.lastErrors());
                     warnings.addAll(runtime.fileProblems());
-                    String redis = runtime.redisProblem();
-                    if (redis != null && !redis.isEmpty()) {
-                        warnings.add("cluster.redis: " + redis + "; what needs it fails as cluster.whenRedisIsDown says");
+                    io.portcullis.engine.cluster.RedisStore redis = runtime.redis();
+                    String redisProblem = redis == null ? "" : redis.problem();
+                    if (!redisProblem.isEmpty()) {
+                        warnings.add("cluster.redis: " + redisProblem + "; what needs it fails as cluster.whenRedisIsDown says");
                     }
                     Map<String, Object> health = new LinkedHashMap<>();
                     // DEGRADED still answers 200: a typo in a key file must not take every gateway out
@@ -55,7 +56,7 @@ public final class AdminRoutes extends RouteBuilder {
                     // Calls whose rate limits a cluster's Redis could not count (then refused or counted locally).
                     health.put("rateLimitStoreFailures", runtime.rateLimitCounters().get("storeFailures"));
                     if (redis != null) {
-                        health.put("redis", redis.isEmpty() ? "UP" : "DOWN");
+                        health.put("redis", redis.connected() ? "UP" : "DOWN");
                     }
                     // Requests the listener shed (503), slow clients it cut off, oversized headers (431).
                     health.put("listener", new java.util.TreeMap<>(listenerGuards.get()));

@@ -87,7 +87,8 @@ class ClusterRateLimitIT {
         GatewayIT.assertProblem(call(first, "admin-demo-key"), 503, "RATE_LIMIT_UNAVAILABLE");
         assertThat(call(second, "admin-demo-key").statusCode()).isEqualTo(200);
         HttpResponse<String> health = first.send(first.admin("/health"));
-        assertThat(health.body()).containsPattern("\"rateLimitStoreFailures\":[1-9]");
+        assertThat(health.body()).containsPattern("\"rateLimitStoreFailures\":[1-9]").contains("\"status\":\"DEGRADED\"")
+                .contains("cluster.redis: Redis at 127.0.0.1:" + redis.port());
         assertThat(first.send(first.admin("/metrics")).body())
                 .containsPattern("(?m)^portcullis_rate_limit_unavailable_total [1-9]")
                 .containsPattern("(?m)^portcullis_rate_limit_store_failures_total [1-9]");

@@ -172,18 +172,44 @@ public final class RedisStore implements AutoCloseable {
         return established().binary();
     }
 
-    /** Why Redis cannot be asked, or "" when it can. */
+    /**
+     * A command its caller sent failed (a timeout, or Redis answering with an error: READONLY after
+     * a failover, OOM): {@link #problem()} reports it for {@link #FAILURE_SHOWN_FOR}.
+     */
+    public void failed(Throwable e) {
+        if (connections == null) {
+            return; // not connected yet: problem() says so already
+        }
+        lastFailure = new Failure(System.nanoTime(), e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+    }
+
+    private record Failure(long atNanos, String message) {
+    }
+
+    static final Duration FAILURE_SHOWN_FOR = Duration.ofSeconds(30);
+    private volatile Failure lastFailure;
+
+    /** Why Redis cannot be asked or failed a command lately, or "" when neither. */
     public String problem() {
         Connections made = connections;
         if (made == null) {
             return problem;
         }
-        return made.text().isOpen() ? "" : "Redis at " + address + " does not answer";
+        if (!made.text().isOpen()) {
+            return "Redis at " + address + " does not answer";
+        }
+        Failure failure = lastFailure;
+        if (failure != null && System.nanoTime() - failure.atNanos() < FAILURE_SHOWN_FOR.toNanos()) {
+            return "Redis at " + address + " failed a command in the last " + FAILURE_SHOWN_FOR.toSeconds() + " s: "
+                    + failure.message();
+        }
+        return "";
     }
 
     /** Whether Redis can be asked now: connected, and not between a lost connection and its reconnection. */
     public boolean connected() {
-        return problem().isEmpty();
+        Connections made = connections;
+        return made != null && made.text().isOpen();
     }
 
     /** {@code host:port}, for logs; never the password. */

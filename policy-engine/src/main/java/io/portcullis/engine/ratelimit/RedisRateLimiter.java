@@ -93,6 +93,7 @@ public final class RedisRateLimiter implements RateLimiter {
         } catch (RuntimeException e) {
             pausedUntil = System.nanoTime() + PAUSE_NANOS;
             storeFailures.incrementAndGet();
+            store.failed(e);
             boolean fallBack = limit.quota() ? quotasFallBack : spikeArrestsFallBack;
             long now = System.nanoTime();
             long last = lastLogged.get();

@@ -41,6 +41,7 @@ public final class RedisReplayGuard implements ReplayGuard {
             String answer = store.commands().set(prefix + digest(id), "1", SetArgs.Builder.nx().px(keepFor));
             return "OK".equals(answer) ? Verdict.FIRST_SEEN : Verdict.REPLAYED;
         } catch (RuntimeException e) {
+            store.failed(e);
             LOG.error("replay guard: Redis at {} did not answer ({}); refusing the message", store.address(), e.toString());
             return Verdict.UNAVAILABLE;
         }

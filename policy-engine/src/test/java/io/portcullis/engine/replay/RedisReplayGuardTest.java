@@ -74,6 +74,22 @@ class RedisReplayGuardTest {
     }
 
     @Test
+    void aRedisThatAnswersWithErrorsIsUnavailableAndReported() throws Exception {
+        try (RedisServer full = RedisServer.start();
+             RedisStore store = RedisStore.connect(full.uri(), null, Duration.ofSeconds(2))) {
+            ReplayGuard guard = new RedisReplayGuard(store, "wss", Clock.systemUTC());
+            assertThat(store.problem()).isEmpty();
+            // Out of memory with nothing to evict: every write is answered with an OOM error.
+            store.commands().configSet("maxmemory-policy", "noeviction");
+            store.commands().configSet("maxmemory", "1");
+
+            assertThat(guard.check("signature-4", Instant.now().plus(Duration.ofMinutes(5)))).isEqualTo(ReplayGuard.Verdict.UNAVAILABLE);
+            assertThat(store.connected()).isTrue();
+            assertThat(store.problem()).contains("failed a command").contains("OOM");
+        }
+    }
+
+    @Test
     void anAddressThatIsNotARedisUriStopsTheStart() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> RedisStore.connect("http://127.0.0.1:6379", null,
                 Duration.ofMillis(300))).isInstanceOf(IllegalArgumentException.class);
