@@ -44,33 +44,35 @@ final class ResponseFilter {
     /**
      * Filters {@code node} in place.
      *
-     * @return whether anything was removed
+     * @return what was removed, by JSON pointer; empty when nothing was
      */
-    static boolean filter(JsonNode node, Schema<?> schema) {
-        return filter(node, schema, new java.util.IdentityHashMap<>(), 0);
+    static Map<String, JsonNode> filter(JsonNode node, Schema<?> schema) {
+        Map<String, JsonNode> removed = new LinkedHashMap<>();
+        filter(node, schema, new java.util.IdentityHashMap<>(), 0, "", removed);
+        return removed;
     }
 
     @SuppressWarnings("rawtypes")
-    private static boolean filter(JsonNode node, Schema<?> schema, Map<Schema<?>, Admitted> admitted, int depth) {
+    private static void filter(JsonNode node, Schema<?> schema, Map<Schema<?>, Admitted> admitted, int depth, String path,
+                               Map<String, JsonNode> removed) {
         if (schema == null || depth > 200) {
-            return false;
+            return;
         }
-        boolean removed = false;
         if (node instanceof ArrayNode array) {
-            for (JsonNode element : array) {
-                removed |= filter(element, schema.getItems(), admitted, depth + 1);
+            for (int i = 0; i < array.size(); i++) {
+                filter(array.get(i), schema.getItems(), admitted, depth + 1, path + "/" + i, removed);
             }
-            return removed;
+            return;
         }
         if (!(node instanceof ObjectNode object)) {
-            return false;
+            return;
         }
         Admitted admits = admitted.computeIfAbsent(schema, s -> {
             Map<String, Schema> declared = new LinkedHashMap<>();
             return new Admitted(declared, collect(s, declared));
         });
         if (admits.declared().isEmpty() && admits.additional() == null) {
-            return false; // a schema that says nothing about properties: a free-form object
+            return; // a schema that says nothing about properties: a free-form object
         }
         Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
         while (fields.hasNext()) {
@@ -80,14 +82,14 @@ final class ResponseFilter {
                 property = extra;
             }
             boolean declared = property != null || Boolean.TRUE.equals(admits.additional());
+            String pointer = path + "/" + io.portcullis.engine.json.JsonBodyValues.escape(field.getKey());
             if (!declared || property != null && Boolean.TRUE.equals(property.getWriteOnly())) {
+                removed.put(pointer, field.getValue());
                 fields.remove();
-                removed = true;
             } else {
-                removed |= filter(field.getValue(), property, admitted, depth + 1);
+                filter(field.getValue(), property, admitted, depth + 1, pointer, removed);
             }
         }
-        return removed;
     }
 
     /**

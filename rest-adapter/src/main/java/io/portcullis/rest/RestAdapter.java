@@ -30,6 +30,8 @@ import java.util.Optional;
  */
 public final class RestAdapter implements ProtocolAdapter {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RestAdapter.class);
+
     /** The adapter's own record of the described operation a request matched; not a fact rules use. */
     static final String DESCRIBED_OPERATION = "openapi.operation";
 
@@ -192,8 +194,9 @@ public final class RestAdapter implements ProtocolAdapter {
         if (schema.isPresent()) {
             // The rules judge the answer as the client will get it: cut to its schema. A secret in a
             // field the cut removes does not withhold the answer, and one in a declared field does.
-            return new ApiResponse(request, response.status(), response.headers(),
-                    JsonBodies.values(cut(response, schema.get()).tree()));
+            Cut cut = cut(response, schema.get());
+            reportLeaks(request, cut.removed());
+            return new ApiResponse(request, response.status(), response.headers(), JsonBodies.values(cut.tree()));
         }
         if (response.body().length > 0 && !JsonBodies.isJson(response.header("content-type"))
                 && MediaType.of(response.header("content-type")).startsWith("text/")) {
@@ -254,11 +257,33 @@ public final class RestAdapter implements ProtocolAdapter {
             JsonBodies.edit(cut.tree(), obligations);
         }
         return new HttpResponseMessage(response.status(), HeaderObligations.apply(response.headers(), obligations),
-                cut.changed() || edited ? responses.write(cut.tree()) : response.body());
+                !cut.removed().isEmpty() || edited ? responses.write(cut.tree()) : response.body());
     }
 
-    /** An answer's tree cut to its schema; {@code changed} when the cut removed something. */
-    private record Cut(com.fasterxml.jackson.databind.JsonNode tree, boolean changed) {
+    /** An answer's tree cut to its schema, and what the cut removed (by JSON pointer). */
+    private record Cut(com.fasterxml.jackson.databind.JsonNode tree, Map<String, com.fasterxml.jackson.databind.JsonNode> removed) {
+    }
+
+    /**
+     * Sensitive data in fields the cut removed never reaches the client or the rules, but the
+     * upstream still exposes it: the kinds and pointers (never the values) are logged with the
+     * request id, so the team that owns the upstream learns of it.
+     */
+    private static void reportLeaks(ApiRequest request, Map<String, com.fasterxml.jackson.databind.JsonNode> removed)
+            throws RequestRejectedException {
+        if (removed.isEmpty()) {
+            return;
+        }
+        Map<String, Object> values = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> field : removed.entrySet()) {
+            JsonBodies.values(field.getValue()).forEach((pointer, value) -> values.put(field.getKey() + pointer, value));
+        }
+        List<io.portcullis.engine.dlp.SensitiveData.Found> found = io.portcullis.engine.dlp.SensitiveData.scan(values);
+        if (!found.isEmpty()) {
+            LOG.warn("response to {}: fields the API description does not declare were removed holding {} at {}",
+                    request.id(), found.stream().map(f -> f.kind().name()).distinct().toList(),
+                    found.stream().map(io.portcullis.engine.dlp.SensitiveData.Found::pointer).distinct().toList());
+        }
     }
 
     /**
