@@ -29,16 +29,17 @@ class ClusterRateLimitIT {
     static Path nodeA;
     @TempDir
     static Path nodeB;
+    static TwoNodeCluster cluster;
     static RedisServer redis;
     static RunningGateway first;
     static RunningGateway second;
 
     @BeforeAll
     static void start() throws Exception {
-        redis = RedisServer.start();
-        String cluster = "cluster:\n  redis: " + redis.uri() + "\n  timeoutMillis: 500\n";
-        first = new RunningGateway(nodeA, cluster);
-        second = new RunningGateway(nodeB, cluster + "  whenRedisIsDown: {quotas: count-locally}\n");
+        cluster = TwoNodeCluster.start(nodeA, nodeB, "  whenRedisIsDown: {quotas: count-locally}\n");
+        redis = cluster.redis();
+        first = cluster.first();
+        second = cluster.second();
         for (RunningGateway node : new RunningGateway[] {first, second}) {
             Files.writeString(node.rules.resolve("limits/rate-limits.drl"), RateLimitIT.LIMITS);
             try (var fixtures = Files.list(node.rules.resolve("tests/limits"))) {
@@ -54,9 +55,7 @@ class ClusterRateLimitIT {
 
     @AfterAll
     static void stop() throws Exception {
-        first.close();
-        second.close();
-        redis.close();
+        cluster.close();
     }
 
     static HttpResponse<String> call(RunningGateway node, String key) throws Exception {

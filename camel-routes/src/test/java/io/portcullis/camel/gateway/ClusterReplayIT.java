@@ -34,6 +34,7 @@ class ClusterReplayIT {
     static Path nodeA;
     @TempDir
     static Path nodeB;
+    static TwoNodeCluster cluster;
     static RedisServer redis;
     static RunningGateway first;
     static RunningGateway second;
@@ -41,18 +42,16 @@ class ClusterReplayIT {
 
     @BeforeAll
     static void start() throws Exception {
-        redis = RedisServer.start();
-        String cluster = "cluster:\n  redis: " + redis.uri() + "\n  timeoutMillis: 500\n";
-        first = new RunningGateway(nodeA, cluster);
-        second = new RunningGateway(nodeB, cluster);
+        cluster = TwoNodeCluster.start(nodeA, nodeB, "");
+        redis = cluster.redis();
+        first = cluster.first();
+        second = cluster.second();
         demo = new DemoSoapClients();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        first.close();
-        second.close();
-        redis.close();
+        cluster.close();
     }
 
     @Test

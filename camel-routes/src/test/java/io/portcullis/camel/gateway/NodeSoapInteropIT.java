@@ -13,7 +13,6 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -84,13 +83,11 @@ class NodeSoapInteropIT {
     }
 
     private static String call(String account, String mode, String first, String second) throws Exception {
-        Process node = new ProcessBuilder("node", "bank-client.js", WSDL.toString(),
-                "http://127.0.0.1:" + gateway.port + "/soap/bank", account, mode, first, second)
-                .directory(NODE_CLIENT.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        assertThat(node.waitFor(60, TimeUnit.SECONDS)).as("node-soap client finished").isTrue();
-        List<String> lines = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
-        assertThat(lines).isNotEmpty();
+        // node resolves node-soap from the script's own folder (src/test/node/node_modules).
+        ClientProcess node = ClientProcess.run(workDir, List.of("node", NODE_CLIENT.resolve("bank-client.js").toString(),
+                WSDL.toString(), "http://127.0.0.1:" + gateway.port + "/soap/bank", account, mode, first, second));
+        List<String> lines = node.out().lines().toList();
+        assertThat(lines).as(node.err()).isNotEmpty();
         return lines.get(lines.size() - 1);
     }
-
 }

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * A throw-away {@code redis-server} (Debian's package; {@code .ci/run} installs it) on a free
@@ -42,13 +41,13 @@ public final class RedisServer implements AutoCloseable {
         process = new ProcessBuilder(binary.toString(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--protected-mode", "yes")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!accepting()) {
-            if (System.nanoTime() > deadline || !process.isAlive()) {
-                throw new IOException("redis-server did not start on port " + port);
+        Process started = process;
+        io.portcullis.engine.Eventually.within(Duration.ofSeconds(10), () -> {
+            if (!started.isAlive()) {
+                throw new IllegalStateException("redis-server exited instead of listening on port " + port);
             }
-            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
-        }
+            return accepting();
+        }, "redis-server listens on port " + port);
     }
 
     /** Stops the server and waits until it is gone, to test what the gateway does without it. */

@@ -1,0 +1,22 @@
+package io.portcullis.camel.gateway;
+
+import io.portcullis.engine.cluster.RedisServer;
+import java.nio.file.Path;
+
+/** Two gateway nodes sharing one real Redis ({@code cluster.redis}), for the cluster tests. */
+record TwoNodeCluster(RedisServer redis, RunningGateway first, RunningGateway second) implements AutoCloseable {
+
+    /** @param secondOnly configuration only the second node gets, under {@code cluster:} (indented), or "" */
+    static TwoNodeCluster start(Path firstDir, Path secondDir, String secondOnly) throws Exception {
+        RedisServer redis = RedisServer.start();
+        String cluster = "cluster:\n  redis: " + redis.uri() + "\n  timeoutMillis: 500\n";
+        return new TwoNodeCluster(redis, new RunningGateway(firstDir, cluster), new RunningGateway(secondDir, cluster + secondOnly));
+    }
+
+    @Override
+    public void close() throws Exception {
+        first.close();
+        second.close();
+        redis.close();
+    }
+}
