@@ -115,6 +115,7 @@ public final class Wss4jMessageVerifier {
     private final WSSConfig config;
     private final AlgorithmSuite algorithms;
     private final Set<String> algorithmsAllowed;
+    private final List<BSPRule> ignoredBspRules;
 
     /**
      * @param trust           whose signatures are accepted
@@ -142,6 +143,11 @@ public final class Wss4jMessageVerifier {
         this.config.setProcessor(WSConstants.SAML2_TOKEN, (org.apache.wss4j.dom.processor.Processor) null);
         this.algorithms = algorithmSuite(policy);
         this.algorithmsAllowed = allowed(algorithms);
+        // WS-I BSP wants exclusive C14N only; inclusive C14N is allowed by the algorithm suite for
+        // the clients that send it, and wrapping is caught by the identity checks, not by C14N.
+        List<BSPRule> ignored = new ArrayList<>(policy.waivedBspRules());
+        ignored.addAll(List.of(BSPRule.R5404, BSPRule.R5412));
+        this.ignoredBspRules = List.copyOf(ignored);
     }
 
     /**
@@ -256,11 +262,7 @@ public final class Wss4jMessageVerifier {
         data.setCallbackHandler(keyPasswords);
         data.setEnableRevocation(trust.checkRevocation());
         data.setAlgorithmSuite(algorithms);
-        // WS-I BSP wants exclusive C14N only; inclusive C14N is allowed by the algorithm suite for
-        // the clients that send it, and wrapping is caught by the identity checks, not by C14N.
-        List<BSPRule> ignored = new ArrayList<>(policy.waivedBspRules());
-        ignored.addAll(List.of(BSPRule.R5404, BSPRule.R5412));
-        data.setIgnoredBSPRules(ignored);
+        data.setIgnoredBSPRules(ignoredBspRules);
         data.setAllowRSA15KeyTransportAlgorithm(false);
         data.setAllowUsernameTokenNoPassword(false);
         data.setHandleCustomPasswordTypes(false);
