@@ -80,6 +80,10 @@ public final class AdminRoutes extends RouteBuilder {
                             "Rate limits Redis could not count (refused or counted locally).", limits.get("storeFailures"));
                     metric(text, "portcullis_listener_requests_in_progress", "gauge", "Requests arrived whole, not yet answered.",
                             listener.get("inProgress"));
+                    metric(text, "portcullis_listener_requests_working", "gauge",
+                            "Requests a route is working on (also those whose client has left).", listener.get("working"));
+                    metric(text, "portcullis_listener_abandoned_by_client_total", "counter",
+                            "Requests whose client left while they were worked on.", listener.get("abandonedByClient"));
                     metric(text, "portcullis_listener_shed_total", "counter", "Requests shed with 503 over the listener's bounds.",
                             listener.get("shed"));
                     metric(text, "portcullis_listener_slow_clients_cut_total", "counter",

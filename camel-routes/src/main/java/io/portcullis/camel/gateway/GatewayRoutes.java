@@ -47,8 +47,8 @@ public final class GatewayRoutes extends RouteBuilder {
         for (GatewaySettings.Route route : settings.routes()) {
             from(listenerUri(base, listener, route.path()) + options)
                     .routeId("gateway-" + route.name() + suffix)
-                    // A request that waited in the workers' queue for a client that has gone is not worked on.
-                    .filter(GatewayRoutes::clientConnected)
+                    // Holds the request's slot while it is worked on; a client that has gone gets no work done.
+                    .filter(ListenerGuard::claimWork)
                     .to("portcullis:enforce?route=" + route.name())
                     // Belt and braces: whatever happened above, no admission means no upstream call.
                     .filter(exchangeProperty(PortcullisComponent.ADMISSION).isNotNull())
@@ -61,9 +61,11 @@ public final class GatewayRoutes extends RouteBuilder {
         }
         from(listenerUri(base, listener, "/") + options)
                 .routeId("gateway-" + UNROUTED + suffix)
-                .to("portcullis:enforce?route=" + UNROUTED + "&operations=")
-                .process(GatewayRoutes::noRoute)
-                .to("portcullis:respond?route=" + UNROUTED + "&operations=");
+                .filter(ListenerGuard::claimWork)
+                    .to("portcullis:enforce?route=" + UNROUTED + "&operations=")
+                    .process(GatewayRoutes::noRoute)
+                    .to("portcullis:respond?route=" + UNROUTED + "&operations=")
+                .end();
     }
 
     private static String listenerUri(String base, GatewaySettings.Listener listener, String path) {
@@ -88,12 +90,6 @@ public final class GatewayRoutes extends RouteBuilder {
                 + "&connectTimeout=" + route.timeoutMillis()
                 + "&responseTimeout=" + route.timeoutMillis()
                 + "&connectionsPerRoute=" + connections + "&maxTotalConnections=" + connections;
-    }
-
-    private static boolean clientConnected(Exchange exchange) {
-        io.netty.channel.ChannelHandlerContext context = exchange.getIn().getHeader(
-                org.apache.camel.component.netty.NettyConstants.NETTY_CHANNEL_HANDLER_CONTEXT, io.netty.channel.ChannelHandlerContext.class);
-        return context == null || context.channel().isActive();
     }
 
     /** A request admitted on a path no route serves still gets an answer, and its audit event. */

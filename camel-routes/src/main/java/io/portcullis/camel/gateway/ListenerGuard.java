@@ -26,6 +26,7 @@ import io.portcullis.engine.http.HttpResponseMessage;
 import io.portcullis.engine.net.AddressRange;
 import io.portcullis.rest.ProblemDetails;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,7 +34,10 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.camel.Exchange;
 import org.apache.camel.component.netty.ChannelHandlerFactory;
+import org.apache.camel.component.netty.NettyConstants;
+import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +48,10 @@ import org.slf4j.LoggerFactory;
  * no slot, no worker thread), an idle keep-alive connection is closed after the same time, and so is
  * one whose client does not read its answer; requests in progress (arrived whole, not yet answered)
  * are bounded in all and per client address, and those over the bound are shed at once with 503
- * rather than queued without end; headers over the limit are refused with 431; open connections
+ * rather than queued without end (a request's slot is held until its answer is written and its work
+ * has ended: a client that resets its connection while its request is worked on does not get the slot
+ * back for another, and a request whose client left before its work began is not worked on); headers
+ * over the limit are refused with 431; open connections
  * are bounded in all and per client address, and a connection over the bound is closed as it is
  * accepted (nothing has been read to answer). These
  * refusals happen below the policy engine and have no audit event; they are counted
@@ -65,6 +72,8 @@ final class ListenerGuard {
     private final AtomicInteger connections = new AtomicInteger();
     private final Map<String, AtomicInteger> connectionsPerClient = new ConcurrentHashMap<>();
     private final AtomicLong connectionsRefused = new AtomicLong();
+    private final AtomicInteger working = new AtomicInteger();
+    private final AtomicLong abandoned = new AtomicLong();
     private final AtomicLong shed = new AtomicLong();
     private final AtomicLong slowCut = new AtomicLong();
     private final AtomicLong tooLarge = new AtomicLong();
@@ -76,7 +85,8 @@ final class ListenerGuard {
 
     /** What the guards have done since start, for the health endpoint. */
     Map<String, Long> counters() {
-        return Map.of("inProgress", (long) inProgress.get(), "shed", shed.get(), "slowClientsCut", slowCut.get(),
+        return Map.of("inProgress", (long) inProgress.get(), "working", (long) working.get(),
+                "abandonedByClient", abandoned.get(), "shed", shed.get(), "slowClientsCut", slowCut.get(),
                 "headersTooLarge", tooLarge.get(), "connections", (long) connections.get(),
                 "connectionsRefused", connectionsRefused.get());
     }
@@ -108,16 +118,56 @@ final class ListenerGuard {
     }
 
     /**
-     * One connection's state. Every event runs on the connection's event loop, so none of it races.
-     * A slot is held per request from the moment it has arrived whole until its final answer is
-     * written (several with HTTP pipelining); the deadline runs while the connection waits for a
-     * request or reads one, and while an answer is being written.
+     * One request's place in the bounds, from the moment it has arrived whole. Its connection holds
+     * it until the final answer is written or the client leaves; its work holds it from when the
+     * route takes it up until the route ends. The place is free when neither holds it.
+     */
+    private final class Slot {
+        private final String client;
+        private final AtomicInteger holders = new AtomicInteger(1);
+        /** Guarded by the connection: a route has taken this request up. */
+        private boolean claimed;
+
+        Slot(String client) {
+            this.client = client;
+        }
+
+        /** The work's hold, unless the connection has already let go (the client left first). */
+        boolean holdForWork() {
+            if (holders.getAndUpdate(count -> count > 0 ? count + 1 : count) == 0) {
+                return false;
+            }
+            working.incrementAndGet();
+            return true;
+        }
+
+        void workEnded() {
+            working.decrementAndGet();
+            release();
+        }
+
+        void release() {
+            if (holders.decrementAndGet() == 0) {
+                inProgress.decrementAndGet();
+                if (client != null) {
+                    perClient.computeIfPresent(client, (address, count) -> count.decrementAndGet() <= 0 ? null : count);
+                }
+            }
+        }
+    }
+
+    /**
+     * One connection's state. Every event runs on the connection's event loop, so none of it races,
+     * except the requests it holds, which the route's worker threads also take up (under the lock).
+     * A slot is held per request (several with HTTP pipelining); the deadline runs while the
+     * connection waits for a request or reads one, and while an answer is being written.
      */
     private final class Connection {
         /** The client's counting key: its address, or its /64 for IPv6. */
         String client;
         boolean counted;
-        int held;
+        /** Oldest first, as HTTP/1.1 answers them. */
+        private final java.util.ArrayDeque<Slot> held = new java.util.ArrayDeque<>();
         boolean reading;
         boolean refused;
         boolean informational;
@@ -139,15 +189,75 @@ final class ListenerGuard {
             }
         }
 
-        void releaseOne() {
-            if (held > 0) {
-                held--;
-                inProgress.decrementAndGet();
-                if (client != null) {
-                    perClient.computeIfPresent(client, (address, count) -> count.decrementAndGet() <= 0 ? null : count);
-                }
+        synchronized void hold(Slot slot) {
+            held.addLast(slot);
+        }
+
+        synchronized boolean holding() {
+            return !held.isEmpty();
+        }
+
+        /** The answer to the oldest request is written. */
+        void releaseOldest() {
+            Slot slot;
+            synchronized (this) {
+                slot = held.pollFirst();
+            }
+            if (slot != null) {
+                slot.release();
             }
         }
+
+        /** The client has gone: what is being worked on keeps its slot until its work ends. */
+        void releaseAll() {
+            List<Slot> slots;
+            synchronized (this) {
+                slots = new ArrayList<>(held);
+                held.clear();
+                abandoned.addAndGet(slots.stream().filter(slot -> slot.claimed).count());
+            }
+            slots.forEach(Slot::release);
+        }
+
+        /** The oldest request no route has taken up yet, now held for its work; null when the client has gone. */
+        synchronized Slot claim() {
+            for (Slot slot : held) {
+                if (!slot.claimed) {
+                    slot.claimed = true;
+                    return slot.holdForWork() ? slot : null;
+                }
+            }
+            return null;
+        }
+    }
+
+    /**
+     * For the route, as its first step: takes the exchange's request up as work, holding its slot
+     * until the exchange completes. False when its client has gone (the request waited in the workers'
+     * queue, or was reset): the route then does no work for it. Requests that did not come through a
+     * guarded listener are worked on as they are.
+     */
+    static boolean claimWork(Exchange exchange) {
+        ChannelHandlerContext context = exchange.getIn().getHeader(NettyConstants.NETTY_CHANNEL_HANDLER_CONTEXT,
+                ChannelHandlerContext.class);
+        if (context == null) {
+            return true;
+        }
+        Connection connection = context.channel().attr(CONNECTION).get();
+        if (connection == null) {
+            return context.channel().isActive();
+        }
+        Slot slot = connection.claim();
+        if (slot == null) {
+            return false;
+        }
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                slot.workEnded();
+            }
+        });
+        return true;
     }
 
     private Connection connection(ChannelHandlerContext ctx) {
@@ -217,9 +327,7 @@ final class ListenerGuard {
             public void channelInactive(ChannelHandlerContext ctx) throws Exception {
                 Connection connection = connection(ctx);
                 connection.cancel();
-                while (connection.held > 0) {
-                    connection.releaseOne();
-                }
+                connection.releaseAll();
                 if (connection.counted) {
                     connection.counted = false;
                     connections.decrementAndGet();
@@ -253,10 +361,10 @@ final class ListenerGuard {
                     }, limits.requestReadTimeout().toMillis(), TimeUnit.MILLISECONDS);
                     promise.addListener(done -> {
                         writeDeadline.cancel(false);
-                        connection.releaseOne();
+                        connection.releaseOldest();
                         if (early || connection.refused) {
                             ctx.channel().close();
-                        } else if (ctx.channel().isActive() && !connection.reading && connection.held == 0) {
+                        } else if (ctx.channel().isActive() && !connection.reading && !connection.holding()) {
                             connection.arm(ctx, "send a request");
                         }
                     });
@@ -270,7 +378,7 @@ final class ListenerGuard {
         if (!take(inProgress, limits.maxConcurrentRequests(), perClient, limits.maxConcurrentRequestsPerClient(), connection.client)) {
             return false;
         }
-        connection.held++;
+        connection.hold(new Slot(connection.client));
         return true;
     }
 

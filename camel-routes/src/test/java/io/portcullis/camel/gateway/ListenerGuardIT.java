@@ -23,7 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The listener's denial-of-service guards, on real sockets: a client that trickles its request is
  * cut off while others are served; requests over the per-client and the global bound are shed with
- * 503 at once. The slow upstream is the demo's statement resolver (5 s, past the route's 2 s timeout).
+ * 503 at once, also while requests whose clients reset them are still worked on. The slow upstream is the demo's statement resolver (5 s, past the route's 2 s timeout).
  */
 class ListenerGuardIT {
 
@@ -107,6 +107,39 @@ class ListenerGuardIT {
         }
         Eventually.within(Duration.ofSeconds(10), () -> inProgress() == 0, "the slots are free again");
         assertThat(demo.gateway().send(demo.gateway().get("/api/branches", null)).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void requestsWhoseClientResetsKeepTheirSlotsUntilTheirWorkEnds() throws Exception {
+        long abandonedBefore = counter("abandonedByClient");
+        String slowRequest = "POST /graphql HTTP/1.1\r\nHost: bank\r\nX-API-Key: alice-demo-key\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + SLOW_QUERY.length() + "\r\n\r\n" + SLOW_QUERY;
+        Socket first = from("127.0.0.6");
+        Socket second = from("127.0.0.6");
+        send(first, slowRequest);
+        send(second, slowRequest);
+        Eventually.within(Duration.ofSeconds(10), () -> counter("working") == 2, "both requests are worked on");
+        for (Socket socket : List.of(first, second)) {
+            socket.setSoLinger(true, 0); // closing resets the connection
+            socket.close();
+        }
+        Eventually.within(Duration.ofSeconds(10), () -> counter("abandonedByClient") == abandonedBefore + 2,
+                "the gateway saw both clients leave");
+
+        // The work goes on (the upstream is slow), so the address is still at its bound of two.
+        assertThat(inProgress()).isEqualTo(2);
+        try (Socket third = from("127.0.0.6")) {
+            send(third, "GET /api/branches HTTP/1.1\r\nHost: bank\r\nConnection: close\r\n\r\n");
+            assertThat(new String(third.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1))
+                    .startsWith("HTTP/1.1 503").contains("OVERLOADED");
+        }
+
+        Eventually.within(Duration.ofSeconds(10), () -> inProgress() == 0 && counter("working") == 0,
+                "the slots are free once the work has ended");
+        try (Socket fourth = from("127.0.0.6")) {
+            send(fourth, "GET /api/branches HTTP/1.1\r\nHost: bank\r\nConnection: close\r\n\r\n");
+            assertThat(new String(fourth.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 200");
+        }
     }
 
     @Test
