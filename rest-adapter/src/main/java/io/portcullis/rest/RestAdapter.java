@@ -77,11 +77,16 @@ public final class RestAdapter implements ProtocolAdapter {
         String path = "/" + String.join("/", segments);
         Map<String, Object> body = requestBody(message);
         Map<String, Object> attributes = new java.util.LinkedHashMap<>();
+        RequestRejectedException breach = null;
         if (settings.openApi() != null) {
-            List<String> undeclared = settings.openApi().check(method, message.rawPath(), query, message.headers(),
-                    message.header("content-type"), message.body());
-            if (!undeclared.isEmpty()) {
-                attributes.put(OpenApiContract.UNDECLARED_PROPERTIES_ATTRIBUTE, List.copyOf(undeclared));
+            try {
+                List<String> undeclared = settings.openApi().check(method, message.rawPath(), query, message.headers(),
+                        message.header("content-type"), message.body());
+                if (!undeclared.isEmpty()) {
+                    attributes.put(OpenApiContract.UNDECLARED_PROPERTIES_ATTRIBUTE, List.copyOf(undeclared));
+                }
+            } catch (RequestRejectedException e) {
+                breach = e;
             }
             // Found once: the response side reads its schemas from it.
             Optional<io.swagger.v3.oas.models.Operation> described = settings.openApi().operation(method, path);
@@ -90,7 +95,7 @@ public final class RestAdapter implements ProtocolAdapter {
                 attributes.put(OpenApiContract.DEPRECATED_ATTRIBUTE, Boolean.TRUE);
             }
         }
-        return ApiRequest.builder()
+        ApiRequest request = ApiRequest.builder()
                 .id(context.requestId())
                 .receivedAt(context.receivedAt())
                 .protocol(Protocol.REST)
@@ -105,6 +110,11 @@ public final class RestAdapter implements ProtocolAdapter {
                 .body(body)
                 .attributes(attributes)
                 .build();
+        if (breach != null) {
+            // What the description requires names its fields and paths: not for anonymous callers to map.
+            throw breach.toldOnlyToAdmittedCallers(request);
+        }
+        return request;
     }
 
     /**

@@ -45,6 +45,34 @@ class OpenApiGatewayIT {
     }
 
     @Test
+    void anAnonymousCallerCannotMapTheApiFromItsRefusals() throws Exception {
+        // A body breaking the description, and a path it lacks: asked to authenticate, told nothing of the API.
+        HttpResponse<String> invalid = demo.gateway().send(demo.gateway().get("/api/transfers", null)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"amount\":1}")));
+        JsonNode asked = assertProblem(invalid, 401, "AUTHN_REQUIRED");
+        assertThat(asked.toString()).doesNotContain("required.").doesNotContain("fromAccount");
+        assertThat(invalid.headers().firstValue("www-authenticate")).isPresent();
+        assertThat(demo.gateway().auditOf(invalid.headers().firstValue("x-request-id").orElseThrow()).get(0).reasons())
+                .containsExactly("AUTHN_REQUIRED", "OPENAPI_VIOLATION");
+        HttpResponse<String> undeclared = demo.gateway().send(demo.gateway().get("/api/internal/keys", null));
+        assertProblem(undeclared, 401, "AUTHN_REQUIRED");
+        assertThat(demo.gateway().auditOf(undeclared.headers().firstValue("x-request-id").orElseThrow()).get(0).reasons())
+                .contains("OPENAPI_PATH_UNDECLARED");
+        JsonNode inventory = JSON.readTree(demo.gateway().send(demo.gateway().admin("/inventory")).body());
+        assertThat(java.util.stream.StreamSupport.stream(inventory.get("endpoints").spliterator(), false)
+                .filter(e -> e.get("path").asText().equals("/api/internal/keys")).findFirst().orElseThrow().get("kind").asText())
+                .isEqualTo("shadow");
+
+        // A wrong key is no better than none.
+        assertProblem(demo.gateway().send(demo.gateway().get("/api/accounts/not-an-account-id", "wrong-key")), 401, "AUTHN_INVALID");
+
+        // An operation open to anyone is checked against the description for anyone.
+        JsonNode publicOperation = assertProblem(demo.gateway().send(demo.gateway().get("/api/branches/NOT_AN_ID!", null)), 400,
+                "OPENAPI_VIOLATION");
+        assertThat(publicOperation.get("detail").asText()).contains("'id'");
+    }
+
+    @Test
     void settingAnUndeclaredOrReadOnlyPropertyIsRefused() throws Exception {
         JsonNode role = assertProblem(post(
                 "{\"fromAccount\":\"acc-alice-1\",\"toAccount\":\"acc-bob-1\",\"amount\":1,\"currency\":\"EUR\",\"role\":\"admin\"}"), 400,

@@ -10,6 +10,7 @@ public final class RequestRejectedException extends Exception {
     private final String reason;
     private String diagnostics;
     private String diagnosticsOperation;
+    private io.portcullis.engine.model.ApiRequest read;
 
     public RequestRejectedException(int status, String reason, String message) {
         super(message);
@@ -35,6 +36,23 @@ public final class RequestRejectedException extends Exception {
         this.diagnosticsOperation = grantingOperation;
         this.diagnostics = text;
         return this;
+    }
+
+    /**
+     * Marks a refusal that tells about the API (what its description accepts: a required property, a
+     * parameter's format, which paths exist), made of a request that was read whole. The gateway first
+     * authenticates the caller from {@code read}: an authenticated caller is told this refusal; an
+     * anonymous one only if the rules would admit it, otherwise it gets the rules' refusal (a 401),
+     * so anonymous callers cannot map the API. The audit has this reason either way.
+     */
+    public RequestRejectedException toldOnlyToAdmittedCallers(io.portcullis.engine.model.ApiRequest read) {
+        this.read = read;
+        return this;
+    }
+
+    /** The request as read, for a refusal {@link #toldOnlyToAdmittedCallers told only to admitted callers}; else null. */
+    public io.portcullis.engine.model.ApiRequest read() {
+        return read;
     }
 
     /** The fuller explanation, or null. */

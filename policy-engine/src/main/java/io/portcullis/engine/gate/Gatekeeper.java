@@ -37,6 +37,9 @@ import org.slf4j.MDC;
  * The enforcement sequence for one route, free of any server or integration framework:
  * normalize → authenticate → decide → (forward) → decide the response → audit.
  *
+ * <p>A refusal that tells about the API (the OpenAPI description's: which paths exist, what a body
+ * must hold) waits for authentication: an anonymous caller the rules would refuse gets their refusal.
+ *
  * <p>Every path through it fails closed: an adapter, authenticator or obligation that fails
  * refuses the message. Exactly one audit event is written per request, on whichever path ends it.
  */
@@ -135,16 +138,24 @@ public final class Gatekeeper {
         }
         RequestContext context = new RequestContext(requestId, clock.instant(), route, peer);
         ApiRequest request;
+        RequestRejectedException breach = null;
         try {
             request = adapter.normalize(message, context);
         } catch (RequestRejectedException e) {
             rateLimits.countRefusal(client);
-            return refuseUnread(requestId, start, message, peer, e.status(), e.reason(), clientMessage(e, requestId, message, peer));
+            if (e.read() == null) {
+                return refuseUnread(requestId, start, message, peer, e.status(), e.reason(), clientMessage(e, requestId, message, peer));
+            }
+            request = e.read();
+            breach = e;
         } catch (RuntimeException e) {
             LOG.error("request {} refused: the {} adapter failed: {}", requestId, adapter.protocol(), e.toString(), e);
             return refuseUnread(requestId, start, message, peer, 500, "ADAPTER_ERROR", "The request could not be processed.");
         }
         request = detection.inspect(authentication.authenticate(request));
+        if (breach != null && request.principal().authenticated()) {
+            return refuseRead(request, message, breach, start);
+        }
         Decision decision = engine.decideAll(adapter.views(request));
         // Permitted calls count against their caller's limits, and so do an anonymous caller's refusals:
         // a guesser's refusals run its address's buckets dry, and then it is told 429.
@@ -155,8 +166,13 @@ public final class Gatekeeper {
         if (!decision.permitted()) {
             HttpResponseMessage refusal = refusal(requestId, message.headers(), decision.status(), decision.reasons(),
                     decision.message());
-            record(request, "REQUEST", decision, decision.reasons(), decision.ruleIds(), List.of(), null, start);
+            // An anonymous caller is told the rules' refusal; the audit keeps what the request also broke.
+            record(request, "REQUEST", decision, breach == null ? decision.reasons() : union(decision.reasons(),
+                    List.of(breach.reason())), decision.ruleIds(), List.of(), null, start);
             return new Admission(requestId, start, request, decision, null, refusal);
+        }
+        if (breach != null) {
+            return refuseRead(request, message, breach, start);
         }
         HttpRequestMessage forward = HttpForwarding.toUpstream(message, requestId, peer, request.principal(),
                 authentication.credentialHeaders(), authentication.credentialQueryParameters());
@@ -351,6 +367,16 @@ public final class Gatekeeper {
     private ApiRequest unread(String requestId, HttpRequestMessage message, Peer peer) {
         return ApiRequest.builder().id(requestId).receivedAt(clock.instant()).protocol(adapter.protocol())
                 .route(route).method(message.method()).path(truncate(message.rawPath())).peer(peer).build();
+    }
+
+    /** The adapter's refusal of a request it read whole, audited with its caller. */
+    private Admission refuseRead(ApiRequest request, HttpRequestMessage message, RequestRejectedException breach, long start) {
+        String text = clientMessage(breach, request.id(), message, request.peer());
+        Decision refused = new Decision(Decision.Effect.DENY, breach.status(), List.of(breach.reason()), text, List.of(),
+                List.of(), "");
+        record(request, "ADAPTER", refused, refused.reasons(), List.of(), List.of(), null, start);
+        return new Admission(request.id(), start, request, refused, null,
+                refusal(request.id(), message.headers(), breach.status(), refused.reasons(), text));
     }
 
     private Admission refuseUnread(String requestId, long start, HttpRequestMessage message, Peer peer, int status,
