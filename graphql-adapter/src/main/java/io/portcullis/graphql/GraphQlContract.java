@@ -1,9 +1,16 @@
 package io.portcullis.graphql;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import graphql.GraphQLContext;
+import graphql.GraphQLException;
+import graphql.execution.RawVariables;
+import graphql.execution.ValuesResolver;
+import graphql.language.AstPrinter;
+import graphql.language.OperationDefinition;
+import graphql.language.VariableDefinition;
 import graphql.language.Document;
 import graphql.schema.GraphQLSchema;
 import graphql.schema.idl.SchemaParser;
-import graphql.schema.idl.UnExecutableSchemaGenerator;
 import graphql.schema.idl.errors.SchemaProblem;
 import graphql.validation.ValidationError;
 import graphql.validation.Validator;
@@ -52,12 +59,55 @@ public final class GraphQlContract {
             throw new IllegalArgumentException("defaultListSize must be at least 1, was " + defaultListSize);
         }
         try {
-            return new GraphQlContract(UnExecutableSchemaGenerator.makeUnExecutableSchema(
-                    new SchemaParser().parse(Files.readString(sdl))), defaultListSize);
+            return new GraphQlContract(schema(new SchemaParser().parse(Files.readString(sdl))), defaultListSize);
         } catch (SchemaProblem e) {
             throw new IOException(sdl + " is not a valid GraphQL schema: " + e.getMessage(), e);
         }
     }
+
+    /**
+     * The schema without resolvers: its own scalars take any value (the gateway cannot know their
+     * format), and {@code ID} takes what the GraphQL specification lets it (a string or an integer),
+     * not graphql-java's anything-with-a-toString, so an object cannot pass for an id.
+     */
+    private static GraphQLSchema schema(graphql.schema.idl.TypeDefinitionRegistry types) {
+        return new graphql.schema.idl.SchemaGenerator().makeExecutableSchema(types,
+                graphql.schema.idl.EchoingWiringFactory.newEchoingWiring(wiring -> {
+                    types.scalars().keySet().stream().filter(name -> !graphql.schema.idl.ScalarInfo.isGraphqlSpecifiedScalar(name))
+                            .forEach(name -> wiring.scalar(graphql.schema.idl.EchoingWiringFactory.fakeScalar(name)));
+                    wiring.strictMode(false).scalar(SPECIFIED_ID);
+                }));
+    }
+
+    private static final graphql.schema.GraphQLScalarType SPECIFIED_ID = graphql.schema.GraphQLScalarType.newScalar()
+            .name("ID").description(graphql.Scalars.GraphQLID.getDescription())
+            .coercing(new graphql.schema.Coercing<Object, String>() {
+                @Override
+                public String serialize(Object result, GraphQLContext context, Locale locale) {
+                    return String.valueOf(result);
+                }
+
+                @Override
+                public String parseValue(Object input, GraphQLContext context, Locale locale) {
+                    if (input instanceof String || input instanceof Integer || input instanceof Long
+                            || input instanceof java.math.BigInteger) {
+                        return input.toString();
+                    }
+                    throw new graphql.schema.CoercingParseValueException("An ID is a string or an integer.");
+                }
+
+                @Override
+                public String parseLiteral(graphql.language.Value<?> input, graphql.execution.CoercedVariables variables,
+                                           GraphQLContext context, Locale locale) {
+                    if (input instanceof graphql.language.StringValue text) {
+                        return text.getValue();
+                    }
+                    if (input instanceof graphql.language.IntValue number) {
+                        return number.getValue().toString();
+                    }
+                    throw new graphql.schema.CoercingParseLiteralException("An ID is a string or an integer.");
+                }
+            }).build();
 
     /** True when {@code qualifiedName} ({@code Query.account}) is a field of one of the schema's root types. */
     public boolean hasRootField(String qualifiedName) {
@@ -91,6 +141,38 @@ public final class GraphQlContract {
                     "The GraphQL request does not match the service's schema.");
             String suggestions = suggestions(errors);
             throw suggestions.isEmpty() ? refused : refused.withDiagnostics(SCHEMA_READING, suggestions);
+        }
+    }
+
+    /** A variable's value is not one of its declared type (or a required one is missing). */
+    public static final String VARIABLES_INVALID = "GRAPHQL_VARIABLES_INVALID";
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper VALUES = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /**
+     * Coerces the variables the operation declares as the service will (GraphQL's input coercion:
+     * an {@code Int!} must be a 32-bit integer and present, an enum one of its values, an input
+     * object only its fields), so rules and detectors judge values of the declared types and the
+     * service is not sent what it would refuse. Custom scalars take any value; variables the
+     * operation does not declare are ignored, as the service ignores them.
+     *
+     * @throws RequestRejectedException 400 {@link #VARIABLES_INVALID} naming the variable and the
+     *                                  type the document declares, never the value
+     */
+    void checkVariables(OperationDefinition operation, JsonNode variables) throws RequestRejectedException {
+        for (VariableDefinition definition : operation.getVariableDefinitions()) {
+            String name = definition.getName();
+            java.util.Map<String, Object> raw = new java.util.HashMap<>(1);
+            if (variables != null && variables.has(name)) {
+                raw.put(name, VALUES.convertValue(variables.get(name), Object.class));
+            }
+            try {
+                ValuesResolver.coerceVariableValues(schema, List.of(definition), RawVariables.of(raw),
+                        GraphQLContext.getDefault(), Locale.ROOT);
+            } catch (GraphQLException e) {
+                throw new RequestRejectedException(400, VARIABLES_INVALID, "Variable '$" + name + "' is not a valid "
+                        + AstPrinter.printAst(definition.getType()) + ".");
+            }
         }
     }
 

@@ -34,7 +34,7 @@ import java.util.Set;
  * so a hostile document is cut off while it is read, not after.
  *
  * <p>Use one instance per route, from any thread:
- * {@code reader.read(body.query(), body.operationName())}, where {@code operationName} may be null
+ * {@code reader.read(body.query(), body.operationName(), body.variables())}, where {@code operationName} may be null
  * when the document holds a single operation.
  *
  * <p>Besides syntax, the reader refuses what would let the gateway and the GraphQL server disagree
@@ -94,7 +94,7 @@ public final class GraphQlOperationReader {
 
     /**
      * @param variables the request's variables (a JSON object) or null; with a schema, they are
-     *                  substituted into the selections' arguments
+     *                  checked against their declared types and substituted into the selections' arguments
      */
     public GraphQlOperation read(String document, String operationName, JsonNode variables) throws RequestRejectedException {
         if (document == null || document.isBlank()) {
@@ -131,6 +131,9 @@ public final class GraphQlOperationReader {
         }
 
         OperationDefinition operation = select(operations, operationName);
+        if (contract != null) {
+            contract.checkVariables(operation, variables);
+        }
         List<GraphQlRootField> selections = contract == null ? List.of()
                 : new SelectionPlanner(contract.schema(), fragments, operation, variables, contract.defaultListSize())
                         .rootFields(operation);

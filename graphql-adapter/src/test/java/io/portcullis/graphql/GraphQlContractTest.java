@@ -26,7 +26,8 @@ class GraphQlContractTest {
 
     @Test
     void documentsTheSchemaDescribesPass() throws Exception {
-        assertThat(reader.read("query($id: ID!) { account(id: $id) { id owner holder { name } } }", null).depth()).isEqualTo(3);
+        assertThat(reader.read("query($id: ID!) { account(id: $id) { id owner holder { name } } }", null,
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"id\": \"acc-1\"}")).depth()).isEqualTo(3);
         assertThat(reader.read("mutation { transfer(fromAccount: \"a\", toAccount: \"b\", amount: \"1.00\", currency: \"EUR\") { id } }",
                 null).type()).isEqualTo("mutation");
     }
@@ -43,6 +44,66 @@ class GraphQlContractTest {
 
         assertThat(refused.reason()).isEqualTo(GraphQlContract.INVALID_FOR_SCHEMA);
         assertThat(refused.getMessage()).doesNotContain("account").doesNotContain("Did you mean").doesNotContain("password");
+    }
+
+    static final String TRANSFER = "mutation($from: ID!, $to: ID!, $amount: Decimal!) {"
+            + " transfer(fromAccount: $from, toAccount: $to, amount: $amount, currency: \"EUR\") { id } }";
+    static final String TRANSFERS = "query($n: Int = 10) { transfers(first: $n) { id } }";
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "M | {\"from\": \"a\", \"amount\": \"1.00\"}                   | $to   | ID!",
+            "M | {\"from\": \"a\", \"to\": null, \"amount\": 1}               | $to   | ID!",
+            "M | {\"from\": [\"a\"], \"to\": \"b\", \"amount\": 1}            | $from | ID!",
+            "M | {\"from\": {\"$ne\": 1}, \"to\": \"b\", \"amount\": 1}        | $from | ID!",
+            "M | {\"from\": true, \"to\": \"b\", \"amount\": 1}               | $from | ID!",
+            "M | {\"from\": \"a\", \"to\": \"b\"}                          | $amount | Decimal!",
+            "Q | {\"n\": \"5 OR 1=1\"}                                  | $n    | Int",
+            "Q | {\"n\": 4294967296}                                    | $n    | Int",
+            "Q | {\"n\": 2.5}                                           | $n    | Int"})
+    void aVariableThatIsNotOfItsDeclaredTypeIsRefusedNamingItNotItsValue(String document, String variables, String name,
+                                                                          String type) throws Exception {
+        RequestRejectedException refused = catchThrowableOfType(RequestRejectedException.class, () -> reader.read(
+                document.equals("M") ? TRANSFER : TRANSFERS, null, new com.fasterxml.jackson.databind.ObjectMapper().readTree(variables)));
+
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.reason()).isEqualTo(GraphQlContract.VARIABLES_INVALID);
+        assertThat(refused.getMessage()).isEqualTo("Variable '" + name + "' is not a valid " + type + ".")
+                .doesNotContain("OR 1=1").doesNotContain("$ne");
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "M | {\"from\": \"a\", \"to\": \"b\", \"amount\": \"12.50\"}",
+            "M | {\"from\": 7, \"to\": \"b\", \"amount\": 12.5, \"undeclared\": {\"any\": [1]}}",
+            "Q | {\"n\": 3}",
+            "Q | {\"n\": null}",
+            "Q | {}"})
+    void variablesOfTheirDeclaredTypesPass(String document, String variables) throws Exception {
+        assertThat(reader.read(document.equals("M") ? TRANSFER : TRANSFERS, null,
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(variables)).rootFields()).hasSize(1);
+    }
+
+    @Test
+    void enumsAndInputObjectsAreCoercedAsTheServiceWould(@TempDir Path dir) throws Exception {
+        Path sdl = Files.writeString(dir.resolve("s.graphqls"), """
+                enum Currency { EUR USD }
+                input Payment { amount: Float!, currency: Currency! }
+                type Query { quote(payment: Payment!): Float }
+                """);
+        GraphQlOperationReader typed = new GraphQlOperationReader(GraphQlParseLimits.DEFAULTS, GraphQlContract.load(sdl));
+        String query = "query($p: Payment!) { quote(payment: $p) }";
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+
+        assertThat(typed.read(query, null, json.readTree("{\"p\": {\"amount\": 5, \"currency\": \"EUR\"}}")).type()).isEqualTo("query");
+        for (String wrong : new String[] {
+                "{\"p\": {\"amount\": 5, \"currency\": \"XQZ\"}}",
+                "{\"p\": {\"amount\": 5, \"currency\": \"EUR\", \"role\": \"admin\"}}",
+                "{\"p\": {\"currency\": \"EUR\"}}",
+                "{\"p\": {\"amount\": \"5\", \"currency\": \"EUR\"}}"}) {
+            assertThat(catchThrowableOfType(RequestRejectedException.class, () -> typed.read(query, null, json.readTree(wrong))).getMessage())
+                    .as(wrong).isEqualTo("Variable '$p' is not a valid Payment!.");
+        }
     }
 
     @Test

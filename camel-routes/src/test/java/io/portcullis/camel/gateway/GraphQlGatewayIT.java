@@ -157,6 +157,23 @@ class GraphQlGatewayIT {
     }
 
     @Test
+    void variablesAreOfTheirDeclaredTypesOrTheRequestIsRefused() throws Exception {
+        String account = "query($id: ID!) { account(id: $id) { id owner } }";
+        // An operator object where an id belongs (NoSQL injection) never reaches the service.
+        HttpResponse<String> injected = post(ALICE, request(account, Map.of("id", Map.of("$ne", ""))));
+        assertRefused(injected, 400, "GRAPHQL_VARIABLES_INVALID");
+        assertThat(json(injected).get("errors").get(0).get("message").asText()).isEqualTo("Variable '$id' is not a valid ID!.");
+        assertThat(injected.body()).doesNotContain("$ne");
+        assertRefused(post(ALICE, request(account, Map.of())), 400, "GRAPHQL_VARIABLES_INVALID");
+        assertRefused(post(ALICE, request("query($n: Int) { transfers(first: $n) { id } }", Map.of("n", "5; DROP TABLE transfers"))),
+                400, "GRAPHQL_VARIABLES_INVALID");
+
+        HttpResponse<String> typed = post(ALICE, request(account, Map.of("id", "acc-alice-1")));
+        assertThat(typed.statusCode()).as(typed.body()).isEqualTo(200);
+        assertThat(json(typed).at("/data/account/owner").asText()).isEqualTo("alice");
+    }
+
+    @Test
     void aNationalIdIsRefusedToACustomerWhereverItIsSelected() throws Exception {
         String hidden = "{ account(id: \"acc-alice-1\") { holder { ...Person } } } fragment Person on Customer { nid: nationalId }";
         HttpResponse<String> refused = post(ALICE, request(hidden, null));
