@@ -160,19 +160,34 @@ public final class GraphQlContract {
      *                                  type the document declares, never the value
      */
     void checkVariables(OperationDefinition operation, JsonNode variables) throws RequestRejectedException {
+        if (operation.getVariableDefinitions().isEmpty()) {
+            return;
+        }
+        java.util.Map<String, Object> raw = new java.util.HashMap<>();
         for (VariableDefinition definition : operation.getVariableDefinitions()) {
-            String name = definition.getName();
-            java.util.Map<String, Object> raw = new java.util.HashMap<>(1);
-            if (variables != null && variables.has(name)) {
-                raw.put(name, VALUES.convertValue(variables.get(name), Object.class));
+            JsonNode given = variables == null ? null : variables.get(definition.getName());
+            if (given != null) {
+                raw.put(definition.getName(), VALUES.convertValue(given, Object.class));
             }
-            try {
-                ValuesResolver.coerceVariableValues(schema, List.of(definition), RawVariables.of(raw),
-                        GraphQLContext.getDefault(), Locale.ROOT);
-            } catch (GraphQLException e) {
-                throw new RequestRejectedException(400, VARIABLES_INVALID, "Variable '$" + name + "' is not a valid "
-                        + AstPrinter.printAst(definition.getType()) + ".");
+        }
+        if (!coerces(operation.getVariableDefinitions(), raw)) {
+            // Which one: asked again one by one, only for a request that is refused anyway.
+            for (VariableDefinition definition : operation.getVariableDefinitions()) {
+                if (!coerces(List.of(definition), raw)) {
+                    throw new RequestRejectedException(400, VARIABLES_INVALID, "Variable '$" + definition.getName()
+                            + "' is not a valid " + AstPrinter.printAst(definition.getType()) + ".");
+                }
             }
+            throw new RequestRejectedException(400, VARIABLES_INVALID, "The variables are not of their declared types.");
+        }
+    }
+
+    private boolean coerces(List<VariableDefinition> definitions, java.util.Map<String, Object> raw) {
+        try {
+            ValuesResolver.coerceVariableValues(schema, definitions, RawVariables.of(raw), GraphQLContext.getDefault(), Locale.ROOT);
+            return true;
+        } catch (GraphQLException e) {
+            return false;
         }
     }
 
