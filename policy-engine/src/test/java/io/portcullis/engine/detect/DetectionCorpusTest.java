@@ -27,8 +27,15 @@ public class DetectionCorpusTest {
 
     /** The default {@code detection.threshold}. */
     static final int THRESHOLD = AttackDetection.DEFAULT_THRESHOLD;
-    private static final AttackDetection DETECTION = AttackDetection.standard(1, AttackDetection.Mode.BLOCK, AttackDetection.DEFAULT_THRESHOLD,
-            AddressReputation.NONE);
+    private static final AttackDetection DETECTION = detection(1);
+
+    private static AttackDetection detection(int paranoia) {
+        return detection(paranoia, THRESHOLD);
+    }
+
+    private static AttackDetection detection(int paranoia, int threshold) {
+        return AttackDetection.standard(paranoia, AttackDetection.Mode.BLOCK, threshold, AddressReputation.NONE);
+    }
 
     record Rate(int total, int hits, List<String> examples) {
         double percent() {
@@ -44,7 +51,8 @@ public class DetectionCorpusTest {
         Map<String, Rate> devBenign = benignRates("dev");
         Path report = Path.of("target/detection-report.md");
         Files.createDirectories(report.getParent());
-        Files.writeString(report, report(holdoutAttacks, holdoutBenign, devAttacks, devBenign), StandardCharsets.UTF_8);
+        Files.writeString(report, report(holdoutAttacks, holdoutBenign, devAttacks, devBenign) + "\n" + byParanoia(),
+                StandardCharsets.UTF_8);
 
         assertThat(total(holdoutAttacks).percent()).as("held-out attacks refused (misses: %s)", misses(holdoutAttacks))
                 .isGreaterThanOrEqualTo(95.0);
@@ -53,10 +61,15 @@ public class DetectionCorpusTest {
     }
 
     private static Map<String, Rate> attackRates(String set) {
+        return attackRates(set, DETECTION);
+    }
+
+    private static Map<String, Rate> attackRates(String set, AttackDetection detection) {
         Map<String, Rate> rates = new TreeMap<>();
         for (Sample sample : DetectionCorpus.BUNDLED.samples(set, true)) {
-            List<Detection> found = detect(sample);
-            boolean refused = refused(found);
+            ApiRequest inspected = detection.inspect(DetectionCorpus.request(sample));
+            List<Detection> found = inspected.detections();
+            boolean refused = refused(inspected);
             String family = DetectionCorpus.FAMILIES.get(sample.kind());
             boolean named = found.stream().anyMatch(d -> d.kind().equals(family));
             add(rates, sample.kind(), refused, refused ? null : sample.payload());
@@ -66,21 +79,24 @@ public class DetectionCorpusTest {
     }
 
     private static Map<String, Rate> benignRates(String set) {
+        return benignRates(set, DETECTION);
+    }
+
+    private static Map<String, Rate> benignRates(String set, AttackDetection detection) {
         Map<String, Rate> rates = new TreeMap<>();
         for (Sample sample : DetectionCorpus.BUNDLED.samples(set, false)) {
-            List<Detection> found = detect(sample);
-            add(rates, sample.kind(), refused(found), refused(found) ? sample.payload() + " " + found : null);
+            ApiRequest inspected = detection.inspect(DetectionCorpus.request(sample));
+            List<Detection> found = inspected.detections();
+            boolean refused = refused(inspected);
+            add(rates, sample.kind(), refused, refused ? sample.payload() + " " + found : null);
         }
         return rates;
     }
 
-    private static List<Detection> detect(Sample sample) {
-        ApiRequest request = DETECTION.inspect(DetectionCorpus.request(sample));
-        return request.detections();
-    }
-
-    private static boolean refused(List<Detection> found) {
-        return found.stream().mapToInt(Detection::score).sum() >= THRESHOLD;
+    /** As the bundled rule judges: the anomaly score reaches the route's threshold. */
+    private static boolean refused(ApiRequest inspected) {
+        return inspected.detections().stream().mapToInt(Detection::score).sum()
+                >= ((Number) inspected.attribute(AttackDetection.THRESHOLD)).intValue();
     }
 
     private static void add(Map<String, Rate> rates, String key, boolean hit, String example) {
@@ -139,6 +155,29 @@ public class DetectionCorpusTest {
             Rate all = total(set.getValue());
             out.append(String.format(Locale.ROOT, "| %s | **all** | %d | %d | **%.1f %%** |%n", set.getKey(), all.total(),
                     all.hits(), all.percent()));
+        }
+        return out.toString();
+    }
+
+    /**
+     * The held-out set at each paranoia level and three thresholds, for operators choosing them:
+     * measured, not held to a target (only the defaults are), and the detectors were not tuned on it.
+     */
+    private static String byParanoia() {
+        StringBuilder out = new StringBuilder("| paranoia | threshold | held-out attacks refused | held-out benign refused | benign kinds refused |\n"
+                + "|---:|---:|---:|---:|---|\n");
+        for (int[] level : new int[][] {{1, 100}, {2, 100}, {3, 100}, {4, 100}, {1, 50}, {2, 50}, {1, 25}, {2, 25}, {4, 25}}) {
+            int paranoia = level[0];
+            AttackDetection detection = detection(paranoia, level[1]);
+            Rate attacks = total(attackRates("holdout", detection));
+            Map<String, Rate> benign = benignRates("holdout", detection);
+            Rate allBenign = total(benign);
+            List<String> kinds = benign.entrySet().stream().filter(entry -> entry.getValue().hits() > 0)
+                    .map(entry -> String.format(Locale.ROOT, "%s %d of %d", entry.getKey(), entry.getValue().hits(),
+                            entry.getValue().total())).toList();
+            out.append(String.format(Locale.ROOT, "| %d | %d | %.1f %% (%d of %d) | %.1f %% (%d of %d) | %s |%n", paranoia, level[1],
+                    attacks.percent(), attacks.hits(), attacks.total(), allBenign.percent(), allBenign.hits(), allBenign.total(),
+                    kinds.isEmpty() ? "none" : String.join(", ", kinds)));
         }
         return out.toString();
     }
