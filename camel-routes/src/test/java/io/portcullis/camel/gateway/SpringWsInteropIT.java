@@ -1,0 +1,102 @@
+package io.portcullis.camel.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.portcullis.engine.audit.DecisionEvent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Interoperability with Spring Web Services 4.1.1, the WS-Security stack of Spring-based partners: a
+ * real Spring-WS client ({@code src/test/springws/SpringWsBankClient.java}, a {@code WebServiceTemplate}
+ * with its {@code Wss4jSecurityInterceptor}) timestamps, signs and encrypts its request (AES-256-GCM,
+ * RSA-OAEP, RSA-SHA256 over Body and Timestamp) and verifies, decrypts and checks the timestamp of the
+ * gateway's response. It runs in its own JVM, as Spring must not share a classpath with CXF's;
+ * {@code .ci/run} fetches it ({@code src/test/springws/pom.xml}).
+ */
+class SpringWsInteropIT {
+
+    static final Path SPRING_WS = Path.of("src/test/springws").toAbsolutePath();
+    static final Path CONFIG = RunningGateway.REPOSITORY.resolve("examples/config");
+
+    @TempDir
+    static Path workDir;
+    static RunningGateway gateway;
+
+    @BeforeAll
+    static void start() throws Exception {
+        if (!Files.isDirectory(SPRING_WS.resolve("target/lib"))) {
+            throw new IllegalStateException("Spring-WS is not fetched: mvn -f camel-routes/src/test/springws/pom.xml "
+                    + "dependency:copy-dependencies -DoutputDirectory=target/lib (.ci/run does)");
+        }
+        gateway = new RunningGateway(workDir, "", config -> config
+                .replace("responses: {sign: true, encrypt: false}", "responses: {sign: true, encrypt: true}"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        gateway.close();
+    }
+
+    @Test
+    void aSignedAndEncryptedSpringWsRequestIsAcceptedAndSpringWsReadsTheSignedEncryptedResponse() throws Exception {
+        ClientProcess run = springWs("acc-alice-1", "--encrypted-response");
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).contains("<owner>alice</owner>").contains("<balance>");
+        DecisionEvent event = gateway.lastEvent("getAccount");
+        assertThat(event.effect()).isEqualTo("PERMIT");
+        assertThat(event.principal().subject()).isEqualTo("alice");
+        assertThat(event.principal().methods()).containsExactly("WS_SECURITY");
+    }
+
+    @Test
+    void aSpringWsRequestForAnotherCallersAccountIsAFaultSpringWsUnderstands() throws Exception {
+        ClientProcess run = springWs("acc-bob-1", "--encrypted-response");
+        assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(1);
+        assertThat(run.err()).contains("You may only access your own records.");
+        assertThat(gateway.lastEvent("getAccount").reasons()).containsExactly("BOLA_NOT_OWNER");
+    }
+
+    @Test
+    void aSpringWsUsernameTokenInsideTheSignedAndEncryptedMessageIsAccepted() throws Exception {
+        Path password = Files.writeString(workDir.resolve("alice.password"), "alice-demo-password");
+        ClientProcess run = springWs("acc-alice-1", "--encrypted-response", "--username", "alice", "--password-file",
+                password.toString());
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).contains("<owner>alice</owner>");
+        DecisionEvent event = gateway.lastEvent("getAccount");
+        assertThat(event.principal().subject()).isEqualTo("alice");
+        assertThat(event.principal().keyId()).isEqualTo("alice");
+    }
+
+    @Test
+    void aSpringWsRequestThatIsSignedButNotEncryptedIsRefusedByTheRoutesPolicy() throws Exception {
+        ClientProcess run = springWs("acc-alice-1", "--no-encryption");
+        assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(1);
+        assertThat(run.err()).contains("An error was discovered processing the <wsse:Security> header");
+        // Refused before the body is read: the event has no operation.
+        List<DecisionEvent> events = List.copyOf(gateway.audit);
+        assertThat(events.get(events.size() - 1).reasons()).containsExactly("WSS_POLICY_NOT_MET");
+    }
+
+    private static ClientProcess springWs(String account, String... extra) throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", SPRING_WS.resolve("target/lib") + "/*",
+                SPRING_WS.resolve("SpringWsBankClient.java").toString(),
+                "--endpoint", "http://127.0.0.1:" + gateway.port + "/soap/bank",
+                "--keystore", CONFIG.resolve("tls/alice.p12").toString(),
+                "--keystore-password-file", CONFIG.resolve("tls/keystore.pass").toString(),
+                "--peer-cert", CONFIG.resolve("wss/gateway.pem").toString(),
+                "--ca-cert", CONFIG.resolve("tls/ca.pem").toString(),
+                "--account", account));
+        command.addAll(List.of(extra));
+        return ClientProcess.run(workDir, command);
+    }
+}
