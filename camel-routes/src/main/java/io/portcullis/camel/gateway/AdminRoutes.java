@@ -78,7 +78,8 @@ public final class AdminRoutes extends RouteBuilder {
                             "Calls refused because the cluster's Redis could not count them (503).", limits.get("unavailable"));
                     metric(text, "portcullis_rate_limit_store_failures_total", "counter",
                             "Rate limits Redis could not count (refused or counted locally).", limits.get("storeFailures"));
-                    metric(text, "portcullis_listener_requests_in_progress", "gauge", "Requests arrived whole, not yet answered.",
+                    metric(text, "portcullis_listener_requests_in_progress", "gauge",
+                            "Requests arrived whole and not yet answered, or still worked on.",
                             listener.get("inProgress"));
                     metric(text, "portcullis_listener_requests_working", "gauge",
                             "Requests a route is working on (also those whose client has left).", listener.get("working"));

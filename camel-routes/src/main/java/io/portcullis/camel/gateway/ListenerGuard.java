@@ -132,6 +132,11 @@ final class ListenerGuard {
             this.client = client;
         }
 
+        /** Its work holds it still (besides its connection). */
+        boolean worked() {
+            return claimed && holders.get() > 1;
+        }
+
         /** The work's hold, unless the connection has already let go (the client left first). */
         boolean holdForWork() {
             if (holders.getAndUpdate(count -> count > 0 ? count + 1 : count) == 0) {
@@ -214,12 +219,16 @@ final class ListenerGuard {
             synchronized (this) {
                 slots = new ArrayList<>(held);
                 held.clear();
-                abandoned.addAndGet(slots.stream().filter(slot -> slot.claimed).count());
+                abandoned.addAndGet(slots.stream().filter(Slot::worked).count());
             }
             slots.forEach(Slot::release);
         }
 
-        /** The oldest request no route has taken up yet, now held for its work; null when the client has gone. */
+        /**
+         * The oldest request no route has taken up yet, now held for its work; null when the client has
+         * gone. The oldest is the exchange's own because Camel works on one connection's requests in
+         * order, and {@link #claimWork} is each route's first step (nothing asynchronous before it).
+         */
         synchronized Slot claim() {
             for (Slot slot : held) {
                 if (!slot.claimed) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.portcullis.engine.audit.DecisionEvent;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
@@ -70,6 +71,29 @@ class OpenApiGatewayIT {
         JsonNode publicOperation = assertProblem(demo.gateway().send(demo.gateway().get("/api/branches/NOT_AN_ID!", null)), 400,
                 "OPENAPI_VIOLATION");
         assertThat(publicOperation.get("detail").asText()).contains("'id'");
+    }
+
+    @Test
+    void anAnonymousScannerPastItsRateLimitStillLeavesItsShadowPathsInTheInventory() throws Exception {
+        // One address probing undeclared paths faster than its 20 a second: 401s, then 429s.
+        java.util.Map<Integer, String> lastByStatus = new java.util.HashMap<>();
+        for (int i = 0; i < 60; i++) {
+            try (java.net.Socket socket = new java.net.Socket()) {
+                socket.bind(new java.net.InetSocketAddress(java.net.InetAddress.getByName("127.0.0.8"), 0));
+                socket.connect(new java.net.InetSocketAddress("127.0.0.1", demo.gateway().port));
+                socket.getOutputStream().write(("GET /api/probe/" + i + " HTTP/1.1\r\nHost: bank\r\nConnection: close\r\n\r\n")
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+                lastByStatus.put(Integer.parseInt(answer.substring(9, 12)), "/api/probe/" + i);
+            }
+        }
+        assertThat(lastByStatus).containsKeys(401, 429);
+        String limited = lastByStatus.get(429);
+        DecisionEvent refused = demo.gateway().audit.stream().filter(e -> e.path().equals(limited)).findFirst().orElseThrow();
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.reasons()).contains("RATE_LIMITED", "OPENAPI_PATH_UNDECLARED");
+        JsonNode inventory = JSON.readTree(demo.gateway().send(demo.gateway().admin("/inventory")).body());
+        assertThat(inventory.get("endpoints").findValuesAsText("path")).contains(limited);
     }
 
     @Test

@@ -161,7 +161,7 @@ public final class Gatekeeper {
         // a guesser's refusals run its address's buckets dry, and then it is told 429.
         RateLimits.Verdict limited = rateLimits.apply(decision.obligations());
         if (!limited.allowed()) {
-            return rateLimited(request, message, decision, limited, requestId, start);
+            return rateLimited(request, message, decision, limited, breach, requestId, start);
         }
         if (!decision.permitted()) {
             HttpResponseMessage refusal = refusal(requestId, message.headers(), decision.status(), decision.reasons(),
@@ -190,7 +190,7 @@ public final class Gatekeeper {
 
     /** 429 with the limit's state and Retry-After; 503 when a quota cannot be counted (the cluster's store is down). */
     private Admission rateLimited(ApiRequest request, HttpRequestMessage message, Decision decision, RateLimits.Verdict limited,
-                                  String requestId, long start) {
+                                  RequestRejectedException breach, String requestId, long start) {
         int status = limited.unavailable() ? 503 : 429;
         String text = limited.unavailable() ? "The service cannot take this request now; try again later."
                 : limited.tooCostly() ? "This request costs more than the limit " + limited.refusedBy().name() + " allows at all ("
@@ -199,7 +199,8 @@ public final class Gatekeeper {
                 + " per " + period(limited.refusedBy().period()) + ".";
         Decision refused = new Decision(Decision.Effect.DENY, status, List.of(limited.reason()), text, List.of(limited.refusedBy()),
                 decision.ruleIds(), decision.revision());
-        record(request, "REQUEST", refused, refused.reasons(), refused.ruleIds(), refused.obligations(), null, start);
+        record(request, "REQUEST", refused, breach == null ? refused.reasons() : union(refused.reasons(), List.of(breach.reason())),
+                refused.ruleIds(), refused.obligations(), null, start);
         HttpResponseMessage refusal = refusal(requestId, message.headers(), status, refused.reasons(), text);
         Map<String, List<String>> headers = new LinkedHashMap<>(refusal.headers());
         headers.putAll(limited.headers());

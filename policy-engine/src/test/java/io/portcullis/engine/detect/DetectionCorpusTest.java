@@ -93,7 +93,7 @@ public class DetectionCorpusTest {
         return rates;
     }
 
-    /** As the bundled rule judges: the anomaly score reaches the route's threshold. */
+    /** As the bundled rule judges: the anomaly score reaches the route's threshold (no exemption names this route). */
     private static boolean refused(ApiRequest inspected) {
         return inspected.detections().stream().mapToInt(Detection::score).sum()
                 >= ((Number) inspected.attribute(AttackDetection.THRESHOLD)).intValue();
