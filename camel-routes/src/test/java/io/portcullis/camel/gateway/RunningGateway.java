@@ -6,7 +6,6 @@ import io.portcullis.engine.audit.AuditLog;
 import io.portcullis.engine.audit.DecisionEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -118,9 +117,7 @@ final class RunningGateway implements AutoCloseable {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        return io.portcullis.engine.FreePorts.next();
     }
 
     private static void copyTree(Path from, Path to) throws IOException {

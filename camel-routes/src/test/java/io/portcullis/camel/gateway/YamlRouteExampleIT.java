@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.camel.component.PortcullisComponent;
 import io.portcullis.engine.audit.DecisionEvent;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -94,8 +93,6 @@ class YamlRouteExampleIT {
     }
 
     private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        return io.portcullis.engine.FreePorts.next();
     }
 }

@@ -1,7 +1,6 @@
 package io.portcullis.engine.cluster;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,11 +22,7 @@ public final class RedisServer implements AutoCloseable {
     }
 
     public static RedisServer start() throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        RedisServer server = new RedisServer(port);
+        RedisServer server = new RedisServer(io.portcullis.engine.FreePorts.next());
         server.restart();
         return server;
     }
