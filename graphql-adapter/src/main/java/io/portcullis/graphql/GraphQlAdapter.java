@@ -123,7 +123,16 @@ public final class GraphQlAdapter implements ProtocolAdapter {
                 throw new RequestRejectedException(400, GraphQlHttpRequest.REQUEST_INVALID,
                         "This API does not keep persisted queries; send the query.");
             }
-            GraphQlOperation operation = reader.read(document, request.operationName(), request.variables());
+            GraphQlOperation operation;
+            try {
+                operation = reader.read(document, request.operationName(), request.variables());
+            } catch (RequestRejectedException e) {
+                if (e.reason().equals(GraphQlContract.INVALID_FOR_SCHEMA) || e.reason().equals(GraphQlContract.VARIABLES_INVALID)) {
+                    // Whether a document fits the schema tells what the schema holds: not for anonymous callers to probe.
+                    throw e.toldOnlyToAdmittedCallers(unplanned(message, context, path));
+                }
+                throw e;
+            }
             request.requireQueryIfGet(operation);
             settings.limits().check(operation);
             operations.add(operation);
@@ -149,6 +158,16 @@ public final class GraphQlAdapter implements ProtocolAdapter {
                 .body(values)
                 .attributes(attributes)
                 .build();
+    }
+
+    /**
+     * A request the schema refuses, as far as it was read: no operation can be told from it, so the
+     * rules judge it as an undeclared one (an anonymous caller is asked to authenticate).
+     */
+    private static ApiRequest unplanned(HttpRequestMessage message, RequestContext context, String path) {
+        return ApiRequest.builder().id(context.requestId()).receivedAt(context.receivedAt()).protocol(Protocol.GRAPHQL)
+                .route(context.route()).operation(ApiRequest.UNDECLARED_OPERATION).method(message.method()).path(path)
+                .headers(message.headers()).peer(context.peer()).build();
     }
 
     /**
@@ -187,6 +206,9 @@ public final class GraphQlAdapter implements ProtocolAdapter {
 
     @Override
     public List<ApiRequest> views(ApiRequest request) {
+        if (request.attribute(PLAN) == null) {
+            return List.of(request);
+        }
         Plan plan = plan(request);
         Map<String, Object> shared = new LinkedHashMap<>(request.attributes());
         shared.remove(PLAN);

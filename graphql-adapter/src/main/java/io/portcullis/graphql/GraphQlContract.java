@@ -66,17 +66,68 @@ public final class GraphQlContract {
     }
 
     /**
-     * The schema without resolvers: its own scalars take any value (the gateway cannot know their
-     * format), and {@code ID} takes what the GraphQL specification lets it (a string or an integer),
+     * The schema without resolvers (graphql-java's echoing wiring): its own scalars take any value
+     * (the gateway cannot know their format), and {@code ID} takes what the GraphQL specification lets it (a string or an integer),
      * not graphql-java's anything-with-a-toString, so an object cannot pass for an id.
      */
     private static GraphQLSchema schema(graphql.schema.idl.TypeDefinitionRegistry types) {
         return new graphql.schema.idl.SchemaGenerator().makeExecutableSchema(types,
                 graphql.schema.idl.EchoingWiringFactory.newEchoingWiring(wiring -> {
                     types.scalars().keySet().stream().filter(name -> !graphql.schema.idl.ScalarInfo.isGraphqlSpecifiedScalar(name))
-                            .forEach(name -> wiring.scalar(graphql.schema.idl.EchoingWiringFactory.fakeScalar(name)));
+                            .forEach(name -> wiring.scalar(opaque(name)));
                     wiring.strictMode(false).scalar(SPECIFIED_ID);
                 }));
+    }
+
+    /** A schema's own scalar: any value, and a literal read as the plain value it spells (not graphql-java's AST). */
+    private static graphql.schema.GraphQLScalarType opaque(String name) {
+        return graphql.schema.GraphQLScalarType.newScalar().name(name).coercing(new graphql.schema.Coercing<Object, Object>() {
+            @Override
+            public Object serialize(Object result, GraphQLContext context, Locale locale) {
+                return result;
+            }
+
+            @Override
+            public Object parseValue(Object input, GraphQLContext context, Locale locale) {
+                return input;
+            }
+
+            @Override
+            public Object parseLiteral(graphql.language.Value<?> input, graphql.execution.CoercedVariables variables,
+                                       GraphQLContext context, Locale locale) {
+                return plain(input, variables);
+            }
+        }).build();
+    }
+
+    private static Object plain(graphql.language.Value<?> value, graphql.execution.CoercedVariables variables) {
+        if (value instanceof graphql.language.StringValue text) {
+            return text.getValue();
+        }
+        if (value instanceof graphql.language.IntValue number) {
+            return number.getValue();
+        }
+        if (value instanceof graphql.language.FloatValue number) {
+            return number.getValue();
+        }
+        if (value instanceof graphql.language.BooleanValue bool) {
+            return bool.isValue();
+        }
+        if (value instanceof graphql.language.EnumValue name) {
+            return name.getName();
+        }
+        if (value instanceof graphql.language.VariableReference reference) {
+            return variables.get(reference.getName());
+        }
+        if (value instanceof graphql.language.ArrayValue array) {
+            return array.getValues().stream().map(element -> plain(element, variables)).toList();
+        }
+        if (value instanceof graphql.language.ObjectValue object) {
+            java.util.Map<String, Object> fields = new java.util.LinkedHashMap<>();
+            object.getObjectFields().forEach(field -> fields.put(field.getName(), plain(field.getValue(), variables)));
+            return fields;
+        }
+        return null;
     }
 
     private static final graphql.schema.GraphQLScalarType SPECIFIED_ID = graphql.schema.GraphQLScalarType.newScalar()
@@ -152,16 +203,17 @@ public final class GraphQlContract {
     /**
      * Coerces the variables the operation declares as the service will (GraphQL's input coercion:
      * an {@code Int!} must be a 32-bit integer and present, an enum one of its values, an input
-     * object only its fields), so rules and detectors judge values of the declared types and the
-     * service is not sent what it would refuse. Custom scalars take any value; variables the
-     * operation does not declare are ignored, as the service ignores them.
+     * object only its fields), so the service is not sent what it would refuse. Custom scalars take
+     * any value; variables the operation does not declare are ignored, as the service ignores them.
      *
+     * @return the variables as the service will read them (an {@code ID} sent as 7 is "7", a single
+     *         value for a list a list of one, defaults filled in), for the rules to judge
      * @throws RequestRejectedException 400 {@link #VARIABLES_INVALID} naming the variable and the
      *                                  type the document declares, never the value
      */
-    void checkVariables(OperationDefinition operation, JsonNode variables) throws RequestRejectedException {
+    JsonNode coerceVariables(OperationDefinition operation, JsonNode variables) throws RequestRejectedException {
         if (operation.getVariableDefinitions().isEmpty()) {
-            return;
+            return VALUES.createObjectNode();
         }
         java.util.Map<String, Object> raw = new java.util.HashMap<>();
         for (VariableDefinition definition : operation.getVariableDefinitions()) {
@@ -170,24 +222,27 @@ public final class GraphQlContract {
                 raw.put(definition.getName(), VALUES.convertValue(given, Object.class));
             }
         }
-        if (!coerces(operation.getVariableDefinitions(), raw)) {
+        java.util.Map<String, Object> coerced = coerced(operation.getVariableDefinitions(), raw);
+        if (coerced == null) {
             // Which one: asked again one by one, only for a request that is refused anyway.
             for (VariableDefinition definition : operation.getVariableDefinitions()) {
-                if (!coerces(List.of(definition), raw)) {
+                if (coerced(List.of(definition), raw) == null) {
                     throw new RequestRejectedException(400, VARIABLES_INVALID, "Variable '$" + definition.getName()
                             + "' is not a valid " + AstPrinter.printAst(definition.getType()) + ".");
                 }
             }
             throw new RequestRejectedException(400, VARIABLES_INVALID, "The variables are not of their declared types.");
         }
+        return VALUES.valueToTree(coerced);
     }
 
-    private boolean coerces(List<VariableDefinition> definitions, java.util.Map<String, Object> raw) {
+    /** The variables coerced, or null when one is not of its type. */
+    private java.util.Map<String, Object> coerced(List<VariableDefinition> definitions, java.util.Map<String, Object> raw) {
         try {
-            ValuesResolver.coerceVariableValues(schema, definitions, RawVariables.of(raw), GraphQLContext.getDefault(), Locale.ROOT);
-            return true;
+            return ValuesResolver.coerceVariableValues(schema, definitions, RawVariables.of(raw), GraphQLContext.getDefault(),
+                    Locale.ROOT).toMap();
         } catch (GraphQLException e) {
-            return false;
+            return null;
         }
     }
 

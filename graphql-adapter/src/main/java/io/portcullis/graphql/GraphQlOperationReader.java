@@ -94,7 +94,7 @@ public final class GraphQlOperationReader {
 
     /**
      * @param variables the request's variables (a JSON object) or null; with a schema, they are
-     *                  checked against their declared types and substituted into the selections' arguments
+     *                  coerced to their declared types and substituted into the selections' arguments
      */
     public GraphQlOperation read(String document, String operationName, JsonNode variables) throws RequestRejectedException {
         if (document == null || document.isBlank()) {
@@ -131,11 +131,9 @@ public final class GraphQlOperationReader {
         }
 
         OperationDefinition operation = select(operations, operationName);
-        if (contract != null) {
-            contract.checkVariables(operation, variables);
-        }
         List<GraphQlRootField> selections = contract == null ? List.of()
-                : new SelectionPlanner(contract.schema(), fragments, operation, variables, contract.defaultListSize())
+                : new SelectionPlanner(contract.schema(), fragments, operation, contract.coerceVariables(operation, variables),
+                        contract.defaultListSize())
                         .rootFields(operation);
         long cost = 0;
         for (GraphQlRootField selection : selections) {

@@ -63,6 +63,12 @@ class GraphQlAdapterTest {
         assertThat(transfer.attribute(GraphQlAdapter.OPERATION_NAME)).isEqualTo("M");
         assertThat(transfer.attributes()).doesNotContainKey(GraphQlAdapter.PLAN);
 
+        // The rules judge the variables as the service reads them: an ID sent as a number is a string.
+        ApiRequest numbered = normalize(adapter, """
+                {"query": "mutation M($to: ID!) { transfer(fromAccount: \\"acc-alice-1\\", toAccount: $to, amount: 1, currency: \\"EUR\\") { id } }",
+                 "variables": {"to": 7}}""");
+        assertThat(adapter.views(numbered).get(0).bodyText("/toAccount")).isEqualTo("7");
+
         ApiRequest query = normalize(adapter, """
                 {"query": "{ mine: account(id: \\"acc-alice-1\\") { owner holder { ... on Customer { nid: nationalId } } } branches { city } }"}""");
         List<ApiRequest> queryViews = adapter.views(query);

@@ -168,6 +168,15 @@ class GraphQlGatewayIT {
         assertRefused(post(ALICE, request("query($n: Int) { transfers(first: $n) { id } }", Map.of("n", "5; DROP TABLE transfers"))),
                 400, "GRAPHQL_VARIABLES_INVALID");
 
+        // Without credentials, whether a document fits the schema is not told: asked to authenticate instead.
+        HttpResponse<String> anonymous = post(null, request(account, Map.of("id", Map.of("$ne", ""))));
+        assertRefused(anonymous, 401, "AUTHN_REQUIRED");
+        assertThat(eventOf(anonymous).reasons()).contains("GRAPHQL_VARIABLES_INVALID");
+        HttpResponse<String> probing = post(null, request("{ branches { id managerEmail } }", null));
+        assertRefused(probing, 401, "AUTHN_REQUIRED");
+        assertThat(eventOf(probing).reasons()).contains("GRAPHQL_INVALID_FOR_SCHEMA");
+        assertThat(post(null, request("{ branches { id city } }", null)).statusCode()).isEqualTo(200);
+
         HttpResponse<String> typed = post(ALICE, request(account, Map.of("id", "acc-alice-1")));
         assertThat(typed.statusCode()).as(typed.body()).isEqualTo(200);
         assertThat(json(typed).at("/data/account/owner").asText()).isEqualTo("alice");
@@ -245,9 +254,9 @@ class GraphQlGatewayIT {
     }
 
     static HttpResponse<String> post(String apiKey, JsonNode body) throws Exception {
-        return demo.gateway().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + demo.gateway().port + "/graphql"))
-                .header("X-API-Key", apiKey).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + demo.gateway().port + "/graphql"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        return demo.gateway().send(apiKey == null ? request : request.header("X-API-Key", apiKey));
     }
 
     static JsonNode json(HttpResponse<String> response) throws Exception {

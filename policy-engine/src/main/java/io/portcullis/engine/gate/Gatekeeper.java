@@ -164,6 +164,13 @@ public final class Gatekeeper {
             return rateLimited(request, message, decision, limited, breach, requestId, start);
         }
         if (!decision.permitted()) {
+            if (breach != null && decision.status() != 401) {
+                // The request is refused either way: an anonymous caller is told only to authenticate, which
+                // says nothing of what the API holds (the rules' other refusals might, such as a GraphQL
+                // limit that fires because a document the schema refuses has no cost).
+                decision = Decision.authenticationRequired(decision.reasons(), decision.obligations(), decision.ruleIds(),
+                        decision.revision());
+            }
             HttpResponseMessage refusal = refusal(requestId, message.headers(), decision.status(), decision.reasons(),
                     decision.message());
             // An anonymous caller is told the rules' refusal; the audit keeps what the request also broke.

@@ -34,6 +34,19 @@ public record Decision(Effect effect, int status, List<String> reasons, String m
                 "The request could not be authorised at this time.", List.of(), List.of(), revision);
     }
 
+    /** An anonymous caller's refusal that tells it only to authenticate: 401 {@code AUTHN_REQUIRED} first among the reasons. */
+    public static Decision authenticationRequired(List<String> reasons, List<Obligation> obligations, List<String> ruleIds,
+                                                  String revision) {
+        java.util.Set<String> all = new java.util.LinkedHashSet<>();
+        all.add(AUTHN_REQUIRED);
+        all.addAll(reasons);
+        return new Decision(Effect.DENY, 401, List.copyOf(all), "Authentication is required for this operation.", obligations,
+                ruleIds, revision);
+    }
+
+    /** The reason of a refusal that asks the caller to authenticate. */
+    public static final String AUTHN_REQUIRED = "AUTHN_REQUIRED";
+
     /**
      * The decision for one request judged in several views (a GraphQL request, once per root field):
      * permitted only if every view is. A refusal is led by an INDETERMINATE view, then by a 401

@@ -17,7 +17,6 @@ import java.util.Set;
 final class DecisionCombiner {
 
     static final String NOT_PERMITTED = "NOT_PERMITTED";
-    static final String AUTHN_REQUIRED = "AUTHN_REQUIRED";
 
     private DecisionCombiner() {
     }
@@ -73,13 +72,12 @@ final class DecisionCombiner {
     }
 
     private static Decision defaultDeny(ApiRequest request, List<Finding> findings, String revision) {
-        boolean anonymous = !request.principal().authenticated();
-        String reason = anonymous ? AUTHN_REQUIRED : NOT_PERMITTED;
-        String message = anonymous ? "Authentication is required for this operation."
-                : "This operation is not permitted.";
         List<String> ruleIds = findings.stream().map(Finding::ruleId).distinct().toList();
-        return new Decision(Decision.Effect.DENY, anonymous ? 401 : 403, List.of(reason), message,
-                anonymous ? rateLimits(findings) : List.of(), ruleIds, revision);
+        if (!request.principal().authenticated()) {
+            return Decision.authenticationRequired(List.of(), rateLimits(findings), ruleIds, revision);
+        }
+        return new Decision(Decision.Effect.DENY, 403, List.of(NOT_PERMITTED), "This operation is not permitted.", List.of(),
+                ruleIds, revision);
     }
 
     private static Decision permit(List<Finding> findings, String revision) {
