@@ -198,7 +198,7 @@ public final class GraphQlContract {
     /** A variable's value is not one of its declared type (or a required one is missing). */
     public static final String VARIABLES_INVALID = "GRAPHQL_VARIABLES_INVALID";
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper VALUES = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final com.fasterxml.jackson.databind.node.JsonNodeFactory NODES = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
 
     /**
      * Coerces the variables the operation declares as the service will (GraphQL's input coercion:
@@ -213,13 +213,13 @@ public final class GraphQlContract {
      */
     JsonNode coerceVariables(OperationDefinition operation, JsonNode variables) throws RequestRejectedException {
         if (operation.getVariableDefinitions().isEmpty()) {
-            return VALUES.createObjectNode();
+            return NODES.objectNode();
         }
         java.util.Map<String, Object> raw = new java.util.HashMap<>();
         for (VariableDefinition definition : operation.getVariableDefinitions()) {
             JsonNode given = variables == null ? null : variables.get(definition.getName());
             if (given != null) {
-                raw.put(definition.getName(), VALUES.convertValue(given, Object.class));
+                raw.put(definition.getName(), java(given));
             }
         }
         java.util.Map<String, Object> coerced = coerced(operation.getVariableDefinitions(), raw);
@@ -233,7 +233,76 @@ public final class GraphQlContract {
             }
             throw new RequestRejectedException(400, VARIABLES_INVALID, "The variables are not of their declared types.");
         }
-        return VALUES.valueToTree(coerced);
+        return json(coerced);
+    }
+
+    // Direct conversions, not Jackson's convertValue/valueToTree: those serialize through a buffer,
+    // which cost a third of the coercion's time on the request path.
+
+    /** A JSON value as graphql-java reads external input: String, Number, Boolean, List, Map, or null. */
+    private static Object java(JsonNode node) {
+        if (node.isTextual()) {
+            return node.textValue();
+        }
+        if (node.isNumber()) {
+            return node.numberValue();
+        }
+        if (node.isBoolean()) {
+            return node.booleanValue();
+        }
+        if (node.isArray()) {
+            List<Object> elements = new java.util.ArrayList<>(node.size());
+            node.forEach(element -> elements.add(java(element)));
+            return elements;
+        }
+        if (node.isObject()) {
+            java.util.Map<String, Object> fields = new java.util.LinkedHashMap<>();
+            node.fields().forEachRemaining(field -> fields.put(field.getKey(), java(field.getValue())));
+            return fields;
+        }
+        return null;
+    }
+
+    /** A coerced value back as JSON, for the rules. */
+    private static JsonNode json(Object value) {
+        if (value == null) {
+            return NODES.nullNode();
+        }
+        if (value instanceof String text) {
+            return NODES.textNode(text);
+        }
+        if (value instanceof Boolean bool) {
+            return NODES.booleanNode(bool);
+        }
+        if (value instanceof Integer number) {
+            return NODES.numberNode(number);
+        }
+        if (value instanceof Long number) {
+            return NODES.numberNode(number);
+        }
+        if (value instanceof Double number) {
+            return NODES.numberNode(number);
+        }
+        if (value instanceof java.math.BigInteger number) {
+            return NODES.numberNode(number);
+        }
+        if (value instanceof java.math.BigDecimal number) {
+            return NODES.numberNode(number);
+        }
+        if (value instanceof Number number) {
+            return NODES.numberNode(number.doubleValue());
+        }
+        if (value instanceof java.util.Map<?, ?> map) {
+            com.fasterxml.jackson.databind.node.ObjectNode object = NODES.objectNode();
+            map.forEach((name, field) -> object.set(String.valueOf(name), json(field)));
+            return object;
+        }
+        if (value instanceof Iterable<?> elements) {
+            com.fasterxml.jackson.databind.node.ArrayNode array = NODES.arrayNode();
+            elements.forEach(element -> array.add(json(element)));
+            return array;
+        }
+        return NODES.textNode(String.valueOf(value));
     }
 
     /** The variables coerced, or null when one is not of its type. */
