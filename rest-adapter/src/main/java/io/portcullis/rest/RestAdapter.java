@@ -205,8 +205,8 @@ public final class RestAdapter implements ProtocolAdapter {
             // The rules judge the answer as the client will get it: cut to its schema. A secret in a
             // field the cut removes does not withhold the answer, and one in a declared field does.
             Cut cut = cut(response, schema.get());
-            reportLeaks(request, cut.removed());
-            return new ApiResponse(request, response.status(), response.headers(), JsonBodies.values(cut.tree()));
+            return new ApiResponse(request, response.status(), response.headers(), JsonBodies.values(cut.tree()))
+                    .withRemovedSensitiveData(sensitiveDataRemoved(request, cut.removed()));
         }
         if (response.body().length > 0 && !JsonBodies.isJson(response.header("content-type"))
                 && MediaType.of(response.header("content-type")).startsWith("text/")) {
@@ -274,34 +274,34 @@ public final class RestAdapter implements ProtocolAdapter {
     private record Cut(com.fasterxml.jackson.databind.JsonNode tree, Map<String, com.fasterxml.jackson.databind.JsonNode> removed) {
     }
 
-    private static final long LEAKS_REPORTED_EVERY_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
-    private final java.util.concurrent.atomic.AtomicLong leakReported =
-            new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - LEAKS_REPORTED_EVERY_NANOS);
+    private static final long LEAKS_SEARCHED_EVERY_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+    /** When the removed fields of each operation's answers were last searched (operations are declared: bounded). */
+    private final Map<String, java.util.concurrent.atomic.AtomicLong> leaksSearched = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * Sensitive data in fields the cut removed never reaches the client or the rules, but the
-     * upstream still exposes it: the kinds and pointers (never the values) are logged with the
-     * request id, so the team that owns the upstream learns of it. At most once a minute per route,
-     * and the removed fields are not even searched in between: an upstream that leaks on every
-     * answer must cost neither a log line nor a search per request.
+     * upstream still exposes it: found here for the audit event, so the team that owns the upstream
+     * learns of it. Searched at most once a minute per operation, whatever the search finds: an
+     * upstream whose answers carry undeclared fields must not cost a search per request.
      */
-    private void reportLeaks(ApiRequest request, Map<String, com.fasterxml.jackson.databind.JsonNode> removed)
-            throws RequestRejectedException {
-        long last = leakReported.get();
-        if (removed.isEmpty() || System.nanoTime() - last < LEAKS_REPORTED_EVERY_NANOS) {
-            return;
+    private List<io.portcullis.engine.dlp.SensitiveData.Found> sensitiveDataRemoved(
+            ApiRequest request, Map<String, com.fasterxml.jackson.databind.JsonNode> removed) throws RequestRejectedException {
+        if (removed.isEmpty()) {
+            return List.of();
+        }
+        java.util.concurrent.atomic.AtomicLong searched = leaksSearched.computeIfAbsent(request.operation(),
+                operation -> new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - LEAKS_SEARCHED_EVERY_NANOS));
+        long last = searched.get();
+        if (System.nanoTime() - last < LEAKS_SEARCHED_EVERY_NANOS || !searched.compareAndSet(last, System.nanoTime())) {
+            return List.of();
         }
         Map<String, Object> values = new java.util.LinkedHashMap<>();
         for (Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> field : removed.entrySet()) {
-            JsonBodies.values(field.getValue()).forEach((pointer, value) -> values.put(field.getKey() + pointer, value));
+            // A scalar field's own value is read at "/": its pointer is the field's.
+            JsonBodies.values(field.getValue()).forEach((pointer, value) ->
+                    values.put(pointer.equals("/") ? field.getKey() : field.getKey() + pointer, value));
         }
-        List<io.portcullis.engine.dlp.SensitiveData.Found> found = io.portcullis.engine.dlp.SensitiveData.scan(values);
-        if (!found.isEmpty() && leakReported.compareAndSet(last, System.nanoTime())) {
-            LOG.warn("response to {}: fields the API description does not declare were removed holding {} at {} "
-                    + "(reported at most once a minute per route)",
-                    request.id(), found.stream().map(f -> f.kind().name()).distinct().toList(),
-                    found.stream().map(io.portcullis.engine.dlp.SensitiveData.Found::pointer).distinct().toList());
-        }
+        return io.portcullis.engine.dlp.SensitiveData.scan(values);
     }
 
     /**

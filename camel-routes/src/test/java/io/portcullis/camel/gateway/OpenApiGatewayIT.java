@@ -118,6 +118,23 @@ class OpenApiGatewayIT {
     }
 
     @Test
+    void sensitiveDataTheCutRemovedIsInTheAuditNotInTheAnswer() throws Exception {
+        assertThat(demo.gateway().send(demo.gateway().upstream("/api/accounts/acc-bob-1")).body()).contains("m.weber@demo-bank.example");
+        HttpResponse<String> account = demo.gateway().send(demo.gateway().get("/api/accounts/acc-alice-1", "alice-demo-key"));
+        assertThat(account.statusCode()).isEqualTo(200);
+        assertThat(account.body()).doesNotContain("weber");
+
+        // The upstream's answers to getAccount are searched at most once a minute: the first one of this gateway's life.
+        DecisionEvent noted = demo.gateway().audit.stream().filter(e -> e.reasons().contains("SENSITIVE_DATA_CUT"))
+                .findFirst().orElseThrow();
+        assertThat(noted.operation()).isEqualTo("getAccount");
+        assertThat(noted.effect()).isEqualTo("PERMIT");
+        assertThat(noted.redactedFields()).contains("/relationshipManager");
+        assertThat(noted.detections()).anyMatch(d -> d.startsWith("EMAIL at response/relationshipManager"));
+        assertThat(noted.toString()).doesNotContain("weber");
+    }
+
+    @Test
     void anUndeclaredPathOrMethodIsRefusedAndAudited() throws Exception {
         assertProblem(demo.gateway().send(demo.gateway().get("/api/admin/export", "admin-demo-key")), 404, "OPENAPI_PATH_UNDECLARED");
         HttpResponse<String> put = demo.gateway().send(demo.gateway().get("/api/branches", "admin-demo-key")

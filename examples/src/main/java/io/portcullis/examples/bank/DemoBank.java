@@ -16,8 +16,12 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class DemoBank {
 
-    /** {@code riskRating} is the bank's own assessment: its REST face returns it, its API description does not declare it. */
-    public record Account(String id, String owner, BigDecimal balance, String currency, String riskRating) {
+    /**
+     * {@code riskRating} (the bank's own assessment) and {@code relationshipManager} (an employee's
+     * e-mail address): its REST face returns them, its API description does not declare them.
+     */
+    public record Account(String id, String owner, BigDecimal balance, String currency, String riskRating,
+                          String relationshipManager) {
     }
 
     public record Customer(String id, String name, String email, String phone, String cardNumber, String nationalId) {
@@ -44,8 +48,10 @@ public final class DemoBank {
     private final AtomicLong transferNumbers = new AtomicLong();
 
     public DemoBank() {
-        accounts.put("acc-alice-1", new Account("acc-alice-1", "alice", new BigDecimal("1200.50"), "EUR", "low"));
-        accounts.put("acc-bob-1", new Account("acc-bob-1", "bob", new BigDecimal("87.00"), "EUR", "medium"));
+        accounts.put("acc-alice-1", new Account("acc-alice-1", "alice", new BigDecimal("1200.50"), "EUR", "low",
+                "m.weber@demo-bank.example"));
+        accounts.put("acc-bob-1", new Account("acc-bob-1", "bob", new BigDecimal("87.00"), "EUR", "medium",
+                "m.weber@demo-bank.example"));
         customers.put("alice", new Customer("alice", "Alice Example", "alice@example.com", "+44 20 7946 0018",
                 "4111 1111 1111 1111", "123-45-6789"));
         customers.put("bob", new Customer("bob", "Bob Example", "bob@example.com", "+44 20 7946 0999",
@@ -98,8 +104,10 @@ public final class DemoBank {
         if (source.balance().compareTo(amount) < 0) {
             throw new TransferRefused("insufficient funds");
         }
-        accounts.put(from, new Account(from, source.owner(), source.balance().subtract(amount), currency, source.riskRating()));
-        accounts.put(to, new Account(to, target.owner(), target.balance().add(amount), currency, target.riskRating()));
+        accounts.put(from, new Account(from, source.owner(), source.balance().subtract(amount), currency, source.riskRating(),
+                source.relationshipManager()));
+        accounts.put(to, new Account(to, target.owner(), target.balance().add(amount), currency, target.riskRating(),
+                target.relationshipManager()));
         Transfer transfer = new Transfer("tr-" + transferNumbers.incrementAndGet(), from, to, amount, currency,
                 initiatedBy, Instant.now());
         transfers.add(transfer);

@@ -48,6 +48,9 @@ public final class Gatekeeper {
     private static final Logger LOG = LoggerFactory.getLogger(Gatekeeper.class);
     private static final String MDC_REQUEST_ID = "requestId";
 
+    /** Audit reason: the adapter removed sensitive data the upstream sent in undeclared fields. */
+    public static final String SENSITIVE_DATA_CUT = "SENSITIVE_DATA_CUT";
+
     private final String route;
     private final ProtocolAdapter adapter;
     private final AuthenticationChain authentication;
@@ -307,10 +310,17 @@ public final class Gatekeeper {
                     upstream.status());
         }
         List<String> reasons = union(admission.decision().reasons(), decision.reasons());
+        if (!response.removedSensitiveData().isEmpty()) {
+            // The upstream exposes what its API description does not declare; the client did not get it.
+            reasons = union(reasons, List.of(SENSITIVE_DATA_CUT));
+        }
         List<String> ruleIds = union(admission.decision().ruleIds(), decision.ruleIds());
         List<Obligation> obligations = new ArrayList<>(admission.decision().obligations());
         obligations.addAll(decision.obligations());
-        recordPermit(request, decision, reasons, ruleIds, obligations, upstream.status(), admission.startNanos());
+        Decision permit = new Decision(Decision.Effect.PERMIT, upstream.status(), reasons, "", obligations, ruleIds,
+                decision.revision());
+        record(request, "RESPONSE", permit, reasons, ruleIds, obligations, upstream.status(), admission.startNanos(),
+                response.removedSensitiveData());
         return out;
     }
 
@@ -403,15 +413,15 @@ public final class Gatekeeper {
                 decision.message());
     }
 
-    private void recordPermit(ApiRequest request, Decision decision, List<String> reasons, List<String> ruleIds,
-                              List<Obligation> obligations, int upstreamStatus, long start) {
-        Decision permit = new Decision(Decision.Effect.PERMIT, upstreamStatus, reasons, "", obligations, ruleIds,
-                decision.revision());
-        record(request, "RESPONSE", permit, reasons, ruleIds, obligations, upstreamStatus, start);
-    }
-
     private void record(ApiRequest request, String stage, Decision decision, List<String> reasons, List<String> ruleIds,
                         List<Obligation> obligations, Integer upstreamStatus, long start) {
+        record(request, stage, decision, reasons, ruleIds, obligations, upstreamStatus, start, List.of());
+    }
+
+    /** @param removed sensitive data in parts of the answer the adapter removed: listed with the redacted fields */
+    private void record(ApiRequest request, String stage, Decision decision, List<String> reasons, List<String> ruleIds,
+                        List<Obligation> obligations, Integer upstreamStatus, long start,
+                        List<io.portcullis.engine.dlp.SensitiveData.Found> removed) {
         var principal = request.principal();
         DecisionEvent event = new DecisionEvent(DecisionEvent.VERSION, request.id(), request.receivedAt(), route,
                 request.protocol().name(), request.operation(), request.method(), request.path(), request.peer().address(),
@@ -425,10 +435,14 @@ public final class Gatekeeper {
                         ? claimed : null,
                 stage, decision.effect().name(), decision.status(), reasons, ruleIds,
                 obligations.stream().map(Obligation::describe).toList(),
-                obligations.stream().map(o -> o instanceof Obligation.RedactField field ? field.pointer()
-                                : o instanceof Obligation.MaskValue mask ? mask.pointer() : null)
+                java.util.stream.Stream.concat(obligations.stream().map(o -> o instanceof Obligation.RedactField field ? field.pointer()
+                                : o instanceof Obligation.MaskValue mask ? mask.pointer() : null),
+                                removed.stream().map(io.portcullis.engine.dlp.SensitiveData.Found::pointer))
                         .filter(java.util.Objects::nonNull).distinct().toList(),
-                request.detections().stream().map(d -> d.describe() + " (" + d.evidence() + ", " + d.score() + ")").toList(),
+                java.util.stream.Stream.concat(
+                        request.detections().stream().map(d -> d.describe() + " (" + d.evidence() + ", " + d.score() + ")"),
+                        removed.stream().map(found -> found.kind().name() + " at response" + found.pointer()
+                                + " (in a field the API description does not declare, removed)")).toList(),
                 decision.revision(), upstreamStatus, (System.nanoTime() - start) / 1_000);
         audit.record(event);
     }

@@ -1,5 +1,6 @@
 package io.portcullis.engine.model;
 
+import io.portcullis.engine.dlp.SensitiveData;
 import io.portcullis.engine.dlp.SensitiveDataScan;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -16,9 +17,13 @@ import java.util.Objects;
  * @param status  HTTP status the upstream returned
  * @param headers response headers, names lower-cased
  * @param body    scalar body values addressed by JSON pointer ({@code /owner})
+ * @param sensitiveData        the body's sensitive data, searched when a rule first asks
+ * @param removedSensitiveData sensitive data the adapter found in what it removed from the answer
+ *                             before the rules and the client saw it (fields an API description does
+ *                             not declare), for the audit; not searched on every answer
  */
 public record ApiResponse(ApiRequest request, int status, Map<String, List<String>> headers, Map<String, Object> body,
-                          SensitiveDataScan sensitiveData) {
+                          SensitiveDataScan sensitiveData, List<SensitiveData.Found> removedSensitiveData) {
 
     public ApiResponse {
         Objects.requireNonNull(request, "request");
@@ -27,11 +32,17 @@ public record ApiResponse(ApiRequest request, int status, Map<String, List<Strin
         headers = Collections.unmodifiableMap(headerCopy);
         body = Collections.unmodifiableMap(new LinkedHashMap<>(body));
         Objects.requireNonNull(sensitiveData, "sensitiveData");
+        removedSensitiveData = List.copyOf(removedSensitiveData);
     }
 
     /** A response whose body is searched for sensitive data when a rule first asks. */
     public ApiResponse(ApiRequest request, int status, Map<String, List<String>> headers, Map<String, Object> body) {
-        this(request, status, headers, body, new SensitiveDataScan(body));
+        this(request, status, headers, body, new SensitiveDataScan(body), List.of());
+    }
+
+    /** This response, noting sensitive data found in what the adapter removed from it. */
+    public ApiResponse withRemovedSensitiveData(List<SensitiveData.Found> found) {
+        return new ApiResponse(request, status, headers, body, sensitiveData, found);
     }
 
     /** The body holds sensitive data of a kind: {@code hasData("CARD")}, {@code US_SSN}, {@code IBAN}, {@code SECRET}, {@code EMAIL}, {@code PHONE}. */
