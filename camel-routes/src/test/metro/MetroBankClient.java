@@ -33,6 +33,9 @@
  *                      practice: Metro validates the signer with PKIX, which does not accept the
  *                      --peer-cert certificate as its own trust anchor unless it is self-signed
  *                      ("Path does not chain with any of the trust anchors").
+ *   --binding symmetric
+ *                      with --username: the WSDL's SymmetricBinding port (the shape of WCF's
+ *                      UserNameForCertificate) instead of the asymmetric one.
  *   --username NAME    send a UsernameToken (PasswordText) as well, through the WSDL's UsernameToken
  *                      port; the X.509 signature and encryption still protect it on the wire.
  *   --password PW | --password-file FILE
@@ -89,6 +92,7 @@ public class MetroBankClient {
     static final QName SERVICE = new QName(NS, "BankPortService");
     static final QName X509_PORT = new QName(NS, "BankPortPort");
     static final QName USERNAME_TOKEN_PORT = new QName(NS, "BankPortUsernameTokenPort");
+    static final QName USERNAME_FOR_CERTIFICATE_PORT = new QName(NS, "BankPortUsernameForCertificatePort");
     /** The names the WSDL's sc:KeyStore alias and sc:TrustStore peeralias expect. */
     static final String SIGNER_ALIAS = "signer";
     static final String PEER_ALIAS = "gateway";
@@ -135,7 +139,9 @@ public class MetroBankClient {
         }
 
         Service service = Service.create(wsdl.toUri().toURL(), SERVICE);
-        Dispatch<Source> dispatch = service.createDispatch(username == null ? X509_PORT : USERNAME_TOKEN_PORT,
+        QName port = username == null ? X509_PORT : "symmetric".equals(single(options, "binding")) ? USERNAME_FOR_CERTIFICATE_PORT
+                : USERNAME_TOKEN_PORT;
+        Dispatch<Source> dispatch = service.createDispatch(port,
                 Source.class, Service.Mode.PAYLOAD);
         Map<String, Object> context = dispatch.getRequestContext();
         context.put(BindingProvider.ENDPOINT_ADDRESS_PROPERTY, endpoint);

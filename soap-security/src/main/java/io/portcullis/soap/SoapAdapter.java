@@ -253,7 +253,7 @@ public final class SoapAdapter implements ProtocolAdapter {
                 throw new ObligationException("the response must be secured and is not a SOAP message");
             }
             X509Certificate caller = request.attribute(WsSecurityResult.SIGNER_CERTIFICATE) instanceof X509Certificate c ? c : null;
-            if (outbound.encryptResponses() && caller == null) {
+            if (outbound.encryptResponses() && caller == null && request.attribute(WsSecurityResult.REQUEST_KEY) == null) {
                 throw new ObligationException("responses are encrypted for the caller's signing certificate, and the request had none");
             }
             Map<String, List<String>> headers = new LinkedHashMap<>(response.headers());
@@ -273,6 +273,11 @@ public final class SoapAdapter implements ProtocolAdapter {
         String algorithm = request.attribute(WsSecurityResult.BODY_ENCRYPTION) instanceof String used ? used : WSConstants.AES_256_GCM;
         boolean signatureWasEncrypted = request.attribute(WsSecurityResult.ENCRYPTED_PARTS) instanceof List<?> parts
                 && parts.contains(WsSecurityPolicy.Part.SIGNATURE.factName());
+        if (request.attribute(WsSecurityResult.REQUEST_KEY) instanceof WsSecurityResult.RequestKey key) {
+            // A symmetric binding: the caller has no certificate to encrypt for, only the key it sent.
+            return Wss4jMessageSecurer.Protection.withRequestKey(key, outbound.signResponses(), outbound.encryptResponses(),
+                    outbound.responseKeys(), algorithm, signatureWasEncrypted);
+        }
         return new Wss4jMessageSecurer.Protection(outbound.signResponses(), outbound.encryptResponses() ? caller : null,
                 outbound.responseKeys(), algorithm, signatureWasEncrypted);
     }

@@ -60,6 +60,41 @@ public record WsSecurityPolicy(List<Alternative> alternatives, Duration timestam
         }
     }
 
+    /** What key the signature over the Body must be made with. */
+    public enum SignedWith {
+        /** The caller's private key, its certificate trusted: the signature says who sent the message. */
+        CERTIFICATE("certificate"),
+        /**
+         * A key the caller made and encrypted to the gateway's certificate (an EncryptedKey, or a key
+         * derived from one): WS-SecurityPolicy's SymmetricBinding, WCF's UserNameForCertificate. It
+         * proves the message was not changed on the way, not who made it: a UsernameToken the
+         * signature covers says that.
+         */
+        ENCRYPTED_KEY("encrypted-key");
+
+        private final String factName;
+
+        SignedWith(String factName) {
+            this.factName = factName;
+        }
+
+        /** How it is named in request facts ({@code wss.signedWith}) and configuration. */
+        public String factName() {
+            return factName;
+        }
+
+        /** @throws IllegalArgumentException naming the accepted values */
+        public static SignedWith parse(String name) {
+            for (SignedWith value : values()) {
+                if (value.factName.equalsIgnoreCase(name)) {
+                    return value;
+                }
+            }
+            throw new IllegalArgumentException("must be one of " + Arrays.stream(values()).map(SignedWith::factName)
+                    .collect(Collectors.joining(", ")));
+        }
+    }
+
     /**
      * One acceptable way of securing a message.
      *
@@ -67,12 +102,25 @@ public record WsSecurityPolicy(List<Alternative> alternatives, Duration timestam
      * @param usernameToken a UsernameToken must be present (and verified)
      * @param signed        parts that must be covered by a verified signature
      * @param encrypted     parts that must have arrived encrypted
+     * @param signedWith    the key that signature must be made with (when {@code signed} is not empty)
      */
-    public record Alternative(boolean timestamp, boolean usernameToken, Set<Part> signed, Set<Part> encrypted) {
+    public record Alternative(boolean timestamp, boolean usernameToken, Set<Part> signed, Set<Part> encrypted,
+                              SignedWith signedWith) {
 
         public Alternative {
             signed = signed.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(signed));
             encrypted = encrypted.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(encrypted));
+            Objects.requireNonNull(signedWith, "signedWith");
+            if (signedWith == SignedWith.ENCRYPTED_KEY && !(usernameToken && signed.contains(Part.BODY)
+                    && signed.contains(Part.USERNAME_TOKEN))) {
+                throw new IllegalArgumentException("a signature with an encrypted key proves no identity: require "
+                        + "usernameToken and signed: [Body, Timestamp, UsernameToken] with it");
+            }
+        }
+
+        /** Signed, if at all, with a certificate. */
+        public Alternative(boolean timestamp, boolean usernameToken, Set<Part> signed, Set<Part> encrypted) {
+            this(timestamp, usernameToken, signed, encrypted, SignedWith.CERTIFICATE);
         }
 
         /** Whether {@code result} meets this alternative; {@code null} if so, else the first part missing. */
@@ -87,6 +135,9 @@ public record WsSecurityPolicy(List<Alternative> alternatives, Duration timestam
                 if (!result.signedParts().contains(part.factName())) {
                     return "signed " + part.factName();
                 }
+            }
+            if (!signed.isEmpty() && !signedWith.factName().equals(result.signedWith())) {
+                return "signed with " + (signedWith == SignedWith.CERTIFICATE ? "a certificate" : "an encrypted key");
             }
             for (Part part : encrypted) {
                 if (!result.encryptedParts().contains(part.factName())) {
@@ -108,14 +159,22 @@ public record WsSecurityPolicy(List<Alternative> alternatives, Duration timestam
     }
 
     /**
-     * The profile rules a route may waive: attributes that only restate a default, which WCF leaves
-     * out (a BinarySecurityToken's EncodingType, R3029 and R3030 for the same omission; a
-     * Password's Type, R4201) unless its message security version is a BasicSecurityProfile10 one,
-     * and Mono's WCF always. Other rules guard freshness, references and algorithms, and stay.
+     * The profile rules a route may waive: attributes that only restate what the message already
+     * says, which WCF and Metro leave out: a BinarySecurityToken's EncodingType (R3029 and R3030 for
+     * the same omission) and a Password's Type (R4201), which WCF omits unless its message security
+     * version is a BasicSecurityProfile10 one (Mono's WCF always); a reference's TokenType where its
+     * ValueType names the token already (R5215: Metro's references from a derived key to its
+     * EncryptedKey). Other rules guard freshness, references and algorithms, and stay.
      */
-    public static final Set<BSPRule> WAIVABLE_BSP_RULES = Set.copyOf(EnumSet.of(BSPRule.R3029, BSPRule.R3030, BSPRule.R4201));
+    public static final Set<BSPRule> WAIVABLE_BSP_RULES = Set.copyOf(EnumSet.of(BSPRule.R3029, BSPRule.R3030, BSPRule.R4201,
+            BSPRule.R5215));
 
     public boolean required() {
         return !alternatives.isEmpty();
+    }
+
+    /** Whether some alternative takes a signature made with an encrypted key (HMAC, derived keys). */
+    public boolean acceptsEncryptedKeySignatures() {
+        return alternatives.stream().anyMatch(alternative -> alternative.signedWith() == SignedWith.ENCRYPTED_KEY);
     }
 }

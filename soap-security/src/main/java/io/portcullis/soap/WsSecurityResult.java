@@ -19,10 +19,28 @@ import java.util.Set;
  * @param bodyEncryption the algorithm the Body was encrypted with, or null: an encrypted response
  *                       uses it too, so a client that cannot read AES-GCM (WCF, Metro) can read its answer
  * @param credential     who the message says is calling (UsernameToken user, else the signer), for authentication
+ * @param signedWith     the key of the signature over the Body: {@code certificate}, {@code encrypted-key}, or null
+ * @param requestKey     the key the caller encrypted to the gateway and signed the Body with, or null: the
+ *                       answer is protected with it (a symmetric binding's caller has no certificate to encrypt for)
  */
 public record WsSecurityResult(Set<String> signedParts, Set<String> encryptedParts, Set<String> tokens,
                                X509Certificate signer, String username, Set<String> algorithms,
-                               String bodyEncryption, Authentication credential) {
+                               String bodyEncryption, Authentication credential, String signedWith, RequestKey requestKey) {
+
+    /**
+     * The caller's key, for protecting the answer: never a fact rules read (its text hides the key).
+     *
+     * @param secret      the key as the caller encrypted it to the gateway
+     * @param sha1        its EncryptedKeySHA1 (the SHA-1 of the encrypted key, base64): how an answer refers to it
+     * @param derivedKeys whether the caller derived its signing and encryption keys from it (the answer does too)
+     * @param signatureAlgorithm the HMAC the caller signed with (the answer is signed with it too)
+     */
+    public record RequestKey(byte[] secret, String sha1, boolean derivedKeys, String signatureAlgorithm) {
+        @Override
+        public String toString() {
+            return "RequestKey[" + sha1 + (derivedKeys ? ", derived keys" : "") + "]";
+        }
+    }
 
     public static final String TIMESTAMP = "Timestamp";
     public static final String USERNAME_TOKEN = "UsernameToken";
@@ -39,10 +57,15 @@ public record WsSecurityResult(Set<String> signedParts, Set<String> encryptedPar
     public static final String USERNAME = "wss.username";
     public static final String ALGORITHMS = "wss.algorithms";
     public static final String BODY_ENCRYPTION = "wss.bodyEncryption";
+    public static final String SIGNED_WITH = "wss.signedWith";
+    /** The {@link RequestKey} (responses are protected with it). */
+    public static final String REQUEST_KEY = "wss.requestKey";
+    public static final String ENCRYPTED_KEY = "EncryptedKey";
+    public static final String DERIVED_KEY = "DerivedKey";
 
     /** No Security header in the message. */
     public static final WsSecurityResult NONE = new WsSecurityResult(Set.of(), Set.of(), Set.of(), null, null, Set.of(),
-            null, Authentication.NOT_PRESENTED);
+            null, Authentication.NOT_PRESENTED, null, null);
 
     public WsSecurityResult {
         signedParts = Set.copyOf(signedParts);
@@ -68,6 +91,12 @@ public record WsSecurityResult(Set<String> signedParts, Set<String> encryptedPar
         }
         if (bodyEncryption != null) {
             attributes.put(BODY_ENCRYPTION, bodyEncryption);
+        }
+        if (signedWith != null) {
+            attributes.put(SIGNED_WITH, signedWith);
+        }
+        if (requestKey != null) {
+            attributes.put(REQUEST_KEY, requestKey);
         }
         return attributes;
     }

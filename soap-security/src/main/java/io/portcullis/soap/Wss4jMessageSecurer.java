@@ -2,6 +2,7 @@ package io.portcullis.soap;
 
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
 import org.apache.wss4j.common.WSEncryptionPart;
@@ -10,6 +11,8 @@ import org.apache.wss4j.common.ext.WSSecurityException;
 import org.apache.wss4j.common.util.KeyUtils;
 import org.apache.wss4j.dom.WSConstants;
 import org.apache.wss4j.dom.engine.WSSConfig;
+import org.apache.wss4j.dom.message.WSSecDKEncrypt;
+import org.apache.wss4j.dom.message.WSSecDKSign;
 import org.apache.wss4j.dom.message.WSSecEncrypt;
 import org.apache.wss4j.dom.message.WSSecHeader;
 import org.apache.wss4j.dom.message.WSSecSignature;
@@ -119,13 +122,32 @@ public final class Wss4jMessageSecurer {
      * @param encryptSignature encrypt the signature as well (when signing and encrypting): what
      *                         WCF's default protection order, SignBeforeEncryptAndEncryptSignature,
      *                         demands of a reply
+     * @param requestKey       the key the request was signed with (a symmetric binding), or null: when
+     *                         set, the answer is signed with it, not with the gateway's private key
+     * @param encryptWithRequestKey encrypt the answer with {@code requestKey} ({@code encryptFor} is unused)
      */
     public record Protection(boolean sign, X509Certificate encryptFor, KeyIdentifiers keyIdentifiers,
-                             String contentAlgorithm, boolean encryptSignature) {
+                             String contentAlgorithm, boolean encryptSignature, WsSecurityResult.RequestKey requestKey,
+                             boolean encryptWithRequestKey) {
 
         public Protection {
             Objects.requireNonNull(keyIdentifiers, "keyIdentifiers");
             Objects.requireNonNull(contentAlgorithm, "contentAlgorithm");
+            if (encryptWithRequestKey && requestKey == null) {
+                throw new IllegalArgumentException("no request key to encrypt with");
+            }
+        }
+
+        /** Signed with the gateway's key; encrypted for {@code encryptFor} if it is set. */
+        public Protection(boolean sign, X509Certificate encryptFor, KeyIdentifiers keyIdentifiers, String contentAlgorithm,
+                          boolean encryptSignature) {
+            this(sign, encryptFor, keyIdentifiers, contentAlgorithm, encryptSignature, null, false);
+        }
+
+        /** Signed, and encrypted if {@code encrypt}, with the key the request came with. */
+        public static Protection withRequestKey(WsSecurityResult.RequestKey key, boolean sign, boolean encrypt,
+                                                KeyIdentifiers keyIdentifiers, String contentAlgorithm, boolean encryptSignature) {
+            return new Protection(sign, null, keyIdentifiers, contentAlgorithm, encryptSignature, key, encrypt);
         }
 
         /** Signed, not encrypted. */
@@ -143,6 +165,10 @@ public final class Wss4jMessageSecurer {
         timestamp.setTimeToLive(timestampTtlSeconds);
         timestamp.build();
         String soapNamespace = envelope.version().namespace();
+        if (protection.requestKey() != null) {
+            secureWithRequestKey(header, soapNamespace, protection);
+            return;
+        }
         String signatureId = null;
         if (protection.sign()) {
             WSSecSignature signature = new WSSecSignature(header);
@@ -168,5 +194,70 @@ public final class Wss4jMessageSecurer {
             }
             encrypt.build(keys, KeyUtils.getKeyGenerator(protection.contentAlgorithm()).generateKey());
         }
+    }
+
+    /**
+     * A symmetric binding's answer: signed (HMAC) and encrypted with the key the caller made for this
+     * exchange, referred to by its EncryptedKeySHA1, with keys derived from it when the caller derived
+     * its own. Only the caller and the gateway know that key, so only the caller can read the answer,
+     * and it knows the answer came from whoever could decrypt its key: the gateway.
+     */
+    private void secureWithRequestKey(WSSecHeader header, String soapNamespace, Protection protection) throws WSSecurityException {
+        WsSecurityResult.RequestKey key = protection.requestKey();
+        String signatureId = null;
+        if (protection.sign()) {
+            List<WSEncryptionPart> parts = List.of(new WSEncryptionPart(WSConstants.ELEM_BODY, soapNamespace, ""),
+                    new WSEncryptionPart(WSConstants.TIMESTAMP_TOKEN_LN, WSConstants.WSU_NS, ""));
+            if (key.derivedKeys()) {
+                WSSecDKSign signature = new WSSecDKSign(header);
+                referToRequestKey(signature, key);
+                signature.setSignatureAlgorithm(key.signatureAlgorithm());
+                signature.setDigestAlgorithm(WSConstants.SHA256);
+                signature.setSigCanonicalization(WSConstants.C14N_EXCL_OMIT_COMMENTS);
+                signature.getParts().addAll(parts);
+                signature.build(key.secret());
+                signatureId = signature.getSignatureId();
+            } else {
+                WSSecSignature signature = new WSSecSignature(header);
+                signature.setSecretKey(key.secret());
+                signature.setKeyIdentifierType(WSConstants.ENCRYPTED_KEY_SHA1_IDENTIFIER);
+                signature.setEncrKeySha1value(key.sha1());
+                signature.setSignatureAlgorithm(key.signatureAlgorithm());
+                signature.setDigestAlgo(WSConstants.SHA256);
+                signature.setSigCanonicalization(WSConstants.C14N_EXCL_OMIT_COMMENTS);
+                signature.getParts().addAll(parts);
+                signature.build(null);
+                signatureId = signature.getId();
+            }
+        }
+        if (!protection.encryptWithRequestKey()) {
+            return;
+        }
+        List<WSEncryptionPart> parts = new java.util.ArrayList<>(List.of(new WSEncryptionPart(WSConstants.ELEM_BODY, soapNamespace, "Content")));
+        if (protection.encryptSignature() && signatureId != null) {
+            parts.add(new WSEncryptionPart(signatureId, "Element"));
+        }
+        if (key.derivedKeys()) {
+            WSSecDKEncrypt encrypt = new WSSecDKEncrypt(header);
+            referToRequestKey(encrypt, key);
+            encrypt.setSymmetricEncAlgorithm(protection.contentAlgorithm());
+            encrypt.getParts().addAll(parts);
+            encrypt.build(key.secret());
+        } else {
+            WSSecEncrypt encrypt = new WSSecEncrypt(header);
+            encrypt.setEncryptSymmKey(false);
+            encrypt.setKeyIdentifierType(WSConstants.ENCRYPTED_KEY_SHA1_IDENTIFIER);
+            encrypt.setCustomReferenceValue(key.sha1());
+            encrypt.setSymmetricEncAlgorithm(protection.contentAlgorithm());
+            encrypt.getParts().addAll(parts);
+            encrypt.build(null, KeyUtils.prepareSecretKey(protection.contentAlgorithm(), key.secret()));
+        }
+    }
+
+    /** A derived key's base: the caller's EncryptedKey, by its SHA-1 (it is not in the answer). */
+    private static void referToRequestKey(org.apache.wss4j.dom.message.WSSecDerivedKeyBase derived, WsSecurityResult.RequestKey key) {
+        derived.setKeyIdentifierType(WSConstants.CUSTOM_KEY_IDENTIFIER);
+        derived.setCustomValueType(Wss4jMessageVerifier.ENCRYPTED_KEY_SHA1);
+        derived.setTokenIdentifier(key.sha1());
     }
 }

@@ -213,10 +213,13 @@ public final class Wss4jMessageVerifier {
     }
 
     /** How many of each token a Security header may hold; each one costs WSS4J work (an RSA operation, a hash). */
-    private static final Map<String, Integer> MAX_TOKENS = Map.of("Timestamp", 1, "UsernameToken", 1, "Signature", 2,
-            "EncryptedKey", 1, "BinarySecurityToken", 2, "ReferenceList", 1, "SignatureConfirmation", 2,
-            "SecurityTokenReference", 2, "EncryptedData", 1);
-    private static final int MAX_HEADER_CHILDREN = 8;
+    // A symmetric binding (WCF's UserNameForCertificate) sends two derived keys and the UsernameToken
+    // and the signature encrypted in the header; each costs a hash or an AES block, not an RSA operation.
+    private static final Map<String, Integer> MAX_TOKENS = Map.ofEntries(Map.entry("Timestamp", 1),
+            Map.entry("UsernameToken", 1), Map.entry("Signature", 2), Map.entry("EncryptedKey", 1),
+            Map.entry("BinarySecurityToken", 2), Map.entry("ReferenceList", 1), Map.entry("SignatureConfirmation", 2),
+            Map.entry("SecurityTokenReference", 2), Map.entry("EncryptedData", 3), Map.entry("DerivedKeyToken", 4));
+    private static final int MAX_HEADER_CHILDREN = 12;
 
     /**
      * Refuses headers stuffed with tokens before WSS4J spends anything on them: it would decrypt every
@@ -287,6 +290,8 @@ public final class Wss4jMessageVerifier {
         Element usernameToken = null;
         String username = null;
         List<WSSecurityEngineResult> signatures = new ArrayList<>();
+        List<WSSecurityEngineResult> derivedKeys = new ArrayList<>();
+        WSSecurityEngineResult encryptedKey = null;
         List<WSDataRef> encryptedRefs = new ArrayList<>();
         for (WSSecurityEngineResult result : handled.getResults()) {
             int action = (Integer) result.get(WSSecurityEngineResult.TAG_ACTION);
@@ -314,6 +319,15 @@ public final class Wss4jMessageVerifier {
                 case WSConstants.ENCR -> {
                     add(algorithmsUsed, (String) result.get(WSSecurityEngineResult.TAG_ENCRYPTED_KEY_TRANSPORT_METHOD));
                     encryptedRefs.addAll(dataRefs(result));
+                    if (result.get(WSSecurityEngineResult.TAG_ENCRYPTED_EPHEMERAL_KEY) != null) {
+                        // An EncryptedKey (a ReferenceList of its own has no key): at most one, see MAX_TOKENS.
+                        encryptedKey = result;
+                        tokens.add(WsSecurityResult.ENCRYPTED_KEY);
+                    }
+                }
+                case WSConstants.DKT -> {
+                    derivedKeys.add(result);
+                    tokens.add(WsSecurityResult.DERIVED_KEY);
                 }
                 case WSConstants.BST -> tokens.add(WsSecurityResult.X509);
                 case WSConstants.ST_SIGNED, WSConstants.ST_UNSIGNED ->
@@ -327,13 +341,22 @@ public final class Wss4jMessageVerifier {
         // count as signed: a second signer cannot lend the Timestamp or UsernameToken coverage.
         Set<String> signed = new HashSet<>();
         X509Certificate signer = null;
+        String signedWith = null;
+        String bodySignatureMethod = null;
         Element bodySignature = null;
         for (WSSecurityEngineResult signature : signatures) {
             X509Certificate certificate = (X509Certificate) signature.get(WSSecurityEngineResult.TAG_X509_CERTIFICATE);
-            if (certificate == null) {
-                throw refused(400, UNSUPPORTED_TOKEN, "Signatures must identify an X.509 certificate.");
+            String keyKind;
+            if (certificate != null) {
+                keyKind = WsSecurityPolicy.SignedWith.CERTIFICATE.factName();
+                tokens.add(WsSecurityResult.X509);
+            } else if (policy.acceptsEncryptedKeySignatures() && signature.get(WSSecurityEngineResult.TAG_SECRET) instanceof byte[] secret
+                    && madeWith(secret, encryptedKey, derivedKeys)) {
+                keyKind = WsSecurityPolicy.SignedWith.ENCRYPTED_KEY.factName();
+            } else {
+                throw refused(400, UNSUPPORTED_TOKEN, "Signatures must identify an X.509 certificate"
+                        + (policy.acceptsEncryptedKeySignatures() ? " or a key encrypted to this service." : "."));
             }
-            tokens.add(WsSecurityResult.X509);
             Set<String> parts = new HashSet<>();
             for (WSDataRef ref : dataRefs(signature)) {
                 add(algorithmsUsed, ref.getDigestAlgorithm());
@@ -346,10 +369,12 @@ public final class Wss4jMessageVerifier {
                 }
             }
             if (parts.contains(WsSecurityPolicy.Part.BODY.factName())) {
-                if (signer != null) {
+                if (signedWith != null) {
                     throw refused(400, INVALID_SECURITY, "The message's Body is signed more than once.");
                 }
                 signer = certificate;
+                signedWith = keyKind;
+                bodySignatureMethod = (String) signature.get(WSSecurityEngineResult.TAG_SIGNATURE_METHOD);
                 signed.addAll(parts);
                 bodySignature = (Element) signature.get(WSSecurityEngineResult.TAG_TOKEN_ELEMENT);
             }
@@ -370,8 +395,61 @@ public final class Wss4jMessageVerifier {
                 bodyEncryption = ref.getAlgorithm();
             }
         }
+        WsSecurityResult.RequestKey requestKey = null;
+        if (WsSecurityPolicy.SignedWith.ENCRYPTED_KEY.factName().equals(signedWith)) {
+            requestKey = new WsSecurityResult.RequestKey((byte[]) encryptedKey.get(WSSecurityEngineResult.TAG_SECRET),
+                    encryptedKeySha1(encryptedKey), !derivedKeys.isEmpty(), bodySignatureMethod);
+        }
         return new WsSecurityResult(signed, encrypted, tokens, signer, username, algorithmsUsed, bodyEncryption,
-                credential(verification.usernameCredential, signer));
+                credential(verification.usernameCredential, signer), signedWith, requestKey);
+    }
+
+    /**
+     * Whether a signature that names no certificate was made with the message's EncryptedKey
+     * (decrypted with the gateway's private key, so made for it) or a key derived from that one. A
+     * derived key counts only when its reference points at that EncryptedKey, by Id or by
+     * EncryptedKeySHA1 (WSS4J would also derive from a security context or a UsernameToken); WSS4J
+     * keeps a derived key's base, not the key, so it is derived again here at the signature's length.
+     */
+    private static boolean madeWith(byte[] signingKey, WSSecurityEngineResult encryptedKey, List<WSSecurityEngineResult> derivedKeys) {
+        if (encryptedKey == null) {
+            return false;
+        }
+        byte[] base = (byte[]) encryptedKey.get(WSSecurityEngineResult.TAG_SECRET);
+        if (MessageDigest.isEqual(base, signingKey)) {
+            return true;
+        }
+        String id = (String) encryptedKey.get(WSSecurityEngineResult.TAG_ID);
+        String sha1 = encryptedKeySha1(encryptedKey);
+        for (WSSecurityEngineResult derived : derivedKeys) {
+            var token = (org.apache.wss4j.dom.message.token.DerivedKeyToken) derived.get(WSSecurityEngineResult.TAG_DERIVED_KEY_TOKEN);
+            try {
+                org.apache.wss4j.common.token.SecurityTokenReference reference = token.getSecurityTokenReference();
+                boolean fromThisKey = (reference.getReference() != null && id != null && !id.isEmpty()
+                        && ("#" + id).equals(reference.getReference().getURI()))
+                        || (reference.containsKeyIdentifier() && ENCRYPTED_KEY_SHA1.equals(reference.getKeyIdentifierValueType())
+                        && sha1.equals(reference.getKeyIdentifierValue()));
+                int length = token.getLength() > 0 ? token.getLength() : signingKey.length;
+                if (fromThisKey && MessageDigest.isEqual(token.deriveKey(length, base), signingKey)) {
+                    return true;
+                }
+            } catch (WSSecurityException e) {
+                // not derivable from this EncryptedKey: not one of its keys
+            }
+        }
+        return false;
+    }
+
+    static final String ENCRYPTED_KEY_SHA1 = WSConstants.SOAPMESSAGE_NS11 + "#" + WSConstants.ENC_KEY_SHA1_URI;
+
+    /** How WS-Security 1.1 refers to an EncryptedKey from elsewhere: the SHA-1 of its encrypted bytes, base64. */
+    private static String encryptedKeySha1(WSSecurityEngineResult encryptedKey) {
+        try {
+            return java.util.Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-1")
+                    .digest((byte[]) encryptedKey.get(WSSecurityEngineResult.TAG_ENCRYPTED_EPHEMERAL_KEY)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is a required JDK algorithm", e);
+        }
     }
 
     /**
@@ -513,6 +591,10 @@ public final class Wss4jMessageVerifier {
         return Set.copyOf(allowed);
     }
 
+    // WS-SecureConversation's key derivation (the only one it defines), in its two namespaces.
+    private static final String ConversationP_SHA1_2005_02 = "http://schemas.xmlsoap.org/ws/2005/02/sc/dk/p_sha1";
+    private static final String ConversationP_SHA1_2005_12 = "http://docs.oasis-open.org/ws-sx/ws-secureconversation/200512/dk/p_sha1";
+
     private static AlgorithmSuite algorithmSuite(WsSecurityPolicy policy) {
         AlgorithmSuite suite = new AlgorithmSuite();
         for (String method : List.of(XMLSignature.ALGO_ID_SIGNATURE_RSA_SHA256, XMLSignature.ALGO_ID_SIGNATURE_RSA_SHA384,
@@ -544,6 +626,17 @@ public final class Wss4jMessageVerifier {
             for (String encryption : List.of(WSConstants.AES_128, WSConstants.AES_192, WSConstants.AES_256)) {
                 suite.addEncryptionMethod(encryption);
             }
+        }
+        if (policy.acceptsEncryptedKeySignatures()) {
+            // WS-SecurityPolicy's suites, Basic256Sha256 included, sign symmetrically with HMAC-SHA1, and so do
+            // WCF and Metro. An HMAC does not rest on SHA-1's broken collision resistance (NIST SP 800-107
+            // still approves HMAC-SHA1), unlike RSA-SHA1 and SHA-1 digests, which allowSha1 governs.
+            for (String hmac : List.of(WSConstants.HMAC_SHA1, WSConstants.HMAC_SHA256, WSConstants.HMAC_SHA384,
+                    WSConstants.HMAC_SHA512)) {
+                suite.addSignatureMethod(hmac);
+            }
+            suite.addDerivedKeyAlgorithm(ConversationP_SHA1_2005_02);
+            suite.addDerivedKeyAlgorithm(ConversationP_SHA1_2005_12);
         }
         suite.addKeyWrapAlgorithm(WSConstants.KEYTRANSPORT_RSAOAEP);
         suite.addKeyWrapAlgorithm(WSConstants.KEYTRANSPORT_RSAOAEP_XENC11);
@@ -695,3 +788,4 @@ public final class Wss4jMessageVerifier {
         }
     }
 }
+

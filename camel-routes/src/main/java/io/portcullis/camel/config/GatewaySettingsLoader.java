@@ -132,7 +132,8 @@ public final class GatewaySettingsLoader {
     record FileKeyIdentifiers(String signature, String encryption) {
     }
 
-    record FileWsAlternative(Boolean timestamp, Boolean usernameToken, List<String> signed, List<String> encrypted) {
+    record FileWsAlternative(Boolean timestamp, Boolean usernameToken, List<String> signed, List<String> encrypted,
+                             String signedWith) {
     }
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
@@ -553,9 +554,21 @@ public final class GatewaySettingsLoader {
             if (alternative == null) {
                 throw new InvalidConfigurationException(at + ": empty; give timestamp, usernameToken, signed or encrypted");
             }
-            WsSecurityPolicy.Alternative parsed = new WsSecurityPolicy.Alternative(Boolean.TRUE.equals(alternative.timestamp()),
-                    Boolean.TRUE.equals(alternative.usernameToken()), parts(at + ".signed", alternative.signed()),
-                    parts(at + ".encrypted", alternative.encrypted()));
+            WsSecurityPolicy.SignedWith signedWith;
+            try {
+                signedWith = alternative.signedWith() == null ? WsSecurityPolicy.SignedWith.CERTIFICATE
+                        : WsSecurityPolicy.SignedWith.parse(alternative.signedWith());
+            } catch (IllegalArgumentException e) {
+                throw new InvalidConfigurationException(at + ".signedWith: " + e.getMessage());
+            }
+            WsSecurityPolicy.Alternative parsed;
+            try {
+                parsed = new WsSecurityPolicy.Alternative(Boolean.TRUE.equals(alternative.timestamp()),
+                        Boolean.TRUE.equals(alternative.usernameToken()), parts(at + ".signed", alternative.signed()),
+                        parts(at + ".encrypted", alternative.encrypted()), signedWith);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidConfigurationException(at + ": " + e.getMessage());
+            }
             if (!parsed.timestamp() && !parsed.usernameToken() && parsed.signed().isEmpty() && parsed.encrypted().isEmpty()) {
                 throw new InvalidConfigurationException(at + ": demands nothing, so any message would meet it; "
                         + "give timestamp, usernameToken, signed or encrypted");
