@@ -30,9 +30,11 @@ class GatewayIT {
         HttpResponse<String> viaGateway = demo.gateway().send(demo.gateway().get("/api/accounts/acc-alice-1", "alice-demo-key"));
 
         assertThat(viaGateway.statusCode()).isEqualTo(200);
-        // The bank's internal risk rating is not in its OpenAPI description: cut; the rest byte for byte.
-        assertThat(direct.body()).contains(",\"riskRating\":\"low\"");
-        assertThat(viaGateway.body()).isEqualTo(direct.body().replace(",\"riskRating\":\"low\"", ""));
+        // The bank's internal risk rating and relationship manager are not in its OpenAPI description:
+        // cut; the rest byte for byte.
+        String undeclared = ",\"riskRating\":\"low\",\"relationshipManager\":\"m.weber@demo-bank.example\"";
+        assertThat(direct.body()).contains(undeclared);
+        assertThat(viaGateway.body()).isEqualTo(direct.body().replace(undeclared, ""));
         assertThat(viaGateway.headers().firstValue("content-type")).contains("application/json");
         String requestId = viaGateway.headers().firstValue("x-request-id").orElseThrow();
         List<DecisionEvent> events = demo.gateway().auditOf(requestId);
