@@ -254,7 +254,7 @@ public final class SoapAdapter implements ProtocolAdapter {
             }
             X509Certificate caller = request.attribute(WsSecurityResult.SIGNER_CERTIFICATE) instanceof X509Certificate c ? c : null;
             if (outbound.encryptResponses() && caller == null && request.attribute(WsSecurityResult.REQUEST_KEY) == null) {
-                throw new ObligationException("responses are encrypted for the caller's signing certificate, and the request had none");
+                throw new ObligationException("responses are encrypted for the caller's signing certificate or with its key, and the request had neither");
             }
             Map<String, List<String>> headers = new LinkedHashMap<>(response.headers());
             headers.put("content-type", List.of(utf8(response.header("content-type"))));

@@ -210,7 +210,7 @@ public final class Wss4jMessageSecurer {
                     new WSEncryptionPart(WSConstants.TIMESTAMP_TOKEN_LN, WSConstants.WSU_NS, ""));
             if (key.derivedKeys()) {
                 WSSecDKSign signature = new WSSecDKSign(header);
-                referToRequestKey(signature, key);
+                referToRequestKey(signature, header, key);
                 signature.setSignatureAlgorithm(key.signatureAlgorithm());
                 signature.setDigestAlgorithm(WSConstants.SHA256);
                 signature.setSigCanonicalization(WSConstants.C14N_EXCL_OMIT_COMMENTS);
@@ -239,7 +239,7 @@ public final class Wss4jMessageSecurer {
         }
         if (key.derivedKeys()) {
             WSSecDKEncrypt encrypt = new WSSecDKEncrypt(header);
-            referToRequestKey(encrypt, key);
+            referToRequestKey(encrypt, header, key);
             encrypt.setSymmetricEncAlgorithm(protection.contentAlgorithm());
             encrypt.getParts().addAll(parts);
             encrypt.build(key.secret());
@@ -254,10 +254,17 @@ public final class Wss4jMessageSecurer {
         }
     }
 
-    /** A derived key's base: the caller's EncryptedKey, by its SHA-1 (it is not in the answer). */
-    private static void referToRequestKey(org.apache.wss4j.dom.message.WSSecDerivedKeyBase derived, WsSecurityResult.RequestKey key) {
-        derived.setKeyIdentifierType(WSConstants.CUSTOM_KEY_IDENTIFIER);
-        derived.setCustomValueType(Wss4jMessageVerifier.ENCRYPTED_KEY_SHA1);
-        derived.setTokenIdentifier(key.sha1());
+    /**
+     * A derived key's base: the caller's EncryptedKey, by its SHA-1 (it is not in the answer), with
+     * the EncodingType and TokenType the Basic Security Profile asks of such a reference (WSS4J's own
+     * leaves them out, and WSS4J-based clients refuse an answer without them).
+     */
+    private static void referToRequestKey(org.apache.wss4j.dom.message.WSSecDerivedKeyBase derived, WSSecHeader header,
+                                          WsSecurityResult.RequestKey key) throws WSSecurityException {
+        org.apache.wss4j.common.token.SecurityTokenReference reference =
+                new org.apache.wss4j.common.token.SecurityTokenReference(header.getSecurityHeaderElement().getOwnerDocument());
+        reference.setKeyIdentifierEncKeySHA1(key.sha1());
+        reference.addTokenType(WSConstants.WSS_ENC_KEY_VALUE_TYPE);
+        derived.setStrElem(reference.getElement());
     }
 }

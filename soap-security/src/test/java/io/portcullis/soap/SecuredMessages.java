@@ -155,6 +155,77 @@ public final class SecuredMessages {
         return this;
     }
 
+    /**
+     * A symmetric binding, as WCF's UserNameForCertificate and Metro send it: a key made here and
+     * encrypted to {@code recipientAlias}'s certificate (thumbprint reference) signs (HMAC-SHA1) the
+     * Body, the Timestamp and the UsernameToken already in the header, and encrypts the Body's
+     * content (AES-256-CBC); with {@code derivedKeys}, through keys derived from it.
+     *
+     * @return the key, for reading the answer
+     */
+    public byte[] symmetric(Crypto crypto, String recipientAlias, boolean derivedKeys) throws Exception {
+        return symmetric(crypto, recipientAlias, derivedKeys, true);
+    }
+
+    /** As {@link #symmetric(Crypto, String, boolean)}; {@code signUsernameToken} false leaves the UsernameToken unsigned. */
+    public byte[] symmetric(Crypto crypto, String recipientAlias, boolean derivedKeys, boolean signUsernameToken) throws Exception {
+        javax.crypto.SecretKey key = org.apache.wss4j.common.util.KeyUtils.getKeyGenerator(WSConstants.AES_256).generateKey();
+        org.apache.wss4j.dom.message.WSSecEncryptedKey encryptedKey = new org.apache.wss4j.dom.message.WSSecEncryptedKey(header);
+        encryptedKey.setUserInfo(recipientAlias);
+        encryptedKey.setKeyIdentifierType(WSConstants.THUMBPRINT_IDENTIFIER);
+        encryptedKey.setKeyEncAlgo(WSConstants.KEYTRANSPORT_RSAOAEP);
+        encryptedKey.prepare(crypto, key);
+        byte[] secret = key.getEncoded();
+        String soap = document.getDocumentElement().getNamespaceURI();
+        java.util.List<WSEncryptionPart> signed = new java.util.ArrayList<>(java.util.List.of(
+                new WSEncryptionPart(WSConstants.ELEM_BODY, soap, ""),
+                new WSEncryptionPart(WSConstants.TIMESTAMP_TOKEN_LN, WSConstants.WSU_NS, "")));
+        if (signUsernameToken) {
+            signed.add(new WSEncryptionPart(WSConstants.USERNAME_TOKEN_LN, WSConstants.WSSE_NS, ""));
+        }
+        WSEncryptionPart body = new WSEncryptionPart(WSConstants.ELEM_BODY, soap, "Content");
+        if (derivedKeys) {
+            org.apache.wss4j.dom.message.WSSecDKSign signature = new org.apache.wss4j.dom.message.WSSecDKSign(header);
+            signature.setTokenIdentifier(encryptedKey.getId());
+            signature.setCustomValueType(WSConstants.WSS_ENC_KEY_VALUE_TYPE);
+            signature.setSignatureAlgorithm(WSConstants.HMAC_SHA1);
+            signature.setDigestAlgorithm(WSConstants.SHA256);
+            signature.getParts().addAll(signed);
+            signature.build(secret);
+            org.apache.wss4j.dom.message.WSSecDKEncrypt encrypt = new org.apache.wss4j.dom.message.WSSecDKEncrypt(header);
+            encrypt.setTokenIdentifier(encryptedKey.getId());
+            encrypt.setCustomValueType(WSConstants.WSS_ENC_KEY_VALUE_TYPE);
+            encrypt.setSymmetricEncAlgorithm(WSConstants.AES_256);
+            encrypt.getParts().add(body);
+            encrypt.build(secret);
+        } else {
+            WSSecSignature signature = new WSSecSignature(header);
+            signature.setSecretKey(secret);
+            signature.setKeyIdentifierType(WSConstants.CUSTOM_SYMM_SIGNING);
+            signature.setCustomTokenId(encryptedKey.getId());
+            signature.setCustomTokenValueType(WSConstants.WSS_ENC_KEY_VALUE_TYPE);
+            signature.setSignatureAlgorithm(WSConstants.HMAC_SHA1);
+            signature.setDigestAlgo(WSConstants.SHA256);
+            signature.getParts().addAll(signed);
+            signature.build(null);
+            WSSecEncrypt encrypt = new WSSecEncrypt(header);
+            encrypt.setEncryptSymmKey(false);
+            org.apache.wss4j.common.token.SecurityTokenReference toKey = new org.apache.wss4j.common.token.SecurityTokenReference(document);
+            org.apache.wss4j.common.token.Reference reference = new org.apache.wss4j.common.token.Reference(document);
+            reference.setURI("#" + encryptedKey.getId());
+            reference.setValueType(WSConstants.WSS_ENC_KEY_VALUE_TYPE);
+            toKey.setReference(reference);
+            toKey.addTokenType(WSConstants.WSS_ENC_KEY_VALUE_TYPE);
+            encrypt.setSecurityTokenReference(toKey);
+            encrypt.setSymmetricEncAlgorithm(WSConstants.AES_256);
+            encrypt.getParts().add(body);
+            encrypt.build(null, key);
+        }
+        // The key first: whatever uses it follows it in the header.
+        encryptedKey.prependToHeader();
+        return secret;
+    }
+
     public Document document() {
         return document;
     }

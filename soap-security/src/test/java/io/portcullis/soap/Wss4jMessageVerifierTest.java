@@ -499,6 +499,96 @@ class Wss4jMessageVerifierTest {
         assertThat(refusal(textOnly, digest)).isEqualTo(Wss4jMessageVerifier.UNSUPPORTED_TOKEN);
     }
 
+    /** WCF's UserNameForCertificate: AES-CBC, as WCF and Metro have no AES-GCM. */
+    static final WsSecurityPolicy SYMMETRIC = new WsSecurityPolicy(List.of(new WsSecurityPolicy.Alternative(true, true,
+            EnumSet.of(WsSecurityPolicy.Part.BODY, WsSecurityPolicy.Part.TIMESTAMP, WsSecurityPolicy.Part.USERNAME_TOKEN),
+            Set.of(WsSecurityPolicy.Part.BODY), WsSecurityPolicy.SignedWith.ENCRYPTED_KEY)), Duration.ofMinutes(5),
+            Duration.ofMinutes(1), false, true, Set.of());
+
+    static final String ANSWER = """
+            <soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/">
+              <soap:Body><b:TransferResponse xmlns:b="urn:demo-bank"><b:id>t-1</b:id></b:TransferResponse></soap:Body>
+            </soap:Envelope>""";
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void aSymmetricBindingIsAcceptedWhereTheRouteTakesItAndItsAnswerIsProtectedWithTheCallersKey(boolean derivedKeys)
+            throws Exception {
+        SecuredMessages request = SecuredMessages.of(TRANSFER).timestamp().usernameToken("alice", "alice-password",
+                WSConstants.PASSWORD_TEXT);
+        byte[] key = request.symmetric(clients, "gateway", derivedKeys);
+
+        WsSecurityResult result = verify(verifier(SYMMETRIC), request.bytes());
+
+        assertThat(result.signedWith()).isEqualTo("encrypted-key");
+        assertThat(result.signedParts()).containsExactlyInAnyOrder("Body", "Timestamp", "UsernameToken");
+        assertThat(result.encryptedParts()).contains("Body");
+        assertThat(result.signer()).isNull();
+        assertThat(result.tokens()).contains("EncryptedKey").doesNotContain("X509");
+        assertThat(result.credential().principal().subject()).isEqualTo("alice");
+        assertThat(result.requestKey().secret()).isEqualTo(key);
+        assertThat(result.requestKey().derivedKeys()).isEqualTo(derivedKeys);
+        assertThat(result.requestKey().toString()).doesNotContain(java.util.Arrays.toString(key));
+        assertThat(result.attributes()).containsEntry(WsSecurityResult.SIGNED_WITH, "encrypted-key");
+
+        // The answer is signed and encrypted with that key: the caller reads it with nothing else.
+        SoapEnvelope answer = reader.read(ANSWER.getBytes(StandardCharsets.UTF_8));
+        new Wss4jMessageSecurer(gatewayKeys, "gateway", TestKeys.PASSWORD, 300).secure(answer,
+                Wss4jMessageSecurer.Protection.withRequestKey(result.requestKey(), true, true,
+                        Wss4jMessageSecurer.KeyIdentifiers.DEFAULT, WSConstants.AES_256, true));
+        String sent = new String(SecuredMessages.serialize(answer.document()), StandardCharsets.UTF_8);
+        assertThat(sent).doesNotContain("TransferResponse").contains("EncryptedKeySHA1");
+        org.apache.wss4j.dom.handler.RequestData caller = new org.apache.wss4j.dom.handler.RequestData();
+        caller.setCallbackHandler(callbacks -> {
+            for (javax.security.auth.callback.Callback callback : callbacks) {
+                if (callback instanceof org.apache.wss4j.common.ext.WSPasswordCallback asked
+                        && result.requestKey().sha1().equals(asked.getIdentifier())) {
+                    asked.setKey(key);
+                }
+            }
+        });
+        Document received = reader.read(SecuredMessages.serialize(answer.document())).document();
+        var results = new org.apache.wss4j.dom.engine.WSSecurityEngine().processSecurityHeader(received, caller);
+        assertThat(results.getActionResults()).containsKeys(WSConstants.SIGN, WSConstants.ENCR, WSConstants.TS);
+        assertThat(results.getActionResults().get(WSConstants.SIGN).get(0)
+                .get(org.apache.wss4j.dom.engine.WSSecurityEngineResult.TAG_SIGNATURE_METHOD)).isEqualTo(WSConstants.HMAC_SHA1);
+        assertThat(new String(SecuredMessages.serialize(received), StandardCharsets.UTF_8)).contains("<b:id>t-1</b:id>");
+    }
+
+    @Test
+    void aSymmetricBindingIsRefusedWhereTheRouteTakesCertificateSignaturesOnly() throws Exception {
+        SecuredMessages request = SecuredMessages.of(TRANSFER).timestamp().usernameToken("alice", "alice-password",
+                WSConstants.PASSWORD_TEXT);
+        request.symmetric(clients, "gateway", true);
+
+        // No HMAC is accepted at all there: a key anyone can make proves nothing a certificate would.
+        assertThat(refusal(verifier(SIGNED), request.bytes())).isEqualTo(Wss4jMessageVerifier.UNSUPPORTED_ALGORITHM);
+    }
+
+    @Test
+    void aSymmetricBindingMustSignItsUsernameTokenAndCannotStandInForACertificate() throws Exception {
+        SecuredMessages unsignedUser = SecuredMessages.of(TRANSFER).timestamp().usernameToken("alice", "alice-password",
+                WSConstants.PASSWORD_TEXT);
+        unsignedUser.symmetric(clients, "gateway", true, false);
+        assertThat(refusal(verifier(SYMMETRIC), unsignedUser.bytes())).isEqualTo(Wss4jMessageVerifier.POLICY_NOT_MET);
+
+        // Where both are taken, an encrypted-key signature meets only the alternative that names it.
+        WsSecurityPolicy both = new WsSecurityPolicy(List.of(SIGNED_AND_ENCRYPTED.alternatives().get(0),
+                SYMMETRIC.alternatives().get(0)), Duration.ofMinutes(5), Duration.ofMinutes(1), false, true, Set.of());
+        SecuredMessages anonymous = SecuredMessages.of(TRANSFER).timestamp().usernameToken("alice", "alice-password",
+                WSConstants.PASSWORD_TEXT);
+        anonymous.symmetric(clients, "gateway", false, false);
+        assertThat(refusal(verifier(both), anonymous.bytes())).isEqualTo(Wss4jMessageVerifier.POLICY_NOT_MET);
+    }
+
+    @Test
+    void anAlternativeWithAnEncryptedKeySignatureMustNameItsCaller() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new WsSecurityPolicy.Alternative(true, false,
+                        EnumSet.of(WsSecurityPolicy.Part.BODY, WsSecurityPolicy.Part.TIMESTAMP), Set.of(),
+                        WsSecurityPolicy.SignedWith.ENCRYPTED_KEY))
+                .hasMessageContaining("require usernameToken and signed: [Body, Timestamp, UsernameToken]");
+    }
+
     @Test
     void optionalPolicyLetsPlainMessagesThrough() throws Exception {
         WsSecurityPolicy optional = policy();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.portcullis.engine.authn.mtls.ClientCertificateAuthenticator.IdentitySource;
+import io.portcullis.soap.WsSecurityPolicy;
 import io.portcullis.soap.Wss4jMessageSecurer.KeyIdentifier;
 import io.portcullis.soap.Wss4jMessageSecurer.KeyIdentifiers;
 import java.nio.file.Files;
@@ -31,7 +32,9 @@ class GatewaySettingsLoaderTest {
                 "echo");
         GatewaySettings.WsSecurity soap = settings.routes().get(1).wsSecurity();
         assertThat(soap.keyStore()).isRegularFile();
-        assertThat(soap.policy().alternatives()).hasSize(2);
+        assertThat(soap.policy().alternatives()).hasSize(3);
+        assertThat(soap.policy().alternatives().get(2).signedWith()).isEqualTo(WsSecurityPolicy.SignedWith.ENCRYPTED_KEY);
+        assertThat(soap.policy().alternatives().get(0).signedWith()).isEqualTo(WsSecurityPolicy.SignedWith.CERTIFICATE);
         assertThat(soap.toString()).doesNotContain("demo-only");
         assertThat(settings.tlsListener().requiresClientCertificate()).isTrue();
         assertThat(settings.basic().throttle().maxUserFailures()).isEqualTo(5);
@@ -59,7 +62,7 @@ class GatewaySettingsLoaderTest {
                 .replace("signed: [Body, Timestamp], ", "")))
                 .hasMessageContaining("routes[1].wsSecurity.require[0].encrypted: Signature means the Body's signature");
         assertThatThrownBy(() -> load(example().replace("      allowSha1: false", "      waiveBspRules: [R3203]\n      allowSha1: false")))
-                .hasMessageContaining("routes[1].wsSecurity.waiveBspRules: 'R3203' cannot be waived; only [R3029, R3030, R4201] can");
+                .hasMessageContaining("routes[1].wsSecurity.waiveBspRules: 'R3203' cannot be waived; only [R3029, R3030, R4201, R5215] can");
         assertThatThrownBy(() -> load(example().replace("      allowSha1: false", "      waiveBspRules: [R3029]\n      allowSha1: false")))
                 .hasMessageContaining("routes[1].wsSecurity.waiveBspRules: R3029 and R3030 go together");
         assertThatThrownBy(() -> load(example().replace("responses: {sign: true, encrypt: false}",
@@ -69,6 +72,13 @@ class GatewaySettingsLoaderTest {
                 "responses: {sign: true, encrypt: true, keyIdentifiers: {encryption: sha1}}")))
                 .hasMessageContaining("routes[1].wsSecurity.responses.keyIdentifiers.encryption: 'sha1' must be one of "
                         + "direct-reference, issuer-serial, thumbprint, ski");
+        assertThatThrownBy(() -> load(example().replace("usernameToken: true, signedWith: encrypted-key",
+                "usernameToken: true, signedWith: hmac")))
+                .hasMessageContaining("routes[1].wsSecurity.require[2].signedWith: must be one of certificate, encrypted-key");
+        assertThatThrownBy(() -> load(example().replace("signedWith: encrypted-key, signed: [Body, Timestamp, UsernameToken]",
+                "signedWith: encrypted-key, signed: [Body, Timestamp]")))
+                .hasMessageContaining("routes[1].wsSecurity.require[2]: a signature with an encrypted key proves no identity: "
+                        + "require usernameToken and signed: [Body, Timestamp, UsernameToken] with it");
     }
 
     @Test
