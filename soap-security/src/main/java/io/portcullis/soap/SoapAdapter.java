@@ -274,9 +274,12 @@ public final class SoapAdapter implements ProtocolAdapter {
         boolean signatureWasEncrypted = request.attribute(WsSecurityResult.ENCRYPTED_PARTS) instanceof List<?> parts
                 && parts.contains(WsSecurityPolicy.Part.SIGNATURE.factName());
         if (request.attribute(WsSecurityResult.REQUEST_KEY) instanceof WsSecurityResult.RequestKey key) {
-            // A symmetric binding: the caller has no certificate to encrypt for, only the key it sent.
-            return Wss4jMessageSecurer.Protection.withRequestKey(key, outbound.signResponses(), outbound.encryptResponses(),
-                    outbound.responseKeys(), algorithm, signatureWasEncrypted);
+            // A symmetric binding: the caller has no certificate to encrypt for, only the key it sent. Its
+            // answer is encrypted when its request was: that key serves this exchange both ways.
+            boolean requestEncrypted = request.attribute(WsSecurityResult.ENCRYPTED_PARTS) instanceof List<?> parts
+                    && parts.contains(WsSecurityPolicy.Part.BODY.factName());
+            return Wss4jMessageSecurer.Protection.withRequestKey(key, outbound.signResponses(),
+                    outbound.encryptResponses() || requestEncrypted, outbound.responseKeys(), algorithm, signatureWasEncrypted);
         }
         return new Wss4jMessageSecurer.Protection(outbound.signResponses(), outbound.encryptResponses() ? caller : null,
                 outbound.responseKeys(), algorithm, signatureWasEncrypted);

@@ -141,6 +141,10 @@ public final class Wss4jMessageVerifier {
         // certificate from the truststore: no SAML processing, even if OpenSAML is on the class path.
         this.config.setProcessor(WSConstants.SAML_TOKEN, (org.apache.wss4j.dom.processor.Processor) null);
         this.config.setProcessor(WSConstants.SAML2_TOKEN, (org.apache.wss4j.dom.processor.Processor) null);
+        // Derived keys wherever WSS4J meets them (decrypted header elements too), bounded before any derivation.
+        org.apache.wss4j.dom.processor.Processor derivedKeys = new BoundedDerivedKeys(policy.acceptsEncryptedKeySignatures());
+        this.config.setProcessor(WSConstants.DERIVED_KEY_TOKEN_05_02, derivedKeys);
+        this.config.setProcessor(WSConstants.DERIVED_KEY_TOKEN_05_12, derivedKeys);
         this.algorithms = algorithmSuite(policy);
         this.algorithmsAllowed = allowed(algorithms);
         // WS-I BSP wants exclusive C14N only; inclusive C14N is allowed by the algorithm suite for
@@ -262,7 +266,20 @@ public final class Wss4jMessageVerifier {
         data.setSigVerCrypto(trust.truststore());
         data.setSubjectCertConstraints(trust.subjectPatterns());
         data.setDecCrypto(decryption);
-        data.setCallbackHandler(keyPasswords);
+        data.setCallbackHandler(callbacks -> {
+            for (javax.security.auth.callback.Callback callback : callbacks) {
+                if (callback instanceof org.apache.wss4j.common.ext.WSPasswordCallback asked
+                        && asked.getUsage() == org.apache.wss4j.common.ext.WSPasswordCallback.DECRYPT
+                        && ++verification.privateKeyUses > 1) {
+                    // One EncryptedKey per message, wherever it hides (in a KeyInfo, inside encrypted content):
+                    // each costs an RSA private-key operation before anything is authenticated.
+                    throw new java.io.IOException("more than one key encrypted to the gateway");
+                }
+            }
+            if (keyPasswords != null) {
+                keyPasswords.handle(callbacks);
+            }
+        });
         data.setEnableRevocation(trust.checkRevocation());
         data.setAlgorithmSuite(algorithms);
         data.setIgnoredBSPRules(ignoredBspRules);
@@ -275,9 +292,9 @@ public final class Wss4jMessageVerifier {
         data.setTimeStampFutureTTL((int) policy.futureTtl().toSeconds());
         data.setUtTTL((int) policy.timestampTtl().toSeconds());
         data.setUtFutureTTL((int) policy.futureTtl().toSeconds());
-        ReplayCache replays = new CollectingReplayCache(verification);
-        data.setTimestampReplayCache(replays);
-        data.setNonceReplayCache(replays);
+        // Signed messages are remembered by replayIdentifier, not by WSS4J's identifier (see there).
+        data.setTimestampReplayCache(new CollectingReplayCache(verification, false));
+        data.setNonceReplayCache(new CollectingReplayCache(verification, true));
         return data;
     }
 
@@ -287,6 +304,7 @@ public final class Wss4jMessageVerifier {
         Set<String> tokens = new HashSet<>();
         Set<String> algorithmsUsed = new HashSet<>();
         Element timestamp = null;
+        String timestampCreated = "";
         Element usernameToken = null;
         String username = null;
         List<WSSecurityEngineResult> signatures = new ArrayList<>();
@@ -304,8 +322,13 @@ public final class Wss4jMessageVerifier {
                     }
                     tokens.add(WsSecurityResult.TIMESTAMP);
                     timestamp = verified.getElement();
+                    timestampCreated = verified.getCreatedString();
                 }
                 case WSConstants.UT -> {
+                    if (usernameToken != null) {
+                        // The one signed and the one that names the caller could be different tokens.
+                        throw refused(400, INVALID_SECURITY, "The message has more than one UsernameToken.");
+                    }
                     tokens.add(WsSecurityResult.USERNAME_TOKEN);
                     UsernameToken token = (UsernameToken) result.get(WSSecurityEngineResult.TAG_USERNAME_TOKEN);
                     usernameToken = token.getElement();
@@ -367,6 +390,9 @@ public final class Wss4jMessageVerifier {
                 if (part != null) {
                     parts.add(part);
                 }
+            }
+            if (parts.contains(WsSecurityPolicy.Part.BODY.factName()) || parts.contains(WsSecurityPolicy.Part.TIMESTAMP.factName())) {
+                verification.identifiers.add(replayIdentifier(signature, timestampCreated));
             }
             if (parts.contains(WsSecurityPolicy.Part.BODY.factName())) {
                 if (signedWith != null) {
@@ -438,6 +464,69 @@ public final class Wss4jMessageVerifier {
             }
         }
         return false;
+    }
+
+    /**
+     * What a signed message is remembered by against replays, instead of WSS4J's identifier: the
+     * digests of what a signature over the Body or Timestamp covers, and the Timestamp's Created.
+     * WSS4J's identifier hashes the signature value
+     * and the key, and neither is fixed for one message: an ECDSA signature has a second valid form,
+     * and an HMAC key one byte longer, zero-padded, gives the same HMAC (a derived key's Length is not
+     * signed). The digests are of what was signed, so a replay in any such form is the same message.
+     */
+    private static String replayIdentifier(WSSecurityEngineResult signature, String created) {
+        try {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            sha256.update(created.getBytes(StandardCharsets.UTF_8));
+            for (WSDataRef ref : dataRefs(signature)) {
+                sha256.update((byte) 0);
+                if (ref.getDigestValue() != null) {
+                    sha256.update(ref.getDigestValue());
+                }
+            }
+            return "signed:" + java.util.HexFormat.of().formatHex(sha256.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is a required JDK algorithm", e);
+        }
+    }
+
+    /**
+     * WSS4J's derived keys, bounded: its derivation allocates and hashes Offset plus Length bytes as
+     * the message says, before anything is authenticated. A key is at most 64 bytes (HMAC-SHA512,
+     * AES-256 need 32), taken from the first 1 KiB of the derivation; none at all where no
+     * alternative takes a signature with an encrypted key.
+     */
+    private record BoundedDerivedKeys(boolean accepted) implements org.apache.wss4j.dom.processor.Processor {
+        private static final int MAX_LENGTH = 64;
+        private static final int MAX_OFFSET = 1024;
+
+        @Override
+        public List<WSSecurityEngineResult> handleToken(Element token, RequestData data) throws WSSecurityException {
+            if (!accepted) {
+                throw new WSSecurityException(WSSecurityException.ErrorCode.UNSUPPORTED_SECURITY_TOKEN);
+            }
+            long length = number(token, "Length", 32);
+            long offset = number(token, "Offset", 0);
+            long generation = number(token, "Generation", 0);
+            if (length < 1 || length > MAX_LENGTH || offset < 0 || generation < 0
+                    || offset + generation * length > MAX_OFFSET) {
+                throw new WSSecurityException(WSSecurityException.ErrorCode.INVALID_SECURITY_TOKEN);
+            }
+            return new org.apache.wss4j.dom.processor.DerivedKeyTokenProcessor().handleToken(token, data);
+        }
+
+        private static long number(Element token, String name, long absent) throws WSSecurityException {
+            for (Node child = token.getFirstChild(); child != null; child = child.getNextSibling()) {
+                if (child instanceof Element element && name.equals(element.getLocalName())) {
+                    try {
+                        return Long.parseLong(element.getTextContent().strip());
+                    } catch (NumberFormatException e) {
+                        throw new WSSecurityException(WSSecurityException.ErrorCode.INVALID_SECURITY_TOKEN);
+                    }
+                }
+            }
+            return absent;
+        }
     }
 
     static final String ENCRYPTED_KEY_SHA1 = WSConstants.SOAPMESSAGE_NS11 + "#" + WSConstants.ENC_KEY_SHA1_URI;
@@ -652,6 +741,7 @@ public final class Wss4jMessageVerifier {
         Authentication usernameCredential;
         final List<String> identifiers = new ArrayList<>(2);
         boolean untrusted;
+        int privateKeyUses;
 
         Verification(String clientAddress) {
             this.clientAddress = clientAddress;
@@ -659,15 +749,18 @@ public final class Wss4jMessageVerifier {
     }
 
     /**
-     * Collects the identifiers WSS4J would check (signature values of signed Timestamps,
-     * UsernameToken nonces) without answering from memory: WSS4J asks before it has verified
-     * anything, so the check happens in {@link #rememberOnce} once the message has passed.
+     * Collects the identifiers WSS4J would check (UsernameToken nonces; with {@code collect} false,
+     * ignores them: signatures are remembered by {@link #replayIdentifier}) without answering from
+     * memory: WSS4J asks before it has verified anything, so the check happens in
+     * {@link #rememberOnce} once the message has passed.
      */
-    private record CollectingReplayCache(Verification verification) implements ReplayCache {
+    private record CollectingReplayCache(Verification verification, boolean collect) implements ReplayCache {
 
         @Override
         public boolean contains(String identifier) {
-            verification.identifiers.add(identifier);
+            if (collect) {
+                verification.identifiers.add(identifier);
+            }
             return false;
         }
 

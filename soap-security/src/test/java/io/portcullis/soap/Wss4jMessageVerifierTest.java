@@ -582,6 +582,36 @@ class Wss4jMessageVerifierTest {
     }
 
     @Test
+    void aSymmetricBindingIsRememberedAgainstReplayAndItsDerivedKeysAreBounded() throws Exception {
+        Wss4jMessageVerifier verifier = verifier(SYMMETRIC);
+        SecuredMessages request = SecuredMessages.of(TRANSFER).timestamp().usernameToken("alice", "alice-password",
+                WSConstants.PASSWORD_TEXT);
+        request.symmetric(clients, "gateway", true);
+        byte[] message = request.bytes();
+        assertThat(verify(verifier, message).signedWith()).isEqualTo("encrypted-key");
+        assertThat(refusal(verifier, message)).isEqualTo(Wss4jMessageVerifier.REPLAYED);
+
+        // A derived key's Length and Offset are not signed: a huge one is refused before it is derived.
+        SecuredMessages huge = SecuredMessages.of(TRANSFER).timestamp().usernameToken("alice", "alice-password",
+                WSConstants.PASSWORD_TEXT);
+        huge.symmetric(clients, "gateway", true);
+        Element length = (Element) huge.document().getElementsByTagNameNS("*", "Length").item(0);
+        length.setTextContent("200000000");
+        assertThat(refusal(verifier, huge.bytes())).isEqualTo(Wss4jMessageVerifier.INVALID_TOKEN);
+
+    }
+
+    @Test
+    void aSecondUsernameTokenHiddenInEncryptedContentIsRefused() throws Exception {
+        SecuredMessages twoUsers = SecuredMessages.of(TRANSFER).timestamp().usernameToken("alice", "alice-password",
+                WSConstants.PASSWORD_TEXT);
+        Element alice = (Element) twoUsers.document().getElementsByTagNameNS(WSConstants.WSSE_NS, "UsernameToken").item(0);
+        twoUsers.encryptBodyAnd(clients, "gateway", alice).usernameToken("bob", "bob-password", WSConstants.PASSWORD_TEXT);
+
+        assertThat(refusal(verifier(USERNAME), twoUsers.bytes())).isEqualTo(Wss4jMessageVerifier.INVALID_SECURITY);
+    }
+
+    @Test
     void anAlternativeWithAnEncryptedKeySignatureMustNameItsCaller() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new WsSecurityPolicy.Alternative(true, false,
                         EnumSet.of(WsSecurityPolicy.Part.BODY, WsSecurityPolicy.Part.TIMESTAMP), Set.of(),
