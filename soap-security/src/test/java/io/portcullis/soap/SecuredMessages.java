@@ -145,6 +145,23 @@ public final class SecuredMessages {
         return this;
     }
 
+    /** Encrypts {@code element} with a key carried inside its EncryptedData's own KeyInfo, not in the header. */
+    public SecuredMessages encryptEmbeddingTheKey(Crypto crypto, String recipientAlias, org.w3c.dom.Element element) throws Exception {
+        WSSecEncrypt encrypt = new WSSecEncrypt(header);
+        encrypt.setUserInfo(recipientAlias);
+        encrypt.setKeyIdentifierType(WSConstants.ISSUER_SERIAL);
+        encrypt.setSymmetricEncAlgorithm(WSConstants.AES_256_GCM);
+        encrypt.setKeyEncAlgo(WSConstants.KEYTRANSPORT_RSAOAEP);
+        encrypt.setEmbedEncryptedKey(true);
+        WSEncryptionPart part = new WSEncryptionPart(element.getLocalName(), element.getNamespaceURI(), "Element");
+        part.setElement(element);
+        encrypt.getParts().add(part);
+        KeyGenerator generator = KeyGenerator.getInstance("AES");
+        generator.init(256);
+        encrypt.build(crypto, generator.generateKey());
+        return this;
+    }
+
     public SecuredMessages usernameToken(String username, String password, String passwordType) {
         WSSecUsernameToken token = new WSSecUsernameToken(header);
         token.setPasswordType(passwordType);

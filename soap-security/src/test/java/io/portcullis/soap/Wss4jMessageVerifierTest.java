@@ -602,6 +602,21 @@ class Wss4jMessageVerifierTest {
     }
 
     @Test
+    void theGatewaysPrivateKeyIsUsedOncePerMessageWhereverItsKeysHide() throws Exception {
+        SecuredMessages message = SecuredMessages.of(TRANSFER).timestamp().sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE)
+                .encryptBody(clients, "gateway", WSConstants.AES_256_GCM);
+        Element signature = (Element) message.document().getElementsByTagNameNS(WSConstants.SIG_NS, "Signature").item(0);
+        // A second key encrypted to the gateway, inside an EncryptedData's KeyInfo where the header count does not
+        // look (WSS4J also puts a copy in the header; an attacker leaves it out).
+        message.encryptEmbeddingTheKey(clients, "gateway", signature);
+        Element headerCopy = (Element) message.document().getElementsByTagNameNS(WSConstants.ENC_NS, "EncryptedKey").item(0);
+        headerCopy.getParentNode().removeChild(headerCopy);
+        assertThat(message.document().getElementsByTagNameNS(WSConstants.ENC_NS, "EncryptedKey").getLength()).isEqualTo(2);
+
+        assertThat(refusal(verifier(SIGNED_AND_ENCRYPTED), message.bytes())).isEqualTo(Wss4jMessageVerifier.FAILED_CHECK);
+    }
+
+    @Test
     void aSecondUsernameTokenHiddenInEncryptedContentIsRefused() throws Exception {
         SecuredMessages twoUsers = SecuredMessages.of(TRANSFER).timestamp().usernameToken("alice", "alice-password",
                 WSConstants.PASSWORD_TEXT);
