@@ -55,14 +55,57 @@ public final class GraphQlContract {
      * @throws IOException naming the file when it cannot be read or is not a valid schema
      */
     public static GraphQlContract load(Path sdl, int defaultListSize) throws IOException {
+        return load(sdl, defaultListSize, java.util.Map.of());
+    }
+
+    /** A value of a schema's own scalar may be any JSON value, objects and lists included (a {@code JSON} scalar). */
+    public static final String ANY_VALUE = "any";
+
+    /**
+     * @param scalarFormats for the schema's own scalars: a regular expression the whole value must
+     *                      match (a string, or a number or boolean as JSON writes it), or
+     *                      {@link #ANY_VALUE}; a scalar not named takes a string, number or boolean,
+     *                      never an object or a list (where an operator object such as
+     *                      {@code {"$ne": ""}} would pass)
+     * @throws IllegalArgumentException naming a scalar the schema does not define or a pattern that does not compile
+     */
+    public static GraphQlContract load(Path sdl, int defaultListSize, java.util.Map<String, String> scalarFormats) throws IOException {
         if (defaultListSize < 1) {
             throw new IllegalArgumentException("defaultListSize must be at least 1, was " + defaultListSize);
         }
+        graphql.schema.idl.TypeDefinitionRegistry types;
         try {
-            return new GraphQlContract(schema(new SchemaParser().parse(Files.readString(sdl))), defaultListSize);
+            types = new SchemaParser().parse(Files.readString(sdl));
         } catch (SchemaProblem e) {
             throw new IOException(sdl + " is not a valid GraphQL schema: " + e.getMessage(), e);
         }
+        java.util.Map<String, java.util.regex.Pattern> patterns = new java.util.HashMap<>();
+        java.util.Set<String> anyValue = new java.util.HashSet<>();
+        for (java.util.Map.Entry<String, String> format : scalarFormats.entrySet()) {
+            String name = format.getKey();
+            if (ANY_VALUE.equals(format.getValue())) {
+                anyValue.add(name);
+            } else {
+                try {
+                    patterns.put(name, java.util.regex.Pattern.compile(format.getValue()));
+                } catch (java.util.regex.PatternSyntaxException e) {
+                    throw new IllegalArgumentException("scalars." + name + ": not a regular expression: " + e.getDescription());
+                }
+            }
+        }
+        GraphQLSchema schema;
+        try {
+            schema = schema(types, patterns, anyValue);
+        } catch (SchemaProblem e) {
+            throw new IOException(sdl + " is not a valid GraphQL schema: " + e.getMessage(), e);
+        }
+        for (String name : scalarFormats.keySet()) {
+            if (!types.scalars().containsKey(name) || graphql.schema.idl.ScalarInfo.isGraphqlSpecifiedScalar(name)) {
+                throw new IllegalArgumentException("scalars." + name + ": " + sdl.getFileName() + " defines no scalar " + name
+                        + " of its own");
+            }
+        }
+        return new GraphQlContract(schema, defaultListSize);
     }
 
     /**
@@ -70,17 +113,21 @@ public final class GraphQlContract {
      * (the gateway cannot know their format), and {@code ID} takes what the GraphQL specification lets it (a string or an integer),
      * not graphql-java's anything-with-a-toString, so an object cannot pass for an id.
      */
-    private static GraphQLSchema schema(graphql.schema.idl.TypeDefinitionRegistry types) {
+    private static GraphQLSchema schema(graphql.schema.idl.TypeDefinitionRegistry types,
+                                        java.util.Map<String, java.util.regex.Pattern> patterns, java.util.Set<String> anyValue) {
         return new graphql.schema.idl.SchemaGenerator().makeExecutableSchema(types,
                 graphql.schema.idl.EchoingWiringFactory.newEchoingWiring(wiring -> {
                     types.scalars().keySet().stream().filter(name -> !graphql.schema.idl.ScalarInfo.isGraphqlSpecifiedScalar(name))
-                            .forEach(name -> wiring.scalar(opaque(name)));
+                            .forEach(name -> wiring.scalar(opaque(name, patterns.get(name), anyValue.contains(name))));
                     wiring.strictMode(false).scalar(SPECIFIED_ID);
                 }));
     }
 
-    /** A schema's own scalar: any value, and a literal read as the plain value it spells (not graphql-java's AST). */
-    private static graphql.schema.GraphQLScalarType opaque(String name) {
+    /**
+     * A schema's own scalar: a leaf value (or any value, where the route says so) matching its format
+     * if the route gives one; a literal is read as the plain value it spells (not graphql-java's AST).
+     */
+    private static graphql.schema.GraphQLScalarType opaque(String name, java.util.regex.Pattern format, boolean anyValue) {
         return graphql.schema.GraphQLScalarType.newScalar().name(name).coercing(new graphql.schema.Coercing<Object, Object>() {
             @Override
             public Object serialize(Object result, GraphQLContext context, Locale locale) {
@@ -89,13 +136,31 @@ public final class GraphQlContract {
 
             @Override
             public Object parseValue(Object input, GraphQLContext context, Locale locale) {
+                if (!acceptable(input)) {
+                    throw new graphql.schema.CoercingParseValueException("not a value of " + name);
+                }
                 return input;
             }
 
             @Override
             public Object parseLiteral(graphql.language.Value<?> input, graphql.execution.CoercedVariables variables,
                                        GraphQLContext context, Locale locale) {
-                return plain(input, variables);
+                Object value = plain(input, variables);
+                if (!acceptable(value)) {
+                    throw new graphql.schema.CoercingParseLiteralException("not a value of " + name);
+                }
+                return value;
+            }
+
+            private boolean acceptable(Object value) {
+                if (value == null || anyValue) {
+                    return true;
+                }
+                if (!(value instanceof String || value instanceof Number || value instanceof Boolean)) {
+                    return false;
+                }
+                String text = value instanceof java.math.BigDecimal decimal ? decimal.toPlainString() : value.toString();
+                return format == null || format.matcher(text).matches();
             }
         }).build();
     }

@@ -107,6 +107,40 @@ class GraphQlContractTest {
     }
 
     @Test
+    void aSchemasOwnScalarsTakeLeafValuesOrTheFormatTheRouteGives(@TempDir Path dir) throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        // Unnamed: strings, numbers, booleans; never an object or a list.
+        RequestRejectedException operator = catchThrowableOfType(RequestRejectedException.class, () -> reader.read(TRANSFER, null,
+                json.readTree("{\"from\": \"a\", \"to\": \"b\", \"amount\": {\"$gt\": 0}}")));
+        assertThat(operator.getMessage()).isEqualTo("Variable '$amount' is not a valid Decimal!.");
+
+        Path sdl = Files.writeString(dir.resolve("s.graphqls"), """
+                scalar Decimal
+                scalar JSON
+                type Query { pay(amount: Decimal!, meta: JSON): Boolean }
+                """);
+        GraphQlOperationReader formatted = new GraphQlOperationReader(GraphQlParseLimits.DEFAULTS, GraphQlContract.load(sdl, 10,
+                java.util.Map.of("Decimal", "^-?[0-9]{1,15}([.][0-9]{1,4})?$", "JSON", GraphQlContract.ANY_VALUE)));
+        String query = "query($a: Decimal!, $m: JSON) { pay(amount: $a, meta: $m) }";
+        for (String good : new String[] {"{\"a\": \"12.50\"}", "{\"a\": 12.5, \"m\": {\"tags\": [1, 2]}}", "{\"a\": -3}"}) {
+            assertThat(formatted.read(query, null, json.readTree(good)).rootFields()).as(good).containsExactly("pay");
+        }
+        for (String bad : new String[] {"{\"a\": \"12.5.1\"}", "{\"a\": \"1e9\"}", "{\"a\": [1]}", "{\"a\": true}"}) {
+            assertThat(catchThrowableOfType(RequestRejectedException.class, () -> formatted.read(query, null, json.readTree(bad))).reason())
+                    .as(bad).isEqualTo(GraphQlContract.VARIABLES_INVALID);
+        }
+        // A literal is held to the same format, by the schema validation.
+        assertThat(catchThrowableOfType(RequestRejectedException.class, () -> formatted.read("{ pay(amount: \"abc\") }", null))
+                .reason()).isEqualTo(GraphQlContract.INVALID_FOR_SCHEMA);
+        assertThat(formatted.read("{ pay(amount: \"7.25\", meta: {a: 1}) }", null).rootFields()).containsExactly("pay");
+
+        assertThatThrownBy(() -> GraphQlContract.load(sdl, 10, java.util.Map.of("Money", "^[0-9]+$")))
+                .hasMessageContaining("scalars.Money: s.graphqls defines no scalar Money of its own");
+        assertThatThrownBy(() -> GraphQlContract.load(sdl, 10, java.util.Map.of("Decimal", "([")))
+                .hasMessageContaining("scalars.Decimal: not a regular expression");
+    }
+
+    @Test
     void aFileThatIsNoSchemaIsRefusedAtLoad(@TempDir Path dir) throws Exception {
         Path broken = Files.writeString(dir.resolve("broken.graphqls"), "type Query { a: Missing }");
 

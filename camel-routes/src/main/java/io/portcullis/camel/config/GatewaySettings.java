@@ -195,9 +195,11 @@ public record GatewaySettings(Listener listener, TlsListener tlsListener, Listen
      * @param parseLimits      bounds on the parser's work
      * @param defaultListSize  elements assumed in a list the schema's {@code @listSize} says nothing of
      * @param persistedQueries an Apollo persisted-query manifest: only its documents run; null: any valid document
+     * @param scalarFormats    the schema's own scalars: a regular expression a value must match, or
+     *                         {@code any}; unnamed ones take strings, numbers and booleans only
      */
     public record GraphQl(io.portcullis.graphql.GraphQlLimits limits, io.portcullis.graphql.GraphQlParseLimits parseLimits,
-                          int defaultListSize, Path persistedQueries) {
+                          int defaultListSize, Path persistedQueries, java.util.Map<String, String> scalarFormats) {
     }
 
     /**

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.apache.wss4j.common.bsp.BSPRule;
 
@@ -107,7 +108,8 @@ public final class GatewaySettingsLoader {
 
     record FileGraphQl(Integer maxOperations, Integer maxDepth, Integer maxFields, Integer maxAliases,
                        Integer maxRootFields, Integer maxDirectivesPerField, Integer maxDuplicates, Long maxCost,
-                       Integer defaultListSize, Integer maxCharacters, Integer maxTokens, String persistedQueries) {
+                       Integer defaultListSize, Integer maxCharacters, Integer maxTokens, String persistedQueries,
+                       Map<String, String> scalars) {
     }
 
     record FileXmlLimits(Integer maxDepth, Integer maxElements, Integer maxAttributesPerElement,
@@ -425,7 +427,8 @@ public final class GatewaySettingsLoader {
                     new io.portcullis.graphql.GraphQlAdapter(graphQlSettings(route.name(), route.path(), schema, operations, graphQl,
                             maxBodyBytes, 16 << 20));
                 } catch (IOException | IllegalArgumentException e) {
-                    throw new InvalidConfigurationException(key + ": " + e.getMessage());
+                    throw new InvalidConfigurationException(key + (String.valueOf(e.getMessage()).startsWith("scalars.") ? ".graphQl." : ": ")
+                            + e.getMessage());
                 }
             } else if (schema != null) {
                 try {
@@ -491,7 +494,7 @@ public final class GatewaySettingsLoader {
             throws InvalidConfigurationException {
         io.portcullis.graphql.GraphQlLimits d = io.portcullis.graphql.GraphQlLimits.DEFAULTS;
         io.portcullis.graphql.GraphQlParseLimits p = io.portcullis.graphql.GraphQlParseLimits.DEFAULTS;
-        FileGraphQl r = raw == null ? new FileGraphQl(null, null, null, null, null, null, null, null, null, null, null, null) : raw;
+        FileGraphQl r = raw == null ? new FileGraphQl(null, null, null, null, null, null, null, null, null, null, null, null, null) : raw;
         try {
             io.portcullis.graphql.GraphQlLimits limits = new io.portcullis.graphql.GraphQlLimits(
                     or(r.maxOperations(), d.maxOperations()), or(r.maxDepth(), d.maxDepth()), or(r.maxFields(), d.maxFields()),
@@ -506,7 +509,8 @@ public final class GatewaySettingsLoader {
                 throw new IllegalArgumentException("defaultListSize must be at least 1");
             }
             return new GatewaySettings.GraphQl(limits, parseLimits, listSize,
-                    existingFile(key + ".persistedQueries", r.persistedQueries(), base, false));
+                    existingFile(key + ".persistedQueries", r.persistedQueries(), base, false),
+                    r.scalars() == null ? Map.of() : Map.copyOf(r.scalars()));
         } catch (IllegalArgumentException e) {
             throw new InvalidConfigurationException(key + ": " + e.getMessage());
         }
@@ -517,7 +521,7 @@ public final class GatewaySettingsLoader {
                                                                           List<String> operations, GatewaySettings.GraphQl graphQl,
                                                                           int maxBodyBytes, int maxResponseBytes) throws IOException {
         return new io.portcullis.graphql.GraphQlRouteSettings(route, path,
-                io.portcullis.graphql.GraphQlContract.load(schema, graphQl.defaultListSize()), operations,
+                io.portcullis.graphql.GraphQlContract.load(schema, graphQl.defaultListSize(), graphQl.scalarFormats()), operations,
                 graphQl.parseLimits(), graphQl.limits(),
                 graphQl.persistedQueries() == null ? null : io.portcullis.graphql.PersistedQueries.load(graphQl.persistedQueries()),
                 maxBodyBytes, maxResponseBytes);

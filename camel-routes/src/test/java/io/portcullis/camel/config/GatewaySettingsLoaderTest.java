@@ -108,6 +108,8 @@ class GatewaySettingsLoaderTest {
         Path broken = Files.writeString(dir.resolve("broken.graphqls"), "type Query { account: Nope }");
         assertThatThrownBy(() -> load(example().replace("schema: graphql/demo-bank.graphqls", "schema: " + broken)))
                 .hasMessageContaining("routes[2]: ").hasMessageContaining("not a valid GraphQL schema");
+        assertThatThrownBy(() -> load(example().replace("        Decimal: '", "        Money: '")))
+                .hasMessageContaining("routes[2].graphQl.scalars.Money: demo-bank.graphqls defines no scalar Money of its own");
     }
 
     @Test
