@@ -34,10 +34,7 @@ class MetroInteropIT {
 
     @BeforeAll
     static void start() throws Exception {
-        if (!Files.isDirectory(METRO.resolve("target/lib"))) {
-            throw new IllegalStateException("Metro is not fetched: mvn -f camel-routes/src/test/metro/pom.xml "
-                    + "dependency:copy-dependencies -DoutputDirectory=target/lib (.ci/run does)");
-        }
+        ClientProcess.requireFetched(METRO);
         gateway = new RunningGateway(workDir, "", config -> config.replace("allowCbc: false", "allowCbc: true")
                 .replace("responses: {sign: true, encrypt: false}", "responses: {sign: true, encrypt: true}")
                 // Metro's references from its derived keys to their EncryptedKey leave out the TokenType.
@@ -99,10 +96,7 @@ class MetroInteropIT {
     }
 
     private static ClientProcess metro(String account, String... extra) throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", METRO.resolve("target/lib") + "/*",
-                METRO.resolve("MetroBankClient.java").toString(),
+        List<String> arguments = new ArrayList<>(List.of(
                 "--endpoint", "http://127.0.0.1:" + gateway.port + "/soap/bank",
                 "--wsdl", METRO.resolve("demo-bank-metro.wsdl").toString(),
                 "--keystore", CONFIG.resolve("tls/alice.p12").toString(),
@@ -110,7 +104,7 @@ class MetroInteropIT {
                 "--peer-cert", CONFIG.resolve("wss/gateway.pem").toString(),
                 "--ca-cert", CONFIG.resolve("tls/ca.pem").toString(),
                 "--account", account));
-        command.addAll(List.of(extra));
-        return ClientProcess.run(workDir, command);
+        arguments.addAll(List.of(extra));
+        return ClientProcess.java(workDir, METRO, "MetroBankClient.java", arguments);
     }
 }

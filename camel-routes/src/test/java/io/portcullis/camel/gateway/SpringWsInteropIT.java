@@ -31,10 +31,7 @@ class SpringWsInteropIT {
 
     @BeforeAll
     static void start() throws Exception {
-        if (!Files.isDirectory(SPRING_WS.resolve("target/lib"))) {
-            throw new IllegalStateException("Spring-WS is not fetched: mvn -f camel-routes/src/test/springws/pom.xml "
-                    + "dependency:copy-dependencies -DoutputDirectory=target/lib (.ci/run does)");
-        }
+        ClientProcess.requireFetched(SPRING_WS);
         gateway = new RunningGateway(workDir, "", config -> config
                 .replace("responses: {sign: true, encrypt: false}", "responses: {sign: true, encrypt: true}"));
     }
@@ -86,17 +83,14 @@ class SpringWsInteropIT {
     }
 
     private static ClientProcess springWs(String account, String... extra) throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", SPRING_WS.resolve("target/lib") + "/*",
-                SPRING_WS.resolve("SpringWsBankClient.java").toString(),
+        List<String> arguments = new ArrayList<>(List.of(
                 "--endpoint", "http://127.0.0.1:" + gateway.port + "/soap/bank",
                 "--keystore", CONFIG.resolve("tls/alice.p12").toString(),
                 "--keystore-password-file", CONFIG.resolve("tls/keystore.pass").toString(),
                 "--peer-cert", CONFIG.resolve("wss/gateway.pem").toString(),
                 "--ca-cert", CONFIG.resolve("tls/ca.pem").toString(),
                 "--account", account));
-        command.addAll(List.of(extra));
-        return ClientProcess.run(workDir, command);
+        arguments.addAll(List.of(extra));
+        return ClientProcess.java(workDir, SPRING_WS, "SpringWsBankClient.java", arguments);
     }
 }
