@@ -3,7 +3,6 @@ package io.portcullis.camel.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.engine.audit.DecisionEvent;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
