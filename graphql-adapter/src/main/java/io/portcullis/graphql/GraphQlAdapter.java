@@ -126,20 +126,22 @@ public final class GraphQlAdapter implements ProtocolAdapter {
             GraphQlOperation operation;
             try {
                 operation = reader.read(document, request.operationName(), request.variables());
+                request.requireQueryIfGet(operation);
+                settings.limits().check(operation);
             } catch (RequestRejectedException e) {
-                if (e.reason().equals(GraphQlContract.INVALID_FOR_SCHEMA) || e.reason().equals(GraphQlContract.VARIABLES_INVALID)) {
-                    // Whether a document fits the schema tells what the schema holds: not for anonymous callers to probe.
-                    throw e.toldOnlyToAdmittedCallers(unplanned(message, context, path));
-                }
-                throw e;
+                // Whether a document fits the schema, and what it costs or names once it does, tells what the
+                // schema holds: anonymous callers are not answered with it (see toldOnlyToAdmittedCallers).
+                throw e.toldOnlyToAdmittedCallers(unplanned(message, context, path));
             }
-            request.requireQueryIfGet(operation);
-            settings.limits().check(operation);
             operations.add(operation);
             documents.add(document);
             cost = cost + operation.cost() < 0 ? Long.MAX_VALUE : cost + operation.cost();
         }
-        settings.limits().checkBatchCost(cost);
+        try {
+            settings.limits().checkBatchCost(cost);
+        } catch (RequestRejectedException e) {
+            throw e.toldOnlyToAdmittedCallers(unplanned(message, context, path));
+        }
         Set<String> names = new LinkedHashSet<>();
         operations.forEach(operation -> operation.selections().forEach(selection -> names.add(operationName(selection))));
         Map<String, Object> attributes = new LinkedHashMap<>();
@@ -161,8 +163,8 @@ public final class GraphQlAdapter implements ProtocolAdapter {
     }
 
     /**
-     * A request the schema refuses, as far as it was read: no operation can be told from it, so the
-     * rules judge it as an undeclared one (an anonymous caller is asked to authenticate).
+     * A request the GraphQL checks refuse, as far as it was read: no operation is told from it, so
+     * the rules judge it as an undeclared one (an anonymous caller is asked to authenticate).
      */
     private static ApiRequest unplanned(HttpRequestMessage message, RequestContext context, String path) {
         return ApiRequest.builder().id(context.requestId()).receivedAt(context.receivedAt()).protocol(Protocol.GRAPHQL)
@@ -206,8 +208,8 @@ public final class GraphQlAdapter implements ProtocolAdapter {
 
     @Override
     public List<ApiRequest> views(ApiRequest request) {
-        if (request.attribute(PLAN) == null) {
-            return List.of(request);
+        if (request.attribute(PLAN) == null && ApiRequest.UNDECLARED_OPERATION.equals(request.operation())) {
+            return List.of(request);   // one the schema refused (unplanned): judged as an undeclared operation
         }
         Plan plan = plan(request);
         Map<String, Object> shared = new LinkedHashMap<>(request.attributes());

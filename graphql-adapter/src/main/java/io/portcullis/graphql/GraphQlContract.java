@@ -63,7 +63,8 @@ public final class GraphQlContract {
 
     /**
      * @param scalarFormats for the schema's own scalars: a regular expression the whole value must
-     *                      match (a string, or a number or boolean as JSON writes it), or
+     *                      match (a string; a number in plain decimal notation, 1e3 as 1000; a
+     *                      boolean as true or false), or
      *                      {@link #ANY_VALUE}; a scalar not named takes a string, number or boolean,
      *                      never an object or a list (where an operator object such as
      *                      {@code {"$ne": ""}} would pass)
@@ -109,8 +110,8 @@ public final class GraphQlContract {
     }
 
     /**
-     * The schema without resolvers (graphql-java's echoing wiring): its own scalars take any value
-     * (the gateway cannot know their format), and {@code ID} takes what the GraphQL specification lets it (a string or an integer),
+     * The schema without resolvers (graphql-java's echoing wiring): its own scalars take leaf values
+     * in the format the route gives them (the gateway cannot know it otherwise), and {@code ID} takes what the GraphQL specification lets it (a string or an integer),
      * not graphql-java's anything-with-a-toString, so an object cannot pass for an id.
      */
     private static GraphQLSchema schema(graphql.schema.idl.TypeDefinitionRegistry types,
@@ -159,11 +160,22 @@ public final class GraphQlContract {
                 if (!(value instanceof String || value instanceof Number || value instanceof Boolean)) {
                     return false;
                 }
+                if (format == null) {
+                    return true;
+                }
+                if (value instanceof java.math.BigDecimal decimal && (Math.abs(decimal.scale()) > MAX_DIGITS
+                        || decimal.precision() - decimal.scale() > MAX_DIGITS)) {
+                    // 1e999999999 is a short literal and a billion digits written out: no format takes it.
+                    return false;
+                }
                 String text = value instanceof java.math.BigDecimal decimal ? decimal.toPlainString() : value.toString();
-                return format == null || format.matcher(text).matches();
+                return format.matcher(text).matches();
             }
         }).build();
     }
+
+    /** Digits a number may have on either side of its point to be matched against a scalar's format. */
+    private static final int MAX_DIGITS = 100;
 
     private static Object plain(graphql.language.Value<?> value, graphql.execution.CoercedVariables variables) {
         if (value instanceof graphql.language.StringValue text) {
@@ -268,8 +280,9 @@ public final class GraphQlContract {
     /**
      * Coerces the variables the operation declares as the service will (GraphQL's input coercion:
      * an {@code Int!} must be a 32-bit integer and present, an enum one of its values, an input
-     * object only its fields), so the service is not sent what it would refuse. Custom scalars take
-     * any value; variables the operation does not declare are ignored, as the service ignores them.
+     * object only its fields), so the service is not sent what it would refuse. The schema's own
+     * scalars take what the route's formats let them; variables the operation does not declare are
+     * ignored, as the service ignores them.
      *
      * @return the variables as the service will read them (an {@code ID} sent as 7 is "7", a single
      *         value for a list a list of one, defaults filled in), for the rules to judge

@@ -133,6 +133,9 @@ class GraphQlContractTest {
         assertThat(catchThrowableOfType(RequestRejectedException.class, () -> formatted.read("{ pay(amount: \"abc\") }", null))
                 .reason()).isEqualTo(GraphQlContract.INVALID_FOR_SCHEMA);
         assertThat(formatted.read("{ pay(amount: \"7.25\", meta: {a: 1}) }", null).rootFields()).containsExactly("pay");
+        // A short number that is a billion digits written out is no value of the format, not a billion-digit string.
+        assertThat(catchThrowableOfType(RequestRejectedException.class, () -> formatted.read("{ pay(amount: 1e999999999) }", null))
+                .reason()).isEqualTo(GraphQlContract.INVALID_FOR_SCHEMA);
 
         assertThatThrownBy(() -> GraphQlContract.load(sdl, 10, java.util.Map.of("Money", "^[0-9]+$")))
                 .hasMessageContaining("scalars.Money: s.graphqls defines no scalar Money of its own");

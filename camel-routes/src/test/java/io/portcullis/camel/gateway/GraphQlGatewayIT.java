@@ -172,9 +172,16 @@ class GraphQlGatewayIT {
         HttpResponse<String> anonymous = post(null, request(account, Map.of("id", Map.of("$ne", ""))));
         assertRefused(anonymous, 401, "AUTHN_REQUIRED");
         assertThat(eventOf(anonymous).reasons()).contains("GRAPHQL_VARIABLES_INVALID");
+        assertThat(json(anonymous).get("errors").findValuesAsText("code")).containsExactly("AUTHN_REQUIRED");
         HttpResponse<String> probing = post(null, request("{ branches { id managerEmail } }", null));
         assertRefused(probing, 401, "AUTHN_REQUIRED");
+        assertThat(json(probing).get("errors").findValuesAsText("code")).containsExactly("AUTHN_REQUIRED");
         assertThat(eventOf(probing).reasons()).contains("GRAPHQL_INVALID_FOR_SCHEMA");
+        // Nor what a valid document names: an alias that is another field's name is refused, but not to them.
+        HttpResponse<String> shadowing = post(null, request("{ branches { city: address } }", null));
+        assertThat(json(shadowing).get("errors").findValuesAsText("code")).containsExactly("AUTHN_REQUIRED");
+        assertThat(eventOf(shadowing).reasons()).contains("GRAPHQL_ALIAS_SHADOWS_FIELD");
+        assertRefused(post(ALICE, request("{ branches { city: address } }", null)), 400, "GRAPHQL_ALIAS_SHADOWS_FIELD");
         assertThat(post(null, request("{ branches { id city } }", null)).statusCode()).isEqualTo(200);
 
         // The demo's Decimal is a decimal number (graphQl.scalars), so an amount is one or the request goes no further.

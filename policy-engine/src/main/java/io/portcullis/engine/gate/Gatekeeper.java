@@ -167,19 +167,18 @@ public final class Gatekeeper {
             return rateLimited(request, message, decision, limited, breach, requestId, start);
         }
         if (!decision.permitted()) {
-            if (breach != null && decision.status() != 401) {
-                // The request is refused either way: an anonymous caller is told only to authenticate, which
-                // says nothing of what the API holds (the rules' other refusals might, such as a GraphQL
-                // limit that fires because a document the schema refuses has no cost).
-                decision = Decision.authenticationRequired(decision.reasons(), decision.obligations(), decision.ruleIds(),
-                        decision.revision());
-            }
-            HttpResponseMessage refusal = refusal(requestId, message.headers(), decision.status(), decision.reasons(),
-                    decision.message());
-            // An anonymous caller is told the rules' refusal; the audit keeps what the request also broke.
-            record(request, "REQUEST", decision, breach == null ? decision.reasons() : union(decision.reasons(),
-                    List.of(breach.reason())), decision.ruleIds(), List.of(), null, start);
-            return new Admission(requestId, start, request, decision, null, refusal);
+            // The request is refused either way. An anonymous caller whose request also broke the API's
+            // contract is told only to authenticate (or that its credentials are not valid): the rules'
+            // other reasons would say what the API holds (a GraphQL limit fires for a document the schema
+            // refused, which has no cost). The audit keeps every reason.
+            Decision told = breach == null ? decision : decision.status() == 401
+                    ? new Decision(decision.effect(), 401, List.of(decision.reasons().get(0)), decision.message(),
+                            decision.obligations(), decision.ruleIds(), decision.revision())
+                    : Decision.authenticationRequired(List.of(), decision.obligations(), decision.ruleIds(), decision.revision());
+            HttpResponseMessage refusal = refusal(requestId, message.headers(), told.status(), told.reasons(), told.message());
+            record(request, "REQUEST", told, breach == null ? decision.reasons()
+                    : union(union(told.reasons(), decision.reasons()), List.of(breach.reason())), decision.ruleIds(), List.of(), null, start);
+            return new Admission(requestId, start, request, told, null, refusal);
         }
         if (breach != null) {
             return refuseRead(request, message, breach, start);
@@ -299,7 +298,7 @@ public final class Gatekeeper {
                     upstream.status());
         }
         if (!decision.permitted()) {
-            return refuseResponse(admission, decision, upstream.status());
+            return refuseResponse(admission, decision, upstream.status(), response.removedSensitiveData());
         }
         HttpResponseMessage out = upstream.withHeaders(HttpForwarding.toClient(upstream, requestId));
         try {
@@ -407,8 +406,14 @@ public final class Gatekeeper {
     }
 
     private HttpResponseMessage refuseResponse(Admission admission, Decision decision, int upstreamStatus) {
-        record(admission.request(), "RESPONSE", decision, decision.reasons(),
-                union(admission.decision().ruleIds(), decision.ruleIds()), List.of(), upstreamStatus, admission.startNanos());
+        return refuseResponse(admission, decision, upstreamStatus, List.of());
+    }
+
+    private HttpResponseMessage refuseResponse(Admission admission, Decision decision, int upstreamStatus,
+                                               List<io.portcullis.engine.dlp.SensitiveData.Found> removed) {
+        List<String> reasons = removed.isEmpty() ? decision.reasons() : union(decision.reasons(), List.of(SENSITIVE_DATA_CUT));
+        record(admission.request(), "RESPONSE", decision, reasons,
+                union(admission.decision().ruleIds(), decision.ruleIds()), List.of(), upstreamStatus, admission.startNanos(), removed);
         return refusal(admission.requestId(), admission.request().headers(), decision.status(), decision.reasons(),
                 decision.message());
     }
@@ -418,10 +423,20 @@ public final class Gatekeeper {
         record(request, stage, decision, reasons, ruleIds, obligations, upstreamStatus, start, List.of());
     }
 
-    /** @param removed sensitive data in parts of the answer the adapter removed: listed with the redacted fields */
+    /** At most this many findings in removed parts go into one audit event (a SIEM bounds an event's size). */
+    private static final int MAX_REMOVED_LISTED = 20;
+
+    /**
+     * @param removed sensitive data in parts of the answer the adapter removed: listed with the redacted
+     *                fields, the first {@value #MAX_REMOVED_LISTED} and a count of the rest
+     */
     private void record(ApiRequest request, String stage, Decision decision, List<String> reasons, List<String> ruleIds,
                         List<Obligation> obligations, Integer upstreamStatus, long start,
-                        List<io.portcullis.engine.dlp.SensitiveData.Found> removed) {
+                        List<io.portcullis.engine.dlp.SensitiveData.Found> found) {
+        List<io.portcullis.engine.dlp.SensitiveData.Found> removed = found.size() <= MAX_REMOVED_LISTED ? found
+                : found.subList(0, MAX_REMOVED_LISTED);
+        java.util.stream.Stream<String> more = found.size() <= MAX_REMOVED_LISTED ? java.util.stream.Stream.empty()
+                : java.util.stream.Stream.of((found.size() - MAX_REMOVED_LISTED) + " more sensitive values in removed fields");
         var principal = request.principal();
         DecisionEvent event = new DecisionEvent(DecisionEvent.VERSION, request.id(), request.receivedAt(), route,
                 request.protocol().name(), request.operation(), request.method(), request.path(), request.peer().address(),
@@ -441,8 +456,8 @@ public final class Gatekeeper {
                         .filter(java.util.Objects::nonNull).distinct().toList(),
                 java.util.stream.Stream.concat(
                         request.detections().stream().map(d -> d.describe() + " (" + d.evidence() + ", " + d.score() + ")"),
-                        removed.stream().map(found -> found.kind().name() + " at response" + found.pointer()
-                                + " (in a field the API description does not declare, removed)")).toList(),
+                        java.util.stream.Stream.concat(removed.stream().map(one -> one.kind().name() + " at response" + one.pointer()
+                                + " (in a field the API description does not declare, removed)"), more)).toList(),
                 decision.revision(), upstreamStatus, (System.nanoTime() - start) / 1_000);
         audit.record(event);
     }
