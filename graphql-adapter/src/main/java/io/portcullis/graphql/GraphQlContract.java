@@ -177,34 +177,9 @@ public final class GraphQlContract {
     /** Digits a number may have on either side of its point to be matched against a scalar's format. */
     private static final int MAX_DIGITS = 100;
 
+    /** A literal as the plain Java value graphql-java reads from a variable, read the way the planner reads it. */
     private static Object plain(graphql.language.Value<?> value, graphql.execution.CoercedVariables variables) {
-        if (value instanceof graphql.language.StringValue text) {
-            return text.getValue();
-        }
-        if (value instanceof graphql.language.IntValue number) {
-            return number.getValue();
-        }
-        if (value instanceof graphql.language.FloatValue number) {
-            return number.getValue();
-        }
-        if (value instanceof graphql.language.BooleanValue bool) {
-            return bool.isValue();
-        }
-        if (value instanceof graphql.language.EnumValue name) {
-            return name.getName();
-        }
-        if (value instanceof graphql.language.VariableReference reference) {
-            return variables.get(reference.getName());
-        }
-        if (value instanceof graphql.language.ArrayValue array) {
-            return array.getValues().stream().map(element -> plain(element, variables)).toList();
-        }
-        if (value instanceof graphql.language.ObjectValue object) {
-            java.util.Map<String, Object> fields = new java.util.LinkedHashMap<>();
-            object.getObjectFields().forEach(field -> fields.put(field.getName(), plain(field.getValue(), variables)));
-            return fields;
-        }
-        return null;
+        return java(SelectionPlanner.literal(value, name -> variables.containsKey(name) ? json(variables.get(name)) : null));
     }
 
     private static final graphql.schema.GraphQLScalarType SPECIFIED_ID = graphql.schema.GraphQLScalarType.newScalar()

@@ -302,8 +302,16 @@ final class SelectionPlanner {
 
     /** A GraphQL value as the JSON a variable would carry; a variable the request does not set is missing. */
     private JsonNode json(Value<?> value) {
+        return literal(value, variables::get);
+    }
+
+    /**
+     * A GraphQL value as the JSON a variable would carry; {@code variables} answers a variable's
+     * value, or null when the request does not set it (then the value is missing).
+     */
+    static JsonNode literal(Value<?> value, java.util.function.Function<String, JsonNode> variables) {
         if (value instanceof VariableReference reference) {
-            JsonNode given = variables.get(reference.getName());
+            JsonNode given = variables.apply(reference.getName());
             return given == null ? NODES.missingNode() : given;
         }
         if (value instanceof StringValue text) {
@@ -327,7 +335,7 @@ final class SelectionPlanner {
         if (value instanceof ArrayValue array) {
             ArrayNode values = NODES.arrayNode();
             array.getValues().forEach(element -> {
-                JsonNode json = json(element);
+                JsonNode json = literal(element, variables);
                 values.add(json.isMissingNode() ? NODES.nullNode() : json);
             });
             return values;
@@ -335,7 +343,7 @@ final class SelectionPlanner {
         if (value instanceof ObjectValue object) {
             ObjectNode values = NODES.objectNode();
             for (ObjectField field : object.getObjectFields()) {
-                JsonNode json = json(field.getValue());
+                JsonNode json = literal(field.getValue(), variables);
                 if (!json.isMissingNode()) {
                     values.set(field.getName(), json);
                 }
