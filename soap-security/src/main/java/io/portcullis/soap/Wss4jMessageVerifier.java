@@ -531,7 +531,10 @@ public final class Wss4jMessageVerifier {
 
     static final String ENCRYPTED_KEY_SHA1 = WSConstants.SOAPMESSAGE_NS11 + "#" + WSConstants.ENC_KEY_SHA1_URI;
 
-    /** How WS-Security 1.1 refers to an EncryptedKey from elsewhere: the SHA-1 of its encrypted bytes, base64. */
+    /**
+     * How WS-Security 1.1 refers to an EncryptedKey from elsewhere: the SHA-1 of its encrypted bytes,
+     * base64. Not WSS4J's KeyUtils.generateDigest: it is synchronized, one lock for every message.
+     */
     private static String encryptedKeySha1(WSSecurityEngineResult encryptedKey) {
         try {
             return java.util.Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-1")
