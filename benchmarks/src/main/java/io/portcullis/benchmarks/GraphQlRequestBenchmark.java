@@ -10,7 +10,6 @@ import io.portcullis.graphql.GraphQlLimits;
 import io.portcullis.graphql.GraphQlParseLimits;
 import io.portcullis.graphql.GraphQlRouteSettings;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -49,10 +48,7 @@ public class GraphQlRequestBenchmark {
 
     @Setup
     public void setUp() throws Exception {
-        Path schema = Path.of("examples/config/graphql/demo-bank.graphqls");
-        if (!Files.exists(schema)) {
-            schema = Path.of("..").resolve(schema);
-        }
+        Path schema = RepositoryFiles.of("examples/config/graphql/demo-bank.graphqls");
         adapter = new GraphQlAdapter(new GraphQlRouteSettings("bank-graphql", "/graphql", GraphQlContract.load(schema),
                 List.of("Query.account as getAccount", "Mutation.transfer as transfer"), GraphQlParseLimits.DEFAULTS,
                 GraphQlLimits.DEFAULTS, null, 1 << 20, 1 << 20));

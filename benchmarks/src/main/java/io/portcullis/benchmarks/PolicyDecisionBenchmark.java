@@ -136,8 +136,7 @@ public class PolicyDecisionBenchmark {
         if (configured != null && !configured.isBlank()) {
             return requireDirectory(Path.of(configured));
         }
-        Path here = Path.of("rules");
-        return requireDirectory(Files.isDirectory(here) ? here : Path.of("..", "rules"));
+        return requireDirectory(RepositoryFiles.of("rules"));
     }
 
     private static Path requireDirectory(Path path) {

@@ -66,10 +66,7 @@ public class ResponsePathBenchmark {
 
     @Setup
     public void setUp() throws Exception {
-        Path openApi = Path.of("examples/config/openapi/demo-bank.yaml");
-        if (!Files.exists(openApi)) {
-            openApi = Path.of("..").resolve(openApi);
-        }
+        Path openApi = RepositoryFiles.of("examples/config/openapi/demo-bank.yaml");
         rest = new RestAdapter(new RestRouteSettings("bank-rest", List.of("GET /api/accounts/{id} as getAccount"), 1 << 20,
                 JsonLimits.REQUESTS, RestRouteSettings.JSON_ONLY, RestRouteSettings.DEFAULT_MAX_RESPONSE_BYTES,
                 OpenApiContract.load(openApi, true)));
