@@ -100,20 +100,7 @@ public final class SecuredMessages {
 
     /** Encrypts the Body's content and {@code element} itself (AES-256-GCM) for {@code recipientAlias}'s certificate. */
     public SecuredMessages encryptBodyAnd(Crypto crypto, String recipientAlias, org.w3c.dom.Element element) throws Exception {
-        WSSecEncrypt encrypt = new WSSecEncrypt(header);
-        encrypt.setUserInfo(recipientAlias);
-        encrypt.setKeyIdentifierType(WSConstants.ISSUER_SERIAL);
-        encrypt.setSymmetricEncAlgorithm(WSConstants.AES_256_GCM);
-        encrypt.setKeyEncAlgo(WSConstants.KEYTRANSPORT_RSAOAEP);
-        encrypt.getParts().add(new WSEncryptionPart(WSConstants.ELEM_BODY, document.getDocumentElement().getNamespaceURI(),
-                "Content"));
-        WSEncryptionPart part = new WSEncryptionPart(element.getLocalName(), element.getNamespaceURI(), "Element");
-        part.setElement(element);
-        encrypt.getParts().add(part);
-        KeyGenerator generator = KeyGenerator.getInstance("AES");
-        generator.init(256);
-        encrypt.build(crypto, generator.generateKey());
-        return this;
+        return encryptGcm(crypto, recipientAlias, element, true, false);
     }
 
     /** Encrypts the Body's content for {@code recipientAlias}'s certificate, RSA-OAEP key transport. */
@@ -147,12 +134,21 @@ public final class SecuredMessages {
 
     /** Encrypts {@code element} with a key carried inside its EncryptedData's own KeyInfo, not in the header. */
     public SecuredMessages encryptEmbeddingTheKey(Crypto crypto, String recipientAlias, org.w3c.dom.Element element) throws Exception {
+        return encryptGcm(crypto, recipientAlias, element, false, true);
+    }
+
+    private SecuredMessages encryptGcm(Crypto crypto, String recipientAlias, org.w3c.dom.Element element, boolean bodyToo,
+                                       boolean embedKey) throws Exception {
         WSSecEncrypt encrypt = new WSSecEncrypt(header);
         encrypt.setUserInfo(recipientAlias);
         encrypt.setKeyIdentifierType(WSConstants.ISSUER_SERIAL);
         encrypt.setSymmetricEncAlgorithm(WSConstants.AES_256_GCM);
         encrypt.setKeyEncAlgo(WSConstants.KEYTRANSPORT_RSAOAEP);
-        encrypt.setEmbedEncryptedKey(true);
+        encrypt.setEmbedEncryptedKey(embedKey);
+        if (bodyToo) {
+            encrypt.getParts().add(new WSEncryptionPart(WSConstants.ELEM_BODY, document.getDocumentElement().getNamespaceURI(),
+                    "Content"));
+        }
         WSEncryptionPart part = new WSEncryptionPart(element.getLocalName(), element.getNamespaceURI(), "Element");
         part.setElement(element);
         encrypt.getParts().add(part);

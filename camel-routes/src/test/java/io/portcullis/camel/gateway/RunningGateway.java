@@ -107,6 +107,23 @@ final class RunningGateway implements AutoCloseable {
         return events.get(events.size() - 1);
     }
 
+    /** A client of another stack read Alice's account through the SOAP route, proved by WS-Security. */
+    void assertReadAlicesAccount(ClientProcess run) {
+        org.assertj.core.api.Assertions.assertThat(run.exit()).as(run.out() + run.err()).isZero();
+        org.assertj.core.api.Assertions.assertThat(run.out()).contains("<owner>alice</owner>").contains("<balance>");
+        DecisionEvent event = lastEvent("getAccount");
+        org.assertj.core.api.Assertions.assertThat(event.effect()).isEqualTo("PERMIT");
+        org.assertj.core.api.Assertions.assertThat(event.principal().subject()).isEqualTo("alice");
+        org.assertj.core.api.Assertions.assertThat(event.principal().methods()).containsExactly("WS_SECURITY");
+    }
+
+    /** Alice's client asked for Bob's account: the rule's fault, which the client read. */
+    void assertRefusedBobsAccount(ClientProcess run) {
+        org.assertj.core.api.Assertions.assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(1);
+        org.assertj.core.api.Assertions.assertThat(run.err()).contains("You may only access your own records.");
+        org.assertj.core.api.Assertions.assertThat(lastEvent("getAccount").reasons()).containsExactly("BOLA_NOT_OWNER");
+    }
+
     @Override
     public void close() throws Exception {
         gateway.close();

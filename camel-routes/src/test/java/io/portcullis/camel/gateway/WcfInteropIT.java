@@ -2,7 +2,6 @@ package io.portcullis.camel.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.portcullis.engine.audit.DecisionEvent;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -76,21 +75,14 @@ class WcfInteropIT {
     void aWcfRequestIsAcceptedAndTheClientReadsTheEncryptedSignedAnswer() throws Exception {
         ClientProcess run = wcf("acc-alice-1");
 
-        assertThat(run.exit()).as(run.out() + run.err()).isZero();
-        assertThat(run.out()).contains("<owner>alice</owner>").contains("<balance>");
-        DecisionEvent event = gateway.lastEvent("getAccount");
-        assertThat(event.effect()).isEqualTo("PERMIT");
-        assertThat(event.principal().subject()).isEqualTo("alice");
-        assertThat(event.principal().methods()).containsExactly("WS_SECURITY");
+        gateway.assertReadAlicesAccount(run);
     }
 
     @Test
     void aWcfRequestForAnotherCallersAccountIsAFaultTheClientReads() throws Exception {
         ClientProcess run = wcf("acc-bob-1");
 
-        assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(1);
-        assertThat(run.err()).contains("You may only access your own records.");
-        assertThat(gateway.lastEvent("getAccount").reasons()).containsExactly("BOLA_NOT_OWNER");
+        gateway.assertRefusedBobsAccount(run);
     }
 
     private static ClientProcess wcf(String account) throws Exception {
