@@ -30,7 +30,6 @@ import java.util.Optional;
  */
 public final class RestAdapter implements ProtocolAdapter {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RestAdapter.class);
 
     /** The adapter's own record of the described operation a request matched; not a fact rules use. */
     static final String DESCRIBED_OPERATION = "openapi.operation";
@@ -274,9 +273,8 @@ public final class RestAdapter implements ProtocolAdapter {
     private record Cut(com.fasterxml.jackson.databind.JsonNode tree, Map<String, com.fasterxml.jackson.databind.JsonNode> removed) {
     }
 
-    private static final long LEAKS_SEARCHED_EVERY_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
     /** When the removed fields of each operation's answers were last searched (operations are declared: bounded). */
-    private final Map<String, java.util.concurrent.atomic.AtomicLong> leaksSearched = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, io.portcullis.engine.Occasionally> leaksSearched = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * Sensitive data in fields the cut removed never reaches the client or the rules, but the
@@ -289,10 +287,8 @@ public final class RestAdapter implements ProtocolAdapter {
         if (removed.isEmpty()) {
             return List.of();
         }
-        java.util.concurrent.atomic.AtomicLong searched = leaksSearched.computeIfAbsent(request.operation(),
-                operation -> new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - LEAKS_SEARCHED_EVERY_NANOS));
-        long last = searched.get();
-        if (System.nanoTime() - last < LEAKS_SEARCHED_EVERY_NANOS || !searched.compareAndSet(last, System.nanoTime())) {
+        if (!leaksSearched.computeIfAbsent(request.operation(),
+                operation -> new io.portcullis.engine.Occasionally(java.time.Duration.ofMinutes(1))).due()) {
             return List.of();
         }
         Map<String, Object> values = new java.util.LinkedHashMap<>();

@@ -132,7 +132,7 @@ class OpenApiContractTest {
             assertThat(found.kind().name()).isEqualTo("SECRET");
             assertThat(found.pointer()).isEqualTo("/secret");
         });
-        // Searched at most once a minute per route: the next answer's removed fields are not searched.
+        // Searched at most once a minute per operation: the next answer's removed fields are not searched.
         assertThat(adapter.normalizeResponse(request, json(200, "application/json", "{\"id\":\"a1\",\"secret\":\"AKIAIOSFODNN7EXAMPLE\"}"))
                 .removedSensitiveData()).isEmpty();
 

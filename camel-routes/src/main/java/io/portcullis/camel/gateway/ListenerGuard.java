@@ -64,7 +64,6 @@ final class ListenerGuard {
 
     private static final Logger LOG = LoggerFactory.getLogger(ListenerGuard.class);
     private static final AttributeKey<Connection> CONNECTION = AttributeKey.valueOf("portcullis.guard");
-    private static final long LOG_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final GatewaySettings.Guards limits;
     private final AtomicInteger inProgress = new AtomicInteger();
@@ -77,7 +76,7 @@ final class ListenerGuard {
     private final AtomicLong shed = new AtomicLong();
     private final AtomicLong slowCut = new AtomicLong();
     private final AtomicLong tooLarge = new AtomicLong();
-    private final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
+    private final io.portcullis.engine.Occasionally warnings = new io.portcullis.engine.Occasionally(java.time.Duration.ofMinutes(1));
 
     ListenerGuard(GatewaySettings.Guards limits) {
         this.limits = limits;
@@ -180,11 +179,7 @@ final class ListenerGuard {
 
         void arm(ChannelHandlerContext ctx, String what) {
             cancel();
-            deadline = ctx.executor().schedule(() -> {
-                slowCut.incrementAndGet();
-                note("a client took longer than " + limits.requestReadTimeout().toMillis() + " ms to " + what);
-                ctx.channel().close();
-            }, limits.requestReadTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            deadline = cutOffAfterTimeout(ctx, what);
         }
 
         void cancel() {
@@ -267,6 +262,15 @@ final class ListenerGuard {
             }
         });
         return true;
+    }
+
+    /** Closes the connection, counted as a slow client, unless cancelled within the read timeout. */
+    private ScheduledFuture<?> cutOffAfterTimeout(ChannelHandlerContext ctx, String what) {
+        return ctx.executor().schedule(() -> {
+            slowCut.incrementAndGet();
+            note("a client took longer than " + limits.requestReadTimeout().toMillis() + " ms to " + what);
+            ctx.channel().close();
+        }, limits.requestReadTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private Connection connection(ChannelHandlerContext ctx) {
@@ -363,11 +367,7 @@ final class ListenerGuard {
                     // An answer before the request was read whole (the aggregator's 413 or 417): the rest of the
                     // request would be read with no deadline, so the connection ends with this answer.
                     boolean early = connection.reading;
-                    ScheduledFuture<?> writeDeadline = ctx.executor().schedule(() -> {
-                        slowCut.incrementAndGet();
-                        note("a client took longer than " + limits.requestReadTimeout().toMillis() + " ms to read an answer");
-                        ctx.channel().close();
-                    }, limits.requestReadTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                    ScheduledFuture<?> writeDeadline = cutOffAfterTimeout(ctx, "read an answer");
                     promise.addListener(done -> {
                         writeDeadline.cancel(false);
                         connection.releaseOldest();
@@ -445,9 +445,7 @@ final class ListenerGuard {
     }
 
     private void note(String what) {
-        long now = System.nanoTime();
-        long last = lastLogged.get();
-        if (now - last >= LOG_EVERY_NANOS && lastLogged.compareAndSet(last, now)) {
+        if (warnings.due()) {
             LOG.warn("listener guard: {}; so far {}", what, counters());
         }
     }

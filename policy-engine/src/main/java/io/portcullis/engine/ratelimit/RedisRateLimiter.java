@@ -22,7 +22,6 @@ public final class RedisRateLimiter implements RateLimiter {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisRateLimiter.class);
     private static final String PREFIX = "portcullis:rate:";
-    private static final long LOG_EVERY_NANOS = Duration.ofMinutes(1).toNanos();
 
     private final RedisStore store;
     /** Built on the first call Redis can answer: the gateway may have started before Redis did. */
@@ -31,7 +30,7 @@ public final class RedisRateLimiter implements RateLimiter {
     private final boolean quotasFallBack;
     private final boolean spikeArrestsFallBack;
     private final AtomicLong storeFailures = new AtomicLong();
-    private final AtomicLong lastLogged = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
+    private final io.portcullis.engine.Occasionally warnings = new io.portcullis.engine.Occasionally(Duration.ofMinutes(1));
     /** After a failure Redis is not asked again for a moment: a partition costs one timeout, not one per limit per call. */
     private static final long PAUSE_NANOS = Duration.ofSeconds(2).toNanos();
     private volatile long pausedUntil = System.nanoTime() - PAUSE_NANOS;
@@ -95,9 +94,7 @@ public final class RedisRateLimiter implements RateLimiter {
             storeFailures.incrementAndGet();
             store.failed(e);
             boolean fallBack = limit.quota() ? quotasFallBack : spikeArrestsFallBack;
-            long now = System.nanoTime();
-            long last = lastLogged.get();
-            if (now - last >= LOG_EVERY_NANOS && lastLogged.compareAndSet(last, now)) {
+            if (warnings.due()) {
                 LOG.warn("rate limits: Redis could not be asked ({}); {} failures so far; quotas {}, spike arrests {}",
                         e.toString(), storeFailures.get(), quotasFallBack ? "count locally" : "refuse",
                         spikeArrestsFallBack ? "count locally" : "refuse");
