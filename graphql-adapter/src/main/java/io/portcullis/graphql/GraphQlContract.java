@@ -58,6 +58,13 @@ public final class GraphQlContract {
         return load(sdl, defaultListSize, java.util.Map.of());
     }
 
+    /** A scalar format the schema cannot take; the message begins {@code scalars.<name>:}. */
+    public static final class ScalarFormatException extends IllegalArgumentException {
+        ScalarFormatException(String scalar, String problem) {
+            super("scalars." + scalar + ": " + problem);
+        }
+    }
+
     /** A value of a schema's own scalar may be any JSON value, objects and lists included (a {@code JSON} scalar). */
     public static final String ANY_VALUE = "any";
 
@@ -68,7 +75,7 @@ public final class GraphQlContract {
      *                      {@link #ANY_VALUE}; a scalar not named takes a string, number or boolean,
      *                      never an object or a list (where an operator object such as
      *                      {@code {"$ne": ""}} would pass)
-     * @throws IllegalArgumentException naming a scalar the schema does not define or a pattern that does not compile
+     * @throws ScalarFormatException naming a scalar the schema does not define or a pattern that does not compile
      */
     public static GraphQlContract load(Path sdl, int defaultListSize, java.util.Map<String, String> scalarFormats) throws IOException {
         if (defaultListSize < 1) {
@@ -90,7 +97,7 @@ public final class GraphQlContract {
                 try {
                     patterns.put(name, java.util.regex.Pattern.compile(format.getValue()));
                 } catch (java.util.regex.PatternSyntaxException e) {
-                    throw new IllegalArgumentException("scalars." + name + ": not a regular expression: " + e.getDescription());
+                    throw new ScalarFormatException(name, "not a regular expression: " + e.getDescription());
                 }
             }
         }
@@ -102,8 +109,7 @@ public final class GraphQlContract {
         }
         for (String name : scalarFormats.keySet()) {
             if (!types.scalars().containsKey(name) || graphql.schema.idl.ScalarInfo.isGraphqlSpecifiedScalar(name)) {
-                throw new IllegalArgumentException("scalars." + name + ": " + sdl.getFileName() + " defines no scalar " + name
-                        + " of its own");
+                throw new ScalarFormatException(name, sdl.getFileName() + " defines no scalar " + name + " of its own");
             }
         }
         return new GraphQlContract(schema, defaultListSize);

@@ -113,6 +113,8 @@ public final class Wss4jMessageVerifier {
     private final UsernameTokens usernameTokens;
     private final Function<X509Certificate, Authentication> signers;
     private final WSSConfig config;
+    /** Some alternative takes a signature made with an encrypted key (asked once, not per message). */
+    private final boolean encryptedKeySignatures;
     private final AlgorithmSuite algorithms;
     private final Set<String> algorithmsAllowed;
     private final List<BSPRule> ignoredBspRules;
@@ -142,7 +144,8 @@ public final class Wss4jMessageVerifier {
         this.config.setProcessor(WSConstants.SAML_TOKEN, (org.apache.wss4j.dom.processor.Processor) null);
         this.config.setProcessor(WSConstants.SAML2_TOKEN, (org.apache.wss4j.dom.processor.Processor) null);
         // Derived keys wherever WSS4J meets them (decrypted header elements too), bounded before any derivation.
-        org.apache.wss4j.dom.processor.Processor derivedKeys = new BoundedDerivedKeys(policy.acceptsEncryptedKeySignatures());
+        this.encryptedKeySignatures = policy.acceptsEncryptedKeySignatures();
+        org.apache.wss4j.dom.processor.Processor derivedKeys = new BoundedDerivedKeys(encryptedKeySignatures);
         this.config.setProcessor(WSConstants.DERIVED_KEY_TOKEN_05_02, derivedKeys);
         this.config.setProcessor(WSConstants.DERIVED_KEY_TOKEN_05_12, derivedKeys);
         this.algorithms = algorithmSuite(policy);
@@ -373,12 +376,12 @@ public final class Wss4jMessageVerifier {
             if (certificate != null) {
                 keyKind = WsSecurityPolicy.SignedWith.CERTIFICATE.factName();
                 tokens.add(WsSecurityResult.X509);
-            } else if (policy.acceptsEncryptedKeySignatures() && signature.get(WSSecurityEngineResult.TAG_SECRET) instanceof byte[] secret
+            } else if (encryptedKeySignatures && signature.get(WSSecurityEngineResult.TAG_SECRET) instanceof byte[] secret
                     && madeWith(secret, encryptedKey, derivedKeys)) {
                 keyKind = WsSecurityPolicy.SignedWith.ENCRYPTED_KEY.factName();
             } else {
                 throw refused(400, UNSUPPORTED_TOKEN, "Signatures must identify an X.509 certificate"
-                        + (policy.acceptsEncryptedKeySignatures() ? " or a key encrypted to this service." : "."));
+                        + (encryptedKeySignatures ? " or a key encrypted to this service." : "."));
             }
             Set<String> parts = new HashSet<>();
             for (WSDataRef ref : dataRefs(signature)) {

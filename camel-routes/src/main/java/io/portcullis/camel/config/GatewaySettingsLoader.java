@@ -426,9 +426,10 @@ public final class GatewaySettingsLoader {
                 try {
                     new io.portcullis.graphql.GraphQlAdapter(graphQlSettings(route.name(), route.path(), schema, operations, graphQl,
                             maxBodyBytes, 16 << 20));
+                } catch (io.portcullis.graphql.GraphQlContract.ScalarFormatException e) {
+                    throw new InvalidConfigurationException(key + ".graphQl." + e.getMessage());
                 } catch (IOException | IllegalArgumentException e) {
-                    throw new InvalidConfigurationException(key + (String.valueOf(e.getMessage()).startsWith("scalars.") ? ".graphQl." : ": ")
-                            + e.getMessage());
+                    throw new InvalidConfigurationException(key + ": " + e.getMessage());
                 }
             } else if (schema != null) {
                 try {

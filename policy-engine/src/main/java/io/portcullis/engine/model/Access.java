@@ -27,7 +27,7 @@ public final class Access {
         }
         Principal caller = request.principal();
         if (!caller.authenticated()) {
-            return Finding.deny("AUTHN_REQUIRED", 401, "Authentication is required for this operation.");
+            return Finding.deny(Decision.AUTHN_REQUIRED, 401, Decision.AUTHENTICATION_REQUIRED_MESSAGE);
         }
         if (caller.hasAnyRole(allowed)) {
             return Finding.permit("ROLE_ALLOWED");

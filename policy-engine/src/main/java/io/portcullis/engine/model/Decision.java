@@ -40,9 +40,11 @@ public record Decision(Effect effect, int status, List<String> reasons, String m
         java.util.Set<String> all = new java.util.LinkedHashSet<>();
         all.add(AUTHN_REQUIRED);
         all.addAll(reasons);
-        return new Decision(Effect.DENY, 401, List.copyOf(all), "Authentication is required for this operation.", obligations,
-                ruleIds, revision);
+        return new Decision(Effect.DENY, 401, List.copyOf(all), AUTHENTICATION_REQUIRED_MESSAGE, obligations, ruleIds, revision);
     }
+
+    /** What an anonymous caller is told when it must authenticate. */
+    public static final String AUTHENTICATION_REQUIRED_MESSAGE = "Authentication is required for this operation.";
 
     /** The reason of a refusal that asks the caller to authenticate. */
     public static final String AUTHN_REQUIRED = "AUTHN_REQUIRED";
