@@ -41,7 +41,7 @@ final class PortcullisProducer extends DefaultProducer {
     private void enforce(Exchange exchange) throws PolicyDeniedException {
         Admission admission = endpoint.gatekeeper().admit(CamelHttpMessages.request(exchange), CamelHttpMessages.peer(exchange));
         if (!admission.admitted()) {
-            if (endpoint.onDeny() == PortcullisEndpoint.OnDeny.EXCEPTION) {
+            if (endpoint.onDeny() == PortcullisEndpoint.OnDeny.EXCEPTION && !admission.answered()) {
                 throw new PolicyDeniedException(admission.requestId(), admission.refusal());
             }
             CamelHttpMessages.toClient(exchange, admission.refusal());

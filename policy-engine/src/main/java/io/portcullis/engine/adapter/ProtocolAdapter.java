@@ -67,6 +67,26 @@ public interface ProtocolAdapter {
                                 List<String> reasons, String message);
 
     /**
+     * The refusal of a request this adapter read: by default as {@link #refusal(String, Map, int, List, String)};
+     * a protocol whose answers relate to their request (SOAP's WS-Addressing) overrides it.
+     */
+    default HttpResponseMessage refusal(ApiRequest request, int status, List<String> reasons, String message) {
+        return refusal(request.id(), request.headers(), status, reasons, message);
+    }
+
+    /**
+     * The protocol's own answer to a request the gateway serves itself instead of forwarding it (a
+     * WS-Trust request for a security context, which the gateway issues). Asked only once the rules
+     * have permitted the request.
+     *
+     * @return the answer, or null to forward the request upstream
+     * @throws RequestRejectedException when the request cannot be served; refused as a malformed request is
+     */
+    default HttpResponseMessage answer(ApiRequest request) throws RequestRejectedException {
+        return null;
+    }
+
+    /**
      * Makes what is forwarded upstream: applies request-side obligations, and whatever the
      * protocol's processing changed (a SOAP body decrypted, its consumed Security header removed).
      *

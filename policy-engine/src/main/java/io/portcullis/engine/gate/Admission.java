@@ -6,12 +6,13 @@ import io.portcullis.engine.model.ApiRequest;
 import io.portcullis.engine.model.Decision;
 
 /**
- * The outcome of {@link Gatekeeper#admit}: either a message to forward upstream, or a refusal to
- * send to the client. Carried across the upstream call so the response is decided in context.
+ * The outcome of {@link Gatekeeper#admit}: either a message to forward upstream, or an answer to
+ * send to the client instead: a refusal, or the gateway's own answer (a CORS preflight, an issued
+ * WS-SecureConversation context), told apart by the decision. Carried across the upstream call so the response is decided in context.
  *
  * @param request  the normalised request, null when the adapter refused the input itself
  * @param forward  what to send upstream; null when refused
- * @param refusal  what to send the client; null when admitted
+ * @param refusal  what to send the client instead of forwarding; null when admitted
  * @param responseHeaders what the gateway adds to the client's response (the rate-limit state)
  */
 public record Admission(String requestId, long startNanos, ApiRequest request, Decision decision,
@@ -25,5 +26,10 @@ public record Admission(String requestId, long startNanos, ApiRequest request, D
 
     public boolean admitted() {
         return refusal == null;
+    }
+
+    /** Answered by the gateway itself, permitted: nothing goes upstream, and nothing was refused. */
+    public boolean answered() {
+        return refusal != null && decision != null && decision.permitted();
     }
 }

@@ -175,13 +175,23 @@ public final class Gatekeeper {
                     ? new Decision(decision.effect(), 401, List.of(decision.reasons().get(0)), decision.message(),
                             decision.obligations(), decision.ruleIds(), decision.revision())
                     : Decision.authenticationRequired(List.of(), decision.obligations(), decision.ruleIds(), decision.revision());
-            HttpResponseMessage refusal = refusal(requestId, message.headers(), told.status(), told.reasons(), told.message());
+            HttpResponseMessage refusal = refusal(request, told.status(), told.reasons(), told.message());
             record(request, "REQUEST", told, breach == null ? decision.reasons()
                     : union(union(told.reasons(), decision.reasons()), List.of(breach.reason())), decision.ruleIds(), List.of(), null, start);
             return new Admission(requestId, start, request, told, null, refusal);
         }
         if (breach != null) {
             return refuseRead(request, message, breach, start);
+        }
+        HttpResponseMessage answer;
+        try {
+            answer = adapter.answer(request);
+        } catch (RequestRejectedException e) {
+            return refuseRead(request, message, e, start);
+        }
+        if (answer != null) {
+            record(request, "ANSWER", decision, decision.reasons(), decision.ruleIds(), List.of(), null, start);
+            return new Admission(requestId, start, request, decision, null, answer);
         }
         HttpRequestMessage forward = HttpForwarding.toUpstream(message, requestId, peer, request.principal(),
                 authentication.credentialHeaders(), authentication.credentialQueryParameters());
@@ -192,7 +202,7 @@ public final class Gatekeeper {
             Decision failed = Decision.indeterminate(500, "OBLIGATION_UNFULFILLED", decision.revision());
             record(request, "REQUEST", failed, failed.reasons(), decision.ruleIds(), List.of(), null, start);
             return new Admission(requestId, start, request, failed, null,
-                    refusal(requestId, message.headers(), 500, failed.reasons(), failed.message()));
+                    refusal(request, 500, failed.reasons(), failed.message()));
         }
         return new Admission(requestId, start, request, decision, forward, null, limited.headers());
     }
@@ -210,7 +220,7 @@ public final class Gatekeeper {
                 decision.ruleIds(), decision.revision());
         record(request, "REQUEST", refused, breach == null ? refused.reasons() : union(refused.reasons(), List.of(breach.reason())),
                 refused.ruleIds(), refused.obligations(), null, start);
-        HttpResponseMessage refusal = refusal(requestId, message.headers(), status, refused.reasons(), text);
+        HttpResponseMessage refusal = refusal(request, status, refused.reasons(), text);
         Map<String, List<String>> headers = new LinkedHashMap<>(refusal.headers());
         headers.putAll(limited.headers());
         return new Admission(requestId, start, request, refused, null, refusal.withHeaders(headers));
@@ -351,15 +361,23 @@ public final class Gatekeeper {
         Decision failed = Decision.indeterminate(timedOut ? 504 : 502, reason, admission.decision().revision());
         record(admission.request(), "UPSTREAM", failed, failed.reasons(), admission.decision().ruleIds(), List.of(), null,
                 admission.startNanos());
-        return hardened(admission, refusal(admission.requestId(), admission.request().headers(), failed.status(),
-                failed.reasons(), timedOut ? "The service behind this gateway did not answer in time."
+        return hardened(admission, refusal(admission.request(), failed.status(), failed.reasons(),
+                timedOut ? "The service behind this gateway did not answer in time."
                         : "The service behind this gateway is not available."), false);
     }
 
-    /** The protocol's refusal; a 401 also names the ways the caller can authenticate. */
+    /** The protocol's refusal of a request it could not read; a 401 also names the ways the caller can authenticate. */
     private HttpResponseMessage refusal(String requestId, java.util.Map<String, List<String>> requestHeaders, int status,
                                         List<String> reasons, String message) {
-        HttpResponseMessage refusal = adapter.refusal(requestId, requestHeaders, status, reasons, message);
+        return challenged(adapter.refusal(requestId, requestHeaders, status, reasons, message), status);
+    }
+
+    /** The protocol's refusal of a request it read, in that request's terms. */
+    private HttpResponseMessage refusal(ApiRequest request, int status, List<String> reasons, String message) {
+        return challenged(adapter.refusal(request, status, reasons, message), status);
+    }
+
+    private HttpResponseMessage challenged(HttpResponseMessage refusal, int status) {
         if (status != 401 || authentication.challenges().isEmpty()) {
             return refusal;
         }
@@ -393,7 +411,7 @@ public final class Gatekeeper {
                 List.of(), "");
         record(request, "ADAPTER", refused, refused.reasons(), List.of(), List.of(), null, start);
         return new Admission(request.id(), start, request, refused, null,
-                refusal(request.id(), message.headers(), breach.status(), refused.reasons(), text));
+                refusal(request, breach.status(), refused.reasons(), text));
     }
 
     private Admission refuseUnread(String requestId, long start, HttpRequestMessage message, Peer peer, int status,
@@ -414,8 +432,7 @@ public final class Gatekeeper {
         List<String> reasons = removed.isEmpty() ? decision.reasons() : union(decision.reasons(), List.of(SENSITIVE_DATA_CUT));
         record(admission.request(), "RESPONSE", decision, reasons,
                 union(admission.decision().ruleIds(), decision.ruleIds()), List.of(), upstreamStatus, admission.startNanos(), removed);
-        return refusal(admission.requestId(), admission.request().headers(), decision.status(), decision.reasons(),
-                decision.message());
+        return refusal(admission.request(), decision.status(), decision.reasons(), decision.message());
     }
 
     private void record(ApiRequest request, String stage, Decision decision, List<String> reasons, List<String> ruleIds,
