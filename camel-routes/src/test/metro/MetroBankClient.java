@@ -36,6 +36,11 @@
  *   --binding symmetric
  *                      with --username: the WSDL's SymmetricBinding port (the shape of WCF's
  *                      UserNameForCertificate) instead of the asymmetric one.
+ *   --binding secure-conversation
+ *                      with --username: the WSDL's WS-SecureConversation port (WCF's default
+ *                      EstablishSecurityContext): Metro asks the gateway for a security context in a
+ *                      message secured as the symmetric port's, sends the request twice in that
+ *                      context (printing both answers), then closes the port, which cancels it.
  *   --username NAME    send a UsernameToken (PasswordText) as well, through the WSDL's UsernameToken
  *                      port; the X.509 signature and encryption still protect it on the wire.
  *   --password PW | --password-file FILE
@@ -93,6 +98,7 @@ public class MetroBankClient {
     static final QName X509_PORT = new QName(NS, "BankPortPort");
     static final QName USERNAME_TOKEN_PORT = new QName(NS, "BankPortUsernameTokenPort");
     static final QName USERNAME_FOR_CERTIFICATE_PORT = new QName(NS, "BankPortUsernameForCertificatePort");
+    static final QName SECURE_CONVERSATION_PORT = new QName(NS, "BankPortSecureConversationPort");
     /** The names the WSDL's sc:KeyStore alias and sc:TrustStore peeralias expect. */
     static final String SIGNER_ALIAS = "signer";
     static final String PEER_ALIAS = "gateway";
@@ -139,8 +145,10 @@ public class MetroBankClient {
         }
 
         Service service = Service.create(wsdl.toUri().toURL(), SERVICE);
-        QName port = username == null ? X509_PORT : "symmetric".equals(single(options, "binding")) ? USERNAME_FOR_CERTIFICATE_PORT
-                : USERNAME_TOKEN_PORT;
+        String binding = single(options, "binding");
+        boolean conversation = "secure-conversation".equals(binding);
+        QName port = username == null ? X509_PORT : "symmetric".equals(binding) ? USERNAME_FOR_CERTIFICATE_PORT
+                : conversation ? SECURE_CONVERSATION_PORT : USERNAME_TOKEN_PORT;
         Dispatch<Source> dispatch = service.createDispatch(port,
                 Source.class, Service.Mode.PAYLOAD);
         Map<String, Object> context = dispatch.getRequestContext();
@@ -165,6 +173,11 @@ public class MetroBankClient {
         try {
             Source response = dispatch.invoke(new StreamSource(new StringReader(request)));
             System.out.println(toXml(response));
+            if (conversation) {
+                // The same context again, then closed: Metro sends the gateway a Cancel for it.
+                System.out.println(toXml(dispatch.invoke(new StreamSource(new StringReader(request)))));
+                ((java.io.Closeable) dispatch).close();
+            }
             return 0;
         } catch (SOAPFaultException e) {
             System.err.println("SOAP fault: " + e.getFault().getFaultCode() + ": " + e.getFault().getFaultString());

@@ -11,6 +11,7 @@ import io.portcullis.engine.model.ClientCertificate;
 import io.portcullis.engine.replay.ReplayGuard;
 import io.portcullis.soap.DigestUsers;
 import io.portcullis.soap.OutboundSecurity;
+import io.portcullis.soap.SecurityContexts;
 import io.portcullis.soap.ServiceSchema;
 import io.portcullis.soap.SignerTrust;
 import io.portcullis.soap.SoapAdapter;
@@ -62,12 +63,14 @@ final class SoapRouteAdapters {
             usernameTokens = new UsernameTokens(passwords, digestUsers, digestLockouts);
         }
         ClientCertificateAuthenticator signerIdentities = new ClientCertificateAuthenticator(wss.identityFrom(), signers);
+        SecurityContexts contexts = wss.secureConversation() == null ? null : new SecurityContexts(wss.secureConversation().lifetime(),
+                wss.secureConversation().maxContexts(), wss.secureConversation().maxPerCaller(), java.time.Clock.systemUTC());
         Wss4jMessageVerifier verifier = new Wss4jMessageVerifier(wss.policy(),
                 new SignerTrust(trust, wss.crlFile() != null, wss.signerSubjects()), decryption,
                 Wss4jCrypto.keyPasswords(keyPassword),
                 replays, usernameTokens,
-                certificate -> signerIdentities.identify(ClientCertificate.of(certificate), AuthMethod.WS_SECURITY));
-        return new SoapAdapter(settings, verifier, schema, outbound(wss, decryption, keyPassword));
+                certificate -> signerIdentities.identify(ClientCertificate.of(certificate), AuthMethod.WS_SECURITY), contexts);
+        return new SoapAdapter(settings, verifier, schema, outbound(wss, decryption, keyPassword), contexts);
     }
 
     private static OutboundSecurity outbound(GatewaySettings.WsSecurity wss, Crypto keys, char[] keyPassword)

@@ -52,6 +52,17 @@ public final class SoapAdapter implements ProtocolAdapter {
     public static final String ELEMENT_ATTRIBUTE = "soap.element";
     /** The message to forward when WS-Security processing changed it; for {@link #fulfil} only. */
     static final String FORWARD_ATTRIBUTE = "soap.forward";
+    /** The request's {@link WsAddressing}, which its answer and its refusal relate to; for this adapter only. */
+    static final String ADDRESSING_ATTRIBUTE = "soap.addressing";
+    /** A WS-Trust request for a security context, which the gateway answers itself; for {@link #answer} only. */
+    static final String TOKEN_REQUEST_ATTRIBUTE = "soap.tokenRequest";
+    /** The operations of a WS-SecureConversation request, which the rules permit like any other (rules/authz). */
+    public static final String ESTABLISH_CONTEXT_OPERATION = "establishSecurityContext";
+    public static final String CANCEL_CONTEXT_OPERATION = "cancelSecurityContext";
+    /** The context store is full (503): the gateway holds as many contexts as it may. */
+    public static final String CONTEXTS_FULL = "WSS_CONTEXTS_FULL";
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SoapAdapter.class);
 
     private final SoapEnvelopeReader reader;
     private final SoapEnvelopeReader responseReader;
@@ -60,6 +71,7 @@ public final class SoapAdapter implements ProtocolAdapter {
     private final Wss4jMessageVerifier verifier;
     private final ServiceSchema schema;
     private final OutboundSecurity outbound;
+    private final SecurityContexts contexts;
 
     /**
      * @param verifier WS-Security processing for this route, or null when it has none
@@ -68,6 +80,19 @@ public final class SoapAdapter implements ProtocolAdapter {
      */
     public SoapAdapter(SoapRouteSettings settings, Wss4jMessageVerifier verifier, ServiceSchema schema,
                        OutboundSecurity outbound) {
+        this(settings, verifier, schema, outbound, null);
+    }
+
+    /**
+     * @param contexts where the WS-SecureConversation contexts this route issues are kept, or null when
+     *                 the route issues none; needs {@code verifier} and {@code outbound}
+     */
+    public SoapAdapter(SoapRouteSettings settings, Wss4jMessageVerifier verifier, ServiceSchema schema,
+                       OutboundSecurity outbound, SecurityContexts contexts) {
+        if (contexts != null && (verifier == null || outbound == null)) {
+            throw new IllegalArgumentException("a route that issues security contexts verifies WS-Security and secures its answers");
+        }
+        this.contexts = contexts;
         this.reader = new SoapEnvelopeReader(settings.limits());
         this.responseReader = new SoapEnvelopeReader(responseLimits(settings.limits()));
         this.threats = new XmlThreatScanner(settings.limits());
@@ -134,17 +159,28 @@ public final class SoapAdapter implements ProtocolAdapter {
             }
         }
         SoapEnvelopeReader.checkBody(envelope.body());
-        if (schema != null) {
+        WsAddressing addressing = WsAddressing.of(envelope.header());
+        if (addressing != null) {
+            attributes.put(ADDRESSING_ATTRIBUTE, addressing);
+        }
+        SecureConversation.TokenRequest tokenRequest = null;
+        if (contexts != null && SecureConversation.isTokenRequest(envelope.operationElement())) {
+            // The gateway's own operation: its schema is WS-Trust's, not the service's.
+            tokenRequest = SecureConversation.read(envelope.operationElement(), envelope.header(), action);
+            attributes.put(TOKEN_REQUEST_ATTRIBUTE, tokenRequest);
+        } else if (schema != null) {
             schema.check(envelope.operationElement(), action);
         }
         QName element = envelope.operation();
         attributes.put(ELEMENT_ATTRIBUTE, operation(element));
+        String operation = tokenRequest == null ? operations.getOrDefault(element, ApiRequest.UNDECLARED_OPERATION)
+                : tokenRequest.kind() == SecureConversation.Kind.ISSUE ? ESTABLISH_CONTEXT_OPERATION : CANCEL_CONTEXT_OPERATION;
         return ApiRequest.builder()
                 .id(context.requestId())
                 .receivedAt(context.receivedAt())
                 .protocol(Protocol.SOAP)
                 .route(context.route())
-                .operation(operations.getOrDefault(element, ApiRequest.UNDECLARED_OPERATION))
+                .operation(operation)
                 .method(message.method())
                 .path(path)
                 .headers(message.headers())
@@ -152,6 +188,66 @@ public final class SoapAdapter implements ProtocolAdapter {
                 .body(values(envelope.operationElement()))
                 .attributes(attributes)
                 .build();
+    }
+
+    /**
+     * Issues or cancels a security context (WS-SecureConversation), once the rules permitted it.
+     * A context is issued only to an authenticated caller whose request was encrypted (it carries the
+     * caller's half of the key) and made with a key the caller could encrypt to the gateway or with
+     * its certificate; the answer is signed and encrypted with that key, or for that certificate. A
+     * context is cancelled only by a message signed with that same context.
+     */
+    @Override
+    public HttpResponseMessage answer(ApiRequest request) throws RequestRejectedException {
+        if (!(request.attribute(TOKEN_REQUEST_ATTRIBUTE) instanceof SecureConversation.TokenRequest tokenRequest)) {
+            return null;
+        }
+        SoapVersion version = "1.2".equals(request.attribute(VERSION_ATTRIBUTE)) ? SoapVersion.SOAP_1_2 : SoapVersion.SOAP_1_1;
+        WsSecurityResult.RequestKey key = request.attribute(WsSecurityResult.REQUEST_KEY) instanceof WsSecurityResult.RequestKey k ? k : null;
+        X509Certificate caller = request.attribute(WsSecurityResult.SIGNER_CERTIFICATE) instanceof X509Certificate c ? c : null;
+        byte[] answer;
+        Wss4jMessageSecurer.Protection protection;
+        if (tokenRequest.kind() == SecureConversation.Kind.ISSUE) {
+            boolean bodyEncrypted = request.attribute(WsSecurityResult.ENCRYPTED_PARTS) instanceof List<?> parts
+                    && parts.contains(WsSecurityPolicy.Part.BODY.factName());
+            if (!request.principal().authenticated() || !bodyEncrypted || (caller == null && (key == null || key.securityContext()))) {
+                throw new RequestRejectedException(400, SecureConversation.REQUEST_INVALID, "A security context is issued to "
+                        + "an authenticated caller whose request is encrypted and signed with its certificate or a key encrypted to this service.");
+            }
+            byte[] entropy = SecurityContexts.randomBytes(tokenRequest.keyBits() / 8);
+            SecurityContexts.Context context;
+            try {
+                context = contexts.issue(request.principal(), SecureConversation.key(tokenRequest, entropy), tokenRequest.version());
+            } catch (SecurityContexts.FullException e) {
+                throw new RequestRejectedException(503, CONTEXTS_FULL, "No security context can be issued now; try again later.");
+            } catch (WSSecurityException e) {
+                throw new RequestRejectedException(400, SecureConversation.REQUEST_INVALID, "The security token request could not be served.");
+            }
+            answer = SecureConversation.issued(version, tokenRequest, context, entropy, request.receivedAt());
+            // Key material (the gateway's entropy, or the key) goes back encrypted, whatever the route's responses are.
+            protection = responseProtection(request, caller, true);
+        } else {
+            if (key == null || !key.isContext(tokenRequest.cancelTarget())) {
+                throw new RequestRejectedException(400, SecureConversation.REQUEST_INVALID,
+                        "A security context is cancelled only by a message signed with it.");
+            }
+            contexts.cancel(key.reference());
+            answer = SecureConversation.cancelled(version, tokenRequest);
+            // Signed with the context, like the request: it says nothing to keep secret (WCF and Metro encrypt neither).
+            protection = Wss4jMessageSecurer.Protection.withRequestKey(key, true, false, outbound.responseKeys(),
+                    WSConstants.AES_256_GCM, false);
+        }
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        headers.put("content-type", List.of(version == SoapVersion.SOAP_1_1 ? version.contentType() + "; charset=utf-8"
+                : version.contentType() + "; charset=utf-8; action=\"" + SecureConversation.answerAction(tokenRequest) + "\""));
+        headers.put("cache-control", List.of("no-store"));
+        headers.put(HttpForwarding.REQUEST_ID, List.of(request.id()));
+        try {
+            return new HttpResponseMessage(200, headers, secure(responseReader, answer, protection));
+        } catch (ObligationException e) {
+            LOG.error("request {}: the security context answer could not be secured: {}", request.id(), e.getMessage());
+            throw new RequestRejectedException(500, "WSS_ANSWER_UNSECURED", "The request could not be served.");
+        }
     }
 
     @Override
@@ -171,6 +267,18 @@ public final class SoapAdapter implements ProtocolAdapter {
     @Override
     public HttpResponseMessage refusal(String requestId, Map<String, List<String>> requestHeaders, int status,
                                        List<String> reasons, String message) {
+        return refusal(requestId, requestHeaders, status, reasons, message, null);
+    }
+
+    /** A fault that relates to its request by WS-Addressing when the request used it. */
+    @Override
+    public HttpResponseMessage refusal(ApiRequest request, int status, List<String> reasons, String message) {
+        return refusal(request.id(), request.headers(), status, reasons, message,
+                request.attribute(ADDRESSING_ATTRIBUTE) instanceof WsAddressing addressing ? addressing : null);
+    }
+
+    private HttpResponseMessage refusal(String requestId, Map<String, List<String>> requestHeaders, int status,
+                                        List<String> reasons, String message, WsAddressing addressing) {
         List<String> contentType = requestHeaders.getOrDefault("content-type", List.of());
         SoapVersion version = contentType.isEmpty() || versionOf(contentType.get(0)) == null
                 ? SoapVersion.SOAP_1_1 : versionOf(contentType.get(0));
@@ -179,7 +287,7 @@ public final class SoapAdapter implements ProtocolAdapter {
         headers.put("cache-control", List.of("no-store"));
         headers.put(HttpForwarding.REQUEST_ID, List.of(requestId));
         return new HttpResponseMessage(httpStatus(version, status), headers,
-                SoapFaults.render(version, status, requestId, reasons, message));
+                SoapFaults.render(version, status, requestId, reasons, message, addressing));
     }
 
     /**
@@ -259,7 +367,7 @@ public final class SoapAdapter implements ProtocolAdapter {
             Map<String, List<String>> headers = new LinkedHashMap<>(response.headers());
             headers.put("content-type", List.of(utf8(response.header("content-type"))));
             out = new HttpResponseMessage(response.status(), headers,
-                    secure(responseReader, response.body(), responseProtection(request, caller)));
+                    secure(responseReader, response.body(), responseProtection(request, caller, false)));
         }
         return obligations.isEmpty() ? out : out.withHeaders(HeaderObligations.apply(out.headers(), obligations));
     }
@@ -269,7 +377,7 @@ public final class SoapAdapter implements ProtocolAdapter {
      * a client that has no AES-GCM (WCF, Metro) can read it, and with its signature encrypted when
      * the request's was, which WCF's default protection order requires of the reply.
      */
-    private Wss4jMessageSecurer.Protection responseProtection(ApiRequest request, X509Certificate caller) {
+    private Wss4jMessageSecurer.Protection responseProtection(ApiRequest request, X509Certificate caller, boolean encrypt) {
         String algorithm = request.attribute(WsSecurityResult.BODY_ENCRYPTION) instanceof String used ? used : WSConstants.AES_256_GCM;
         boolean signatureWasEncrypted = request.attribute(WsSecurityResult.ENCRYPTED_PARTS) instanceof List<?> parts
                 && parts.contains(WsSecurityPolicy.Part.SIGNATURE.factName());
@@ -278,10 +386,10 @@ public final class SoapAdapter implements ProtocolAdapter {
             // answer is encrypted when its request was: that key serves this exchange both ways.
             boolean requestEncrypted = request.attribute(WsSecurityResult.ENCRYPTED_PARTS) instanceof List<?> parts
                     && parts.contains(WsSecurityPolicy.Part.BODY.factName());
-            return Wss4jMessageSecurer.Protection.withRequestKey(key, outbound.signResponses(),
-                    outbound.encryptResponses() || requestEncrypted, outbound.responseKeys(), algorithm, signatureWasEncrypted);
+            return Wss4jMessageSecurer.Protection.withRequestKey(key, outbound.signResponses() || encrypt,
+                    outbound.encryptResponses() || requestEncrypted || encrypt, outbound.responseKeys(), algorithm, signatureWasEncrypted);
         }
-        return new Wss4jMessageSecurer.Protection(outbound.signResponses(), outbound.encryptResponses() ? caller : null,
+        return new Wss4jMessageSecurer.Protection(outbound.signResponses() || encrypt, outbound.encryptResponses() || encrypt ? caller : null,
                 outbound.responseKeys(), algorithm, signatureWasEncrypted);
     }
 

@@ -41,6 +41,13 @@ public final class SoapFaults {
      * @param message the refusal's message for the client, or empty for the generic text
      */
     public static byte[] render(SoapVersion version, int status, String requestId, List<String> reasons, String message) {
+        return render(version, status, requestId, reasons, message, null);
+    }
+
+    /** As {@link #render(SoapVersion, int, String, List, String)}, relating the fault to a request that used WS-Addressing. */
+    static byte[] render(SoapVersion version, int status, String requestId, List<String> reasons, String message,
+                         WsAddressing addressing) {
+        String header = addressing == null ? "" : addressing.headers(addressing.faultAction());
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(requestId, "requestId");
         if (status < 400 || status > 599) {
@@ -50,16 +57,16 @@ public final class SoapFaults {
         String[] security = reasons.stream().map(SECURITY_FAULTS::get).filter(Objects::nonNull).findFirst().orElse(null);
         if (security != null) {
             String xml = switch (version) {
-                case SOAP_1_1 -> soap11(WSSE_PREFIX + security[0], security[1], detail(requestId, List.of()));
-                case SOAP_1_2 -> soap12("Sender", security[1], detail(requestId, List.of()), security[0]);
+                case SOAP_1_1 -> soap11(header, WSSE_PREFIX + security[0], security[1], detail(requestId, List.of()));
+                case SOAP_1_2 -> soap12(header, "Sender", security[1], detail(requestId, List.of()), security[0]);
             };
             return xml.getBytes(StandardCharsets.UTF_8);
         }
         String text = message == null || message.isBlank() ? (client ? CLIENT_TEXT : SERVER_TEXT) : message;
         String detail = detail(requestId, reasons);
         String xml = switch (version) {
-            case SOAP_1_1 -> soap11("soap:" + (client ? "Client" : "Server"), text, detail);
-            case SOAP_1_2 -> soap12(client ? "Sender" : "Receiver", text, detail, null);
+            case SOAP_1_1 -> soap11(header, "soap:" + (client ? "Client" : "Server"), text, detail);
+            case SOAP_1_2 -> soap12(header, client ? "Sender" : "Receiver", text, detail, null);
         };
         return xml.getBytes(StandardCharsets.UTF_8);
     }
@@ -91,9 +98,10 @@ public final class SoapFaults {
             Map.entry(Wss4jMessageVerifier.TOKEN_UNAVAILABLE, new String[] {"SecurityTokenUnavailable", "Referenced security token could not be retrieved"}),
             Map.entry(Wss4jMessageVerifier.MESSAGE_EXPIRED, new String[] {"MessageExpired", "The message has expired"}));
 
-    private static String soap11(String code, String text, String detail) {
+    private static String soap11(String header, String code, String text, String detail) {
         return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
                 + "<soap:Envelope xmlns:soap=\"" + SoapVersion.SOAP_1_1.namespace() + "\">"
+                + (header.isEmpty() ? "" : "<soap:Header>" + header + "</soap:Header>")
                 + "<soap:Body><soap:Fault" + CODE_PREFIXES_11 + ">"
                 + "<faultcode>" + code + "</faultcode>"
                 + "<faultstring>" + escape(text) + "</faultstring>"
@@ -101,11 +109,12 @@ public final class SoapFaults {
                 + "</soap:Fault></soap:Body></soap:Envelope>";
     }
 
-    private static String soap12(String code, String text, String detail, String securitySubcode) {
+    private static String soap12(String header, String code, String text, String detail, String securitySubcode) {
         String subcode = securitySubcode == null ? ""
                 : "<env:Subcode><env:Value>" + WSSE_PREFIX + securitySubcode + "</env:Value></env:Subcode>";
         return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
                 + "<env:Envelope xmlns:env=\"" + SoapVersion.SOAP_1_2.namespace() + "\">"
+                + (header.isEmpty() ? "" : "<env:Header>" + header + "</env:Header>")
                 + "<env:Body><env:Fault" + CODE_PREFIXES_12 + ">"
                 + "<env:Code><env:Value>env:" + code + "</env:Value>" + subcode + "</env:Code>"
                 + "<env:Reason><env:Text xml:lang=\"en\">" + escape(text) + "</env:Text></env:Reason>"

@@ -70,7 +70,13 @@ public record WsSecurityPolicy(List<Alternative> alternatives, Duration timestam
          * proves the message was not changed on the way, not who made it: a UsernameToken the
          * signature covers says that.
          */
-        ENCRYPTED_KEY("encrypted-key");
+        ENCRYPTED_KEY("encrypted-key"),
+        /**
+         * A security context the gateway issued through WS-SecureConversation (WCF's default
+         * EstablishSecurityContext), or a key derived from it: the message is from whoever proved
+         * their identity when they asked for that context, and is theirs.
+         */
+        SECURITY_CONTEXT("security-context");
 
         private final String factName;
 
@@ -116,6 +122,11 @@ public record WsSecurityPolicy(List<Alternative> alternatives, Duration timestam
                 throw new IllegalArgumentException("a signature with an encrypted key proves no identity: require "
                         + "usernameToken and signed: [Body, Timestamp, UsernameToken] with it");
             }
+            if (signedWith == SignedWith.SECURITY_CONTEXT && (usernameToken || !signed.contains(Part.BODY)
+                    || !signed.contains(Part.TIMESTAMP))) {
+                throw new IllegalArgumentException("a signature with a security context stands for the caller who "
+                        + "established it: require signed: [Body, Timestamp] with it, and no usernameToken");
+            }
         }
 
         /** Signed, if at all, with a certificate. */
@@ -123,8 +134,13 @@ public record WsSecurityPolicy(List<Alternative> alternatives, Duration timestam
             this(timestamp, usernameToken, signed, encrypted, SignedWith.CERTIFICATE);
         }
 
-        /** Whether {@code result} meets this alternative; {@code null} if so, else the first part missing. */
-        String unmet(WsSecurityResult result) {
+        /**
+         * Whether {@code result} meets this alternative; {@code null} if so, else the first part missing.
+         *
+         * @param contextCancellation the message cancels the security context it is signed with: an
+         *                            alternative that takes such signatures needs nothing encrypted
+         */
+        String unmet(WsSecurityResult result, boolean contextCancellation) {
             if (timestamp && !result.tokens().contains(WsSecurityResult.TIMESTAMP)) {
                 return "Timestamp";
             }
@@ -137,9 +153,13 @@ public record WsSecurityPolicy(List<Alternative> alternatives, Duration timestam
                 }
             }
             if (!signed.isEmpty() && !signedWith.factName().equals(result.signedWith())) {
-                return "signed with " + (signedWith == SignedWith.CERTIFICATE ? "a certificate" : "an encrypted key");
+                return "signed with " + switch (signedWith) {
+                    case CERTIFICATE -> "a certificate";
+                    case ENCRYPTED_KEY -> "an encrypted key";
+                    case SECURITY_CONTEXT -> "a security context";
+                };
             }
-            for (Part part : encrypted) {
+            for (Part part : contextCancellation && signedWith == SignedWith.SECURITY_CONTEXT ? Set.<Part>of() : encrypted) {
                 if (!result.encryptedParts().contains(part.factName())) {
                     return "encrypted " + part.factName();
                 }
@@ -173,8 +193,8 @@ public record WsSecurityPolicy(List<Alternative> alternatives, Duration timestam
         return !alternatives.isEmpty();
     }
 
-    /** Whether some alternative takes a signature made with an encrypted key (HMAC, derived keys). */
-    public boolean acceptsEncryptedKeySignatures() {
-        return alternatives.stream().anyMatch(alternative -> alternative.signedWith() == SignedWith.ENCRYPTED_KEY);
+    /** Whether some alternative takes a signature made with {@code key} (an encrypted key or a context: HMAC, derived keys). */
+    public boolean accepts(SignedWith key) {
+        return alternatives.stream().anyMatch(alternative -> alternative.signedWith() == key);
     }
 }

@@ -30,15 +30,33 @@ public record WsSecurityResult(Set<String> signedParts, Set<String> encryptedPar
     /**
      * The caller's key, for protecting the answer: never a fact rules read (its text hides the key).
      *
-     * @param secret      the key as the caller encrypted it to the gateway
-     * @param sha1        its EncryptedKeySHA1 (the SHA-1 of the encrypted key, base64): how an answer refers to it
-     * @param derivedKeys whether the caller derived its signing and encryption keys from it (the answer does too)
+     * @param secret           the key: as the caller encrypted it to the gateway, or a security context's
+     * @param reference        how an answer refers to it: the EncryptedKeySHA1 (SHA-1 of the encrypted
+     *                         key, base64), or the security context's identifier
+     * @param contextTokenType the SecurityContextToken's type when the key is a security context's, else null
+     * @param contextTokenId   the wsu:Id of the SecurityContextToken the message carried, or null
+     * @param derivedKeys      whether the answer derives its keys from it (as the caller did; always for a context)
      * @param signatureAlgorithm the HMAC the caller signed with (the answer is signed with it too)
      */
-    public record RequestKey(byte[] secret, String sha1, boolean derivedKeys, String signatureAlgorithm) {
+    public record RequestKey(byte[] secret, String reference, String contextTokenType, String contextTokenId,
+                             boolean derivedKeys, String signatureAlgorithm) {
+
+        public static RequestKey encryptedKey(byte[] secret, String sha1, boolean derivedKeys, String signatureAlgorithm) {
+            return new RequestKey(secret, sha1, null, null, derivedKeys, signatureAlgorithm);
+        }
+
+        public boolean securityContext() {
+            return contextTokenType != null;
+        }
+
+        /** Whether {@code target} (a reference's URI) names this key's security context. */
+        public boolean isContext(String target) {
+            return securityContext() && (reference.equals(target) || (contextTokenId != null && target.equals("#" + contextTokenId)));
+        }
+
         @Override
         public String toString() {
-            return "RequestKey[" + sha1 + (derivedKeys ? ", derived keys" : "") + "]";
+            return "RequestKey[" + reference + (derivedKeys ? ", derived keys" : "") + "]";
         }
     }
 
@@ -62,6 +80,7 @@ public record WsSecurityResult(Set<String> signedParts, Set<String> encryptedPar
     public static final String REQUEST_KEY = "wss.requestKey";
     public static final String ENCRYPTED_KEY = "EncryptedKey";
     public static final String DERIVED_KEY = "DerivedKey";
+    public static final String SECURITY_CONTEXT_TOKEN = "SecurityContextToken";
 
     /** No Security header in the message. */
     public static final WsSecurityResult NONE = new WsSecurityResult(Set.of(), Set.of(), Set.of(), null, null, Set.of(),

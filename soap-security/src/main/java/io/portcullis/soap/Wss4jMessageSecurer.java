@@ -4,6 +4,7 @@ import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.wss4j.common.WSEncryptionPart;
 import org.apache.wss4j.common.crypto.Crypto;
@@ -18,6 +19,8 @@ import org.apache.wss4j.dom.message.WSSecHeader;
 import org.apache.wss4j.dom.message.WSSecSignature;
 import org.apache.wss4j.dom.message.WSSecTimestamp;
 import org.apache.xml.security.signature.XMLSignature;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
 
 /**
  * Secures what the gateway sends: responses to its callers, and requests to an upstream that
@@ -156,7 +159,11 @@ public final class Wss4jMessageSecurer {
         }
     }
 
-    /** Secures {@code envelope} in place. */
+    /**
+     * Secures {@code envelope} in place: signs the Body, the Timestamp and the WS-Addressing headers
+     * the message has (WCF and Metro refuse an answer whose addressing headers are unsigned), and
+     * puts the Security header after those (Metro reads the Action before it to pick its policy).
+     */
     public void secure(SoapEnvelope envelope, Protection protection) throws WSSecurityException {
         WSSecHeader header = new WSSecHeader(envelope.document());
         header.setMustUnderstand(true);
@@ -164,11 +171,38 @@ public final class Wss4jMessageSecurer {
         WSSecTimestamp timestamp = new WSSecTimestamp(header);
         timestamp.setTimeToLive(timestampTtlSeconds);
         timestamp.build();
-        String soapNamespace = envelope.version().namespace();
+        List<WSEncryptionPart> signed = signedParts(envelope);
         if (protection.requestKey() != null) {
-            secureWithRequestKey(header, soapNamespace, protection);
-            return;
+            secureWithRequestKey(header, envelope.version().namespace(), signed, protection);
+        } else {
+            secureWithGatewayKey(header, envelope.version().namespace(), signed, protection);
         }
+        Element security = header.getSecurityHeaderElement();
+        Node headers = security.getParentNode();
+        headers.removeChild(security);
+        headers.appendChild(security);
+    }
+
+    private static final Set<String> ADDRESSING = Set.of("http://www.w3.org/2005/08/addressing",
+            "http://schemas.xmlsoap.org/ws/2004/08/addressing");
+
+    private static List<WSEncryptionPart> signedParts(SoapEnvelope envelope) {
+        List<WSEncryptionPart> parts = new java.util.ArrayList<>(List.of(
+                new WSEncryptionPart(WSConstants.ELEM_BODY, envelope.version().namespace(), ""),
+                new WSEncryptionPart(WSConstants.TIMESTAMP_TOKEN_LN, WSConstants.WSU_NS, "")));
+        Set<String> seen = new java.util.HashSet<>();
+        for (Node child = envelope.header() == null ? null : envelope.header().getFirstChild(); child != null;
+             child = child.getNextSibling()) {
+            if (child instanceof Element element && ADDRESSING.contains(element.getNamespaceURI())
+                    && seen.add(element.getNamespaceURI() + element.getLocalName())) {
+                parts.add(new WSEncryptionPart(element.getLocalName(), element.getNamespaceURI(), ""));
+            }
+        }
+        return parts;
+    }
+
+    private void secureWithGatewayKey(WSSecHeader header, String soapNamespace, List<WSEncryptionPart> signed,
+                                      Protection protection) throws WSSecurityException {
         String signatureId = null;
         if (protection.sign()) {
             WSSecSignature signature = new WSSecSignature(header);
@@ -177,8 +211,7 @@ public final class Wss4jMessageSecurer {
             signature.setSignatureAlgorithm(signatureAlgorithm);
             signature.setDigestAlgo(WSConstants.SHA256);
             signature.setSigCanonicalization(WSConstants.C14N_EXCL_OMIT_COMMENTS);
-            signature.getParts().add(new WSEncryptionPart(WSConstants.ELEM_BODY, soapNamespace, ""));
-            signature.getParts().add(new WSEncryptionPart(WSConstants.TIMESTAMP_TOKEN_LN, WSConstants.WSU_NS, ""));
+            signature.getParts().addAll(signed);
             signature.build(keys);
             signatureId = signature.getId();
         }
@@ -198,34 +231,34 @@ public final class Wss4jMessageSecurer {
 
     /**
      * A symmetric binding's answer: signed (HMAC) and encrypted with the key the caller made for this
-     * exchange, referred to by its EncryptedKeySHA1, with keys derived from it when the caller derived
-     * its own. Only the caller and the gateway know that key, so only the caller can read the answer,
-     * and it knows the answer came from whoever could decrypt its key: the gateway.
+     * exchange (referred to by its EncryptedKeySHA1) or with its security context's, with keys derived
+     * from it when the caller derived its own, and always for a context (WCF and Metro derive theirs).
+     * Only the caller and the gateway know that key, so only the caller can read the answer, and it
+     * knows the answer came from whoever could decrypt its key: the gateway.
      */
-    private void secureWithRequestKey(WSSecHeader header, String soapNamespace, Protection protection) throws WSSecurityException {
+    private void secureWithRequestKey(WSSecHeader header, String soapNamespace, List<WSEncryptionPart> signed,
+                                      Protection protection) throws WSSecurityException {
         WsSecurityResult.RequestKey key = protection.requestKey();
         String signatureId = null;
         if (protection.sign()) {
-            List<WSEncryptionPart> parts = List.of(new WSEncryptionPart(WSConstants.ELEM_BODY, soapNamespace, ""),
-                    new WSEncryptionPart(WSConstants.TIMESTAMP_TOKEN_LN, WSConstants.WSU_NS, ""));
             if (key.derivedKeys()) {
                 WSSecDKSign signature = new WSSecDKSign(header);
                 referToRequestKey(signature, header, key);
                 signature.setSignatureAlgorithm(key.signatureAlgorithm());
                 signature.setDigestAlgorithm(WSConstants.SHA256);
                 signature.setSigCanonicalization(WSConstants.C14N_EXCL_OMIT_COMMENTS);
-                signature.getParts().addAll(parts);
+                signature.getParts().addAll(signed);
                 signature.build(key.secret());
                 signatureId = signature.getSignatureId();
             } else {
                 WSSecSignature signature = new WSSecSignature(header);
                 signature.setSecretKey(key.secret());
                 signature.setKeyIdentifierType(WSConstants.ENCRYPTED_KEY_SHA1_IDENTIFIER);
-                signature.setEncrKeySha1value(key.sha1());
+                signature.setEncrKeySha1value(key.reference());
                 signature.setSignatureAlgorithm(key.signatureAlgorithm());
                 signature.setDigestAlgo(WSConstants.SHA256);
                 signature.setSigCanonicalization(WSConstants.C14N_EXCL_OMIT_COMMENTS);
-                signature.getParts().addAll(parts);
+                signature.getParts().addAll(signed);
                 signature.build(null);
                 signatureId = signature.getId();
             }
@@ -233,38 +266,49 @@ public final class Wss4jMessageSecurer {
         if (!protection.encryptWithRequestKey()) {
             return;
         }
-        List<WSEncryptionPart> parts = new java.util.ArrayList<>(List.of(new WSEncryptionPart(WSConstants.ELEM_BODY, soapNamespace, "Content")));
+        List<WSEncryptionPart> encrypted = new java.util.ArrayList<>(List.of(new WSEncryptionPart(WSConstants.ELEM_BODY, soapNamespace, "Content")));
         if (protection.encryptSignature() && signatureId != null) {
-            parts.add(new WSEncryptionPart(signatureId, "Element"));
+            encrypted.add(new WSEncryptionPart(signatureId, "Element"));
         }
         if (key.derivedKeys()) {
             WSSecDKEncrypt encrypt = new WSSecDKEncrypt(header);
             referToRequestKey(encrypt, header, key);
             encrypt.setSymmetricEncAlgorithm(protection.contentAlgorithm());
-            encrypt.getParts().addAll(parts);
+            encrypt.getParts().addAll(encrypted);
             encrypt.build(key.secret());
         } else {
             WSSecEncrypt encrypt = new WSSecEncrypt(header);
             encrypt.setEncryptSymmKey(false);
             encrypt.setKeyIdentifierType(WSConstants.ENCRYPTED_KEY_SHA1_IDENTIFIER);
-            encrypt.setCustomReferenceValue(key.sha1());
+            encrypt.setCustomReferenceValue(key.reference());
             encrypt.setSymmetricEncAlgorithm(protection.contentAlgorithm());
-            encrypt.getParts().addAll(parts);
+            encrypt.getParts().addAll(encrypted);
             encrypt.build(null, KeyUtils.prepareSecretKey(protection.contentAlgorithm(), key.secret()));
         }
     }
 
     /**
-     * A derived key's base: the caller's EncryptedKey, by its SHA-1 (it is not in the answer), with
+     * A derived key's base. The caller's EncryptedKey by its SHA-1 (it is not in the answer), with
      * the EncodingType and TokenType the Basic Security Profile asks of such a reference (WSS4J's own
-     * leaves them out, and WSS4J-based clients refuse an answer without them).
+     * leaves them out, and WSS4J-based clients refuse an answer without them); a security context by
+     * its identifier, as WCF and Metro refer to it in answers.
      */
     private static void referToRequestKey(org.apache.wss4j.dom.message.WSSecDerivedKeyBase derived, WSSecHeader header,
                                           WsSecurityResult.RequestKey key) throws WSSecurityException {
-        org.apache.wss4j.common.token.SecurityTokenReference reference =
-                new org.apache.wss4j.common.token.SecurityTokenReference(header.getSecurityHeaderElement().getOwnerDocument());
-        reference.setKeyIdentifierEncKeySHA1(key.sha1());
-        reference.addTokenType(WSConstants.WSS_ENC_KEY_VALUE_TYPE);
+        org.w3c.dom.Document document = header.getSecurityHeaderElement().getOwnerDocument();
+        org.apache.wss4j.common.token.SecurityTokenReference reference = new org.apache.wss4j.common.token.SecurityTokenReference(document);
+        if (key.securityContext()) {
+            if (key.contextTokenType().startsWith(org.apache.wss4j.common.derivedKey.ConversationConstants.WSC_NS_05_02)) {
+                derived.setWscVersion(org.apache.wss4j.common.derivedKey.ConversationConstants.VERSION_05_02);
+            }
+            org.apache.wss4j.common.token.Reference context = new org.apache.wss4j.common.token.Reference(document);
+            context.setURI(key.reference());
+            context.setValueType(key.contextTokenType());
+            reference.setReference(context);
+        } else {
+            reference.setKeyIdentifierEncKeySHA1(key.reference());
+            reference.addTokenType(WSConstants.WSS_ENC_KEY_VALUE_TYPE);
+        }
         derived.setStrElem(reference.getElement());
     }
 }

@@ -89,6 +89,8 @@ public final class Wss4jMessageVerifier {
     public static final String POLICY_NOT_MET = "WSS_POLICY_NOT_MET";
     /** A signed element that imitates the Body or another protected part: signature wrapping. */
     public static final String SIGNATURE_WRAPPING = "WSS_SIGNATURE_WRAPPING";
+    /** The message refers to a security context this gateway did not issue, or that expired or was cancelled. */
+    public static final String CONTEXT_UNKNOWN = "WSS_CONTEXT_UNKNOWN";
 
     /** Audit-only reasons of a refused digest UsernameToken (the client sees one 401 for all). */
     /** The UsernameToken names another caller than the certificate that signed the Body. */
@@ -115,6 +117,8 @@ public final class Wss4jMessageVerifier {
     private final WSSConfig config;
     /** Some alternative takes a signature made with an encrypted key (asked once, not per message). */
     private final boolean encryptedKeySignatures;
+    /** The contexts this route issued, whose keys sign messages when an alternative takes them; else null. */
+    private final SecurityContexts contexts;
     private final AlgorithmSuite algorithms;
     private final Set<String> algorithmsAllowed;
     private final List<BSPRule> ignoredBspRules;
@@ -129,6 +133,16 @@ public final class Wss4jMessageVerifier {
     public Wss4jMessageVerifier(WsSecurityPolicy policy, SignerTrust trust, Crypto decryption, CallbackHandler keyPasswords,
                                 ReplayGuard replayGuard, UsernameTokens usernameTokens,
                                 Function<X509Certificate, Authentication> signers) {
+        this(policy, trust, decryption, keyPasswords, replayGuard, usernameTokens, signers, null);
+    }
+
+    /**
+     * @param contexts the WS-SecureConversation contexts the route issues, or null for none; required
+     *                 when an alternative takes signatures with a security context
+     */
+    public Wss4jMessageVerifier(WsSecurityPolicy policy, SignerTrust trust, Crypto decryption, CallbackHandler keyPasswords,
+                                ReplayGuard replayGuard, UsernameTokens usernameTokens,
+                                Function<X509Certificate, Authentication> signers, SecurityContexts contexts) {
         this.policy = Objects.requireNonNull(policy, "policy");
         this.trust = Objects.requireNonNull(trust, "trust");
         this.decryption = decryption;
@@ -144,8 +158,13 @@ public final class Wss4jMessageVerifier {
         this.config.setProcessor(WSConstants.SAML_TOKEN, (org.apache.wss4j.dom.processor.Processor) null);
         this.config.setProcessor(WSConstants.SAML2_TOKEN, (org.apache.wss4j.dom.processor.Processor) null);
         // Derived keys wherever WSS4J meets them (decrypted header elements too), bounded before any derivation.
-        this.encryptedKeySignatures = policy.acceptsEncryptedKeySignatures();
-        org.apache.wss4j.dom.processor.Processor derivedKeys = new BoundedDerivedKeys(encryptedKeySignatures);
+        this.encryptedKeySignatures = policy.accepts(WsSecurityPolicy.SignedWith.ENCRYPTED_KEY);
+        boolean contextSignatures = policy.accepts(WsSecurityPolicy.SignedWith.SECURITY_CONTEXT);
+        if (contextSignatures && contexts == null) {
+            throw new IllegalArgumentException("signatures with a security context need the contexts the route issues");
+        }
+        this.contexts = contextSignatures ? contexts : null;
+        org.apache.wss4j.dom.processor.Processor derivedKeys = new BoundedDerivedKeys(encryptedKeySignatures || contextSignatures);
         this.config.setProcessor(WSConstants.DERIVED_KEY_TOKEN_05_02, derivedKeys);
         this.config.setProcessor(WSConstants.DERIVED_KEY_TOKEN_05_12, derivedKeys);
         this.algorithms = algorithmSuite(policy);
@@ -187,7 +206,8 @@ public final class Wss4jMessageVerifier {
             throw refused(400, INVALID_SECURITY, "The WS-Security header could not be processed.");
         }
         WsSecurityResult result = collect(envelope, handled, verification);
-        String unmet = unmet(result);
+        // A context's cancellation names the context and nothing else: WCF and Metro sign it, and do not encrypt it.
+        String unmet = unmet(result, contexts != null && SecureConversation.isCancellation(envelope.operationElement()));
         if (unmet != null) {
             LOG.info("WS-Security policy not met: {}", unmet);
             throw refused(400, POLICY_NOT_MET, "The message is not secured as this service requires.");
@@ -225,7 +245,8 @@ public final class Wss4jMessageVerifier {
     private static final Map<String, Integer> MAX_TOKENS = Map.ofEntries(Map.entry("Timestamp", 1),
             Map.entry("UsernameToken", 1), Map.entry("Signature", 2), Map.entry("EncryptedKey", 1),
             Map.entry("BinarySecurityToken", 2), Map.entry("ReferenceList", 1), Map.entry("SignatureConfirmation", 2),
-            Map.entry("SecurityTokenReference", 2), Map.entry("EncryptedData", 3), Map.entry("DerivedKeyToken", 4));
+            Map.entry("SecurityTokenReference", 2), Map.entry("EncryptedData", 3), Map.entry("DerivedKeyToken", 4),
+            Map.entry("SecurityContextToken", 1));
     private static final int MAX_HEADER_CHILDREN = 12;
 
     /**
@@ -246,13 +267,13 @@ public final class Wss4jMessageVerifier {
         }
     }
 
-    private String unmet(WsSecurityResult result) {
+    private String unmet(WsSecurityResult result, boolean contextCancellation) {
         if (!policy.required()) {
             return null;
         }
         List<String> missing = new ArrayList<>();
         for (WsSecurityPolicy.Alternative alternative : policy.alternatives()) {
-            String gap = alternative.unmet(result);
+            String gap = alternative.unmet(result, contextCancellation);
             if (gap == null) {
                 return null;
             }
@@ -278,6 +299,12 @@ public final class Wss4jMessageVerifier {
                     // each costs an RSA private-key operation before anything is authenticated.
                     throw new java.io.IOException("more than one key encrypted to the gateway");
                 }
+                if (callback instanceof org.apache.wss4j.common.ext.WSPasswordCallback asked
+                        && (asked.getUsage() == org.apache.wss4j.common.ext.WSPasswordCallback.SECURITY_CONTEXT_TOKEN
+                        || asked.getUsage() == org.apache.wss4j.common.ext.WSPasswordCallback.SECRET_KEY)) {
+                    asked.setKey(contextSecret(asked.getIdentifier(), verification));
+                    return;
+                }
             }
             if (keyPasswords != null) {
                 keyPasswords.handle(callbacks);
@@ -301,6 +328,26 @@ public final class Wss4jMessageVerifier {
         return data;
     }
 
+    /**
+     * A security context's secret, when WSS4J asks for the key of a SecurityContextToken or a
+     * reference to one: only contexts this route issued and still in force, and one per message.
+     */
+    private byte[] contextSecret(String identifier, Verification verification) throws java.io.IOException {
+        if (contexts == null) {
+            throw new java.io.IOException("this route takes no security contexts");
+        }
+        SecurityContexts.Context context = contexts.find(identifier).orElse(null);
+        if (context == null) {
+            verification.contextUnknown = true;
+            throw new java.io.IOException("no security context in force under that identifier");
+        }
+        if (verification.context != null && verification.context != context) {
+            throw new java.io.IOException("more than one security context in a message");
+        }
+        verification.context = context;
+        return context.secret();
+    }
+
     private WsSecurityResult collect(SoapEnvelope envelope, WSHandlerResult handled, Verification verification)
             throws RequestRejectedException {
         Element body = envelope.body();
@@ -314,6 +361,7 @@ public final class Wss4jMessageVerifier {
         List<WSSecurityEngineResult> derivedKeys = new ArrayList<>();
         WSSecurityEngineResult encryptedKey = null;
         List<WSDataRef> encryptedRefs = new ArrayList<>();
+        String contextTokenId = null;
         for (WSSecurityEngineResult result : handled.getResults()) {
             int action = (Integer) result.get(WSSecurityEngineResult.TAG_ACTION);
             switch (action) {
@@ -356,6 +404,13 @@ public final class Wss4jMessageVerifier {
                     tokens.add(WsSecurityResult.DERIVED_KEY);
                 }
                 case WSConstants.BST -> tokens.add(WsSecurityResult.X509);
+                case WSConstants.SCT -> {
+                    // Its secret came from contextSecret: a context this route issued, and the message's only one.
+                    var token = (org.apache.wss4j.dom.message.token.SecurityContextToken)
+                            result.get(WSSecurityEngineResult.TAG_SECURITY_CONTEXT_TOKEN);
+                    tokens.add(WsSecurityResult.SECURITY_CONTEXT_TOKEN);
+                    contextTokenId = token.getID() == null || token.getID().isEmpty() ? null : token.getID();
+                }
                 case WSConstants.ST_SIGNED, WSConstants.ST_UNSIGNED ->
                         throw refused(400, UNSUPPORTED_TOKEN, "An unsupported token was provided.");
                 default -> {
@@ -379,9 +434,13 @@ public final class Wss4jMessageVerifier {
             } else if (encryptedKeySignatures && signature.get(WSSecurityEngineResult.TAG_SECRET) instanceof byte[] secret
                     && madeWith(secret, encryptedKey, derivedKeys)) {
                 keyKind = WsSecurityPolicy.SignedWith.ENCRYPTED_KEY.factName();
+            } else if (verification.context != null && signature.get(WSSecurityEngineResult.TAG_SECRET) instanceof byte[] secret
+                    && madeWith(secret, verification.context, contextTokenId, derivedKeys)) {
+                keyKind = WsSecurityPolicy.SignedWith.SECURITY_CONTEXT.factName();
             } else {
                 throw refused(400, UNSUPPORTED_TOKEN, "Signatures must identify an X.509 certificate"
-                        + (encryptedKeySignatures ? " or a key encrypted to this service." : "."));
+                        + (encryptedKeySignatures ? " or a key encrypted to this service" : "")
+                        + (contexts != null ? " or a security context this service issued." : "."));
             }
             Set<String> parts = new HashSet<>();
             for (WSDataRef ref : dataRefs(signature)) {
@@ -425,12 +484,22 @@ public final class Wss4jMessageVerifier {
             }
         }
         WsSecurityResult.RequestKey requestKey = null;
+        Authentication credential = credential(verification.usernameCredential, signer);
         if (WsSecurityPolicy.SignedWith.ENCRYPTED_KEY.factName().equals(signedWith)) {
-            requestKey = new WsSecurityResult.RequestKey((byte[]) encryptedKey.get(WSSecurityEngineResult.TAG_SECRET),
+            requestKey = WsSecurityResult.RequestKey.encryptedKey((byte[]) encryptedKey.get(WSSecurityEngineResult.TAG_SECRET),
                     encryptedKeySha1(encryptedKey), !derivedKeys.isEmpty(), bodySignatureMethod);
+        } else if (WsSecurityPolicy.SignedWith.SECURITY_CONTEXT.factName().equals(signedWith)) {
+            SecurityContexts.Context context = verification.context;
+            if (verification.usernameCredential != null) {
+                // The context already names the caller; a password as well could name someone else.
+                throw refused(400, INVALID_SECURITY, "A message signed with a security context carries no UsernameToken.");
+            }
+            requestKey = new WsSecurityResult.RequestKey(context.secret(), context.identifier(), context.version().tokenType(),
+                    contextTokenId, true, bodySignatureMethod);
+            credential = Authentication.of(context.principal());
         }
         return new WsSecurityResult(signed, encrypted, tokens, signer, username, algorithmsUsed, bodyEncryption,
-                credential(verification.usernameCredential, signer), signedWith, requestKey);
+                credential, signedWith, requestKey);
     }
 
     /**
@@ -530,6 +599,34 @@ public final class Wss4jMessageVerifier {
             }
             return absent;
         }
+    }
+
+    /**
+     * Whether a signature that names no certificate was made with the message's security context
+     * (the one {@link #contextSecret} handed out) or a key derived from it, referred to by the
+     * context's identifier or by the Id of the SecurityContextToken the message carries.
+     */
+    private static boolean madeWith(byte[] signingKey, SecurityContexts.Context context, String contextTokenId,
+                                    List<WSSecurityEngineResult> derivedKeys) {
+        if (MessageDigest.isEqual(context.secret(), signingKey)) {
+            return true;
+        }
+        for (WSSecurityEngineResult derived : derivedKeys) {
+            var token = (org.apache.wss4j.dom.message.token.DerivedKeyToken) derived.get(WSSecurityEngineResult.TAG_DERIVED_KEY_TOKEN);
+            try {
+                org.apache.wss4j.common.token.SecurityTokenReference reference = token.getSecurityTokenReference();
+                String uri = reference.getReference() == null ? null : reference.getReference().getURI();
+                boolean fromThisContext = uri != null && (uri.equals(context.identifier())
+                        || (contextTokenId != null && uri.equals("#" + contextTokenId)));
+                int length = token.getLength() > 0 ? token.getLength() : signingKey.length;
+                if (fromThisContext && MessageDigest.isEqual(token.deriveKey(length, context.secret()), signingKey)) {
+                    return true;
+                }
+            } catch (WSSecurityException e) {
+                // not derivable from this context: not one of its keys
+            }
+        }
+        return false;
     }
 
     static final String ENCRYPTED_KEY_SHA1 = WSConstants.SOAPMESSAGE_NS11 + "#" + WSConstants.ENC_KEY_SHA1_URI;
@@ -634,6 +731,9 @@ public final class Wss4jMessageVerifier {
         if (verification.untrusted) {
             return refused(401, FAILED_AUTHENTICATION, "The security token could not be authenticated.");
         }
+        if (verification.contextUnknown) {
+            return refused(401, CONTEXT_UNKNOWN, "The security context is not known or has expired; establish a new one.");
+        }
         if (usesAlgorithmOutsideSuite(envelope)) {
             return refused(400, UNSUPPORTED_ALGORITHM, "An unsupported signature or encryption algorithm was used.");
         }
@@ -722,7 +822,7 @@ public final class Wss4jMessageVerifier {
                 suite.addEncryptionMethod(encryption);
             }
         }
-        if (policy.acceptsEncryptedKeySignatures()) {
+        if (policy.accepts(WsSecurityPolicy.SignedWith.ENCRYPTED_KEY) || policy.accepts(WsSecurityPolicy.SignedWith.SECURITY_CONTEXT)) {
             // WS-SecurityPolicy's suites, Basic256Sha256 included, sign symmetrically with HMAC-SHA1, and so do
             // WCF and Metro. An HMAC does not rest on SHA-1's broken collision resistance (NIST SP 800-107
             // still approves HMAC-SHA1), unlike RSA-SHA1 and SHA-1 digests, which allowSha1 governs.
@@ -748,6 +848,9 @@ public final class Wss4jMessageVerifier {
         final List<String> identifiers = new ArrayList<>(2);
         boolean untrusted;
         int privateKeyUses;
+        /** The security context whose key the message used, once WSS4J asked for it. */
+        SecurityContexts.Context context;
+        boolean contextUnknown;
 
         Verification(String clientAddress) {
             this.clientAddress = clientAddress;

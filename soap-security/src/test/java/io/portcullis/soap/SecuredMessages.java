@@ -239,6 +239,42 @@ public final class SecuredMessages {
         return secret;
     }
 
+    /**
+     * Signs Body and Timestamp and encrypts the Body with keys derived from a security context (as
+     * WCF and Metro do once they established one), the SecurityContextToken carried in the header.
+     *
+     * @param byIdentifier refer to the context by its identifier instead of the token's Id
+     */
+    public SecuredMessages inContext(String identifier, byte[] secret, int wscVersion, boolean byIdentifier) throws Exception {
+        org.apache.wss4j.dom.message.WSSecSecurityContextToken token =
+                new org.apache.wss4j.dom.message.WSSecSecurityContextToken(header, null);
+        token.setWscVersion(wscVersion);
+        token.setIdentifier(identifier);
+        token.prepare(null);
+        String soap = document.getDocumentElement().getNamespaceURI();
+        String tokenType = (wscVersion == org.apache.wss4j.common.derivedKey.ConversationConstants.VERSION_05_02
+                ? org.apache.wss4j.common.derivedKey.ConversationConstants.WSC_NS_05_02
+                : org.apache.wss4j.common.derivedKey.ConversationConstants.WSC_NS_05_12) + "/sct";
+        org.apache.wss4j.dom.message.WSSecDKSign signature = new org.apache.wss4j.dom.message.WSSecDKSign(header);
+        org.apache.wss4j.dom.message.WSSecDKEncrypt encrypt = new org.apache.wss4j.dom.message.WSSecDKEncrypt(header);
+        for (org.apache.wss4j.dom.message.WSSecDerivedKeyBase derived : java.util.List.of(signature, encrypt)) {
+            derived.setWscVersion(wscVersion);
+            derived.setTokenIdentifier(byIdentifier ? identifier : token.getSctId());
+            derived.setTokenIdDirectId(byIdentifier);
+            derived.setCustomValueType(tokenType);
+        }
+        signature.setSignatureAlgorithm(WSConstants.HMAC_SHA1);
+        signature.setDigestAlgorithm(WSConstants.SHA256);
+        signature.getParts().add(new WSEncryptionPart(WSConstants.ELEM_BODY, soap, ""));
+        signature.getParts().add(new WSEncryptionPart(WSConstants.TIMESTAMP_TOKEN_LN, WSConstants.WSU_NS, ""));
+        signature.build(secret);
+        encrypt.setSymmetricEncAlgorithm(WSConstants.AES_256);
+        encrypt.getParts().add(new WSEncryptionPart(WSConstants.ELEM_BODY, soap, "Content"));
+        encrypt.build(secret);
+        token.prependSCTElementToHeader();
+        return this;
+    }
+
     public Document document() {
         return document;
     }

@@ -542,7 +542,7 @@ class Wss4jMessageVerifierTest {
         caller.setCallbackHandler(callbacks -> {
             for (javax.security.auth.callback.Callback callback : callbacks) {
                 if (callback instanceof org.apache.wss4j.common.ext.WSPasswordCallback asked
-                        && result.requestKey().sha1().equals(asked.getIdentifier())) {
+                        && result.requestKey().reference().equals(asked.getIdentifier())) {
                     asked.setKey(key);
                 }
             }

@@ -218,13 +218,15 @@ public record GatewaySettings(Listener listener, TlsListener tlsListener, Listen
      * @param signUpstream       sign requests forwarded upstream
      * @param upstreamCertificate encrypt requests forwarded upstream for this certificate (PEM), or null
      * @param digestUsersFile    callers allowed UsernameToken PasswordDigest (shared secrets), or null to refuse it
+     * @param secureConversation the WS-SecureConversation contexts the route issues, or null when it issues none
      */
     public record WsSecurity(WsSecurityPolicy policy, Path keyStore, String keyStorePassword, Path trustStore,
                              String trustStorePassword, Path crlFile, Path signersFile,
                              List<java.util.regex.Pattern> signerSubjects, IdentitySource identityFrom,
                              int replayCacheEntries, String keyAlias, boolean signResponses, boolean encryptResponses,
                              Wss4jMessageSecurer.KeyIdentifiers responseKeys, boolean signUpstream, Path upstreamCertificate,
-                             Wss4jMessageSecurer.KeyIdentifiers upstreamKeys, Path digestUsersFile) {
+                             Wss4jMessageSecurer.KeyIdentifiers upstreamKeys, Path digestUsersFile,
+                             SecureConversation secureConversation) {
 
         public boolean securesOutbound() {
             return signResponses || encryptResponses || signUpstream || upstreamCertificate != null;
@@ -236,8 +238,16 @@ public record GatewaySettings(Listener listener, TlsListener tlsListener, Listen
                     + ", signersFile=" + signersFile + ", identityFrom=" + identityFrom + ", keyAlias=" + keyAlias
                     + ", signResponses=" + signResponses + ", encryptResponses=" + encryptResponses + ", signUpstream="
                     + signUpstream + ", upstreamCertificate=" + upstreamCertificate + ", digestUsersFile=" + digestUsersFile
-                    + ", passwords=****]";
+                    + ", secureConversation=" + secureConversation + ", passwords=****]";
         }
+    }
+
+    /**
+     * @param lifetime     how long an issued context is in force
+     * @param maxContexts  how many contexts the route holds at most
+     * @param maxPerCaller how many one caller holds at most (its oldest makes way)
+     */
+    public record SecureConversation(java.time.Duration lifetime, int maxContexts, int maxPerCaller) {
     }
 
     public GatewaySettings withRulesDirectory(Path directory) {

@@ -122,7 +122,11 @@ public final class GatewaySettingsLoader {
                           String trustStore, String trustStorePasswordFile, String crlFile, String signersFile,
                           List<String> signerSubjects,
                           String identityFrom, Integer replayCacheEntries, String keyAlias, FileResponseSecurity responses,
-                          FileUpstreamSecurity upstream, String digestUsersFile, List<String> waiveBspRules) {
+                          FileUpstreamSecurity upstream, String digestUsersFile, List<String> waiveBspRules,
+                          FileSecureConversation secureConversation) {
+    }
+
+    record FileSecureConversation(Integer lifetimeSeconds, Integer maxContexts, Integer maxPerCaller) {
     }
 
     record FileResponseSecurity(Boolean sign, Boolean encrypt, FileKeyIdentifiers keyIdentifiers) {
@@ -648,7 +652,45 @@ public final class GatewaySettingsLoader {
                 signUpstream, upstreamCertificate,
                 keyIdentifiers(key + ".upstream.keyIdentifiers", raw.upstream() == null ? null : raw.upstream().keyIdentifiers(),
                         signUpstream, upstreamCertificate != null),
-                existingFile(key + ".digestUsersFile", raw.digestUsersFile(), base, false));
+                existingFile(key + ".digestUsersFile", raw.digestUsersFile(), base, false),
+                secureConversation(key, raw, policy, signResponses));
+    }
+
+    /**
+     * Contexts are issued where an alternative takes them: in answer to a request that met another
+     * alternative, one that encrypts the Body (it carries the caller's half of the key). Answers under
+     * a context are signed with it, so the route signs its responses.
+     */
+    private static GatewaySettings.SecureConversation secureConversation(String key, FileWsSecurity raw, WsSecurityPolicy policy,
+                                                                         boolean signResponses) throws InvalidConfigurationException {
+        boolean taken = policy.accepts(WsSecurityPolicy.SignedWith.SECURITY_CONTEXT);
+        if (!taken) {
+            if (raw.secureConversation() != null) {
+                throw new InvalidConfigurationException(key + ".secureConversation: no require entry has signedWith: security-context");
+            }
+            return null;
+        }
+        boolean bootstrap = policy.alternatives().stream().anyMatch(a -> a.signedWith() != WsSecurityPolicy.SignedWith.SECURITY_CONTEXT
+                && !a.signed().isEmpty() && a.encrypted().contains(WsSecurityPolicy.Part.BODY));
+        if (!bootstrap) {
+            throw new InvalidConfigurationException(key + ".require: signedWith: security-context needs another entry, signed "
+                    + "and with the Body encrypted, for the requests that establish a context");
+        }
+        if (!signResponses) {
+            throw new InvalidConfigurationException(key + ".responses.sign: must be true where signedWith: security-context is "
+                    + "taken (answers are signed with the caller's context)");
+        }
+        FileSecureConversation settings = raw.secureConversation() == null ? new FileSecureConversation(null, null, null)
+                : raw.secureConversation();
+        int lifetime = or(settings.lifetimeSeconds(), 3600);
+        int maxContexts = or(settings.maxContexts(), 10_000);
+        int maxPerCaller = or(settings.maxPerCaller(), 10);
+        if (lifetime < 60 || lifetime > 86_400 || maxContexts < 1 || maxContexts > 1_000_000 || maxPerCaller < 1
+                || maxPerCaller > maxContexts) {
+            throw new InvalidConfigurationException(key + ".secureConversation: lifetimeSeconds must be 60..86400, maxContexts "
+                    + "1..1000000 and maxPerCaller 1..maxContexts");
+        }
+        return new GatewaySettings.SecureConversation(java.time.Duration.ofSeconds(lifetime), maxContexts, maxPerCaller);
     }
 
     /** A key identifier for a signature or encryption the settings do not ask for is refused: it would do nothing. */

@@ -32,8 +32,10 @@ class GatewaySettingsLoaderTest {
                 "echo");
         GatewaySettings.WsSecurity soap = settings.routes().get(1).wsSecurity();
         assertThat(soap.keyStore()).isRegularFile();
-        assertThat(soap.policy().alternatives()).hasSize(3);
+        assertThat(soap.policy().alternatives()).hasSize(4);
         assertThat(soap.policy().alternatives().get(2).signedWith()).isEqualTo(WsSecurityPolicy.SignedWith.ENCRYPTED_KEY);
+        assertThat(soap.policy().alternatives().get(3).signedWith()).isEqualTo(WsSecurityPolicy.SignedWith.SECURITY_CONTEXT);
+        assertThat(soap.secureConversation()).isEqualTo(new GatewaySettings.SecureConversation(java.time.Duration.ofHours(1), 10_000, 10));
         assertThat(soap.policy().alternatives().get(0).signedWith()).isEqualTo(WsSecurityPolicy.SignedWith.CERTIFICATE);
         assertThat(soap.toString()).doesNotContain("demo-only");
         assertThat(settings.tlsListener().requiresClientCertificate()).isTrue();
@@ -74,11 +76,21 @@ class GatewaySettingsLoaderTest {
                         + "direct-reference, issuer-serial, thumbprint, ski");
         assertThatThrownBy(() -> load(example().replace("usernameToken: true, signedWith: encrypted-key",
                 "usernameToken: true, signedWith: hmac")))
-                .hasMessageContaining("routes[1].wsSecurity.require[2].signedWith: must be one of certificate, encrypted-key");
+                .hasMessageContaining("routes[1].wsSecurity.require[2].signedWith: must be one of certificate, encrypted-key, "
+                        + "security-context");
         assertThatThrownBy(() -> load(example().replace("signedWith: encrypted-key, signed: [Body, Timestamp, UsernameToken]",
                 "signedWith: encrypted-key, signed: [Body, Timestamp]")))
                 .hasMessageContaining("routes[1].wsSecurity.require[2]: a signature with an encrypted key proves no identity: "
                         + "require usernameToken and signed: [Body, Timestamp, UsernameToken] with it");
+        assertThatThrownBy(() -> load(example().replace("{timestamp: true, signedWith: security-context",
+                "{timestamp: true, usernameToken: true, signedWith: security-context")))
+                .hasMessageContaining("routes[1].wsSecurity.require[3]: a signature with a security context stands for the caller");
+        assertThatThrownBy(() -> load(example().replace("        - {timestamp: true, signedWith: security-context", "        # -")))
+                .hasMessageContaining("routes[1].wsSecurity.secureConversation: no require entry has signedWith: security-context");
+        assertThatThrownBy(() -> load(example().replace("responses: {sign: true, encrypt: false}", "responses: {sign: false}")))
+                .hasMessageContaining("routes[1].wsSecurity.responses.sign: must be true where signedWith: security-context");
+        assertThatThrownBy(() -> load(example().replace("lifetimeSeconds: 3600", "lifetimeSeconds: 10")))
+                .hasMessageContaining("routes[1].wsSecurity.secureConversation: lifetimeSeconds must be 60..86400");
     }
 
     @Test

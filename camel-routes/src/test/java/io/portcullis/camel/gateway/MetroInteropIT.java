@@ -2,6 +2,8 @@ package io.portcullis.camel.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.portcullis.engine.audit.DecisionEvent;
+import io.portcullis.soap.SoapAdapter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,6 +79,34 @@ class MetroInteropIT {
         ClientProcess wrongPassword = metro("acc-alice-1", "--binding", "symmetric", "--username", "alice", "--password", "wrong");
         assertThat(wrongPassword.exit()).as(wrongPassword.out() + wrongPassword.err()).isEqualTo(1);
         assertThat(wrongPassword.err()).contains("The credentials presented are not valid.");
+    }
+
+    @Test
+    void aMetroSecureConversationEstablishesAContextCallsInItAndCancelsIt() throws Exception {
+        // WCF's default: the caller proves who it is once (UsernameToken, in a message secured as the symmetric
+        // binding's), gets a security context, signs and encrypts its calls with keys derived from it, and
+        // cancels it on close. Both calls are Alice's: the context stands for her, with no password in them.
+        java.util.function.Predicate<DecisionEvent> alicesRead = e -> "getAccount".equals(e.operation())
+                && "PERMIT".equals(e.effect()) && "alice".equals(e.principal().subject());
+        long before = gateway.audit.stream().filter(alicesRead).count();
+        ClientProcess run = metro("acc-alice-1", "--binding", "secure-conversation", "--username", "alice", "--password",
+                "alice-demo-password");
+
+        gateway.assertReadAlicesAccount(run);
+        assertThat(run.out().split("<owner>alice</owner>", -1)).hasSize(3);
+        assertThat(gateway.lastEvent(SoapAdapter.ESTABLISH_CONTEXT_OPERATION).effect()).isEqualTo("PERMIT");
+        assertThat(gateway.lastEvent(SoapAdapter.ESTABLISH_CONTEXT_OPERATION).stage()).isEqualTo("ANSWER");
+        assertThat(gateway.audit.stream().filter(alicesRead).count() - before).isEqualTo(2);
+        DecisionEvent cancelled = gateway.lastEvent(SoapAdapter.CANCEL_CONTEXT_OPERATION);
+        assertThat(cancelled.effect()).isEqualTo("PERMIT");
+        assertThat(cancelled.principal().subject()).isEqualTo("alice");
+
+        gateway.assertRefusedBobsAccount(metro("acc-bob-1", "--binding", "secure-conversation", "--username", "alice",
+                "--password", "alice-demo-password"));
+        ClientProcess wrongPassword = metro("acc-alice-1", "--binding", "secure-conversation", "--username", "alice",
+                "--password", "wrong");
+        assertThat(wrongPassword.exit()).as(wrongPassword.out() + wrongPassword.err()).isNotZero();
+        assertThat(gateway.lastEvent(SoapAdapter.ESTABLISH_CONTEXT_OPERATION).effect()).isEqualTo("DENY");
     }
 
     private static ClientProcess metro(String account, String... extra) throws Exception {

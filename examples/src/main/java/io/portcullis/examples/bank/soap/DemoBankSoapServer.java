@@ -4,6 +4,7 @@ import io.portcullis.examples.bank.DemoBank;
 import java.util.Map;
 import org.apache.cxf.endpoint.Server;
 import org.apache.cxf.jaxws.JaxWsServerFactoryBean;
+import org.apache.cxf.ws.addressing.WSAddressingFeature;
 
 /**
  * Serves {@link BankSoapService} at {@code http://host:port/soap/bank} (WSDL at {@code ?wsdl}) on
@@ -31,6 +32,8 @@ public final class DemoBankSoapServer implements AutoCloseable {
         // Envelopes with the prefix s, as WCF services write them: Mono's WCF client checks a reply's
         // signature over its own re-serialization with that prefix (WcfInteropIT); other clients do not care.
         factory.setProperties(Map.of("soap.env.ns.map", Map.of("s", "http://schemas.xmlsoap.org/soap/envelope/")));
+        // Answers carry WS-Addressing headers when requests do: WS-SecureConversation clients (WCF, Metro) require them.
+        factory.getFeatures().add(new WSAddressingFeature());
         return new DemoBankSoapServer(factory.create(), address);
     }
 

@@ -1,0 +1,321 @@
+package io.portcullis.soap;
+
+import io.portcullis.engine.adapter.RequestRejectedException;
+import org.apache.wss4j.common.derivedKey.P_SHA1;
+import org.apache.wss4j.common.ext.WSSecurityException;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+
+/**
+ * WS-SecureConversation's wire format, as the gateway speaks it when it issues contexts itself: the
+ * WS-Trust request for a SecurityContextToken (issue or cancel) read from a Body, and the answer
+ * written. Both versions clients use: February 2005 (WCF's default, {@code WSSecurity11...}) and
+ * WS-SecureConversation 1.3 / WS-Trust 1.3 (Metro, WCF's {@code ...SecureConversation13}).
+ *
+ * <p>The key is the caller's and the gateway's entropy combined with P_SHA1 (WS-Trust's ComputedKey,
+ * what WCF and Metro ask for), or the gateway's own when the caller sent none. Either way the
+ * answer carries key material and goes back encrypted.
+ */
+public final class SecureConversation {
+
+    public enum Version {
+        V2005_02("http://schemas.xmlsoap.org/ws/2005/02/trust", "http://schemas.xmlsoap.org/ws/2005/02/sc", false),
+        V1_3("http://docs.oasis-open.org/ws-sx/ws-trust/200512", "http://docs.oasis-open.org/ws-sx/ws-secureconversation/200512", true);
+
+        private final String trust;
+        private final String conversation;
+        /** WS-Trust 1.3 wraps the final answer to an issue request in a RequestSecurityTokenResponseCollection. */
+        private final boolean collection;
+
+        Version(String trust, String conversation, boolean collection) {
+            this.trust = trust;
+            this.conversation = conversation;
+            this.collection = collection;
+        }
+
+        public String trustNamespace() {
+            return trust;
+        }
+
+        public String conversationNamespace() {
+            return conversation;
+        }
+
+        /** The ValueType and TokenType of a SecurityContextToken. */
+        public String tokenType() {
+            return conversation + "/sct";
+        }
+
+        String action(boolean response, Kind kind) {
+            return trust + (response ? "/RSTR/SCT" : "/RST/SCT") + (kind == Kind.CANCEL ? "/Cancel" : "");
+        }
+
+        static Version ofTrustNamespace(String namespace) {
+            for (Version version : values()) {
+                if (version.trust.equals(namespace)) {
+                    return version;
+                }
+            }
+            return null;
+        }
+    }
+
+    public enum Kind { ISSUE, CANCEL }
+
+    /**
+     * A request for a security context, as read from the Body.
+     *
+     * @param clientEntropy the caller's half of the key, or null when it leaves the key to the gateway
+     * @param keyBits       the key length asked for (or the default)
+     * @param cancelTarget  for a cancel, the identifier of the context to end
+     * @param context       the request's {@code Context} attribute, echoed in the answer, or null
+     * @param addressing    the request's WS-Addressing, which the answer relates to, or null when it used none
+     */
+    record TokenRequest(Version version, Kind kind, byte[] clientEntropy, int keyBits, String cancelTarget,
+                               String context, WsAddressing addressing) {
+
+        @Override
+        public String toString() {
+            return "TokenRequest[" + version + " " + kind + "]";
+        }
+    }
+
+    public static final String WSU_NS = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd";
+    static final String WSSE_NS = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd";
+    static final int DEFAULT_KEY_BITS = 256;
+    private static final int MAX_ENTROPY_BYTES = 128;
+
+    /** The reason of every refused token request: the caller learns only that the request was not one the gateway serves. */
+    public static final String REQUEST_INVALID = "WSS_TOKEN_REQUEST_INVALID";
+
+    private SecureConversation() {
+    }
+
+    /** Whether {@code element} is a WS-Trust RequestSecurityToken in a version the gateway speaks. */
+    public static boolean isTokenRequest(Element element) {
+        return "RequestSecurityToken".equals(element.getLocalName()) && Version.ofTrustNamespace(element.getNamespaceURI()) != null;
+    }
+
+    /** Whether {@code element} is a request to cancel a security context (which the caller must sign with that context). */
+    public static boolean isCancellation(Element element) {
+        if (!isTokenRequest(element)) {
+            return false;
+        }
+        String trust = element.getNamespaceURI();
+        for (Element child = firstChild(element); child != null; child = nextSibling(child)) {
+            if (trust.equals(child.getNamespaceURI()) && "RequestType".equals(child.getLocalName())) {
+                return (trust + "/Cancel").equals(child.getTextContent().strip());
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Reads a request for a security context.
+     *
+     * @param action the SOAP action the request came with, which must be the one for what it asks
+     * @throws RequestRejectedException 400 when it asks for something else (another token type, a
+     *                                  renewal, a key size out of range) or is malformed
+     */
+    static TokenRequest read(Element request, Element header, String action) throws RequestRejectedException {
+        Version version = Version.ofTrustNamespace(request.getNamespaceURI());
+        String tokenType = null;
+        String requestType = null;
+        byte[] entropy = null;
+        int keyBits = DEFAULT_KEY_BITS;
+        String cancelTarget = null;
+        for (Element child = firstChild(request); child != null; child = nextSibling(child)) {
+            if (!version.trust.equals(child.getNamespaceURI())) {
+                continue;
+            }
+            switch (child.getLocalName()) {
+                case "TokenType" -> tokenType = child.getTextContent().strip();
+                case "RequestType" -> requestType = child.getTextContent().strip();
+                case "KeySize" -> keyBits = keyBits(child.getTextContent().strip());
+                case "Entropy" -> entropy = entropy(child, version);
+                case "CancelTarget" -> cancelTarget = referencedIdentifier(child);
+                case "BinaryExchange", "Renewing", "RenewTarget", "OnBehalfOf", "ActAs", "Claims" ->
+                        throw invalid("asks for what this service does not do (" + child.getLocalName() + ")");
+                default -> {
+                    // AppliesTo, Lifetime, KeyType, ComputedKeyAlgorithm, ...: the gateway decides those itself.
+                }
+            }
+        }
+        Kind kind;
+        if ((version.trust + "/Issue").equals(requestType)) {
+            kind = Kind.ISSUE;
+            if (!version.tokenType().equals(tokenType)) {
+                throw invalid("asks for a token other than a SecurityContextToken");
+            }
+        } else if ((version.trust + "/Cancel").equals(requestType)) {
+            kind = Kind.CANCEL;
+            if (cancelTarget == null) {
+                throw invalid("cancels no context");
+            }
+        } else {
+            throw invalid("asks for neither the issue nor the cancellation of a security context");
+        }
+        if (action != null && !action.isEmpty() && !version.action(false, kind).equals(action)) {
+            throw invalid("came with the action of another request");
+        }
+        String context = request.hasAttribute("Context") ? request.getAttribute("Context") : null;
+        return new TokenRequest(version, kind, entropy, keyBits, cancelTarget, context, WsAddressing.of(header));
+    }
+
+    /** The key of a new context: P_SHA1 over both entropies, or the gateway's own entropy when the caller sent none. */
+    static byte[] key(TokenRequest request, byte[] gatewayEntropy) throws WSSecurityException {
+        if (request.clientEntropy() == null) {
+            return gatewayEntropy;
+        }
+        return new P_SHA1().createKey(request.clientEntropy(), gatewayEntropy, 0, request.keyBits() / 8);
+    }
+
+    /**
+     * The answer to an issue request, a SOAP envelope of {@code soap}'s version, not yet secured.
+     *
+     * @param gatewayEntropy the gateway's entropy, or with no client entropy the key itself
+     */
+    static byte[] issued(SoapVersion soap, TokenRequest request, SecurityContexts.Context context, byte[] gatewayEntropy,
+                         Instant created) {
+        Version version = request.version();
+        String sctId = "sct-" + context.identifier().substring(context.identifier().lastIndexOf(':') + 1);
+        String secret = Base64.getEncoder().encodeToString(gatewayEntropy);
+        StringBuilder rstr = new StringBuilder();
+        rstr.append("<wst:RequestSecurityTokenResponse").append(contextAttribute(request)).append('>')
+                .append("<wst:TokenType>").append(version.tokenType()).append("</wst:TokenType>")
+                .append("<wst:RequestedSecurityToken><wsc:SecurityContextToken wsu:Id=\"").append(sctId).append("\">")
+                .append("<wsc:Identifier>").append(context.identifier()).append("</wsc:Identifier>")
+                .append("</wsc:SecurityContextToken></wst:RequestedSecurityToken>")
+                .append("<wst:RequestedAttachedReference>").append(reference("#" + sctId, version)).append("</wst:RequestedAttachedReference>")
+                .append("<wst:RequestedUnattachedReference>").append(reference(context.identifier(), version))
+                .append("</wst:RequestedUnattachedReference>");
+        if (request.clientEntropy() != null) {
+            rstr.append("<wst:RequestedProofToken><wst:ComputedKey>").append(version.trust).append("/CK/PSHA1")
+                    .append("</wst:ComputedKey></wst:RequestedProofToken>")
+                    .append("<wst:Entropy><wst:BinarySecret Type=\"").append(version.trust).append("/Nonce\">").append(secret)
+                    .append("</wst:BinarySecret></wst:Entropy>");
+        } else {
+            rstr.append("<wst:RequestedProofToken><wst:BinarySecret Type=\"").append(version.trust).append("/SymmetricKey\">")
+                    .append(secret).append("</wst:BinarySecret></wst:RequestedProofToken>");
+        }
+        rstr.append("<wst:Lifetime><wsu:Created>").append(created.truncatedTo(ChronoUnit.MILLIS)).append("</wsu:Created><wsu:Expires>")
+                .append(context.expires().truncatedTo(ChronoUnit.MILLIS)).append("</wsu:Expires></wst:Lifetime>")
+                .append("<wst:KeySize>").append(request.keyBits()).append("</wst:KeySize>")
+                .append("</wst:RequestSecurityTokenResponse>");
+        String body = version.collection
+                ? "<wst:RequestSecurityTokenResponseCollection>" + rstr + "</wst:RequestSecurityTokenResponseCollection>"
+                : rstr.toString();
+        return envelope(soap, request, Kind.ISSUE, body);
+    }
+
+    /** The answer to a cancel request: the context is no more. */
+    static byte[] cancelled(SoapVersion soap, TokenRequest request) {
+        return envelope(soap, request, Kind.CANCEL, "<wst:RequestSecurityTokenResponse" + contextAttribute(request)
+                + "><wst:RequestedTokenCancelled/></wst:RequestSecurityTokenResponse>");
+    }
+
+    private static byte[] envelope(SoapVersion soap, TokenRequest request, Kind kind, String body) {
+        Version version = request.version();
+        StringBuilder xml = new StringBuilder("<soap:Envelope xmlns:soap=\"").append(soap.namespace())
+                .append("\" xmlns:wst=\"").append(version.trust).append("\" xmlns:wsc=\"").append(version.conversation)
+                .append("\" xmlns:wsu=\"").append(WSU_NS).append("\" xmlns:wsse=\"").append(WSSE_NS).append("\">");
+        xml.append("<soap:Header>");
+        if (request.addressing() != null) {
+            xml.append(request.addressing().headers(version.action(true, kind)));
+        }
+        xml.append("</soap:Header><soap:Body>").append(body).append("</soap:Body></soap:Envelope>");
+        return xml.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The SOAP action of the answer to {@code request}. */
+    static String answerAction(TokenRequest request) {
+        return request.version().action(true, request.kind());
+    }
+
+    private static String reference(String uri, Version version) {
+        return "<wsse:SecurityTokenReference><wsse:Reference URI=\"" + SoapFaults.escape(uri) + "\" ValueType=\"" + version.tokenType()
+                + "\"/></wsse:SecurityTokenReference>";
+    }
+
+    private static String contextAttribute(TokenRequest request) {
+        return request.context() == null ? "" : " Context=\"" + SoapFaults.escape(request.context()) + "\"";
+    }
+
+    private static int keyBits(String value) throws RequestRejectedException {
+        int bits;
+        try {
+            bits = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw invalid("asks for a key size that is not a number");
+        }
+        if (bits < 128 || bits > 512 || bits % 64 != 0) {
+            throw invalid("asks for a key size outside 128 to 512 bits");
+        }
+        return bits;
+    }
+
+    private static byte[] entropy(Element entropy, Version version) throws RequestRejectedException {
+        Element secret = firstChild(entropy);
+        if (secret == null || !version.trust.equals(secret.getNamespaceURI()) || !"BinarySecret".equals(secret.getLocalName())
+                || nextSibling(secret) != null) {
+            // An EncryptedKey as entropy (and nothing else) is not what WCF or Metro send.
+            throw invalid("sends entropy other than one BinarySecret");
+        }
+        byte[] bytes;
+        try {
+            bytes = Base64.getMimeDecoder().decode(secret.getTextContent().strip());
+        } catch (IllegalArgumentException e) {
+            throw invalid("sends entropy that is not base64");
+        }
+        if (bytes.length < 16 || bytes.length > MAX_ENTROPY_BYTES) {
+            throw invalid("sends entropy shorter than 128 bits or longer than 1024");
+        }
+        return bytes;
+    }
+
+    /** The identifier a CancelTarget names: a SecurityTokenReference's Reference URI, or the token itself. */
+    private static String referencedIdentifier(Element target) throws RequestRejectedException {
+        Element child = firstChild(target);
+        if (child != null && WSSE_NS.equals(child.getNamespaceURI()) && "SecurityTokenReference".equals(child.getLocalName())) {
+            Element reference = firstChild(child);
+            if (reference != null && WSSE_NS.equals(reference.getNamespaceURI()) && "Reference".equals(reference.getLocalName())
+                    && !reference.getAttribute("URI").isEmpty()) {
+                return reference.getAttribute("URI");
+            }
+        } else if (child != null && "SecurityContextToken".equals(child.getLocalName())) {
+            for (Element identifier = firstChild(child); identifier != null; identifier = nextSibling(identifier)) {
+                if ("Identifier".equals(identifier.getLocalName())) {
+                    return identifier.getTextContent().strip();
+                }
+            }
+        }
+        throw invalid("names the context to cancel in a way this service does not read");
+    }
+
+    private static RequestRejectedException invalid(String what) {
+        return new RequestRejectedException(400, REQUEST_INVALID, "The security token request " + what + ".");
+    }
+
+    private static Element firstChild(Node parent) {
+        for (Node child = parent.getFirstChild(); child != null; child = child.getNextSibling()) {
+            if (child instanceof Element element) {
+                return element;
+            }
+        }
+        return null;
+    }
+
+    private static Element nextSibling(Node node) {
+        for (Node sibling = node.getNextSibling(); sibling != null; sibling = sibling.getNextSibling()) {
+            if (sibling instanceof Element element) {
+                return element;
+            }
+        }
+        return null;
+    }
+}

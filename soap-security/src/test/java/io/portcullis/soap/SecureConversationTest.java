@@ -1,0 +1,354 @@
+package io.portcullis.soap;
+
+import io.portcullis.engine.adapter.RequestContext;
+import io.portcullis.engine.adapter.RequestRejectedException;
+import io.portcullis.engine.authn.Authentication;
+import io.portcullis.engine.authn.AuthenticationChain;
+import io.portcullis.engine.http.HttpRequestMessage;
+import io.portcullis.engine.http.HttpResponseMessage;
+import io.portcullis.engine.model.ApiRequest;
+import io.portcullis.engine.model.AuthMethod;
+import io.portcullis.engine.model.Peer;
+import io.portcullis.engine.model.Principal;
+import io.portcullis.engine.replay.InMemoryReplayGuard;
+import org.apache.wss4j.common.crypto.Merlin;
+import org.apache.wss4j.common.derivedKey.ConversationConstants;
+import org.apache.wss4j.common.derivedKey.P_SHA1;
+import org.apache.wss4j.dom.WSConstants;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/**
+ * WS-SecureConversation through the adapter, as a client does it: ask for a context in a message it
+ * signs with its certificate and encrypts, read the key from the encrypted answer, call the service
+ * with keys derived from the context, cancel it.
+ */
+class SecureConversationTest {
+
+    static final RequestContext CONTEXT = new RequestContext("req-1", Instant.EPOCH, "bank-soap", new Peer("192.0.2.1", 1));
+    static final SoapRouteSettings ROUTE = new SoapRouteSettings("bank-soap",
+            List.of("{urn:demo-bank}Transfer as transfer"), XmlLimits.DEFAULTS);
+    static final Principal ALICE = Principal.builder("alice", AuthMethod.WS_SECURITY).roles(Set.of("customer")).build();
+    static final byte[] CLIENT_ENTROPY = "alice's half of the key, 32 byte".getBytes(StandardCharsets.US_ASCII);
+
+    static Merlin clients;
+    static Merlin gatewayKeys;
+
+    MutableClock clock;
+    SecurityContexts contexts;
+    SoapAdapter adapter;
+
+    @BeforeAll
+    static void keys() throws Exception {
+        TestKeys.Identity ca = TestKeys.authority("Test CA");
+        TestKeys.Identity alice = TestKeys.issue(ca, "alice");
+        TestKeys.Identity gateway = TestKeys.issue(ca, "gateway");
+        clients = TestKeys.crypto(new TestKeys.Identity[] {alice, gateway}, ca.certificate());
+        gatewayKeys = TestKeys.crypto(new TestKeys.Identity[] {gateway}, ca.certificate());
+    }
+
+    @BeforeEach
+    void gateway() {
+        clock = new MutableClock(Instant.now());
+        contexts = new SecurityContexts(Duration.ofHours(1), 100, 2, clock);
+        WsSecurityPolicy policy = new WsSecurityPolicy(List.of(
+                new WsSecurityPolicy.Alternative(true, false, EnumSet.of(WsSecurityPolicy.Part.BODY, WsSecurityPolicy.Part.TIMESTAMP),
+                        Set.of(WsSecurityPolicy.Part.BODY)),
+                new WsSecurityPolicy.Alternative(true, false, EnumSet.of(WsSecurityPolicy.Part.BODY, WsSecurityPolicy.Part.TIMESTAMP),
+                        Set.of(WsSecurityPolicy.Part.BODY), WsSecurityPolicy.SignedWith.SECURITY_CONTEXT)),
+                Duration.ofMinutes(5), Duration.ofMinutes(1), false, true, Set.of());
+        Wss4jMessageVerifier verifier = new Wss4jMessageVerifier(policy, new SignerTrust(gatewayKeys, false, List.of()), gatewayKeys,
+                TestKeys.PASSWORDS, new InMemoryReplayGuard(100, Clock.systemUTC()), UsernameTokens.none(),
+                certificate -> Authentication.of(ALICE), contexts);
+        OutboundSecurity outbound = new OutboundSecurity(new Wss4jMessageSecurer(gatewayKeys, "gateway", TestKeys.PASSWORD, 300),
+                true, false, Wss4jMessageSecurer.KeyIdentifiers.DEFAULT, false, null, Wss4jMessageSecurer.KeyIdentifiers.DEFAULT);
+        adapter = new SoapAdapter(ROUTE, verifier, null, outbound, contexts);
+    }
+
+    @ParameterizedTest
+    @EnumSource(SecureConversation.Version.class)
+    void aContextIsIssuedUsedForTheServiceAndCancelled(SecureConversation.Version version) throws Exception {
+        Issued issued = establish(version, true);
+        assertThat(issued.identifier()).startsWith("urn:uuid:");
+        assertThat(contexts.find(issued.identifier())).get().extracting(SecurityContexts.Context::principal).isEqualTo(ALICE);
+
+        // The service, called in the context: the caller is whoever established it.
+        int wsc = version == SecureConversation.Version.V2005_02 ? ConversationConstants.VERSION_05_02 : ConversationConstants.VERSION_05_12;
+        byte[] call = SecuredMessages.of(Wss4jMessageVerifierTest.TRANSFER).timestamp()
+                .inContext(issued.identifier(), issued.key(), wsc, false).bytes();
+        ApiRequest transfer = adapter.normalize(post(call), CONTEXT);
+        assertThat(transfer.operation()).isEqualTo("transfer");
+        assertThat(transfer.bodyNumber("/amount")).isEqualByComparingTo("25");
+        assertThat(transfer.attribute(WsSecurityResult.SIGNED_WITH)).isEqualTo("security-context");
+        assertThat(transfer.attribute(WsSecurityResult.TOKENS)).asList().contains("SecurityContextToken", "DerivedKey");
+        assertThat(((Authentication) transfer.attribute(AuthenticationChain.MESSAGE_CREDENTIAL)).principal()).isEqualTo(ALICE);
+
+        // Its answer is signed and encrypted with keys derived from the context, referred to by its identifier.
+        HttpResponseMessage answer = adapter.fulfil(transfer, new HttpResponseMessage(200, Map.of("content-type", List.of("text/xml")),
+                Wss4jMessageVerifierTest.ANSWER.getBytes(StandardCharsets.UTF_8)), List.of());
+        String sent = new String(answer.body(), StandardCharsets.UTF_8);
+        assertThat(sent).doesNotContain("TransferResponse").contains(issued.identifier()).contains(version.conversationNamespace());
+        assertThat(readWithContextKey(answer.body(), issued)).contains("<b:id>t-1</b:id>");
+
+        // Cancelled by a message in the context; it is then no more.
+        byte[] cancel = SecuredMessages.of(cancelRequest(version, issued.identifier())).timestamp()
+                .inContext(issued.identifier(), issued.key(), wsc, true).bytes();
+        ApiRequest cancelling = adapter.normalize(post(cancel), CONTEXT);
+        assertThat(cancelling.operation()).isEqualTo(SoapAdapter.CANCEL_CONTEXT_OPERATION);
+        HttpResponseMessage cancelled = adapter.answer(authenticated(cancelling));
+        assertThat(readWithContextKey(cancelled.body(), issued)).contains("RequestedTokenCancelled");
+        assertThat(contexts.find(issued.identifier())).isEmpty();
+
+        byte[] after = SecuredMessages.of(Wss4jMessageVerifierTest.TRANSFER).timestamp()
+                .inContext(issued.identifier(), issued.key(), wsc, false).bytes();
+        RequestRejectedException refused = catchThrowableOfType(RequestRejectedException.class,
+                () -> adapter.normalize(post(after), CONTEXT));
+        assertThat(refused.status()).isEqualTo(401);
+        assertThat(refused.reason()).isEqualTo(Wss4jMessageVerifier.CONTEXT_UNKNOWN);
+    }
+
+    @Test
+    void withoutClientEntropyTheGatewaysKeyGoesBackEncrypted() throws Exception {
+        Issued issued = establish(SecureConversation.Version.V1_3, false);
+
+        byte[] call = SecuredMessages.of(Wss4jMessageVerifierTest.TRANSFER).timestamp()
+                .inContext(issued.identifier(), issued.key(), ConversationConstants.VERSION_05_12, true).bytes();
+        assertThat(adapter.normalize(post(call), CONTEXT).attribute(WsSecurityResult.SIGNED_WITH)).isEqualTo("security-context");
+    }
+
+    @Test
+    void aContextNeverIssuedOrExpiredIsRefusedAsUnknown() throws Exception {
+        byte[] forged = SecuredMessages.of(Wss4jMessageVerifierTest.TRANSFER).timestamp()
+                .inContext("urn:uuid:00000000-0000-0000-0000-000000000000", new byte[32], ConversationConstants.VERSION_05_12, false)
+                .bytes();
+        assertThat(catchThrowableOfType(RequestRejectedException.class, () -> adapter.normalize(post(forged), CONTEXT)).reason())
+                .isEqualTo(Wss4jMessageVerifier.CONTEXT_UNKNOWN);
+
+        Issued issued = establish(SecureConversation.Version.V1_3, true);
+        clock.advance(Duration.ofHours(1));
+        byte[] late = SecuredMessages.of(Wss4jMessageVerifierTest.TRANSFER).timestamp()
+                .inContext(issued.identifier(), issued.key(), ConversationConstants.VERSION_05_12, false).bytes();
+        assertThat(catchThrowableOfType(RequestRejectedException.class, () -> adapter.normalize(post(late), CONTEXT)).reason())
+                .isEqualTo(Wss4jMessageVerifier.CONTEXT_UNKNOWN);
+    }
+
+    @Test
+    void aContextsIdentifierWithoutItsKeyProvesNothing() throws Exception {
+        Issued issued = establish(SecureConversation.Version.V1_3, true);
+        byte[] guessed = SecuredMessages.of(Wss4jMessageVerifierTest.TRANSFER).timestamp()
+                .inContext(issued.identifier(), new byte[32], ConversationConstants.VERSION_05_12, false).bytes();
+
+        assertThat(catchThrowableOfType(RequestRejectedException.class, () -> adapter.normalize(post(guessed), CONTEXT)).reason())
+                .isEqualTo(Wss4jMessageVerifier.FAILED_CHECK);
+    }
+
+    @Test
+    void aContextIsIssuedOnlyForAnEncryptedRequestFromAnAuthenticatedCaller() throws Exception {
+        byte[] unencrypted = SecuredMessages.of(issueRequest(SecureConversation.Version.V1_3, true)).timestamp()
+                .sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE).bytes();
+        WsSecurityPolicy lenient = new WsSecurityPolicy(List.of(), Duration.ofMinutes(5), Duration.ofMinutes(1), false, true, Set.of());
+        Wss4jMessageVerifier optional = new Wss4jMessageVerifier(lenient, new SignerTrust(gatewayKeys, false, List.of()), gatewayKeys,
+                TestKeys.PASSWORDS, new InMemoryReplayGuard(100, Clock.systemUTC()), UsernameTokens.none(),
+                certificate -> Authentication.of(ALICE));
+        SoapAdapter lenientAdapter = new SoapAdapter(ROUTE, optional, null, new OutboundSecurity(
+                new Wss4jMessageSecurer(gatewayKeys, "gateway", TestKeys.PASSWORD, 300), true, false,
+                Wss4jMessageSecurer.KeyIdentifiers.DEFAULT, false, null, Wss4jMessageSecurer.KeyIdentifiers.DEFAULT), contexts);
+        ApiRequest request = lenientAdapter.normalize(post(unencrypted), CONTEXT);
+        assertThat(request.operation()).isEqualTo(SoapAdapter.ESTABLISH_CONTEXT_OPERATION);
+
+        assertThat(catchThrowableOfType(RequestRejectedException.class, () -> lenientAdapter.answer(authenticated(request))).reason())
+                .isEqualTo(SecureConversation.REQUEST_INVALID);
+        byte[] encrypted = SecuredMessages.of(issueRequest(SecureConversation.Version.V1_3, true)).timestamp()
+                .sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE).encryptBody(clients, "gateway", WSConstants.AES_256_GCM).bytes();
+        ApiRequest anonymous = adapter.normalize(post(encrypted), CONTEXT);
+        assertThat(catchThrowableOfType(RequestRejectedException.class, () -> adapter.answer(anonymous)).reason())
+                .isEqualTo(SecureConversation.REQUEST_INVALID);
+        assertThat(contexts.size()).isZero();
+    }
+
+    @Test
+    void aCallerCancelsOnlyTheContextItSignsWith() throws Exception {
+        Issued mine = establish(SecureConversation.Version.V1_3, true);
+        Issued other = establish(SecureConversation.Version.V1_3, true);
+
+        byte[] cancel = SecuredMessages.of(cancelRequest(SecureConversation.Version.V1_3, other.identifier())).timestamp()
+                .inContext(mine.identifier(), mine.key(), ConversationConstants.VERSION_05_12, false).bytes();
+        ApiRequest request = adapter.normalize(post(cancel), CONTEXT);
+
+        assertThat(catchThrowableOfType(RequestRejectedException.class, () -> adapter.answer(authenticated(request))).reason())
+                .isEqualTo(SecureConversation.REQUEST_INVALID);
+        assertThat(contexts.find(other.identifier())).isPresent();
+    }
+
+    @Test
+    void aCallersOldestContextMakesWayPastItsBound() throws Exception {
+        Issued first = establish(SecureConversation.Version.V1_3, true);
+        establish(SecureConversation.Version.V1_3, true);
+        establish(SecureConversation.Version.V1_3, true);
+
+        assertThat(contexts.find(first.identifier())).isEmpty();
+        assertThat(contexts.size()).isEqualTo(2);
+    }
+
+    @Test
+    void requestsForOtherTokensOrRenewalsAreRefusedBeforeTheRules() throws Exception {
+        String otherToken = issueRequest(SecureConversation.Version.V1_3, true)
+                .replace("ws-secureconversation/200512/sct", "ws-secureconversation/200512/other");
+        String renewal = issueRequest(SecureConversation.Version.V1_3, true)
+                .replace("<wst:KeySize>", "<wst:RenewTarget/><wst:KeySize>");
+        String hugeKey = issueRequest(SecureConversation.Version.V1_3, true).replace(">256<", ">100000<");
+        for (String request : List.of(otherToken, renewal, hugeKey)) {
+            byte[] message = SecuredMessages.of(request).timestamp().sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE)
+                    .encryptBody(clients, "gateway", WSConstants.AES_256_GCM).bytes();
+            RequestRejectedException refused = catchThrowableOfType(RequestRejectedException.class,
+                    () -> adapter.normalize(post(message), CONTEXT));
+            assertThat(refused.reason()).isEqualTo(SecureConversation.REQUEST_INVALID);
+            assertThat(refused.getMessage()).doesNotContain("100000");
+        }
+    }
+
+    /** What the client holds once the gateway answered its request for a context. */
+    record Issued(String identifier, byte[] key) {
+    }
+
+    /** Asks for a context as alice (signed with her certificate, encrypted to the gateway) and reads the answer as she would. */
+    private Issued establish(SecureConversation.Version version, boolean withEntropy) throws Exception {
+        byte[] message = SecuredMessages.of(issueRequest(version, withEntropy)).timestamp()
+                .sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE).encryptBody(clients, "gateway", WSConstants.AES_256_GCM).bytes();
+        ApiRequest request = adapter.normalize(post(message), CONTEXT);
+        assertThat(request.operation()).isEqualTo(SoapAdapter.ESTABLISH_CONTEXT_OPERATION);
+
+        HttpResponseMessage answer = adapter.answer(authenticated(request));
+
+        assertThat(answer.status()).isEqualTo(200);
+        String sent = new String(answer.body(), StandardCharsets.UTF_8);
+        assertThat(sent).doesNotContain("RequestSecurityTokenResponse").doesNotContain("BinarySecret");
+        // Alice verifies the gateway's signature and decrypts, as she would any answer.
+        SoapEnvelope received = new SoapEnvelopeReader().read(answer.body());
+        WsSecurityResult security = SoapAdapterSecurityTest.verifier(clients).verify(received, "127.0.0.1");
+        assertThat(security.signer().getSubjectX500Principal().getName()).contains("CN=gateway");
+        assertThat(security.encryptedParts()).contains("Body");
+        Element response = received.operationElement();
+        if (version == SecureConversation.Version.V1_3) {
+            assertThat(response.getLocalName()).isEqualTo("RequestSecurityTokenResponseCollection");
+            response = child(response, "RequestSecurityTokenResponse");
+        }
+        assertThat(response.getAttribute("Context")).isEqualTo("uuid-&-1");
+        String identifier = child(child(child(response, "RequestedSecurityToken"), "SecurityContextToken"), "Identifier")
+                .getTextContent();
+        Element proof = child(response, "RequestedProofToken");
+        byte[] key;
+        if (withEntropy) {
+            assertThat(child(proof, "ComputedKey").getTextContent()).isEqualTo(version.trustNamespace() + "/CK/PSHA1");
+            byte[] gatewayEntropy = Base64.getDecoder().decode(child(child(response, "Entropy"), "BinarySecret").getTextContent());
+            key = new P_SHA1().createKey(CLIENT_ENTROPY, gatewayEntropy, 0, 32);
+        } else {
+            key = Base64.getDecoder().decode(child(proof, "BinarySecret").getTextContent());
+        }
+        assertThat(key).hasSize(32);
+        return new Issued(identifier, key);
+    }
+
+    /** An answer read by the client, which knows the context's key by its identifier. */
+    private static String readWithContextKey(byte[] answer, Issued issued) throws Exception {
+        org.apache.wss4j.dom.handler.RequestData caller = new org.apache.wss4j.dom.handler.RequestData();
+        caller.setCallbackHandler(callbacks -> {
+            for (javax.security.auth.callback.Callback callback : callbacks) {
+                if (callback instanceof org.apache.wss4j.common.ext.WSPasswordCallback asked
+                        && issued.identifier().equals(asked.getIdentifier())) {
+                    asked.setKey(issued.key());
+                }
+            }
+        });
+        Document received = new SoapEnvelopeReader().read(answer).document();
+        var results = new org.apache.wss4j.dom.engine.WSSecurityEngine().processSecurityHeader(received, caller);
+        assertThat(results.getActionResults()).containsKeys(WSConstants.SIGN, WSConstants.DKT, WSConstants.TS);
+        return new String(SecuredMessages.serialize(received), StandardCharsets.UTF_8);
+    }
+
+    private static ApiRequest authenticated(ApiRequest request) {
+        return request.toBuilder().principal(ALICE).build();
+    }
+
+    static HttpRequestMessage post(byte[] body) {
+        return new HttpRequestMessage("POST", "/soap/bank", "", Map.of("content-type", List.of("text/xml")), body);
+    }
+
+    static String issueRequest(SecureConversation.Version version, boolean withEntropy) {
+        String trust = version.trustNamespace();
+        return """
+                <soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:wsa="http://www.w3.org/2005/08/addressing">
+                  <soap:Header><wsa:Action>%s/RST/SCT</wsa:Action><wsa:MessageID>urn:uuid:m-1</wsa:MessageID></soap:Header>
+                  <soap:Body><wst:RequestSecurityToken xmlns:wst="%s" Context="uuid-&amp;-1">\
+                <wst:TokenType>%s</wst:TokenType><wst:RequestType>%s/Issue</wst:RequestType>%s\
+                <wst:KeySize>256</wst:KeySize></wst:RequestSecurityToken></soap:Body>
+                </soap:Envelope>""".formatted(trust, trust, version.tokenType(), trust, withEntropy
+                ? "<wst:Entropy><wst:BinarySecret Type=\"" + trust + "/Nonce\">" + Base64.getEncoder().encodeToString(CLIENT_ENTROPY)
+                + "</wst:BinarySecret></wst:Entropy>" : "");
+    }
+
+    static String cancelRequest(SecureConversation.Version version, String identifier) {
+        String trust = version.trustNamespace();
+        return """
+                <soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/">
+                  <soap:Body><wst:RequestSecurityToken xmlns:wst="%s"><wst:RequestType>%s/Cancel</wst:RequestType>\
+                <wst:CancelTarget><wsse:SecurityTokenReference xmlns:wsse="%s"><wsse:Reference URI="%s" ValueType="%s"/>\
+                </wsse:SecurityTokenReference></wst:CancelTarget></wst:RequestSecurityToken></soap:Body>
+                </soap:Envelope>""".formatted(trust, trust, SecureConversation.WSSE_NS, identifier, version.tokenType());
+    }
+
+    private static Element child(Element parent, String localName) {
+        for (org.w3c.dom.Node child = parent.getFirstChild(); child != null; child = child.getNextSibling()) {
+            if (child instanceof Element element && localName.equals(element.getLocalName())) {
+                return element;
+            }
+        }
+        throw new AssertionError("no " + localName + " in " + parent.getLocalName());
+    }
+
+    static final class MutableClock extends Clock {
+        private Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        void advance(Duration duration) {
+            now = now.plus(duration);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}
