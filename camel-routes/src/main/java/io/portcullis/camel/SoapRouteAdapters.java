@@ -6,11 +6,14 @@ import io.portcullis.engine.authn.WatchedFile;
 import io.portcullis.engine.authn.basic.LoginThrottle;
 import io.portcullis.engine.authn.mtls.CertificateClients;
 import io.portcullis.engine.authn.mtls.ClientCertificateAuthenticator;
+import io.portcullis.engine.cluster.RedisStore;
 import io.portcullis.engine.model.AuthMethod;
 import io.portcullis.engine.model.ClientCertificate;
 import io.portcullis.engine.replay.ReplayGuard;
 import io.portcullis.soap.DigestUsers;
+import io.portcullis.soap.InMemorySecurityContexts;
 import io.portcullis.soap.OutboundSecurity;
+import io.portcullis.soap.RedisSecurityContexts;
 import io.portcullis.soap.SecurityContexts;
 import io.portcullis.soap.ServiceSchema;
 import io.portcullis.soap.SignerTrust;
@@ -36,10 +39,11 @@ final class SoapRouteAdapters {
      * @param passwords      checks UsernameToken PasswordText (the HTTP Basic users), or null when Basic is off
      * @param replays        remembers signatures and nonces for every SOAP route (and node, through Redis)
      * @param digestLockouts lockouts for PasswordDigest failures, shared by every SOAP route
+     * @param shared         the cluster's Redis, which holds the route's security contexts, or null (this node's memory)
      * @param resources      collects watched files to close with the runtime
      */
     static SoapAdapter create(GatewaySettings.Route route, PasswordVerifier passwords, ReplayGuard replays,
-                              LoginThrottle digestLockouts, List<AutoCloseable> resources) throws IOException {
+                              LoginThrottle digestLockouts, RedisStore shared, List<AutoCloseable> resources) throws IOException {
         SoapRouteSettings settings = new SoapRouteSettings(route.name(), route.operations(), route.xmlLimits());
         ServiceSchema schema = route.schema() == null ? null : ServiceSchema.load(route.schema());
         GatewaySettings.WsSecurity wss = route.wsSecurity();
@@ -63,14 +67,38 @@ final class SoapRouteAdapters {
             usernameTokens = new UsernameTokens(passwords, digestUsers, digestLockouts);
         }
         ClientCertificateAuthenticator signerIdentities = new ClientCertificateAuthenticator(wss.identityFrom(), signers);
-        SecurityContexts contexts = wss.secureConversation() == null ? null : new SecurityContexts(wss.secureConversation().lifetime(),
-                wss.secureConversation().maxContexts(), wss.secureConversation().maxPerCaller(), java.time.Clock.systemUTC());
+        SecurityContexts contexts = securityContexts(route, decryption, keyPassword, shared);
         Wss4jMessageVerifier verifier = new Wss4jMessageVerifier(wss.policy(),
                 new SignerTrust(trust, wss.crlFile() != null, wss.signerSubjects()), decryption,
                 Wss4jCrypto.keyPasswords(keyPassword),
                 replays, usernameTokens,
                 certificate -> signerIdentities.identify(ClientCertificate.of(certificate), AuthMethod.WS_SECURITY), contexts);
         return new SoapAdapter(settings, verifier, schema, outbound(wss, decryption, keyPassword), contexts);
+    }
+
+    /** The route's security contexts: in the cluster's Redis, sealed with a key derived from the gateway's, or in memory. */
+    private static SecurityContexts securityContexts(GatewaySettings.Route route, Crypto keys, char[] keyPassword, RedisStore shared)
+            throws IOException {
+        GatewaySettings.SecureConversation settings = route.wsSecurity().secureConversation();
+        if (settings == null) {
+            return null;
+        }
+        if (shared == null) {
+            return new InMemorySecurityContexts(settings.lifetime(), settings.maxContexts(), settings.maxPerCaller(),
+                    java.time.Clock.systemUTC());
+        }
+        String alias = route.wsSecurity().keyAlias() != null ? route.wsSecurity().keyAlias() : Wss4jCrypto.onlyPrivateKeyAlias(keys);
+        try {
+            byte[] gatewayKey = keys.getPrivateKey(alias, new String(keyPassword)).getEncoded();
+            if (gatewayKey == null) {
+                throw new IOException(route.name() + ": the WS-Security key cannot be read out, and contexts shared through Redis "
+                        + "are sealed with a key derived from it");
+            }
+            return new RedisSecurityContexts(shared, route.name(), settings.lifetime(), settings.maxPerCaller(), gatewayKey,
+                    java.time.Clock.systemUTC());
+        } catch (org.apache.wss4j.common.ext.WSSecurityException e) {
+            throw new IOException(route.name() + ": the WS-Security key cannot be read: " + e.getMessage(), e);
+        }
     }
 
     private static OutboundSecurity outbound(GatewaySettings.WsSecurity wss, Crypto keys, char[] keyPassword)

@@ -167,6 +167,15 @@ public final class SecureConversation {
         return new TokenRequest(version, kind, entropy, keyBits, cancelTarget, context, WsAddressing.of(header));
     }
 
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+    /** The gateway's entropy for a new context: {@code bytes} random bytes. */
+    static byte[] gatewayEntropy(int bytes) {
+        byte[] entropy = new byte[bytes];
+        RANDOM.nextBytes(entropy);
+        return entropy;
+    }
+
     /** The key of a new context: P_SHA1 over both entropies, or the gateway's own entropy when the caller sent none. */
     static byte[] key(TokenRequest request, byte[] gatewayEntropy) throws WSSecurityException {
         if (request.clientEntropy() == null) {

@@ -61,6 +61,8 @@ public final class SoapAdapter implements ProtocolAdapter {
     public static final String CANCEL_CONTEXT_OPERATION = "cancelSecurityContext";
     /** The context store is full (503): the gateway holds as many contexts as it may. */
     public static final String CONTEXTS_FULL = "WSS_CONTEXTS_FULL";
+    /** The cluster's store of contexts does not answer (503): nothing is issued, cancelled or accepted. */
+    public static final String CONTEXTS_UNAVAILABLE = Wss4jMessageVerifier.CONTEXTS_UNAVAILABLE;
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SoapAdapter.class);
 
@@ -214,12 +216,14 @@ public final class SoapAdapter implements ProtocolAdapter {
                 throw new RequestRejectedException(400, SecureConversation.REQUEST_INVALID, "A security context is issued to "
                         + "an authenticated caller whose request is encrypted and signed with its certificate or a key encrypted to this service.");
             }
-            byte[] entropy = SecurityContexts.randomBytes(tokenRequest.keyBits() / 8);
+            byte[] entropy = SecureConversation.gatewayEntropy(tokenRequest.keyBits() / 8);
             SecurityContexts.Context context;
             try {
                 context = contexts.issue(request.principal(), SecureConversation.key(tokenRequest, entropy), tokenRequest.version());
-            } catch (SecurityContexts.FullException e) {
-                throw new RequestRejectedException(503, CONTEXTS_FULL, "No security context can be issued now; try again later.");
+            } catch (SecurityContexts.FullException | SecurityContexts.UnavailableException e) {
+                LOG.warn("request {}: no security context issued: {}", request.id(), e.getMessage());
+                throw new RequestRejectedException(503, e instanceof SecurityContexts.FullException ? CONTEXTS_FULL : CONTEXTS_UNAVAILABLE,
+                        "No security context can be issued now; try again later.");
             } catch (WSSecurityException e) {
                 throw new RequestRejectedException(400, SecureConversation.REQUEST_INVALID, "The security token request could not be served.");
             }
@@ -231,7 +235,12 @@ public final class SoapAdapter implements ProtocolAdapter {
                 throw new RequestRejectedException(400, SecureConversation.REQUEST_INVALID,
                         "A security context is cancelled only by a message signed with it.");
             }
-            contexts.cancel(key.reference());
+            try {
+                contexts.cancel(key.reference());
+            } catch (SecurityContexts.UnavailableException e) {
+                LOG.warn("request {}: security context not cancelled: {}", request.id(), e.getMessage());
+                throw new RequestRejectedException(503, CONTEXTS_UNAVAILABLE, "The security context cannot be cancelled now; try again later.");
+            }
             answer = SecureConversation.cancelled(version, tokenRequest);
             // Signed with the context, like the request: it says nothing to keep secret (WCF and Metro encrypt neither).
             protection = Wss4jMessageSecurer.Protection.withRequestKey(key, true, false, outbound.responseKeys(),

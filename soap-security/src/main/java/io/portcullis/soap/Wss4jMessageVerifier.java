@@ -91,6 +91,8 @@ public final class Wss4jMessageVerifier {
     public static final String SIGNATURE_WRAPPING = "WSS_SIGNATURE_WRAPPING";
     /** The message refers to a security context this gateway did not issue, or that expired or was cancelled. */
     public static final String CONTEXT_UNKNOWN = "WSS_CONTEXT_UNKNOWN";
+    /** The store of security contexts (the cluster's Redis) does not answer: refused, 503. */
+    public static final String CONTEXTS_UNAVAILABLE = "WSS_CONTEXTS_UNAVAILABLE";
 
     /** Audit-only reasons of a refused digest UsernameToken (the client sees one 401 for all). */
     /** The UsernameToken names another caller than the certificate that signed the Body. */
@@ -336,7 +338,13 @@ public final class Wss4jMessageVerifier {
         if (contexts == null) {
             throw new java.io.IOException("this route takes no security contexts");
         }
-        SecurityContexts.Context context = contexts.find(identifier).orElse(null);
+        SecurityContexts.Context context;
+        try {
+            context = contexts.find(identifier).orElse(null);
+        } catch (SecurityContexts.UnavailableException e) {
+            verification.contextsUnavailable = true;
+            throw new java.io.IOException("the security contexts cannot be read now");
+        }
         if (context == null) {
             verification.contextUnknown = true;
             throw new java.io.IOException("no security context in force under that identifier");
@@ -731,6 +739,9 @@ public final class Wss4jMessageVerifier {
         if (verification.untrusted) {
             return refused(401, FAILED_AUTHENTICATION, "The security token could not be authenticated.");
         }
+        if (verification.contextsUnavailable) {
+            return refused(503, CONTEXTS_UNAVAILABLE, "The message cannot be checked right now.");
+        }
         if (verification.contextUnknown) {
             return refused(401, CONTEXT_UNKNOWN, "The security context is not known or has expired; establish a new one.");
         }
@@ -851,6 +862,7 @@ public final class Wss4jMessageVerifier {
         /** The security context whose key the message used, once WSS4J asked for it. */
         SecurityContexts.Context context;
         boolean contextUnknown;
+        boolean contextsUnavailable;
 
         Verification(String clientAddress) {
             this.clientAddress = clientAddress;

@@ -11,6 +11,7 @@ import io.portcullis.engine.model.AuthMethod;
 import io.portcullis.engine.model.Peer;
 import io.portcullis.engine.model.Principal;
 import io.portcullis.engine.replay.InMemoryReplayGuard;
+import io.portcullis.soap.SecureConversationClient.Issued;
 import org.apache.wss4j.common.crypto.Merlin;
 import org.apache.wss4j.common.derivedKey.ConversationConstants;
 import org.apache.wss4j.common.derivedKey.P_SHA1;
@@ -34,6 +35,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import static io.portcullis.soap.SecureConversationClient.cancelRequest;
+import static io.portcullis.soap.SecureConversationClient.issueRequest;
+import static io.portcullis.soap.SecureConversationClient.readWithContextKey;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -54,7 +58,7 @@ class SecureConversationTest {
     static Merlin gatewayKeys;
 
     MutableClock clock;
-    SecurityContexts contexts;
+    InMemorySecurityContexts contexts;
     SoapAdapter adapter;
 
     @BeforeAll
@@ -69,7 +73,7 @@ class SecureConversationTest {
     @BeforeEach
     void gateway() {
         clock = new MutableClock(Instant.now());
-        contexts = new SecurityContexts(Duration.ofHours(1), 100, 2, clock);
+        contexts = new InMemorySecurityContexts(Duration.ofHours(1), 100, 2, clock);
         WsSecurityPolicy policy = new WsSecurityPolicy(List.of(
                 new WsSecurityPolicy.Alternative(true, false, EnumSet.of(WsSecurityPolicy.Part.BODY, WsSecurityPolicy.Part.TIMESTAMP),
                         Set.of(WsSecurityPolicy.Part.BODY)),
@@ -163,7 +167,7 @@ class SecureConversationTest {
 
     @Test
     void aContextIsIssuedOnlyForAnEncryptedRequestFromAnAuthenticatedCaller() throws Exception {
-        byte[] unencrypted = SecuredMessages.of(issueRequest(SecureConversation.Version.V1_3, true)).timestamp()
+        byte[] unencrypted = SecuredMessages.of(issueRequest(SecureConversation.Version.V1_3, CLIENT_ENTROPY)).timestamp()
                 .sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE).bytes();
         WsSecurityPolicy lenient = new WsSecurityPolicy(List.of(), Duration.ofMinutes(5), Duration.ofMinutes(1), false, true, Set.of());
         Wss4jMessageVerifier optional = new Wss4jMessageVerifier(lenient, new SignerTrust(gatewayKeys, false, List.of()), gatewayKeys,
@@ -177,7 +181,7 @@ class SecureConversationTest {
 
         assertThat(catchThrowableOfType(RequestRejectedException.class, () -> lenientAdapter.answer(authenticated(request))).reason())
                 .isEqualTo(SecureConversation.REQUEST_INVALID);
-        byte[] encrypted = SecuredMessages.of(issueRequest(SecureConversation.Version.V1_3, true)).timestamp()
+        byte[] encrypted = SecuredMessages.of(issueRequest(SecureConversation.Version.V1_3, CLIENT_ENTROPY)).timestamp()
                 .sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE).encryptBody(clients, "gateway", WSConstants.AES_256_GCM).bytes();
         ApiRequest anonymous = adapter.normalize(post(encrypted), CONTEXT);
         assertThat(catchThrowableOfType(RequestRejectedException.class, () -> adapter.answer(anonymous)).reason())
@@ -211,11 +215,11 @@ class SecureConversationTest {
 
     @Test
     void requestsForOtherTokensOrRenewalsAreRefusedBeforeTheRules() throws Exception {
-        String otherToken = issueRequest(SecureConversation.Version.V1_3, true)
+        String otherToken = issueRequest(SecureConversation.Version.V1_3, CLIENT_ENTROPY)
                 .replace("ws-secureconversation/200512/sct", "ws-secureconversation/200512/other");
-        String renewal = issueRequest(SecureConversation.Version.V1_3, true)
+        String renewal = issueRequest(SecureConversation.Version.V1_3, CLIENT_ENTROPY)
                 .replace("<wst:KeySize>", "<wst:RenewTarget/><wst:KeySize>");
-        String hugeKey = issueRequest(SecureConversation.Version.V1_3, true).replace(">256<", ">100000<");
+        String hugeKey = issueRequest(SecureConversation.Version.V1_3, CLIENT_ENTROPY).replace(">256<", ">100000<");
         for (String request : List.of(otherToken, renewal, hugeKey)) {
             byte[] message = SecuredMessages.of(request).timestamp().sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE)
                     .encryptBody(clients, "gateway", WSConstants.AES_256_GCM).bytes();
@@ -226,13 +230,9 @@ class SecureConversationTest {
         }
     }
 
-    /** What the client holds once the gateway answered its request for a context. */
-    record Issued(String identifier, byte[] key) {
-    }
-
     /** Asks for a context as alice (signed with her certificate, encrypted to the gateway) and reads the answer as she would. */
     private Issued establish(SecureConversation.Version version, boolean withEntropy) throws Exception {
-        byte[] message = SecuredMessages.of(issueRequest(version, withEntropy)).timestamp()
+        byte[] message = SecuredMessages.of(issueRequest(version, withEntropy ? CLIENT_ENTROPY : null)).timestamp()
                 .sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE).encryptBody(clients, "gateway", WSConstants.AES_256_GCM).bytes();
         ApiRequest request = adapter.normalize(post(message), CONTEXT);
         assertThat(request.operation()).isEqualTo(SoapAdapter.ESTABLISH_CONTEXT_OPERATION);
@@ -247,42 +247,11 @@ class SecureConversationTest {
         WsSecurityResult security = SoapAdapterSecurityTest.verifier(clients).verify(received, "127.0.0.1");
         assertThat(security.signer().getSubjectX500Principal().getName()).contains("CN=gateway");
         assertThat(security.encryptedParts()).contains("Body");
-        Element response = received.operationElement();
-        if (version == SecureConversation.Version.V1_3) {
-            assertThat(response.getLocalName()).isEqualTo("RequestSecurityTokenResponseCollection");
-            response = child(response, "RequestSecurityTokenResponse");
-        }
-        assertThat(response.getAttribute("Context")).isEqualTo("uuid-&-1");
-        String identifier = child(child(child(response, "RequestedSecurityToken"), "SecurityContextToken"), "Identifier")
-                .getTextContent();
-        Element proof = child(response, "RequestedProofToken");
-        byte[] key;
-        if (withEntropy) {
-            assertThat(child(proof, "ComputedKey").getTextContent()).isEqualTo(version.trustNamespace() + "/CK/PSHA1");
-            byte[] gatewayEntropy = Base64.getDecoder().decode(child(child(response, "Entropy"), "BinarySecret").getTextContent());
-            key = new P_SHA1().createKey(CLIENT_ENTROPY, gatewayEntropy, 0, 32);
-        } else {
-            key = Base64.getDecoder().decode(child(proof, "BinarySecret").getTextContent());
-        }
-        assertThat(key).hasSize(32);
-        return new Issued(identifier, key);
-    }
-
-    /** An answer read by the client, which knows the context's key by its identifier. */
-    private static String readWithContextKey(byte[] answer, Issued issued) throws Exception {
-        org.apache.wss4j.dom.handler.RequestData caller = new org.apache.wss4j.dom.handler.RequestData();
-        caller.setCallbackHandler(callbacks -> {
-            for (javax.security.auth.callback.Callback callback : callbacks) {
-                if (callback instanceof org.apache.wss4j.common.ext.WSPasswordCallback asked
-                        && issued.identifier().equals(asked.getIdentifier())) {
-                    asked.setKey(issued.key());
-                }
-            }
-        });
-        Document received = new SoapEnvelopeReader().read(answer).document();
-        var results = new org.apache.wss4j.dom.engine.WSSecurityEngine().processSecurityHeader(received, caller);
-        assertThat(results.getActionResults()).containsKeys(WSConstants.SIGN, WSConstants.DKT, WSConstants.TS);
-        return new String(SecuredMessages.serialize(received), StandardCharsets.UTF_8);
+        Issued issued = SecureConversationClient.read(received.operationElement(), version,
+                withEntropy ? CLIENT_ENTROPY : null);
+        assertThat(issued.context()).isEqualTo("uuid-&-1");
+        assertThat(issued.key()).hasSize(32);
+        return issued;
     }
 
     private static ApiRequest authenticated(ApiRequest request) {
@@ -291,38 +260,6 @@ class SecureConversationTest {
 
     static HttpRequestMessage post(byte[] body) {
         return new HttpRequestMessage("POST", "/soap/bank", "", Map.of("content-type", List.of("text/xml")), body);
-    }
-
-    static String issueRequest(SecureConversation.Version version, boolean withEntropy) {
-        String trust = version.trustNamespace();
-        return """
-                <soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:wsa="http://www.w3.org/2005/08/addressing">
-                  <soap:Header><wsa:Action>%s/RST/SCT</wsa:Action><wsa:MessageID>urn:uuid:m-1</wsa:MessageID></soap:Header>
-                  <soap:Body><wst:RequestSecurityToken xmlns:wst="%s" Context="uuid-&amp;-1">\
-                <wst:TokenType>%s</wst:TokenType><wst:RequestType>%s/Issue</wst:RequestType>%s\
-                <wst:KeySize>256</wst:KeySize></wst:RequestSecurityToken></soap:Body>
-                </soap:Envelope>""".formatted(trust, trust, version.tokenType(), trust, withEntropy
-                ? "<wst:Entropy><wst:BinarySecret Type=\"" + trust + "/Nonce\">" + Base64.getEncoder().encodeToString(CLIENT_ENTROPY)
-                + "</wst:BinarySecret></wst:Entropy>" : "");
-    }
-
-    static String cancelRequest(SecureConversation.Version version, String identifier) {
-        String trust = version.trustNamespace();
-        return """
-                <soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/">
-                  <soap:Body><wst:RequestSecurityToken xmlns:wst="%s"><wst:RequestType>%s/Cancel</wst:RequestType>\
-                <wst:CancelTarget><wsse:SecurityTokenReference xmlns:wsse="%s"><wsse:Reference URI="%s" ValueType="%s"/>\
-                </wsse:SecurityTokenReference></wst:CancelTarget></wst:RequestSecurityToken></soap:Body>
-                </soap:Envelope>""".formatted(trust, trust, SecureConversation.WSSE_NS, identifier, version.tokenType());
-    }
-
-    private static Element child(Element parent, String localName) {
-        for (org.w3c.dom.Node child = parent.getFirstChild(); child != null; child = child.getNextSibling()) {
-            if (child instanceof Element element && localName.equals(element.getLocalName())) {
-                return element;
-            }
-        }
-        throw new AssertionError("no " + localName + " in " + parent.getLocalName());
     }
 
     static final class MutableClock extends Clock {

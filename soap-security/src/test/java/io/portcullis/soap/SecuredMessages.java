@@ -268,7 +268,7 @@ public final class SecuredMessages {
         signature.getParts().add(new WSEncryptionPart(WSConstants.ELEM_BODY, soap, ""));
         signature.getParts().add(new WSEncryptionPart(WSConstants.TIMESTAMP_TOKEN_LN, WSConstants.WSU_NS, ""));
         signature.build(secret);
-        encrypt.setSymmetricEncAlgorithm(WSConstants.AES_256);
+        encrypt.setSymmetricEncAlgorithm(WSConstants.AES_256_GCM);
         encrypt.getParts().add(new WSEncryptionPart(WSConstants.ELEM_BODY, soap, "Content"));
         encrypt.build(secret);
         token.prependSCTElementToHeader();

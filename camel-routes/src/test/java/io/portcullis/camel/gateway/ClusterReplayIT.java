@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.portcullis.engine.Eventually;
 import io.portcullis.engine.audit.DecisionEvent;
 import io.portcullis.engine.cluster.RedisServer;
+import io.portcullis.soap.SecureConversation;
+import io.portcullis.soap.SecureConversationClient;
 import io.portcullis.soap.SecuredMessages;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -23,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two gateway nodes sharing a real Redis (cluster.redis): a signed SOAP message accepted by one is
- * a replay on the other; with Redis gone, messages are refused (fail closed) until it is back.
+ * a replay on the other; a WS-SecureConversation context one issued is in force on the other until
+ * cancelled; with Redis gone, messages are refused (fail closed) until it is back.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterReplayIT {
@@ -68,6 +72,31 @@ class ClusterReplayIT {
 
     @Test
     @Order(2)
+    void aSecurityContextIssuedByOneNodeIsInForceOnTheOtherUntilCancelledThere() throws Exception {
+        byte[] entropy = "alice's half of the context's key".getBytes(StandardCharsets.US_ASCII);
+        byte[] ask = SecuredMessages.of(SecureConversationClient.issueRequest(SecureConversation.Version.V1_3, entropy)).timestamp()
+                .sign(demo.clients, "alice", WSConstants.BST_DIRECT_REFERENCE)
+                .encryptBody(demo.clients, "gateway", WSConstants.AES_256_GCM).bytes();
+        HttpResponse<String> answer = post(first, ask);
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        context = SecureConversationClient.read(readAsAlice(answer.body()), SecureConversation.Version.V1_3, entropy);
+
+        HttpResponse<String> transfer = post(second, inContext(TRANSFER));
+        assertThat(transfer.statusCode()).as(transfer.body()).isEqualTo(200);
+        assertThat(SecureConversationClient.readWithContextKey(transfer.body().getBytes(StandardCharsets.UTF_8), context))
+                .contains("TransferResponse");
+        assertThat(event(second, transfer).principal().subject()).isEqualTo("alice");
+
+        HttpResponse<String> cancelled = post(second, inContext(
+                SecureConversationClient.cancelRequest(SecureConversation.Version.V1_3, context.identifier())));
+        assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
+        HttpResponse<String> after = post(first, inContext(TRANSFER));
+        assertThat(after.statusCode()).isEqualTo(500);
+        assertThat(event(first, after).reasons()).containsExactly("WSS_CONTEXT_UNKNOWN");
+    }
+
+    @Test
+    @Order(3)
     void withoutRedisMessagesAreRefusedUntilItIsBack() throws Exception {
         redis.stop();
 
@@ -77,6 +106,8 @@ class ClusterReplayIT {
         DecisionEvent event = event(first, refused);
         assertThat(event.reasons()).containsExactly("WSS_REPLAY_CHECK_UNAVAILABLE");
         assertThat(event.status()).isEqualTo(503);
+        HttpResponse<String> inContext = post(second, inContext(TRANSFER));
+        assertThat(event(second, inContext).reasons()).containsExactly("WSS_CONTEXTS_UNAVAILABLE");
 
         redis.restart();
         Eventually.within(Duration.ofSeconds(30), () -> {
@@ -86,6 +117,31 @@ class ClusterReplayIT {
                 return false;
             }
         }, "the node reconnects to Redis");
+    }
+
+    /** Alice's context, issued in the second test: cancelled there, still known to the third. */
+    static SecureConversationClient.Issued context;
+
+    static byte[] inContext(String message) throws Exception {
+        return SecuredMessages.of(message).timestamp().inContext(context.identifier(), context.key(),
+                org.apache.wss4j.common.derivedKey.ConversationConstants.VERSION_05_12, false).bytes();
+    }
+
+    /** The gateway's answer as Alice reads it: its signature verified against the demo CA, decrypted with her key. */
+    static org.w3c.dom.Element readAsAlice(String answer) throws Exception {
+        org.apache.wss4j.dom.handler.RequestData alice = new org.apache.wss4j.dom.handler.RequestData();
+        alice.setDecCrypto(demo.clients);
+        alice.setSigVerCrypto(demo.clients);
+        alice.setCallbackHandler(callbacks -> {
+            for (javax.security.auth.callback.Callback callback : callbacks) {
+                if (callback instanceof org.apache.wss4j.common.ext.WSPasswordCallback asked) {
+                    asked.setPassword(io.portcullis.soap.TestKeys.PASSWORD);
+                }
+            }
+        });
+        io.portcullis.soap.SoapEnvelope envelope = new io.portcullis.soap.SoapEnvelopeReader().read(answer.getBytes(StandardCharsets.UTF_8));
+        new org.apache.wss4j.dom.engine.WSSecurityEngine().processSecurityHeader(envelope.document(), alice);
+        return envelope.operationElement();
     }
 
     static byte[] signedTransfer() throws Exception {

@@ -233,6 +233,19 @@ public final class RedisStore implements AutoCloseable {
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }
 
+    /**
+     * A key's part for {@code value}: its SHA-256, base64url. Keys then have one length whatever the
+     * value, and say nothing of it to whoever reads Redis (an identifier, a caller's name).
+     */
+    public static String digest(String value) {
+        try {
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(hash);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by the Java platform", e);
+        }
+    }
+
     @Override
     public String toString() {
         return "RedisStore[" + Objects.toString(address) + "]";

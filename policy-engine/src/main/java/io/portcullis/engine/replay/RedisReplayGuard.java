@@ -2,12 +2,8 @@ package io.portcullis.engine.replay;
 
 import io.lettuce.core.SetArgs;
 import io.portcullis.engine.cluster.RedisStore;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Base64;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,21 +34,12 @@ public final class RedisReplayGuard implements ReplayGuard {
         // Relative expiry: the Redis host's clock may differ from ours.
         long keepFor = Math.max(expiresAt.toEpochMilli() - clock.millis(), 1);
         try {
-            String answer = store.commands().set(prefix + digest(id), "1", SetArgs.Builder.nx().px(keepFor));
+            String answer = store.commands().set(prefix + RedisStore.digest(id), "1", SetArgs.Builder.nx().px(keepFor));
             return "OK".equals(answer) ? Verdict.FIRST_SEEN : Verdict.REPLAYED;
         } catch (RuntimeException e) {
             store.failed(e);
             LOG.error("replay guard: Redis at {} did not answer ({}); refusing the message", store.address(), e.toString());
             return Verdict.UNAVAILABLE;
-        }
-    }
-
-    private static String digest(String id) {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(hash);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by the Java platform", e);
         }
     }
 }

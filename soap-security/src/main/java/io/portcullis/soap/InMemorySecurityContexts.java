@@ -1,0 +1,111 @@
+package io.portcullis.soap;
+
+import io.portcullis.engine.model.Principal;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The security contexts this gateway node issued, held in its memory: a caller sent to another node
+ * is not known there (use {@link RedisSecurityContexts} for a cluster). Bounded in all and per caller.
+ */
+public final class InMemorySecurityContexts implements SecurityContexts {
+
+    private final Duration lifetime;
+    private final int capacity;
+    private final int perCaller;
+    private final Clock clock;
+    private final Map<String, Context> byIdentifier = new ConcurrentHashMap<>();
+    /** Each caller's contexts, oldest first; guarded by {@code this}. */
+    private final Map<String, Deque<String>> byCaller = new HashMap<>();
+
+    /**
+     * @param lifetime  how long a context is in force after it is issued
+     * @param capacity  how many contexts the gateway holds at most
+     * @param perCaller how many one caller holds at most
+     */
+    public InMemorySecurityContexts(Duration lifetime, int capacity, int perCaller, Clock clock) {
+        if (lifetime.isNegative() || lifetime.isZero() || capacity < 1 || perCaller < 1) {
+            throw new IllegalArgumentException("a security context's lifetime and the numbers held must be positive");
+        }
+        this.lifetime = lifetime;
+        this.capacity = capacity;
+        this.perCaller = perCaller;
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public Duration lifetime() {
+        return lifetime;
+    }
+
+    @Override
+    public synchronized Context issue(Principal principal, byte[] secret, SecureConversation.Version version) throws FullException {
+        Instant now = clock.instant();
+        Deque<String> own = byCaller.computeIfAbsent(principal.subject(), subject -> new ArrayDeque<>());
+        while (own.size() >= perCaller) {
+            byIdentifier.remove(own.removeFirst());
+        }
+        if (byIdentifier.size() >= capacity) {
+            dropExpired(now);
+            if (byIdentifier.size() >= capacity) {
+                throw new FullException();
+            }
+        }
+        Context context = new Context(SecurityContexts.newIdentifier(), secret.clone(), principal, now.plus(lifetime), version);
+        byIdentifier.put(context.identifier(), context);
+        own.addLast(context.identifier());
+        return context;
+    }
+
+    @Override
+    public Optional<Context> find(String identifier) {
+        Context context = identifier == null ? null : byIdentifier.get(identifier);
+        if (context == null) {
+            return Optional.empty();
+        }
+        if (!clock.instant().isBefore(context.expires())) {
+            forget(context);
+            return Optional.empty();
+        }
+        return Optional.of(context);
+    }
+
+    @Override
+    public boolean cancel(String identifier) {
+        Optional<Context> context = find(identifier);
+        context.ifPresent(this::forget);
+        return context.isPresent();
+    }
+
+    public int size() {
+        return byIdentifier.size();
+    }
+
+    private synchronized void forget(Context context) {
+        byIdentifier.remove(context.identifier());
+        Deque<String> own = byCaller.get(context.principal().subject());
+        if (own != null) {
+            own.remove(context.identifier());
+            if (own.isEmpty()) {
+                byCaller.remove(context.principal().subject());
+            }
+        }
+    }
+
+    private void dropExpired(Instant now) {
+        for (Context context : byIdentifier.values()) {
+            if (!now.isBefore(context.expires())) {
+                forget(context);
+            }
+        }
+    }
+}

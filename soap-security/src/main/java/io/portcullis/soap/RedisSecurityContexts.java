@@ -1,0 +1,240 @@
+package io.portcullis.soap;
+
+import io.lettuce.core.Range;
+import io.lettuce.core.ScoredValue;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.portcullis.engine.cluster.RedisStore;
+import io.portcullis.engine.model.AuthMethod;
+import io.portcullis.engine.model.Principal;
+
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Security contexts shared by every gateway node through Redis (the store the replay guard and the
+ * rate limiter use): a context one node issued is in force on all, and a cancellation on one ends it
+ * on all. A WCF or Metro client behind a load balancer without stickiness keeps its context.
+ *
+ * <p>A context holds a secret and the caller's identity, so Redis holds it sealed: AES-256-GCM
+ * under a key derived from the gateway's WS-Security private key (every node has it; Redis and its
+ * backups do not), bound to its identifier, so a value cannot be moved to another identifier or
+ * altered. Keys are SHA-256 digests and expire with their context. When Redis does not answer,
+ * nothing is issued, cancelled or accepted ({@link UnavailableException}), never guessed.
+ */
+public final class RedisSecurityContexts implements SecurityContexts {
+
+    private static final int FORMAT = 1;
+    private static final int NONCE_BYTES = 12;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final RedisStore store;
+    private final String prefix;
+    private final Duration lifetime;
+    private final int perCaller;
+    private final SecretKeySpec sealing;
+    private final Clock clock;
+
+    /**
+     * @param scope      a namespace for the keys (the route's name): nodes share the contexts of one scope
+     * @param gatewayKey the encoding of the gateway's private key, from which the sealing key is derived
+     */
+    public RedisSecurityContexts(RedisStore store, String scope, Duration lifetime, int perCaller, byte[] gatewayKey, Clock clock) {
+        if (lifetime.isNegative() || lifetime.isZero() || perCaller < 1) {
+            throw new IllegalArgumentException("a security context's lifetime and the number per caller must be positive");
+        }
+        this.store = store;
+        this.prefix = "portcullis:sct:" + scope + ":";
+        this.lifetime = lifetime;
+        this.perCaller = perCaller;
+        this.clock = clock;
+        try {
+            Mac derive = Mac.getInstance("HmacSHA256");
+            derive.init(new SecretKeySpec(gatewayKey, "HmacSHA256"));
+            this.sealing = new SecretKeySpec(derive.doFinal("portcullis security contexts v1".getBytes(StandardCharsets.UTF_8)), "AES");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 is required by the Java platform", e);
+        }
+    }
+
+    @Override
+    public Duration lifetime() {
+        return lifetime;
+    }
+
+    @Override
+    public Context issue(Principal principal, byte[] secret, SecureConversation.Version version) throws UnavailableException {
+        Instant now = clock.instant();
+        Context context = new Context(SecurityContexts.newIdentifier(), secret.clone(), principal, now.plus(lifetime), version);
+        String key = RedisStore.digest(context.identifier());
+        String callerKey = prefix + "caller:" + RedisStore.digest(principal.subject());
+        try {
+            RedisCommands<String, String> redis = store.commands();
+            redis.set(prefix + key, seal(context), SetArgs.Builder.px(lifetime.toMillis()));
+            // The caller's contexts by time of issue: past its bound, its oldest go.
+            redis.zadd(callerKey, now.toEpochMilli(), key);
+            redis.zremrangebyscore(callerKey, Range.create(0, now.minus(lifetime).toEpochMilli()));
+            redis.pexpire(callerKey, lifetime.toMillis());
+            long held = redis.zcard(callerKey);
+            if (held > perCaller) {
+                for (ScoredValue<String> oldest : redis.zpopmin(callerKey, held - perCaller)) {
+                    redis.del(prefix + oldest.getValue());
+                }
+            }
+            return context;
+        } catch (RuntimeException e) {
+            throw unavailable(e);
+        }
+    }
+
+    @Override
+    public Optional<Context> find(String identifier) throws UnavailableException {
+        if (identifier == null) {
+            return Optional.empty();
+        }
+        String sealed;
+        try {
+            sealed = store.commands().get(prefix + RedisStore.digest(identifier));
+        } catch (RuntimeException e) {
+            throw unavailable(e);
+        }
+        if (sealed == null) {
+            return Optional.empty();
+        }
+        Context context = unseal(identifier, sealed);
+        return context == null || !clock.instant().isBefore(context.expires()) ? Optional.empty() : Optional.of(context);
+    }
+
+    @Override
+    public boolean cancel(String identifier) throws UnavailableException {
+        Optional<Context> context = find(identifier);
+        if (context.isEmpty()) {
+            return false;
+        }
+        String key = RedisStore.digest(identifier);
+        try {
+            store.commands().del(prefix + key);
+            store.commands().zrem(prefix + "caller:" + RedisStore.digest(context.get().principal().subject()), key);
+        } catch (RuntimeException e) {
+            throw unavailable(e);
+        }
+        return true;
+    }
+
+    private UnavailableException unavailable(RuntimeException e) {
+        store.failed(e);
+        return new UnavailableException("Redis at " + store.address() + " did not answer (" + e + ")");
+    }
+
+    private String seal(Context context) {
+        try {
+            byte[] nonce = new byte[NONCE_BYTES];
+            RANDOM.nextBytes(nonce);
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, sealing, new GCMParameterSpec(128, nonce));
+            cipher.updateAAD(context.identifier().getBytes(StandardCharsets.UTF_8));
+            byte[] sealed = cipher.doFinal(encode(context));
+            byte[] out = new byte[NONCE_BYTES + sealed.length];
+            System.arraycopy(nonce, 0, out, 0, NONCE_BYTES);
+            System.arraycopy(sealed, 0, out, NONCE_BYTES, sealed.length);
+            return Base64.getEncoder().encodeToString(out);
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("a security context could not be sealed", e);
+        }
+    }
+
+    /** The context sealed under {@code identifier}, or null when it was not (another key, altered, moved). */
+    private Context unseal(String identifier, String sealed) {
+        try {
+            byte[] bytes = Base64.getDecoder().decode(sealed);
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.DECRYPT_MODE, sealing, new GCMParameterSpec(128, bytes, 0, NONCE_BYTES));
+            cipher.updateAAD(identifier.getBytes(StandardCharsets.UTF_8));
+            return decode(identifier, cipher.doFinal(bytes, NONCE_BYTES, bytes.length - NONCE_BYTES));
+        } catch (GeneralSecurityException | IllegalArgumentException | IOException e) {
+            return null;
+        }
+    }
+
+    private static byte[] encode(Context context) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeByte(FORMAT);
+        out.writeLong(context.expires().toEpochMilli());
+        out.writeByte(context.version().ordinal());
+        out.writeShort(context.secret().length);
+        out.write(context.secret());
+        Principal principal = context.principal();
+        out.writeUTF(principal.subject());
+        out.writeUTF(principal.tenant());
+        out.writeUTF(principal.authMethod().name());
+        out.writeUTF(principal.keyId());
+        writeSet(out, principal.roles());
+        writeSet(out, principal.scopes());
+        writeSet(out, principal.methods().stream().map(Enum::name).collect(java.util.stream.Collectors.toSet()));
+        out.writeShort(principal.attributes().size());
+        for (Map.Entry<String, Set<String>> attribute : principal.attributes().entrySet()) {
+            out.writeUTF(attribute.getKey());
+            writeSet(out, attribute.getValue());
+        }
+        return bytes.toByteArray();
+    }
+
+    private static Context decode(String identifier, byte[] plain) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(plain));
+        if (in.readByte() != FORMAT) {
+            return null;
+        }
+        Instant expires = Instant.ofEpochMilli(in.readLong());
+        SecureConversation.Version version = SecureConversation.Version.values()[in.readByte()];
+        byte[] secret = in.readNBytes(in.readUnsignedShort());
+        String subject = in.readUTF();
+        String tenant = in.readUTF();
+        AuthMethod method = AuthMethod.valueOf(in.readUTF());
+        String keyId = in.readUTF();
+        Set<String> roles = readSet(in);
+        Set<String> scopes = readSet(in);
+        Set<AuthMethod> methods = new HashSet<>();
+        readSet(in).forEach(name -> methods.add(AuthMethod.valueOf(name)));
+        Map<String, Set<String>> attributes = new LinkedHashMap<>();
+        for (int i = in.readUnsignedShort(); i > 0; i--) {
+            attributes.put(in.readUTF(), readSet(in));
+        }
+        return new Context(identifier, secret, new Principal(subject, roles, scopes, tenant, method, keyId, attributes, methods),
+                expires, version);
+    }
+
+    private static void writeSet(DataOutputStream out, Set<String> values) throws IOException {
+        out.writeShort(values.size());
+        for (String value : values) {
+            out.writeUTF(value);
+        }
+    }
+
+    private static Set<String> readSet(DataInputStream in) throws IOException {
+        Set<String> values = new HashSet<>();
+        for (int i = in.readUnsignedShort(); i > 0; i--) {
+            values.add(in.readUTF());
+        }
+        return Set.copyOf(values);
+    }
+}

@@ -1,0 +1,113 @@
+package io.portcullis.soap;
+
+import io.portcullis.engine.cluster.RedisServer;
+import io.portcullis.engine.cluster.RedisStore;
+import io.portcullis.engine.model.AuthMethod;
+import io.portcullis.engine.model.Principal;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Security contexts in a real Redis, as two gateway nodes share them. */
+class RedisSecurityContextsTest {
+
+    static final byte[] GATEWAY_KEY = "the gateway's private key, encoded".getBytes(StandardCharsets.US_ASCII);
+    static final Principal ALICE = new Principal("alice", Set.of("customer"), Set.of("accounts:read"), "bank", AuthMethod.WS_SECURITY,
+            "alice-key", Map.of("branch", Set.of("north")), Set.of(AuthMethod.WS_SECURITY, AuthMethod.MTLS));
+    static final byte[] SECRET = "a context's 32-byte shared key!!".getBytes(StandardCharsets.US_ASCII);
+
+    static RedisServer redis;
+    static RedisStore nodeA;
+    static RedisStore nodeB;
+
+    @BeforeAll
+    static void start() throws Exception {
+        redis = RedisServer.start();
+        nodeA = RedisStore.connect(redis.uri(), null, Duration.ofSeconds(2));
+        nodeB = RedisStore.connect(redis.uri(), null, Duration.ofSeconds(2));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        nodeA.close();
+        nodeB.close();
+        redis.close();
+    }
+
+    static RedisSecurityContexts contexts(RedisStore store, byte[] gatewayKey, int perCaller) {
+        return new RedisSecurityContexts(store, "bank-soap", Duration.ofHours(1), perCaller, gatewayKey, Clock.systemUTC());
+    }
+
+    @Test
+    void aContextIssuedOnOneNodeIsFoundWholeOnTheOtherAndCancelledForBoth() throws Exception {
+        SecurityContexts first = contexts(nodeA, GATEWAY_KEY, 10);
+        SecurityContexts second = contexts(nodeB, GATEWAY_KEY, 10);
+
+        SecurityContexts.Context issued = first.issue(ALICE, SECRET, SecureConversation.Version.V2005_02);
+        SecurityContexts.Context found = second.find(issued.identifier()).orElseThrow();
+
+        assertThat(found.secret()).isEqualTo(SECRET);
+        assertThat(found.principal()).isEqualTo(ALICE);
+        assertThat(found.version()).isEqualTo(SecureConversation.Version.V2005_02);
+        assertThat(found.expires()).isEqualTo(issued.expires().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+
+        assertThat(second.cancel(issued.identifier())).isTrue();
+        assertThat(first.find(issued.identifier())).isEmpty();
+        assertThat(first.cancel(issued.identifier())).isFalse();
+    }
+
+    @Test
+    void redisHoldsNeitherTheSecretNorTheCallerNorTheIdentifierInTheClear() throws Exception {
+        SecurityContexts.Context issued = contexts(nodeA, GATEWAY_KEY, 10).issue(ALICE, SECRET, SecureConversation.Version.V1_3);
+
+        StringBuilder stored = new StringBuilder();
+        for (String key : nodeA.commands().keys("portcullis:sct:*")) {
+            stored.append(key).append(' ');
+            if ("string".equals(nodeA.commands().type(key))) {
+                String value = nodeA.commands().get(key);
+                stored.append(value).append(' ').append(new String(Base64.getDecoder().decode(value), StandardCharsets.ISO_8859_1));
+            }
+        }
+        assertThat(stored.toString()).contains("bank-soap").doesNotContain(issued.identifier()).doesNotContain("alice")
+                .doesNotContain(new String(SECRET, StandardCharsets.US_ASCII)).doesNotContain(issued.identifier().substring(9));
+        // A node with another key (not this gateway's) cannot read it.
+        assertThat(contexts(nodeB, "another key".getBytes(StandardCharsets.US_ASCII), 10).find(issued.identifier())).isEmpty();
+    }
+
+    @Test
+    void aCallersOldestContextMakesWayAcrossNodes() throws Exception {
+        Principal bob = Principal.builder("bob", AuthMethod.WS_SECURITY).build();
+        SecurityContexts.Context oldest = contexts(nodeA, GATEWAY_KEY, 2).issue(bob, SECRET, SecureConversation.Version.V1_3);
+        SecurityContexts.Context middle = contexts(nodeB, GATEWAY_KEY, 2).issue(bob, SECRET, SecureConversation.Version.V1_3);
+        SecurityContexts.Context newest = contexts(nodeA, GATEWAY_KEY, 2).issue(bob, SECRET, SecureConversation.Version.V1_3);
+
+        SecurityContexts reader = contexts(nodeB, GATEWAY_KEY, 2);
+        assertThat(reader.find(oldest.identifier())).isEmpty();
+        assertThat(reader.find(middle.identifier())).isPresent();
+        assertThat(reader.find(newest.identifier())).isPresent();
+    }
+
+    @Test
+    void withRedisGoneNothingIsIssuedOrFound() throws Exception {
+        try (RedisServer lonely = RedisServer.start();
+             RedisStore store = RedisStore.connect(lonely.uri(), null, Duration.ofMillis(300))) {
+            SecurityContexts contexts = contexts(store, GATEWAY_KEY, 10);
+            SecurityContexts.Context issued = contexts.issue(ALICE, SECRET, SecureConversation.Version.V1_3);
+            lonely.stop();
+
+            assertThatThrownBy(() -> contexts.find(issued.identifier())).isInstanceOf(SecurityContexts.UnavailableException.class);
+            assertThatThrownBy(() -> contexts.issue(ALICE, SECRET, SecureConversation.Version.V1_3))
+                    .isInstanceOf(SecurityContexts.UnavailableException.class);
+        }
+    }
+}
