@@ -5,7 +5,10 @@ import io.portcullis.engine.authn.Authentication;
 import io.portcullis.engine.model.AuthMethod;
 import io.portcullis.engine.model.Principal;
 import io.portcullis.engine.replay.ReplayGuard;
+import io.portcullis.soap.InMemorySecurityContexts;
+import io.portcullis.soap.SecureConversation;
 import io.portcullis.soap.SecuredMessages;
+import io.portcullis.soap.SecurityContexts;
 import io.portcullis.soap.SignerTrust;
 import io.portcullis.soap.SoapEnvelope;
 import io.portcullis.soap.SoapEnvelopeReader;
@@ -33,7 +36,8 @@ import org.openjdk.jmh.annotations.State;
 /**
  * What WS-Security costs the gateway per SOAP request, on real messages made by WSS4J's sending
  * side: reading alone (the XML limits and the envelope), verifying a signed and encrypted message
- * (RSA-2048, AES-256-GCM), a UsernameToken message, and signing a response. Distinct messages are
+ * (RSA-2048, AES-256-GCM), a UsernameToken message, a message in a WS-SecureConversation context
+ * (HMAC and AES-256-GCM with keys derived from it: no RSA at all), and signing a response. Distinct messages are
  * cycled so no cache helps; the replay guard here remembers nothing (that is measured separately).
  */
 @State(Scope.Thread)
@@ -54,9 +58,11 @@ public class WsSecurityBenchmark {
     private final SoapEnvelopeReader reader = new SoapEnvelopeReader();
     private byte[][] signedAndEncrypted;
     private byte[][] usernameTokens;
+    private byte[][] inContext;
     private byte[] response;
     private Wss4jMessageVerifier signatures;
     private Wss4jMessageVerifier passwords;
+    private Wss4jMessageVerifier contextSignatures;
     private Wss4jMessageSecurer securer;
     private Wss4jMessageSecurer ecSecurer;
     private int next;
@@ -70,7 +76,15 @@ public class WsSecurityBenchmark {
         Merlin gatewayKeys = TestKeys.crypto(new TestKeys.Identity[] {gateway}, ca.certificate());
         signedAndEncrypted = new byte[MESSAGES][];
         usernameTokens = new byte[MESSAGES][];
+        inContext = new byte[MESSAGES][];
+        InMemorySecurityContexts contexts = new InMemorySecurityContexts(Duration.ofHours(1), 10, 10, java.time.Clock.systemUTC());
+        byte[] contextKey = new byte[32];
+        new java.security.SecureRandom().nextBytes(contextKey);
+        SecurityContexts.Context context = contexts.issue(Principal.builder("alice", AuthMethod.WS_SECURITY).build(), contextKey,
+                SecureConversation.Version.V1_3);
         for (int i = 0; i < MESSAGES; i++) {
+            inContext[i] = SecuredMessages.of(TRANSFER).timestamp().inContext(context.identifier(), contextKey,
+                    org.apache.wss4j.common.derivedKey.ConversationConstants.VERSION_05_12, false).bytes();
             signedAndEncrypted[i] = SecuredMessages.of(TRANSFER).timestamp()
                     .sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE)
                     .encryptBody(clients, "gateway", WSConstants.AES_256_GCM).bytes();
@@ -84,6 +98,10 @@ public class WsSecurityBenchmark {
                 EnumSet.of(WsSecurityPolicy.Part.BODY, WsSecurityPolicy.Part.TIMESTAMP), Set.of(WsSecurityPolicy.Part.BODY))),
                 new SignerTrust(gatewayKeys, false, List.of()), gatewayKeys, TestKeys.PASSWORDS, forgetful, UsernameTokens.none(),
                 certificate -> alicePrincipal);
+        contextSignatures = new Wss4jMessageVerifier(policy(new WsSecurityPolicy.Alternative(true, false,
+                EnumSet.of(WsSecurityPolicy.Part.BODY, WsSecurityPolicy.Part.TIMESTAMP), Set.of(WsSecurityPolicy.Part.BODY),
+                WsSecurityPolicy.SignedWith.SECURITY_CONTEXT)), SignerTrust.none(), null, null, forgetful, UsernameTokens.none(),
+                certificate -> alicePrincipal, contexts);
         passwords = new Wss4jMessageVerifier(policy(new WsSecurityPolicy.Alternative(true, true, Set.of(), Set.of())),
                 SignerTrust.none(), null, null, forgetful, UsernameTokens.text((user, password, address) -> alicePrincipal),
                 certificate -> alicePrincipal);
@@ -112,6 +130,11 @@ public class WsSecurityBenchmark {
     @Benchmark
     public WsSecurityResult verifySignedAndEncrypted() throws RequestRejectedException {
         return signatures.verify(reader.read(signedAndEncrypted[nextIndex()]), "127.0.0.1");
+    }
+
+    @Benchmark
+    public WsSecurityResult verifyInSecurityContext() throws RequestRejectedException {
+        return contextSignatures.verify(reader.read(inContext[nextIndex()]), "127.0.0.1");
     }
 
     @Benchmark
