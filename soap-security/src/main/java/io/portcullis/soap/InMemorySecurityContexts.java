@@ -26,6 +26,12 @@ public final class InMemorySecurityContexts implements SecurityContexts {
     private final Map<String, Context> byIdentifier = new ConcurrentHashMap<>();
     /** Each caller's contexts, oldest first; guarded by {@code this}. */
     private final Map<String, Deque<String>> byCaller = new HashMap<>();
+    /**
+     * Every context by time of issue, which is the order they expire in (one lifetime for all), so
+     * the expired are dropped from the front without a scan; cancelled ones are skipped there.
+     * Guarded by {@code this}.
+     */
+    private final Deque<Context> byAge = new ArrayDeque<>();
 
     /**
      * @param lifetime  how long a context is in force after it is issued
@@ -50,19 +56,26 @@ public final class InMemorySecurityContexts implements SecurityContexts {
     @Override
     public synchronized Context issue(Principal principal, byte[] secret, SecureConversation.Version version) throws FullException {
         Instant now = clock.instant();
+        dropExpired(now);
         Deque<String> own = byCaller.computeIfAbsent(principal.subject(), subject -> new ArrayDeque<>());
+        if (own.size() < perCaller && byIdentifier.size() >= capacity) {
+            // Refused before anything of the caller's is given up: its own oldest only makes way for a new one.
+            if (own.isEmpty()) {
+                byCaller.remove(principal.subject());
+            }
+            throw new FullException();
+        }
         while (own.size() >= perCaller) {
             byIdentifier.remove(own.removeFirst());
-        }
-        if (byIdentifier.size() >= capacity) {
-            dropExpired(now);
-            if (byIdentifier.size() >= capacity) {
-                throw new FullException();
-            }
         }
         Context context = new Context(SecurityContexts.newIdentifier(), secret.clone(), principal, now.plus(lifetime), version);
         byIdentifier.put(context.identifier(), context);
         own.addLast(context.identifier());
+        byAge.addLast(context);
+        if (byAge.size() >= 2 * capacity) {
+            // Cancelled and evicted contexts behind a live one: gone at most every capacity issues, so cheap.
+            byAge.removeIf(held -> byIdentifier.get(held.identifier()) != held);
+        }
         return context;
     }
 
@@ -102,9 +115,11 @@ public final class InMemorySecurityContexts implements SecurityContexts {
     }
 
     private void dropExpired(Instant now) {
-        for (Context context : byIdentifier.values()) {
-            if (!now.isBefore(context.expires())) {
-                forget(context);
+        while (!byAge.isEmpty() && (!now.isBefore(byAge.peekFirst().expires())
+                || byIdentifier.get(byAge.peekFirst().identifier()) != byAge.peekFirst())) {
+            Context oldest = byAge.removeFirst();
+            if (byIdentifier.get(oldest.identifier()) == oldest) {
+                forget(oldest);
             }
         }
     }

@@ -1,9 +1,6 @@
 package io.portcullis.soap;
 
-import io.lettuce.core.Range;
-import io.lettuce.core.ScoredValue;
-import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.ScriptOutputType;
 import io.portcullis.engine.cluster.RedisStore;
 import io.portcullis.engine.model.AuthMethod;
 import io.portcullis.engine.model.Principal;
@@ -44,10 +41,31 @@ import java.util.Set;
 public final class RedisSecurityContexts implements SecurityContexts {
 
     private static final int FORMAT = 1;
+    /**
+     * Issues in one step, so no failure or race leaves a context the caller's bound does not count:
+     * the context, its place among the caller's (by time of issue), the caller's expired and oldest
+     * past the bound dropped. KEYS: the context, the caller's set; ARGV: the sealed context, the
+     * lifetime and now (ms), the context's key digest, the bound, the contexts' key prefix.
+     */
+    private static final String ISSUE = """
+            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+            redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
+            redis.call('ZREMRANGEBYSCORE', KEYS[2], 0, tonumber(ARGV[3]) - tonumber(ARGV[2]))
+            redis.call('PEXPIRE', KEYS[2], ARGV[2])
+            local excess = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[5])
+            if excess > 0 then
+              local oldest = redis.call('ZPOPMIN', KEYS[2], excess)
+              for i = 1, #oldest, 2 do
+                redis.call('DEL', ARGV[6] .. oldest[i])
+              end
+            end
+            return 1
+            """;
     private static final int NONCE_BYTES = 12;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final RedisStore store;
+    private final String scope;
     private final String prefix;
     private final Duration lifetime;
     private final int perCaller;
@@ -63,6 +81,7 @@ public final class RedisSecurityContexts implements SecurityContexts {
             throw new IllegalArgumentException("a security context's lifetime and the number per caller must be positive");
         }
         this.store = store;
+        this.scope = scope;
         this.prefix = "portcullis:sct:" + scope + ":";
         this.lifetime = lifetime;
         this.perCaller = perCaller;
@@ -86,20 +105,12 @@ public final class RedisSecurityContexts implements SecurityContexts {
         Instant now = clock.instant();
         Context context = new Context(SecurityContexts.newIdentifier(), secret.clone(), principal, now.plus(lifetime), version);
         String key = RedisStore.digest(context.identifier());
-        String callerKey = prefix + "caller:" + RedisStore.digest(principal.subject());
+        String sealed = seal(context);
         try {
-            RedisCommands<String, String> redis = store.commands();
-            redis.set(prefix + key, seal(context), SetArgs.Builder.px(lifetime.toMillis()));
-            // The caller's contexts by time of issue: past its bound, its oldest go.
-            redis.zadd(callerKey, now.toEpochMilli(), key);
-            redis.zremrangebyscore(callerKey, Range.create(0, now.minus(lifetime).toEpochMilli()));
-            redis.pexpire(callerKey, lifetime.toMillis());
-            long held = redis.zcard(callerKey);
-            if (held > perCaller) {
-                for (ScoredValue<String> oldest : redis.zpopmin(callerKey, held - perCaller)) {
-                    redis.del(prefix + oldest.getValue());
-                }
-            }
+            store.commands().eval(ISSUE, ScriptOutputType.INTEGER,
+                    new String[] {prefix + key, prefix + "caller:" + RedisStore.digest(principal.subject())},
+                    sealed, Long.toString(lifetime.toMillis()), Long.toString(now.toEpochMilli()), key,
+                    Integer.toString(perCaller), prefix);
             return context;
         } catch (RuntimeException e) {
             throw unavailable(e);
@@ -151,7 +162,7 @@ public final class RedisSecurityContexts implements SecurityContexts {
             RANDOM.nextBytes(nonce);
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.ENCRYPT_MODE, sealing, new GCMParameterSpec(128, nonce));
-            cipher.updateAAD(context.identifier().getBytes(StandardCharsets.UTF_8));
+            cipher.updateAAD(associatedData(context.identifier()));
             byte[] sealed = cipher.doFinal(encode(context));
             byte[] out = new byte[NONCE_BYTES + sealed.length];
             System.arraycopy(nonce, 0, out, 0, NONCE_BYTES);
@@ -168,11 +179,17 @@ public final class RedisSecurityContexts implements SecurityContexts {
             byte[] bytes = Base64.getDecoder().decode(sealed);
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.DECRYPT_MODE, sealing, new GCMParameterSpec(128, bytes, 0, NONCE_BYTES));
-            cipher.updateAAD(identifier.getBytes(StandardCharsets.UTF_8));
+            cipher.updateAAD(associatedData(identifier));
             return decode(identifier, cipher.doFinal(bytes, NONCE_BYTES, bytes.length - NONCE_BYTES));
-        } catch (GeneralSecurityException | IllegalArgumentException | IOException e) {
+        } catch (GeneralSecurityException | IOException | RuntimeException e) {
+            // Not sealed by this gateway's key for this route and identifier, or written by another format.
             return null;
         }
+    }
+
+    /** What a sealed context is bound to: this route's contexts, under this identifier. */
+    private byte[] associatedData(String identifier) {
+        return (scope + "\n" + identifier).getBytes(StandardCharsets.UTF_8);
     }
 
     private static byte[] encode(Context context) throws IOException {
@@ -180,7 +197,7 @@ public final class RedisSecurityContexts implements SecurityContexts {
         DataOutputStream out = new DataOutputStream(bytes);
         out.writeByte(FORMAT);
         out.writeLong(context.expires().toEpochMilli());
-        out.writeByte(context.version().ordinal());
+        out.writeUTF(context.version().name());
         out.writeShort(context.secret().length);
         out.write(context.secret());
         Principal principal = context.principal();
@@ -191,6 +208,9 @@ public final class RedisSecurityContexts implements SecurityContexts {
         writeSet(out, principal.roles());
         writeSet(out, principal.scopes());
         writeSet(out, principal.methods().stream().map(Enum::name).collect(java.util.stream.Collectors.toSet()));
+        if (principal.attributes().size() > 0xFFFF) {
+            throw new IOException("more than 65535 attributes");
+        }
         out.writeShort(principal.attributes().size());
         for (Map.Entry<String, Set<String>> attribute : principal.attributes().entrySet()) {
             out.writeUTF(attribute.getKey());
@@ -205,7 +225,7 @@ public final class RedisSecurityContexts implements SecurityContexts {
             return null;
         }
         Instant expires = Instant.ofEpochMilli(in.readLong());
-        SecureConversation.Version version = SecureConversation.Version.values()[in.readByte()];
+        SecureConversation.Version version = SecureConversation.Version.valueOf(in.readUTF());
         byte[] secret = in.readNBytes(in.readUnsignedShort());
         String subject = in.readUTF();
         String tenant = in.readUTF();
@@ -224,6 +244,9 @@ public final class RedisSecurityContexts implements SecurityContexts {
     }
 
     private static void writeSet(DataOutputStream out, Set<String> values) throws IOException {
+        if (values.size() > 0xFFFF) {
+            throw new IOException("more than 65535 values");
+        }
         out.writeShort(values.size());
         for (String value : values) {
             out.writeUTF(value);

@@ -106,13 +106,18 @@ public final class SecureConversation {
         if (!isTokenRequest(element)) {
             return false;
         }
+        // Exactly one RequestType, Cancel: what read() will take as a cancellation, and nothing else.
         String trust = element.getNamespaceURI();
+        String requestType = null;
         for (Element child = firstChild(element); child != null; child = nextSibling(child)) {
             if (trust.equals(child.getNamespaceURI()) && "RequestType".equals(child.getLocalName())) {
-                return (trust + "/Cancel").equals(child.getTextContent().strip());
+                if (requestType != null) {
+                    return false;
+                }
+                requestType = child.getTextContent().strip();
             }
         }
-        return false;
+        return (trust + "/Cancel").equals(requestType);
     }
 
     /**
@@ -129,9 +134,13 @@ public final class SecureConversation {
         byte[] entropy = null;
         int keyBits = DEFAULT_KEY_BITS;
         String cancelTarget = null;
+        java.util.Set<String> seen = new java.util.HashSet<>();
         for (Element child = firstChild(request); child != null; child = nextSibling(child)) {
             if (!version.trust.equals(child.getNamespaceURI())) {
                 continue;
+            }
+            if (!seen.add(child.getLocalName())) {
+                throw invalid("says one thing twice (" + child.getLocalName() + ")");
             }
             switch (child.getLocalName()) {
                 case "TokenType" -> tokenType = child.getTextContent().strip();

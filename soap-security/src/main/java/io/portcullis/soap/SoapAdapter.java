@@ -13,6 +13,7 @@ import io.portcullis.engine.http.HttpResponseMessage;
 import io.portcullis.engine.http.MediaType;
 import io.portcullis.engine.model.ApiRequest;
 import io.portcullis.engine.model.ApiResponse;
+import io.portcullis.engine.model.AuthMethod;
 import io.portcullis.engine.model.Obligation;
 import io.portcullis.engine.model.Protocol;
 import java.security.cert.X509Certificate;
@@ -164,6 +165,14 @@ public final class SoapAdapter implements ProtocolAdapter {
         WsAddressing addressing = WsAddressing.of(envelope.header());
         if (addressing != null) {
             attributes.put(ADDRESSING_ATTRIBUTE, addressing);
+            // WS-Addressing's SOAP binding: a SOAP action, when one is given, is the Action; the service may route by either.
+            if (addressing.action() != null && action != null && !action.isEmpty() && !action.equals(addressing.action())) {
+                throw WsAddressing.invalid();
+            }
+            if (addressing.action() != null && (action == null || action.isEmpty())) {
+                action = addressing.action();
+                attributes.put(ACTION_ATTRIBUTE, action);
+            }
         }
         SecureConversation.TokenRequest tokenRequest = null;
         if (contexts != null && SecureConversation.isTokenRequest(envelope.operationElement())) {
@@ -212,14 +221,20 @@ public final class SoapAdapter implements ProtocolAdapter {
         if (tokenRequest.kind() == SecureConversation.Kind.ISSUE) {
             boolean bodyEncrypted = request.attribute(WsSecurityResult.ENCRYPTED_PARTS) instanceof List<?> parts
                     && parts.contains(WsSecurityPolicy.Part.BODY.factName());
-            if (!request.principal().authenticated() || !bodyEncrypted || (caller == null && (key == null || key.securityContext()))) {
+            // The identity must be the message's own (its UsernameToken or signer), not an HTTP credential beside it.
+            if (!request.principal().authenticatedBy(AuthMethod.WS_SECURITY.name()) || !bodyEncrypted
+                    || (caller == null && (key == null || key.securityContext()))) {
                 throw new RequestRejectedException(400, SecureConversation.REQUEST_INVALID, "A security context is issued to "
-                        + "an authenticated caller whose request is encrypted and signed with its certificate or a key encrypted to this service.");
+                        + "a caller the message itself authenticates, whose request is encrypted and signed with its certificate "
+                        + "or a key encrypted to this service.");
             }
             byte[] entropy = SecureConversation.gatewayEntropy(tokenRequest.keyBits() / 8);
             SecurityContexts.Context context;
             try {
-                context = contexts.issue(request.principal(), SecureConversation.key(tokenRequest, entropy), tokenRequest.version());
+                // Proved by WS-Security alone: a step-up rule asking for mTLS or a JWT must not see those methods
+                // on calls that carry neither.
+                context = contexts.issue(request.principal().provedBy(AuthMethod.WS_SECURITY),
+                        SecureConversation.key(tokenRequest, entropy), tokenRequest.version());
             } catch (SecurityContexts.FullException | SecurityContexts.UnavailableException e) {
                 LOG.warn("request {}: no security context issued: {}", request.id(), e.getMessage());
                 throw new RequestRejectedException(503, e instanceof SecurityContexts.FullException ? CONTEXTS_FULL : CONTEXTS_UNAVAILABLE,

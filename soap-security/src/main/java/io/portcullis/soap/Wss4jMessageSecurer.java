@@ -190,12 +190,13 @@ public final class Wss4jMessageSecurer {
         List<WSEncryptionPart> parts = new java.util.ArrayList<>(List.of(
                 new WSEncryptionPart(WSConstants.ELEM_BODY, envelope.version().namespace(), ""),
                 new WSEncryptionPart(WSConstants.TIMESTAMP_TOKEN_LN, WSConstants.WSU_NS, "")));
-        Set<String> seen = new java.util.HashSet<>();
         for (Node child = envelope.header() == null ? null : envelope.header().getFirstChild(); child != null;
              child = child.getNextSibling()) {
-            if (child instanceof Element element && ADDRESSING.contains(element.getNamespaceURI())
-                    && seen.add(element.getNamespaceURI() + element.getLocalName())) {
-                parts.add(new WSEncryptionPart(element.getLocalName(), element.getNamespaceURI(), ""));
+            if (child instanceof Element element && ADDRESSING.contains(element.getNamespaceURI())) {
+                // This header block itself: by name WSS4J would also sign same-named elements in the Body.
+                WSEncryptionPart part = new WSEncryptionPart(element.getLocalName(), element.getNamespaceURI(), "");
+                part.setElement(element);
+                parts.add(part);
             }
         }
         return parts;

@@ -338,6 +338,10 @@ public final class Wss4jMessageVerifier {
         if (contexts == null) {
             throw new java.io.IOException("this route takes no security contexts");
         }
+        if (verification.context != null && verification.context.identifier().equals(identifier)) {
+            // Asked again for the same context (a second derived key): one lookup per message.
+            return verification.context.secret();
+        }
         SecurityContexts.Context context;
         try {
             context = contexts.find(identifier).orElse(null);
@@ -349,7 +353,7 @@ public final class Wss4jMessageVerifier {
             verification.contextUnknown = true;
             throw new java.io.IOException("no security context in force under that identifier");
         }
-        if (verification.context != null && verification.context != context) {
+        if (verification.context != null && !verification.context.identifier().equals(context.identifier())) {
             throw new java.io.IOException("more than one security context in a message");
         }
         verification.context = context;

@@ -190,6 +190,56 @@ class SecureConversationTest {
     }
 
     @Test
+    void aContextStandsForWhatTheMessageProvedNotForCredentialsBesideIt() throws Exception {
+        byte[] ask = SecuredMessages.of(issueRequest(SecureConversation.Version.V1_3, CLIENT_ENTROPY)).timestamp()
+                .sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE).encryptBody(clients, "gateway", WSConstants.AES_256_GCM).bytes();
+        ApiRequest request = adapter.normalize(post(ask), CONTEXT);
+
+        // A caller known only by an HTTP credential (a JWT beside the message) gets no context.
+        Principal byJwt = Principal.builder("alice", AuthMethod.JWT).roles(Set.of("customer")).build();
+        assertThat(catchThrowableOfType(RequestRejectedException.class,
+                () -> adapter.answer(request.toBuilder().principal(byJwt).build())).reason()).isEqualTo(SecureConversation.REQUEST_INVALID);
+
+        // Proved by the message and by mTLS: the context stands for the message's proof alone, so a rule
+        // asking for mTLS does not see it on calls made in the context, which carry no certificate.
+        HttpResponseMessage answer = adapter.answer(request.toBuilder().principal(ALICE.alsoProvedBy(AuthMethod.MTLS)).build());
+        SoapEnvelope received = new SoapEnvelopeReader().read(answer.body());
+        SoapAdapterSecurityTest.verifier(clients).verify(received, "127.0.0.1");
+        SecurityContexts.Context issued = contexts.find(SecureConversationClient.read(received.operationElement(),
+                SecureConversation.Version.V1_3, CLIENT_ENTROPY).identifier()).orElseThrow();
+        assertThat(issued.principal().methods()).containsExactly(AuthMethod.WS_SECURITY);
+    }
+
+    @Test
+    void aFullGatewayRefusesANewCallerWithoutTakingAnythingFromTheOthers() throws Exception {
+        InMemorySecurityContexts small = new InMemorySecurityContexts(Duration.ofHours(1), 2, 2, clock);
+        Principal bob = Principal.builder("bob", AuthMethod.WS_SECURITY).build();
+        SecurityContexts.Context first = small.issue(ALICE, new byte[32], SecureConversation.Version.V1_3);
+        small.issue(ALICE, new byte[32], SecureConversation.Version.V1_3);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> small.issue(bob, new byte[32], SecureConversation.Version.V1_3))
+                .isInstanceOf(SecurityContexts.FullException.class);
+        assertThat(small.find(first.identifier())).isPresent();
+        // Alice's own oldest makes way for her newest; once contexts expire, there is room again.
+        small.issue(ALICE, new byte[32], SecureConversation.Version.V1_3);
+        assertThat(small.find(first.identifier())).isEmpty();
+        clock.advance(Duration.ofHours(1));
+        assertThat(small.issue(bob, new byte[32], SecureConversation.Version.V1_3)).isNotNull();
+        assertThat(small.size()).isEqualTo(1);
+    }
+
+    @Test
+    void aRequestThatSaysOneThingTwiceIsRefused() throws Exception {
+        String twice = issueRequest(SecureConversation.Version.V1_3, CLIENT_ENTROPY).replace("<wst:KeySize>",
+                "<wst:RequestType>" + SecureConversation.Version.V1_3.trustNamespace() + "/Cancel</wst:RequestType><wst:KeySize>");
+        byte[] message = SecuredMessages.of(twice).timestamp().sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE)
+                .encryptBody(clients, "gateway", WSConstants.AES_256_GCM).bytes();
+
+        assertThat(catchThrowableOfType(RequestRejectedException.class, () -> adapter.normalize(post(message), CONTEXT)).reason())
+                .isEqualTo(SecureConversation.REQUEST_INVALID);
+    }
+
+    @Test
     void aCallerCancelsOnlyTheContextItSignsWith() throws Exception {
         Issued mine = establish(SecureConversation.Version.V1_3, true);
         Issued other = establish(SecureConversation.Version.V1_3, true);

@@ -140,6 +140,38 @@ class SoapAdapterTest {
         assertThat(body).contains("card **** **** **** 1111, ssn ***-**-6789").doesNotContain("4111 1111").contains("acc-bob-1");
     }
 
+    @Test
+    void addressedRequestsAnswerOnTheirOwnConnectionAndTheirFaultsRelateToThem() throws Exception {
+        String wsa = "xmlns:wsa=\"http://www.w3.org/2005/08/addressing\"";
+        java.util.function.Function<String, String> addressed = headers -> TRANSFER_11.replace("<s:Header/>",
+                "<s:Header " + wsa + "><wsa:Action>urn:demo-bank/Transfer</wsa:Action><wsa:MessageID>urn:uuid:m-1</wsa:MessageID>"
+                        + headers + "</s:Header>");
+        String anonymous = "<wsa:ReplyTo><wsa:Address>http://www.w3.org/2005/08/addressing/anonymous</wsa:Address></wsa:ReplyTo>";
+        ApiRequest request = ADAPTER.normalize(post("text/xml", addressed.apply(anonymous), "\"urn:demo-bank/Transfer\""), CONTEXT);
+        assertThat(request.attribute(SoapAdapter.ACTION_ATTRIBUTE)).isEqualTo("urn:demo-bank/Transfer");
+        String fault = new String(ADAPTER.refusal(request, 403, List.of("NOT_PERMITTED"), "No.").body(), StandardCharsets.UTF_8);
+        assertThat(fault).contains("<wsa:Action xmlns:wsa=\"http://www.w3.org/2005/08/addressing\">"
+                + "http://www.w3.org/2005/08/addressing/soap/fault</wsa:Action>").contains(">urn:uuid:m-1</wsa:RelatesTo>");
+        // Without a SOAPAction header, the Action is the SOAP action.
+        assertThat(ADAPTER.normalize(post("text/xml", addressed.apply(""), null), CONTEXT).attribute(SoapAdapter.ACTION_ATTRIBUTE))
+                .isEqualTo("urn:demo-bank/Transfer");
+
+        for (String refused : List.of(
+                // The service would send its answer past the gateway, to wherever the caller says.
+                "<wsa:ReplyTo><wsa:Address>https://collector.example/</wsa:Address></wsa:ReplyTo>",
+                "<wsa:FaultTo><wsa:Address>http://www.w3.org/2005/08/addressing/none</wsa:Address></wsa:FaultTo>",
+                "<wsa:ReplyTo/>",
+                "<wsa:Action>urn:demo-bank/CloseAccount</wsa:Action>",
+                "<wsa2:To xmlns:wsa2=\"http://schemas.xmlsoap.org/ws/2004/08/addressing\">x</wsa2:To>")) {
+            RequestRejectedException rejected = reject(post("text/xml", addressed.apply(refused), "\"urn:demo-bank/Transfer\""));
+            assertThat(rejected.status()).as(refused).isEqualTo(400);
+            assertThat(rejected.reason()).isEqualTo("SOAP_ADDRESSING_INVALID");
+            assertThat(rejected.getMessage()).doesNotContain("collector");
+        }
+        assertThat(reject(post("text/xml", addressed.apply(""), "\"urn:demo-bank/GetAccount\"")).reason())
+                .isEqualTo("SOAP_ADDRESSING_INVALID");
+    }
+
     private static RequestRejectedException reject(HttpRequestMessage message) {
         return catchThrowableOfType(RequestRejectedException.class, () -> ADAPTER.normalize(message, CONTEXT));
     }

@@ -33,7 +33,10 @@ public final class DemoBankSoapServer implements AutoCloseable {
         // signature over its own re-serialization with that prefix (WcfInteropIT); other clients do not care.
         factory.setProperties(Map.of("soap.env.ns.map", Map.of("s", "http://schemas.xmlsoap.org/soap/envelope/")));
         // Answers carry WS-Addressing headers when requests do: WS-SecureConversation clients (WCF, Metro) require them.
-        factory.getFeatures().add(new WSAddressingFeature());
+        // Answers only on the request's connection: a ReplyTo elsewhere would send them past whatever sits in front.
+        WSAddressingFeature addressing = new WSAddressingFeature();
+        addressing.setResponses(WSAddressingFeature.AddressingResponses.ANONYMOUS);
+        factory.getFeatures().add(addressing);
         return new DemoBankSoapServer(factory.create(), address);
     }
 
