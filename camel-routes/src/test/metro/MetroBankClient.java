@@ -41,6 +41,9 @@
  *                      EstablishSecurityContext): Metro asks the gateway for a security context in a
  *                      message secured as the symmetric port's, sends the request twice in that
  *                      context (printing both answers), then closes the port, which cancels it.
+ *   --binding secure-conversation-2005
+ *                      the same in WS-SecurityPolicy 1.1, as WCF's WSHttpBinding publishes it: WS-Trust
+ *                      and WS-SecureConversation of February 2005, WCF's default versions.
  *   --username NAME    send a UsernameToken (PasswordText) as well, through the WSDL's UsernameToken
  *                      port; the X.509 signature and encryption still protect it on the wire.
  *   --password PW | --password-file FILE
@@ -99,6 +102,7 @@ public class MetroBankClient {
     static final QName USERNAME_TOKEN_PORT = new QName(NS, "BankPortUsernameTokenPort");
     static final QName USERNAME_FOR_CERTIFICATE_PORT = new QName(NS, "BankPortUsernameForCertificatePort");
     static final QName SECURE_CONVERSATION_PORT = new QName(NS, "BankPortSecureConversationPort");
+    static final QName SECURE_CONVERSATION_2005_PORT = new QName(NS, "BankPortSecureConversation2005Port");
     /** The names the WSDL's sc:KeyStore alias and sc:TrustStore peeralias expect. */
     static final String SIGNER_ALIAS = "signer";
     static final String PEER_ALIAS = "gateway";
@@ -146,9 +150,10 @@ public class MetroBankClient {
 
         Service service = Service.create(wsdl.toUri().toURL(), SERVICE);
         String binding = single(options, "binding");
-        boolean conversation = "secure-conversation".equals(binding);
+        boolean conversation = binding != null && binding.startsWith("secure-conversation");
         QName port = username == null ? X509_PORT : "symmetric".equals(binding) ? USERNAME_FOR_CERTIFICATE_PORT
-                : conversation ? SECURE_CONVERSATION_PORT : USERNAME_TOKEN_PORT;
+                : "secure-conversation".equals(binding) ? SECURE_CONVERSATION_PORT
+                : "secure-conversation-2005".equals(binding) ? SECURE_CONVERSATION_2005_PORT : USERNAME_TOKEN_PORT;
         Dispatch<Source> dispatch = service.createDispatch(port,
                 Source.class, Service.Mode.PAYLOAD);
         Map<String, Object> context = dispatch.getRequestContext();

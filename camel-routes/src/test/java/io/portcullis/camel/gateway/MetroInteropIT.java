@@ -109,6 +109,18 @@ class MetroInteropIT {
         assertThat(gateway.lastEvent(SoapAdapter.ESTABLISH_CONTEXT_OPERATION).effect()).isEqualTo("DENY");
     }
 
+    @Test
+    void aMetroSecureConversationInTheFebruary2005VersionsOfWcfsDefaultBindingRoundTrips() throws Exception {
+        // WS-SecurityPolicy 1.1, WS-Trust and WS-SecureConversation of February 2005: what WCF's WSHttpBinding speaks
+        // (WS-SecurityPolicy 1.1 has no SignedEncryptedSupportingTokens; Metro encrypts the UsernameToken all the same).
+        ClientProcess run = metro("acc-alice-1", "--binding", "secure-conversation-2005", "--username", "alice", "--password",
+                "alice-demo-password");
+
+        gateway.assertReadAlicesAccount(run);
+        assertThat(run.out().split("<owner>alice</owner>", -1)).hasSize(3);
+        assertThat(gateway.lastEvent(SoapAdapter.CANCEL_CONTEXT_OPERATION).effect()).isEqualTo("PERMIT");
+    }
+
     private static ClientProcess metro(String account, String... extra) throws Exception {
         List<String> arguments = new ArrayList<>(List.of(
                 "--endpoint", "http://127.0.0.1:" + gateway.port + "/soap/bank",
