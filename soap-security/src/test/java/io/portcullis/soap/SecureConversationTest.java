@@ -4,6 +4,7 @@ import io.portcullis.engine.adapter.RequestContext;
 import io.portcullis.engine.adapter.RequestRejectedException;
 import io.portcullis.engine.authn.Authentication;
 import io.portcullis.engine.authn.AuthenticationChain;
+import io.portcullis.engine.authn.MutableClock;
 import io.portcullis.engine.http.HttpRequestMessage;
 import io.portcullis.engine.http.HttpResponseMessage;
 import io.portcullis.engine.model.ApiRequest;
@@ -28,7 +29,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
@@ -310,32 +310,5 @@ class SecureConversationTest {
 
     static HttpRequestMessage post(byte[] body) {
         return new HttpRequestMessage("POST", "/soap/bank", "", Map.of("content-type", List.of("text/xml")), body);
-    }
-
-    static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
