@@ -73,13 +73,7 @@ class ClusterReplayIT {
     @Test
     @Order(2)
     void aSecurityContextIssuedByOneNodeIsInForceOnTheOtherUntilCancelledThere() throws Exception {
-        byte[] entropy = "alice's half of the context's key".getBytes(StandardCharsets.US_ASCII);
-        byte[] ask = SecuredMessages.of(SecureConversationClient.issueRequest(SecureConversation.Version.V1_3, entropy)).timestamp()
-                .sign(demo.clients, "alice", WSConstants.BST_DIRECT_REFERENCE)
-                .encryptBody(demo.clients, "gateway", WSConstants.AES_256_GCM).bytes();
-        HttpResponse<String> answer = post(first, ask);
-        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-        context = SecureConversationClient.read(readAsAlice(answer.body()), SecureConversation.Version.V1_3, entropy);
+        context = demo.establishContextAsAlice(message -> post(first, message).body());
 
         HttpResponse<String> transfer = post(second, inContext(TRANSFER));
         assertThat(transfer.statusCode()).as(transfer.body()).isEqualTo(200);
@@ -123,25 +117,7 @@ class ClusterReplayIT {
     static SecureConversationClient.Issued context;
 
     static byte[] inContext(String message) throws Exception {
-        return SecuredMessages.of(message).timestamp().inContext(context.identifier(), context.key(),
-                org.apache.wss4j.common.derivedKey.ConversationConstants.VERSION_05_12, false).bytes();
-    }
-
-    /** The gateway's answer as Alice reads it: its signature verified against the demo CA, decrypted with her key. */
-    static org.w3c.dom.Element readAsAlice(String answer) throws Exception {
-        org.apache.wss4j.dom.handler.RequestData alice = new org.apache.wss4j.dom.handler.RequestData();
-        alice.setDecCrypto(demo.clients);
-        alice.setSigVerCrypto(demo.clients);
-        alice.setCallbackHandler(callbacks -> {
-            for (javax.security.auth.callback.Callback callback : callbacks) {
-                if (callback instanceof org.apache.wss4j.common.ext.WSPasswordCallback asked) {
-                    asked.setPassword(io.portcullis.soap.TestKeys.PASSWORD);
-                }
-            }
-        });
-        io.portcullis.soap.SoapEnvelope envelope = new io.portcullis.soap.SoapEnvelopeReader().read(answer.getBytes(StandardCharsets.UTF_8));
-        new org.apache.wss4j.dom.engine.WSSecurityEngine().processSecurityHeader(envelope.document(), alice);
-        return envelope.operationElement();
+        return DemoSoapClients.inContext(context, message);
     }
 
     static byte[] signedTransfer() throws Exception {

@@ -8,12 +8,15 @@ import io.portcullis.examples.bank.DemoBank;
 import io.portcullis.examples.bank.soap.BankPort;
 import io.portcullis.examples.bank.soap.BankSoapService;
 import io.portcullis.examples.bank.soap.Messages;
+import io.portcullis.soap.SecureConversationClient;
+import io.portcullis.soap.SoapAdapter;
 import io.portcullis.soap.cxf.PortcullisCxf;
 import jakarta.xml.ws.soap.SOAPFaultException;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.cxf.endpoint.Server;
@@ -103,6 +106,26 @@ class CxfEmbeddedEnforcementIT {
         assertThat(xxe.body()).contains("<faultcode>soap:Client</faultcode>").doesNotContain("root:");
         String requestId = xxe.headers().firstValue("x-request-id").orElseThrow();
         assertThat(gateway.auditOf(requestId)).extracting(DecisionEvent::reasons).containsExactly(List.of("XML_DTD_FORBIDDEN"));
+    }
+
+    @Test
+    void aServiceThatEmbedsTheChecksIssuesSecurityContextsLikeTheGateway() throws Exception {
+        // The route's WS-SecureConversation runs in the service's own CXF endpoint: the context is asked for,
+        // answered by the interceptor (never by the service), and the call made in it reaches the service as Alice's.
+        SecureConversationClient.Issued context = demo.establishContextAsAlice(message -> post(message).body());
+        assertThat(last(SoapAdapter.ESTABLISH_CONTEXT_OPERATION).stage()).isEqualTo("ANSWER");
+
+        HttpResponse<String> transfer = post(DemoSoapClients.inContext(context, ClusterReplayIT.TRANSFER));
+
+        assertThat(transfer.statusCode()).as(transfer.body()).isEqualTo(200);
+        assertThat(SecureConversationClient.readWithContextKey(transfer.body().getBytes(StandardCharsets.UTF_8), context))
+                .contains("TransferResponse").contains(">alice<");
+        assertThat(last("transfer").principal().subject()).isEqualTo("alice");
+    }
+
+    private static HttpResponse<String> post(byte[] message) throws Exception {
+        return gateway.send(HttpRequest.newBuilder(URI.create(address)).header("Content-Type", "text/xml; charset=utf-8")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(message)));
     }
 
     private static DecisionEvent last(String operation) {

@@ -1,6 +1,11 @@
 package io.portcullis.camel.gateway;
 
 import io.portcullis.examples.bank.soap.BankPort;
+import io.portcullis.soap.SecureConversation;
+import io.portcullis.soap.SecureConversationClient;
+import io.portcullis.soap.SecuredMessages;
+import io.portcullis.soap.SoapEnvelope;
+import io.portcullis.soap.SoapEnvelopeReader;
 import io.portcullis.soap.TestKeys;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -66,6 +71,43 @@ final class DemoSoapClients {
         strangers = TestKeys.crypto(new TestKeys.Identity[] {alice}, rogueCa.certificate());
         KeyStore strangerKeys = strangers.getKeyStore();
         strangerKeys.setCertificateEntry("gateway", gatewayCertificate);
+    }
+
+    /** Sends a message and returns the answer's body. */
+    interface Exchange {
+        String send(byte[] message) throws Exception;
+    }
+
+    /**
+     * Alice asks for a WS-SecureConversation context (WS-Trust 1.3) in a message she signs with her
+     * certificate and encrypts to the gateway, checks the answer's signature and decrypts it, and
+     * derives the context's key from both entropies.
+     */
+    SecureConversationClient.Issued establishContextAsAlice(Exchange exchange) throws Exception {
+        byte[] entropy = "alice's half of the context's key".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] ask = SecuredMessages.of(SecureConversationClient.issueRequest(SecureConversation.Version.V1_3, entropy)).timestamp()
+                .sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE).encryptBody(clients, "gateway", WSConstants.AES_256_GCM)
+                .bytes();
+        String answer = exchange.send(ask);
+        org.apache.wss4j.dom.handler.RequestData alice = new org.apache.wss4j.dom.handler.RequestData();
+        alice.setDecCrypto(clients);
+        alice.setSigVerCrypto(clients);
+        alice.setCallbackHandler(callbacks -> {
+            for (javax.security.auth.callback.Callback callback : callbacks) {
+                if (callback instanceof WSPasswordCallback asked) {
+                    asked.setPassword(TestKeys.PASSWORD);
+                }
+            }
+        });
+        SoapEnvelope envelope = new SoapEnvelopeReader().read(answer.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        new org.apache.wss4j.dom.engine.WSSecurityEngine().processSecurityHeader(envelope.document(), alice);
+        return SecureConversationClient.read(envelope.operationElement(), SecureConversation.Version.V1_3, entropy);
+    }
+
+    /** {@code message} signed and encrypted with keys derived from {@code context}, which it carries. */
+    static byte[] inContext(SecureConversationClient.Issued context, String message) throws Exception {
+        return SecuredMessages.of(message).timestamp().inContext(context.identifier(), context.key(),
+                org.apache.wss4j.common.derivedKey.ConversationConstants.VERSION_05_12, false).bytes();
     }
 
     BankPort client(String address, Map<String, Object> security) {
