@@ -83,8 +83,8 @@ public class WsSecurityBenchmark {
         SecurityContexts.Context context = contexts.issue(Principal.builder("alice", AuthMethod.WS_SECURITY).build(), contextKey,
                 SecureConversation.Version.V1_3);
         for (int i = 0; i < MESSAGES; i++) {
-            inContext[i] = SecuredMessages.of(TRANSFER).timestamp().inContext(context.identifier(), contextKey,
-                    org.apache.wss4j.common.derivedKey.ConversationConstants.VERSION_05_12, false).bytes();
+            inContext[i] = SecuredMessages.of(TRANSFER).timestamp().inContext(SecureConversation.Version.V1_3, context.identifier(),
+                    contextKey, false, true).bytes();
             signedAndEncrypted[i] = SecuredMessages.of(TRANSFER).timestamp()
                     .sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE)
                     .encryptBody(clients, "gateway", WSConstants.AES_256_GCM).bytes();

@@ -25,6 +25,7 @@ import io.portcullis.soap.Wss4jMessageSecurer;
 import io.portcullis.soap.Wss4jMessageVerifier;
 import java.io.IOException;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.util.List;
 import java.util.function.Supplier;
 import org.apache.wss4j.common.crypto.Crypto;
@@ -84,21 +85,17 @@ final class SoapRouteAdapters {
             return null;
         }
         if (shared == null) {
-            return new InMemorySecurityContexts(settings.lifetime(), settings.maxContexts(), settings.maxPerCaller(),
-                    java.time.Clock.systemUTC());
+            return new InMemorySecurityContexts(settings.lifetime(), settings.maxContexts(), settings.maxContextsPerCaller(),
+                    Clock.systemUTC());
         }
-        String alias = route.wsSecurity().keyAlias() != null ? route.wsSecurity().keyAlias() : Wss4jCrypto.onlyPrivateKeyAlias(keys);
-        try {
-            byte[] gatewayKey = keys.getPrivateKey(alias, new String(keyPassword)).getEncoded();
-            if (gatewayKey == null) {
-                throw new IOException(route.name() + ": the WS-Security key cannot be read out, and contexts shared through Redis "
-                        + "are sealed with a key derived from it");
-            }
-            return new RedisSecurityContexts(shared, route.name(), settings.lifetime(), settings.maxPerCaller(), gatewayKey,
-                    java.time.Clock.systemUTC());
-        } catch (org.apache.wss4j.common.ext.WSSecurityException e) {
-            throw new IOException(route.name() + ": the WS-Security key cannot be read: " + e.getMessage(), e);
-        }
+        byte[] gatewayKey = Wss4jCrypto.privateKeyEncoding(keys, keyAlias(route.wsSecurity(), keys), keyPassword);
+        return new RedisSecurityContexts(shared, route.name(), settings.lifetime(), settings.maxContexts(),
+                settings.maxContextsPerCaller(), gatewayKey, Clock.systemUTC());
+    }
+
+    /** The key the gateway signs with and derives from: the configured alias, or the store's only key. */
+    private static String keyAlias(GatewaySettings.WsSecurity wss, Crypto keys) throws IOException {
+        return wss.keyAlias() != null ? wss.keyAlias() : Wss4jCrypto.onlyPrivateKeyAlias(keys);
     }
 
     private static OutboundSecurity outbound(GatewaySettings.WsSecurity wss, Crypto keys, char[] keyPassword)
@@ -106,7 +103,7 @@ final class SoapRouteAdapters {
         if (!wss.securesOutbound()) {
             return null;
         }
-        String alias = wss.keyAlias() != null ? wss.keyAlias() : Wss4jCrypto.onlyPrivateKeyAlias(keys);
+        String alias = keyAlias(wss, keys);
         X509Certificate upstream = wss.upstreamCertificate() == null ? null : Wss4jCrypto.certificate(wss.upstreamCertificate());
         return new OutboundSecurity(new Wss4jMessageSecurer(keys, alias, new String(keyPassword),
                 (int) wss.policy().timestampTtl().toSeconds()), wss.signResponses(), wss.encryptResponses(), wss.responseKeys(),

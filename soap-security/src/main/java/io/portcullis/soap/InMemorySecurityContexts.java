@@ -49,11 +49,6 @@ public final class InMemorySecurityContexts implements SecurityContexts {
     }
 
     @Override
-    public Duration lifetime() {
-        return lifetime;
-    }
-
-    @Override
     public synchronized Context issue(Principal principal, byte[] secret, SecureConversation.Version version) throws FullException {
         Instant now = clock.instant();
         dropExpired(now);

@@ -42,21 +42,31 @@ public final class RedisSecurityContexts implements SecurityContexts {
 
     private static final int FORMAT = 1;
     /**
-     * Issues in one step, so no failure or race leaves a context the caller's bound does not count:
-     * the context, its place among the caller's (by time of issue), the caller's expired and oldest
-     * past the bound dropped. KEYS: the context, the caller's set; ARGV: the sealed context, the
-     * lifetime and now (ms), the context's key digest, the bound, the contexts' key prefix.
+     * Issues in one step, so no failure or race leaves a context the bounds do not count. Drops the
+     * expired; refuses (0) when the route holds as many contexts as it may and the caller has none
+     * to give up; else stores the context, notes it among the caller's (by time of issue) and the
+     * route's (by expiry), and drops the caller's oldest past its bound. KEYS: the context, the
+     * caller's set, the route's set; ARGV: the sealed context, the lifetime and now (ms), the
+     * context's key digest, the caller's bound, the contexts' key prefix, the route's bound.
      */
     private static final String ISSUE = """
-            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-            redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
-            redis.call('ZREMRANGEBYSCORE', KEYS[2], 0, tonumber(ARGV[3]) - tonumber(ARGV[2]))
-            redis.call('PEXPIRE', KEYS[2], ARGV[2])
+            local now, lifetime = tonumber(ARGV[3]), tonumber(ARGV[2])
+            redis.call('ZREMRANGEBYSCORE', KEYS[3], 0, now)
+            redis.call('ZREMRANGEBYSCORE', KEYS[2], 0, now - lifetime)
+            if redis.call('ZCARD', KEYS[2]) < tonumber(ARGV[5]) and redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[7]) then
+              return 0
+            end
+            redis.call('SET', KEYS[1], ARGV[1], 'PX', lifetime)
+            redis.call('ZADD', KEYS[2], now, ARGV[4])
+            redis.call('ZADD', KEYS[3], now + lifetime, ARGV[4])
+            redis.call('PEXPIRE', KEYS[2], lifetime)
+            redis.call('PEXPIRE', KEYS[3], lifetime)
             local excess = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[5])
             if excess > 0 then
               local oldest = redis.call('ZPOPMIN', KEYS[2], excess)
               for i = 1, #oldest, 2 do
                 redis.call('DEL', ARGV[6] .. oldest[i])
+                redis.call('ZREM', KEYS[3], oldest[i])
               end
             end
             return 1
@@ -68,18 +78,23 @@ public final class RedisSecurityContexts implements SecurityContexts {
     private final String scope;
     private final String prefix;
     private final Duration lifetime;
+    private final int capacity;
     private final int perCaller;
     private final SecretKeySpec sealing;
     private final Clock clock;
 
     /**
      * @param scope      a namespace for the keys (the route's name): nodes share the contexts of one scope
+     * @param capacity   how many contexts the route holds at most, on all nodes together
+     * @param perCaller  how many one caller holds at most
      * @param gatewayKey the encoding of the gateway's private key, from which the sealing key is derived
      */
-    public RedisSecurityContexts(RedisStore store, String scope, Duration lifetime, int perCaller, byte[] gatewayKey, Clock clock) {
-        if (lifetime.isNegative() || lifetime.isZero() || perCaller < 1) {
-            throw new IllegalArgumentException("a security context's lifetime and the number per caller must be positive");
+    public RedisSecurityContexts(RedisStore store, String scope, Duration lifetime, int capacity, int perCaller, byte[] gatewayKey,
+                                 Clock clock) {
+        if (lifetime.isNegative() || lifetime.isZero() || capacity < 1 || perCaller < 1) {
+            throw new IllegalArgumentException("a security context's lifetime and the numbers held must be positive");
         }
+        this.capacity = capacity;
         this.store = store;
         this.scope = scope;
         this.prefix = "portcullis:sct:" + scope + ":";
@@ -96,25 +111,25 @@ public final class RedisSecurityContexts implements SecurityContexts {
     }
 
     @Override
-    public Duration lifetime() {
-        return lifetime;
-    }
-
-    @Override
-    public Context issue(Principal principal, byte[] secret, SecureConversation.Version version) throws UnavailableException {
+    public Context issue(Principal principal, byte[] secret, SecureConversation.Version version)
+            throws FullException, UnavailableException {
         Instant now = clock.instant();
         Context context = new Context(SecurityContexts.newIdentifier(), secret.clone(), principal, now.plus(lifetime), version);
         String key = RedisStore.digest(context.identifier());
         String sealed = seal(context);
+        Long issued;
         try {
-            store.commands().eval(ISSUE, ScriptOutputType.INTEGER,
-                    new String[] {prefix + key, prefix + "caller:" + RedisStore.digest(principal.subject())},
+            issued = store.commands().eval(ISSUE, ScriptOutputType.INTEGER,
+                    new String[] {prefix + key, prefix + "caller:" + RedisStore.digest(principal.subject()), prefix + "all"},
                     sealed, Long.toString(lifetime.toMillis()), Long.toString(now.toEpochMilli()), key,
-                    Integer.toString(perCaller), prefix);
-            return context;
+                    Integer.toString(perCaller), prefix, Integer.toString(capacity));
         } catch (RuntimeException e) {
             throw unavailable(e);
         }
+        if (issued == null || issued == 0) {
+            throw new FullException();
+        }
+        return context;
     }
 
     @Override
@@ -145,6 +160,7 @@ public final class RedisSecurityContexts implements SecurityContexts {
         try {
             store.commands().del(prefix + key);
             store.commands().zrem(prefix + "caller:" + RedisStore.digest(context.get().principal().subject()), key);
+            store.commands().zrem(prefix + "all", key);
         } catch (RuntimeException e) {
             throw unavailable(e);
         }

@@ -3,6 +3,7 @@ package io.portcullis.soap;
 import io.portcullis.engine.adapter.RequestRejectedException;
 import org.apache.wss4j.common.derivedKey.P_SHA1;
 import org.apache.wss4j.common.ext.WSSecurityException;
+import org.apache.wss4j.dom.WSConstants;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 
@@ -85,8 +86,6 @@ public final class SecureConversation {
         }
     }
 
-    public static final String WSU_NS = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd";
-    static final String WSSE_NS = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd";
     static final int DEFAULT_KEY_BITS = 256;
     private static final int MAX_ENTROPY_BYTES = 128;
 
@@ -127,7 +126,7 @@ public final class SecureConversation {
      * @throws RequestRejectedException 400 when it asks for something else (another token type, a
      *                                  renewal, a key size out of range) or is malformed
      */
-    static TokenRequest read(Element request, Element header, String action) throws RequestRejectedException {
+    static TokenRequest read(Element request, WsAddressing addressing, String action) throws RequestRejectedException {
         Version version = Version.ofTrustNamespace(request.getNamespaceURI());
         String tokenType = null;
         String requestType = null;
@@ -173,7 +172,7 @@ public final class SecureConversation {
             throw invalid("came with the action of another request");
         }
         String context = request.hasAttribute("Context") ? request.getAttribute("Context") : null;
-        return new TokenRequest(version, kind, entropy, keyBits, cancelTarget, context, WsAddressing.of(header));
+        return new TokenRequest(version, kind, entropy, keyBits, cancelTarget, context, addressing);
     }
 
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
@@ -241,7 +240,7 @@ public final class SecureConversation {
         Version version = request.version();
         StringBuilder xml = new StringBuilder("<soap:Envelope xmlns:soap=\"").append(soap.namespace())
                 .append("\" xmlns:wst=\"").append(version.trust).append("\" xmlns:wsc=\"").append(version.conversation)
-                .append("\" xmlns:wsu=\"").append(WSU_NS).append("\" xmlns:wsse=\"").append(WSSE_NS).append("\">");
+                .append("\" xmlns:wsu=\"").append(WSConstants.WSU_NS).append("\" xmlns:wsse=\"").append(WSConstants.WSSE_NS).append("\">");
         xml.append("<soap:Header>");
         if (request.addressing() != null) {
             xml.append(request.addressing().headers(version.action(true, kind)));
@@ -299,9 +298,9 @@ public final class SecureConversation {
     /** The identifier a CancelTarget names: a SecurityTokenReference's Reference URI, or the token itself. */
     private static String referencedIdentifier(Element target) throws RequestRejectedException {
         Element child = firstChild(target);
-        if (child != null && WSSE_NS.equals(child.getNamespaceURI()) && "SecurityTokenReference".equals(child.getLocalName())) {
+        if (child != null && WSConstants.WSSE_NS.equals(child.getNamespaceURI()) && "SecurityTokenReference".equals(child.getLocalName())) {
             Element reference = firstChild(child);
-            if (reference != null && WSSE_NS.equals(reference.getNamespaceURI()) && "Reference".equals(reference.getLocalName())
+            if (reference != null && WSConstants.WSSE_NS.equals(reference.getNamespaceURI()) && "Reference".equals(reference.getLocalName())
                     && !reference.getAttribute("URI").isEmpty()) {
                 return reference.getAttribute("URI");
             }

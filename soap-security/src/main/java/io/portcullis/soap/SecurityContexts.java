@@ -2,7 +2,6 @@ package io.portcullis.soap;
 
 import io.portcullis.engine.model.Principal;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -51,9 +50,6 @@ public interface SecurityContexts {
             super(message);
         }
     }
-
-    /** How long a context is in force after it is issued. */
-    Duration lifetime();
 
     /** A new context for {@code principal} with {@code secret}, under a fresh identifier no one can guess. */
     Context issue(Principal principal, byte[] secret, SecureConversation.Version version)

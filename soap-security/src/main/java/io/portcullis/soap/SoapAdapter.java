@@ -62,8 +62,8 @@ public final class SoapAdapter implements ProtocolAdapter {
     public static final String CANCEL_CONTEXT_OPERATION = "cancelSecurityContext";
     /** The context store is full (503): the gateway holds as many contexts as it may. */
     public static final String CONTEXTS_FULL = "WSS_CONTEXTS_FULL";
-    /** The cluster's store of contexts does not answer (503): nothing is issued, cancelled or accepted. */
-    public static final String CONTEXTS_UNAVAILABLE = Wss4jMessageVerifier.CONTEXTS_UNAVAILABLE;
+    /** WS-Addressing headers the gateway does not take (a reply elsewhere, a header twice, an Action not the SOAP action). */
+    public static final String ADDRESSING_INVALID = "SOAP_ADDRESSING_INVALID";
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SoapAdapter.class);
 
@@ -177,7 +177,7 @@ public final class SoapAdapter implements ProtocolAdapter {
         SecureConversation.TokenRequest tokenRequest = null;
         if (contexts != null && SecureConversation.isTokenRequest(envelope.operationElement())) {
             // The gateway's own operation: its schema is WS-Trust's, not the service's.
-            tokenRequest = SecureConversation.read(envelope.operationElement(), envelope.header(), action);
+            tokenRequest = SecureConversation.read(envelope.operationElement(), addressing, action);
             attributes.put(TOKEN_REQUEST_ATTRIBUTE, tokenRequest);
         } else if (schema != null) {
             schema.check(envelope.operationElement(), action);
@@ -209,9 +209,14 @@ public final class SoapAdapter implements ProtocolAdapter {
      * context is cancelled only by a message signed with that same context.
      */
     @Override
-    public HttpResponseMessage answer(ApiRequest request) throws RequestRejectedException {
+    public HttpResponseMessage answer(ApiRequest request, List<Obligation> obligations)
+            throws RequestRejectedException, ObligationException {
         if (!(request.attribute(TOKEN_REQUEST_ATTRIBUTE) instanceof SecureConversation.TokenRequest tokenRequest)) {
             return null;
+        }
+        requireNoRedaction(obligations);
+        if (obligations.stream().anyMatch(o -> o instanceof Obligation.MaskValue)) {
+            throw new ObligationException("the gateway's own answer has no service data to mask");
         }
         SoapVersion version = "1.2".equals(request.attribute(VERSION_ATTRIBUTE)) ? SoapVersion.SOAP_1_2 : SoapVersion.SOAP_1_1;
         WsSecurityResult.RequestKey key = request.attribute(WsSecurityResult.REQUEST_KEY) instanceof WsSecurityResult.RequestKey k ? k : null;
@@ -237,7 +242,7 @@ public final class SoapAdapter implements ProtocolAdapter {
                         SecureConversation.key(tokenRequest, entropy), tokenRequest.version());
             } catch (SecurityContexts.FullException | SecurityContexts.UnavailableException e) {
                 LOG.warn("request {}: no security context issued: {}", request.id(), e.getMessage());
-                throw new RequestRejectedException(503, e instanceof SecurityContexts.FullException ? CONTEXTS_FULL : CONTEXTS_UNAVAILABLE,
+                throw new RequestRejectedException(503, e instanceof SecurityContexts.FullException ? CONTEXTS_FULL : Wss4jMessageVerifier.CONTEXTS_UNAVAILABLE,
                         "No security context can be issued now; try again later.");
             } catch (WSSecurityException e) {
                 throw new RequestRejectedException(400, SecureConversation.REQUEST_INVALID, "The security token request could not be served.");
@@ -254,24 +259,27 @@ public final class SoapAdapter implements ProtocolAdapter {
                 contexts.cancel(key.reference());
             } catch (SecurityContexts.UnavailableException e) {
                 LOG.warn("request {}: security context not cancelled: {}", request.id(), e.getMessage());
-                throw new RequestRejectedException(503, CONTEXTS_UNAVAILABLE, "The security context cannot be cancelled now; try again later.");
+                throw new RequestRejectedException(503, Wss4jMessageVerifier.CONTEXTS_UNAVAILABLE,
+                        "The security context cannot be cancelled now; try again later.");
             }
             answer = SecureConversation.cancelled(version, tokenRequest);
             // Signed with the context, like the request: it says nothing to keep secret (WCF and Metro encrypt neither).
             protection = Wss4jMessageSecurer.Protection.withRequestKey(key, true, false, outbound.responseKeys(),
                     WSConstants.AES_256_GCM, false);
         }
+        Map<String, List<String>> headers = ownHeaders(request.id(), version.contentType() + "; charset=utf-8"
+                + (version == SoapVersion.SOAP_1_1 ? "" : "; action=\"" + SecureConversation.answerAction(tokenRequest) + "\""));
+        HttpResponseMessage secured = new HttpResponseMessage(200, headers, secure(responseReader, answer, protection));
+        return obligations.isEmpty() ? secured : secured.withHeaders(HeaderObligations.apply(secured.headers(), obligations));
+    }
+
+    /** The headers of what the gateway itself answers: a fault, a security context. */
+    private static Map<String, List<String>> ownHeaders(String requestId, String contentType) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
-        headers.put("content-type", List.of(version == SoapVersion.SOAP_1_1 ? version.contentType() + "; charset=utf-8"
-                : version.contentType() + "; charset=utf-8; action=\"" + SecureConversation.answerAction(tokenRequest) + "\""));
+        headers.put("content-type", List.of(contentType));
         headers.put("cache-control", List.of("no-store"));
-        headers.put(HttpForwarding.REQUEST_ID, List.of(request.id()));
-        try {
-            return new HttpResponseMessage(200, headers, secure(responseReader, answer, protection));
-        } catch (ObligationException e) {
-            LOG.error("request {}: the security context answer could not be secured: {}", request.id(), e.getMessage());
-            throw new RequestRejectedException(500, "WSS_ANSWER_UNSECURED", "The request could not be served.");
-        }
+        headers.put(HttpForwarding.REQUEST_ID, List.of(requestId));
+        return headers;
     }
 
     @Override
@@ -306,11 +314,7 @@ public final class SoapAdapter implements ProtocolAdapter {
         List<String> contentType = requestHeaders.getOrDefault("content-type", List.of());
         SoapVersion version = contentType.isEmpty() || versionOf(contentType.get(0)) == null
                 ? SoapVersion.SOAP_1_1 : versionOf(contentType.get(0));
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        headers.put("content-type", List.of(version.contentType() + "; charset=utf-8"));
-        headers.put("cache-control", List.of("no-store"));
-        headers.put(HttpForwarding.REQUEST_ID, List.of(requestId));
-        return new HttpResponseMessage(httpStatus(version, status), headers,
+        return new HttpResponseMessage(httpStatus(version, status), ownHeaders(requestId, version.contentType() + "; charset=utf-8"),
                 SoapFaults.render(version, status, requestId, reasons, message, addressing));
     }
 

@@ -26,7 +26,6 @@ record WsAddressing(String namespace, String messageId, String action) {
     static final String W3C = "http://www.w3.org/2005/08/addressing";
     static final String SUBMISSION = "http://schemas.xmlsoap.org/ws/2004/08/addressing";
     private static final Set<String> ANONYMOUS = Set.of(W3C + "/anonymous", SUBMISSION + "/role/anonymous");
-    static final String INVALID = "SOAP_ADDRESSING_INVALID";
 
     /**
      * The addressing of a request whose SOAP Header is {@code header}, or null when it used none.
@@ -74,7 +73,7 @@ record WsAddressing(String namespace, String messageId, String action) {
     }
 
     static RequestRejectedException invalid() {
-        return new RequestRejectedException(400, INVALID, "The WS-Addressing headers are not ones this service takes: "
+        return new RequestRejectedException(400, SoapAdapter.ADDRESSING_INVALID, "The WS-Addressing headers are not ones this service takes: "
                 + "one of each, one version, replies and faults to the anonymous address, an Action that is the SOAP action.");
     }
 

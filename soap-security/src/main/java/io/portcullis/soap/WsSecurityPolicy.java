@@ -176,6 +176,14 @@ public record WsSecurityPolicy(List<Alternative> alternatives, Duration timestam
         }
         Objects.requireNonNull(timestampTtl, "timestampTtl");
         Objects.requireNonNull(futureTtl, "futureTtl");
+        // Contexts are issued in answer to a request that met another alternative, signed and with its Body
+        // encrypted (it carries the caller's half of the key): without one, none could ever be established.
+        if (alternatives.stream().anyMatch(a -> a.signedWith() == SignedWith.SECURITY_CONTEXT)
+                && alternatives.stream().noneMatch(a -> a.signedWith() != SignedWith.SECURITY_CONTEXT && !a.signed().isEmpty()
+                && a.encrypted().contains(Part.BODY))) {
+            throw new IllegalArgumentException("signedWith: security-context needs another entry, signed and with the Body "
+                    + "encrypted, for the requests that establish a context");
+        }
     }
 
     /**

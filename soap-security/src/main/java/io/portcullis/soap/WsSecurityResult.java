@@ -33,12 +33,12 @@ public record WsSecurityResult(Set<String> signedParts, Set<String> encryptedPar
      * @param secret           the key: as the caller encrypted it to the gateway, or a security context's
      * @param reference        how an answer refers to it: the EncryptedKeySHA1 (SHA-1 of the encrypted
      *                         key, base64), or the security context's identifier
-     * @param contextTokenType the SecurityContextToken's type when the key is a security context's, else null
+     * @param contextVersion   the WS-SecureConversation version of the context when the key is a context's, else null
      * @param contextTokenId   the wsu:Id of the SecurityContextToken the message carried, or null
      * @param derivedKeys      whether the answer derives its keys from it (as the caller did; always for a context)
      * @param signatureAlgorithm the HMAC the caller signed with (the answer is signed with it too)
      */
-    public record RequestKey(byte[] secret, String reference, String contextTokenType, String contextTokenId,
+    public record RequestKey(byte[] secret, String reference, SecureConversation.Version contextVersion, String contextTokenId,
                              boolean derivedKeys, String signatureAlgorithm) {
 
         public static RequestKey encryptedKey(byte[] secret, String sha1, boolean derivedKeys, String signatureAlgorithm) {
@@ -46,7 +46,7 @@ public record WsSecurityResult(Set<String> signedParts, Set<String> encryptedPar
         }
 
         public boolean securityContext() {
-            return contextTokenType != null;
+            return contextVersion != null;
         }
 
         /** Whether {@code target} (a reference's URI) names this key's security context. */

@@ -78,6 +78,24 @@ public final class Wss4jCrypto {
         }
     }
 
+    /**
+     * The encoding of the private key under {@code alias}: the secret other keys are derived from
+     * (the WS-SecureConversation contexts sealed in Redis).
+     *
+     * @throws IOException when the key cannot be read, or cannot be read out (a hardware key)
+     */
+    public static byte[] privateKeyEncoding(Crypto keys, String alias, char[] password) throws IOException {
+        try {
+            java.security.PrivateKey key = keys.getPrivateKey(alias, new String(password));
+            if (key == null || key.getEncoded() == null) {
+                throw new IOException("the key " + alias + " cannot be read out");
+            }
+            return key.getEncoded();
+        } catch (org.apache.wss4j.common.ext.WSSecurityException e) {
+            throw new IOException("the key " + alias + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
     /** @throws IOException naming the file when it holds no X.509 certificate (PEM or DER) */
     public static java.security.cert.X509Certificate certificate(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {

@@ -183,8 +183,7 @@ public final class Wss4jMessageSecurer {
         headers.appendChild(security);
     }
 
-    private static final Set<String> ADDRESSING = Set.of("http://www.w3.org/2005/08/addressing",
-            "http://schemas.xmlsoap.org/ws/2004/08/addressing");
+    private static final Set<String> ADDRESSING = Set.of(WsAddressing.W3C, WsAddressing.SUBMISSION);
 
     private static List<WSEncryptionPart> signedParts(SoapEnvelope envelope) {
         List<WSEncryptionPart> parts = new java.util.ArrayList<>(List.of(
@@ -299,12 +298,12 @@ public final class Wss4jMessageSecurer {
         org.w3c.dom.Document document = header.getSecurityHeaderElement().getOwnerDocument();
         org.apache.wss4j.common.token.SecurityTokenReference reference = new org.apache.wss4j.common.token.SecurityTokenReference(document);
         if (key.securityContext()) {
-            if (key.contextTokenType().startsWith(org.apache.wss4j.common.derivedKey.ConversationConstants.WSC_NS_05_02)) {
+            if (key.contextVersion() == SecureConversation.Version.V2005_02) {
                 derived.setWscVersion(org.apache.wss4j.common.derivedKey.ConversationConstants.VERSION_05_02);
             }
             org.apache.wss4j.common.token.Reference context = new org.apache.wss4j.common.token.Reference(document);
             context.setURI(key.reference());
-            context.setValueType(key.contextTokenType());
+            context.setValueType(key.contextVersion().tokenType());
             reference.setReference(context);
         } else {
             reference.setKeyIdentifierEncKeySHA1(key.reference());

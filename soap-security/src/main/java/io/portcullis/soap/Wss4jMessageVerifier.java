@@ -506,7 +506,7 @@ public final class Wss4jMessageVerifier {
                 // The context already names the caller; a password as well could name someone else.
                 throw refused(400, INVALID_SECURITY, "A message signed with a security context carries no UsernameToken.");
             }
-            requestKey = new WsSecurityResult.RequestKey(context.secret(), context.identifier(), context.version().tokenType(),
+            requestKey = new WsSecurityResult.RequestKey(context.secret(), context.identifier(), context.version(),
                     contextTokenId, true, bodySignatureMethod);
             credential = Authentication.of(context.principal());
         }

@@ -45,7 +45,11 @@ class RedisSecurityContextsTest {
     }
 
     static RedisSecurityContexts contexts(RedisStore store, byte[] gatewayKey, int perCaller) {
-        return new RedisSecurityContexts(store, "bank-soap", Duration.ofHours(1), perCaller, gatewayKey, Clock.systemUTC());
+        return contexts(store, "bank-soap", 1000, perCaller, Clock.systemUTC());
+    }
+
+    static RedisSecurityContexts contexts(RedisStore store, String scope, int capacity, int perCaller, Clock clock) {
+        return new RedisSecurityContexts(store, scope, Duration.ofHours(1), capacity, perCaller, GATEWAY_KEY, clock);
     }
 
     @Test
@@ -81,7 +85,45 @@ class RedisSecurityContextsTest {
         assertThat(stored.toString()).contains("bank-soap").doesNotContain(issued.identifier()).doesNotContain("alice")
                 .doesNotContain(new String(SECRET, StandardCharsets.US_ASCII)).doesNotContain(issued.identifier().substring(9));
         // A node with another key (not this gateway's) cannot read it.
-        assertThat(contexts(nodeB, "another key".getBytes(StandardCharsets.US_ASCII), 10).find(issued.identifier())).isEmpty();
+        assertThat(new RedisSecurityContexts(nodeB, "bank-soap", Duration.ofHours(1), 1000, 10,
+                "another key".getBytes(StandardCharsets.US_ASCII), Clock.systemUTC()).find(issued.identifier())).isEmpty();
+    }
+
+    @Test
+    void aSealedContextMovedToAnotherIdentifierOrRouteIsNotAContext() throws Exception {
+        SecurityContexts.Context mine = contexts(nodeA, GATEWAY_KEY, 10).issue(ALICE, SECRET, SecureConversation.Version.V1_3);
+        Principal mallory = Principal.builder("mallory", AuthMethod.WS_SECURITY).build();
+        SecurityContexts.Context theirs = contexts(nodeA, GATEWAY_KEY, 10).issue(mallory, SECRET, SecureConversation.Version.V1_3);
+        String mineKey = "portcullis:sct:bank-soap:" + RedisStore.digest(mine.identifier());
+        String theirsKey = "portcullis:sct:bank-soap:" + RedisStore.digest(theirs.identifier());
+
+        // Whoever can write to Redis copies Alice's sealed context under Mallory's identifier, or to another route.
+        nodeA.commands().set(theirsKey, nodeA.commands().get(mineKey));
+        nodeA.commands().set("portcullis:sct:other-route:" + RedisStore.digest(mine.identifier()), nodeA.commands().get(mineKey));
+
+        assertThat(contexts(nodeB, GATEWAY_KEY, 10).find(theirs.identifier())).isEmpty();
+        assertThat(contexts(nodeB, "other-route", 1000, 10, Clock.systemUTC()).find(mine.identifier())).isEmpty();
+        nodeA.commands().set(mineKey, "not a sealed context");
+        assertThat(contexts(nodeB, GATEWAY_KEY, 10).find(mine.identifier())).isEmpty();
+    }
+
+    @Test
+    void theRoutesBoundHoldsAcrossNodesAndFreesAsContextsExpire() throws Exception {
+        io.portcullis.engine.authn.MutableClock clock = new io.portcullis.engine.authn.MutableClock(java.time.Instant.now());
+        SecurityContexts first = contexts(nodeA, "bounded", 2, 2, clock);
+        SecurityContexts second = contexts(nodeB, "bounded", 2, 2, clock);
+        Principal carol = Principal.builder("carol", AuthMethod.WS_SECURITY).build();
+        first.issue(ALICE, SECRET, SecureConversation.Version.V1_3);
+        second.issue(carol, SECRET, SecureConversation.Version.V1_3);
+
+        assertThatThrownBy(() -> first.issue(Principal.builder("dave", AuthMethod.WS_SECURITY).build(), SECRET,
+                SecureConversation.Version.V1_3)).isInstanceOf(SecurityContexts.FullException.class);
+        // Alice holds fewer than her own bound: a second context would be a new one, past the route's bound.
+        assertThatThrownBy(() -> second.issue(ALICE, SECRET, SecureConversation.Version.V1_3))
+                .isInstanceOf(SecurityContexts.FullException.class);
+        clock.advance(Duration.ofHours(1));
+        assertThat(second.issue(Principal.builder("dave", AuthMethod.WS_SECURITY).build(), SECRET, SecureConversation.Version.V1_3))
+                .isNotNull();
     }
 
     @Test

@@ -2,10 +2,8 @@ package io.portcullis.soap;
 
 import org.apache.wss4j.common.derivedKey.P_SHA1;
 import org.apache.wss4j.dom.WSConstants;
-import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,7 +44,7 @@ public final class SecureConversationClient {
                   <soap:Body><wst:RequestSecurityToken xmlns:wst="%s"><wst:RequestType>%s/Cancel</wst:RequestType>\
                 <wst:CancelTarget><wsse:SecurityTokenReference xmlns:wsse="%s"><wsse:Reference URI="%s" ValueType="%s"/>\
                 </wsse:SecurityTokenReference></wst:CancelTarget></wst:RequestSecurityToken></soap:Body>
-                </soap:Envelope>""".formatted(trust, trust, SecureConversation.WSSE_NS, identifier, version.tokenType());
+                </soap:Envelope>""".formatted(trust, trust, WSConstants.WSSE_NS, identifier, version.tokenType());
     }
 
     /**
@@ -78,19 +76,9 @@ public final class SecureConversationClient {
 
     /** An answer under a context, verified and decrypted by the client, which knows the context's key by its identifier. */
     public static String readWithContextKey(byte[] answer, Issued issued) throws Exception {
-        org.apache.wss4j.dom.handler.RequestData caller = new org.apache.wss4j.dom.handler.RequestData();
-        caller.setCallbackHandler(callbacks -> {
-            for (javax.security.auth.callback.Callback callback : callbacks) {
-                if (callback instanceof org.apache.wss4j.common.ext.WSPasswordCallback asked
-                        && issued.identifier().equals(asked.getIdentifier())) {
-                    asked.setKey(issued.key());
-                }
-            }
-        });
-        Document received = new SoapEnvelopeReader().read(answer).document();
-        var results = new org.apache.wss4j.dom.engine.WSSecurityEngine().processSecurityHeader(received, caller);
-        assertThat(results.getActionResults()).containsKeys(WSConstants.SIGN, WSConstants.DKT, WSConstants.TS);
-        return new String(SecuredMessages.serialize(received), StandardCharsets.UTF_8);
+        SecuredMessages.Read read = SecuredMessages.readWithKey(answer, issued.identifier(), issued.key());
+        assertThat(read.results().getActionResults()).containsKeys(WSConstants.SIGN, WSConstants.DKT, WSConstants.TS);
+        return read.text();
     }
 
     private static Element child(Element parent, String localName) {

@@ -14,7 +14,6 @@ import io.portcullis.engine.model.Principal;
 import io.portcullis.engine.replay.InMemoryReplayGuard;
 import io.portcullis.soap.SecureConversationClient.Issued;
 import org.apache.wss4j.common.crypto.Merlin;
-import org.apache.wss4j.common.derivedKey.ConversationConstants;
 import org.apache.wss4j.common.derivedKey.P_SHA1;
 import org.apache.wss4j.dom.WSConstants;
 import org.junit.jupiter.api.BeforeAll;
@@ -81,7 +80,8 @@ class SecureConversationTest {
                         Set.of(WsSecurityPolicy.Part.BODY), WsSecurityPolicy.SignedWith.SECURITY_CONTEXT)),
                 Duration.ofMinutes(5), Duration.ofMinutes(1), false, true, Set.of());
         Wss4jMessageVerifier verifier = new Wss4jMessageVerifier(policy, new SignerTrust(gatewayKeys, false, List.of()), gatewayKeys,
-                TestKeys.PASSWORDS, new InMemoryReplayGuard(100, Clock.systemUTC()), UsernameTokens.none(),
+                TestKeys.PASSWORDS, new InMemoryReplayGuard(100, Clock.systemUTC()),
+                UsernameTokens.text((user, password, address) -> Authentication.of(Principal.builder(user, AuthMethod.WS_SECURITY).build())),
                 certificate -> Authentication.of(ALICE), contexts);
         OutboundSecurity outbound = new OutboundSecurity(new Wss4jMessageSecurer(gatewayKeys, "gateway", TestKeys.PASSWORD, 300),
                 true, false, Wss4jMessageSecurer.KeyIdentifiers.DEFAULT, false, null, Wss4jMessageSecurer.KeyIdentifiers.DEFAULT);
@@ -96,9 +96,8 @@ class SecureConversationTest {
         assertThat(contexts.find(issued.identifier())).get().extracting(SecurityContexts.Context::principal).isEqualTo(ALICE);
 
         // The service, called in the context: the caller is whoever established it.
-        int wsc = version == SecureConversation.Version.V2005_02 ? ConversationConstants.VERSION_05_02 : ConversationConstants.VERSION_05_12;
         byte[] call = SecuredMessages.of(Wss4jMessageVerifierTest.TRANSFER).timestamp()
-                .inContext(issued.identifier(), issued.key(), wsc, false).bytes();
+                .inContext(version, issued.identifier(), issued.key(), false, true).bytes();
         ApiRequest transfer = adapter.normalize(post(call), CONTEXT);
         assertThat(transfer.operation()).isEqualTo("transfer");
         assertThat(transfer.bodyNumber("/amount")).isEqualByComparingTo("25");
@@ -115,15 +114,15 @@ class SecureConversationTest {
 
         // Cancelled by a message in the context; it is then no more.
         byte[] cancel = SecuredMessages.of(cancelRequest(version, issued.identifier())).timestamp()
-                .inContext(issued.identifier(), issued.key(), wsc, true).bytes();
+                .inContext(version, issued.identifier(), issued.key(), true, true).bytes();
         ApiRequest cancelling = adapter.normalize(post(cancel), CONTEXT);
         assertThat(cancelling.operation()).isEqualTo(SoapAdapter.CANCEL_CONTEXT_OPERATION);
-        HttpResponseMessage cancelled = adapter.answer(authenticated(cancelling));
+        HttpResponseMessage cancelled = adapter.answer(authenticated(cancelling), List.of());
         assertThat(readWithContextKey(cancelled.body(), issued)).contains("RequestedTokenCancelled");
         assertThat(contexts.find(issued.identifier())).isEmpty();
 
         byte[] after = SecuredMessages.of(Wss4jMessageVerifierTest.TRANSFER).timestamp()
-                .inContext(issued.identifier(), issued.key(), wsc, false).bytes();
+                .inContext(version, issued.identifier(), issued.key(), false, true).bytes();
         RequestRejectedException refused = catchThrowableOfType(RequestRejectedException.class,
                 () -> adapter.normalize(post(after), CONTEXT));
         assertThat(refused.status()).isEqualTo(401);
@@ -135,14 +134,14 @@ class SecureConversationTest {
         Issued issued = establish(SecureConversation.Version.V1_3, false);
 
         byte[] call = SecuredMessages.of(Wss4jMessageVerifierTest.TRANSFER).timestamp()
-                .inContext(issued.identifier(), issued.key(), ConversationConstants.VERSION_05_12, true).bytes();
+                .inContext(SecureConversation.Version.V1_3, issued.identifier(), issued.key(), true, true).bytes();
         assertThat(adapter.normalize(post(call), CONTEXT).attribute(WsSecurityResult.SIGNED_WITH)).isEqualTo("security-context");
     }
 
     @Test
     void aContextNeverIssuedOrExpiredIsRefusedAsUnknown() throws Exception {
         byte[] forged = SecuredMessages.of(Wss4jMessageVerifierTest.TRANSFER).timestamp()
-                .inContext("urn:uuid:00000000-0000-0000-0000-000000000000", new byte[32], ConversationConstants.VERSION_05_12, false)
+                .inContext(SecureConversation.Version.V1_3, "urn:uuid:00000000-0000-0000-0000-000000000000", new byte[32], false, true)
                 .bytes();
         assertThat(catchThrowableOfType(RequestRejectedException.class, () -> adapter.normalize(post(forged), CONTEXT)).reason())
                 .isEqualTo(Wss4jMessageVerifier.CONTEXT_UNKNOWN);
@@ -150,7 +149,7 @@ class SecureConversationTest {
         Issued issued = establish(SecureConversation.Version.V1_3, true);
         clock.advance(Duration.ofHours(1));
         byte[] late = SecuredMessages.of(Wss4jMessageVerifierTest.TRANSFER).timestamp()
-                .inContext(issued.identifier(), issued.key(), ConversationConstants.VERSION_05_12, false).bytes();
+                .inContext(SecureConversation.Version.V1_3, issued.identifier(), issued.key(), false, true).bytes();
         assertThat(catchThrowableOfType(RequestRejectedException.class, () -> adapter.normalize(post(late), CONTEXT)).reason())
                 .isEqualTo(Wss4jMessageVerifier.CONTEXT_UNKNOWN);
     }
@@ -159,7 +158,7 @@ class SecureConversationTest {
     void aContextsIdentifierWithoutItsKeyProvesNothing() throws Exception {
         Issued issued = establish(SecureConversation.Version.V1_3, true);
         byte[] guessed = SecuredMessages.of(Wss4jMessageVerifierTest.TRANSFER).timestamp()
-                .inContext(issued.identifier(), new byte[32], ConversationConstants.VERSION_05_12, false).bytes();
+                .inContext(SecureConversation.Version.V1_3, issued.identifier(), new byte[32], false, true).bytes();
 
         assertThat(catchThrowableOfType(RequestRejectedException.class, () -> adapter.normalize(post(guessed), CONTEXT)).reason())
                 .isEqualTo(Wss4jMessageVerifier.FAILED_CHECK);
@@ -179,30 +178,28 @@ class SecureConversationTest {
         ApiRequest request = lenientAdapter.normalize(post(unencrypted), CONTEXT);
         assertThat(request.operation()).isEqualTo(SoapAdapter.ESTABLISH_CONTEXT_OPERATION);
 
-        assertThat(catchThrowableOfType(RequestRejectedException.class, () -> lenientAdapter.answer(authenticated(request))).reason())
+        assertThat(catchThrowableOfType(RequestRejectedException.class, () -> lenientAdapter.answer(authenticated(request), List.of())).reason())
                 .isEqualTo(SecureConversation.REQUEST_INVALID);
-        byte[] encrypted = SecuredMessages.of(issueRequest(SecureConversation.Version.V1_3, CLIENT_ENTROPY)).timestamp()
-                .sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE).encryptBody(clients, "gateway", WSConstants.AES_256_GCM).bytes();
+        byte[] encrypted = askedAsAlice(issueRequest(SecureConversation.Version.V1_3, CLIENT_ENTROPY));
         ApiRequest anonymous = adapter.normalize(post(encrypted), CONTEXT);
-        assertThat(catchThrowableOfType(RequestRejectedException.class, () -> adapter.answer(anonymous)).reason())
+        assertThat(catchThrowableOfType(RequestRejectedException.class, () -> adapter.answer(anonymous, List.of())).reason())
                 .isEqualTo(SecureConversation.REQUEST_INVALID);
         assertThat(contexts.size()).isZero();
     }
 
     @Test
     void aContextStandsForWhatTheMessageProvedNotForCredentialsBesideIt() throws Exception {
-        byte[] ask = SecuredMessages.of(issueRequest(SecureConversation.Version.V1_3, CLIENT_ENTROPY)).timestamp()
-                .sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE).encryptBody(clients, "gateway", WSConstants.AES_256_GCM).bytes();
+        byte[] ask = askedAsAlice(issueRequest(SecureConversation.Version.V1_3, CLIENT_ENTROPY));
         ApiRequest request = adapter.normalize(post(ask), CONTEXT);
 
         // A caller known only by an HTTP credential (a JWT beside the message) gets no context.
         Principal byJwt = Principal.builder("alice", AuthMethod.JWT).roles(Set.of("customer")).build();
         assertThat(catchThrowableOfType(RequestRejectedException.class,
-                () -> adapter.answer(request.toBuilder().principal(byJwt).build())).reason()).isEqualTo(SecureConversation.REQUEST_INVALID);
+                () -> adapter.answer(request.toBuilder().principal(byJwt).build(), List.of())).reason()).isEqualTo(SecureConversation.REQUEST_INVALID);
 
         // Proved by the message and by mTLS: the context stands for the message's proof alone, so a rule
         // asking for mTLS does not see it on calls made in the context, which carry no certificate.
-        HttpResponseMessage answer = adapter.answer(request.toBuilder().principal(ALICE.alsoProvedBy(AuthMethod.MTLS)).build());
+        HttpResponseMessage answer = adapter.answer(request.toBuilder().principal(ALICE.alsoProvedBy(AuthMethod.MTLS)).build(), List.of());
         SoapEnvelope received = new SoapEnvelopeReader().read(answer.body());
         SoapAdapterSecurityTest.verifier(clients).verify(received, "127.0.0.1");
         SecurityContexts.Context issued = contexts.find(SecureConversationClient.read(received.operationElement(),
@@ -232,11 +229,36 @@ class SecureConversationTest {
     void aRequestThatSaysOneThingTwiceIsRefused() throws Exception {
         String twice = issueRequest(SecureConversation.Version.V1_3, CLIENT_ENTROPY).replace("<wst:KeySize>",
                 "<wst:RequestType>" + SecureConversation.Version.V1_3.trustNamespace() + "/Cancel</wst:RequestType><wst:KeySize>");
-        byte[] message = SecuredMessages.of(twice).timestamp().sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE)
-                .encryptBody(clients, "gateway", WSConstants.AES_256_GCM).bytes();
+        byte[] message = askedAsAlice(twice);
 
         assertThat(catchThrowableOfType(RequestRejectedException.class, () -> adapter.normalize(post(message), CONTEXT)).reason())
                 .isEqualTo(SecureConversation.REQUEST_INVALID);
+    }
+
+    @Test
+    void onlyACancellationNeedNotBeEncrypted() throws Exception {
+        Issued issued = establish(SecureConversation.Version.V1_3, true);
+        byte[] plainTransfer = SecuredMessages.of(Wss4jMessageVerifierTest.TRANSFER).timestamp()
+                .inContext(SecureConversation.Version.V1_3, issued.identifier(), issued.key(), false, false).bytes();
+        assertThat(catchThrowableOfType(RequestRejectedException.class, () -> adapter.normalize(post(plainTransfer), CONTEXT)).reason())
+                .isEqualTo(Wss4jMessageVerifier.POLICY_NOT_MET);
+
+        // Metro and WCF sign a cancellation with the context and do not encrypt it: it names the context, nothing else.
+        byte[] plainCancel = SecuredMessages.of(cancelRequest(SecureConversation.Version.V1_3, issued.identifier())).timestamp()
+                .inContext(SecureConversation.Version.V1_3, issued.identifier(), issued.key(), false, false).bytes();
+        adapter.answer(authenticated(adapter.normalize(post(plainCancel), CONTEXT)), List.of());
+        assertThat(contexts.find(issued.identifier())).isEmpty();
+    }
+
+    @Test
+    void aMessageInAContextCarriesNoPasswordBesideIt() throws Exception {
+        Issued issued = establish(SecureConversation.Version.V1_3, true);
+        byte[] both = SecuredMessages.of(Wss4jMessageVerifierTest.TRANSFER).timestamp()
+                .usernameToken("mallory", "mallory-password", WSConstants.PASSWORD_TEXT)
+                .inContext(SecureConversation.Version.V1_3, issued.identifier(), issued.key(), false, true).bytes();
+
+        assertThat(catchThrowableOfType(RequestRejectedException.class, () -> adapter.normalize(post(both), CONTEXT)).reason())
+                .isEqualTo(Wss4jMessageVerifier.INVALID_SECURITY);
     }
 
     @Test
@@ -245,10 +267,10 @@ class SecureConversationTest {
         Issued other = establish(SecureConversation.Version.V1_3, true);
 
         byte[] cancel = SecuredMessages.of(cancelRequest(SecureConversation.Version.V1_3, other.identifier())).timestamp()
-                .inContext(mine.identifier(), mine.key(), ConversationConstants.VERSION_05_12, false).bytes();
+                .inContext(SecureConversation.Version.V1_3, mine.identifier(), mine.key(), false, true).bytes();
         ApiRequest request = adapter.normalize(post(cancel), CONTEXT);
 
-        assertThat(catchThrowableOfType(RequestRejectedException.class, () -> adapter.answer(authenticated(request))).reason())
+        assertThat(catchThrowableOfType(RequestRejectedException.class, () -> adapter.answer(authenticated(request), List.of())).reason())
                 .isEqualTo(SecureConversation.REQUEST_INVALID);
         assertThat(contexts.find(other.identifier())).isPresent();
     }
@@ -271,8 +293,7 @@ class SecureConversationTest {
                 .replace("<wst:KeySize>", "<wst:RenewTarget/><wst:KeySize>");
         String hugeKey = issueRequest(SecureConversation.Version.V1_3, CLIENT_ENTROPY).replace(">256<", ">100000<");
         for (String request : List.of(otherToken, renewal, hugeKey)) {
-            byte[] message = SecuredMessages.of(request).timestamp().sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE)
-                    .encryptBody(clients, "gateway", WSConstants.AES_256_GCM).bytes();
+            byte[] message = askedAsAlice(request);
             RequestRejectedException refused = catchThrowableOfType(RequestRejectedException.class,
                     () -> adapter.normalize(post(message), CONTEXT));
             assertThat(refused.reason()).isEqualTo(SecureConversation.REQUEST_INVALID);
@@ -282,12 +303,11 @@ class SecureConversationTest {
 
     /** Asks for a context as alice (signed with her certificate, encrypted to the gateway) and reads the answer as she would. */
     private Issued establish(SecureConversation.Version version, boolean withEntropy) throws Exception {
-        byte[] message = SecuredMessages.of(issueRequest(version, withEntropy ? CLIENT_ENTROPY : null)).timestamp()
-                .sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE).encryptBody(clients, "gateway", WSConstants.AES_256_GCM).bytes();
+        byte[] message = askedAsAlice(issueRequest(version, withEntropy ? CLIENT_ENTROPY : null));
         ApiRequest request = adapter.normalize(post(message), CONTEXT);
         assertThat(request.operation()).isEqualTo(SoapAdapter.ESTABLISH_CONTEXT_OPERATION);
 
-        HttpResponseMessage answer = adapter.answer(authenticated(request));
+        HttpResponseMessage answer = adapter.answer(authenticated(request), List.of());
 
         assertThat(answer.status()).isEqualTo(200);
         String sent = new String(answer.body(), StandardCharsets.UTF_8);
@@ -302,6 +322,12 @@ class SecureConversationTest {
         assertThat(issued.context()).isEqualTo("uuid-&-1");
         assertThat(issued.key()).hasSize(32);
         return issued;
+    }
+
+    /** {@code request} as Alice sends it: signed with her certificate, encrypted to the gateway. */
+    private static byte[] askedAsAlice(String request) throws Exception {
+        return SecuredMessages.of(request).timestamp().sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE)
+                .encryptBody(clients, "gateway", WSConstants.AES_256_GCM).bytes();
     }
 
     private static ApiRequest authenticated(ApiRequest request) {

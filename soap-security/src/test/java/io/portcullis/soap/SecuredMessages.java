@@ -240,39 +240,64 @@ public final class SecuredMessages {
     }
 
     /**
-     * Signs Body and Timestamp and encrypts the Body with keys derived from a security context (as
-     * WCF and Metro do once they established one), the SecurityContextToken carried in the header.
+     * Signs Body and Timestamp, and encrypts the Body when {@code encryptBody}, with keys derived from a
+     * security context (as WCF and Metro do once they established one), the SecurityContextToken
+     * carried in the header.
      *
      * @param byIdentifier refer to the context by its identifier instead of the token's Id
      */
-    public SecuredMessages inContext(String identifier, byte[] secret, int wscVersion, boolean byIdentifier) throws Exception {
+    public SecuredMessages inContext(SecureConversation.Version version, String identifier, byte[] secret, boolean byIdentifier,
+                                     boolean encryptBody) throws Exception {
+        int wscVersion = version == SecureConversation.Version.V2005_02
+                ? org.apache.wss4j.common.derivedKey.ConversationConstants.VERSION_05_02
+                : org.apache.wss4j.common.derivedKey.ConversationConstants.VERSION_05_12;
         org.apache.wss4j.dom.message.WSSecSecurityContextToken token =
                 new org.apache.wss4j.dom.message.WSSecSecurityContextToken(header, null);
         token.setWscVersion(wscVersion);
         token.setIdentifier(identifier);
         token.prepare(null);
         String soap = document.getDocumentElement().getNamespaceURI();
-        String tokenType = (wscVersion == org.apache.wss4j.common.derivedKey.ConversationConstants.VERSION_05_02
-                ? org.apache.wss4j.common.derivedKey.ConversationConstants.WSC_NS_05_02
-                : org.apache.wss4j.common.derivedKey.ConversationConstants.WSC_NS_05_12) + "/sct";
         org.apache.wss4j.dom.message.WSSecDKSign signature = new org.apache.wss4j.dom.message.WSSecDKSign(header);
         org.apache.wss4j.dom.message.WSSecDKEncrypt encrypt = new org.apache.wss4j.dom.message.WSSecDKEncrypt(header);
         for (org.apache.wss4j.dom.message.WSSecDerivedKeyBase derived : java.util.List.of(signature, encrypt)) {
             derived.setWscVersion(wscVersion);
             derived.setTokenIdentifier(byIdentifier ? identifier : token.getSctId());
             derived.setTokenIdDirectId(byIdentifier);
-            derived.setCustomValueType(tokenType);
+            derived.setCustomValueType(version.tokenType());
         }
         signature.setSignatureAlgorithm(WSConstants.HMAC_SHA1);
         signature.setDigestAlgorithm(WSConstants.SHA256);
         signature.getParts().add(new WSEncryptionPart(WSConstants.ELEM_BODY, soap, ""));
         signature.getParts().add(new WSEncryptionPart(WSConstants.TIMESTAMP_TOKEN_LN, WSConstants.WSU_NS, ""));
         signature.build(secret);
-        encrypt.setSymmetricEncAlgorithm(WSConstants.AES_256_GCM);
-        encrypt.getParts().add(new WSEncryptionPart(WSConstants.ELEM_BODY, soap, "Content"));
-        encrypt.build(secret);
+        if (encryptBody) {
+            encrypt.setSymmetricEncAlgorithm(WSConstants.AES_256_GCM);
+            encrypt.getParts().add(new WSEncryptionPart(WSConstants.ELEM_BODY, soap, "Content"));
+            encrypt.build(secret);
+        }
         token.prependSCTElementToHeader();
         return this;
+    }
+
+    /** An answer as its caller reads it, knowing only the symmetric key it made or was given. */
+    public record Read(Document message, org.apache.wss4j.dom.handler.WSHandlerResult results) {
+        public String text() throws Exception {
+            return new String(serialize(message), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Verifies and decrypts {@code answer} with {@code key}, which WSS4J asks for by {@code keyIdentifier}. */
+    public static Read readWithKey(byte[] answer, String keyIdentifier, byte[] key) throws Exception {
+        org.apache.wss4j.dom.handler.RequestData caller = new org.apache.wss4j.dom.handler.RequestData();
+        caller.setCallbackHandler(callbacks -> {
+            for (javax.security.auth.callback.Callback callback : callbacks) {
+                if (callback instanceof org.apache.wss4j.common.ext.WSPasswordCallback asked && keyIdentifier.equals(asked.getIdentifier())) {
+                    asked.setKey(key);
+                }
+            }
+        });
+        Document received = new SoapEnvelopeReader().read(answer).document();
+        return new Read(received, new org.apache.wss4j.dom.engine.WSSecurityEngine().processSecurityHeader(received, caller));
     }
 
     public Document document() {

@@ -165,11 +165,11 @@ class SoapAdapterTest {
                 "<wsa2:To xmlns:wsa2=\"http://schemas.xmlsoap.org/ws/2004/08/addressing\">x</wsa2:To>")) {
             RequestRejectedException rejected = reject(post("text/xml", addressed.apply(refused), "\"urn:demo-bank/Transfer\""));
             assertThat(rejected.status()).as(refused).isEqualTo(400);
-            assertThat(rejected.reason()).isEqualTo("SOAP_ADDRESSING_INVALID");
+            assertThat(rejected.reason()).isEqualTo(SoapAdapter.ADDRESSING_INVALID);
             assertThat(rejected.getMessage()).doesNotContain("collector");
         }
         assertThat(reject(post("text/xml", addressed.apply(""), "\"urn:demo-bank/GetAccount\"")).reason())
-                .isEqualTo("SOAP_ADDRESSING_INVALID");
+                .isEqualTo(SoapAdapter.ADDRESSING_INVALID);
     }
 
     private static RequestRejectedException reject(HttpRequestMessage message) {

@@ -538,21 +538,13 @@ class Wss4jMessageVerifierTest {
                         Wss4jMessageSecurer.KeyIdentifiers.DEFAULT, WSConstants.AES_256, true));
         String sent = new String(SecuredMessages.serialize(answer.document()), StandardCharsets.UTF_8);
         assertThat(sent).doesNotContain("TransferResponse").contains("EncryptedKeySHA1");
-        org.apache.wss4j.dom.handler.RequestData caller = new org.apache.wss4j.dom.handler.RequestData();
-        caller.setCallbackHandler(callbacks -> {
-            for (javax.security.auth.callback.Callback callback : callbacks) {
-                if (callback instanceof org.apache.wss4j.common.ext.WSPasswordCallback asked
-                        && result.requestKey().reference().equals(asked.getIdentifier())) {
-                    asked.setKey(key);
-                }
-            }
-        });
-        Document received = reader.read(SecuredMessages.serialize(answer.document())).document();
-        var results = new org.apache.wss4j.dom.engine.WSSecurityEngine().processSecurityHeader(received, caller);
+        SecuredMessages.Read read = SecuredMessages.readWithKey(SecuredMessages.serialize(answer.document()),
+                result.requestKey().reference(), key);
+        var results = read.results();
         assertThat(results.getActionResults()).containsKeys(WSConstants.SIGN, WSConstants.ENCR, WSConstants.TS);
         assertThat(results.getActionResults().get(WSConstants.SIGN).get(0)
                 .get(org.apache.wss4j.dom.engine.WSSecurityEngineResult.TAG_SIGNATURE_METHOD)).isEqualTo(WSConstants.HMAC_SHA1);
-        assertThat(new String(SecuredMessages.serialize(received), StandardCharsets.UTF_8)).contains("<b:id>t-1</b:id>");
+        assertThat(read.text()).contains("<b:id>t-1</b:id>");
     }
 
     @Test

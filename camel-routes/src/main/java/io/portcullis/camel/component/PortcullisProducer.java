@@ -42,9 +42,9 @@ final class PortcullisProducer extends DefaultProducer {
         Admission admission = endpoint.gatekeeper().admit(CamelHttpMessages.request(exchange), CamelHttpMessages.peer(exchange));
         if (!admission.admitted()) {
             if (endpoint.onDeny() == PortcullisEndpoint.OnDeny.EXCEPTION && !admission.answered()) {
-                throw new PolicyDeniedException(admission.requestId(), admission.refusal());
+                throw new PolicyDeniedException(admission.requestId(), admission.reply());
             }
-            CamelHttpMessages.toClient(exchange, admission.refusal());
+            CamelHttpMessages.toClient(exchange, admission.reply());
             exchange.setRouteStop(true);
             return;
         }

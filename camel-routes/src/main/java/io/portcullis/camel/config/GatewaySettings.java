@@ -244,10 +244,10 @@ public record GatewaySettings(Listener listener, TlsListener tlsListener, Listen
 
     /**
      * @param lifetime     how long an issued context is in force
-     * @param maxContexts  how many contexts the route holds at most
-     * @param maxPerCaller how many one caller holds at most (its oldest makes way)
+     * @param maxContexts          how many contexts the route holds at most (on all nodes together in a cluster)
+     * @param maxContextsPerCaller how many one caller holds at most (its oldest makes way)
      */
-    public record SecureConversation(java.time.Duration lifetime, int maxContexts, int maxPerCaller) {
+    public record SecureConversation(java.time.Duration lifetime, int maxContexts, int maxContextsPerCaller) {
     }
 
     public GatewaySettings withRulesDirectory(Path directory) {

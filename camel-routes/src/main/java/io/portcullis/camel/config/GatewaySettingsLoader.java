@@ -126,7 +126,7 @@ public final class GatewaySettingsLoader {
                           FileSecureConversation secureConversation) {
     }
 
-    record FileSecureConversation(Integer lifetimeSeconds, Integer maxContexts, Integer maxPerCaller) {
+    record FileSecureConversation(Integer lifetimeSeconds, Integer maxContexts, Integer maxContextsPerCaller) {
     }
 
     record FileResponseSecurity(Boolean sign, Boolean encrypt, FileKeyIdentifiers keyIdentifiers) {
@@ -604,9 +604,14 @@ public final class GatewaySettingsLoader {
         if (replayEntries < 100 || replayEntries > 10_000_000) {
             throw new InvalidConfigurationException(key + ".replayCacheEntries: must be between 100 and 10000000");
         }
-        WsSecurityPolicy policy = new WsSecurityPolicy(alternatives, java.time.Duration.ofSeconds(ttl),
-                java.time.Duration.ofSeconds(future), Boolean.TRUE.equals(raw.allowSha1()), Boolean.TRUE.equals(raw.allowCbc()),
-                bspRules(key + ".waiveBspRules", raw.waiveBspRules()));
+        WsSecurityPolicy policy;
+        try {
+            policy = new WsSecurityPolicy(alternatives, java.time.Duration.ofSeconds(ttl),
+                    java.time.Duration.ofSeconds(future), Boolean.TRUE.equals(raw.allowSha1()), Boolean.TRUE.equals(raw.allowCbc()),
+                    bspRules(key + ".waiveBspRules", raw.waiveBspRules()));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationException(key + ".require: " + e.getMessage());
+        }
         Path keyStore = existingFile(key + ".keyStore", raw.keyStore(), base, false);
         String keyStorePassword = secret(key + ".keyStorePasswordFile", raw.keyStorePasswordFile(), base, keyStore != null);
         Path trustStore = existingFile(key + ".trustStore", raw.trustStore(), base, false);
@@ -656,11 +661,7 @@ public final class GatewaySettingsLoader {
                 secureConversation(key, raw, policy, signResponses));
     }
 
-    /**
-     * Contexts are issued where an alternative takes them: in answer to a request that met another
-     * alternative, one that encrypts the Body (it carries the caller's half of the key). Answers under
-     * a context are signed with it, so the route signs its responses.
-     */
+    /** Where an alternative takes security contexts, their bounds; answers under a context are signed with it, so the route signs. */
     private static GatewaySettings.SecureConversation secureConversation(String key, FileWsSecurity raw, WsSecurityPolicy policy,
                                                                          boolean signResponses) throws InvalidConfigurationException {
         boolean taken = policy.accepts(WsSecurityPolicy.SignedWith.SECURITY_CONTEXT);
@@ -670,12 +671,6 @@ public final class GatewaySettingsLoader {
             }
             return null;
         }
-        boolean bootstrap = policy.alternatives().stream().anyMatch(a -> a.signedWith() != WsSecurityPolicy.SignedWith.SECURITY_CONTEXT
-                && !a.signed().isEmpty() && a.encrypted().contains(WsSecurityPolicy.Part.BODY));
-        if (!bootstrap) {
-            throw new InvalidConfigurationException(key + ".require: signedWith: security-context needs another entry, signed "
-                    + "and with the Body encrypted, for the requests that establish a context");
-        }
         if (!signResponses) {
             throw new InvalidConfigurationException(key + ".responses.sign: must be true where signedWith: security-context is "
                     + "taken (answers are signed with the caller's context)");
@@ -684,13 +679,13 @@ public final class GatewaySettingsLoader {
                 : raw.secureConversation();
         int lifetime = or(settings.lifetimeSeconds(), 3600);
         int maxContexts = or(settings.maxContexts(), 10_000);
-        int maxPerCaller = or(settings.maxPerCaller(), 10);
-        if (lifetime < 60 || lifetime > 86_400 || maxContexts < 1 || maxContexts > 1_000_000 || maxPerCaller < 1
-                || maxPerCaller > maxContexts) {
+        int maxContextsPerCaller = or(settings.maxContextsPerCaller(), 10);
+        if (lifetime < 60 || lifetime > 86_400 || maxContexts < 1 || maxContexts > 1_000_000 || maxContextsPerCaller < 1
+                || maxContextsPerCaller > maxContexts) {
             throw new InvalidConfigurationException(key + ".secureConversation: lifetimeSeconds must be 60..86400, maxContexts "
-                    + "1..1000000 and maxPerCaller 1..maxContexts");
+                    + "1..1000000 and maxContextsPerCaller 1..maxContexts");
         }
-        return new GatewaySettings.SecureConversation(java.time.Duration.ofSeconds(lifetime), maxContexts, maxPerCaller);
+        return new GatewaySettings.SecureConversation(java.time.Duration.ofSeconds(lifetime), maxContexts, maxContextsPerCaller);
     }
 
     /** A key identifier for a signature or encryption the settings do not ask for is refused: it would do nothing. */

@@ -89,6 +89,10 @@ class GatewaySettingsLoaderTest {
                 .hasMessageContaining("routes[1].wsSecurity.secureConversation: no require entry has signedWith: security-context");
         assertThatThrownBy(() -> load(example().replace("responses: {sign: true, encrypt: false}", "responses: {sign: false}")))
                 .hasMessageContaining("routes[1].wsSecurity.responses.sign: must be true where signedWith: security-context");
+        assertThatThrownBy(() -> load(example().replace("        - {timestamp: true, signed: [Body, Timestamp], encrypted: [Body]}", "")
+                .replace("        - {timestamp: true, usernameToken: true, signedWith: encrypted-key", "        # - {")))
+                .hasMessageContaining("routes[1].wsSecurity.require: signedWith: security-context needs another entry, signed and "
+                        + "with the Body encrypted");
         assertThatThrownBy(() -> load(example().replace("lifetimeSeconds: 3600", "lifetimeSeconds: 10")))
                 .hasMessageContaining("routes[1].wsSecurity.secureConversation: lifetimeSeconds must be 60..86400");
     }

@@ -74,7 +74,7 @@ final class DemoSoapClients {
     }
 
     /** Sends a message and returns the answer's body. */
-    interface Exchange {
+    interface Sender {
         String send(byte[] message) throws Exception;
     }
 
@@ -83,12 +83,12 @@ final class DemoSoapClients {
      * certificate and encrypts to the gateway, checks the answer's signature and decrypts it, and
      * derives the context's key from both entropies.
      */
-    SecureConversationClient.Issued establishContextAsAlice(Exchange exchange) throws Exception {
+    SecureConversationClient.Issued establishContextAsAlice(Sender sender) throws Exception {
         byte[] entropy = "alice's half of the context's key".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         byte[] ask = SecuredMessages.of(SecureConversationClient.issueRequest(SecureConversation.Version.V1_3, entropy)).timestamp()
                 .sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE).encryptBody(clients, "gateway", WSConstants.AES_256_GCM)
                 .bytes();
-        String answer = exchange.send(ask);
+        String answer = sender.send(ask);
         org.apache.wss4j.dom.handler.RequestData alice = new org.apache.wss4j.dom.handler.RequestData();
         alice.setDecCrypto(clients);
         alice.setSigVerCrypto(clients);
@@ -106,8 +106,8 @@ final class DemoSoapClients {
 
     /** {@code message} signed and encrypted with keys derived from {@code context}, which it carries. */
     static byte[] inContext(SecureConversationClient.Issued context, String message) throws Exception {
-        return SecuredMessages.of(message).timestamp().inContext(context.identifier(), context.key(),
-                org.apache.wss4j.common.derivedKey.ConversationConstants.VERSION_05_12, false).bytes();
+        return SecuredMessages.of(message).timestamp().inContext(SecureConversation.Version.V1_3, context.identifier(), context.key(),
+                false, true).bytes();
     }
 
     BankPort client(String address, Map<String, Object> security) {

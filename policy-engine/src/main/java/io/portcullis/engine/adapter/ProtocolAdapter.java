@@ -79,10 +79,13 @@ public interface ProtocolAdapter {
      * WS-Trust request for a security context, which the gateway issues). Asked only once the rules
      * have permitted the request.
      *
+     * @param obligations the decision's obligations, which the answer must fulfil (headers) or refuse
      * @return the answer, or null to forward the request upstream
-     * @throws RequestRejectedException when the request cannot be served; refused as a malformed request is
+     * @throws RequestRejectedException when the request, permitted, still cannot be served (its status and reason go to the client)
+     * @throws ObligationException      when an obligation cannot be fulfilled on this answer
      */
-    default HttpResponseMessage answer(ApiRequest request) throws RequestRejectedException {
+    default HttpResponseMessage answer(ApiRequest request, List<Obligation> obligations)
+            throws RequestRejectedException, ObligationException {
         return null;
     }
 

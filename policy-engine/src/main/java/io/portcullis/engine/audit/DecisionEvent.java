@@ -10,7 +10,9 @@ import java.util.List;
  * @param clientCertificate subject and x5t#S256 of the verified TLS client certificate, or null
  * @param claimedIdentity who a refused credential claimed to be (a Basic username, truncated), or null
  * @param stage where the outcome was decided: {@code ADAPTER} (refused as malformed),
- *              {@code REQUEST}, {@code RESPONSE}, or {@code UPSTREAM} (the upstream failed)
+ *              {@code REQUEST}, {@code RESPONSE}, {@code UPSTREAM} (the upstream failed),
+ *              {@code PREFLIGHT} (a CORS preflight answered) or {@code ANSWER} (a request the
+ *              gateway answered itself, such as a WS-SecureConversation context issued)
  */
 public record DecisionEvent(
         int version,

@@ -50,6 +50,8 @@ public final class Gatekeeper {
 
     /** Audit reason: the adapter removed sensitive data the upstream sent in undeclared fields. */
     public static final String SENSITIVE_DATA_CUT = "SENSITIVE_DATA_CUT";
+    /** The audit stage of a request the gateway answered itself ({@link ProtocolAdapter#answer}). */
+    public static final String ANSWER = "ANSWER";
 
     private final String route;
     private final ProtocolAdapter adapter;
@@ -108,7 +110,7 @@ public final class Gatekeeper {
         }
         boolean authenticated = admission.request() != null && admission.request().principal().authenticated();
         return new Admission(admission.requestId(), admission.startNanos(), admission.request(), admission.decision(), null,
-                http.harden(admission.refusal(), message.header("origin"), peer.secure(), authenticated, false));
+                http.harden(admission.reply(), message.header("origin"), peer.secure(), authenticated, false));
     }
 
     private Admission decide(HttpRequestMessage message, Peer connection, String requestId, long start) {
@@ -127,17 +129,17 @@ public final class Gatekeeper {
         if (!http.allows(message.method())) {
             Admission refused = refuseUnread(requestId, start, message, peer, 405, "METHOD_NOT_ALLOWED",
                     "This API does not take that method.");
-            Map<String, List<String>> headers = new LinkedHashMap<>(refused.refusal().headers());
+            Map<String, List<String>> headers = new LinkedHashMap<>(refused.reply().headers());
             headers.put("allow", List.of(String.join(", ", http.methods().stream().sorted().toList())));
-            return new Admission(requestId, start, null, refused.decision(), null, refused.refusal().withHeaders(headers));
+            return new Admission(requestId, start, null, refused.decision(), null, refused.reply().withHeaders(headers));
         }
         // An address whose requests keep failing before the rules (malformed, forged) is not read for a moment.
         if (rateLimits.refusalsExhausted(client)) {
             Admission refused = refuseUnread(requestId, start, message, peer, 429, RateLimits.TOO_MANY_REFUSALS,
                     "Too many refused requests from this address; try again shortly.");
-            Map<String, List<String>> headers = new LinkedHashMap<>(refused.refusal().headers());
+            Map<String, List<String>> headers = new LinkedHashMap<>(refused.reply().headers());
             headers.put("retry-after", List.of("1"));
-            return new Admission(requestId, start, null, refused.decision(), null, refused.refusal().withHeaders(headers));
+            return new Admission(requestId, start, null, refused.decision(), null, refused.reply().withHeaders(headers));
         }
         RequestContext context = new RequestContext(requestId, clock.instant(), route, peer);
         ApiRequest request;
@@ -183,28 +185,41 @@ public final class Gatekeeper {
         if (breach != null) {
             return refuseRead(request, message, breach, start);
         }
+        List<Obligation> obligations = RateLimits.withoutLimits(decision.obligations());
         HttpResponseMessage answer;
         try {
-            answer = adapter.answer(request);
+            answer = adapter.answer(request, obligations);
         } catch (RequestRejectedException e) {
-            return refuseRead(request, message, e, start);
+            // Permitted, and still not served (a WS-SecureConversation context the store cannot hold now).
+            Decision failed = new Decision(Decision.Effect.DENY, e.status(), List.of(e.reason()), e.getMessage(), List.of(),
+                    decision.ruleIds(), decision.revision());
+            record(request, ANSWER, failed, failed.reasons(), decision.ruleIds(), List.of(), null, start);
+            return new Admission(requestId, start, request, failed, null, refusal(request, e.status(), failed.reasons(), e.getMessage()));
+        } catch (ObligationException e) {
+            return unfulfilled(request, decision, e, ANSWER, start);
         }
         if (answer != null) {
-            record(request, "ANSWER", decision, decision.reasons(), decision.ruleIds(), List.of(), null, start);
-            return new Admission(requestId, start, request, decision, null, answer);
+            record(request, ANSWER, decision, decision.reasons(), decision.ruleIds(), obligations, null, start);
+            Map<String, List<String>> headers = new LinkedHashMap<>(answer.headers());
+            headers.putAll(limited.headers());
+            return new Admission(requestId, start, request, decision, null, answer.withHeaders(headers));
         }
         HttpRequestMessage forward = HttpForwarding.toUpstream(message, requestId, peer, request.principal(),
                 authentication.credentialHeaders(), authentication.credentialQueryParameters());
         try {
-            forward = adapter.fulfil(request, forward, RateLimits.withoutLimits(decision.obligations()));
+            forward = adapter.fulfil(request, forward, obligations);
         } catch (ObligationException e) {
-            LOG.error("request {} refused: obligation not fulfilled: {}", requestId, e.getMessage());
-            Decision failed = Decision.indeterminate(500, "OBLIGATION_UNFULFILLED", decision.revision());
-            record(request, "REQUEST", failed, failed.reasons(), decision.ruleIds(), List.of(), null, start);
-            return new Admission(requestId, start, request, failed, null,
-                    refusal(request, 500, failed.reasons(), failed.message()));
+            return unfulfilled(request, decision, e, "REQUEST", start);
         }
         return new Admission(requestId, start, request, decision, forward, null, limited.headers());
+    }
+
+    /** A permitted request whose obligations could not be fulfilled: refused, 500. */
+    private Admission unfulfilled(ApiRequest request, Decision decision, ObligationException e, String stage, long start) {
+        LOG.error("request {} refused: obligation not fulfilled: {}", request.id(), e.getMessage());
+        Decision failed = Decision.indeterminate(500, "OBLIGATION_UNFULFILLED", decision.revision());
+        record(request, stage, failed, failed.reasons(), decision.ruleIds(), List.of(), null, start);
+        return new Admission(request.id(), start, request, failed, null, refusal(request, 500, failed.reasons(), failed.message()));
     }
 
     /** 429 with the limit's state and Retry-After; 503 when a quota cannot be counted (the cluster's store is down). */

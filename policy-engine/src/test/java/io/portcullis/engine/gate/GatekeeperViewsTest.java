@@ -95,7 +95,7 @@ class GatekeeperViewsTest {
         Admission mixed = admit("/ops/listBranches,getAccount");
 
         assertThat(mixed.admitted()).isFalse();
-        assertThat(mixed.refusal().status()).isEqualTo(401);
+        assertThat(mixed.reply().status()).isEqualTo(401);
         assertThat(audit).singleElement().satisfies(event -> assertThat(event.reasons()).contains("AUTHN_REQUIRED"));
     }
 

@@ -65,7 +65,7 @@ final class PortcullisInInterceptor extends AbstractPhaseInterceptor<Message> {
         Admission admission = gatekeeper.admit(new HttpRequestMessage(http.getMethod(), http.getRequestURI(),
                 http.getQueryString(), headers(http), body), peer(http));
         if (!admission.admitted()) {
-            write(response, admission.refusal());
+            write(response, admission.reply());
             message.getInterceptorChain().abort();
             return;
         }
