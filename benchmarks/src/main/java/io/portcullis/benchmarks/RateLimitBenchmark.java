@@ -77,6 +77,20 @@ public class RateLimitBenchmark {
         }
     }
 
+    /** A call the rules set three limits on (a caller's spike arrest and quota, its address's): all or none taken. */
+    @Benchmark
+    public java.util.List<RateLimiter.Outcome> consumeThree() {
+        int who = caller.incrementAndGet() % 1000;
+        java.util.List<RateLimiter.Outcome> outcomes = limiter.consumeAll(java.util.List.of(
+                Obligation.spikeArrest("api-per-second", "subject:caller-" + who, 1_000_000),
+                Obligation.quota("api-per-minute", "subject:caller-" + who, 1_000_000, "PT1M"),
+                Obligation.quota("address-per-minute", "address:192.0.2." + (who % 250), 1_000_000, "PT1M")));
+        if (outcomes.size() != 3 || !outcomes.get(2).allowed()) {
+            throw new IllegalStateException("the benchmark's buckets must not run dry: " + outcomes);
+        }
+        return outcomes;
+    }
+
     @Benchmark
     public RateLimiter.Outcome consume() {
         Obligation.RateLimit limit = Obligation.quota("api-per-minute", "subject:caller-" + (caller.incrementAndGet() % 1000),

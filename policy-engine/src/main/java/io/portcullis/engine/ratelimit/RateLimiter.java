@@ -15,6 +15,27 @@ public interface RateLimiter {
     void refund(Obligation.RateLimit limit);
 
     /**
+     * Takes every limit's cost, or none: one call against all the limits the rules set on it.
+     *
+     * @return an outcome per limit, in order, when all held enough; else the outcomes up to and
+     *         including the first refusal, and nothing was taken
+     */
+    default java.util.List<Outcome> consumeAll(java.util.List<Obligation.RateLimit> limits) {
+        java.util.List<Outcome> outcomes = new java.util.ArrayList<>(limits.size());
+        for (int i = 0; i < limits.size(); i++) {
+            Outcome outcome = consume(limits.get(i));
+            outcomes.add(outcome);
+            if (!outcome.allowed()) {
+                for (int taken = 0; taken < i; taken++) {
+                    refund(limits.get(taken));
+                }
+                return outcomes;
+            }
+        }
+        return outcomes;
+    }
+
+    /**
      * @param allowed           whether the call may go on
      * @param remaining         tokens left in the bucket
      * @param resetSeconds      seconds until the bucket is full again

@@ -93,33 +93,37 @@ public final class RateLimits {
     private static final Verdict NONE = new Verdict(null, false, Map.of());
 
     public Verdict apply(List<Obligation> obligations) {
+        List<Obligation.RateLimit> limits = new java.util.ArrayList<>(3);
+        for (Obligation obligation : obligations) {
+            if (obligation instanceof Obligation.RateLimit limit) {
+                if (limit.cost() > limit.capacity()) {
+                    refused.incrementAndGet();
+                    return new Verdict(limit, false, Map.of("ratelimit-policy", List.of(policy(limit))));
+                }
+                limits.add(limit);
+            }
+        }
+        if (limits.isEmpty()) {
+            return NONE;
+        }
+        // All or nothing, in one step: a refused call costs no limit anything.
+        List<RateLimiter.Outcome> outcomes = limiter.consumeAll(limits);
         Obligation.RateLimit tightest = null;
         RateLimiter.Outcome tightestOutcome = null;
-        List<Obligation.RateLimit> taken = new java.util.ArrayList<>(3);
-        for (Obligation obligation : obligations) {
-            if (!(obligation instanceof Obligation.RateLimit limit)) {
-                continue;
-            }
-            if (limit.cost() > limit.capacity()) {
-                taken.forEach(limiter::refund);
-                refused.incrementAndGet();
-                return new Verdict(limit, false, Map.of("ratelimit-policy", List.of(policy(limit))));
-            }
-            RateLimiter.Outcome outcome = limiter.consume(limit);
+        for (int i = 0; i < outcomes.size(); i++) {
+            Obligation.RateLimit limit = limits.get(i);
+            RateLimiter.Outcome outcome = outcomes.get(i);
             if (!outcome.allowed()) {
-                // A refused call costs nothing: what earlier limits took is given back.
-                taken.forEach(limiter::refund);
                 (outcome.unavailable() ? unavailable : refused).incrementAndGet();
                 return new Verdict(limit, outcome.unavailable(), outcome.unavailable()
                         ? Map.of("retry-after", List.of(Long.toString(outcome.retryAfterSeconds()))) : headers(limit, outcome));
             }
-            taken.add(limit);
             if (tightestOutcome == null || outcome.remaining() * tightest.capacity() < tightestOutcome.remaining() * limit.capacity()) {
                 tightest = limit;
                 tightestOutcome = outcome;
             }
         }
-        return tightest == null ? NONE : new Verdict(null, false, headers(tightest, tightestOutcome));
+        return new Verdict(null, false, headers(tightest, tightestOutcome));
     }
 
     private static Map<String, List<String>> headers(Obligation.RateLimit limit, RateLimiter.Outcome outcome) {

@@ -1,0 +1,94 @@
+package io.portcullis.engine.ratelimit;
+
+import io.portcullis.engine.cluster.RedisServer;
+import io.portcullis.engine.cluster.RedisStore;
+import io.portcullis.engine.model.Obligation;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Buckets in a real Redis, counted by two nodes, all the limits on a call at once. */
+class RedisRateLimiterTest {
+
+    static RedisServer redis;
+    static RedisStore nodeA;
+    static RedisStore nodeB;
+
+    @BeforeAll
+    static void start() throws Exception {
+        redis = RedisServer.start();
+        nodeA = RedisStore.connect(redis.uri(), null, Duration.ofSeconds(2));
+        nodeB = RedisStore.connect(redis.uri(), null, Duration.ofSeconds(2));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        nodeA.close();
+        nodeB.close();
+        redis.close();
+    }
+
+    static Obligation.RateLimit quota(String name, long capacity) {
+        return new Obligation.RateLimit(name, "subject:" + UUID.randomUUID(), capacity, Duration.ofHours(1), 1, true);
+    }
+
+    @Test
+    void nodesCountAgainstOneBucketAndTheRefusalSaysWhenToComeBack() {
+        RateLimiter first = new RedisRateLimiter(nodeA, false, true);
+        RateLimiter second = new RedisRateLimiter(nodeB, false, true);
+        Obligation.RateLimit limit = quota("per-hour", 3);
+
+        assertThat(first.consume(limit).remaining()).isEqualTo(2);
+        assertThat(second.consume(limit).remaining()).isEqualTo(1);
+        RateLimiter.Outcome last = first.consume(limit);
+        assertThat(last.allowed()).isTrue();
+        assertThat(last.remaining()).isZero();
+        assertThat(last.resetSeconds()).isBetween(3_599L, 3_600L);
+
+        RateLimiter.Outcome refused = second.consume(limit);
+        assertThat(refused.allowed()).isFalse();
+        assertThat(refused.unavailable()).isFalse();
+        // One token comes back every 20 minutes.
+        assertThat(refused.retryAfterSeconds()).isBetween(1_190L, 1_200L);
+    }
+
+    @Test
+    void aCallOneLimitRefusesTakesNothingFromTheOthers() {
+        RateLimiter limiter = new RedisRateLimiter(nodeA, false, true);
+        Obligation.RateLimit wide = quota("wide", 5);
+        Obligation.RateLimit narrow = quota("narrow", 1);
+
+        assertThat(limiter.consumeAll(List.of(wide, narrow))).extracting(RateLimiter.Outcome::allowed).containsExactly(true, true);
+        List<RateLimiter.Outcome> refused = limiter.consumeAll(List.of(wide, narrow));
+
+        assertThat(refused).hasSize(2);
+        assertThat(refused.get(1).allowed()).isFalse();
+        assertThat(limiter.consume(wide).remaining()).isEqualTo(3);
+    }
+
+    @Test
+    void withRedisGoneQuotasRefuseAndSpikeArrestsCountOnThisNode() throws Exception {
+        try (RedisServer lonely = RedisServer.start();
+             RedisStore store = RedisStore.connect(lonely.uri(), null, Duration.ofMillis(300))) {
+            RedisRateLimiter limiter = new RedisRateLimiter(store, false, true);
+            Obligation.RateLimit spike = new Obligation.RateLimit("per-second", "address:192.0.2.1", 2, Duration.ofSeconds(1), 1, false);
+            lonely.stop();
+
+            List<RateLimiter.Outcome> outcomes = limiter.consumeAll(List.of(spike, quota("per-hour", 10)));
+
+            assertThat(outcomes.get(0).allowed()).isTrue();
+            assertThat(outcomes.get(1).unavailable()).isTrue();
+            assertThat(limiter.storeFailures()).isPositive();
+            // The spike arrest's local token was given back with the refusal: two calls still fit this second.
+            assertThat(limiter.consume(spike).allowed()).isTrue();
+            assertThat(limiter.consume(spike).allowed()).isTrue();
+            assertThat(limiter.consume(spike).allowed()).isFalse();
+        }
+    }
+}
