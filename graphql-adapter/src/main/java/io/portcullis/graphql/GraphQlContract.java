@@ -44,20 +44,6 @@ public final class GraphQlContract {
         this.defaultListSize = defaultListSize;
     }
 
-    /** @throws IOException naming the file when it cannot be read or is not a valid schema */
-    public static GraphQlContract load(Path sdl) throws IOException {
-        return load(sdl, DEFAULT_LIST_SIZE);
-    }
-
-    /**
-     * @param defaultListSize elements assumed in a list, for cost, where the schema's
-     *                        {@code @listSize} and the request say nothing
-     * @throws IOException naming the file when it cannot be read or is not a valid schema
-     */
-    public static GraphQlContract load(Path sdl, int defaultListSize) throws IOException {
-        return load(sdl, defaultListSize, java.util.Map.of());
-    }
-
     /** A scalar format the schema cannot take; the message begins {@code scalars.<name>:}. */
     public static final class ScalarFormatException extends IllegalArgumentException {
         ScalarFormatException(String scalar, String problem) {
@@ -67,15 +53,21 @@ public final class GraphQlContract {
 
     /** A value of a schema's own scalar may be any JSON value, objects and lists included (a {@code JSON} scalar). */
     public static final String ANY_VALUE = "any";
+    /** A value of a schema's own scalar may be any string, number or boolean, never an object or a list. */
+    public static final String LEAF_VALUE = "leaf";
 
     /**
-     * @param scalarFormats for the schema's own scalars: a regular expression the whole value must
-     *                      match (a string; a number in plain decimal notation, 1e3 as 1000; a
-     *                      boolean as true or false), or
-     *                      {@link #ANY_VALUE}; a scalar not named takes a string, number or boolean,
-     *                      never an object or a list (where an operator object such as
-     *                      {@code {"$ne": ""}} would pass)
-     * @throws ScalarFormatException naming a scalar the schema does not define or a pattern that does not compile
+     * @param defaultListSize elements assumed in a list, for cost, where the schema's
+     *                        {@code @listSize} and the request say nothing
+     * @param scalarFormats   for every one of the schema's own scalars: a regular expression the whole
+     *                        value must match (a string; a number in plain decimal notation, 1e3 as
+     *                        1000; a boolean as true or false), {@link #LEAF_VALUE} (any string,
+     *                        number or boolean, never an object or a list, where an operator object
+     *                        such as {@code {"$ne": ""}} would pass), or {@link #ANY_VALUE}. A scalar
+     *                        without one is refused: what it takes is the route's to say, not a default.
+     * @throws IOException           naming the file when it cannot be read or is not a valid schema
+     * @throws ScalarFormatException naming a scalar without a format, one the schema does not define, or
+     *                               a pattern that does not compile
      */
     public static GraphQlContract load(Path sdl, int defaultListSize, java.util.Map<String, String> scalarFormats) throws IOException {
         if (defaultListSize < 1) {
@@ -93,7 +85,7 @@ public final class GraphQlContract {
             String name = format.getKey();
             if (ANY_VALUE.equals(format.getValue())) {
                 anyValue.add(name);
-            } else {
+            } else if (!LEAF_VALUE.equals(format.getValue())) {
                 try {
                     patterns.put(name, java.util.regex.Pattern.compile(format.getValue()));
                 } catch (java.util.regex.PatternSyntaxException e) {
@@ -110,6 +102,13 @@ public final class GraphQlContract {
         for (String name : scalarFormats.keySet()) {
             if (!types.scalars().containsKey(name) || graphql.schema.idl.ScalarInfo.isGraphqlSpecifiedScalar(name)) {
                 throw new ScalarFormatException(name, sdl.getFileName() + " defines no scalar " + name + " of its own");
+            }
+        }
+        for (String name : new java.util.TreeSet<>(types.scalars().keySet())) {
+            if (!graphql.schema.idl.ScalarInfo.isGraphqlSpecifiedScalar(name) && !scalarFormats.containsKey(name)) {
+                throw new ScalarFormatException(name, sdl.getFileName() + " defines it and the route gives it no format: "
+                        + "a pattern its values must match, '" + LEAF_VALUE + "' (any string, number or boolean) or '"
+                        + ANY_VALUE + "' (objects and lists too)");
             }
         }
         return new GraphQlContract(schema, defaultListSize);

@@ -34,7 +34,7 @@ class GraphQlAdapterTest {
     Path dir;
 
     GraphQlAdapter adapter(PersistedQueries persisted) throws Exception {
-        return new GraphQlAdapter(new GraphQlRouteSettings("bank-graphql", "/graphql", GraphQlContract.load(GraphQlContractTest.DEMO_SCHEMA),
+        return new GraphQlAdapter(new GraphQlRouteSettings("bank-graphql", "/graphql", GraphQlContractTest.demo(),
                 OPERATIONS, GraphQlParseLimits.DEFAULTS, GraphQlLimits.DEFAULTS, persisted, 1 << 20, 1 << 20));
     }
 
@@ -281,7 +281,7 @@ class GraphQlAdapterTest {
     @Test
     void aDeclarationNamingNoRootFieldIsRefused() {
         assertThat(catchThrowableOfType(IllegalArgumentException.class, () -> new GraphQlAdapter(new GraphQlRouteSettings("r", "/graphql",
-                GraphQlContract.load(GraphQlContractTest.DEMO_SCHEMA), List.of("Query.acount as getAccount"),
+                GraphQlContractTest.demo(), List.of("Query.acount as getAccount"),
                 GraphQlParseLimits.DEFAULTS, GraphQlLimits.DEFAULTS, null, 1 << 20, 1 << 20))))
                 .hasMessageContaining("the schema has no root field Query.acount");
     }

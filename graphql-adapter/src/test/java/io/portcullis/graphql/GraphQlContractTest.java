@@ -19,9 +19,14 @@ class GraphQlContractTest {
     static final Path DEMO_SCHEMA = Path.of("../examples/config/graphql/demo-bank.graphqls");
     static GraphQlOperationReader reader;
 
+    /** The demo's schema, its Decimal taking any leaf value (the demo route gives it a pattern). */
+    static GraphQlContract demo() throws java.io.IOException {
+        return GraphQlContract.load(DEMO_SCHEMA, 10, java.util.Map.of("Decimal", GraphQlContract.LEAF_VALUE));
+    }
+
     @BeforeAll
     static void load() throws Exception {
-        reader = new GraphQlOperationReader(GraphQlParseLimits.DEFAULTS, GraphQlContract.load(DEMO_SCHEMA));
+        reader = new GraphQlOperationReader(GraphQlParseLimits.DEFAULTS, demo());
     }
 
     @Test
@@ -91,7 +96,7 @@ class GraphQlContractTest {
                 input Payment { amount: Float!, currency: Currency! }
                 type Query { quote(payment: Payment!): Float }
                 """);
-        GraphQlOperationReader typed = new GraphQlOperationReader(GraphQlParseLimits.DEFAULTS, GraphQlContract.load(sdl));
+        GraphQlOperationReader typed = new GraphQlOperationReader(GraphQlParseLimits.DEFAULTS, GraphQlContract.load(sdl, 10, java.util.Map.of()));
         String query = "query($p: Payment!) { quote(payment: $p) }";
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
 
@@ -109,7 +114,7 @@ class GraphQlContractTest {
     @Test
     void aSchemasOwnScalarsTakeLeafValuesOrTheFormatTheRouteGives(@TempDir Path dir) throws Exception {
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-        // Unnamed: strings, numbers, booleans; never an object or a list.
+        // 'leaf': strings, numbers, booleans; never an object or a list.
         RequestRejectedException operator = catchThrowableOfType(RequestRejectedException.class, () -> reader.read(TRANSFER, null,
                 json.readTree("{\"from\": \"a\", \"to\": \"b\", \"amount\": {\"$gt\": 0}}")));
         assertThat(operator.getMessage()).isEqualTo("Variable '$amount' is not a valid Decimal!.");
@@ -137,7 +142,10 @@ class GraphQlContractTest {
         assertThat(catchThrowableOfType(RequestRejectedException.class, () -> formatted.read("{ pay(amount: 1e999999999) }", null))
                 .reason()).isEqualTo(GraphQlContract.INVALID_FOR_SCHEMA);
 
-        assertThatThrownBy(() -> GraphQlContract.load(sdl, 10, java.util.Map.of("Money", "^[0-9]+$")))
+        // Every scalar of the schema's own needs a format: what it takes is the route's to say.
+        assertThatThrownBy(() -> GraphQlContract.load(sdl, 10, java.util.Map.of("Decimal", "leaf")))
+                .hasMessageContaining("scalars.JSON: s.graphqls defines it and the route gives it no format");
+        assertThatThrownBy(() -> GraphQlContract.load(sdl, 10, java.util.Map.of("Money", "^[0-9]+$", "Decimal", "leaf", "JSON", "any")))
                 .hasMessageContaining("scalars.Money: s.graphqls defines no scalar Money of its own");
         assertThatThrownBy(() -> GraphQlContract.load(sdl, 10, java.util.Map.of("Decimal", "([")))
                 .hasMessageContaining("scalars.Decimal: not a regular expression");
@@ -147,7 +155,7 @@ class GraphQlContractTest {
     void aFileThatIsNoSchemaIsRefusedAtLoad(@TempDir Path dir) throws Exception {
         Path broken = Files.writeString(dir.resolve("broken.graphqls"), "type Query { a: Missing }");
 
-        assertThatThrownBy(() -> GraphQlContract.load(broken)).hasMessageContaining("not a valid GraphQL schema");
+        assertThatThrownBy(() -> GraphQlContract.load(broken, 10, java.util.Map.of())).hasMessageContaining("not a valid GraphQL schema");
     }
 
     @Test

@@ -126,6 +126,8 @@ class GatewaySettingsLoaderTest {
                 .hasMessageContaining("routes[2]: ").hasMessageContaining("not a valid GraphQL schema");
         assertThatThrownBy(() -> load(example().replace("        Decimal: '", "        Money: '")))
                 .hasMessageContaining("routes[2].graphQl.scalars.Money: demo-bank.graphqls defines no scalar Money of its own");
+        assertThatThrownBy(() -> load(example().replace("        Decimal: '", "        # Decimal: '")))
+                .hasMessageContaining("routes[2].graphQl.scalars.Decimal: demo-bank.graphqls defines it and the route gives it no format");
     }
 
     @Test
