@@ -261,13 +261,49 @@ final class SelectionPlanner {
         ObjectNode arguments = children.arguments();
         long values = children.values();
         for (Argument argument : field.getArguments()) {
-            JsonNode value = json(argument.getValue());
+            graphql.schema.GraphQLArgument declared = definition.getArgument(argument.getName());
+            JsonNode value = declared == null ? json(argument.getValue()) : coerced(json(argument.getValue()), declared.getType());
             if (!value.isMissingNode()) {
                 values = countValues(values, leaves(value));
                 arguments.set("@" + argument.getName(), value);
             }
         }
         return new Walk(cost, fields, arguments, values);
+    }
+
+    /**
+     * A literal as the service takes it, so rules read an argument the same whether it came as a
+     * literal or a variable (whose values are coerced already): an {@code ID} written as a number is
+     * its string, a single value where a list belongs is a list of one; input objects and lists all
+     * the way down. Anything else is as written (the schema validated it).
+     */
+    static JsonNode coerced(JsonNode value, graphql.schema.GraphQLInputType type) {
+        GraphQLType expected = GraphQLTypeUtil.unwrapNonNull(type);
+        if (value.isMissingNode() || value.isNull()) {
+            return value;
+        }
+        if (expected instanceof graphql.schema.GraphQLList list) {
+            graphql.schema.GraphQLInputType element = (graphql.schema.GraphQLInputType) list.getWrappedType();
+            ArrayNode values = NODES.arrayNode();
+            if (value instanceof ArrayNode array) {
+                array.forEach(item -> values.add(coerced(item, element)));
+            } else {
+                values.add(coerced(value, element));
+            }
+            return values;
+        }
+        if (expected instanceof graphql.schema.GraphQLInputObjectType object && value instanceof ObjectNode fields) {
+            ObjectNode values = NODES.objectNode();
+            fields.fields().forEachRemaining(entry -> {
+                graphql.schema.GraphQLInputObjectField declared = object.getField(entry.getKey());
+                values.set(entry.getKey(), declared == null ? entry.getValue() : coerced(entry.getValue(), declared.getType()));
+            });
+            return values;
+        }
+        if (expected instanceof graphql.schema.GraphQLScalarType scalar && "ID".equals(scalar.getName()) && value.isIntegralNumber()) {
+            return NODES.textNode(value.asText());
+        }
+        return value;
     }
 
     private static long weight(GraphQLFieldDefinition definition, GraphQLType element) {

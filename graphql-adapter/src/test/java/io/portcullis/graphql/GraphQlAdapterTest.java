@@ -68,6 +68,10 @@ class GraphQlAdapterTest {
                 {"query": "mutation M($to: ID!) { transfer(fromAccount: \\"acc-alice-1\\", toAccount: $to, amount: 1, currency: \\"EUR\\") { id } }",
                  "variables": {"to": 7}}""");
         assertThat(adapter.views(numbered).get(0).bodyText("/toAccount")).isEqualTo("7");
+        // And so are literals: an ID written as 7 is "7" to the rules, as the service reads it.
+        ApiRequest literal = normalize(adapter, """
+                {"query": "mutation { transfer(fromAccount: \\"acc-alice-1\\", toAccount: 7, amount: 1, currency: \\"EUR\\") { id } }"}""");
+        assertThat(adapter.views(literal).get(0).body().get("/toAccount")).isEqualTo("7");
 
         ApiRequest query = normalize(adapter, """
                 {"query": "{ mine: account(id: \\"acc-alice-1\\") { owner holder { ... on Customer { nid: nationalId } } } branches { city } }"}""");
