@@ -351,11 +351,20 @@ public final class SoapAdapter implements ProtocolAdapter {
 
     private byte[] secure(SoapEnvelopeReader parser, byte[] message, Wss4jMessageSecurer.Protection protection)
             throws ObligationException {
+        SoapEnvelope envelope;
         try {
-            SoapEnvelope envelope = parser.read(message);
+            envelope = parser.read(message);
+        } catch (RequestRejectedException e) {
+            throw new ObligationException("the message to secure could not be read: " + e.getMessage());
+        }
+        secure(envelope, protection);
+        return envelope.serialize();
+    }
+
+    private void secure(SoapEnvelope envelope, Wss4jMessageSecurer.Protection protection) throws ObligationException {
+        try {
             outbound.securer().secure(envelope, protection);
-            return envelope.serialize();
-        } catch (RequestRejectedException | WSSecurityException e) {
+        } catch (WSSecurityException e) {
             throw new ObligationException("the message could not be secured: " + e.getMessage());
         }
     }
@@ -378,24 +387,37 @@ public final class SoapAdapter implements ProtocolAdapter {
     public HttpResponseMessage fulfil(ApiRequest request, HttpResponseMessage response, List<Obligation> obligations)
             throws ObligationException {
         requireNoRedaction(obligations);
-        if (obligations.stream().anyMatch(o -> o instanceof Obligation.MaskValue)) {
-            // Masked before anything is signed: the signature covers what the caller receives.
-            response = new HttpResponseMessage(response.status(), response.headers(), masked(response.body(), obligations));
-        }
-        HttpResponseMessage out = response;
-        if (outbound != null && outbound.securesResponses() && response.body().length > 0) {
+        boolean masks = obligations.stream().anyMatch(o -> o instanceof Obligation.MaskValue);
+        boolean secures = outbound != null && outbound.securesResponses() && response.body().length > 0;
+        X509Certificate caller = request.attribute(WsSecurityResult.SIGNER_CERTIFICATE) instanceof X509Certificate c ? c : null;
+        if (secures) {
             if (versionOf(response.header("content-type")) == null) {
                 // Not a SOAP message (MTOM, mislabelled, an error page): it cannot be secured, so it is not sent.
                 throw new ObligationException("the response must be secured and is not a SOAP message");
             }
-            X509Certificate caller = request.attribute(WsSecurityResult.SIGNER_CERTIFICATE) instanceof X509Certificate c ? c : null;
             if (outbound.encryptResponses() && caller == null && request.attribute(WsSecurityResult.REQUEST_KEY) == null) {
                 throw new ObligationException("responses are encrypted for the caller's signing certificate or with its key, and the request had neither");
             }
+        }
+        HttpResponseMessage out = response;
+        if (masks || secures) {
+            // Read once for both; masked before anything is signed: the signature covers what the caller receives.
+            SoapEnvelope envelope;
+            try {
+                envelope = responseReader.read(response.body());
+            } catch (RequestRejectedException e) {
+                throw new ObligationException("the response could not be read: " + e.getMessage());
+            }
+            if (masks) {
+                mask(envelope, obligations);
+            }
+            if (secures) {
+                secure(envelope, responseProtection(request, caller, false));
+            }
+            // Written out again as UTF-8, whatever the upstream's charset was.
             Map<String, List<String>> headers = new LinkedHashMap<>(response.headers());
             headers.put("content-type", List.of(utf8(response.header("content-type"))));
-            out = new HttpResponseMessage(response.status(), headers,
-                    secure(responseReader, response.body(), responseProtection(request, caller, false)));
+            out = new HttpResponseMessage(response.status(), headers, envelope.serialize());
         }
         return obligations.isEmpty() ? out : out.withHeaders(HeaderObligations.apply(out.headers(), obligations));
     }
@@ -510,33 +532,27 @@ public final class SoapAdapter implements ProtocolAdapter {
         }
     }
 
-    /** The response with the sensitive data at the masked paths masked in place. */
-    private byte[] masked(byte[] message, List<Obligation> obligations) throws ObligationException {
+    /** Masks the sensitive data at the masked paths of the response, in place. */
+    private static void mask(SoapEnvelope envelope, List<Obligation> obligations) {
         Map<String, List<io.portcullis.engine.dlp.SensitiveData.Kind>> masks = new HashMap<>();
         for (Obligation obligation : obligations) {
             if (obligation instanceof Obligation.MaskValue mask) {
                 masks.computeIfAbsent(mask.pointer(), p -> new java.util.ArrayList<>()).add(mask.kind());
             }
         }
-        try {
-            SoapEnvelope envelope = responseReader.read(message);
-            walk(envelope.operationElement(), "", (path, node) -> {
-                List<io.portcullis.engine.dlp.SensitiveData.Kind> kinds = masks.get(path);
-                if (kinds != null) {
-                    String value = node instanceof Attr attribute ? attribute.getValue() : node.getTextContent();
-                    for (io.portcullis.engine.dlp.SensitiveData.Kind kind : kinds) {
-                        value = io.portcullis.engine.dlp.SensitiveData.mask(kind, value);
-                    }
-                    if (node instanceof Attr attribute) {
-                        attribute.setValue(value);
-                    } else {
-                        node.setTextContent(value);
-                    }
+        walk(envelope.operationElement(), "", (path, node) -> {
+            List<io.portcullis.engine.dlp.SensitiveData.Kind> kinds = masks.get(path);
+            if (kinds != null) {
+                String value = node instanceof Attr attribute ? attribute.getValue() : node.getTextContent();
+                for (io.portcullis.engine.dlp.SensitiveData.Kind kind : kinds) {
+                    value = io.portcullis.engine.dlp.SensitiveData.mask(kind, value);
                 }
-            });
-            return envelope.serialize();
-        } catch (RequestRejectedException e) {
-            throw new ObligationException("the response to mask could not be read: " + e.getMessage());
-        }
+                if (node instanceof Attr attribute) {
+                    attribute.setValue(value);
+                } else {
+                    node.setTextContent(value);
+                }
+            }
+        });
     }
 }

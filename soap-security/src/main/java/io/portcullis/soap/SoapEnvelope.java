@@ -47,7 +47,9 @@ public record SoapEnvelope(SoapVersion version, Document document, Element heade
         try {
             javax.xml.transform.Transformer transformer = SERIALIZERS.get();
             java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(4096);
-            transformer.transform(new javax.xml.transform.dom.DOMSource(document),
+            // The element, not the document: from a document the JDK's serializer writes in the encoding
+            // the message declared (ISO-8859-1, say), whatever it is told, under a UTF-8 label.
+            transformer.transform(new javax.xml.transform.dom.DOMSource(document.getDocumentElement()),
                     new javax.xml.transform.stream.StreamResult(out));
             return out.toByteArray();
         } catch (javax.xml.transform.TransformerException e) {

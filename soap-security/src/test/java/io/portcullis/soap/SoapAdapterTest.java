@@ -138,6 +138,14 @@ class SoapAdapterTest {
                 new Obligation.MaskValue("/note", io.portcullis.engine.dlp.SensitiveData.Kind.US_SSN)));
         String body = new String(out.body(), StandardCharsets.UTF_8);
         assertThat(body).contains("card **** **** **** 1111, ssn ***-**-6789").doesNotContain("4111 1111").contains("acc-bob-1");
+
+        // An answer in another charset is written out again in UTF-8, and labelled so.
+        String latin = "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>" + answer.replace("<b:note>", "<b:note>Zürich, ");
+        HttpResponseMessage latinOut = ADAPTER.fulfil(request, new HttpResponseMessage(200,
+                Map.of("content-type", List.of("text/xml; charset=ISO-8859-1")), latin.getBytes(StandardCharsets.ISO_8859_1)),
+                List.of(new Obligation.MaskValue("/note", io.portcullis.engine.dlp.SensitiveData.Kind.CARD)));
+        assertThat(latinOut.header("content-type")).isEqualTo("text/xml; charset=utf-8");
+        assertThat(new String(latinOut.body(), StandardCharsets.UTF_8)).contains("Zürich, card **** **** **** 1111");
     }
 
     @Test
