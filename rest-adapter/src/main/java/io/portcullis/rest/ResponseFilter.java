@@ -60,7 +60,9 @@ final class ResponseFilter {
         }
         if (node instanceof ArrayNode array) {
             for (int i = 0; i < array.size(); i++) {
-                filter(array.get(i), schema.getItems(), admitted, depth + 1, path + "/" + i, removed);
+                if (array.get(i).isContainerNode()) {
+                    filter(array.get(i), schema.getItems(), admitted, depth + 1, path + "/" + i, removed);
+                }
             }
             return;
         }
@@ -82,12 +84,13 @@ final class ResponseFilter {
                 property = extra;
             }
             boolean declared = property != null || Boolean.TRUE.equals(admits.additional());
-            String pointer = path + "/" + io.portcullis.engine.json.JsonBodyValues.escape(field.getKey());
+            // Pointers are written only where they are needed: for what is removed, and on the way to it.
             if (!declared || property != null && Boolean.TRUE.equals(property.getWriteOnly())) {
-                removed.put(pointer, field.getValue());
+                removed.put(path + "/" + io.portcullis.engine.json.JsonBodyValues.escape(field.getKey()), field.getValue());
                 fields.remove();
-            } else {
-                filter(field.getValue(), property, admitted, depth + 1, pointer, removed);
+            } else if (field.getValue().isContainerNode()) {
+                filter(field.getValue(), property, admitted, depth + 1,
+                        path + "/" + io.portcullis.engine.json.JsonBodyValues.escape(field.getKey()), removed);
             }
         }
     }
