@@ -2,6 +2,7 @@ package io.portcullis.soap;
 
 import io.portcullis.engine.cluster.RedisServer;
 import io.portcullis.engine.cluster.RedisStore;
+import io.portcullis.engine.cluster.TwoRedisClients;
 import io.portcullis.engine.model.AuthMethod;
 import io.portcullis.engine.model.Principal;
 import org.junit.jupiter.api.AfterAll;
@@ -26,21 +27,19 @@ class RedisSecurityContextsTest {
             "alice-key", Map.of("branch", Set.of("north")), Set.of(AuthMethod.WS_SECURITY, AuthMethod.MTLS));
     static final byte[] SECRET = "a context's 32-byte shared key!!".getBytes(StandardCharsets.US_ASCII);
 
-    static RedisServer redis;
+    static TwoRedisClients redis;
     static RedisStore nodeA;
     static RedisStore nodeB;
 
     @BeforeAll
     static void start() throws Exception {
-        redis = RedisServer.start();
-        nodeA = RedisStore.connect(redis.uri(), null, Duration.ofSeconds(2));
-        nodeB = RedisStore.connect(redis.uri(), null, Duration.ofSeconds(2));
+        redis = TwoRedisClients.start();
+        nodeA = redis.first();
+        nodeB = redis.second();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        nodeA.close();
-        nodeB.close();
         redis.close();
     }
 

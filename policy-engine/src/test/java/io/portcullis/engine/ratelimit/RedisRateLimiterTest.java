@@ -2,6 +2,7 @@ package io.portcullis.engine.ratelimit;
 
 import io.portcullis.engine.cluster.RedisServer;
 import io.portcullis.engine.cluster.RedisStore;
+import io.portcullis.engine.cluster.TwoRedisClients;
 import io.portcullis.engine.model.Obligation;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,21 +17,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Buckets in a real Redis, counted by two nodes, all the limits on a call at once. */
 class RedisRateLimiterTest {
 
-    static RedisServer redis;
+    static TwoRedisClients redis;
     static RedisStore nodeA;
     static RedisStore nodeB;
 
     @BeforeAll
     static void start() throws Exception {
-        redis = RedisServer.start();
-        nodeA = RedisStore.connect(redis.uri(), null, Duration.ofSeconds(2));
-        nodeB = RedisStore.connect(redis.uri(), null, Duration.ofSeconds(2));
+        redis = TwoRedisClients.start();
+        nodeA = redis.first();
+        nodeB = redis.second();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        nodeA.close();
-        nodeB.close();
         redis.close();
     }
 
