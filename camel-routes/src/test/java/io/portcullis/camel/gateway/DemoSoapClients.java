@@ -34,7 +34,6 @@ import org.apache.xml.security.signature.XMLSignature;
  */
 final class DemoSoapClients {
 
-    static final Path CONFIG = RunningGateway.REPOSITORY.resolve("examples/config");
     static final String SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/";
 
     /** alice, admin and mallory (revoked) as signers, the gateway's certificate to encrypt to, the demo CA trusted. */
@@ -44,14 +43,14 @@ final class DemoSoapClients {
 
     DemoSoapClients() throws Exception {
         X509Certificate gatewayCertificate;
-        try (InputStream in = Files.newInputStream(CONFIG.resolve("wss/gateway.pem"))) {
+        try (InputStream in = Files.newInputStream(RunningGateway.CONFIG.resolve("wss/gateway.pem"))) {
             gatewayCertificate = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
         }
         KeyStore keys = KeyStore.getInstance("PKCS12");
         keys.load(null, null);
         for (String name : List.of("alice", "admin", "mallory-revoked")) {
             KeyStore demo = KeyStore.getInstance("PKCS12");
-            try (InputStream in = Files.newInputStream(CONFIG.resolve("tls/" + name + ".p12"))) {
+            try (InputStream in = Files.newInputStream(RunningGateway.CONFIG.resolve("tls/" + name + ".p12"))) {
                 demo.load(in, "demo-only".toCharArray());
             }
             keys.setKeyEntry(name, (PrivateKey) demo.getKey("key", "demo-only".toCharArray()),
@@ -60,7 +59,7 @@ final class DemoSoapClients {
         keys.setCertificateEntry("gateway", gatewayCertificate);
         KeyStore demoCa = KeyStore.getInstance("PKCS12");
         demoCa.load(null, null);
-        try (InputStream in = Files.newInputStream(CONFIG.resolve("tls/ca.pem"))) {
+        try (InputStream in = Files.newInputStream(RunningGateway.CONFIG.resolve("tls/ca.pem"))) {
             demoCa.setCertificateEntry("demo-ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
         }
         clients = new Merlin();

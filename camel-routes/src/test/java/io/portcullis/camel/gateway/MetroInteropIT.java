@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.portcullis.engine.audit.DecisionEvent;
 import io.portcullis.soap.SoapAdapter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,7 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
 class MetroInteropIT {
 
     static final Path METRO = Path.of("src/test/metro").toAbsolutePath();
-    static final Path CONFIG = RunningGateway.REPOSITORY.resolve("examples/config");
 
     @TempDir
     static Path workDir;
@@ -125,15 +123,8 @@ class MetroInteropIT {
     }
 
     private static ClientProcess metro(String account, String... extra) throws Exception {
-        List<String> arguments = new ArrayList<>(List.of(
-                "--endpoint", "http://127.0.0.1:" + gateway.port + "/soap/bank",
-                "--wsdl", METRO.resolve("demo-bank-metro.wsdl").toString(),
-                "--keystore", CONFIG.resolve("tls/alice.p12").toString(),
-                "--keystore-password-file", CONFIG.resolve("tls/keystore.pass").toString(),
-                "--peer-cert", CONFIG.resolve("wss/gateway.pem").toString(),
-                "--ca-cert", CONFIG.resolve("tls/ca.pem").toString(),
-                "--account", account));
-        arguments.addAll(List.of(extra));
+        List<String> arguments = gateway.aliceSoapClient(account, extra);
+        arguments.addAll(List.of("--wsdl", METRO.resolve("demo-bank-metro.wsdl").toString()));
         return ClientProcess.java(workDir, METRO, "MetroBankClient.java", arguments);
     }
 }

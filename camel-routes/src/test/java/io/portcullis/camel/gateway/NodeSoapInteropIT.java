@@ -44,7 +44,7 @@ class NodeSoapInteropIT {
         gateway = new RunningGateway(workDir, "", config -> config.replace(
                 "{timestamp: true, signed: [Body, Timestamp], encrypted: [Body]}", "{timestamp: true, signed: [Body, Timestamp]}"));
         KeyStore alice = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(DemoSoapClients.CONFIG.resolve("tls/alice.p12"))) {
+        try (InputStream in = Files.newInputStream(RunningGateway.CONFIG.resolve("tls/alice.p12"))) {
             alice.load(in, "demo-only".toCharArray());
         }
         PrivateKey key = (PrivateKey) alice.getKey("key", "demo-only".toCharArray());

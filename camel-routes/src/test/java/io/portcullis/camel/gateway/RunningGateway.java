@@ -25,6 +25,8 @@ import java.util.stream.Stream;
 final class RunningGateway implements AutoCloseable {
 
     static final Path REPOSITORY = Path.of("..").toAbsolutePath().normalize();
+    /** The demo's configuration folder: its keys, certificates and passwords are the clients' too. */
+    static final Path CONFIG = REPOSITORY.resolve("examples/config");
 
     final Path rules;
     final Path apiKeys;
@@ -98,6 +100,22 @@ final class RunningGateway implements AutoCloseable {
 
     io.portcullis.camel.GatewayRuntime runtime() {
         return gateway.runtime();
+    }
+
+    /**
+     * The options the WS-Security interop clients (Metro, Spring-WS) share: this gateway's SOAP route,
+     * Alice's key, the gateway's certificate and the CA that issued it, and the account to read.
+     */
+    List<String> aliceSoapClient(String account, String... extra) {
+        List<String> arguments = new java.util.ArrayList<>(List.of(
+                "--endpoint", "http://127.0.0.1:" + port + "/soap/bank",
+                "--keystore", CONFIG.resolve("tls/alice.p12").toString(),
+                "--keystore-password-file", CONFIG.resolve("tls/keystore.pass").toString(),
+                "--peer-cert", CONFIG.resolve("wss/gateway.pem").toString(),
+                "--ca-cert", CONFIG.resolve("tls/ca.pem").toString(),
+                "--account", account));
+        arguments.addAll(List.of(extra));
+        return arguments;
     }
 
     /** The last audit event of {@code operation}; fails the test if there is none. */

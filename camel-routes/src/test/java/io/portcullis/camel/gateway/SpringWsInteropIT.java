@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.portcullis.engine.audit.DecisionEvent;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,7 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 class SpringWsInteropIT {
 
     static final Path SPRING_WS = Path.of("src/test/springws").toAbsolutePath();
-    static final Path CONFIG = RunningGateway.REPOSITORY.resolve("examples/config");
 
     @TempDir
     static Path workDir;
@@ -73,14 +71,6 @@ class SpringWsInteropIT {
     }
 
     private static ClientProcess springWs(String account, String... extra) throws Exception {
-        List<String> arguments = new ArrayList<>(List.of(
-                "--endpoint", "http://127.0.0.1:" + gateway.port + "/soap/bank",
-                "--keystore", CONFIG.resolve("tls/alice.p12").toString(),
-                "--keystore-password-file", CONFIG.resolve("tls/keystore.pass").toString(),
-                "--peer-cert", CONFIG.resolve("wss/gateway.pem").toString(),
-                "--ca-cert", CONFIG.resolve("tls/ca.pem").toString(),
-                "--account", account));
-        arguments.addAll(List.of(extra));
-        return ClientProcess.java(workDir, SPRING_WS, "SpringWsBankClient.java", arguments);
+        return ClientProcess.java(workDir, SPRING_WS, "SpringWsBankClient.java", gateway.aliceSoapClient(account, extra));
     }
 }

@@ -38,7 +38,6 @@ import org.junit.jupiter.api.io.TempDir;
 class WcfInteropIT {
 
     static final Path WCF = Path.of("src/test/wcf").toAbsolutePath();
-    static final Path CONFIG = RunningGateway.REPOSITORY.resolve("examples/config");
 
     @TempDir
     static Path workDir;
@@ -57,7 +56,7 @@ class WcfInteropIT {
                 "-r:System.IdentityModel.dll", "-r:System.Runtime.Serialization.dll", "-r:System.Xml.Linq.dll",
                 WCF.resolve("WcfBankClient.cs").toString()));
         assertThat(build.exit()).as(build.out() + build.err()).isZero();
-        alicePkcs12 = legacyPkcs12(CONFIG.resolve("tls/alice.p12"), workDir.resolve("alice-3des.p12"));
+        alicePkcs12 = legacyPkcs12(RunningGateway.CONFIG.resolve("tls/alice.p12"), workDir.resolve("alice-3des.p12"));
         gateway = new RunningGateway(workDir, "", config -> config
                 .replace("encrypted: [Body]}", "encrypted: [Body, Signature]}")
                 .replace("allowCbc: false", "allowCbc: true")
@@ -89,15 +88,15 @@ class WcfInteropIT {
         return ClientProcess.run(workDir, List.of("/usr/bin/mono", client.toString(),
                 "--endpoint", "http://127.0.0.1:" + gateway.port + "/soap/bank",
                 "--pkcs12", alicePkcs12.toString(),
-                "--password-file", CONFIG.resolve("tls/keystore.pass").toString(),
-                "--peer-cert", CONFIG.resolve("wss/gateway.pem").toString(),
+                "--password-file", RunningGateway.CONFIG.resolve("tls/keystore.pass").toString(),
+                "--peer-cert", RunningGateway.CONFIG.resolve("wss/gateway.pem").toString(),
                 "--account", account));
     }
 
 
     /** The same key and chain in a PKCS#12 file protected with PBE-SHA1-3DES and an HMAC-SHA1 MAC. */
     private static Path legacyPkcs12(Path source, Path target) throws Exception {
-        char[] password = Files.readString(CONFIG.resolve("tls/keystore.pass")).strip().toCharArray();
+        char[] password = Files.readString(RunningGateway.CONFIG.resolve("tls/keystore.pass")).strip().toCharArray();
         KeyStore original = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(source)) {
             original.load(in, password);

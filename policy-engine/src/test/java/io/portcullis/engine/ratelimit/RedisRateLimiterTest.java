@@ -4,9 +4,8 @@ import io.portcullis.engine.cluster.RedisServer;
 import io.portcullis.engine.cluster.RedisStore;
 import io.portcullis.engine.cluster.TwoRedisClients;
 import io.portcullis.engine.model.Obligation;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -17,21 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Buckets in a real Redis, counted by two nodes, all the limits on a call at once. */
 class RedisRateLimiterTest {
 
-    static TwoRedisClients redis;
-    static RedisStore nodeA;
-    static RedisStore nodeB;
-
-    @BeforeAll
-    static void start() throws Exception {
-        redis = TwoRedisClients.start();
-        nodeA = redis.first();
-        nodeB = redis.second();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        redis.close();
-    }
+    @RegisterExtension
+    static final TwoRedisClients redis = new TwoRedisClients();
 
     static Obligation.RateLimit quota(String name, long capacity) {
         return new Obligation.RateLimit(name, "subject:" + UUID.randomUUID(), capacity, Duration.ofHours(1), 1, true);
@@ -39,8 +25,8 @@ class RedisRateLimiterTest {
 
     @Test
     void nodesCountAgainstOneBucketAndTheRefusalSaysWhenToComeBack() {
-        RateLimiter first = new RedisRateLimiter(nodeA, false, true);
-        RateLimiter second = new RedisRateLimiter(nodeB, false, true);
+        RateLimiter first = new RedisRateLimiter(redis.first(), false, true);
+        RateLimiter second = new RedisRateLimiter(redis.second(), false, true);
         Obligation.RateLimit limit = quota("per-hour", 3);
 
         assertThat(first.consume(limit).remaining()).isEqualTo(2);
@@ -59,7 +45,7 @@ class RedisRateLimiterTest {
 
     @Test
     void aCallOneLimitRefusesTakesNothingFromTheOthers() {
-        RateLimiter limiter = new RedisRateLimiter(nodeA, false, true);
+        RateLimiter limiter = new RedisRateLimiter(redis.first(), false, true);
         Obligation.RateLimit wide = quota("wide", 5);
         Obligation.RateLimit narrow = quota("narrow", 1);
 
