@@ -1,6 +1,7 @@
 package io.portcullis.soap;
 
 import io.lettuce.core.ScriptOutputType;
+import io.portcullis.engine.Sha256;
 import io.portcullis.engine.cluster.RedisStore;
 import io.portcullis.engine.model.AuthMethod;
 import io.portcullis.engine.model.Principal;
@@ -75,6 +76,22 @@ public final class RedisSecurityContexts implements SecurityContexts {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final RedisStore store;
+    /** Ends a context in one step, as {@link #ISSUE} holds it. KEYS: the context, the caller's set, the route's set; ARGV: its digest. */
+    private static final String CANCEL = """
+            redis.call('DEL', KEYS[1])
+            redis.call('ZREM', KEYS[2], ARGV[1])
+            redis.call('ZREM', KEYS[3], ARGV[1])
+            return 1
+            """;
+    /** A Cipher lookup per message costs more than re-initialising one per thread. */
+    private static final ThreadLocal<Cipher> CIPHERS = ThreadLocal.withInitial(() -> {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is required by the Java platform", e);
+        }
+    });
+
     private final String scope;
     private final String prefix;
     private final Duration lifetime;
@@ -115,12 +132,12 @@ public final class RedisSecurityContexts implements SecurityContexts {
             throws FullException, UnavailableException {
         Instant now = clock.instant();
         Context context = new Context(SecurityContexts.newIdentifier(), secret.clone(), principal, now.plus(lifetime), version);
-        String key = RedisStore.digest(context.identifier());
+        String key = Sha256.base64Url(context.identifier());
         String sealed = seal(context);
         Long issued;
         try {
             issued = store.commands().eval(ISSUE, ScriptOutputType.INTEGER,
-                    new String[] {prefix + key, prefix + "caller:" + RedisStore.digest(principal.subject()), prefix + "all"},
+                    new String[] {prefix + key, prefix + "caller:" + Sha256.base64Url(principal.subject()), prefix + "all"},
                     sealed, Long.toString(lifetime.toMillis()), Long.toString(now.toEpochMilli()), key,
                     Integer.toString(perCaller), prefix, Integer.toString(capacity));
         } catch (RuntimeException e) {
@@ -139,7 +156,7 @@ public final class RedisSecurityContexts implements SecurityContexts {
         }
         String sealed;
         try {
-            sealed = store.commands().get(prefix + RedisStore.digest(identifier));
+            sealed = store.commands().get(prefix + Sha256.base64Url(identifier));
         } catch (RuntimeException e) {
             throw unavailable(e);
         }
@@ -156,11 +173,10 @@ public final class RedisSecurityContexts implements SecurityContexts {
         if (context.isEmpty()) {
             return false;
         }
-        String key = RedisStore.digest(identifier);
+        String key = Sha256.base64Url(identifier);
         try {
-            store.commands().del(prefix + key);
-            store.commands().zrem(prefix + "caller:" + RedisStore.digest(context.get().principal().subject()), key);
-            store.commands().zrem(prefix + "all", key);
+            store.commands().eval(CANCEL, ScriptOutputType.INTEGER, new String[] {prefix + key,
+                    prefix + "caller:" + Sha256.base64Url(context.get().principal().subject()), prefix + "all"}, key);
         } catch (RuntimeException e) {
             throw unavailable(e);
         }
@@ -176,7 +192,7 @@ public final class RedisSecurityContexts implements SecurityContexts {
         try {
             byte[] nonce = new byte[NONCE_BYTES];
             RANDOM.nextBytes(nonce);
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = CIPHERS.get();
             cipher.init(Cipher.ENCRYPT_MODE, sealing, new GCMParameterSpec(128, nonce));
             cipher.updateAAD(associatedData(context.identifier()));
             byte[] sealed = cipher.doFinal(encode(context));
@@ -193,7 +209,7 @@ public final class RedisSecurityContexts implements SecurityContexts {
     private Context unseal(String identifier, String sealed) {
         try {
             byte[] bytes = Base64.getDecoder().decode(sealed);
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = CIPHERS.get();
             cipher.init(Cipher.DECRYPT_MODE, sealing, new GCMParameterSpec(128, bytes, 0, NONCE_BYTES));
             cipher.updateAAD(associatedData(identifier));
             return decode(identifier, cipher.doFinal(bytes, NONCE_BYTES, bytes.length - NONCE_BYTES));

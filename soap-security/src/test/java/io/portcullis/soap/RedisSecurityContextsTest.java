@@ -1,13 +1,13 @@
 package io.portcullis.soap;
 
+import io.portcullis.engine.Sha256;
 import io.portcullis.engine.cluster.RedisServer;
 import io.portcullis.engine.cluster.RedisStore;
 import io.portcullis.engine.cluster.TwoRedisClients;
 import io.portcullis.engine.model.AuthMethod;
 import io.portcullis.engine.model.Principal;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -27,21 +27,8 @@ class RedisSecurityContextsTest {
             "alice-key", Map.of("branch", Set.of("north")), Set.of(AuthMethod.WS_SECURITY, AuthMethod.MTLS));
     static final byte[] SECRET = "a context's 32-byte shared key!!".getBytes(StandardCharsets.US_ASCII);
 
-    static TwoRedisClients redis;
-    static RedisStore nodeA;
-    static RedisStore nodeB;
-
-    @BeforeAll
-    static void start() throws Exception {
-        redis = TwoRedisClients.start();
-        nodeA = redis.first();
-        nodeB = redis.second();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        redis.close();
-    }
+    @RegisterExtension
+    static final TwoRedisClients redis = new TwoRedisClients();
 
     static RedisSecurityContexts contexts(RedisStore store, byte[] gatewayKey, int perCaller) {
         return contexts(store, "bank-soap", 1000, perCaller, Clock.systemUTC());
@@ -53,8 +40,8 @@ class RedisSecurityContextsTest {
 
     @Test
     void aContextIssuedOnOneNodeIsFoundWholeOnTheOtherAndCancelledForBoth() throws Exception {
-        SecurityContexts first = contexts(nodeA, GATEWAY_KEY, 10);
-        SecurityContexts second = contexts(nodeB, GATEWAY_KEY, 10);
+        SecurityContexts first = contexts(redis.first(), GATEWAY_KEY, 10);
+        SecurityContexts second = contexts(redis.second(), GATEWAY_KEY, 10);
 
         SecurityContexts.Context issued = first.issue(ALICE, SECRET, SecureConversation.Version.V2005_02);
         SecurityContexts.Context found = second.find(issued.identifier()).orElseThrow();
@@ -71,46 +58,46 @@ class RedisSecurityContextsTest {
 
     @Test
     void redisHoldsNeitherTheSecretNorTheCallerNorTheIdentifierInTheClear() throws Exception {
-        SecurityContexts.Context issued = contexts(nodeA, GATEWAY_KEY, 10).issue(ALICE, SECRET, SecureConversation.Version.V1_3);
+        SecurityContexts.Context issued = contexts(redis.first(), GATEWAY_KEY, 10).issue(ALICE, SECRET, SecureConversation.Version.V1_3);
 
         StringBuilder stored = new StringBuilder();
-        for (String key : nodeA.commands().keys("portcullis:sct:*")) {
+        for (String key : redis.first().commands().keys("portcullis:sct:*")) {
             stored.append(key).append(' ');
-            if ("string".equals(nodeA.commands().type(key))) {
-                String value = nodeA.commands().get(key);
+            if ("string".equals(redis.first().commands().type(key))) {
+                String value = redis.first().commands().get(key);
                 stored.append(value).append(' ').append(new String(Base64.getDecoder().decode(value), StandardCharsets.ISO_8859_1));
             }
         }
         assertThat(stored.toString()).contains("bank-soap").doesNotContain(issued.identifier()).doesNotContain("alice")
                 .doesNotContain(new String(SECRET, StandardCharsets.US_ASCII)).doesNotContain(issued.identifier().substring(9));
         // A node with another key (not this gateway's) cannot read it.
-        assertThat(new RedisSecurityContexts(nodeB, "bank-soap", Duration.ofHours(1), 1000, 10,
+        assertThat(new RedisSecurityContexts(redis.second(), "bank-soap", Duration.ofHours(1), 1000, 10,
                 "another key".getBytes(StandardCharsets.US_ASCII), Clock.systemUTC()).find(issued.identifier())).isEmpty();
     }
 
     @Test
     void aSealedContextMovedToAnotherIdentifierOrRouteIsNotAContext() throws Exception {
-        SecurityContexts.Context mine = contexts(nodeA, GATEWAY_KEY, 10).issue(ALICE, SECRET, SecureConversation.Version.V1_3);
+        SecurityContexts.Context mine = contexts(redis.first(), GATEWAY_KEY, 10).issue(ALICE, SECRET, SecureConversation.Version.V1_3);
         Principal mallory = Principal.builder("mallory", AuthMethod.WS_SECURITY).build();
-        SecurityContexts.Context theirs = contexts(nodeA, GATEWAY_KEY, 10).issue(mallory, SECRET, SecureConversation.Version.V1_3);
-        String mineKey = "portcullis:sct:bank-soap:" + RedisStore.digest(mine.identifier());
-        String theirsKey = "portcullis:sct:bank-soap:" + RedisStore.digest(theirs.identifier());
+        SecurityContexts.Context theirs = contexts(redis.first(), GATEWAY_KEY, 10).issue(mallory, SECRET, SecureConversation.Version.V1_3);
+        String mineKey = "portcullis:sct:bank-soap:" + Sha256.base64Url(mine.identifier());
+        String theirsKey = "portcullis:sct:bank-soap:" + Sha256.base64Url(theirs.identifier());
 
         // Whoever can write to Redis copies Alice's sealed context under Mallory's identifier, or to another route.
-        nodeA.commands().set(theirsKey, nodeA.commands().get(mineKey));
-        nodeA.commands().set("portcullis:sct:other-route:" + RedisStore.digest(mine.identifier()), nodeA.commands().get(mineKey));
+        redis.first().commands().set(theirsKey, redis.first().commands().get(mineKey));
+        redis.first().commands().set("portcullis:sct:other-route:" + Sha256.base64Url(mine.identifier()), redis.first().commands().get(mineKey));
 
-        assertThat(contexts(nodeB, GATEWAY_KEY, 10).find(theirs.identifier())).isEmpty();
-        assertThat(contexts(nodeB, "other-route", 1000, 10, Clock.systemUTC()).find(mine.identifier())).isEmpty();
-        nodeA.commands().set(mineKey, "not a sealed context");
-        assertThat(contexts(nodeB, GATEWAY_KEY, 10).find(mine.identifier())).isEmpty();
+        assertThat(contexts(redis.second(), GATEWAY_KEY, 10).find(theirs.identifier())).isEmpty();
+        assertThat(contexts(redis.second(), "other-route", 1000, 10, Clock.systemUTC()).find(mine.identifier())).isEmpty();
+        redis.first().commands().set(mineKey, "not a sealed context");
+        assertThat(contexts(redis.second(), GATEWAY_KEY, 10).find(mine.identifier())).isEmpty();
     }
 
     @Test
     void theRoutesBoundHoldsAcrossNodesAndFreesAsContextsExpire() throws Exception {
         io.portcullis.engine.authn.MutableClock clock = new io.portcullis.engine.authn.MutableClock(java.time.Instant.now());
-        SecurityContexts first = contexts(nodeA, "bounded", 2, 2, clock);
-        SecurityContexts second = contexts(nodeB, "bounded", 2, 2, clock);
+        SecurityContexts first = contexts(redis.first(), "bounded", 2, 2, clock);
+        SecurityContexts second = contexts(redis.second(), "bounded", 2, 2, clock);
         Principal carol = Principal.builder("carol", AuthMethod.WS_SECURITY).build();
         first.issue(ALICE, SECRET, SecureConversation.Version.V1_3);
         second.issue(carol, SECRET, SecureConversation.Version.V1_3);
@@ -128,11 +115,11 @@ class RedisSecurityContextsTest {
     @Test
     void aCallersOldestContextMakesWayAcrossNodes() throws Exception {
         Principal bob = Principal.builder("bob", AuthMethod.WS_SECURITY).build();
-        SecurityContexts.Context oldest = contexts(nodeA, GATEWAY_KEY, 2).issue(bob, SECRET, SecureConversation.Version.V1_3);
-        SecurityContexts.Context middle = contexts(nodeB, GATEWAY_KEY, 2).issue(bob, SECRET, SecureConversation.Version.V1_3);
-        SecurityContexts.Context newest = contexts(nodeA, GATEWAY_KEY, 2).issue(bob, SECRET, SecureConversation.Version.V1_3);
+        SecurityContexts.Context oldest = contexts(redis.first(), GATEWAY_KEY, 2).issue(bob, SECRET, SecureConversation.Version.V1_3);
+        SecurityContexts.Context middle = contexts(redis.second(), GATEWAY_KEY, 2).issue(bob, SECRET, SecureConversation.Version.V1_3);
+        SecurityContexts.Context newest = contexts(redis.first(), GATEWAY_KEY, 2).issue(bob, SECRET, SecureConversation.Version.V1_3);
 
-        SecurityContexts reader = contexts(nodeB, GATEWAY_KEY, 2);
+        SecurityContexts reader = contexts(redis.second(), GATEWAY_KEY, 2);
         assertThat(reader.find(oldest.identifier())).isEmpty();
         assertThat(reader.find(middle.identifier())).isPresent();
         assertThat(reader.find(newest.identifier())).isPresent();

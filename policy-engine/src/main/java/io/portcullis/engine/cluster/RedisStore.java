@@ -36,13 +36,10 @@ public final class RedisStore implements AutoCloseable {
     private static final List<String> REFUSALS = List.of("WRONGPASS", "NOAUTH", "NOPERM", "DENIED", "ERR invalid password",
             "ERR AUTH");
 
-    /** Both connections, made together: no caller's thread ever waits for a connection to be set up. */
-    private record Connections(StatefulRedisConnection<String, String> text, StatefulRedisConnection<String, byte[]> binary) {
-    }
-
     private final RedisClient client;
     private final String address;
-    private volatile Connections connections;
+    /** Made before any caller uses it (at start, or by the retries): no caller's thread waits for it to be set up. */
+    private volatile StatefulRedisConnection<String, String> connection;
     private volatile String problem = "";
     private volatile ScheduledExecutorService retries;
     private volatile boolean closed;
@@ -75,7 +72,7 @@ public final class RedisStore implements AutoCloseable {
                 .build());
         RedisStore store = new RedisStore(client, redis.getHost() + ":" + redis.getPort());
         try {
-            store.connections = store.open();
+            store.connection = client.connect();
         } catch (RuntimeException e) {
             if (refused(e)) {
                 client.shutdown();
@@ -87,17 +84,6 @@ public final class RedisStore implements AutoCloseable {
             store.retryUntilConnected();
         }
         return store;
-    }
-
-    private Connections open() {
-        StatefulRedisConnection<String, String> text = client.connect();
-        try {
-            return new Connections(text, client.connect(io.lettuce.core.codec.RedisCodec.of(
-                    io.lettuce.core.codec.StringCodec.UTF8, io.lettuce.core.codec.ByteArrayCodec.INSTANCE)));
-        } catch (RuntimeException e) {
-            text.close();
-            throw e;
-        }
     }
 
     /**
@@ -126,14 +112,13 @@ public final class RedisStore implements AutoCloseable {
         });
         retries.scheduleWithFixedDelay(() -> {
             try {
-                Connections made = open();
+                StatefulRedisConnection<String, String> made = client.connect();
                 synchronized (this) {
                     if (closed) {
-                        made.text().close();
-                        made.binary().close();
+                        made.close();
                         return;
                     }
-                    connections = made;
+                    connection = made;
                 }
                 problem = "";
                 LOG.info("cluster: connected to Redis at {}", address);
@@ -151,25 +136,11 @@ public final class RedisStore implements AutoCloseable {
 
     /** @throws RedisConnectionException while the first connection has not been made */
     public RedisCommands<String, String> commands() {
-        return established().text().sync();
-    }
-
-    private Connections established() {
-        Connections made = connections;
+        StatefulRedisConnection<String, String> made = connection;
         if (made == null) {
             throw new RedisConnectionException("no connection to Redis at " + address + " yet");
         }
-        return made;
-    }
-
-    /**
-     * The connection with byte-array values (rate-limit buckets), made with the other and closed with
-     * the store.
-     *
-     * @throws RedisConnectionException while the first connection has not been made
-     */
-    public StatefulRedisConnection<String, byte[]> binaryConnection() {
-        return established().binary();
+        return made.sync();
     }
 
     /**
@@ -177,7 +148,7 @@ public final class RedisStore implements AutoCloseable {
      * a failover, OOM): {@link #problem()} reports it for {@link #FAILURE_SHOWN_FOR}.
      */
     public void failed(Throwable e) {
-        if (connections == null) {
+        if (connection == null) {
             return; // not connected yet: problem() says so already
         }
         lastFailure = new Failure(System.nanoTime(), e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
@@ -191,11 +162,11 @@ public final class RedisStore implements AutoCloseable {
 
     /** Why Redis cannot be asked or failed a command lately, or "" when neither. */
     public String problem() {
-        Connections made = connections;
+        StatefulRedisConnection<String, String> made = connection;
         if (made == null) {
             return problem;
         }
-        if (!made.text().isOpen()) {
+        if (!made.isOpen()) {
             return "Redis at " + address + " does not answer";
         }
         Failure failure = lastFailure;
@@ -208,8 +179,8 @@ public final class RedisStore implements AutoCloseable {
 
     /** Whether Redis can be asked now: connected, and not between a lost connection and its reconnection. */
     public boolean connected() {
-        Connections made = connections;
-        return made != null && made.text().isOpen();
+        StatefulRedisConnection<String, String> made = connection;
+        return made != null && made.isOpen();
     }
 
     /** {@code host:port}, for logs; never the password. */
@@ -225,25 +196,11 @@ public final class RedisStore implements AutoCloseable {
         if (retries != null) {
             retries.shutdownNow();
         }
-        Connections made = connections;
+        StatefulRedisConnection<String, String> made = connection;
         if (made != null) {
-            made.binary().close();
-            made.text().close();
+            made.close();
         }
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-    }
-
-    /**
-     * A key's part for {@code value}: its SHA-256, base64url. Keys then have one length whatever the
-     * value, and say nothing of it to whoever reads Redis (an identifier, a caller's name).
-     */
-    public static String digest(String value) {
-        try {
-            byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(hash);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by the Java platform", e);
-        }
     }
 
     @Override

@@ -1,11 +1,8 @@
 package io.portcullis.engine.replay;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.portcullis.engine.Sha256;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -46,7 +43,7 @@ public final class InMemoryReplayGuard implements ReplayGuard {
         }
         long expiry = Math.max(expiresAt.toEpochMilli(), now + 1);
         boolean[] first = {false};
-        expiries.compute(digest(id), (key, known) -> {
+        expiries.compute(Sha256.base64Url(id), (key, known) -> {
             if (known == null || known <= now) {
                 first[0] = true;
                 return expiry;
@@ -68,14 +65,5 @@ public final class InMemoryReplayGuard implements ReplayGuard {
             return;
         }
         expiries.values().removeIf(expiry -> expiry <= now);
-    }
-
-    private static String digest(String id) {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
-            return Base64.getEncoder().withoutPadding().encodeToString(hash);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by the Java platform", e);
-        }
     }
 }

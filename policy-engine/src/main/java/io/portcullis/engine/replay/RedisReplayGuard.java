@@ -1,6 +1,7 @@
 package io.portcullis.engine.replay;
 
 import io.lettuce.core.SetArgs;
+import io.portcullis.engine.Sha256;
 import io.portcullis.engine.cluster.RedisStore;
 import java.time.Clock;
 import java.time.Instant;
@@ -34,7 +35,7 @@ public final class RedisReplayGuard implements ReplayGuard {
         // Relative expiry: the Redis host's clock may differ from ours.
         long keepFor = Math.max(expiresAt.toEpochMilli() - clock.millis(), 1);
         try {
-            String answer = store.commands().set(prefix + RedisStore.digest(id), "1", SetArgs.Builder.nx().px(keepFor));
+            String answer = store.commands().set(prefix + Sha256.base64Url(id), "1", SetArgs.Builder.nx().px(keepFor));
             return "OK".equals(answer) ? Verdict.FIRST_SEEN : Verdict.REPLAYED;
         } catch (RuntimeException e) {
             store.failed(e);
