@@ -27,7 +27,7 @@ final class BucketConfigurations {
     }
 
     /** Whole seconds, rounded up; saturating ("never", for a cost above the capacity, stays huge instead of overflowing). */
-    private static long seconds(long nanos) {
+    static long seconds(long nanos) {
         return nanos >= Long.MAX_VALUE - 1_000_000_000L ? Long.MAX_VALUE / 1_000_000_000L : (nanos + 999_999_999L) / 1_000_000_000L;
     }
 }

@@ -51,6 +51,11 @@ public final class LocalRateLimiter implements RateLimiter {
     }
 
     @Override
+    public java.util.List<Outcome> consumeAll(java.util.List<Obligation.RateLimit> limits) {
+        return RateLimiter.allOrNone(limits, this::consume, this::refund);
+    }
+
+    /** Gives back what {@link #consume} took, for a call a later limit refused. */
     public void refund(Obligation.RateLimit limit) {
         Bucket bucket = buckets.get(BucketConfigurations.id(limit));
         if (bucket != null) {

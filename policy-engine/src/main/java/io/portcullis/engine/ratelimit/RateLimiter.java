@@ -11,23 +11,28 @@ public interface RateLimiter {
     /** Takes the limit's cost from the bucket of its name and key, if the bucket holds enough. */
     Outcome consume(Obligation.RateLimit limit);
 
-    /** Gives back what {@link #consume} took, for a call a later limit refused. */
-    void refund(Obligation.RateLimit limit);
-
     /**
      * Takes every limit's cost, or none: one call against all the limits the rules set on it.
      *
      * @return an outcome per limit, in order, when all held enough; else the outcomes up to and
      *         including the first refusal, and nothing was taken
      */
-    default java.util.List<Outcome> consumeAll(java.util.List<Obligation.RateLimit> limits) {
+    java.util.List<Outcome> consumeAll(java.util.List<Obligation.RateLimit> limits);
+
+    /**
+     * {@link #consumeAll} for buckets taken one at a time: each in turn, and what the earlier ones
+     * took given back when one refuses.
+     */
+    static java.util.List<Outcome> allOrNone(java.util.List<Obligation.RateLimit> limits,
+                                             java.util.function.Function<Obligation.RateLimit, Outcome> consume,
+                                             java.util.function.Consumer<Obligation.RateLimit> refund) {
         java.util.List<Outcome> outcomes = new java.util.ArrayList<>(limits.size());
         for (int i = 0; i < limits.size(); i++) {
-            Outcome outcome = consume(limits.get(i));
+            Outcome outcome = consume.apply(limits.get(i));
             outcomes.add(outcome);
             if (!outcome.allowed()) {
                 for (int taken = 0; taken < i; taken++) {
-                    refund(limits.get(taken));
+                    refund.accept(limits.get(taken));
                 }
                 return outcomes;
             }

@@ -111,21 +111,12 @@ public final class RedisRateLimiter implements RateLimiter {
                 failed(e);
             }
         }
-        // Redis is not asked: each limit as its kind says, on this node's bucket or refused.
-        List<Outcome> outcomes = new ArrayList<>(limits.size());
-        for (int i = 0; i < limits.size(); i++) {
-            Outcome outcome = counted(limits.get(i));
-            outcomes.add(outcome);
-            if (!outcome.allowed()) {
-                for (int taken = 0; taken < i; taken++) {
-                    if (fallsBack(limits.get(taken))) {
-                        fallback.refund(limits.get(taken));
-                    }
-                }
-                return outcomes;
+        // Redis is not asked: each limit as its kind says, on this node's bucket (given back if refused) or refused.
+        return RateLimiter.allOrNone(limits, this::counted, limit -> {
+            if (fallsBack(limit)) {
+                fallback.refund(limit);
             }
-        }
-        return outcomes;
+        });
     }
 
     /** The outcomes {@link #CONSUME} returned: all allowed, or up to the first refusal. */
@@ -149,7 +140,7 @@ public final class RedisRateLimiter implements RateLimiter {
     }
 
     private static long seconds(long micros) {
-        return (micros + 999_999L) / 1_000_000L;
+        return BucketConfigurations.seconds(micros * 1_000L);
     }
 
     private static long periodMicros(Obligation.RateLimit limit) {
@@ -174,12 +165,6 @@ public final class RedisRateLimiter implements RateLimiter {
                     e.toString(), storeFailures.get(), quotasFallBack ? "count locally" : "refuse",
                     spikeArrestsFallBack ? "count locally" : "refuse");
         }
-    }
-
-    /** Nothing to give back in Redis: its limits are taken all or none ({@link #consumeAll}); this node's fallback buckets are. */
-    @Override
-    public void refund(Obligation.RateLimit limit) {
-        fallback.refund(limit);
     }
 
     /** Calls for which Redis could not be asked, since start. */
