@@ -84,7 +84,7 @@ final class ResponseFilter {
                 property = extra;
             }
             boolean declared = property != null || Boolean.TRUE.equals(admits.additional());
-            // Pointers are written only where they are needed: for what is removed, and on the way to it.
+            // A pointer is written for what is removed and for each object or array walked into, none for a scalar kept.
             if (!declared || property != null && Boolean.TRUE.equals(property.getWriteOnly())) {
                 removed.put(path + "/" + io.portcullis.engine.json.JsonBodyValues.escape(field.getKey()), field.getValue());
                 fields.remove();

@@ -1,6 +1,7 @@
 package io.portcullis.soap;
 
 import io.portcullis.engine.adapter.RequestRejectedException;
+import org.apache.wss4j.common.derivedKey.ConversationConstants;
 import org.apache.wss4j.common.derivedKey.P_SHA1;
 import org.apache.wss4j.common.ext.WSSecurityException;
 import org.apache.wss4j.dom.WSConstants;
@@ -25,8 +26,8 @@ import java.util.Base64;
 public final class SecureConversation {
 
     public enum Version {
-        V2005_02("http://schemas.xmlsoap.org/ws/2005/02/trust", "http://schemas.xmlsoap.org/ws/2005/02/sc", false),
-        V1_3("http://docs.oasis-open.org/ws-sx/ws-trust/200512", "http://docs.oasis-open.org/ws-sx/ws-secureconversation/200512", true);
+        V2005_02("http://schemas.xmlsoap.org/ws/2005/02/trust", ConversationConstants.WSC_NS_05_02, false),
+        V1_3("http://docs.oasis-open.org/ws-sx/ws-trust/200512", ConversationConstants.WSC_NS_05_12, true);
 
         private final String trust;
         private final String conversation;
@@ -45,6 +46,11 @@ public final class SecureConversation {
 
         public String conversationNamespace() {
             return conversation;
+        }
+
+        /** WSS4J's number for this version, for the derived keys it writes. */
+        int wscVersion() {
+            return this == V2005_02 ? ConversationConstants.VERSION_05_02 : ConversationConstants.VERSION_05_12;
         }
 
         /** The ValueType and TokenType of a SecurityContextToken. */

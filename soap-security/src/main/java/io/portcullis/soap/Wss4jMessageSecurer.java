@@ -298,9 +298,7 @@ public final class Wss4jMessageSecurer {
         org.w3c.dom.Document document = header.getSecurityHeaderElement().getOwnerDocument();
         org.apache.wss4j.common.token.SecurityTokenReference reference = new org.apache.wss4j.common.token.SecurityTokenReference(document);
         if (key.securityContext()) {
-            if (key.contextVersion() == SecureConversation.Version.V2005_02) {
-                derived.setWscVersion(org.apache.wss4j.common.derivedKey.ConversationConstants.VERSION_05_02);
-            }
+            derived.setWscVersion(key.contextVersion().wscVersion());
             org.apache.wss4j.common.token.Reference context = new org.apache.wss4j.common.token.Reference(document);
             context.setURI(key.reference());
             context.setValueType(key.contextVersion().tokenType());

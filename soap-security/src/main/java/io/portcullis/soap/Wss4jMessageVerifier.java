@@ -518,36 +518,19 @@ public final class Wss4jMessageVerifier {
      * Whether a signature that names no certificate was made with the message's EncryptedKey
      * (decrypted with the gateway's private key, so made for it) or a key derived from that one. A
      * derived key counts only when its reference points at that EncryptedKey, by Id or by
-     * EncryptedKeySHA1 (WSS4J would also derive from a security context or a UsernameToken); WSS4J
-     * keeps a derived key's base, not the key, so it is derived again here at the signature's length.
+     * EncryptedKeySHA1 (WSS4J would also derive from a security context or a UsernameToken).
      */
     private static boolean madeWith(byte[] signingKey, WSSecurityEngineResult encryptedKey, List<WSSecurityEngineResult> derivedKeys) {
         if (encryptedKey == null) {
             return false;
         }
-        byte[] base = (byte[]) encryptedKey.get(WSSecurityEngineResult.TAG_SECRET);
-        if (MessageDigest.isEqual(base, signingKey)) {
-            return true;
-        }
         String id = (String) encryptedKey.get(WSSecurityEngineResult.TAG_ID);
         String sha1 = encryptedKeySha1(encryptedKey);
-        for (WSSecurityEngineResult derived : derivedKeys) {
-            var token = (org.apache.wss4j.dom.message.token.DerivedKeyToken) derived.get(WSSecurityEngineResult.TAG_DERIVED_KEY_TOKEN);
-            try {
-                org.apache.wss4j.common.token.SecurityTokenReference reference = token.getSecurityTokenReference();
-                boolean fromThisKey = (reference.getReference() != null && id != null && !id.isEmpty()
+        return madeWith(signingKey, (byte[]) encryptedKey.get(WSSecurityEngineResult.TAG_SECRET), derivedKeys,
+                reference -> (reference.getReference() != null && id != null && !id.isEmpty()
                         && ("#" + id).equals(reference.getReference().getURI()))
                         || (reference.containsKeyIdentifier() && ENCRYPTED_KEY_SHA1.equals(reference.getKeyIdentifierValueType())
-                        && sha1.equals(reference.getKeyIdentifierValue()));
-                int length = token.getLength() > 0 ? token.getLength() : signingKey.length;
-                if (fromThisKey && MessageDigest.isEqual(token.deriveKey(length, base), signingKey)) {
-                    return true;
-                }
-            } catch (WSSecurityException e) {
-                // not derivable from this EncryptedKey: not one of its keys
-            }
-        }
-        return false;
+                        && sha1.equals(reference.getKeyIdentifierValue())));
     }
 
     /**
@@ -620,22 +603,37 @@ public final class Wss4jMessageVerifier {
      */
     private static boolean madeWith(byte[] signingKey, SecurityContexts.Context context, String contextTokenId,
                                     List<WSSecurityEngineResult> derivedKeys) {
-        if (MessageDigest.isEqual(context.secret(), signingKey)) {
+        return madeWith(signingKey, context.secret(), derivedKeys, reference -> {
+            String uri = reference.getReference() == null ? null : reference.getReference().getURI();
+            return uri != null && (uri.equals(context.identifier()) || (contextTokenId != null && uri.equals("#" + contextTokenId)));
+        });
+    }
+
+    /** Whether a derived key's reference names its base (WSS4J's reference getters throw). */
+    private interface BaseReference {
+        boolean names(org.apache.wss4j.common.token.SecurityTokenReference reference) throws WSSecurityException;
+    }
+
+    /**
+     * Whether {@code signingKey} is {@code base} itself, or a key derived from it by a derived key
+     * whose reference {@code refersToBase}. WSS4J keeps a derived key's base, not the key, so it is
+     * derived again here, at the signature's length.
+     */
+    private static boolean madeWith(byte[] signingKey, byte[] base, List<WSSecurityEngineResult> derivedKeys,
+                                    BaseReference refersToBase) {
+        if (MessageDigest.isEqual(base, signingKey)) {
             return true;
         }
         for (WSSecurityEngineResult derived : derivedKeys) {
             var token = (org.apache.wss4j.dom.message.token.DerivedKeyToken) derived.get(WSSecurityEngineResult.TAG_DERIVED_KEY_TOKEN);
             try {
-                org.apache.wss4j.common.token.SecurityTokenReference reference = token.getSecurityTokenReference();
-                String uri = reference.getReference() == null ? null : reference.getReference().getURI();
-                boolean fromThisContext = uri != null && (uri.equals(context.identifier())
-                        || (contextTokenId != null && uri.equals("#" + contextTokenId)));
                 int length = token.getLength() > 0 ? token.getLength() : signingKey.length;
-                if (fromThisContext && MessageDigest.isEqual(token.deriveKey(length, context.secret()), signingKey)) {
+                if (refersToBase.names(token.getSecurityTokenReference())
+                        && MessageDigest.isEqual(token.deriveKey(length, base), signingKey)) {
                     return true;
                 }
             } catch (WSSecurityException e) {
-                // not derivable from this context: not one of its keys
+                // not derivable from this base: not one of its keys
             }
         }
         return false;
@@ -802,8 +800,6 @@ public final class Wss4jMessageVerifier {
     }
 
     // WS-SecureConversation's key derivation (the only one it defines), in its two namespaces.
-    private static final String ConversationP_SHA1_2005_02 = "http://schemas.xmlsoap.org/ws/2005/02/sc/dk/p_sha1";
-    private static final String ConversationP_SHA1_2005_12 = "http://docs.oasis-open.org/ws-sx/ws-secureconversation/200512/dk/p_sha1";
 
     private static AlgorithmSuite algorithmSuite(WsSecurityPolicy policy) {
         AlgorithmSuite suite = new AlgorithmSuite();
@@ -845,8 +841,8 @@ public final class Wss4jMessageVerifier {
                     WSConstants.HMAC_SHA512)) {
                 suite.addSignatureMethod(hmac);
             }
-            suite.addDerivedKeyAlgorithm(ConversationP_SHA1_2005_02);
-            suite.addDerivedKeyAlgorithm(ConversationP_SHA1_2005_12);
+            suite.addDerivedKeyAlgorithm(org.apache.wss4j.common.derivedKey.ConversationConstants.DerivationAlgorithm.P_SHA_1);
+            suite.addDerivedKeyAlgorithm(org.apache.wss4j.common.derivedKey.ConversationConstants.DerivationAlgorithm.P_SHA_1_2005_12);
         }
         suite.addKeyWrapAlgorithm(WSConstants.KEYTRANSPORT_RSAOAEP);
         suite.addKeyWrapAlgorithm(WSConstants.KEYTRANSPORT_RSAOAEP_XENC11);

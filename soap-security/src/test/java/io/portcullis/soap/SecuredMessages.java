@@ -248,9 +248,7 @@ public final class SecuredMessages {
      */
     public SecuredMessages inContext(SecureConversation.Version version, String identifier, byte[] secret, boolean byIdentifier,
                                      boolean encryptBody) throws Exception {
-        int wscVersion = version == SecureConversation.Version.V2005_02
-                ? org.apache.wss4j.common.derivedKey.ConversationConstants.VERSION_05_02
-                : org.apache.wss4j.common.derivedKey.ConversationConstants.VERSION_05_12;
+        int wscVersion = version.wscVersion();
         org.apache.wss4j.dom.message.WSSecSecurityContextToken token =
                 new org.apache.wss4j.dom.message.WSSecSecurityContextToken(header, null);
         token.setWscVersion(wscVersion);
