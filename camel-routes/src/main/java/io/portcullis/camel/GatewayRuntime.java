@@ -152,7 +152,7 @@ public final class GatewayRuntime implements AutoCloseable {
         for (GatewaySettings.Route route : settings.routes()) {
             httpPolicies.put(route.name(), route.http());
             adapters.put(route.name(), switch (route.protocol()) {
-                case "soap" -> SoapRouteAdapters.create(route, basic, replays, digestLockouts, shared, resources);
+                case "soap" -> SoapRouteAdapters.create(route, basic, replays, digestLockouts, shared, resources, clock);
                 case "graphql" -> new GraphQlAdapter(GatewaySettingsLoader.graphQlSettings(route.name(), route.path(), route.schema(),
                         route.operations(), route.graphQl(), settings.listener().maxBodyBytes(), route.maxResponseBytes()));
                 default -> new RestAdapter(new RestRouteSettings(route.name(), route.operations(),

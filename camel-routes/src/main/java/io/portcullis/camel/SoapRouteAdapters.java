@@ -42,9 +42,11 @@ final class SoapRouteAdapters {
      * @param digestLockouts lockouts for PasswordDigest failures, shared by every SOAP route
      * @param shared         the cluster's Redis, which holds the route's security contexts, or null (this node's memory)
      * @param resources      collects watched files to close with the runtime
+     * @param clock          the runtime's clock, by which security contexts expire
      */
     static SoapAdapter create(GatewaySettings.Route route, PasswordVerifier passwords, ReplayGuard replays,
-                              LoginThrottle digestLockouts, RedisStore shared, List<AutoCloseable> resources) throws IOException {
+                              LoginThrottle digestLockouts, RedisStore shared, List<AutoCloseable> resources, Clock clock)
+            throws IOException {
         SoapRouteSettings settings = new SoapRouteSettings(route.name(), route.operations(), route.xmlLimits());
         ServiceSchema schema = route.schema() == null ? null : ServiceSchema.load(route.schema());
         GatewaySettings.WsSecurity wss = route.wsSecurity();
@@ -68,7 +70,7 @@ final class SoapRouteAdapters {
             usernameTokens = new UsernameTokens(passwords, digestUsers, digestLockouts);
         }
         ClientCertificateAuthenticator signerIdentities = new ClientCertificateAuthenticator(wss.identityFrom(), signers);
-        SecurityContexts contexts = securityContexts(route, decryption, keyPassword, shared);
+        SecurityContexts contexts = securityContexts(route, decryption, keyPassword, shared, clock);
         Wss4jMessageVerifier verifier = new Wss4jMessageVerifier(wss.policy(),
                 new SignerTrust(trust, wss.crlFile() != null, wss.signerSubjects()), decryption,
                 Wss4jCrypto.keyPasswords(keyPassword),
@@ -78,19 +80,19 @@ final class SoapRouteAdapters {
     }
 
     /** The route's security contexts: in the cluster's Redis, sealed with a key derived from the gateway's, or in memory. */
-    private static SecurityContexts securityContexts(GatewaySettings.Route route, Crypto keys, char[] keyPassword, RedisStore shared)
-            throws IOException {
+    private static SecurityContexts securityContexts(GatewaySettings.Route route, Crypto keys, char[] keyPassword, RedisStore shared,
+                                                     Clock clock) throws IOException {
         GatewaySettings.SecureConversation settings = route.wsSecurity().secureConversation();
         if (settings == null) {
             return null;
         }
         if (shared == null) {
-            return new InMemorySecurityContexts(settings.lifetime(), settings.maxContexts(), settings.maxContextsPerCaller(),
-                    Clock.systemUTC());
+            return new InMemorySecurityContexts(settings.lifetime(), settings.renewalWindow(), settings.maxContexts(),
+                    settings.maxContextsPerCaller(), clock);
         }
         byte[] gatewayKey = Wss4jCrypto.privateKeyEncoding(keys, keyAlias(route.wsSecurity(), keys), keyPassword);
-        return new RedisSecurityContexts(shared, route.name(), settings.lifetime(), settings.maxContexts(),
-                settings.maxContextsPerCaller(), gatewayKey, Clock.systemUTC());
+        return new RedisSecurityContexts(shared, route.name(), settings.lifetime(), settings.renewalWindow(), settings.maxContexts(),
+                settings.maxContextsPerCaller(), gatewayKey, clock);
     }
 
     /** The key the gateway signs with and derives from: the configured alias, or the store's only key. */

@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class InMemorySecurityContexts implements SecurityContexts {
 
     private final Duration lifetime;
+    private final Duration renewalWindow;
     private final int capacity;
     private final int perCaller;
     private final Clock clock;
@@ -27,22 +28,24 @@ public final class InMemorySecurityContexts implements SecurityContexts {
     /** Each caller's contexts, oldest first; guarded by {@code this}. */
     private final Map<String, Deque<String>> byCaller = new HashMap<>();
     /**
-     * Every context by time of issue, which is the order they expire in (one lifetime for all), so
-     * the expired are dropped from the front without a scan; cancelled ones are skipped there.
-     * Guarded by {@code this}.
+     * Every context by time of issue or renewal, which is the order they expire in (one lifetime for
+     * all), so the expired are dropped from the front without a scan; cancelled and renewed ones are
+     * skipped there. Guarded by {@code this}.
      */
     private final Deque<Context> byAge = new ArrayDeque<>();
 
     /**
-     * @param lifetime  how long a context is in force after it is issued
-     * @param capacity  how many contexts the gateway holds at most
-     * @param perCaller how many one caller holds at most
+     * @param lifetime      how long a context is in force after it is issued or renewed
+     * @param renewalWindow how long past its expiry a context may still be renewed (and is held)
+     * @param capacity      how many contexts the gateway holds at most
+     * @param perCaller     how many one caller holds at most
      */
-    public InMemorySecurityContexts(Duration lifetime, int capacity, int perCaller, Clock clock) {
-        if (lifetime.isNegative() || lifetime.isZero() || capacity < 1 || perCaller < 1) {
+    public InMemorySecurityContexts(Duration lifetime, Duration renewalWindow, int capacity, int perCaller, Clock clock) {
+        if (lifetime.isNegative() || lifetime.isZero() || renewalWindow.isNegative() || capacity < 1 || perCaller < 1) {
             throw new IllegalArgumentException("a security context's lifetime and the numbers held must be positive");
         }
         this.lifetime = lifetime;
+        this.renewalWindow = renewalWindow;
         this.capacity = capacity;
         this.perCaller = perCaller;
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -63,15 +66,38 @@ public final class InMemorySecurityContexts implements SecurityContexts {
         while (own.size() >= perCaller) {
             byIdentifier.remove(own.removeFirst());
         }
-        Context context = new Context(SecurityContexts.newIdentifier(), secret.clone(), principal, now.plus(lifetime), version);
+        Context context = new Context(SecurityContexts.newIdentifier(), null, secret.clone(), principal, now.plus(lifetime), version);
+        hold(context, own);
+        return context;
+    }
+
+    @Override
+    public synchronized Optional<Context> renew(Context context, Principal principal, byte[] secret) {
+        Instant now = clock.instant();
+        Context held = byIdentifier.get(context.identifier());
+        if (held == null || !now.isBefore(held.expires().plus(renewalWindow))) {
+            return Optional.empty();
+        }
+        if (!held.principal().subject().equals(principal.subject())) {
+            throw new IllegalArgumentException("a context is renewed for the caller it was issued to");
+        }
+        Deque<String> own = byCaller.get(principal.subject());
+        own.remove(held.identifier());
+        Context renewed = new Context(held.identifier(), SecurityContexts.newIdentifier(), secret.clone(), principal,
+                now.plus(lifetime), held.version());
+        hold(renewed, own);
+        return Optional.of(renewed);
+    }
+
+    /** Holds {@code context} as its caller's newest. Guarded by {@code this}. */
+    private void hold(Context context, Deque<String> own) {
         byIdentifier.put(context.identifier(), context);
         own.addLast(context.identifier());
         byAge.addLast(context);
         if (byAge.size() >= 2 * capacity) {
-            // Cancelled and evicted contexts behind a live one: gone at most every capacity issues, so cheap.
+            // Cancelled, renewed and evicted contexts behind a live one: gone at most every capacity issues, so cheap.
             byAge.removeIf(held -> byIdentifier.get(held.identifier()) != held);
         }
-        return context;
     }
 
     @Override
@@ -80,11 +106,16 @@ public final class InMemorySecurityContexts implements SecurityContexts {
         if (context == null) {
             return Optional.empty();
         }
-        if (!clock.instant().isBefore(context.expires())) {
+        if (!clock.instant().isBefore(context.expires().plus(renewalWindow))) {
             forget(context);
             return Optional.empty();
         }
         return Optional.of(context);
+    }
+
+    @Override
+    public boolean inForce(Context context) {
+        return clock.instant().isBefore(context.expires());
     }
 
     @Override
@@ -99,7 +130,9 @@ public final class InMemorySecurityContexts implements SecurityContexts {
     }
 
     private synchronized void forget(Context context) {
-        byIdentifier.remove(context.identifier());
+        if (!byIdentifier.remove(context.identifier(), context)) {
+            return; // renewed or cancelled meanwhile
+        }
         Deque<String> own = byCaller.get(context.principal().subject());
         if (own != null) {
             own.remove(context.identifier());
@@ -110,7 +143,7 @@ public final class InMemorySecurityContexts implements SecurityContexts {
     }
 
     private void dropExpired(Instant now) {
-        while (!byAge.isEmpty() && (!now.isBefore(byAge.peekFirst().expires())
+        while (!byAge.isEmpty() && (!now.isBefore(byAge.peekFirst().expires().plus(renewalWindow))
                 || byIdentifier.get(byAge.peekFirst().identifier()) != byAge.peekFirst())) {
             Context oldest = byAge.removeFirst();
             if (byIdentifier.get(oldest.identifier()) == oldest) {

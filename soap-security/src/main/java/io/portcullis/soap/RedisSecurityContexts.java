@@ -21,9 +21,11 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -41,27 +43,29 @@ import java.util.Set;
  */
 public final class RedisSecurityContexts implements SecurityContexts {
 
-    private static final int FORMAT = 1;
+    /** Format 2 added the instance; format 1 values (from before renewals) are read as never renewed. */
+    private static final int FORMAT = 2;
     /**
      * Issues in one step, so no failure or race leaves a context the bounds do not count. Drops the
      * expired; refuses (0) when the route holds as many contexts as it may and the caller has none
      * to give up; else stores the context, notes it among the caller's (by time of issue) and the
-     * route's (by expiry), and drops the caller's oldest past its bound. KEYS: the context, the
-     * caller's set, the route's set; ARGV: the sealed context, the lifetime and now (ms), the
-     * context's key digest, the caller's bound, the contexts' key prefix, the route's bound.
+     * route's (by end of hold), and drops the caller's oldest past its bound. A context is held for
+     * its lifetime and renewal window. KEYS: the context, the caller's set, the route's set; ARGV:
+     * the sealed context, how long it is held and now (ms), the context's key digest, the caller's
+     * bound, the contexts' key prefix, the route's bound.
      */
     private static final String ISSUE = """
-            local now, lifetime = tonumber(ARGV[3]), tonumber(ARGV[2])
+            local now, held = tonumber(ARGV[3]), tonumber(ARGV[2])
             redis.call('ZREMRANGEBYSCORE', KEYS[3], 0, now)
-            redis.call('ZREMRANGEBYSCORE', KEYS[2], 0, now - lifetime)
+            redis.call('ZREMRANGEBYSCORE', KEYS[2], 0, now - held)
             if redis.call('ZCARD', KEYS[2]) < tonumber(ARGV[5]) and redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[7]) then
               return 0
             end
-            redis.call('SET', KEYS[1], ARGV[1], 'PX', lifetime)
+            redis.call('SET', KEYS[1], ARGV[1], 'PX', held)
             redis.call('ZADD', KEYS[2], now, ARGV[4])
-            redis.call('ZADD', KEYS[3], now + lifetime, ARGV[4])
-            redis.call('PEXPIRE', KEYS[2], lifetime)
-            redis.call('PEXPIRE', KEYS[3], lifetime)
+            redis.call('ZADD', KEYS[3], now + held, ARGV[4])
+            redis.call('PEXPIRE', KEYS[2], held)
+            redis.call('PEXPIRE', KEYS[3], held)
             local excess = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[5])
             if excess > 0 then
               local oldest = redis.call('ZPOPMIN', KEYS[2], excess)
@@ -76,6 +80,22 @@ public final class RedisSecurityContexts implements SecurityContexts {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final RedisStore store;
+    /**
+     * Renews a context still held (0 when it is not), as its caller's newest, held anew from now.
+     * KEYS and ARGV[1..4] as {@link #ISSUE}'s.
+     */
+    private static final String RENEW = """
+            if redis.call('EXISTS', KEYS[1]) == 0 then
+              return 0
+            end
+            local now, held = tonumber(ARGV[3]), tonumber(ARGV[2])
+            redis.call('SET', KEYS[1], ARGV[1], 'PX', held)
+            redis.call('ZADD', KEYS[2], now, ARGV[4])
+            redis.call('ZADD', KEYS[3], now + held, ARGV[4])
+            redis.call('PEXPIRE', KEYS[2], held)
+            redis.call('PEXPIRE', KEYS[3], held)
+            return 1
+            """;
     /** Ends a context in one step, as {@link #ISSUE} holds it. KEYS: the context, the caller's set, the route's set; ARGV: its digest. */
     private static final String CANCEL = """
             redis.call('DEL', KEYS[1])
@@ -95,6 +115,9 @@ public final class RedisSecurityContexts implements SecurityContexts {
     private final String scope;
     private final String prefix;
     private final Duration lifetime;
+    private final Duration renewalWindow;
+    /** How long a context is held: its lifetime and renewal window. */
+    private final Duration held;
     private final int capacity;
     private final int perCaller;
     private final SecretKeySpec sealing;
@@ -102,13 +125,14 @@ public final class RedisSecurityContexts implements SecurityContexts {
 
     /**
      * @param scope      a namespace for the keys (the route's name): nodes share the contexts of one scope
+     * @param renewalWindow how long past its expiry a context may still be renewed (and is held)
      * @param capacity   how many contexts the route holds at most, on all nodes together
      * @param perCaller  how many one caller holds at most
      * @param gatewayKey the encoding of the gateway's private key, from which the sealing key is derived
      */
-    public RedisSecurityContexts(RedisStore store, String scope, Duration lifetime, int capacity, int perCaller, byte[] gatewayKey,
-                                 Clock clock) {
-        if (lifetime.isNegative() || lifetime.isZero() || capacity < 1 || perCaller < 1) {
+    public RedisSecurityContexts(RedisStore store, String scope, Duration lifetime, Duration renewalWindow, int capacity,
+                                 int perCaller, byte[] gatewayKey, Clock clock) {
+        if (lifetime.isNegative() || lifetime.isZero() || renewalWindow.isNegative() || capacity < 1 || perCaller < 1) {
             throw new IllegalArgumentException("a security context's lifetime and the numbers held must be positive");
         }
         this.capacity = capacity;
@@ -116,6 +140,8 @@ public final class RedisSecurityContexts implements SecurityContexts {
         this.scope = scope;
         this.prefix = "portcullis:sct:" + scope + ":";
         this.lifetime = lifetime;
+        this.renewalWindow = renewalWindow;
+        this.held = lifetime.plus(renewalWindow);
         this.perCaller = perCaller;
         this.clock = clock;
         try {
@@ -131,22 +157,39 @@ public final class RedisSecurityContexts implements SecurityContexts {
     public Context issue(Principal principal, byte[] secret, SecureConversation.Version version)
             throws FullException, UnavailableException {
         Instant now = clock.instant();
-        Context context = new Context(SecurityContexts.newIdentifier(), secret.clone(), principal, now.plus(lifetime), version);
-        String key = Sha256.base64Url(context.identifier());
-        String sealed = seal(context);
-        Long issued;
-        try {
-            issued = store.commands().eval(ISSUE, ScriptOutputType.INTEGER,
-                    new String[] {prefix + key, prefix + "caller:" + Sha256.base64Url(principal.subject()), prefix + "all"},
-                    sealed, Long.toString(lifetime.toMillis()), Long.toString(now.toEpochMilli()), key,
-                    Integer.toString(perCaller), prefix, Integer.toString(capacity));
-        } catch (RuntimeException e) {
-            throw unavailable(e);
-        }
-        if (issued == null || issued == 0) {
+        Context context = new Context(SecurityContexts.newIdentifier(), null, secret.clone(), principal, now.plus(lifetime), version);
+        if (!hold(ISSUE, context, now, Integer.toString(perCaller), prefix, Integer.toString(capacity))) {
             throw new FullException();
         }
         return context;
+    }
+
+    @Override
+    public Optional<Context> renew(Context context, Principal principal, byte[] secret) throws UnavailableException {
+        if (!context.principal().subject().equals(principal.subject())) {
+            throw new IllegalArgumentException("a context is renewed for the caller it was issued to");
+        }
+        Instant now = clock.instant();
+        Context renewed = new Context(context.identifier(), SecurityContexts.newIdentifier(), secret.clone(), principal,
+                now.plus(lifetime), context.version());
+        return hold(RENEW, renewed, now) ? Optional.of(renewed) : Optional.empty();
+    }
+
+    /** Runs {@code script} (ISSUE or RENEW) to hold {@code context}; whether it did. */
+    private boolean hold(String script, Context context, Instant now, String... more) throws UnavailableException {
+        String key = Sha256.base64Url(context.identifier());
+        List<String> arguments = new ArrayList<>(List.of(seal(context), Long.toString(held.toMillis()),
+                Long.toString(now.toEpochMilli()), key));
+        arguments.addAll(List.of(more));
+        Long done;
+        try {
+            done = store.commands().eval(script, ScriptOutputType.INTEGER,
+                    new String[] {prefix + key, prefix + "caller:" + Sha256.base64Url(context.principal().subject()), prefix + "all"},
+                    arguments.toArray(String[]::new));
+        } catch (RuntimeException e) {
+            throw unavailable(e);
+        }
+        return done != null && done == 1;
     }
 
     @Override
@@ -164,7 +207,13 @@ public final class RedisSecurityContexts implements SecurityContexts {
             return Optional.empty();
         }
         Context context = unseal(identifier, sealed);
-        return context == null || !clock.instant().isBefore(context.expires()) ? Optional.empty() : Optional.of(context);
+        return context == null || !clock.instant().isBefore(context.expires().plus(renewalWindow))
+                ? Optional.empty() : Optional.of(context);
+    }
+
+    @Override
+    public boolean inForce(Context context) {
+        return clock.instant().isBefore(context.expires());
     }
 
     @Override
@@ -228,6 +277,7 @@ public final class RedisSecurityContexts implements SecurityContexts {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
         DataOutputStream out = new DataOutputStream(bytes);
         out.writeByte(FORMAT);
+        out.writeUTF(context.instance() == null ? "" : context.instance());
         out.writeLong(context.expires().toEpochMilli());
         out.writeUTF(context.version().name());
         out.writeShort(context.secret().length);
@@ -253,9 +303,11 @@ public final class RedisSecurityContexts implements SecurityContexts {
 
     private static Context decode(String identifier, byte[] plain) throws IOException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(plain));
-        if (in.readByte() != FORMAT) {
+        int format = in.readByte();
+        if (format != FORMAT && format != 1) {
             return null;
         }
+        String instance = format == 1 ? "" : in.readUTF();
         Instant expires = Instant.ofEpochMilli(in.readLong());
         SecureConversation.Version version = SecureConversation.Version.valueOf(in.readUTF());
         byte[] secret = in.readNBytes(in.readUnsignedShort());
@@ -271,8 +323,8 @@ public final class RedisSecurityContexts implements SecurityContexts {
         for (int i = in.readUnsignedShort(); i > 0; i--) {
             attributes.put(in.readUTF(), readSet(in));
         }
-        return new Context(identifier, secret, new Principal(subject, roles, scopes, tenant, method, keyId, attributes, methods),
-                expires, version);
+        return new Context(identifier, instance.isEmpty() ? null : instance, secret,
+                new Principal(subject, roles, scopes, tenant, method, keyId, attributes, methods), expires, version);
     }
 
     private static void writeSet(DataOutputStream out, Set<String> values) throws IOException {

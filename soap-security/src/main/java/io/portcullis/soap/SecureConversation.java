@@ -59,7 +59,11 @@ public final class SecureConversation {
         }
 
         String action(boolean response, Kind kind) {
-            return trust + (response ? "/RSTR/SCT" : "/RST/SCT") + (kind == Kind.CANCEL ? "/Cancel" : "");
+            return trust + (response ? "/RSTR/SCT" : "/RST/SCT") + switch (kind) {
+                case ISSUE -> "";
+                case RENEW -> "/Renew";
+                case CANCEL -> "/Cancel";
+            };
         }
 
         static Version ofTrustNamespace(String namespace) {
@@ -72,19 +76,38 @@ public final class SecureConversation {
         }
     }
 
-    public enum Kind { ISSUE, CANCEL }
+    /** What a request asks for, named by its RequestType ({@code .../Issue}, {@code .../Renew}, {@code .../Cancel}). */
+    public enum Kind {
+        ISSUE("/Issue"), RENEW("/Renew"), CANCEL("/Cancel");
+
+        private final String requestType;
+
+        Kind(String requestType) {
+            this.requestType = requestType;
+        }
+
+        static Kind of(Version version, String requestType) {
+            for (Kind kind : values()) {
+                if ((version.trust + kind.requestType).equals(requestType)) {
+                    return kind;
+                }
+            }
+            return null;
+        }
+    }
 
     /**
      * A request for a security context, as read from the Body.
      *
      * @param clientEntropy the caller's half of the key, or null when it leaves the key to the gateway
      * @param keyBits       the key length asked for (or the default)
-     * @param cancelTarget  for a cancel, the identifier of the context to end
+     * @param target        for a renewal or cancellation, the context's identifier, or the Id of the
+     *                      SecurityContextToken the message carries (as {@code #id})
      * @param context       the request's {@code Context} attribute, echoed in the answer, or null
      * @param addressing    the request's WS-Addressing, which the answer relates to, or null when it used none
      */
-    record TokenRequest(Version version, Kind kind, byte[] clientEntropy, int keyBits, String cancelTarget,
-                               String context, WsAddressing addressing) {
+    record TokenRequest(Version version, Kind kind, byte[] clientEntropy, int keyBits, String target,
+                        String context, WsAddressing addressing) {
 
         @Override
         public String toString() {
@@ -106,23 +129,26 @@ public final class SecureConversation {
         return "RequestSecurityToken".equals(element.getLocalName()) && Version.ofTrustNamespace(element.getNamespaceURI()) != null;
     }
 
-    /** Whether {@code element} is a request to cancel a security context (which the caller must sign with that context). */
-    public static boolean isCancellation(Element element) {
+    /**
+     * What a token request asks for, read from its RequestType alone (before its Body is checked
+     * further): null when {@code element} is no token request, or has not exactly one RequestType
+     * that the gateway serves. {@link #read} takes it as the same kind or refuses it.
+     */
+    public static Kind requestedKind(Element element) {
         if (!isTokenRequest(element)) {
-            return false;
+            return null;
         }
-        // Exactly one RequestType, Cancel: what read() will take as a cancellation, and nothing else.
         String trust = element.getNamespaceURI();
         String requestType = null;
         for (Element child = firstChild(element); child != null; child = nextSibling(child)) {
             if (trust.equals(child.getNamespaceURI()) && "RequestType".equals(child.getLocalName())) {
                 if (requestType != null) {
-                    return false;
+                    return null;
                 }
                 requestType = child.getTextContent().strip();
             }
         }
-        return (trust + "/Cancel").equals(requestType);
+        return Kind.of(Version.ofTrustNamespace(trust), requestType);
     }
 
     /**
@@ -139,6 +165,7 @@ public final class SecureConversation {
         byte[] entropy = null;
         int keyBits = DEFAULT_KEY_BITS;
         String cancelTarget = null;
+        String renewTarget = null;
         java.util.Set<String> seen = new java.util.HashSet<>();
         for (Element child = firstChild(request); child != null; child = nextSibling(child)) {
             if (!version.trust.equals(child.getNamespaceURI())) {
@@ -153,32 +180,33 @@ public final class SecureConversation {
                 case "KeySize" -> keyBits = keyBits(child.getTextContent().strip());
                 case "Entropy" -> entropy = entropy(child, version);
                 case "CancelTarget" -> cancelTarget = referencedIdentifier(child);
-                case "BinaryExchange", "Renewing", "RenewTarget", "OnBehalfOf", "ActAs", "Claims" ->
+                case "RenewTarget" -> renewTarget = referencedIdentifier(child);
+                case "BinaryExchange", "OnBehalfOf", "ActAs", "Claims" ->
                         throw invalid("asks for what this service does not do (" + child.getLocalName() + ")");
                 default -> {
-                    // AppliesTo, Lifetime, KeyType, ComputedKeyAlgorithm, ...: the gateway decides those itself.
+                    // AppliesTo, Lifetime, KeyType, ComputedKeyAlgorithm, Renewing, ...: the gateway decides those itself.
                 }
             }
         }
-        Kind kind;
-        if ((version.trust + "/Issue").equals(requestType)) {
-            kind = Kind.ISSUE;
-            if (!version.tokenType().equals(tokenType)) {
-                throw invalid("asks for a token other than a SecurityContextToken");
-            }
-        } else if ((version.trust + "/Cancel").equals(requestType)) {
-            kind = Kind.CANCEL;
-            if (cancelTarget == null) {
-                throw invalid("cancels no context");
-            }
-        } else {
-            throw invalid("asks for neither the issue nor the cancellation of a security context");
+        Kind kind = Kind.of(version, requestType);
+        if (kind == null) {
+            throw invalid("asks for neither the issue, the renewal nor the cancellation of a security context");
+        }
+        if (kind != Kind.CANCEL && !version.tokenType().equals(tokenType)) {
+            throw invalid("asks for a token other than a SecurityContextToken");
+        }
+        String target = kind == Kind.RENEW ? renewTarget : kind == Kind.CANCEL ? cancelTarget : null;
+        if (kind != Kind.ISSUE && target == null) {
+            throw invalid("names no context to " + (kind == Kind.RENEW ? "renew" : "cancel"));
+        }
+        if ((kind != Kind.RENEW && renewTarget != null) || (kind != Kind.CANCEL && cancelTarget != null)) {
+            throw invalid("names a context for another request");
         }
         if (action != null && !action.isEmpty() && !version.action(false, kind).equals(action)) {
             throw invalid("came with the action of another request");
         }
         String context = request.hasAttribute("Context") ? request.getAttribute("Context") : null;
-        return new TokenRequest(version, kind, entropy, keyBits, cancelTarget, context, addressing);
+        return new TokenRequest(version, kind, entropy, keyBits, target, context, addressing);
     }
 
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
@@ -199,12 +227,13 @@ public final class SecureConversation {
     }
 
     /**
-     * The answer to an issue request, a SOAP envelope of {@code soap}'s version, not yet secured.
+     * The answer to an issue or renewal request, a SOAP envelope of {@code soap}'s version, not yet
+     * secured: the context (with its instance, once renewed), its references and key, its lifetime.
      *
      * @param gatewayEntropy the gateway's entropy, or with no client entropy the key itself
      */
-    static byte[] issued(SoapVersion soap, TokenRequest request, SecurityContexts.Context context, byte[] gatewayEntropy,
-                         Instant created) {
+    static byte[] granted(SoapVersion soap, TokenRequest request, SecurityContexts.Context context, byte[] gatewayEntropy,
+                          Instant created) {
         Version version = request.version();
         String sctId = "sct-" + context.identifier().substring(context.identifier().lastIndexOf(':') + 1);
         String secret = Base64.getEncoder().encodeToString(gatewayEntropy);
@@ -213,6 +242,7 @@ public final class SecureConversation {
                 .append("<wst:TokenType>").append(version.tokenType()).append("</wst:TokenType>")
                 .append("<wst:RequestedSecurityToken><wsc:SecurityContextToken wsu:Id=\"").append(sctId).append("\">")
                 .append("<wsc:Identifier>").append(context.identifier()).append("</wsc:Identifier>")
+                .append(context.instance() == null ? "" : "<wsc:Instance>" + context.instance() + "</wsc:Instance>")
                 .append("</wsc:SecurityContextToken></wst:RequestedSecurityToken>")
                 .append("<wst:RequestedAttachedReference>").append(reference("#" + sctId, version)).append("</wst:RequestedAttachedReference>")
                 .append("<wst:RequestedUnattachedReference>").append(reference(context.identifier(), version))
@@ -233,23 +263,23 @@ public final class SecureConversation {
         String body = version.collection
                 ? "<wst:RequestSecurityTokenResponseCollection>" + rstr + "</wst:RequestSecurityTokenResponseCollection>"
                 : rstr.toString();
-        return envelope(soap, request, Kind.ISSUE, body);
+        return envelope(soap, request, body);
     }
 
     /** The answer to a cancel request: the context is no more. */
     static byte[] cancelled(SoapVersion soap, TokenRequest request) {
-        return envelope(soap, request, Kind.CANCEL, "<wst:RequestSecurityTokenResponse" + contextAttribute(request)
+        return envelope(soap, request, "<wst:RequestSecurityTokenResponse" + contextAttribute(request)
                 + "><wst:RequestedTokenCancelled/></wst:RequestSecurityTokenResponse>");
     }
 
-    private static byte[] envelope(SoapVersion soap, TokenRequest request, Kind kind, String body) {
+    private static byte[] envelope(SoapVersion soap, TokenRequest request, String body) {
         Version version = request.version();
         StringBuilder xml = new StringBuilder("<soap:Envelope xmlns:soap=\"").append(soap.namespace())
                 .append("\" xmlns:wst=\"").append(version.trust).append("\" xmlns:wsc=\"").append(version.conversation)
                 .append("\" xmlns:wsu=\"").append(WSConstants.WSU_NS).append("\" xmlns:wsse=\"").append(WSConstants.WSSE_NS).append("\">");
         xml.append("<soap:Header>");
         if (request.addressing() != null) {
-            xml.append(request.addressing().headers(version.action(true, kind)));
+            xml.append(request.addressing().headers(version.action(true, request.kind())));
         }
         xml.append("</soap:Header><soap:Body>").append(body).append("</soap:Body></soap:Envelope>");
         return xml.toString().getBytes(StandardCharsets.UTF_8);
@@ -317,7 +347,7 @@ public final class SecureConversation {
                 }
             }
         }
-        throw invalid("names the context to cancel in a way this service does not read");
+        throw invalid("names its context in a way this service does not read");
     }
 
     private static RequestRejectedException invalid(String what) {

@@ -8,19 +8,25 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The WS-SecureConversation contexts a route issued and that are still in force: each a secret
- * shared with one caller, standing for the identity that caller proved when it asked for it (a
- * password in a UsernameToken, a certificate). Messages signed with a context's keys are that
- * caller's, until the context expires or the caller cancels it. Bounded per caller: its oldest
- * context makes way for its newest (a client that opens a channel per call crowds out no one).
+ * The WS-SecureConversation contexts a route issued: each a secret shared with one caller, standing
+ * for the identity that caller proved when it asked for it (a password in a UsernameToken, a
+ * certificate). Messages signed with a context's keys are that caller's, until the context expires
+ * or the caller cancels it. Bounded per caller: its oldest context makes way for its newest (a
+ * client that opens a channel per call crowds out no one).
+ *
+ * <p>A context is held for a renewal window past its expiry, in which only a renewal may use it:
+ * Metro renews a context only once it has expired, and a renewal proves the caller's original
+ * credentials again, so it is as strong as establishing a new context.
  */
 public interface SecurityContexts {
 
     /**
-     * @param version the WS-SecureConversation version it was issued under; messages and answers
-     *                refer to it in that version's namespace
+     * @param instance which renewal of the context this is (WS-SecureConversation's Instance), null
+     *                 until it is first renewed; each renewal has a new one and a new secret
+     * @param version  the WS-SecureConversation version it was issued under; messages and answers
+     *                 refer to it in that version's namespace
      */
-    record Context(String identifier, byte[] secret, Principal principal, Instant expires,
+    record Context(String identifier, String instance, byte[] secret, Principal principal, Instant expires,
                    SecureConversation.Version version) {
 
         public Context {
@@ -33,7 +39,8 @@ public interface SecurityContexts {
 
         @Override
         public String toString() {
-            return "Context[" + identifier + ", " + principal.subject() + ", until " + expires + "]";
+            return "Context[" + identifier + (instance == null ? "" : " " + instance) + ", " + principal.subject()
+                    + ", until " + expires + "]";
         }
     }
 
@@ -55,8 +62,21 @@ public interface SecurityContexts {
     Context issue(Principal principal, byte[] secret, SecureConversation.Version version)
             throws FullException, UnavailableException;
 
-    /** The context in force under {@code identifier}, if any. */
+    /**
+     * The context held under {@code identifier}, if any: in force, or expired less than the renewal
+     * window ago, which only a renewal may use ({@link #inForce}).
+     */
     Optional<Context> find(String identifier) throws UnavailableException;
+
+    /** Whether {@code context} is in force now, by this store's clock. */
+    boolean inForce(Context context);
+
+    /**
+     * Renews {@code context} for {@code principal} (the caller proved again, with its roles now):
+     * the same identifier, a new instance and {@code secret}, a full lifetime from now. Empty when the
+     * context is no longer held (cancelled, made way for a newer one, past its renewal window).
+     */
+    Optional<Context> renew(Context context, Principal principal, byte[] secret) throws UnavailableException;
 
     /** Ends a context before it expires; whether it was in force. */
     boolean cancel(String identifier) throws UnavailableException;

@@ -14,6 +14,7 @@ import io.portcullis.engine.http.MediaType;
 import io.portcullis.engine.model.ApiRequest;
 import io.portcullis.engine.model.ApiResponse;
 import io.portcullis.engine.model.AuthMethod;
+import io.portcullis.engine.model.Principal;
 import io.portcullis.engine.model.Obligation;
 import io.portcullis.engine.model.Protocol;
 import java.security.cert.X509Certificate;
@@ -59,6 +60,7 @@ public final class SoapAdapter implements ProtocolAdapter {
     static final String TOKEN_REQUEST_ATTRIBUTE = "soap.tokenRequest";
     /** The operations of a WS-SecureConversation request, which the rules permit like any other (rules/authz). */
     public static final String ESTABLISH_CONTEXT_OPERATION = "establishSecurityContext";
+    public static final String RENEW_CONTEXT_OPERATION = "renewSecurityContext";
     public static final String CANCEL_CONTEXT_OPERATION = "cancelSecurityContext";
     /** The context store is full (503): the gateway holds as many contexts as it may. */
     public static final String CONTEXTS_FULL = "WSS_CONTEXTS_FULL";
@@ -185,7 +187,11 @@ public final class SoapAdapter implements ProtocolAdapter {
         QName element = envelope.operation();
         attributes.put(ELEMENT_ATTRIBUTE, operation(element));
         String operation = tokenRequest == null ? operations.getOrDefault(element, ApiRequest.UNDECLARED_OPERATION)
-                : tokenRequest.kind() == SecureConversation.Kind.ISSUE ? ESTABLISH_CONTEXT_OPERATION : CANCEL_CONTEXT_OPERATION;
+                : switch (tokenRequest.kind()) {
+                    case ISSUE -> ESTABLISH_CONTEXT_OPERATION;
+                    case RENEW -> RENEW_CONTEXT_OPERATION;
+                    case CANCEL -> CANCEL_CONTEXT_OPERATION;
+                };
         return ApiRequest.builder()
                 .id(context.requestId())
                 .receivedAt(context.receivedAt())
@@ -202,11 +208,13 @@ public final class SoapAdapter implements ProtocolAdapter {
     }
 
     /**
-     * Issues or cancels a security context (WS-SecureConversation), once the rules permitted it.
-     * A context is issued only to an authenticated caller whose request was encrypted (it carries the
-     * caller's half of the key) and made with a key the caller could encrypt to the gateway or with
-     * its certificate; the answer is signed and encrypted with that key, or for that certificate. A
-     * context is cancelled only by a message signed with that same context.
+     * Issues, renews or cancels a security context (WS-SecureConversation), once the rules permitted
+     * it. A context is issued or renewed only to a caller the message itself authenticates, whose
+     * request was encrypted (it carries the caller's half of the key) and made with a key the caller
+     * could encrypt to the gateway or with its certificate; the answer is signed and encrypted with
+     * that key, or for that certificate. A renewal must also be signed with the context it renews,
+     * by the caller it was issued to, and stands for the identity and roles proved now. A context is
+     * cancelled only by a message signed with that same context.
      */
     @Override
     public HttpResponseMessage answer(ApiRequest request, List<Obligation> obligations)
@@ -220,43 +228,18 @@ public final class SoapAdapter implements ProtocolAdapter {
         }
         SoapVersion version = "1.2".equals(request.attribute(VERSION_ATTRIBUTE)) ? SoapVersion.SOAP_1_2 : SoapVersion.SOAP_1_1;
         WsSecurityResult.RequestKey key = request.attribute(WsSecurityResult.REQUEST_KEY) instanceof WsSecurityResult.RequestKey k ? k : null;
+        WsSecurityResult.ContextProof held = request.attribute(WsSecurityResult.CONTEXT_PROOF) instanceof WsSecurityResult.ContextProof p
+                ? p : null;
         X509Certificate caller = request.attribute(WsSecurityResult.SIGNER_CERTIFICATE) instanceof X509Certificate c ? c : null;
         byte[] answer;
         Wss4jMessageSecurer.Protection protection;
-        if (tokenRequest.kind() == SecureConversation.Kind.ISSUE) {
-            boolean bodyEncrypted = request.attribute(WsSecurityResult.ENCRYPTED_PARTS) instanceof List<?> parts
-                    && parts.contains(WsSecurityPolicy.Part.BODY.factName());
-            // The identity must be the message's own (its UsernameToken or signer), not an HTTP credential beside it.
-            if (!request.principal().authenticatedBy(AuthMethod.WS_SECURITY.name()) || !bodyEncrypted
-                    || (caller == null && (key == null || key.securityContext()))) {
-                throw new RequestRejectedException(400, SecureConversation.REQUEST_INVALID, "A security context is issued to "
-                        + "a caller the message itself authenticates, whose request is encrypted and signed with its certificate "
-                        + "or a key encrypted to this service.");
-            }
-            byte[] entropy = SecureConversation.gatewayEntropy(tokenRequest.keyBits() / 8);
-            SecurityContexts.Context context;
-            try {
-                // Proved by WS-Security alone: a step-up rule asking for mTLS or a JWT must not see those methods
-                // on calls that carry neither.
-                context = contexts.issue(request.principal().provedBy(AuthMethod.WS_SECURITY),
-                        SecureConversation.key(tokenRequest, entropy), tokenRequest.version());
-            } catch (SecurityContexts.FullException | SecurityContexts.UnavailableException e) {
-                LOG.warn("request {}: no security context issued: {}", request.id(), e.getMessage());
-                throw new RequestRejectedException(503, e instanceof SecurityContexts.FullException ? CONTEXTS_FULL : Wss4jMessageVerifier.CONTEXTS_UNAVAILABLE,
-                        "No security context can be issued now; try again later.");
-            } catch (WSSecurityException e) {
-                throw new RequestRejectedException(400, SecureConversation.REQUEST_INVALID, "The security token request could not be served.");
-            }
-            answer = SecureConversation.issued(version, tokenRequest, context, entropy, request.receivedAt());
-            // Key material (the gateway's entropy, or the key) goes back encrypted, whatever the route's responses are.
-            protection = responseProtection(request, caller, true);
-        } else {
-            if (key == null || !key.isContext(tokenRequest.cancelTarget())) {
+        if (tokenRequest.kind() == SecureConversation.Kind.CANCEL) {
+            if (key == null || !key.securityContext() || held == null || !held.names(tokenRequest.target())) {
                 throw new RequestRejectedException(400, SecureConversation.REQUEST_INVALID,
                         "A security context is cancelled only by a message signed with it.");
             }
             try {
-                contexts.cancel(key.reference());
+                contexts.cancel(held.context().identifier());
             } catch (SecurityContexts.UnavailableException e) {
                 LOG.warn("request {}: security context not cancelled: {}", request.id(), e.getMessage());
                 throw new RequestRejectedException(503, Wss4jMessageVerifier.CONTEXTS_UNAVAILABLE,
@@ -266,6 +249,43 @@ public final class SoapAdapter implements ProtocolAdapter {
             // Signed with the context, like the request: it says nothing to keep secret (WCF and Metro encrypt neither).
             protection = Wss4jMessageSecurer.Protection.withRequestKey(key, true, false, outbound.responseKeys(),
                     WSConstants.AES_256_GCM, false);
+        } else {
+            boolean bodyEncrypted = request.attribute(WsSecurityResult.ENCRYPTED_PARTS) instanceof List<?> parts
+                    && parts.contains(WsSecurityPolicy.Part.BODY.factName());
+            // The identity must be the message's own (its UsernameToken or signer), not an HTTP credential beside it.
+            if (!request.principal().authenticatedBy(AuthMethod.WS_SECURITY.name()) || !bodyEncrypted
+                    || (caller == null && (key == null || key.securityContext()))) {
+                throw new RequestRejectedException(400, SecureConversation.REQUEST_INVALID, "A security context is "
+                        + (tokenRequest.kind() == SecureConversation.Kind.ISSUE ? "issued" : "renewed") + " to a caller the "
+                        + "message itself authenticates, whose request is encrypted and signed with its certificate or a key "
+                        + "encrypted to this service.");
+            }
+            // Proved by WS-Security alone: a step-up rule asking for mTLS or a JWT must not see those methods
+            // on calls that carry neither.
+            Principal proved = request.principal().provedBy(AuthMethod.WS_SECURITY);
+            if (tokenRequest.kind() == SecureConversation.Kind.RENEW && (held == null || !held.names(tokenRequest.target())
+                    || !held.context().principal().subject().equals(proved.subject()))) {
+                throw new RequestRejectedException(400, SecureConversation.REQUEST_INVALID, "A security context is renewed "
+                        + "only by the caller it was issued to, in a message also signed with it.");
+            }
+            byte[] entropy = SecureConversation.gatewayEntropy(tokenRequest.keyBits() / 8);
+            SecurityContexts.Context context;
+            try {
+                byte[] secret = SecureConversation.key(tokenRequest, entropy);
+                context = tokenRequest.kind() == SecureConversation.Kind.ISSUE
+                        ? contexts.issue(proved, secret, tokenRequest.version())
+                        : contexts.renew(held.context(), proved, secret).orElseThrow(() -> new RequestRejectedException(401,
+                        Wss4jMessageVerifier.CONTEXT_UNKNOWN, "The security context is no longer held; establish a new one."));
+            } catch (SecurityContexts.FullException | SecurityContexts.UnavailableException e) {
+                LOG.warn("request {}: no security context issued: {}", request.id(), e.getMessage());
+                throw new RequestRejectedException(503, e instanceof SecurityContexts.FullException ? CONTEXTS_FULL : Wss4jMessageVerifier.CONTEXTS_UNAVAILABLE,
+                        "No security context can be issued now; try again later.");
+            } catch (WSSecurityException e) {
+                throw new RequestRejectedException(400, SecureConversation.REQUEST_INVALID, "The security token request could not be served.");
+            }
+            answer = SecureConversation.granted(version, tokenRequest, context, entropy, request.receivedAt());
+            // Key material (the gateway's entropy, or the key) goes back encrypted, whatever the route's responses are.
+            protection = responseProtection(request, caller, true);
         }
         Map<String, List<String>> headers = ownHeaders(request.id(), version.contentType() + "; charset=utf-8"
                 + (version == SoapVersion.SOAP_1_1 ? "" : "; action=\"" + SecureConversation.answerAction(tokenRequest) + "\""));

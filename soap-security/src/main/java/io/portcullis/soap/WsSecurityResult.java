@@ -25,7 +25,28 @@ import java.util.Set;
  */
 public record WsSecurityResult(Set<String> signedParts, Set<String> encryptedParts, Set<String> tokens,
                                X509Certificate signer, String username, Set<String> algorithms,
-                               String bodyEncryption, Authentication credential, String signedWith, RequestKey requestKey) {
+                               String bodyEncryption, Authentication credential, String signedWith, RequestKey requestKey,
+                               ContextProof contextProof) {
+
+    /**
+     * A security context the message proved it holds: it carries a signature made with the context's
+     * key or one derived from it (over the Body for a call in the context, over the message's own
+     * signature for a renewal). Never a fact rules read.
+     *
+     * @param tokenId the wsu:Id of the SecurityContextToken the message carried, or null
+     */
+    public record ContextProof(SecurityContexts.Context context, String tokenId) {
+
+        /** Whether {@code target} (a reference's URI) names this context: its identifier, or the Id of the token carried. */
+        public boolean names(String target) {
+            return context.identifier().equals(target) || (tokenId != null && target.equals("#" + tokenId));
+        }
+
+        @Override
+        public String toString() {
+            return "ContextProof[" + context.identifier() + "]";
+        }
+    }
 
     /**
      * The caller's key, for protecting the answer: never a fact rules read (its text hides the key).
@@ -47,11 +68,6 @@ public record WsSecurityResult(Set<String> signedParts, Set<String> encryptedPar
 
         public boolean securityContext() {
             return contextVersion != null;
-        }
-
-        /** Whether {@code target} (a reference's URI) names this key's security context. */
-        public boolean isContext(String target) {
-            return securityContext() && (reference.equals(target) || (contextTokenId != null && target.equals("#" + contextTokenId)));
         }
 
         @Override
@@ -78,13 +94,15 @@ public record WsSecurityResult(Set<String> signedParts, Set<String> encryptedPar
     public static final String SIGNED_WITH = "wss.signedWith";
     /** The {@link RequestKey} (responses are protected with it). */
     public static final String REQUEST_KEY = "wss.requestKey";
+    /** The {@link ContextProof}, for renewing and cancelling a context; internal like the request key. */
+    public static final String CONTEXT_PROOF = "wss.contextProof";
     public static final String ENCRYPTED_KEY = "EncryptedKey";
     public static final String DERIVED_KEY = "DerivedKey";
     public static final String SECURITY_CONTEXT_TOKEN = "SecurityContextToken";
 
     /** No Security header in the message. */
     public static final WsSecurityResult NONE = new WsSecurityResult(Set.of(), Set.of(), Set.of(), null, null, Set.of(),
-            null, Authentication.NOT_PRESENTED, null, null);
+            null, Authentication.NOT_PRESENTED, null, null, null);
 
     public WsSecurityResult {
         signedParts = Set.copyOf(signedParts);
@@ -116,6 +134,9 @@ public record WsSecurityResult(Set<String> signedParts, Set<String> encryptedPar
         }
         if (requestKey != null) {
             attributes.put(REQUEST_KEY, requestKey);
+        }
+        if (contextProof != null) {
+            attributes.put(CONTEXT_PROOF, contextProof);
         }
         return attributes;
     }

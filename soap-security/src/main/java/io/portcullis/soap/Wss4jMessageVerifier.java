@@ -91,6 +91,7 @@ public final class Wss4jMessageVerifier {
     public static final String SIGNATURE_WRAPPING = "WSS_SIGNATURE_WRAPPING";
     /** The message refers to a security context this gateway did not issue, or that expired or was cancelled. */
     public static final String CONTEXT_UNKNOWN = "WSS_CONTEXT_UNKNOWN";
+    private static final String CONTEXT_UNKNOWN_TEXT = "The security context is not known or has expired; establish a new one.";
     /** The store of security contexts (the cluster's Redis) does not answer: refused, 503. */
     public static final String CONTEXTS_UNAVAILABLE = "WSS_CONTEXTS_UNAVAILABLE";
 
@@ -208,8 +209,13 @@ public final class Wss4jMessageVerifier {
             throw refused(400, INVALID_SECURITY, "The WS-Security header could not be processed.");
         }
         WsSecurityResult result = collect(envelope, handled, verification);
+        SecureConversation.Kind tokenRequest = contexts == null ? null : SecureConversation.requestedKind(envelope.operationElement());
+        if (verification.context != null && !contexts.inForce(verification.context) && tokenRequest != SecureConversation.Kind.RENEW) {
+            // An expired context is held for its renewal alone.
+            throw refused(401, CONTEXT_UNKNOWN, CONTEXT_UNKNOWN_TEXT);
+        }
         // A context's cancellation names the context and nothing else: WCF and Metro sign it, and do not encrypt it.
-        String unmet = unmet(result, contexts != null && SecureConversation.isCancellation(envelope.operationElement()));
+        String unmet = unmet(result, tokenRequest == SecureConversation.Kind.CANCEL);
         if (unmet != null) {
             LOG.info("WS-Security policy not met: {}", unmet);
             throw refused(400, POLICY_NOT_MET, "The message is not secured as this service requires.");
@@ -332,7 +338,9 @@ public final class Wss4jMessageVerifier {
 
     /**
      * A security context's secret, when WSS4J asks for the key of a SecurityContextToken or a
-     * reference to one: only contexts this route issued and still in force, and one per message.
+     * reference to one: only contexts this route issued and still holds, and one per message. One
+     * past its expiry is taken only for its renewal, which {@link #verify} checks once the Body is
+     * readable.
      */
     private byte[] contextSecret(String identifier, Verification verification) throws java.io.IOException {
         if (contexts == null) {
@@ -437,6 +445,7 @@ public final class Wss4jMessageVerifier {
         String signedWith = null;
         String bodySignatureMethod = null;
         Element bodySignature = null;
+        boolean contextSigned = false;
         for (WSSecurityEngineResult signature : signatures) {
             X509Certificate certificate = (X509Certificate) signature.get(WSSecurityEngineResult.TAG_X509_CERTIFICATE);
             String keyKind;
@@ -449,6 +458,7 @@ public final class Wss4jMessageVerifier {
             } else if (verification.context != null && signature.get(WSSecurityEngineResult.TAG_SECRET) instanceof byte[] secret
                     && madeWith(secret, verification.context, contextTokenId, derivedKeys)) {
                 keyKind = WsSecurityPolicy.SignedWith.SECURITY_CONTEXT.factName();
+                contextSigned = true;
             } else {
                 throw refused(400, UNSUPPORTED_TOKEN, "Signatures must identify an X.509 certificate"
                         + (encryptedKeySignatures ? " or a key encrypted to this service" : "")
@@ -511,7 +521,8 @@ public final class Wss4jMessageVerifier {
             credential = Authentication.of(context.principal());
         }
         return new WsSecurityResult(signed, encrypted, tokens, signer, username, algorithmsUsed, bodyEncryption,
-                credential, signedWith, requestKey);
+                credential, signedWith, requestKey,
+                contextSigned ? new WsSecurityResult.ContextProof(verification.context, contextTokenId) : null);
     }
 
     /**
@@ -745,7 +756,7 @@ public final class Wss4jMessageVerifier {
             return refused(503, CONTEXTS_UNAVAILABLE, "The message cannot be checked right now.");
         }
         if (verification.contextUnknown) {
-            return refused(401, CONTEXT_UNKNOWN, "The security context is not known or has expired; establish a new one.");
+            return refused(401, CONTEXT_UNKNOWN, CONTEXT_UNKNOWN_TEXT);
         }
         if (usesAlgorithmOutsideSuite(envelope)) {
             return refused(400, UNSUPPORTED_ALGORITHM, "An unsupported signature or encryption algorithm was used.");

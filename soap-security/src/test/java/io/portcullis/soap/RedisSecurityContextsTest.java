@@ -35,7 +35,7 @@ class RedisSecurityContextsTest {
     }
 
     static RedisSecurityContexts contexts(RedisStore store, String scope, int capacity, int perCaller, Clock clock) {
-        return new RedisSecurityContexts(store, scope, Duration.ofHours(1), capacity, perCaller, GATEWAY_KEY, clock);
+        return new RedisSecurityContexts(store, scope, Duration.ofHours(1), Duration.ofHours(1), capacity, perCaller, GATEWAY_KEY, clock);
     }
 
     @Test
@@ -71,7 +71,7 @@ class RedisSecurityContextsTest {
         assertThat(stored.toString()).contains("bank-soap").doesNotContain(issued.identifier()).doesNotContain("alice")
                 .doesNotContain(new String(SECRET, StandardCharsets.US_ASCII)).doesNotContain(issued.identifier().substring(9));
         // A node with another key (not this gateway's) cannot read it.
-        assertThat(new RedisSecurityContexts(redis.second(), "bank-soap", Duration.ofHours(1), 1000, 10,
+        assertThat(new RedisSecurityContexts(redis.second(), "bank-soap", Duration.ofHours(1), Duration.ofHours(1), 1000, 10,
                 "another key".getBytes(StandardCharsets.US_ASCII), Clock.systemUTC()).find(issued.identifier())).isEmpty();
     }
 
@@ -107,9 +107,45 @@ class RedisSecurityContextsTest {
         // Alice holds fewer than her own bound: a second context would be a new one, past the route's bound.
         assertThatThrownBy(() -> second.issue(ALICE, SECRET, SecureConversation.Version.V1_3))
                 .isInstanceOf(SecurityContexts.FullException.class);
+        // Expired contexts are held through their renewal window, and count until it closes.
+        clock.advance(Duration.ofHours(1));
+        assertThatThrownBy(() -> first.issue(Principal.builder("dave", AuthMethod.WS_SECURITY).build(), SECRET,
+                SecureConversation.Version.V1_3)).isInstanceOf(SecurityContexts.FullException.class);
         clock.advance(Duration.ofHours(1));
         assertThat(second.issue(Principal.builder("dave", AuthMethod.WS_SECURITY).build(), SECRET, SecureConversation.Version.V1_3))
                 .isNotNull();
+    }
+
+    @Test
+    void aContextRenewedOnOneNodeIsTheRenewedOneOnTheOtherUntilItsWindowCloses() throws Exception {
+        io.portcullis.engine.authn.MutableClock clock = new io.portcullis.engine.authn.MutableClock(java.time.Instant.now());
+        SecurityContexts first = contexts(redis.first(), "renewing", 100, 2, clock);
+        SecurityContexts second = contexts(redis.second(), "renewing", 100, 2, clock);
+        SecurityContexts.Context issued = first.issue(ALICE, SECRET, SecureConversation.Version.V1_3);
+        clock.advance(Duration.ofMinutes(90));
+        SecurityContexts.Context expired = second.find(issued.identifier()).orElseThrow();
+        assertThat(second.inForce(expired)).isFalse();
+
+        Principal demoted = Principal.builder("alice", AuthMethod.WS_SECURITY).roles(Set.of("former-customer")).build();
+        byte[] newSecret = "the renewed context's 32-byte key".getBytes(StandardCharsets.US_ASCII);
+        SecurityContexts.Context renewed = second.renew(expired, demoted, newSecret).orElseThrow();
+
+        SecurityContexts.Context found = first.find(issued.identifier()).orElseThrow();
+        assertThat(first.inForce(found)).isTrue();
+        assertThat(found.instance()).isEqualTo(renewed.instance()).isNotNull();
+        assertThat(found.secret()).isEqualTo(newSecret);
+        assertThat(found.principal()).isEqualTo(demoted);
+        // The renewed context is Alice's newest: her next two make way for the older one first.
+        clock.advance(Duration.ofSeconds(1));
+        SecurityContexts.Context next = first.issue(ALICE, SECRET, SecureConversation.Version.V1_3);
+        assertThat(first.find(issued.identifier())).isPresent();
+        clock.advance(Duration.ofSeconds(1));
+        first.issue(ALICE, SECRET, SecureConversation.Version.V1_3);
+        assertThat(first.find(issued.identifier())).isEmpty();
+        assertThat(first.find(next.identifier())).isPresent();
+        // Gone is gone: a cancelled (or evicted) context is not renewed back into being.
+        assertThat(second.renew(found, ALICE, SECRET)).isEmpty();
+        assertThat(second.find(issued.identifier())).isEmpty();
     }
 
     @Test

@@ -14,9 +14,10 @@ public final class SecureConversationClient {
     /**
      * What the client holds once the gateway answered its request for a context.
      *
-     * @param context the answer's Context attribute (the request's, echoed)
+     * @param instance the context's Instance (once renewed), or null
+     * @param context  the answer's Context attribute (the request's, echoed)
      */
-    public record Issued(String identifier, byte[] key, String context) {
+    public record Issued(String identifier, String instance, byte[] key, String context) {
     }
 
     private SecureConversationClient() {
@@ -34,6 +35,21 @@ public final class SecureConversationClient {
                 </soap:Envelope>""".formatted(trust, trust, version.tokenType(), trust, clientEntropy != null
                 ? "<wst:Entropy><wst:BinarySecret Type=\"" + trust + "/Nonce\">" + Base64.getEncoder().encodeToString(clientEntropy)
                 + "</wst:BinarySecret></wst:Entropy>" : "");
+    }
+
+    /** A request to renew the context {@code identifier} (addressed), with {@code clientEntropy} or none when null. */
+    public static String renewRequest(SecureConversation.Version version, String identifier, byte[] clientEntropy) {
+        String trust = version.trustNamespace();
+        return """
+                <soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:wsa="http://www.w3.org/2005/08/addressing">
+                  <soap:Header><wsa:Action>%s/RST/SCT/Renew</wsa:Action><wsa:MessageID>urn:uuid:m-2</wsa:MessageID></soap:Header>
+                  <soap:Body><wst:RequestSecurityToken xmlns:wst="%s" Context="renewal-1">\
+                <wst:TokenType>%s</wst:TokenType><wst:RequestType>%s/Renew</wst:RequestType>\
+                <wst:RenewTarget><wsse:SecurityTokenReference xmlns:wsse="%s"><wsse:Reference URI="%s" ValueType="%s"/>\
+                </wsse:SecurityTokenReference></wst:RenewTarget>%s<wst:KeySize>256</wst:KeySize></wst:RequestSecurityToken></soap:Body>
+                </soap:Envelope>""".formatted(trust, trust, version.tokenType(), trust, WSConstants.WSSE_NS, identifier,
+                version.tokenType(), clientEntropy != null ? "<wst:Entropy><wst:BinarySecret Type=\"" + trust + "/Nonce\">"
+                + Base64.getEncoder().encodeToString(clientEntropy) + "</wst:BinarySecret></wst:Entropy>" : "");
     }
 
     /** A request to cancel the context {@code identifier}. */
@@ -59,8 +75,14 @@ public final class SecureConversationClient {
             assertThat(response.getLocalName()).isEqualTo("RequestSecurityTokenResponseCollection");
             response = child(response, "RequestSecurityTokenResponse");
         }
-        String identifier = child(child(child(response, "RequestedSecurityToken"), "SecurityContextToken"), "Identifier")
-                .getTextContent();
+        Element token = child(child(response, "RequestedSecurityToken"), "SecurityContextToken");
+        String identifier = child(token, "Identifier").getTextContent();
+        String instance = null;
+        for (org.w3c.dom.Node node = token.getFirstChild(); node != null; node = node.getNextSibling()) {
+            if ("Instance".equals(node.getLocalName())) {
+                instance = node.getTextContent();
+            }
+        }
         Element proof = child(response, "RequestedProofToken");
         byte[] key;
         if (clientEntropy != null) {
@@ -71,7 +93,7 @@ public final class SecureConversationClient {
         } else {
             key = Base64.getDecoder().decode(child(proof, "BinarySecret").getTextContent());
         }
-        return new Issued(identifier, key, response.getAttribute("Context"));
+        return new Issued(identifier, instance, key, response.getAttribute("Context"));
     }
 
     /** An answer under a context, verified and decrypted by the client, which knows the context's key by its identifier. */

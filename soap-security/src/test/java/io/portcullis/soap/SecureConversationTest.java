@@ -36,6 +36,7 @@ import java.util.Set;
 
 import static io.portcullis.soap.SecureConversationClient.cancelRequest;
 import static io.portcullis.soap.SecureConversationClient.issueRequest;
+import static io.portcullis.soap.SecureConversationClient.renewRequest;
 import static io.portcullis.soap.SecureConversationClient.readWithContextKey;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -72,7 +73,7 @@ class SecureConversationTest {
     @BeforeEach
     void gateway() {
         clock = new MutableClock(Instant.now());
-        contexts = new InMemorySecurityContexts(Duration.ofHours(1), 100, 2, clock);
+        contexts = new InMemorySecurityContexts(Duration.ofHours(1), Duration.ofHours(1), 100, 2, clock);
         WsSecurityPolicy policy = new WsSecurityPolicy(List.of(
                 new WsSecurityPolicy.Alternative(true, false, EnumSet.of(WsSecurityPolicy.Part.BODY, WsSecurityPolicy.Part.TIMESTAMP),
                         Set.of(WsSecurityPolicy.Part.BODY)),
@@ -209,7 +210,7 @@ class SecureConversationTest {
 
     @Test
     void aFullGatewayRefusesANewCallerWithoutTakingAnythingFromTheOthers() throws Exception {
-        InMemorySecurityContexts small = new InMemorySecurityContexts(Duration.ofHours(1), 2, 2, clock);
+        InMemorySecurityContexts small = new InMemorySecurityContexts(Duration.ofHours(1), Duration.ofHours(1), 2, 2, clock);
         Principal bob = Principal.builder("bob", AuthMethod.WS_SECURITY).build();
         SecurityContexts.Context first = small.issue(ALICE, new byte[32], SecureConversation.Version.V1_3);
         small.issue(ALICE, new byte[32], SecureConversation.Version.V1_3);
@@ -217,9 +218,12 @@ class SecureConversationTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> small.issue(bob, new byte[32], SecureConversation.Version.V1_3))
                 .isInstanceOf(SecurityContexts.FullException.class);
         assertThat(small.find(first.identifier())).isPresent();
-        // Alice's own oldest makes way for her newest; once contexts expire, there is room again.
+        // Alice's own oldest makes way for her newest; once contexts are past their renewal window, there is room again.
         small.issue(ALICE, new byte[32], SecureConversation.Version.V1_3);
         assertThat(small.find(first.identifier())).isEmpty();
+        clock.advance(Duration.ofHours(1));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> small.issue(bob, new byte[32], SecureConversation.Version.V1_3))
+                .isInstanceOf(SecurityContexts.FullException.class);
         clock.advance(Duration.ofHours(1));
         assertThat(small.issue(bob, new byte[32], SecureConversation.Version.V1_3)).isNotNull();
         assertThat(small.size()).isEqualTo(1);
@@ -285,14 +289,108 @@ class SecureConversationTest {
         assertThat(contexts.size()).isEqualTo(2);
     }
 
+    @ParameterizedTest
+    @EnumSource(SecureConversation.Version.class)
+    void aContextIsRenewedWithTheCallersOwnCredentialsEndorsedByTheContext(SecureConversation.Version version) throws Exception {
+        Issued issued = establish(version, true);
+
+        Issued renewed = renew(version, issued, CLIENT_ENTROPY);
+
+        // The same context, a new instance and key, a full lifetime from now.
+        assertThat(renewed.identifier()).isEqualTo(issued.identifier());
+        assertThat(renewed.instance()).startsWith("urn:uuid:");
+        assertThat(renewed.key()).hasSize(32).isNotEqualTo(issued.key());
+        assertThat(contexts.find(issued.identifier())).get().extracting(SecurityContexts.Context::expires)
+                .isEqualTo(clock.instant().plus(Duration.ofHours(1)));
+        ApiRequest call = adapter.normalize(post(SecuredMessages.of(Wss4jMessageVerifierTest.TRANSFER).timestamp()
+                .inContext(version, renewed.identifier(), renewed.key(), false, true).bytes()), CONTEXT);
+        assertThat(call.attribute(WsSecurityResult.SIGNED_WITH)).isEqualTo("security-context");
+        // The old key is the context's no more.
+        byte[] withOldKey = SecuredMessages.of(Wss4jMessageVerifierTest.TRANSFER).timestamp()
+                .inContext(version, issued.identifier(), issued.key(), false, true).bytes();
+        assertThat(catchThrowableOfType(RequestRejectedException.class, () -> adapter.normalize(post(withOldKey), CONTEXT)).reason())
+                .isEqualTo(Wss4jMessageVerifier.FAILED_CHECK);
+    }
+
     @Test
-    void requestsForOtherTokensOrRenewalsAreRefusedBeforeTheRules() throws Exception {
+    void anExpiredContextIsHeldForItsRenewalAloneUntilItsWindowCloses() throws Exception {
+        Issued issued = establish(SecureConversation.Version.V1_3, true);
+        clock.advance(Duration.ofMinutes(90));
+
+        byte[] late = SecuredMessages.of(Wss4jMessageVerifierTest.TRANSFER).timestamp()
+                .inContext(SecureConversation.Version.V1_3, issued.identifier(), issued.key(), false, true).bytes();
+        assertThat(catchThrowableOfType(RequestRejectedException.class, () -> adapter.normalize(post(late), CONTEXT)).reason())
+                .isEqualTo(Wss4jMessageVerifier.CONTEXT_UNKNOWN);
+        byte[] lateCancel = SecuredMessages.of(cancelRequest(SecureConversation.Version.V1_3, issued.identifier())).timestamp()
+                .inContext(SecureConversation.Version.V1_3, issued.identifier(), issued.key(), false, true).bytes();
+        assertThat(catchThrowableOfType(RequestRejectedException.class, () -> adapter.normalize(post(lateCancel), CONTEXT)).reason())
+                .isEqualTo(Wss4jMessageVerifier.CONTEXT_UNKNOWN);
+
+        // Metro renews only now, once the context has expired.
+        Issued renewed = renew(SecureConversation.Version.V1_3, issued, null);
+        adapter.normalize(post(SecuredMessages.of(Wss4jMessageVerifierTest.TRANSFER).timestamp()
+                .inContext(SecureConversation.Version.V1_3, renewed.identifier(), renewed.key(), false, true).bytes()), CONTEXT);
+
+        // A lifetime and a renewal window later, the context is gone.
+        clock.advance(Duration.ofHours(2));
+        byte[] tooLate = renewal(SecureConversation.Version.V1_3, renewed, null);
+        assertThat(catchThrowableOfType(RequestRejectedException.class, () -> adapter.normalize(post(tooLate), CONTEXT)).reason())
+                .isEqualTo(Wss4jMessageVerifier.CONTEXT_UNKNOWN);
+        assertThat(contexts.size()).isZero();
+    }
+
+    @Test
+    void aRenewalProvesBothTheCallersCredentialsAndTheContext() throws Exception {
+        Issued issued = establish(SecureConversation.Version.V1_3, true);
+        Issued other = establish(SecureConversation.Version.V1_3, true);
+        String request = renewRequest(SecureConversation.Version.V1_3, issued.identifier(), CLIENT_ENTROPY);
+
+        // Signed with the context alone: the caller's own credentials are not proved again.
+        byte[] contextOnly = SecuredMessages.of(request).timestamp()
+                .inContext(SecureConversation.Version.V1_3, issued.identifier(), issued.key(), false, true).bytes();
+        // Alice's credentials alone: nothing shows she holds the context.
+        byte[] credentialsOnly = askedAsAlice(request);
+        // Endorsed by another context than the one it names.
+        byte[] otherContext = SecuredMessages.of(request).timestamp().sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE)
+                .encryptBody(clients, "gateway", WSConstants.AES_256_GCM)
+                .endorsedWithContext(SecureConversation.Version.V1_3, other.identifier(), other.key()).bytes();
+        for (byte[] message : List.of(contextOnly, credentialsOnly, otherContext)) {
+            ApiRequest renewing = adapter.normalize(post(message), CONTEXT);
+            assertThat(renewing.operation()).isEqualTo(SoapAdapter.RENEW_CONTEXT_OPERATION);
+            assertThat(catchThrowableOfType(RequestRejectedException.class, () -> adapter.answer(authenticated(renewing), List.of()))
+                    .reason()).isEqualTo(SecureConversation.REQUEST_INVALID);
+        }
+        // Proved by someone other than the caller it was issued to.
+        ApiRequest byBob = adapter.normalize(post(renewal(SecureConversation.Version.V1_3, issued, CLIENT_ENTROPY)), CONTEXT);
+        Principal bob = Principal.builder("bob", AuthMethod.WS_SECURITY).roles(Set.of("customer")).build();
+        assertThat(catchThrowableOfType(RequestRejectedException.class,
+                () -> adapter.answer(byBob.toBuilder().principal(bob).build(), List.of())).reason()).isEqualTo(SecureConversation.REQUEST_INVALID);
+        assertThat(contexts.find(issued.identifier())).get().extracting(SecurityContexts.Context::instance).isNull();
+    }
+
+    @Test
+    void aRenewedContextStandsForTheCallerAsProvedAtTheRenewal() throws Exception {
+        Issued issued = establish(SecureConversation.Version.V1_3, true);
+        Principal demoted = Principal.builder("alice", AuthMethod.WS_SECURITY).roles(Set.of("former-customer")).build();
+
+        ApiRequest renewing = adapter.normalize(post(renewal(SecureConversation.Version.V1_3, issued, CLIENT_ENTROPY)), CONTEXT);
+        adapter.answer(renewing.toBuilder().principal(demoted.alsoProvedBy(AuthMethod.MTLS)).build(), List.of());
+
+        SecurityContexts.Context renewed = contexts.find(issued.identifier()).orElseThrow();
+        assertThat(renewed.principal().roles()).containsExactly("former-customer");
+        assertThat(renewed.principal().methods()).containsExactly(AuthMethod.WS_SECURITY);
+    }
+
+    @Test
+    void requestsForOtherTokensOrTargetsOutOfPlaceAreRefusedBeforeTheRules() throws Exception {
         String otherToken = issueRequest(SecureConversation.Version.V1_3, CLIENT_ENTROPY)
                 .replace("ws-secureconversation/200512/sct", "ws-secureconversation/200512/other");
-        String renewal = issueRequest(SecureConversation.Version.V1_3, CLIENT_ENTROPY)
+        String renewTargetInAnIssue = issueRequest(SecureConversation.Version.V1_3, CLIENT_ENTROPY)
                 .replace("<wst:KeySize>", "<wst:RenewTarget/><wst:KeySize>");
+        String renewalOfNothing = renewRequest(SecureConversation.Version.V1_3, "urn:uuid:x", null)
+                .replaceAll("<wst:RenewTarget>.*</wst:RenewTarget>", "");
         String hugeKey = issueRequest(SecureConversation.Version.V1_3, CLIENT_ENTROPY).replace(">256<", ">100000<");
-        for (String request : List.of(otherToken, renewal, hugeKey)) {
+        for (String request : List.of(otherToken, renewTargetInAnIssue, renewalOfNothing, hugeKey)) {
             byte[] message = askedAsAlice(request);
             RequestRejectedException refused = catchThrowableOfType(RequestRejectedException.class,
                     () -> adapter.normalize(post(message), CONTEXT));
@@ -322,6 +420,30 @@ class SecureConversationTest {
         assertThat(issued.context()).isEqualTo("uuid-&-1");
         assertThat(issued.key()).hasSize(32);
         return issued;
+    }
+
+    /** Renews {@code issued} as alice and reads the answer as she would (the gateway's certificate, her entropy). */
+    private Issued renew(SecureConversation.Version version, Issued issued, byte[] clientEntropy) throws Exception {
+        ApiRequest request = adapter.normalize(post(renewal(version, issued, clientEntropy)), CONTEXT);
+        assertThat(request.operation()).isEqualTo(SoapAdapter.RENEW_CONTEXT_OPERATION);
+
+        HttpResponseMessage answer = adapter.answer(authenticated(request), List.of());
+
+        assertThat(answer.headers().get("content-type")).isNotNull();
+        SoapEnvelope received = new SoapEnvelopeReader().read(answer.body());
+        assertThat(new String(answer.body(), StandardCharsets.UTF_8)).contains(version.trustNamespace() + "/RSTR/SCT/Renew")
+                .doesNotContain("BinarySecret");
+        SoapAdapterSecurityTest.verifier(clients).verify(received, "127.0.0.1");
+        Issued renewed = SecureConversationClient.read(received.operationElement(), version, clientEntropy);
+        assertThat(renewed.context()).isEqualTo("renewal-1");
+        return renewed;
+    }
+
+    /** A renewal of {@code issued} as WCF and Metro send it: Alice's signature and encryption, endorsed with the context. */
+    private static byte[] renewal(SecureConversation.Version version, Issued issued, byte[] clientEntropy) throws Exception {
+        return SecuredMessages.of(renewRequest(version, issued.identifier(), clientEntropy)).timestamp()
+                .sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE).encryptBody(clients, "gateway", WSConstants.AES_256_GCM)
+                .endorsedWithContext(version, issued.identifier(), issued.key()).bytes();
     }
 
     /** {@code request} as Alice sends it: signed with her certificate, encrypted to the gateway. */

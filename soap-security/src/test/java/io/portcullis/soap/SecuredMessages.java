@@ -248,33 +248,62 @@ public final class SecuredMessages {
      */
     public SecuredMessages inContext(SecureConversation.Version version, String identifier, byte[] secret, boolean byIdentifier,
                                      boolean encryptBody) throws Exception {
-        int wscVersion = version.wscVersion();
-        org.apache.wss4j.dom.message.WSSecSecurityContextToken token =
-                new org.apache.wss4j.dom.message.WSSecSecurityContextToken(header, null);
-        token.setWscVersion(wscVersion);
-        token.setIdentifier(identifier);
-        token.prepare(null);
+        org.apache.wss4j.dom.message.WSSecSecurityContextToken token = contextToken(version, identifier);
         String soap = document.getDocumentElement().getNamespaceURI();
-        org.apache.wss4j.dom.message.WSSecDKSign signature = new org.apache.wss4j.dom.message.WSSecDKSign(header);
-        org.apache.wss4j.dom.message.WSSecDKEncrypt encrypt = new org.apache.wss4j.dom.message.WSSecDKEncrypt(header);
-        for (org.apache.wss4j.dom.message.WSSecDerivedKeyBase derived : java.util.List.of(signature, encrypt)) {
-            derived.setWscVersion(wscVersion);
-            derived.setTokenIdentifier(byIdentifier ? identifier : token.getSctId());
-            derived.setTokenIdDirectId(byIdentifier);
-            derived.setCustomValueType(version.tokenType());
-        }
-        signature.setSignatureAlgorithm(WSConstants.HMAC_SHA1);
-        signature.setDigestAlgorithm(WSConstants.SHA256);
+        org.apache.wss4j.dom.message.WSSecDKSign signature = derivedFrom(new org.apache.wss4j.dom.message.WSSecDKSign(header),
+                version, identifier, token, byIdentifier);
         signature.getParts().add(new WSEncryptionPart(WSConstants.ELEM_BODY, soap, ""));
         signature.getParts().add(new WSEncryptionPart(WSConstants.TIMESTAMP_TOKEN_LN, WSConstants.WSU_NS, ""));
         signature.build(secret);
         if (encryptBody) {
+            org.apache.wss4j.dom.message.WSSecDKEncrypt encrypt = derivedFrom(new org.apache.wss4j.dom.message.WSSecDKEncrypt(header),
+                    version, identifier, token, byIdentifier);
             encrypt.setSymmetricEncAlgorithm(WSConstants.AES_256_GCM);
             encrypt.getParts().add(new WSEncryptionPart(WSConstants.ELEM_BODY, soap, "Content"));
             encrypt.build(secret);
         }
         token.prependSCTElementToHeader();
         return this;
+    }
+
+    /**
+     * Endorses the message's signature with a security context, as WCF and Metro renew one: a
+     * signature with a key derived from the context over the signature already in the header.
+     */
+    public SecuredMessages endorsedWithContext(SecureConversation.Version version, String identifier, byte[] secret) throws Exception {
+        org.w3c.dom.Element primary = (org.w3c.dom.Element) header.getSecurityHeaderElement()
+                .getElementsByTagNameNS(WSConstants.SIG_NS, "Signature").item(0);
+        org.apache.wss4j.dom.message.WSSecSecurityContextToken token = contextToken(version, identifier);
+        org.apache.wss4j.dom.message.WSSecDKSign endorsing = derivedFrom(new org.apache.wss4j.dom.message.WSSecDKSign(header),
+                version, identifier, token, false);
+        endorsing.getParts().add(new WSEncryptionPart(primary.getAttribute("Id")));
+        endorsing.build(secret);
+        token.prependSCTElementToHeader();
+        return this;
+    }
+
+    private org.apache.wss4j.dom.message.WSSecSecurityContextToken contextToken(SecureConversation.Version version, String identifier)
+            throws Exception {
+        org.apache.wss4j.dom.message.WSSecSecurityContextToken token =
+                new org.apache.wss4j.dom.message.WSSecSecurityContextToken(header, null);
+        token.setWscVersion(version.wscVersion());
+        token.setIdentifier(identifier);
+        token.prepare(null);
+        return token;
+    }
+
+    /** {@code derived} with its key derived (HMAC-SHA1 signatures, SHA-256 digests) from the context, referred to as asked. */
+    private static <T extends org.apache.wss4j.dom.message.WSSecDerivedKeyBase> T derivedFrom(T derived, SecureConversation.Version version,
+            String identifier, org.apache.wss4j.dom.message.WSSecSecurityContextToken token, boolean byIdentifier) {
+        derived.setWscVersion(version.wscVersion());
+        derived.setTokenIdentifier(byIdentifier ? identifier : token.getSctId());
+        derived.setTokenIdDirectId(byIdentifier);
+        derived.setCustomValueType(version.tokenType());
+        if (derived instanceof org.apache.wss4j.dom.message.WSSecDKSign signature) {
+            signature.setSignatureAlgorithm(WSConstants.HMAC_SHA1);
+            signature.setDigestAlgorithm(WSConstants.SHA256);
+        }
+        return derived;
     }
 
     /** An answer as its caller reads it, knowing only the symmetric key it made or was given. */

@@ -126,7 +126,7 @@ public final class GatewaySettingsLoader {
                           FileSecureConversation secureConversation) {
     }
 
-    record FileSecureConversation(Integer lifetimeSeconds, Integer maxContexts, Integer maxContextsPerCaller) {
+    record FileSecureConversation(Integer lifetimeSeconds, Integer renewalWindowSeconds, Integer maxContexts, Integer maxContextsPerCaller) {
     }
 
     record FileResponseSecurity(Boolean sign, Boolean encrypt, FileKeyIdentifiers keyIdentifiers) {
@@ -675,17 +675,19 @@ public final class GatewaySettingsLoader {
             throw new InvalidConfigurationException(key + ".responses.sign: must be true where signedWith: security-context is "
                     + "taken (answers are signed with the caller's context)");
         }
-        FileSecureConversation settings = raw.secureConversation() == null ? new FileSecureConversation(null, null, null)
+        FileSecureConversation settings = raw.secureConversation() == null ? new FileSecureConversation(null, null, null, null)
                 : raw.secureConversation();
         int lifetime = or(settings.lifetimeSeconds(), 3600);
+        int renewalWindow = or(settings.renewalWindowSeconds(), 3600);
         int maxContexts = or(settings.maxContexts(), 10_000);
         int maxContextsPerCaller = or(settings.maxContextsPerCaller(), 10);
-        if (lifetime < 60 || lifetime > 86_400 || maxContexts < 1 || maxContexts > 1_000_000 || maxContextsPerCaller < 1
+        if (lifetime < 60 || lifetime > 86_400 || renewalWindow < 0 || renewalWindow > 86_400 || maxContexts < 1 || maxContexts > 1_000_000 || maxContextsPerCaller < 1
                 || maxContextsPerCaller > maxContexts) {
-            throw new InvalidConfigurationException(key + ".secureConversation: lifetimeSeconds must be 60..86400, maxContexts "
-                    + "1..1000000 and maxContextsPerCaller 1..maxContexts");
+            throw new InvalidConfigurationException(key + ".secureConversation: lifetimeSeconds must be 60..86400, "
+                    + "renewalWindowSeconds 0..86400, maxContexts 1..1000000 and maxContextsPerCaller 1..maxContexts");
         }
-        return new GatewaySettings.SecureConversation(java.time.Duration.ofSeconds(lifetime), maxContexts, maxContextsPerCaller);
+        return new GatewaySettings.SecureConversation(java.time.Duration.ofSeconds(lifetime), java.time.Duration.ofSeconds(renewalWindow),
+                maxContexts, maxContextsPerCaller);
     }
 
     /** A key identifier for a signature or encryption the settings do not ask for is refused: it would do nothing. */

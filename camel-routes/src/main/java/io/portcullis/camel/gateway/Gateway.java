@@ -28,11 +28,16 @@ public final class Gateway implements AutoCloseable {
     }
 
     public static Gateway start(GatewaySettings settings, AuditLog audit) throws Exception {
+        return start(settings, audit, Clock.systemUTC());
+    }
+
+    /** @param clock what the runtime reads the time from (tests set it apart from the clients') */
+    public static Gateway start(GatewaySettings settings, AuditLog audit, Clock clock) throws Exception {
         AutoCloseable demoBank = settings.demoBank().enabled() ? demoBank(settings.demoBank()) : null;
         GatewayRuntime runtime = null;
         CamelContext camel = new DefaultCamelContext();
         try {
-            runtime = GatewayRuntime.start(settings, audit, Clock.systemUTC());
+            runtime = GatewayRuntime.start(settings, audit, clock);
             camel.getRegistry().bind(GatewayRoutes.HEADER_FILTER, new ProxyHeaderFilterStrategy());
             // The route blocks on the upstream call, so it runs on the consumer's worker pool,
             // never on a Netty I/O thread; the pool size caps requests in flight.

@@ -102,7 +102,7 @@ class ClusterReplayIT {
         assertThat(event.status()).isEqualTo(503);
         // Whatever context a message names, it cannot be looked up: refused, not guessed.
         SecureConversationClient.Issued anyContext = new SecureConversationClient.Issued("urn:uuid:" + java.util.UUID.randomUUID(),
-                new byte[32], null);
+                null, new byte[32], null);
         DecisionEvent unchecked = event(second, post(second, DemoSoapClients.inContext(anyContext, TRANSFER)));
         assertThat(unchecked.reasons()).containsExactly("WSS_CONTEXTS_UNAVAILABLE");
         assertThat(unchecked.status()).isEqualTo(503);

@@ -50,6 +50,12 @@ final class RunningGateway implements AutoCloseable {
 
     /** @param edit changes to the example configuration's text before it is loaded */
     RunningGateway(Path workDir, String extraConfig, java.util.function.UnaryOperator<String> edit) throws Exception {
+        this(workDir, extraConfig, edit, java.time.Clock.systemUTC());
+    }
+
+    /** @param clock the gateway's clock, which a test may set apart from its clients' */
+    RunningGateway(Path workDir, String extraConfig, java.util.function.UnaryOperator<String> edit, java.time.Clock clock)
+            throws Exception {
         rules = workDir.resolve("rules");
         copyTree(REPOSITORY.resolve("rules"), rules);
         apiKeys = Files.copy(REPOSITORY.resolve("examples/config/api-keys.yaml"), workDir.resolve("api-keys.yaml"));
@@ -74,7 +80,7 @@ final class RunningGateway implements AutoCloseable {
         Files.writeString(configFile, edit.apply(config) + "\n" + extraConfig);
         GatewaySettings settings = GatewaySettingsLoader.load(configFile);
         AuditLog recorder = audit::add;
-        gateway = Gateway.start(settings, recorder);
+        gateway = Gateway.start(settings, recorder, clock);
     }
 
     HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
