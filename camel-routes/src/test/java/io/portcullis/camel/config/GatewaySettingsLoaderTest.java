@@ -96,6 +96,8 @@ class GatewaySettingsLoaderTest {
                         + "with the Body encrypted");
         assertThatThrownBy(() -> load(example().replace("lifetimeSeconds: 3600", "lifetimeSeconds: 10")))
                 .hasMessageContaining("routes[1].wsSecurity.secureConversation: lifetimeSeconds must be 60..86400");
+        assertThatThrownBy(() -> load(example().replace("renewalWindowSeconds: 3600", "renewalWindowSeconds: -1")))
+                .hasMessageContaining("renewalWindowSeconds 0..86400");
     }
 
     @Test
