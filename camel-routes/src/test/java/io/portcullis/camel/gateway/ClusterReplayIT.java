@@ -8,6 +8,7 @@ import io.portcullis.engine.cluster.RedisServer;
 import io.portcullis.soap.SecureConversation;
 import io.portcullis.soap.SecureConversationClient;
 import io.portcullis.soap.SecuredMessages;
+import io.portcullis.soap.SoapAdapter;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -27,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Two gateway nodes sharing a real Redis (cluster.redis): a signed SOAP message accepted by one is
  * a replay on the other; a WS-SecureConversation context one issued is in force on the other until
- * cancelled; with Redis gone, messages are refused (fail closed) until it is back.
+ * cancelled, and once expired is renewed on either; with Redis gone, messages are refused (fail
+ * closed) until it is back.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterReplayIT {
@@ -91,6 +93,35 @@ class ClusterReplayIT {
 
     @Test
     @Order(3)
+    void anExpiredContextIsRenewedOnTheOtherNodeAndCallsGoOnInTheRenewedOne() throws Exception {
+        SecureConversationClient.Issued issued = demo.establishContextAsAlice(message -> post(first, message).body());
+        // An hour and a half on: the context has expired, and is held for its renewal alone.
+        cluster.clock().shift(Duration.ofMinutes(90));
+        try {
+            HttpResponse<String> late = post(second, DemoSoapClients.inContext(issued, TRANSFER));
+            assertThat(event(second, late).reasons()).containsExactly("WSS_CONTEXT_UNKNOWN");
+
+            SecureConversationClient.Issued renewed = demo.renewContextAsAlice(issued, message -> post(second, message).body());
+
+            assertThat(renewed.identifier()).isEqualTo(issued.identifier());
+            assertThat(renewed.instance()).isNotNull();
+            DecisionEvent renewal = second.lastEvent(SoapAdapter.RENEW_CONTEXT_OPERATION);
+            assertThat(renewal.effect()).isEqualTo("PERMIT");
+            assertThat(renewal.stage()).isEqualTo("ANSWER");
+            assertThat(renewal.principal().subject()).isEqualTo("alice");
+            HttpResponse<String> transfer = post(first, DemoSoapClients.inContext(renewed, TRANSFER));
+            assertThat(transfer.statusCode()).as(transfer.body()).isEqualTo(200);
+            assertThat(SecureConversationClient.readWithContextKey(transfer.body().getBytes(StandardCharsets.UTF_8), renewed))
+                    .contains("TransferResponse");
+            HttpResponse<String> oldKey = post(first, DemoSoapClients.inContext(issued, TRANSFER));
+            assertThat(event(first, oldKey).reasons()).containsExactly("WSS_FAILED_CHECK");
+        } finally {
+            cluster.clock().shift(Duration.ZERO);
+        }
+    }
+
+    @Test
+    @Order(4)
     void withoutRedisMessagesAreRefusedUntilItIsBack() throws Exception {
         redis.stop();
 

@@ -77,17 +77,29 @@ final class DemoSoapClients {
         String send(byte[] message) throws Exception;
     }
 
+    private static final byte[] ALICES_ENTROPY = "alice's half of the context's key".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     /**
      * Alice asks for a WS-SecureConversation context (WS-Trust 1.3) in a message she signs with her
      * certificate and encrypts to the gateway, checks the answer's signature and decrypts it, and
      * derives the context's key from both entropies.
      */
     SecureConversationClient.Issued establishContextAsAlice(Sender sender) throws Exception {
-        byte[] entropy = "alice's half of the context's key".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        byte[] ask = SecuredMessages.of(SecureConversationClient.issueRequest(SecureConversation.Version.V1_3, entropy)).timestamp()
-                .sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE).encryptBody(clients, "gateway", WSConstants.AES_256_GCM)
-                .bytes();
-        String answer = sender.send(ask);
+        return askAsAlice(SecuredMessages.of(SecureConversationClient.issueRequest(SecureConversation.Version.V1_3, ALICES_ENTROPY))
+                .timestamp().sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE).encryptBody(clients, "gateway", WSConstants.AES_256_GCM)
+                .bytes(), ALICES_ENTROPY, sender);
+    }
+
+    /** Alice renews {@code context} as WCF does: signed with her certificate, encrypted, and endorsed with the context. */
+    SecureConversationClient.Issued renewContextAsAlice(SecureConversationClient.Issued context, Sender sender) throws Exception {
+        return askAsAlice(SecuredMessages.of(SecureConversationClient.renewRequest(SecureConversation.Version.V1_3, context.identifier(),
+                        ALICES_ENTROPY)).timestamp().sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE)
+                .encryptBody(clients, "gateway", WSConstants.AES_256_GCM)
+                .endorsedWithContext(SecureConversation.Version.V1_3, context.identifier(), context.key()).bytes(), ALICES_ENTROPY, sender);
+    }
+
+    private SecureConversationClient.Issued askAsAlice(byte[] request, byte[] entropy, Sender sender) throws Exception {
+        String answer = sender.send(request);
         org.apache.wss4j.dom.handler.RequestData alice = new org.apache.wss4j.dom.handler.RequestData();
         alice.setDecCrypto(clients);
         alice.setSigVerCrypto(clients);
