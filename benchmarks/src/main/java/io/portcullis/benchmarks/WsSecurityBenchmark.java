@@ -98,9 +98,12 @@ public class WsSecurityBenchmark {
                 EnumSet.of(WsSecurityPolicy.Part.BODY, WsSecurityPolicy.Part.TIMESTAMP), Set.of(WsSecurityPolicy.Part.BODY))),
                 new SignerTrust(gatewayKeys, false, List.of()), gatewayKeys, TestKeys.PASSWORDS, forgetful, UsernameTokens.none(),
                 certificate -> alicePrincipal);
+        // As the demo route: calls in a context, and the signed and encrypted entry that establishes one.
         contextSignatures = new Wss4jMessageVerifier(policy(new WsSecurityPolicy.Alternative(true, false,
                 EnumSet.of(WsSecurityPolicy.Part.BODY, WsSecurityPolicy.Part.TIMESTAMP), Set.of(WsSecurityPolicy.Part.BODY),
-                WsSecurityPolicy.SignedWith.SECURITY_CONTEXT)), SignerTrust.none(), null, null, forgetful, UsernameTokens.none(),
+                WsSecurityPolicy.SignedWith.SECURITY_CONTEXT), new WsSecurityPolicy.Alternative(true, false,
+                EnumSet.of(WsSecurityPolicy.Part.BODY, WsSecurityPolicy.Part.TIMESTAMP), Set.of(WsSecurityPolicy.Part.BODY))),
+                new SignerTrust(gatewayKeys, false, List.of()), gatewayKeys, TestKeys.PASSWORDS, forgetful, UsernameTokens.none(),
                 certificate -> alicePrincipal, contexts);
         passwords = new Wss4jMessageVerifier(policy(new WsSecurityPolicy.Alternative(true, true, Set.of(), Set.of())),
                 SignerTrust.none(), null, null, forgetful, UsernameTokens.text((user, password, address) -> alicePrincipal),
@@ -113,8 +116,8 @@ public class WsSecurityBenchmark {
         ecSecurer = new Wss4jMessageSecurer(ecKeys, "gateway-ec", TestKeys.PASSWORD, 300);
     }
 
-    private static WsSecurityPolicy policy(WsSecurityPolicy.Alternative alternative) {
-        return new WsSecurityPolicy(List.of(alternative), Duration.ofMinutes(5), Duration.ofMinutes(1), false, false, java.util.Set.of());
+    private static WsSecurityPolicy policy(WsSecurityPolicy.Alternative... alternatives) {
+        return new WsSecurityPolicy(List.of(alternatives), Duration.ofMinutes(5), Duration.ofMinutes(1), false, false, java.util.Set.of());
     }
 
     private int nextIndex() {

@@ -36,7 +36,8 @@ public final class InMemorySecurityContexts implements SecurityContexts {
 
     /**
      * @param lifetime      how long a context is in force after it is issued or renewed
-     * @param renewalWindow how long past its expiry a context may still be renewed (and is held)
+     * @param renewalWindow how long past its expiry a context may still be renewed (and is held, while
+     *                      there is room)
      * @param capacity      how many contexts the gateway holds at most
      * @param perCaller     how many one caller holds at most
      */
@@ -57,6 +58,9 @@ public final class InMemorySecurityContexts implements SecurityContexts {
         dropExpired(now);
         Deque<String> own = byCaller.computeIfAbsent(principal.subject(), subject -> new ArrayDeque<>());
         if (own.size() < perCaller && byIdentifier.size() >= capacity) {
+            dropOneExpired(now);
+        }
+        if (own.size() < perCaller && byIdentifier.size() >= capacity) {
             // Refused before anything of the caller's is given up: its own oldest only makes way for a new one.
             if (own.isEmpty()) {
                 byCaller.remove(principal.subject());
@@ -75,7 +79,8 @@ public final class InMemorySecurityContexts implements SecurityContexts {
     public synchronized Optional<Context> renew(Context context, Principal principal, byte[] secret) {
         Instant now = clock.instant();
         Context held = byIdentifier.get(context.identifier());
-        if (held == null || !now.isBefore(held.expires().plus(renewalWindow))) {
+        if (held != context || !now.isBefore(held.expires().plus(renewalWindow))) {
+            // Cancelled, made way, past its window, or renewed meanwhile: the proof was of a key no longer the context's.
             return Optional.empty();
         }
         if (!held.principal().subject().equals(principal.subject())) {
@@ -138,6 +143,22 @@ public final class InMemorySecurityContexts implements SecurityContexts {
             own.remove(context.identifier());
             if (own.isEmpty()) {
                 byCaller.remove(context.principal().subject());
+            }
+        }
+    }
+
+    /** Drops the context that expired first, if any has: a full gateway holds expired contexts only while it has room. */
+    private void dropOneExpired(Instant now) {
+        while (!byAge.isEmpty()) {
+            Context oldest = byAge.peekFirst();
+            if (byIdentifier.get(oldest.identifier()) != oldest) {
+                byAge.removeFirst();
+            } else if (!now.isBefore(oldest.expires())) {
+                byAge.removeFirst();
+                forget(oldest);
+                return;
+            } else {
+                return;
             }
         }
     }

@@ -17,6 +17,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,6 +28,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -43,23 +45,33 @@ import java.util.Set;
  */
 public final class RedisSecurityContexts implements SecurityContexts {
 
-    /** Format 2 added the instance; format 1 values (from before renewals) are read as never renewed. */
+    /** Format 2 added the instance; a context never renewed is still written, and read, as format 1. */
     private static final int FORMAT = 2;
     /**
      * Issues in one step, so no failure or race leaves a context the bounds do not count. Drops the
      * expired; refuses (0) when the route holds as many contexts as it may and the caller has none
      * to give up; else stores the context, notes it among the caller's (by time of issue) and the
      * route's (by end of hold), and drops the caller's oldest past its bound. A context is held for
-     * its lifetime and renewal window. KEYS: the context, the caller's set, the route's set; ARGV:
-     * the sealed context, how long it is held and now (ms), the context's key digest, the caller's
-     * bound, the contexts' key prefix, the route's bound.
+     * its lifetime and renewal window; when the route is full, the one that expired first makes way
+     * (its entry among its caller's stays until that set is trimmed, counting a context no more).
+     * KEYS: the context, the caller's set, the route's set; ARGV: the sealed context, how long it is
+     * held and now (ms), the context's key digest, the caller's bound, the contexts' key prefix, the
+     * route's bound, the renewal window (ms).
      */
     private static final String ISSUE = """
             local now, held = tonumber(ARGV[3]), tonumber(ARGV[2])
             redis.call('ZREMRANGEBYSCORE', KEYS[3], 0, now)
             redis.call('ZREMRANGEBYSCORE', KEYS[2], 0, now - held)
             if redis.call('ZCARD', KEYS[2]) < tonumber(ARGV[5]) and redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[7]) then
-              return 0
+              local expired = redis.call('ZRANGEBYSCORE', KEYS[3], 0, now + tonumber(ARGV[8]), 'LIMIT', 0, 1)
+              if #expired == 0 then
+                return 0
+              end
+              redis.call('DEL', ARGV[6] .. expired[1])
+              redis.call('ZREM', KEYS[3], expired[1])
+              if redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[7]) then
+                return 0
+              end
             end
             redis.call('SET', KEYS[1], ARGV[1], 'PX', held)
             redis.call('ZADD', KEYS[2], now, ARGV[4])
@@ -81,11 +93,12 @@ public final class RedisSecurityContexts implements SecurityContexts {
 
     private final RedisStore store;
     /**
-     * Renews a context still held (0 when it is not), as its caller's newest, held anew from now.
-     * KEYS and ARGV[1..4] as {@link #ISSUE}'s.
+     * Renews a context still held as it was proved (0 when it is not: cancelled, made way, renewed
+     * meanwhile), as its caller's newest, held anew from now. KEYS and ARGV[1..4] as {@link #ISSUE}'s;
+     * ARGV[5]: the sealed context as it was proved.
      */
     private static final String RENEW = """
-            if redis.call('EXISTS', KEYS[1]) == 0 then
+            if redis.call('GET', KEYS[1]) ~= ARGV[5] then
               return 0
             end
             local now, held = tonumber(ARGV[3]), tonumber(ARGV[2])
@@ -158,7 +171,8 @@ public final class RedisSecurityContexts implements SecurityContexts {
             throws FullException, UnavailableException {
         Instant now = clock.instant();
         Context context = new Context(SecurityContexts.newIdentifier(), null, secret.clone(), principal, now.plus(lifetime), version);
-        if (!hold(ISSUE, context, now, Integer.toString(perCaller), prefix, Integer.toString(capacity))) {
+        if (!hold(ISSUE, context, now, Integer.toString(perCaller), prefix, Integer.toString(capacity),
+                Long.toString(renewalWindow.toMillis()))) {
             throw new FullException();
         }
         return context;
@@ -169,10 +183,17 @@ public final class RedisSecurityContexts implements SecurityContexts {
         if (!context.principal().subject().equals(principal.subject())) {
             throw new IllegalArgumentException("a context is renewed for the caller it was issued to");
         }
+        // Renewed only as it was proved: the sealed value read now must be the context the message held.
+        String proved = sealed(context.identifier());
+        Context stored = proved == null ? null : unseal(context.identifier(), proved);
+        if (stored == null || !Objects.equals(stored.instance(), context.instance())
+                || !MessageDigest.isEqual(stored.secret(), context.secret())) {
+            return Optional.empty();
+        }
         Instant now = clock.instant();
         Context renewed = new Context(context.identifier(), SecurityContexts.newIdentifier(), secret.clone(), principal,
                 now.plus(lifetime), context.version());
-        return hold(RENEW, renewed, now) ? Optional.of(renewed) : Optional.empty();
+        return hold(RENEW, renewed, now, proved) ? Optional.of(renewed) : Optional.empty();
     }
 
     /** Runs {@code script} (ISSUE or RENEW) to hold {@code context}; whether it did. */
@@ -197,18 +218,22 @@ public final class RedisSecurityContexts implements SecurityContexts {
         if (identifier == null) {
             return Optional.empty();
         }
-        String sealed;
-        try {
-            sealed = store.commands().get(prefix + Sha256.base64Url(identifier));
-        } catch (RuntimeException e) {
-            throw unavailable(e);
-        }
+        String sealed = sealed(identifier);
         if (sealed == null) {
             return Optional.empty();
         }
         Context context = unseal(identifier, sealed);
         return context == null || !clock.instant().isBefore(context.expires().plus(renewalWindow))
                 ? Optional.empty() : Optional.of(context);
+    }
+
+    /** The sealed value held under {@code identifier}, or null. */
+    private String sealed(String identifier) throws UnavailableException {
+        try {
+            return store.commands().get(prefix + Sha256.base64Url(identifier));
+        } catch (RuntimeException e) {
+            throw unavailable(e);
+        }
     }
 
     @Override
@@ -276,8 +301,11 @@ public final class RedisSecurityContexts implements SecurityContexts {
     private static byte[] encode(Context context) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
         DataOutputStream out = new DataOutputStream(bytes);
-        out.writeByte(FORMAT);
-        out.writeUTF(context.instance() == null ? "" : context.instance());
+        // A context never renewed is written as before renewals (format 1), which nodes not yet upgraded read.
+        out.writeByte(context.instance() == null ? 1 : FORMAT);
+        if (context.instance() != null) {
+            out.writeUTF(context.instance());
+        }
         out.writeLong(context.expires().toEpochMilli());
         out.writeUTF(context.version().name());
         out.writeShort(context.secret().length);

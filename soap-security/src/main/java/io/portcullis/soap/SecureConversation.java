@@ -192,7 +192,8 @@ public final class SecureConversation {
         if (kind == null) {
             throw invalid("asks for neither the issue, the renewal nor the cancellation of a security context");
         }
-        if (kind != Kind.CANCEL && !version.tokenType().equals(tokenType)) {
+        // A renewal may leave the TokenType out (CXF does); its target says what it renews.
+        if ((kind == Kind.ISSUE || (kind == Kind.RENEW && tokenType != null)) && !version.tokenType().equals(tokenType)) {
             throw invalid("asks for a token other than a SecurityContextToken");
         }
         String target = kind == Kind.RENEW ? renewTarget : kind == Kind.CANCEL ? cancelTarget : null;

@@ -264,7 +264,7 @@ public final class SoapAdapter implements ProtocolAdapter {
             // on calls that carry neither.
             Principal proved = request.principal().provedBy(AuthMethod.WS_SECURITY);
             if (tokenRequest.kind() == SecureConversation.Kind.RENEW && (held == null || !held.names(tokenRequest.target())
-                    || !held.context().principal().subject().equals(proved.subject()))) {
+                    || !sameCaller(held.context().principal(), proved))) {
                 throw new RequestRejectedException(400, SecureConversation.REQUEST_INVALID, "A security context is renewed "
                         + "only by the caller it was issued to, in a message also signed with it.");
             }
@@ -291,6 +291,11 @@ public final class SoapAdapter implements ProtocolAdapter {
                 + (version == SoapVersion.SOAP_1_1 ? "" : "; action=\"" + SecureConversation.answerAction(tokenRequest) + "\""));
         HttpResponseMessage secured = new HttpResponseMessage(200, headers, secure(responseReader, answer, protection));
         return obligations.isEmpty() ? secured : secured.withHeaders(HeaderObligations.apply(secured.headers(), obligations));
+    }
+
+    /** The same subject in the same tenant (as {@code ApiRequest.callerKey} counts callers). */
+    private static boolean sameCaller(Principal issuedTo, Principal renewing) {
+        return issuedTo.subject().equals(renewing.subject()) && java.util.Objects.equals(issuedTo.tenant(), renewing.tenant());
     }
 
     /** The headers of what the gateway itself answers: a fault, a security context. */

@@ -210,8 +210,7 @@ public final class Wss4jMessageVerifier {
         }
         WsSecurityResult result = collect(envelope, handled, verification);
         SecureConversation.Kind tokenRequest = contexts == null ? null : SecureConversation.requestedKind(envelope.operationElement());
-        if (verification.context != null && !contexts.inForce(verification.context) && tokenRequest != SecureConversation.Kind.RENEW) {
-            // An expired context is held for its renewal alone.
+        if (verification.context != null && !contexts.inForce(verification.context) && !heldPastExpiryFor(tokenRequest, result)) {
             throw refused(401, CONTEXT_UNKNOWN, CONTEXT_UNKNOWN_TEXT);
         }
         // A context's cancellation names the context and nothing else: WCF and Metro sign it, and do not encrypt it.
@@ -224,6 +223,17 @@ public final class Wss4jMessageVerifier {
         Node header = headers.get(0);
         header.getParentNode().removeChild(header);
         return result;
+    }
+
+    /**
+     * What an expired context, held for its renewal window, may still do: endorse its renewal (whose
+     * Body the caller's own credentials sign), or sign its cancellation, which frees its place.
+     * Nothing else, so no rule ever sees an expired context's identity as a caller's.
+     */
+    private static boolean heldPastExpiryFor(SecureConversation.Kind tokenRequest, WsSecurityResult result) {
+        boolean bodySignedWithContext = WsSecurityPolicy.SignedWith.SECURITY_CONTEXT.factName().equals(result.signedWith());
+        return (tokenRequest == SecureConversation.Kind.RENEW && !bodySignedWithContext)
+                || (tokenRequest == SecureConversation.Kind.CANCEL && bodySignedWithContext);
     }
 
     /**
@@ -445,7 +455,7 @@ public final class Wss4jMessageVerifier {
         String signedWith = null;
         String bodySignatureMethod = null;
         Element bodySignature = null;
-        boolean contextSigned = false;
+        List<WSSecurityEngineResult> contextSignatures = new ArrayList<>(1);
         for (WSSecurityEngineResult signature : signatures) {
             X509Certificate certificate = (X509Certificate) signature.get(WSSecurityEngineResult.TAG_X509_CERTIFICATE);
             String keyKind;
@@ -458,7 +468,7 @@ public final class Wss4jMessageVerifier {
             } else if (verification.context != null && signature.get(WSSecurityEngineResult.TAG_SECRET) instanceof byte[] secret
                     && madeWith(secret, verification.context, contextTokenId, derivedKeys)) {
                 keyKind = WsSecurityPolicy.SignedWith.SECURITY_CONTEXT.factName();
-                contextSigned = true;
+                contextSignatures.add(signature);
             } else {
                 throw refused(400, UNSUPPORTED_TOKEN, "Signatures must identify an X.509 certificate"
                         + (encryptedKeySignatures ? " or a key encrypted to this service" : "")
@@ -521,8 +531,28 @@ public final class Wss4jMessageVerifier {
             credential = Authentication.of(context.principal());
         }
         return new WsSecurityResult(signed, encrypted, tokens, signer, username, algorithmsUsed, bodyEncryption,
-                credential, signedWith, requestKey,
-                contextSigned ? new WsSecurityResult.ContextProof(verification.context, contextTokenId) : null);
+                credential, signedWith, requestKey, provesContext(signedWith, contextSignatures, bodySignature)
+                        ? new WsSecurityResult.ContextProof(verification.context, contextTokenId) : null);
+    }
+
+    /**
+     * Whether the message proves it holds its security context: its Body is signed with the context,
+     * or the signature over its Body is itself signed with it (endorsed, as WCF and Metro renew). A
+     * context signature over anything else (a Timestamp alone) binds the context to nothing the
+     * caller's own signature vouches for.
+     */
+    private static boolean provesContext(String signedWith, List<WSSecurityEngineResult> contextSignatures, Element bodySignature) {
+        if (WsSecurityPolicy.SignedWith.SECURITY_CONTEXT.factName().equals(signedWith)) {
+            return true;
+        }
+        for (WSSecurityEngineResult signature : contextSignatures) {
+            for (WSDataRef ref : dataRefs(signature)) {
+                if (bodySignature != null && ref.getProtectedElement() == bodySignature) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**

@@ -218,13 +218,10 @@ class SecureConversationTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> small.issue(bob, new byte[32], SecureConversation.Version.V1_3))
                 .isInstanceOf(SecurityContexts.FullException.class);
         assertThat(small.find(first.identifier())).isPresent();
-        // Alice's own oldest makes way for her newest; once contexts are past their renewal window, there is room again.
+        // Alice's own oldest makes way for her newest; once contexts expire, there is room again.
         small.issue(ALICE, new byte[32], SecureConversation.Version.V1_3);
         assertThat(small.find(first.identifier())).isEmpty();
-        clock.advance(Duration.ofHours(1));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> small.issue(bob, new byte[32], SecureConversation.Version.V1_3))
-                .isInstanceOf(SecurityContexts.FullException.class);
-        clock.advance(Duration.ofHours(1));
+        clock.advance(Duration.ofHours(2));
         assertThat(small.issue(bob, new byte[32], SecureConversation.Version.V1_3)).isNotNull();
         assertThat(small.size()).isEqualTo(1);
     }
@@ -321,10 +318,11 @@ class SecureConversationTest {
                 .inContext(SecureConversation.Version.V1_3, issued.identifier(), issued.key(), false, true).bytes();
         assertThat(catchThrowableOfType(RequestRejectedException.class, () -> adapter.normalize(post(late), CONTEXT)).reason())
                 .isEqualTo(Wss4jMessageVerifier.CONTEXT_UNKNOWN);
-        byte[] lateCancel = SecuredMessages.of(cancelRequest(SecureConversation.Version.V1_3, issued.identifier())).timestamp()
-                .inContext(SecureConversation.Version.V1_3, issued.identifier(), issued.key(), false, true).bytes();
-        assertThat(catchThrowableOfType(RequestRejectedException.class, () -> adapter.normalize(post(lateCancel), CONTEXT)).reason())
-                .isEqualTo(Wss4jMessageVerifier.CONTEXT_UNKNOWN);
+        // A renewal signed with the expired context alone would put its old identity before the rules.
+        byte[] renewalInTheContext = SecuredMessages.of(renewRequest(SecureConversation.Version.V1_3, issued.identifier(), null))
+                .timestamp().inContext(SecureConversation.Version.V1_3, issued.identifier(), issued.key(), false, true).bytes();
+        assertThat(catchThrowableOfType(RequestRejectedException.class, () -> adapter.normalize(post(renewalInTheContext), CONTEXT))
+                .reason()).isEqualTo(Wss4jMessageVerifier.CONTEXT_UNKNOWN);
 
         // Metro renews only now, once the context has expired.
         Issued renewed = renew(SecureConversation.Version.V1_3, issued, null);
@@ -337,6 +335,46 @@ class SecureConversationTest {
         assertThat(catchThrowableOfType(RequestRejectedException.class, () -> adapter.normalize(post(tooLate), CONTEXT)).reason())
                 .isEqualTo(Wss4jMessageVerifier.CONTEXT_UNKNOWN);
         assertThat(contexts.size()).isZero();
+    }
+
+    @Test
+    void anExpiredContextCanBeCancelledAndThenIsRenewedNoMore() throws Exception {
+        Issued issued = establish(SecureConversation.Version.V2005_02, true);
+        clock.advance(Duration.ofMinutes(90));
+
+        byte[] cancel = SecuredMessages.of(cancelRequest(SecureConversation.Version.V2005_02, issued.identifier())).timestamp()
+                .inContext(SecureConversation.Version.V2005_02, issued.identifier(), issued.key(), false, false).bytes();
+        adapter.answer(authenticated(adapter.normalize(post(cancel), CONTEXT)), List.of());
+
+        assertThat(contexts.size()).isZero();
+        byte[] renewal = renewal(SecureConversation.Version.V2005_02, issued, CLIENT_ENTROPY);
+        assertThat(catchThrowableOfType(RequestRejectedException.class, () -> adapter.normalize(post(renewal), CONTEXT)).reason())
+                .isEqualTo(Wss4jMessageVerifier.CONTEXT_UNKNOWN);
+    }
+
+    @Test
+    void aRenewalProvedWithAKeyTheContextNoLongerHasIsRefused() throws Exception {
+        Issued issued = establish(SecureConversation.Version.V1_3, true);
+        SecurityContexts.Context proved = contexts.find(issued.identifier()).orElseThrow();
+        // Two renewals proved with the same key (a client renewing on two threads): the second finds it renewed.
+        assertThat(contexts.renew(proved, ALICE, new byte[32])).isPresent();
+
+        assertThat(contexts.renew(proved, ALICE, new byte[32])).isEmpty();
+    }
+
+    @Test
+    void aFullGatewayLetsTheContextThatExpiredFirstMakeWay() throws Exception {
+        InMemorySecurityContexts small = new InMemorySecurityContexts(Duration.ofHours(1), Duration.ofHours(1), 2, 2, clock);
+        SecurityContexts.Context expiring = small.issue(ALICE, new byte[32], SecureConversation.Version.V1_3);
+        clock.advance(Duration.ofMinutes(30));
+        SecurityContexts.Context later = small.issue(Principal.builder("carol", AuthMethod.WS_SECURITY).build(), new byte[32],
+                SecureConversation.Version.V1_3);
+        clock.advance(Duration.ofMinutes(45));
+
+        small.issue(Principal.builder("bob", AuthMethod.WS_SECURITY).build(), new byte[32], SecureConversation.Version.V1_3);
+
+        assertThat(small.find(expiring.identifier())).isEmpty();
+        assertThat(small.find(later.identifier())).isPresent();
     }
 
     @Test
@@ -354,7 +392,11 @@ class SecureConversationTest {
         byte[] otherContext = SecuredMessages.of(request).timestamp().sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE)
                 .encryptBody(clients, "gateway", WSConstants.AES_256_GCM)
                 .endorsedWithContext(SecureConversation.Version.V1_3, other.identifier(), other.key()).bytes();
-        for (byte[] message : List.of(contextOnly, credentialsOnly, otherContext)) {
+        // The context signs the Timestamp, not the signature Alice's credentials make: nothing binds the two.
+        byte[] besideIt = SecuredMessages.of(request).timestamp().sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE)
+                .encryptBody(clients, "gateway", WSConstants.AES_256_GCM)
+                .timestampSignedWithContext(SecureConversation.Version.V1_3, issued.identifier(), issued.key()).bytes();
+        for (byte[] message : List.of(contextOnly, credentialsOnly, otherContext, besideIt)) {
             ApiRequest renewing = adapter.normalize(post(message), CONTEXT);
             assertThat(renewing.operation()).isEqualTo(SoapAdapter.RENEW_CONTEXT_OPERATION);
             assertThat(catchThrowableOfType(RequestRejectedException.class, () -> adapter.answer(authenticated(renewing), List.of()))

@@ -273,11 +273,22 @@ public final class SecuredMessages {
     public SecuredMessages endorsedWithContext(SecureConversation.Version version, String identifier, byte[] secret) throws Exception {
         org.w3c.dom.Element primary = (org.w3c.dom.Element) header.getSecurityHeaderElement()
                 .getElementsByTagNameNS(WSConstants.SIG_NS, "Signature").item(0);
+        return signedWithContext(version, identifier, secret, new WSEncryptionPart(primary.getAttribute("Id")));
+    }
+
+    /** A signature with a key derived from a security context over the Timestamp alone, beside the message's own. */
+    public SecuredMessages timestampSignedWithContext(SecureConversation.Version version, String identifier, byte[] secret)
+            throws Exception {
+        return signedWithContext(version, identifier, secret, new WSEncryptionPart(WSConstants.TIMESTAMP_TOKEN_LN, WSConstants.WSU_NS, ""));
+    }
+
+    private SecuredMessages signedWithContext(SecureConversation.Version version, String identifier, byte[] secret, WSEncryptionPart part)
+            throws Exception {
         org.apache.wss4j.dom.message.WSSecSecurityContextToken token = contextToken(version, identifier);
-        org.apache.wss4j.dom.message.WSSecDKSign endorsing = derivedFrom(new org.apache.wss4j.dom.message.WSSecDKSign(header),
+        org.apache.wss4j.dom.message.WSSecDKSign signature = derivedFrom(new org.apache.wss4j.dom.message.WSSecDKSign(header),
                 version, identifier, token, false);
-        endorsing.getParts().add(new WSEncryptionPart(primary.getAttribute("Id")));
-        endorsing.build(secret);
+        signature.getParts().add(part);
+        signature.build(secret);
         token.prependSCTElementToHeader();
         return this;
     }

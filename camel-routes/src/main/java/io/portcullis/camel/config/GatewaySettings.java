@@ -243,13 +243,10 @@ public record GatewaySettings(Listener listener, TlsListener tlsListener, Listen
     }
 
     /**
-     * @param lifetime     how long an issued context is in force
+     * @param lifetime             how long a context is in force after it is issued or renewed
+     * @param renewalWindow        how long past its expiry a context is held for its renewal, while the route has room
      * @param maxContexts          how many contexts the route holds at most (on all nodes together in a cluster)
      * @param maxContextsPerCaller how many one caller holds at most (its oldest makes way)
-     */
-    /**
-     * @param lifetime      how long a context is in force after it is issued or renewed
-     * @param renewalWindow how long past its expiry a context may still be renewed (Metro renews only then)
      */
     public record SecureConversation(java.time.Duration lifetime, java.time.Duration renewalWindow, int maxContexts,
                                      int maxContextsPerCaller) {
