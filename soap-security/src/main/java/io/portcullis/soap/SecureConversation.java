@@ -292,12 +292,12 @@ public final class SecureConversation {
     }
 
     private static String reference(String uri, Version version) {
-        return "<wsse:SecurityTokenReference><wsse:Reference URI=\"" + SoapFaults.escape(uri) + "\" ValueType=\"" + version.tokenType()
+        return "<wsse:SecurityTokenReference><wsse:Reference URI=\"" + XmlText.escape(uri) + "\" ValueType=\"" + version.tokenType()
                 + "\"/></wsse:SecurityTokenReference>";
     }
 
     private static String contextAttribute(TokenRequest request) {
-        return request.context() == null ? "" : " Context=\"" + SoapFaults.escape(request.context()) + "\"";
+        return request.context() == null ? "" : " Context=\"" + XmlText.escape(request.context()) + "\"";
     }
 
     private static int keyBits(String value) throws RequestRejectedException {

@@ -104,7 +104,7 @@ public final class SoapFaults {
                 + (header.isEmpty() ? "" : "<soap:Header>" + header + "</soap:Header>")
                 + "<soap:Body><soap:Fault" + CODE_PREFIXES_11 + ">"
                 + "<faultcode>" + code + "</faultcode>"
-                + "<faultstring>" + escape(text) + "</faultstring>"
+                + "<faultstring>" + XmlText.escape(text) + "</faultstring>"
                 + "<detail>" + detail + "</detail>"
                 + "</soap:Fault></soap:Body></soap:Envelope>";
     }
@@ -117,47 +117,18 @@ public final class SoapFaults {
                 + (header.isEmpty() ? "" : "<env:Header>" + header + "</env:Header>")
                 + "<env:Body><env:Fault" + CODE_PREFIXES_12 + ">"
                 + "<env:Code><env:Value>env:" + code + "</env:Value>" + subcode + "</env:Code>"
-                + "<env:Reason><env:Text xml:lang=\"en\">" + escape(text) + "</env:Text></env:Reason>"
+                + "<env:Reason><env:Text xml:lang=\"en\">" + XmlText.escape(text) + "</env:Text></env:Reason>"
                 + "<env:Detail>" + detail + "</env:Detail>"
                 + "</env:Fault></env:Body></env:Envelope>";
     }
 
     private static String detail(String requestId, List<String> reasons) {
         StringBuilder detail = new StringBuilder("<pc:requestId xmlns:pc=\"" + DETAIL_NAMESPACE + "\">")
-                .append(escape(requestId)).append("</pc:requestId>");
+                .append(XmlText.escape(requestId)).append("</pc:requestId>");
         for (String reason : reasons) {
-            detail.append("<pc:reason xmlns:pc=\"").append(DETAIL_NAMESPACE).append("\">").append(escape(reason))
+            detail.append("<pc:reason xmlns:pc=\"").append(DETAIL_NAMESPACE).append("\">").append(XmlText.escape(reason))
                     .append("</pc:reason>");
         }
         return detail.toString();
-    }
-
-    /**
-     * Escapes character data. Code points XML 1.0 cannot carry at all (most control characters,
-     * lone surrogates) become U+FFFD: the request id may come from a client header, and a fault
-     * that does not parse is worse than a slightly altered id. CR is written as a reference
-     * because a parser would otherwise normalise it away.
-     */
-    static String escape(String text) {
-        StringBuilder out = new StringBuilder(text.length() + 16);
-        text.codePoints().forEach(c -> {
-            switch (c) {
-                case '&' -> out.append("&amp;");
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&apos;");
-                case '\r' -> out.append("&#xD;");
-                default -> out.appendCodePoint(isXmlChar(c) ? c : 0xFFFD);
-            }
-        });
-        return out.toString();
-    }
-
-    private static boolean isXmlChar(int c) {
-        return c == 0x9 || c == 0xA
-                || (c >= 0x20 && c <= 0xD7FF)
-                || (c >= 0xE000 && c <= 0xFFFD)
-                || (c >= 0x10000 && c <= 0x10FFFF);
     }
 }

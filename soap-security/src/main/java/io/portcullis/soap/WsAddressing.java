@@ -85,9 +85,9 @@ record WsAddressing(String namespace, String messageId, String action) {
     /** The header blocks of an answer with {@code action}: Action, and RelatesTo when the request had a MessageID. */
     String headers(String action) {
         StringBuilder xml = new StringBuilder("<wsa:Action xmlns:wsa=\"").append(namespace).append("\">")
-                .append(SoapFaults.escape(action)).append("</wsa:Action>");
+                .append(XmlText.escape(action)).append("</wsa:Action>");
         if (messageId != null) {
-            xml.append("<wsa:RelatesTo xmlns:wsa=\"").append(namespace).append("\">").append(SoapFaults.escape(messageId))
+            xml.append("<wsa:RelatesTo xmlns:wsa=\"").append(namespace).append("\">").append(XmlText.escape(messageId))
                     .append("</wsa:RelatesTo>");
         }
         return xml.toString();
