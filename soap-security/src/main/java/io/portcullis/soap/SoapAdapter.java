@@ -202,7 +202,9 @@ public final class SoapAdapter implements ProtocolAdapter {
                 .path(path)
                 .headers(message.headers())
                 .peer(context.peer())
-                .body(values(envelope.operationElement()))
+                // A token request is the gateway's own, read whole by SecureConversation: none of its values
+                // (entropy, the AppliesTo address CXF names the service by) is service data to inspect or forward.
+                .body(tokenRequest == null ? values(envelope.operationElement()) : Map.of())
                 .attributes(attributes)
                 .build();
     }

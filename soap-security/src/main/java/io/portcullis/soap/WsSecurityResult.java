@@ -58,12 +58,16 @@ public record WsSecurityResult(Set<String> signedParts, Set<String> encryptedPar
      * @param contextTokenId   the wsu:Id of the SecurityContextToken the message carried, or null
      * @param derivedKeys      whether the answer derives its keys from it (as the caller did; always for a context)
      * @param signatureAlgorithm the HMAC the caller signed with (the answer is signed with it too)
+     * @param signatureKeyBytes  the length of the key the caller signed with (an answer's derived signing
+     *                           key is as long: WS-SecurityPolicy's suites fix it, 192 bits for Basic256,
+     *                           and CXF checks it)
      */
     public record RequestKey(byte[] secret, String reference, SecureConversation.Version contextVersion, String contextTokenId,
-                             boolean derivedKeys, String signatureAlgorithm) {
+                             boolean derivedKeys, String signatureAlgorithm, int signatureKeyBytes) {
 
-        public static RequestKey encryptedKey(byte[] secret, String sha1, boolean derivedKeys, String signatureAlgorithm) {
-            return new RequestKey(secret, sha1, null, null, derivedKeys, signatureAlgorithm);
+        public static RequestKey encryptedKey(byte[] secret, String sha1, boolean derivedKeys, String signatureAlgorithm,
+                                              int signatureKeyBytes) {
+            return new RequestKey(secret, sha1, null, null, derivedKeys, signatureAlgorithm, signatureKeyBytes);
         }
 
         public boolean securityContext() {

@@ -161,8 +161,9 @@ public final class Wss4jMessageSecurer {
 
     /**
      * Secures {@code envelope} in place: signs the Body, the Timestamp and the WS-Addressing headers
-     * the message has (WCF and Metro refuse an answer whose addressing headers are unsigned), and
-     * puts the Security header after those (Metro reads the Action before it to pick its policy).
+     * the message has (WCF and Metro refuse an answer whose addressing headers are unsigned), puts
+     * the Timestamp first in the Security header, and the Security header after those (Metro reads
+     * the Action before it to pick its policy).
      */
     public void secure(SoapEnvelope envelope, Protection protection) throws WSSecurityException {
         WSSecHeader header = new WSSecHeader(envelope.document());
@@ -178,6 +179,9 @@ public final class Wss4jMessageSecurer {
             secureWithGatewayKey(header, envelope.version().namespace(), signed, protection);
         }
         Element security = header.getSecurityHeaderElement();
+        // WSS4J prepends each element it adds, which leaves the Timestamp last; WS-SecurityPolicy's Strict
+        // layout (WCF's default, and CXF checks it) wants it first, and every layout accepts it there.
+        security.insertBefore(timestamp.getElement(), security.getFirstChild());
         Node headers = security.getParentNode();
         headers.removeChild(security);
         headers.appendChild(security);
@@ -245,6 +249,9 @@ public final class Wss4jMessageSecurer {
                 WSSecDKSign signature = new WSSecDKSign(header);
                 referToRequestKey(signature, header, key);
                 signature.setSignatureAlgorithm(key.signatureAlgorithm());
+                if (key.signatureKeyBytes() > 0) {
+                    signature.setDerivedKeyLength(key.signatureKeyBytes());
+                }
                 signature.setDigestAlgorithm(WSConstants.SHA256);
                 signature.setSigCanonicalization(WSConstants.C14N_EXCL_OMIT_COMMENTS);
                 signature.getParts().addAll(signed);

@@ -454,6 +454,7 @@ public final class Wss4jMessageVerifier {
         X509Certificate signer = null;
         String signedWith = null;
         String bodySignatureMethod = null;
+        int bodySignatureKeyBytes = 0;
         Element bodySignature = null;
         List<WSSecurityEngineResult> contextSignatures = new ArrayList<>(1);
         for (WSSecurityEngineResult signature : signatures) {
@@ -495,6 +496,7 @@ public final class Wss4jMessageVerifier {
                 signer = certificate;
                 signedWith = keyKind;
                 bodySignatureMethod = (String) signature.get(WSSecurityEngineResult.TAG_SIGNATURE_METHOD);
+                bodySignatureKeyBytes = signature.get(WSSecurityEngineResult.TAG_SECRET) instanceof byte[] key ? key.length : 0;
                 signed.addAll(parts);
                 bodySignature = (Element) signature.get(WSSecurityEngineResult.TAG_TOKEN_ELEMENT);
             }
@@ -519,7 +521,7 @@ public final class Wss4jMessageVerifier {
         Authentication credential = credential(verification.usernameCredential, signer);
         if (WsSecurityPolicy.SignedWith.ENCRYPTED_KEY.factName().equals(signedWith)) {
             requestKey = WsSecurityResult.RequestKey.encryptedKey((byte[]) encryptedKey.get(WSSecurityEngineResult.TAG_SECRET),
-                    encryptedKeySha1(encryptedKey), !derivedKeys.isEmpty(), bodySignatureMethod);
+                    encryptedKeySha1(encryptedKey), !derivedKeys.isEmpty(), bodySignatureMethod, bodySignatureKeyBytes);
         } else if (WsSecurityPolicy.SignedWith.SECURITY_CONTEXT.factName().equals(signedWith)) {
             SecurityContexts.Context context = verification.context;
             if (verification.usernameCredential != null) {
@@ -527,7 +529,7 @@ public final class Wss4jMessageVerifier {
                 throw refused(400, INVALID_SECURITY, "A message signed with a security context carries no UsernameToken.");
             }
             requestKey = new WsSecurityResult.RequestKey(context.secret(), context.identifier(), context.version(),
-                    contextTokenId, true, bodySignatureMethod);
+                    contextTokenId, true, bodySignatureMethod, bodySignatureKeyBytes);
             credential = Authentication.of(context.principal());
         }
         return new WsSecurityResult(signed, encrypted, tokens, signer, username, algorithmsUsed, bodyEncryption,

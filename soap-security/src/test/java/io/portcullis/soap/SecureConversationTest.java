@@ -112,6 +112,13 @@ class SecureConversationTest {
         String sent = new String(answer.body(), StandardCharsets.UTF_8);
         assertThat(sent).doesNotContain("TransferResponse").contains(issued.identifier()).contains(version.conversationNamespace());
         assertThat(readWithContextKey(answer.body(), issued)).contains("<b:id>t-1</b:id>");
+        // As WS-SecurityPolicy's Strict layout (WCF's default; CXF checks it) and suites have it: the Timestamp
+        // first, and a signing key as long as the caller's (192 bits here).
+        SoapEnvelope answered = new SoapEnvelopeReader().read(answer.body());
+        org.w3c.dom.Element security = (org.w3c.dom.Element) answered.header()
+                .getElementsByTagNameNS(WSConstants.WSSE_NS, "Security").item(0);
+        assertThat(firstElement(security).getLocalName()).isEqualTo("Timestamp");
+        assertThat(sent).containsPattern("Length>24</");
 
         // Cancelled by a message in the context; it is then no more.
         byte[] cancel = SecuredMessages.of(cancelRequest(version, issued.identifier())).timestamp()
@@ -441,11 +448,22 @@ class SecureConversationTest {
         }
     }
 
+    private static org.w3c.dom.Element firstElement(org.w3c.dom.Element parent) {
+        for (org.w3c.dom.Node child = parent.getFirstChild(); child != null; child = child.getNextSibling()) {
+            if (child instanceof org.w3c.dom.Element element) {
+                return element;
+            }
+        }
+        throw new AssertionError("no element in " + parent.getLocalName());
+    }
+
     /** Asks for a context as alice (signed with her certificate, encrypted to the gateway) and reads the answer as she would. */
     private Issued establish(SecureConversation.Version version, boolean withEntropy) throws Exception {
         byte[] message = askedAsAlice(issueRequest(version, withEntropy ? CLIENT_ENTROPY : null));
         ApiRequest request = adapter.normalize(post(message), CONTEXT);
         assertThat(request.operation()).isEqualTo(SoapAdapter.ESTABLISH_CONTEXT_OPERATION);
+        // The gateway's own request: its entropy and AppliesTo are nothing for detectors to read as service data.
+        assertThat(request.body()).isEmpty();
 
         HttpResponseMessage answer = adapter.answer(authenticated(request), List.of());
 

@@ -313,6 +313,8 @@ public final class SecuredMessages {
         if (derived instanceof org.apache.wss4j.dom.message.WSSecDKSign signature) {
             signature.setSignatureAlgorithm(WSConstants.HMAC_SHA1);
             signature.setDigestAlgorithm(WSConstants.SHA256);
+            // 192 bits, as WS-SecurityPolicy's Basic256 suites have WCF, Metro and CXF derive signing keys.
+            signature.setDerivedKeyLength(24);
         }
         return derived;
     }
