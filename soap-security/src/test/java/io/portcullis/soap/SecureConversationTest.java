@@ -78,7 +78,10 @@ class SecureConversationTest {
                 new WsSecurityPolicy.Alternative(true, false, EnumSet.of(WsSecurityPolicy.Part.BODY, WsSecurityPolicy.Part.TIMESTAMP),
                         Set.of(WsSecurityPolicy.Part.BODY)),
                 new WsSecurityPolicy.Alternative(true, false, EnumSet.of(WsSecurityPolicy.Part.BODY, WsSecurityPolicy.Part.TIMESTAMP),
-                        Set.of(WsSecurityPolicy.Part.BODY), WsSecurityPolicy.SignedWith.SECURITY_CONTEXT)),
+                        Set.of(WsSecurityPolicy.Part.BODY), WsSecurityPolicy.SignedWith.SECURITY_CONTEXT),
+                // WCF's UserNameForCertificate: a password over a key encrypted to the gateway.
+                new WsSecurityPolicy.Alternative(true, true, EnumSet.of(WsSecurityPolicy.Part.BODY, WsSecurityPolicy.Part.TIMESTAMP,
+                        WsSecurityPolicy.Part.USERNAME_TOKEN), Set.of(WsSecurityPolicy.Part.BODY), WsSecurityPolicy.SignedWith.ENCRYPTED_KEY)),
                 Duration.ofMinutes(5), Duration.ofMinutes(1), false, true, Set.of());
         Wss4jMessageVerifier verifier = new Wss4jMessageVerifier(policy, new SignerTrust(gatewayKeys, false, List.of()), gatewayKeys,
                 TestKeys.PASSWORDS, new InMemoryReplayGuard(100, Clock.systemUTC()),
@@ -317,6 +320,21 @@ class SecureConversationTest {
     }
 
     @Test
+    void aPasswordOverAKeyEncryptedToTheGatewayEstablishesAndRenewsAContextAsWcfsUserNameForCertificateDoes() throws Exception {
+        SecureConversation.Version version = SecureConversation.Version.V2005_02;
+        Issued issued = askWithPassword(issueRequest(version, CLIENT_ENTROPY), version, null);
+
+        Issued renewed = askWithPassword(renewRequest(version, issued.identifier(), CLIENT_ENTROPY), version, issued);
+
+        assertThat(renewed.identifier()).isEqualTo(issued.identifier());
+        assertThat(renewed.instance()).isNotNull();
+        assertThat(renewed.key()).isNotEqualTo(issued.key());
+        ApiRequest call = adapter.normalize(post(SecuredMessages.of(Wss4jMessageVerifierTest.TRANSFER).timestamp()
+                .inContext(version, renewed.identifier(), renewed.key(), true, true).bytes()), CONTEXT);
+        assertThat(call.attribute(WsSecurityResult.SIGNED_WITH)).isEqualTo("security-context");
+    }
+
+    @Test
     void anExpiredContextIsHeldForItsRenewalAloneUntilItsWindowCloses() throws Exception {
         Issued issued = establish(SecureConversation.Version.V1_3, true);
         clock.advance(Duration.ofMinutes(90));
@@ -497,6 +515,29 @@ class SecureConversationTest {
         Issued renewed = SecureConversationClient.read(received.operationElement(), version, clientEntropy);
         assertThat(renewed.context()).isEqualTo("renewal-1");
         return renewed;
+    }
+
+    /**
+     * {@code request} as WCF's UserNameForCertificate sends it (Alice's password, signed and the Body
+     * encrypted with keys derived from a key encrypted to the gateway), endorsed with {@code context}
+     * when it is not null; the answer read with that key, as WCF would.
+     */
+    private Issued askWithPassword(String request, SecureConversation.Version version, Issued context) throws Exception {
+        SecuredMessages message = SecuredMessages.of(request).timestamp().usernameToken("alice", "alice-password",
+                WSConstants.PASSWORD_TEXT);
+        byte[] key = message.symmetric(clients, "gateway", true);
+        if (context != null) {
+            message.endorsedWithContext(version, context.identifier(), context.key());
+        }
+        ApiRequest asked = adapter.normalize(post(message.bytes()), CONTEXT);
+        assertThat(asked.attribute(WsSecurityResult.SIGNED_WITH)).isEqualTo("encrypted-key");
+
+        HttpResponseMessage answer = adapter.answer(authenticated(asked), List.of());
+
+        String keyReference = ((WsSecurityResult.RequestKey) asked.attribute(WsSecurityResult.REQUEST_KEY)).reference();
+        String read = SecuredMessages.readWithKey(answer.body(), keyReference, key).text();
+        return SecureConversationClient.read(new SoapEnvelopeReader().read(read.getBytes(StandardCharsets.UTF_8)).operationElement(),
+                version, CLIENT_ENTROPY);
     }
 
     /** A renewal of {@code issued} as WCF and Metro send it: Alice's signature and encryption, endorsed with the context. */
