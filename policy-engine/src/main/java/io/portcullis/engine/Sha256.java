@@ -4,11 +4,13 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.HexFormat;
 
 /**
- * A value as its SHA-256, base64url: how the gateway remembers what it must not keep as given (a
+ * A value as its SHA-256: base64url for how the gateway remembers what it must not keep as given (a
  * message's replay identifier) and names a store's keys (one length whatever the value, and nothing
- * of it told to whoever reads the store). One digest per thread, not one lookup per call.
+ * of it told to whoever reads the store); lower-case hex where a published format says so (API key
+ * files, persisted GraphQL queries). One digest per thread, not one lookup per call.
  */
 public final class Sha256 {
 
@@ -24,6 +26,14 @@ public final class Sha256 {
     }
 
     public static String base64Url(String value) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(DIGESTS.get().digest(value.getBytes(StandardCharsets.UTF_8)));
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(digest(value));
+    }
+
+    public static String hex(String value) {
+        return HexFormat.of().formatHex(digest(value));
+    }
+
+    private static byte[] digest(String value) {
+        return DIGESTS.get().digest(value.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,13 +1,9 @@
 package io.portcullis.engine.authn;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -70,15 +66,6 @@ public final class ApiKeyStore {
     }
 
     public Optional<StoredKey> find(String presentedKey) {
-        return Optional.ofNullable(byHash.get(sha256Hex(presentedKey)));
-    }
-
-    public static String sha256Hex(String value) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(digest.digest(value.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by the Java platform", e);
-        }
+        return Optional.ofNullable(byHash.get(io.portcullis.engine.Sha256.hex(presentedKey)));
     }
 }

@@ -43,8 +43,8 @@ class ApiKeyAuthenticatorTest {
                     subject: alice
                     roles: [customer]
                     sha256: %s
-                """.formatted(ApiKeyStore.sha256Hex("current-key"), ApiKeyStore.sha256Hex("old-key"),
-                ApiKeyStore.sha256Hex("next-key")));
+                """.formatted(io.portcullis.engine.Sha256.hex("current-key"), io.portcullis.engine.Sha256.hex("old-key"),
+                io.portcullis.engine.Sha256.hex("next-key")));
         ApiKeyStore store = ApiKeyStore.load(file);
         authenticator = new ApiKeyAuthenticator("X-API-Key", "api_key", () -> store, NOW);
     }

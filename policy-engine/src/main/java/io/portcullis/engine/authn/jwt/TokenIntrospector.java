@@ -105,7 +105,7 @@ public final class TokenIntrospector {
 
     /** What the authorization server says about {@code token}, from the cache when it is fresh. */
     public Outcome introspect(String token) {
-        String key = ApiKeyStore.sha256Hex(token);
+        String key = io.portcullis.engine.Sha256.hex(token);
         Instant now = clock.instant();
         Outcome cached = cached(key, now);
         if (cached != null) {
