@@ -43,7 +43,8 @@ public final class InMemorySecurityContexts implements SecurityContexts {
      */
     public InMemorySecurityContexts(Duration lifetime, Duration renewalWindow, int capacity, int perCaller, Clock clock) {
         if (lifetime.isNegative() || lifetime.isZero() || renewalWindow.isNegative() || capacity < 1 || perCaller < 1) {
-            throw new IllegalArgumentException("a security context's lifetime and the numbers held must be positive");
+            throw new IllegalArgumentException("a security context's lifetime and the numbers held must be positive, its renewal "
+                    + "window not negative");
         }
         this.lifetime = lifetime;
         this.renewalWindow = renewalWindow;
@@ -83,10 +84,7 @@ public final class InMemorySecurityContexts implements SecurityContexts {
             // Cancelled, made way, past its window, or renewed meanwhile: the proof was of a key no longer the context's.
             return Optional.empty();
         }
-        if (!held.principal().subject().equals(principal.subject())) {
-            throw new IllegalArgumentException("a context is renewed for the caller it was issued to");
-        }
-        Deque<String> own = byCaller.get(principal.subject());
+        Deque<String> own = byCaller.get(held.principal().subject());
         own.remove(held.identifier());
         Context renewed = new Context(held.identifier(), SecurityContexts.newIdentifier(), secret.clone(), principal,
                 now.plus(lifetime), held.version());

@@ -40,82 +40,90 @@ import java.util.Set;
  * <p>A context holds a secret and the caller's identity, so Redis holds it sealed: AES-256-GCM
  * under a key derived from the gateway's WS-Security private key (every node has it; Redis and its
  * backups do not), bound to its identifier, so a value cannot be moved to another identifier or
- * altered. Keys are SHA-256 digests and expire with their context. When Redis does not answer,
- * nothing is issued, cancelled or accepted ({@link UnavailableException}), never guessed.
+ * altered. Keys are SHA-256 digests and expire when their context is no longer held (its lifetime
+ * and renewal window). When Redis does not answer, nothing is issued, renewed, cancelled or
+ * accepted ({@link UnavailableException}), never guessed.
  */
 public final class RedisSecurityContexts implements SecurityContexts {
 
     /** Format 2 added the instance; a context never renewed is still written, and read, as format 1. */
     private static final int FORMAT = 2;
+    /*
+     * The keys: each context under its identifier's digest, held for its lifetime and renewal window;
+     * each caller's set of its contexts' digests, scored by time of issue or renewal; the route's set,
+     * scored by end of hold, of "digest|caller digest" (so a context that makes way for another caller
+     * leaves its caller's set too; an entry without "|" is from before renewals and is read as a digest).
+     * KEYS, for every script: the context, the caller's set, the route's set. ARGV[1..5], for ISSUE and
+     * RENEW: the sealed context, how long it is held and now (ms), the context's digest, the caller's digest.
+     */
     /**
-     * Issues in one step, so no failure or race leaves a context the bounds do not count. Drops the
-     * expired; refuses (0) when the route holds as many contexts as it may and the caller has none
-     * to give up; else stores the context, notes it among the caller's (by time of issue) and the
-     * route's (by end of hold), and drops the caller's oldest past its bound. A context is held for
-     * its lifetime and renewal window; when the route is full, the one that expired first makes way
-     * (its entry among its caller's stays until that set is trimmed, counting a context no more).
-     * KEYS: the context, the caller's set, the route's set; ARGV: the sealed context, how long it is
-     * held and now (ms), the context's key digest, the caller's bound, the contexts' key prefix, the
-     * route's bound, the renewal window (ms).
+     * Issues in one step, so no failure or race leaves a context the bounds do not count. Drops what is
+     * no longer held; when the route holds as many contexts as it may and the caller has none to give
+     * up, the context that expired first makes way, and with none expired refuses (0); else stores the
+     * context, notes it among the caller's and the route's, and drops the caller's oldest past its bound.
+     * ARGV[6..9]: the caller's bound, the contexts' key prefix, the route's bound, the renewal window (ms).
      */
     private static final String ISSUE = """
-            local now, held = tonumber(ARGV[3]), tonumber(ARGV[2])
+            local now, held, prefix = tonumber(ARGV[3]), tonumber(ARGV[2]), ARGV[7]
             redis.call('ZREMRANGEBYSCORE', KEYS[3], 0, now)
             redis.call('ZREMRANGEBYSCORE', KEYS[2], 0, now - held)
-            if redis.call('ZCARD', KEYS[2]) < tonumber(ARGV[5]) and redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[7]) then
-              local expired = redis.call('ZRANGEBYSCORE', KEYS[3], 0, now + tonumber(ARGV[8]), 'LIMIT', 0, 1)
+            if redis.call('ZCARD', KEYS[2]) < tonumber(ARGV[6]) and redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[8]) then
+              local expired = redis.call('ZRANGEBYSCORE', KEYS[3], 0, now + tonumber(ARGV[9]), 'LIMIT', 0, 1)
               if #expired == 0 then
                 return 0
               end
-              redis.call('DEL', ARGV[6] .. expired[1])
+              local bar = string.find(expired[1], '|', 1, true)
+              local digest = bar and string.sub(expired[1], 1, bar - 1) or expired[1]
+              redis.call('DEL', prefix .. digest)
               redis.call('ZREM', KEYS[3], expired[1])
-              if redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[7]) then
+              if bar then
+                redis.call('ZREM', prefix .. 'caller:' .. string.sub(expired[1], bar + 1), digest)
+              end
+              if redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[8]) then
                 return 0
               end
             end
             redis.call('SET', KEYS[1], ARGV[1], 'PX', held)
             redis.call('ZADD', KEYS[2], now, ARGV[4])
-            redis.call('ZADD', KEYS[3], now + held, ARGV[4])
+            redis.call('ZADD', KEYS[3], now + held, ARGV[4] .. '|' .. ARGV[5])
             redis.call('PEXPIRE', KEYS[2], held)
             redis.call('PEXPIRE', KEYS[3], held)
-            local excess = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[5])
+            local excess = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[6])
             if excess > 0 then
               local oldest = redis.call('ZPOPMIN', KEYS[2], excess)
               for i = 1, #oldest, 2 do
-                redis.call('DEL', ARGV[6] .. oldest[i])
-                redis.call('ZREM', KEYS[3], oldest[i])
+                redis.call('DEL', prefix .. oldest[i])
+                redis.call('ZREM', KEYS[3], oldest[i] .. '|' .. ARGV[5], oldest[i])
               end
             end
             return 1
             """;
-    private static final int NONCE_BYTES = 12;
-    private static final SecureRandom RANDOM = new SecureRandom();
-
-    private final RedisStore store;
     /**
      * Renews a context still held as it was proved (0 when it is not: cancelled, made way, renewed
-     * meanwhile), as its caller's newest, held anew from now. KEYS and ARGV[1..4] as {@link #ISSUE}'s;
-     * ARGV[5]: the sealed context as it was proved.
+     * meanwhile), as its caller's newest, held anew from now. ARGV[6]: the sealed context as it was proved.
      */
     private static final String RENEW = """
-            if redis.call('GET', KEYS[1]) ~= ARGV[5] then
+            if redis.call('GET', KEYS[1]) ~= ARGV[6] then
               return 0
             end
             local now, held = tonumber(ARGV[3]), tonumber(ARGV[2])
             redis.call('SET', KEYS[1], ARGV[1], 'PX', held)
             redis.call('ZADD', KEYS[2], now, ARGV[4])
-            redis.call('ZADD', KEYS[3], now + held, ARGV[4])
+            redis.call('ZADD', KEYS[3], now + held, ARGV[4] .. '|' .. ARGV[5])
             redis.call('PEXPIRE', KEYS[2], held)
             redis.call('PEXPIRE', KEYS[3], held)
             return 1
             """;
-    /** Ends a context in one step, as {@link #ISSUE} holds it. KEYS: the context, the caller's set, the route's set; ARGV: its digest. */
+    /** Ends a context in one step, as {@link #ISSUE} holds it. ARGV: its digest, its caller's digest. */
     private static final String CANCEL = """
             redis.call('DEL', KEYS[1])
             redis.call('ZREM', KEYS[2], ARGV[1])
-            redis.call('ZREM', KEYS[3], ARGV[1])
+            redis.call('ZREM', KEYS[3], ARGV[1] .. '|' .. ARGV[2], ARGV[1])
             return 1
             """;
+    private static final int NONCE_BYTES = 12;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     /** A Cipher lookup per message costs more than re-initialising one per thread. */
     private static final ThreadLocal<Cipher> CIPHERS = ThreadLocal.withInitial(() -> {
         try {
@@ -125,6 +133,7 @@ public final class RedisSecurityContexts implements SecurityContexts {
         }
     });
 
+    private final RedisStore store;
     private final String scope;
     private final String prefix;
     private final Duration lifetime;
@@ -146,7 +155,8 @@ public final class RedisSecurityContexts implements SecurityContexts {
     public RedisSecurityContexts(RedisStore store, String scope, Duration lifetime, Duration renewalWindow, int capacity,
                                  int perCaller, byte[] gatewayKey, Clock clock) {
         if (lifetime.isNegative() || lifetime.isZero() || renewalWindow.isNegative() || capacity < 1 || perCaller < 1) {
-            throw new IllegalArgumentException("a security context's lifetime and the numbers held must be positive");
+            throw new IllegalArgumentException("a security context's lifetime and the numbers held must be positive, its renewal "
+                    + "window not negative");
         }
         this.capacity = capacity;
         this.store = store;
@@ -171,7 +181,7 @@ public final class RedisSecurityContexts implements SecurityContexts {
             throws FullException, UnavailableException {
         Instant now = clock.instant();
         Context context = new Context(SecurityContexts.newIdentifier(), null, secret.clone(), principal, now.plus(lifetime), version);
-        if (!hold(ISSUE, context, now, Integer.toString(perCaller), prefix, Integer.toString(capacity),
+        if (!hold(ISSUE, context, principal.subject(), now, Integer.toString(perCaller), prefix, Integer.toString(capacity),
                 Long.toString(renewalWindow.toMillis()))) {
             throw new FullException();
         }
@@ -180,33 +190,30 @@ public final class RedisSecurityContexts implements SecurityContexts {
 
     @Override
     public Optional<Context> renew(Context context, Principal principal, byte[] secret) throws UnavailableException {
-        if (!context.principal().subject().equals(principal.subject())) {
-            throw new IllegalArgumentException("a context is renewed for the caller it was issued to");
-        }
         // Renewed only as it was proved: the sealed value read now must be the context the message held.
         String proved = sealed(context.identifier());
         Context stored = proved == null ? null : unseal(context.identifier(), proved);
+        Instant now = clock.instant();
         if (stored == null || !Objects.equals(stored.instance(), context.instance())
-                || !MessageDigest.isEqual(stored.secret(), context.secret())) {
+                || !MessageDigest.isEqual(stored.secret(), context.secret()) || !now.isBefore(stored.expires().plus(renewalWindow))) {
             return Optional.empty();
         }
-        Instant now = clock.instant();
         Context renewed = new Context(context.identifier(), SecurityContexts.newIdentifier(), secret.clone(), principal,
                 now.plus(lifetime), context.version());
-        return hold(RENEW, renewed, now, proved) ? Optional.of(renewed) : Optional.empty();
+        return hold(RENEW, renewed, stored.principal().subject(), now, proved) ? Optional.of(renewed) : Optional.empty();
     }
 
-    /** Runs {@code script} (ISSUE or RENEW) to hold {@code context}; whether it did. */
-    private boolean hold(String script, Context context, Instant now, String... more) throws UnavailableException {
+    /** Runs {@code script} (ISSUE or RENEW) to hold {@code context} among {@code caller}'s; whether it did. */
+    private boolean hold(String script, Context context, String caller, Instant now, String... more) throws UnavailableException {
         String key = Sha256.base64Url(context.identifier());
+        String callerKey = Sha256.base64Url(caller);
         List<String> arguments = new ArrayList<>(List.of(seal(context), Long.toString(held.toMillis()),
-                Long.toString(now.toEpochMilli()), key));
+                Long.toString(now.toEpochMilli()), key, callerKey));
         arguments.addAll(List.of(more));
         Long done;
         try {
             done = store.commands().eval(script, ScriptOutputType.INTEGER,
-                    new String[] {prefix + key, prefix + "caller:" + Sha256.base64Url(context.principal().subject()), prefix + "all"},
-                    arguments.toArray(String[]::new));
+                    new String[] {prefix + key, prefix + "caller:" + callerKey, prefix + "all"}, arguments.toArray(String[]::new));
         } catch (RuntimeException e) {
             throw unavailable(e);
         }
@@ -248,9 +255,10 @@ public final class RedisSecurityContexts implements SecurityContexts {
             return false;
         }
         String key = Sha256.base64Url(identifier);
+        String callerKey = Sha256.base64Url(context.get().principal().subject());
         try {
-            store.commands().eval(CANCEL, ScriptOutputType.INTEGER, new String[] {prefix + key,
-                    prefix + "caller:" + Sha256.base64Url(context.get().principal().subject()), prefix + "all"}, key);
+            store.commands().eval(CANCEL, ScriptOutputType.INTEGER, new String[] {prefix + key, prefix + "caller:" + callerKey,
+                    prefix + "all"}, key, callerKey);
         } catch (RuntimeException e) {
             throw unavailable(e);
         }
@@ -335,7 +343,7 @@ public final class RedisSecurityContexts implements SecurityContexts {
         if (format != FORMAT && format != 1) {
             return null;
         }
-        String instance = format == 1 ? "" : in.readUTF();
+        String instance = format == 1 ? null : in.readUTF();
         Instant expires = Instant.ofEpochMilli(in.readLong());
         SecureConversation.Version version = SecureConversation.Version.valueOf(in.readUTF());
         byte[] secret = in.readNBytes(in.readUnsignedShort());
@@ -351,7 +359,7 @@ public final class RedisSecurityContexts implements SecurityContexts {
         for (int i = in.readUnsignedShort(); i > 0; i--) {
             attributes.put(in.readUTF(), readSet(in));
         }
-        return new Context(identifier, instance.isEmpty() ? null : instance, secret,
+        return new Context(identifier, instance, secret,
                 new Principal(subject, roles, scopes, tenant, method, keyId, attributes, methods), expires, version);
     }
 

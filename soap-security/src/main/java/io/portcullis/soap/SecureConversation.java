@@ -156,7 +156,7 @@ public final class SecureConversation {
      *
      * @param action the SOAP action the request came with, which must be the one for what it asks
      * @throws RequestRejectedException 400 when it asks for something else (another token type, a
-     *                                  renewal, a key size out of range) or is malformed
+     *                                  binary exchange, a key size out of range) or is malformed
      */
     static TokenRequest read(Element request, WsAddressing addressing, String action) throws RequestRejectedException {
         Version version = Version.ofTrustNamespace(request.getNamespaceURI());
@@ -332,7 +332,7 @@ public final class SecureConversation {
         return bytes;
     }
 
-    /** The identifier a CancelTarget names: a SecurityTokenReference's Reference URI, or the token itself. */
+    /** The identifier a CancelTarget or RenewTarget names: a SecurityTokenReference's Reference URI, or the token itself. */
     private static String referencedIdentifier(Element target) throws RequestRejectedException {
         Element child = firstChild(target);
         if (child != null && WSConstants.WSSE_NS.equals(child.getNamespaceURI()) && "SecurityTokenReference".equals(child.getLocalName())) {

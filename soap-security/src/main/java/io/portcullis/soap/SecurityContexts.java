@@ -14,9 +14,10 @@ import java.util.UUID;
  * or the caller cancels it. Bounded per caller: its oldest context makes way for its newest (a
  * client that opens a channel per call crowds out no one).
  *
- * <p>A context is held for a renewal window past its expiry, in which only a renewal may use it:
- * Metro renews a context only once it has expired, and a renewal proves the caller's original
- * credentials again, so it is as strong as establishing a new context.
+ * <p>A context is held for a renewal window past its expiry, while the route has room, in which it
+ * may only endorse its renewal or sign its cancellation: a client idle past the expiry (WCF renews
+ * before it sends) keeps its context, and a renewal proves the caller's own credentials again, so
+ * it is as strong as establishing a new context.
  */
 public interface SecurityContexts {
 
@@ -64,7 +65,7 @@ public interface SecurityContexts {
 
     /**
      * The context held under {@code identifier}, if any: in force, or expired less than the renewal
-     * window ago, which only a renewal may use ({@link #inForce}).
+     * window ago, which may only endorse its renewal or sign its cancellation ({@link #inForce}).
      */
     Optional<Context> find(String identifier) throws UnavailableException;
 
@@ -72,13 +73,15 @@ public interface SecurityContexts {
     boolean inForce(Context context);
 
     /**
-     * Renews {@code context} for {@code principal} (the caller proved again, with its roles now):
-     * the same identifier, a new instance and {@code secret}, a full lifetime from now. Empty when the
-     * context is no longer held (cancelled, made way for a newer one, past its renewal window).
+     * Renews {@code context} for {@code principal}, the caller it was issued to as it proved itself
+     * again (with its roles now; the caller of this method checks it is the same caller): the same
+     * identifier, a new instance and {@code secret}, a full lifetime from now. Empty when the context
+     * is not held as it was proved: cancelled, made way for another, past its renewal window, or
+     * renewed since.
      */
     Optional<Context> renew(Context context, Principal principal, byte[] secret) throws UnavailableException;
 
-    /** Ends a context before it expires; whether it was in force. */
+    /** Ends a context, in force or held for its renewal; whether it was held. */
     boolean cancel(String identifier) throws UnavailableException;
 
     /** A random (version 4) UUID as a URN: 122 bits from a SecureRandom. */

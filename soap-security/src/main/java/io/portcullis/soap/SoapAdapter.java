@@ -279,9 +279,10 @@ public final class SoapAdapter implements ProtocolAdapter {
                         : contexts.renew(held.context(), proved, secret).orElseThrow(() -> new RequestRejectedException(401,
                         Wss4jMessageVerifier.CONTEXT_UNKNOWN, "The security context is no longer held; establish a new one."));
             } catch (SecurityContexts.FullException | SecurityContexts.UnavailableException e) {
-                LOG.warn("request {}: no security context issued: {}", request.id(), e.getMessage());
+                String what = tokenRequest.kind() == SecureConversation.Kind.ISSUE ? "issued" : "renewed";
+                LOG.warn("request {}: no security context {}: {}", request.id(), what, e.getMessage());
                 throw new RequestRejectedException(503, e instanceof SecurityContexts.FullException ? CONTEXTS_FULL : Wss4jMessageVerifier.CONTEXTS_UNAVAILABLE,
-                        "No security context can be issued now; try again later.");
+                        "No security context can be " + what + " now; try again later.");
             } catch (WSSecurityException e) {
                 throw new RequestRejectedException(400, SecureConversation.REQUEST_INVALID, "The security token request could not be served.");
             }

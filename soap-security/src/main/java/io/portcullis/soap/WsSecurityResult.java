@@ -22,6 +22,8 @@ import java.util.Set;
  * @param signedWith     the key of the signature over the Body: {@code certificate}, {@code encrypted-key}, or null
  * @param requestKey     the key the caller encrypted to the gateway and signed the Body with, or null: the
  *                       answer is protected with it (a symmetric binding's caller has no certificate to encrypt for)
+ * @param contextProof   the security context the message proved it holds, or null: what a renewal and a
+ *                       cancellation must show
  */
 public record WsSecurityResult(Set<String> signedParts, Set<String> encryptedParts, Set<String> tokens,
                                X509Certificate signer, String username, Set<String> algorithms,
@@ -55,19 +57,17 @@ public record WsSecurityResult(Set<String> signedParts, Set<String> encryptedPar
      * @param reference        how an answer refers to it: the EncryptedKeySHA1 (SHA-1 of the encrypted
      *                         key, base64), or the security context's identifier
      * @param contextVersion   the WS-SecureConversation version of the context when the key is a context's, else null
-     * @param contextTokenId   the wsu:Id of the SecurityContextToken the message carried, or null
      * @param derivedKeys      whether the answer derives its keys from it (as the caller did; always for a context)
      * @param signatureAlgorithm the HMAC the caller signed with (the answer is signed with it too)
      * @param signatureKeyBytes  the length of the key the caller signed with (an answer's derived signing
      *                           key is as long: WS-SecurityPolicy's suites fix it, 192 bits for Basic256,
      *                           and CXF checks it)
      */
-    public record RequestKey(byte[] secret, String reference, SecureConversation.Version contextVersion, String contextTokenId,
-                             boolean derivedKeys, String signatureAlgorithm, int signatureKeyBytes) {
+    public record RequestKey(byte[] secret, String reference, SecureConversation.Version contextVersion, boolean derivedKeys, String signatureAlgorithm, int signatureKeyBytes) {
 
         public static RequestKey encryptedKey(byte[] secret, String sha1, boolean derivedKeys, String signatureAlgorithm,
                                               int signatureKeyBytes) {
-            return new RequestKey(secret, sha1, null, null, derivedKeys, signatureAlgorithm, signatureKeyBytes);
+            return new RequestKey(secret, sha1, null, derivedKeys, signatureAlgorithm, signatureKeyBytes);
         }
 
         public boolean securityContext() {

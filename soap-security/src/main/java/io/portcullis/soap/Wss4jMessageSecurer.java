@@ -249,9 +249,7 @@ public final class Wss4jMessageSecurer {
                 WSSecDKSign signature = new WSSecDKSign(header);
                 referToRequestKey(signature, header, key);
                 signature.setSignatureAlgorithm(key.signatureAlgorithm());
-                if (key.signatureKeyBytes() > 0) {
-                    signature.setDerivedKeyLength(key.signatureKeyBytes());
-                }
+                signature.setDerivedKeyLength(key.signatureKeyBytes());
                 signature.setDigestAlgorithm(WSConstants.SHA256);
                 signature.setSigCanonicalization(WSConstants.C14N_EXCL_OMIT_COMMENTS);
                 signature.getParts().addAll(signed);

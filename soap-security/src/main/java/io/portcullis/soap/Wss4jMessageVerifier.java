@@ -91,7 +91,7 @@ public final class Wss4jMessageVerifier {
     public static final String SIGNATURE_WRAPPING = "WSS_SIGNATURE_WRAPPING";
     /** The message refers to a security context this gateway did not issue, or that expired or was cancelled. */
     public static final String CONTEXT_UNKNOWN = "WSS_CONTEXT_UNKNOWN";
-    private static final String CONTEXT_UNKNOWN_TEXT = "The security context is not known or has expired; establish a new one.";
+    private static final String CONTEXT_UNKNOWN_TEXT = "The security context is not known or has expired; renew it or establish a new one.";
     /** The store of security contexts (the cluster's Redis) does not answer: refused, 503. */
     public static final String CONTEXTS_UNAVAILABLE = "WSS_CONTEXTS_UNAVAILABLE";
 
@@ -227,8 +227,8 @@ public final class Wss4jMessageVerifier {
 
     /**
      * What an expired context, held for its renewal window, may still do: endorse its renewal (whose
-     * Body the caller's own credentials sign), or sign its cancellation, which frees its place.
-     * Nothing else, so no rule ever sees an expired context's identity as a caller's.
+     * Body the caller's own credentials sign), or sign its cancellation, which frees its place. Only a
+     * cancellation is decided by the rules on the identity the context was issued with.
      */
     private static boolean heldPastExpiryFor(SecureConversation.Kind tokenRequest, WsSecurityResult result) {
         boolean bodySignedWithContext = WsSecurityPolicy.SignedWith.SECURITY_CONTEXT.factName().equals(result.signedWith());
@@ -349,8 +349,8 @@ public final class Wss4jMessageVerifier {
     /**
      * A security context's secret, when WSS4J asks for the key of a SecurityContextToken or a
      * reference to one: only contexts this route issued and still holds, and one per message. One
-     * past its expiry is taken only for its renewal, which {@link #verify} checks once the Body is
-     * readable.
+     * past its expiry is taken only for its renewal or cancellation, which {@link #verify} checks
+     * once the Body is readable.
      */
     private byte[] contextSecret(String identifier, Verification verification) throws java.io.IOException {
         if (contexts == null) {
@@ -369,7 +369,7 @@ public final class Wss4jMessageVerifier {
         }
         if (context == null) {
             verification.contextUnknown = true;
-            throw new java.io.IOException("no security context in force under that identifier");
+            throw new java.io.IOException("no security context held under that identifier");
         }
         if (verification.context != null && !verification.context.identifier().equals(context.identifier())) {
             throw new java.io.IOException("more than one security context in a message");
@@ -529,7 +529,7 @@ public final class Wss4jMessageVerifier {
                 throw refused(400, INVALID_SECURITY, "A message signed with a security context carries no UsernameToken.");
             }
             requestKey = new WsSecurityResult.RequestKey(context.secret(), context.identifier(), context.version(),
-                    contextTokenId, true, bodySignatureMethod, bodySignatureKeyBytes);
+                    true, bodySignatureMethod, bodySignatureKeyBytes);
             credential = Authentication.of(context.principal());
         }
         return new WsSecurityResult(signed, encrypted, tokens, signer, username, algorithmsUsed, bodyEncryption,

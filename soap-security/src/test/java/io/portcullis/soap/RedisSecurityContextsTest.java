@@ -99,8 +99,9 @@ class RedisSecurityContextsTest {
         SecurityContexts first = contexts(redis.first(), "bounded", 2, 2, clock);
         SecurityContexts second = contexts(redis.second(), "bounded", 2, 2, clock);
         Principal carol = Principal.builder("carol", AuthMethod.WS_SECURITY).build();
-        first.issue(ALICE, SECRET, SecureConversation.Version.V1_3);
-        second.issue(carol, SECRET, SecureConversation.Version.V1_3);
+        SecurityContexts.Context alices = first.issue(ALICE, SECRET, SecureConversation.Version.V1_3);
+        clock.advance(Duration.ofMinutes(1));
+        SecurityContexts.Context carols = second.issue(carol, SECRET, SecureConversation.Version.V1_3);
 
         assertThatThrownBy(() -> first.issue(Principal.builder("dave", AuthMethod.WS_SECURITY).build(), SECRET,
                 SecureConversation.Version.V1_3)).isInstanceOf(SecurityContexts.FullException.class);
@@ -111,6 +112,8 @@ class RedisSecurityContextsTest {
         clock.advance(Duration.ofMinutes(61));
         SecurityContexts.Context dave = second.issue(Principal.builder("dave", AuthMethod.WS_SECURITY).build(), SECRET,
                 SecureConversation.Version.V1_3);
+        assertThat(first.find(alices.identifier())).isEmpty();
+        assertThat(first.find(carols.identifier())).isPresent();
         SecurityContexts.Context erin = first.issue(Principal.builder("erin", AuthMethod.WS_SECURITY).build(), SECRET,
                 SecureConversation.Version.V1_3);
         assertThat(first.find(dave.identifier())).isPresent();
@@ -152,6 +155,24 @@ class RedisSecurityContextsTest {
         assertThat(second.find(issued.identifier())).isEmpty();
         assertThat(second.renew(second.find(next.identifier()).orElseThrow(), ALICE, SECRET)).isPresent();
         assertThat(first.renew(next, ALICE, SECRET)).isEmpty();
+    }
+
+    @Test
+    void aContextThatMadeWayCountsNoMoreAmongItsCallersSoTheRoutesBoundHolds() throws Exception {
+        io.portcullis.engine.authn.MutableClock clock = new io.portcullis.engine.authn.MutableClock(java.time.Instant.now());
+        SecurityContexts contexts = contexts(redis.first(), "one-each", 2, 1, clock);
+        Principal carol = Principal.builder("carol", AuthMethod.WS_SECURITY).build();
+        contexts.issue(ALICE, SECRET, SecureConversation.Version.V1_3);
+        contexts.issue(carol, SECRET, SecureConversation.Version.V1_3);
+        clock.advance(Duration.ofMinutes(61));
+        contexts.issue(Principal.builder("dave", AuthMethod.WS_SECURITY).build(), SECRET, SecureConversation.Version.V1_3);
+
+        // Alice's expired context made way for Dave's: she holds none, so her new one takes Carol's expired place.
+        contexts.issue(ALICE, SECRET, SecureConversation.Version.V1_3);
+
+        assertThatThrownBy(() -> contexts.issue(carol, SECRET, SecureConversation.Version.V1_3))
+                .isInstanceOf(SecurityContexts.FullException.class);
+        assertThat(redis.first().commands().zcard("portcullis:sct:one-each:all")).isEqualTo(2);
     }
 
     @Test

@@ -32,9 +32,7 @@ public final class SecureConversationClient {
                   <soap:Body><wst:RequestSecurityToken xmlns:wst="%s" Context="uuid-&amp;-1">\
                 <wst:TokenType>%s</wst:TokenType><wst:RequestType>%s/Issue</wst:RequestType>%s\
                 <wst:KeySize>256</wst:KeySize></wst:RequestSecurityToken></soap:Body>
-                </soap:Envelope>""".formatted(trust, trust, version.tokenType(), trust, clientEntropy != null
-                ? "<wst:Entropy><wst:BinarySecret Type=\"" + trust + "/Nonce\">" + Base64.getEncoder().encodeToString(clientEntropy)
-                + "</wst:BinarySecret></wst:Entropy>" : "");
+                </soap:Envelope>""".formatted(trust, trust, version.tokenType(), trust, entropy(version, clientEntropy));
     }
 
     /** A request to renew the context {@code identifier} (addressed), with {@code clientEntropy} or none when null. */
@@ -48,8 +46,12 @@ public final class SecureConversationClient {
                 <wst:RenewTarget><wsse:SecurityTokenReference xmlns:wsse="%s"><wsse:Reference URI="%s" ValueType="%s"/>\
                 </wsse:SecurityTokenReference></wst:RenewTarget>%s<wst:KeySize>256</wst:KeySize></wst:RequestSecurityToken></soap:Body>
                 </soap:Envelope>""".formatted(trust, trust, version.tokenType(), trust, WSConstants.WSSE_NS, identifier,
-                version.tokenType(), clientEntropy != null ? "<wst:Entropy><wst:BinarySecret Type=\"" + trust + "/Nonce\">"
-                + Base64.getEncoder().encodeToString(clientEntropy) + "</wst:BinarySecret></wst:Entropy>" : "");
+                version.tokenType(), entropy(version, clientEntropy));
+    }
+
+    private static String entropy(SecureConversation.Version version, byte[] clientEntropy) {
+        return clientEntropy == null ? "" : "<wst:Entropy><wst:BinarySecret Type=\"" + version.trustNamespace() + "/Nonce\">"
+                + Base64.getEncoder().encodeToString(clientEntropy) + "</wst:BinarySecret></wst:Entropy>";
     }
 
     /** A request to cancel the context {@code identifier}. */

@@ -121,7 +121,7 @@ class SecureConversationTest {
         org.w3c.dom.Element security = (org.w3c.dom.Element) answered.header()
                 .getElementsByTagNameNS(WSConstants.WSSE_NS, "Security").item(0);
         assertThat(firstElement(security).getLocalName()).isEqualTo("Timestamp");
-        assertThat(sent).containsPattern("Length>24</");
+        assertThat(sent).containsPattern("Length>24</").containsPattern("Length>32</"); // signing, AES-256 encryption
 
         // Cancelled by a message in the context; it is then no more.
         byte[] cancel = SecuredMessages.of(cancelRequest(version, issued.identifier())).timestamp()
@@ -335,6 +335,20 @@ class SecureConversationTest {
     }
 
     @Test
+    void aRenewalMayLeaveTheTokenTypeOutAsCxfDoes() throws Exception {
+        Issued issued = establish(SecureConversation.Version.V1_3, true);
+        String withoutTokenType = renewRequest(SecureConversation.Version.V1_3, issued.identifier(), null)
+                .replaceAll("<wst:TokenType>[^<]*</wst:TokenType>", "");
+        byte[] message = SecuredMessages.of(withoutTokenType).timestamp().sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE)
+                .encryptBody(clients, "gateway", WSConstants.AES_256_GCM)
+                .endorsedWithContext(SecureConversation.Version.V1_3, issued.identifier(), issued.key()).bytes();
+
+        adapter.answer(authenticated(adapter.normalize(post(message), CONTEXT)), List.of());
+
+        assertThat(contexts.find(issued.identifier())).get().extracting(SecurityContexts.Context::instance).isNotNull();
+    }
+
+    @Test
     void anExpiredContextIsHeldForItsRenewalAloneUntilItsWindowCloses() throws Exception {
         Issued issued = establish(SecureConversation.Version.V1_3, true);
         clock.advance(Duration.ofMinutes(90));
@@ -378,7 +392,7 @@ class SecureConversationTest {
     }
 
     @Test
-    void aRenewalProvedWithAKeyTheContextNoLongerHasIsRefused() throws Exception {
+    void theStoreRenewsAContextOnlyAsItWasProved() throws Exception {
         Issued issued = establish(SecureConversation.Version.V1_3, true);
         SecurityContexts.Context proved = contexts.find(issued.identifier()).orElseThrow();
         // Two renewals proved with the same key (a client renewing on two threads): the second finds it renewed.
@@ -432,6 +446,12 @@ class SecureConversationTest {
         Principal bob = Principal.builder("bob", AuthMethod.WS_SECURITY).roles(Set.of("customer")).build();
         assertThat(catchThrowableOfType(RequestRejectedException.class,
                 () -> adapter.answer(byBob.toBuilder().principal(bob).build(), List.of())).reason()).isEqualTo(SecureConversation.REQUEST_INVALID);
+        // An alice of another tenant is another caller.
+        ApiRequest byOtherAlice = adapter.normalize(post(renewal(SecureConversation.Version.V1_3, issued, CLIENT_ENTROPY)), CONTEXT);
+        Principal otherAlice = Principal.builder("alice", AuthMethod.WS_SECURITY).tenant("other-bank").roles(Set.of("customer")).build();
+        assertThat(catchThrowableOfType(RequestRejectedException.class,
+                () -> adapter.answer(byOtherAlice.toBuilder().principal(otherAlice).build(), List.of())).reason())
+                .isEqualTo(SecureConversation.REQUEST_INVALID);
         assertThat(contexts.find(issued.identifier())).get().extracting(SecurityContexts.Context::instance).isNull();
     }
 
@@ -453,17 +473,22 @@ class SecureConversationTest {
         String otherToken = issueRequest(SecureConversation.Version.V1_3, CLIENT_ENTROPY)
                 .replace("ws-secureconversation/200512/sct", "ws-secureconversation/200512/other");
         String renewTargetInAnIssue = issueRequest(SecureConversation.Version.V1_3, CLIENT_ENTROPY)
-                .replace("<wst:KeySize>", "<wst:RenewTarget/><wst:KeySize>");
+                .replace("<wst:KeySize>", "<wst:RenewTarget><wsc:SecurityContextToken xmlns:wsc=\"urn:x\"><wsc:Identifier>urn:uuid:x"
+                        + "</wsc:Identifier></wsc:SecurityContextToken></wst:RenewTarget><wst:KeySize>");
         String renewalOfNothing = renewRequest(SecureConversation.Version.V1_3, "urn:uuid:x", null)
                 .replaceAll("<wst:RenewTarget>.*</wst:RenewTarget>", "");
         String hugeKey = issueRequest(SecureConversation.Version.V1_3, CLIENT_ENTROPY).replace(">256<", ">100000<");
+        Map<String, String> refusals = new java.util.LinkedHashMap<>();
         for (String request : List.of(otherToken, renewTargetInAnIssue, renewalOfNothing, hugeKey)) {
             byte[] message = askedAsAlice(request);
             RequestRejectedException refused = catchThrowableOfType(RequestRejectedException.class,
                     () -> adapter.normalize(post(message), CONTEXT));
             assertThat(refused.reason()).isEqualTo(SecureConversation.REQUEST_INVALID);
             assertThat(refused.getMessage()).doesNotContain("100000");
+            refusals.put(request, refused.getMessage());
         }
+        assertThat(refusals.get(renewTargetInAnIssue)).contains("names a context for another request");
+        assertThat(refusals.get(renewalOfNothing)).contains("names no context to renew");
     }
 
     private static org.w3c.dom.Element firstElement(org.w3c.dom.Element parent) {

@@ -9,6 +9,7 @@ import io.portcullis.soap.Wss4jMessageSecurer.KeyIdentifier;
 import io.portcullis.soap.Wss4jMessageSecurer.KeyIdentifiers;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.wss4j.common.bsp.BSPRule;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -96,8 +97,10 @@ class GatewaySettingsLoaderTest {
                         + "with the Body encrypted");
         assertThatThrownBy(() -> load(example().replace("lifetimeSeconds: 3600", "lifetimeSeconds: 10")))
                 .hasMessageContaining("routes[1].wsSecurity.secureConversation: lifetimeSeconds must be 60..86400");
-        assertThatThrownBy(() -> load(example().replace("renewalWindowSeconds: 3600", "renewalWindowSeconds: -1")))
-                .hasMessageContaining("renewalWindowSeconds 0..86400");
+        for (String window : List.of("-1", "86401")) {
+            assertThatThrownBy(() -> load(example().replace("renewalWindowSeconds: 3600", "renewalWindowSeconds: " + window)))
+                    .hasMessageContaining("renewalWindowSeconds 0..86400");
+        }
     }
 
     @Test
