@@ -92,7 +92,7 @@ public class WsSecurityBenchmark {
                     .usernameToken("alice", "alice-password", WSConstants.PASSWORD_TEXT).bytes();
         }
         response = TRANSFER.replace("b:Transfer", "b:TransferResponse").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        ReplayGuard forgetful = (id, expiresAt) -> ReplayGuard.Verdict.FIRST_SEEN;
+        ReplayGuard forgetful = (id, keepFor) -> ReplayGuard.Verdict.FIRST_SEEN;
         Authentication alicePrincipal = Authentication.of(Principal.builder("alice", AuthMethod.WS_SECURITY).build());
         signatures = new Wss4jMessageVerifier(policy(new WsSecurityPolicy.Alternative(true, false,
                 EnumSet.of(WsSecurityPolicy.Part.BODY, WsSecurityPolicy.Part.TIMESTAMP), Set.of(WsSecurityPolicy.Part.BODY))),

@@ -143,7 +143,7 @@ public final class GatewayRuntime implements AutoCloseable {
         // route is a replay on every other, and a second route is not a second guessing budget.
         int replayEntries = settings.routes().stream().filter(r -> r.wsSecurity() != null)
                 .mapToInt(r -> r.wsSecurity().replayCacheEntries()).max().orElse(100_000);
-        ReplayGuard replays = shared != null ? new RedisReplayGuard(shared, "wss", clock)
+        ReplayGuard replays = shared != null ? new RedisReplayGuard(shared, "wss")
                 : new InMemoryReplayGuard(replayEntries, clock);
         LoginThrottle digestLockouts = new LoginThrottle(
                 settings.basic() == null ? LoginThrottleSettings.DEFAULTS : settings.basic().throttle(), clock);

@@ -11,6 +11,7 @@ import java.util.Optional;
 import org.apache.wss4j.common.util.UsernameTokenUtil;
 import io.portcullis.engine.replay.ReplayGuard;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -246,9 +247,10 @@ public final class Wss4jMessageVerifier {
         if (verification.usernameCredential != null && !verification.usernameCredential.failure().isEmpty()) {
             return;
         }
-        Instant expiresAt = Instant.now().plus(policy.timestampTtl()).plus(policy.futureTtl());
+        // Accepted until its Created is older than the TTL; a Created ahead of the clock stays acceptable the longer.
+        Duration keepFor = policy.timestampTtl().plus(policy.futureTtl());
         for (String identifier : verification.identifiers) {
-            switch (replayGuard.check(identifier, expiresAt)) {
+            switch (replayGuard.check(identifier, keepFor)) {
                 case FIRST_SEEN -> {
                 }
                 case REPLAYED -> throw refused(400, REPLAYED, "The message was already received.");

@@ -2,7 +2,7 @@ package io.portcullis.engine.replay;
 
 import io.portcullis.engine.Sha256;
 import java.time.Clock;
-import java.time.Instant;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -32,7 +32,7 @@ public final class InMemoryReplayGuard implements ReplayGuard {
     }
 
     @Override
-    public Verdict check(String id, Instant expiresAt) {
+    public Verdict check(String id, Duration keepFor) {
         long now = clock.millis();
         if (expiries.size() >= capacity) {
             purgeExpired(now);
@@ -41,7 +41,7 @@ public final class InMemoryReplayGuard implements ReplayGuard {
                 return Verdict.UNAVAILABLE;
             }
         }
-        long expiry = Math.max(expiresAt.toEpochMilli(), now + 1);
+        long expiry = now + Math.max(keepFor.toMillis(), 1);
         boolean[] first = {false};
         expiries.compute(Sha256.base64Url(id), (key, known) -> {
             if (known == null || known <= now) {

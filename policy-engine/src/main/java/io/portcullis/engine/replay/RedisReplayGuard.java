@@ -3,8 +3,7 @@ package io.portcullis.engine.replay;
 import io.lettuce.core.SetArgs;
 import io.portcullis.engine.Sha256;
 import io.portcullis.engine.cluster.RedisStore;
-import java.time.Clock;
-import java.time.Instant;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,21 +20,19 @@ public final class RedisReplayGuard implements ReplayGuard {
 
     private final RedisStore store;
     private final String prefix;
-    private final Clock clock;
 
     /** @param scope a namespace for the keys ({@code wss}): guards of one scope share their memory */
-    public RedisReplayGuard(RedisStore store, String scope, Clock clock) {
+    public RedisReplayGuard(RedisStore store, String scope) {
         this.store = store;
         this.prefix = "portcullis:replay:" + scope + ":";
-        this.clock = clock;
     }
 
     @Override
-    public Verdict check(String id, Instant expiresAt) {
-        // Relative expiry: the Redis host's clock may differ from ours.
-        long keepFor = Math.max(expiresAt.toEpochMilli() - clock.millis(), 1);
+    public Verdict check(String id, Duration keepFor) {
+        // Relative expiry (PX): the Redis host's clock may differ from ours.
         try {
-            String answer = store.commands().set(prefix + Sha256.base64Url(id), "1", SetArgs.Builder.nx().px(keepFor));
+            String answer = store.commands().set(prefix + Sha256.base64Url(id), "1",
+                    SetArgs.Builder.nx().px(Math.max(keepFor.toMillis(), 1)));
             return "OK".equals(answer) ? Verdict.FIRST_SEEN : Verdict.REPLAYED;
         } catch (RuntimeException e) {
             store.failed(e);

@@ -1,6 +1,6 @@
 package io.portcullis.engine.replay;
 
-import java.time.Instant;
+import java.time.Duration;
 
 /**
  * Remembers message identifiers (a signature value, a UsernameToken nonce, a token id) until they
@@ -23,8 +23,9 @@ public interface ReplayGuard {
     }
 
     /**
-     * @param id        what identifies the message; any length, never logged
-     * @param expiresAt after this the message would be refused as stale anyway, so it can be forgotten
+     * @param id      what identifies the message; any length, never logged
+     * @param keepFor how much longer the message would still be accepted (by the guard's clock, which
+     *                is the gateway's), after which it is refused as stale anyway and can be forgotten
      */
-    Verdict check(String id, Instant expiresAt);
+    Verdict check(String id, Duration keepFor);
 }

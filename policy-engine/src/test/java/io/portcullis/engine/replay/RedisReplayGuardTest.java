@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.engine.cluster.RedisServer;
 import io.portcullis.engine.cluster.RedisStore;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,10 +28,10 @@ class RedisReplayGuardTest {
     void nodesSharingARedisSeeEachOthersMessages() {
         try (RedisStore first = RedisStore.connect(redis.uri(), null, Duration.ofSeconds(2));
              RedisStore second = RedisStore.connect(redis.uri(), null, Duration.ofSeconds(2))) {
-            ReplayGuard nodeA = new RedisReplayGuard(first, "wss", Clock.systemUTC());
-            ReplayGuard nodeB = new RedisReplayGuard(second, "wss", Clock.systemUTC());
-            ReplayGuard otherRoute = new RedisReplayGuard(second, "other", Clock.systemUTC());
-            Instant expiry = Instant.now().plus(Duration.ofMinutes(5));
+            ReplayGuard nodeA = new RedisReplayGuard(first, "wss");
+            ReplayGuard nodeB = new RedisReplayGuard(second, "wss");
+            ReplayGuard otherRoute = new RedisReplayGuard(second, "other");
+            Duration expiry = Duration.ofMinutes(5);
 
             assertThat(nodeA.check("signature-1", expiry)).isEqualTo(ReplayGuard.Verdict.FIRST_SEEN);
             assertThat(nodeB.check("signature-1", expiry)).isEqualTo(ReplayGuard.Verdict.REPLAYED);
@@ -47,10 +45,10 @@ class RedisReplayGuardTest {
     void anUnreachableRedisIsUnavailableNotAGuess() throws Exception {
         try (RedisServer lonely = RedisServer.start();
              RedisStore store = RedisStore.connect(lonely.uri(), null, Duration.ofMillis(300))) {
-            ReplayGuard guard = new RedisReplayGuard(store, "wss", Clock.systemUTC());
+            ReplayGuard guard = new RedisReplayGuard(store, "wss");
             lonely.stop();
 
-            assertThat(guard.check("signature-2", Instant.now().plus(Duration.ofMinutes(5))))
+            assertThat(guard.check("signature-2", Duration.ofMinutes(5)))
                     .isEqualTo(ReplayGuard.Verdict.UNAVAILABLE);
         }
     }
@@ -60,8 +58,8 @@ class RedisReplayGuardTest {
         try (RedisServer late = RedisServer.start()) {
             late.stop();
             try (RedisStore store = RedisStore.connect(late.uri(), null, Duration.ofMillis(300))) {
-                ReplayGuard guard = new RedisReplayGuard(store, "wss", Clock.systemUTC());
-                Instant expiry = Instant.now().plus(Duration.ofMinutes(5));
+                ReplayGuard guard = new RedisReplayGuard(store, "wss");
+                Duration expiry = Duration.ofMinutes(5);
                 assertThat(store.connected()).isFalse();
                 assertThat(guard.check("signature-3", expiry)).isEqualTo(ReplayGuard.Verdict.UNAVAILABLE);
 
@@ -77,13 +75,13 @@ class RedisReplayGuardTest {
     void aRedisThatAnswersWithErrorsIsUnavailableAndReported() throws Exception {
         try (RedisServer full = RedisServer.start();
              RedisStore store = RedisStore.connect(full.uri(), null, Duration.ofSeconds(2))) {
-            ReplayGuard guard = new RedisReplayGuard(store, "wss", Clock.systemUTC());
+            ReplayGuard guard = new RedisReplayGuard(store, "wss");
             assertThat(store.problem()).isEmpty();
             // Out of memory with nothing to evict: every write is answered with an OOM error.
             store.commands().configSet("maxmemory-policy", "noeviction");
             store.commands().configSet("maxmemory", "1");
 
-            assertThat(guard.check("signature-4", Instant.now().plus(Duration.ofMinutes(5)))).isEqualTo(ReplayGuard.Verdict.UNAVAILABLE);
+            assertThat(guard.check("signature-4", Duration.ofMinutes(5))).isEqualTo(ReplayGuard.Verdict.UNAVAILABLE);
             assertThat(store.connected()).isTrue();
             assertThat(store.problem()).contains("failed a command").contains("OOM");
         }
