@@ -179,7 +179,7 @@ public final class GatewayRuntime implements AutoCloseable {
             allow = file;
         }
         io.portcullis.engine.net.NetworkPolicy network = new io.portcullis.engine.net.NetworkPolicy(
-                io.portcullis.engine.net.AddressList.of(net.trustedProxies()), deny, allow);
+                io.portcullis.engine.net.AddressList.of(net.trustedProxies()), deny, allow, net.ipv6CountingPrefix());
         Map<String, Supplier<io.portcullis.engine.net.AddressList>> reputationLists = new LinkedHashMap<>();
         for (GatewaySettings.ReputationList list : net.reputationLists()) {
             WatchedFile<io.portcullis.engine.net.AddressList> file = WatchedFile.watch(list.file(), io.portcullis.engine.net.AddressList::load);

@@ -149,7 +149,7 @@ public final class SoapAdapter implements ProtocolAdapter {
             attributes.put(ACTION_ATTRIBUTE, action);
         }
         if (verifier != null) {
-            WsSecurityResult security = verifier.verify(envelope, context.peer().address());
+            WsSecurityResult security = verifier.verify(envelope, context.peer().countingKey());
             attributes.putAll(security.attributes());
             if (security.credential().presented()) {
                 attributes.put(AuthenticationChain.MESSAGE_CREDENTIAL, security.credential());

@@ -181,7 +181,7 @@ public final class Wss4jMessageVerifier {
     }
 
     /**
-     * @param clientAddress the caller's address, for password lockouts
+     * @param clientAddress the caller as counted ({@code Peer.countingKey()}: an IPv6 client by its network), for password lockouts
      * @throws RequestRejectedException 400, 401 or (replay memory unreachable) 503 with a {@code WSS_*} reason; the message is generic
      */
     public WsSecurityResult verify(SoapEnvelope envelope, String clientAddress) throws RequestRejectedException {

@@ -96,26 +96,19 @@ public record GatewaySettings(Listener listener, TlsListener tlsListener, Listen
     }
 
     /**
-     * State shared by the gateway's nodes (null: each node keeps its own). With it, a WS-Security
-     * message accepted by one node is a replay on every other.
+     * Who may reach the gateway, before anything is read, and how clients are counted.
      *
-     * @param redis   {@code redis://host:port} or {@code rediss://host:port}
-     * @param timeout bound on every Redis command; past it, requests that need Redis are refused
-     */
-    /**
-     * Who may reach the gateway, before anything is read.
-     *
-     * @param trustedProxies proxies whose X-Forwarded-For names the client (CIDR ranges)
-     * @param denyFile       addresses refused, one range per line, reloaded on change; or null
-     * @param allowFile      if set, the only addresses admitted, reloaded on change; or null
-     */
-    /**
+     * @param trustedProxies                 proxies whose X-Forwarded-For names the client (CIDR ranges)
+     * @param denyFile                       addresses refused, one range per line, reloaded on change; or null
+     * @param allowFile                      if set, the only addresses admitted, reloaded on change; or null
      * @param reputationLists                address lists whose members are detected as {@code BAD_REPUTATION}
      * @param maxRefusalsPerSecondPerAddress requests an address may have refused before the rules each
      *                                       second; past that its requests are refused unread (0: off)
+     * @param ipv6CountingPrefix             the network (bits) an IPv6 client is counted by in rate limits,
+     *                                       lockouts and connection bounds: 64 unless set
      */
     public record Network(List<String> trustedProxies, Path denyFile, Path allowFile, List<ReputationList> reputationLists,
-                          int maxRefusalsPerSecondPerAddress) {
+                          int maxRefusalsPerSecondPerAddress, int ipv6CountingPrefix) {
 
         public Network {
             reputationLists = List.copyOf(reputationLists);
@@ -134,6 +127,11 @@ public record GatewaySettings(Listener listener, TlsListener tlsListener, Listen
     }
 
     /**
+     * State shared by the gateway's nodes (null: each node keeps its own). With it, a WS-Security
+     * message accepted by one node is a replay on every other.
+     *
+     * @param redis                    {@code redis://host:port} or {@code rediss://host:port}
+     * @param timeout                  bound on every Redis command; past it, requests that need Redis are refused
      * @param quotasCountLocally       when Redis is down, count quotas on each node instead of refusing (503)
      * @param spikeArrestsCountLocally when Redis is down, count spike arrests on each node instead of refusing
      */

@@ -38,7 +38,8 @@ public final class GatewaySettingsLoader {
     }
 
     record FileNetwork(List<String> trustedProxies, String denyFile, String allowFile,
-                       List<FileReputationList> reputationLists, Integer maxRefusalsPerSecondPerAddress) {
+                       List<FileReputationList> reputationLists, Integer maxRefusalsPerSecondPerAddress,
+                       Integer ipv6CountingPrefix) {
     }
 
     record FileReputationList(String name, String file) {
@@ -239,7 +240,8 @@ public final class GatewaySettingsLoader {
 
     private static GatewaySettings.Network network(FileNetwork raw, Path base) throws InvalidConfigurationException {
         if (raw == null) {
-            return new GatewaySettings.Network(List.of(), null, null, List.of(), DEFAULT_REFUSALS_PER_SECOND);
+            return new GatewaySettings.Network(List.of(), null, null, List.of(), DEFAULT_REFUSALS_PER_SECOND,
+                    io.portcullis.engine.net.AddressRange.DEFAULT_IPV6_COUNTING_PREFIX);
         }
         List<String> proxies = raw.trustedProxies() == null ? List.of() : raw.trustedProxies();
         for (int i = 0; i < proxies.size(); i++) {
@@ -282,7 +284,13 @@ public final class GatewaySettingsLoader {
         if (refusals < 0 || refusals > 1_000_000) {
             throw new InvalidConfigurationException("network.maxRefusalsPerSecondPerAddress: 0 (off) to 1000000");
         }
-        return new GatewaySettings.Network(proxies, deny, allow, reputation, refusals);
+        int ipv6Prefix = raw.ipv6CountingPrefix() == null ? io.portcullis.engine.net.AddressRange.DEFAULT_IPV6_COUNTING_PREFIX
+                : raw.ipv6CountingPrefix();
+        if (ipv6Prefix < 32 || ipv6Prefix > 128) {
+            throw new InvalidConfigurationException("network.ipv6CountingPrefix: 32 to 128 (bits of an IPv6 client's address "
+                    + "it is counted by; 64 unless set)");
+        }
+        return new GatewaySettings.Network(proxies, deny, allow, reputation, refusals, ipv6Prefix);
     }
 
     private static GatewaySettings.Cluster cluster(FileCluster raw, Path base) throws InvalidConfigurationException {

@@ -50,7 +50,7 @@ public final class Gateway implements AutoCloseable {
             }
             camel.addComponent("portcullis", new PortcullisComponent(runtime));
             // One guard for the plain and TLS listeners: a client's requests count together on both.
-            ListenerGuard guard = new ListenerGuard(settings.listener().guards());
+            ListenerGuard guard = new ListenerGuard(settings.listener().guards(), settings.network().ipv6CountingPrefix());
             camel.getRegistry().bind(GatewayRoutes.GUARD_IN, guard.inbound());
             camel.getRegistry().bind(GatewayRoutes.GUARD_OUT, guard.outbound());
             camel.addRoutes(new GatewayRoutes(settings));

@@ -72,14 +72,17 @@ final class ListenerGuard {
     private final Map<String, AtomicInteger> connectionsPerClient = new ConcurrentHashMap<>();
     private final AtomicLong connectionsRefused = new AtomicLong();
     private final AtomicInteger working = new AtomicInteger();
+    private final int ipv6CountingPrefix;
     private final AtomicLong abandoned = new AtomicLong();
     private final AtomicLong shed = new AtomicLong();
     private final AtomicLong slowCut = new AtomicLong();
     private final AtomicLong tooLarge = new AtomicLong();
     private final io.portcullis.engine.Occasionally warnings = new io.portcullis.engine.Occasionally(java.time.Duration.ofMinutes(1));
 
-    ListenerGuard(GatewaySettings.Guards limits) {
+    /** @param ipv6CountingPrefix the network an IPv6 client's connections are counted by */
+    ListenerGuard(GatewaySettings.Guards limits, int ipv6CountingPrefix) {
         this.limits = limits;
+        this.ipv6CountingPrefix = ipv6CountingPrefix;
     }
 
     /** What the guards have done since start, for the health endpoint. */
@@ -288,7 +291,7 @@ final class ListenerGuard {
             public void channelActive(ChannelHandlerContext ctx) throws Exception {
                 Connection connection = connection(ctx);
                 connection.client = ctx.channel().remoteAddress() instanceof InetSocketAddress address && address.getAddress() != null
-                        ? AddressRange.countingKey(address.getAddress()) : null;
+                        ? AddressRange.countingKey(address.getAddress(), ipv6CountingPrefix) : null;
                 if (!admit(connection)) {
                     connectionsRefused.incrementAndGet();
                     note("connections over the listener's limit were closed");

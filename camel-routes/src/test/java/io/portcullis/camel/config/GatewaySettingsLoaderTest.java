@@ -97,6 +97,12 @@ class GatewaySettingsLoaderTest {
                         + "with the Body encrypted");
         assertThatThrownBy(() -> load(example().replace("lifetimeSeconds: 3600", "lifetimeSeconds: 10")))
                 .hasMessageContaining("routes[1].wsSecurity.secureConversation: lifetimeSeconds must be 60..86400");
+        for (String prefix : List.of("16", "129")) {
+            assertThatThrownBy(() -> load(example().replace("  # ipv6CountingPrefix: 64", "  ipv6CountingPrefix: " + prefix)))
+                    .hasMessageContaining("network.ipv6CountingPrefix: 32 to 128");
+        }
+        assertThat(load(example().replace("  # ipv6CountingPrefix: 64", "  ipv6CountingPrefix: 56")).network().ipv6CountingPrefix())
+                .isEqualTo(56);
         for (String window : List.of("-1", "86401")) {
             assertThatThrownBy(() -> load(example().replace("renewalWindowSeconds: 3600", "renewalWindowSeconds: " + window)))
                     .hasMessageContaining("renewalWindowSeconds 0..86400");

@@ -9,7 +9,7 @@ public interface PasswordVerifier {
 
     /**
      * @param password  kept by the caller, who erases it afterwards
-     * @param address   the client's address, for lockouts by address
+     * @param address   the client as counted ({@code Peer.countingKey()}), for lockouts by address
      * @return the user's principal, or a failure whose reason is for the audit event only
      */
     Authentication verify(String username, char[] password, String address);

@@ -116,8 +116,8 @@ public final class Gatekeeper {
     private Admission decide(HttpRequestMessage message, Peer connection, String requestId, long start) {
         // Judged by the address the client has: its own, or the one trusted proxies name.
         String client = network.clientAddress(connection.address(), message.header("x-forwarded-for"));
-        Peer peer = client.equals(connection.address()) ? connection
-                : new Peer(client, 0, connection.clientCertificate(), connection.secure());
+        Peer peer = network.peer(client, client.equals(connection.address()) ? connection.port() : 0,
+                connection.clientCertificate(), connection.secure());
         String blocked = network.refusal(client);
         if (blocked != null) {
             return refuseUnread(requestId, start, message, peer, 403, blocked, "Requests from this address are not accepted.");
@@ -134,7 +134,7 @@ public final class Gatekeeper {
             return new Admission(requestId, start, null, refused.decision(), null, refused.reply().withHeaders(headers));
         }
         // An address whose requests keep failing before the rules (malformed, forged) is not read for a moment.
-        if (rateLimits.refusalsExhausted(client)) {
+        if (rateLimits.refusalsExhausted(peer.countingKey())) {
             Admission refused = refuseUnread(requestId, start, message, peer, 429, RateLimits.TOO_MANY_REFUSALS,
                     "Too many refused requests from this address; try again shortly.");
             Map<String, List<String>> headers = new LinkedHashMap<>(refused.reply().headers());
@@ -147,7 +147,7 @@ public final class Gatekeeper {
         try {
             request = adapter.normalize(message, context);
         } catch (RequestRejectedException e) {
-            rateLimits.countRefusal(client);
+            rateLimits.countRefusal(peer.countingKey());
             if (e.read() == null) {
                 return refuseUnread(requestId, start, message, peer, e.status(), e.reason(), clientMessage(e, requestId, message, peer));
             }

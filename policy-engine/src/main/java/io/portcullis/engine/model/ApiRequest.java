@@ -164,11 +164,11 @@ public record ApiRequest(
     /**
      * Whose rate-limit bucket this call counts against: the authenticated caller
      * ({@code subject:alice}), else the client address ({@code address:203.0.113.7}; an IPv6
-     * client's /64, see {@link io.portcullis.engine.net.AddressRange#countingKey(String)}).
+     * client's network, a /64 unless configured, see {@link Peer#countingKey()}).
      */
     public String callerKey() {
         if (!principal.authenticated()) {
-            return "address:" + io.portcullis.engine.net.AddressRange.countingKey(peer.address());
+            return "address:" + peer.countingKey();
         }
         // The same subject in two tenants is two callers.
         return "subject:" + (principal.tenant() == null || principal.tenant().isEmpty() ? "" : principal.tenant() + "/")

@@ -9,13 +9,25 @@ import java.util.Objects;
  * @param port              its source port, or 0 when unknown
  * @param clientCertificate the TLS client certificate it presented and the listener verified, or null
  * @param secure            the request came over TLS (so responses carry HSTS)
+ * @param countingKey       what the peer is counted under by rate limits and lockouts (see
+ *                          {@link io.portcullis.engine.net.AddressRange#countingKey(String, int)}); null
+ *                          for the default IPv6 prefix
  */
-public record Peer(String address, int port, ClientCertificate clientCertificate, boolean secure) {
+public record Peer(String address, int port, ClientCertificate clientCertificate, boolean secure, String countingKey) {
 
     public static final Peer UNKNOWN = new Peer("", 0, null, false);
 
     public Peer {
         Objects.requireNonNull(address, "address");
+        if (countingKey == null) {
+            countingKey = io.portcullis.engine.net.AddressRange.countingKey(address,
+                    io.portcullis.engine.net.AddressRange.DEFAULT_IPV6_COUNTING_PREFIX);
+        }
+    }
+
+    /** A peer counted by the default IPv6 prefix. */
+    public Peer(String address, int port, ClientCertificate clientCertificate, boolean secure) {
+        this(address, port, clientCertificate, secure, null);
     }
 
     /** A peer without a client certificate, over plain HTTP. */

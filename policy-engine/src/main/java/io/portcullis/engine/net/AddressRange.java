@@ -40,15 +40,19 @@ public record AddressRange(byte[] network, int prefix) {
         return new AddressRange(address, prefix);
     }
 
+    /** The IPv6 prefix a client is counted by unless the network settings say otherwise. */
+    public static final int DEFAULT_IPV6_COUNTING_PREFIX = 64;
+
     /**
-     * What an address is counted under by rate limits and connection bounds: an IPv4 address itself,
-     * an IPv6 address its /64. A /64 is the smallest allocation a subscriber gets, and any of its
-     * 2^64 addresses is theirs to use: counted one by one, they would make every per-address bound
-     * meaningless. IPv4 clients reached through NAT64 ({@code 64:ff9b::/96}) count as their IPv4
-     * address, and a zone id ({@code fe80::1%eth0}) is not part of the key. Text that is not an
-     * address literal is its own key.
+     * What an address is counted under by rate limits, lockouts and connection bounds: an IPv4
+     * address itself, an IPv6 address its network of {@code ipv6PrefixBits} (a /64 by default: the
+     * smallest allocation a subscriber gets, and any of its 2^64 addresses is theirs to use; counted
+     * one by one, they would make every per-address bound meaningless; an ISP that hands out /56s or
+     * an enterprise behind one /48 may warrant a shorter prefix). IPv4 clients reached through NAT64
+     * ({@code 64:ff9b::/96}) count as their IPv4 address, and a zone id ({@code fe80::1%eth0}) is not
+     * part of the key. Text that is not an address literal is its own key.
      */
-    public static String countingKey(String address) {
+    public static String countingKey(String address, int ipv6PrefixBits) {
         if (address == null || address.indexOf(':') < 0) {
             return address;
         }
@@ -58,17 +62,17 @@ public record AddressRange(byte[] network, int prefix) {
         }
         int zone = literal.indexOf('%');
         byte[] bytes = literal(zone < 0 ? literal : literal.substring(0, zone));
-        return bytes == null ? address : countingKey(bytes);
+        return bytes == null ? address : countingKey(bytes, ipv6PrefixBits);
     }
 
-    /** {@link #countingKey(String)} of an address already parsed. */
-    public static String countingKey(InetAddress address) {
-        return countingKey(address.getAddress());
+    /** {@link #countingKey(String, int)} of an address already parsed. */
+    public static String countingKey(InetAddress address, int ipv6PrefixBits) {
+        return countingKey(address.getAddress(), ipv6PrefixBits);
     }
 
     private static final byte[] NAT64 = {0, 0x64, (byte) 0xff, (byte) 0x9b, 0, 0, 0, 0, 0, 0, 0, 0};
 
-    private static String countingKey(byte[] address) {
+    private static String countingKey(byte[] address, int ipv6PrefixBits) {
         if (address.length == 4) {
             return ipv4(address);
         }
@@ -76,9 +80,13 @@ public record AddressRange(byte[] network, int prefix) {
             return ipv4(java.util.Arrays.copyOfRange(address, 12, 16));
         }
         byte[] network = java.util.Arrays.copyOf(address, 16);
-        java.util.Arrays.fill(network, 8, 16, (byte) 0);
+        int whole = ipv6PrefixBits / 8;
+        if (whole < 16) {
+            network[whole] &= (byte) (0xff << (8 - ipv6PrefixBits % 8));
+            java.util.Arrays.fill(network, whole + 1, 16, (byte) 0);
+        }
         try {
-            return InetAddress.getByAddress(network).getHostAddress() + "/64";
+            return InetAddress.getByAddress(network).getHostAddress() + "/" + ipv6PrefixBits;
         } catch (UnknownHostException e) {
             throw new IllegalStateException("16 bytes are an IPv6 address", e);
         }

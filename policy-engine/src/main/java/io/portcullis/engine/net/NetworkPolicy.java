@@ -1,5 +1,6 @@
 package io.portcullis.engine.net;
 
+import io.portcullis.engine.model.Peer;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -12,17 +13,28 @@ import java.util.function.Supplier;
  * @param trustedProxies the proxies whose {@code X-Forwarded-For} is believed
  * @param deny           addresses refused (reloaded when its file changes)
  * @param allow          if not empty, the only addresses admitted
+ * @param ipv6CountingPrefix the network an IPv6 client is counted by (rate limits, lockouts), 32 to 128 bits
  */
-public record NetworkPolicy(AddressList trustedProxies, Supplier<AddressList> deny, Supplier<AddressList> allow) {
+public record NetworkPolicy(AddressList trustedProxies, Supplier<AddressList> deny, Supplier<AddressList> allow,
+                            int ipv6CountingPrefix) {
 
     public static final String DENIED = "CLIENT_ADDRESS_DENIED";
     public static final String NOT_ALLOWED = "CLIENT_ADDRESS_NOT_ALLOWED";
-    public static final NetworkPolicy OPEN = new NetworkPolicy(AddressList.EMPTY, () -> AddressList.EMPTY, () -> AddressList.EMPTY);
+    public static final NetworkPolicy OPEN = new NetworkPolicy(AddressList.EMPTY, () -> AddressList.EMPTY, () -> AddressList.EMPTY,
+            AddressRange.DEFAULT_IPV6_COUNTING_PREFIX);
 
     public NetworkPolicy {
         Objects.requireNonNull(trustedProxies, "trustedProxies");
         Objects.requireNonNull(deny, "deny");
         Objects.requireNonNull(allow, "allow");
+        if (ipv6CountingPrefix < 32 || ipv6CountingPrefix > 128) {
+            throw new IllegalArgumentException("an IPv6 client is counted by a prefix of 32 to 128 bits");
+        }
+    }
+
+    /** The client (its address, or its IPv6 network) as rate limits and lockouts count it. */
+    public Peer peer(String clientAddress, int port, io.portcullis.engine.model.ClientCertificate certificate, boolean secure) {
+        return new Peer(clientAddress, port, certificate, secure, AddressRange.countingKey(clientAddress, ipv6CountingPrefix));
     }
 
     /**

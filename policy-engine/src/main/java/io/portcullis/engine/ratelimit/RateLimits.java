@@ -40,28 +40,31 @@ public final class RateLimits {
         this.refusalsPerSecond = refusalsPerSecond;
     }
 
-    /** Whether an address has used up its refusals, so its next request is not even read. */
-    public boolean refusalsExhausted(String address) {
+    /**
+     * Whether a client has used up its refusals, so its next request is not even read.
+     *
+     * @param client what the client is counted under ({@code Peer.countingKey()})
+     */
+    public boolean refusalsExhausted(String client) {
         if (refusalsPerSecond <= 0) {
             return false;
         }
-        boolean exhausted = !refusals.holdsEnough(refusalLimit(address));
+        boolean exhausted = !refusals.holdsEnough(refusalLimit(client));
         if (exhausted) {
             refusedEarly.incrementAndGet();
         }
         return exhausted;
     }
 
-    /** Counts a request refused before the rules saw it (they count the rest). */
-    public void countRefusal(String address) {
+    /** Counts a request refused before the rules saw it (they count the rest); {@code client} as above. */
+    public void countRefusal(String client) {
         if (refusalsPerSecond > 0) {
-            refusals.consume(refusalLimit(address));
+            refusals.consume(refusalLimit(client));
         }
     }
 
-    private Obligation.RateLimit refusalLimit(String address) {
-        return Obligation.spikeArrest("refusals-per-second", "address:" + io.portcullis.engine.net.AddressRange.countingKey(address),
-                refusalsPerSecond);
+    private Obligation.RateLimit refusalLimit(String client) {
+        return Obligation.spikeArrest("refusals-per-second", "address:" + client, refusalsPerSecond);
     }
 
     /** Calls refused by a limit (429), and refused because the store could not count them (503), since start. */

@@ -35,7 +35,7 @@ class NetworkPolicyTest {
     @Test
     void theClientIsTheNearestHopTheTrustedProxiesDidNotAdd() {
         NetworkPolicy policy = new NetworkPolicy(AddressList.of(List.of("10.0.0.0/8")), () -> AddressList.EMPTY,
-                () -> AddressList.EMPTY);
+                () -> AddressList.EMPTY, 64);
         assertThat(policy.clientAddress("10.0.0.1", "198.51.100.4")).isEqualTo("198.51.100.4");
         assertThat(policy.clientAddress("10.0.0.1", "203.0.113.9, 198.51.100.4, 10.0.0.2")).isEqualTo("198.51.100.4");
         assertThat(policy.clientAddress("10.0.0.1", "10.0.0.3, 10.0.0.2")).isEqualTo("10.0.0.3");
@@ -47,7 +47,7 @@ class NetworkPolicyTest {
     @Test
     void aDenyListRefusesAndAnAllowListAdmitsOnlyItsOwn() {
         NetworkPolicy policy = new NetworkPolicy(AddressList.EMPTY, () -> AddressList.of(List.of("203.0.113.0/24")),
-                () -> AddressList.of(List.of("198.51.100.0/24", "203.0.113.0/24")));
+                () -> AddressList.of(List.of("198.51.100.0/24", "203.0.113.0/24")), 64);
         assertThat(policy.refusal("203.0.113.5")).isEqualTo(NetworkPolicy.DENIED);
         assertThat(policy.refusal("198.51.100.5")).isNull();
         assertThat(policy.refusal("192.0.2.1")).isEqualTo(NetworkPolicy.NOT_ALLOWED);
@@ -57,21 +57,40 @@ class NetworkPolicyTest {
 
     @Test
     void ipv6ClientsAreCountedByTheirSlash64AndIpv4ByTheirAddress() {
-        assertThat(AddressRange.countingKey("203.0.113.7")).isEqualTo("203.0.113.7");
-        assertThat(AddressRange.countingKey("::ffff:203.0.113.7")).isEqualTo("203.0.113.7");
-        String one = AddressRange.countingKey("2001:db8:1:2:aaaa:bbbb:cccc:dddd");
+        assertThat(AddressRange.countingKey("203.0.113.7", 64)).isEqualTo("203.0.113.7");
+        assertThat(AddressRange.countingKey("::ffff:203.0.113.7", 64)).isEqualTo("203.0.113.7");
+        String one = AddressRange.countingKey("2001:db8:1:2:aaaa:bbbb:cccc:dddd", 64);
         assertThat(one).isEqualTo("2001:db8:1:2:0:0:0:0/64")
-                .isEqualTo(AddressRange.countingKey("[2001:db8:1:2::1]"))
-                .isNotEqualTo(AddressRange.countingKey("2001:db8:1:3::1"));
-        assertThat(AddressRange.countingKey("unknown")).isEqualTo("unknown");
+                .isEqualTo(AddressRange.countingKey("[2001:db8:1:2::1]", 64))
+                .isNotEqualTo(AddressRange.countingKey("2001:db8:1:3::1", 64));
+        assertThat(AddressRange.countingKey("unknown", 64)).isEqualTo("unknown");
         // Link-local peers with their zone; IPv4 clients behind NAT64 keep their own key.
-        assertThat(AddressRange.countingKey("fe80::1%eth0")).isEqualTo(AddressRange.countingKey("[FE80::2]"))
+        assertThat(AddressRange.countingKey("fe80::1%eth0", 64)).isEqualTo(AddressRange.countingKey("[FE80::2]", 64))
                 .isEqualTo("fe80:0:0:0:0:0:0:0/64");
-        assertThat(AddressRange.countingKey("64:ff9b::203.0.113.7")).isEqualTo("203.0.113.7");
-        assertThat(AddressRange.countingKey("64:ff9b::198.51.100.1")).isEqualTo("198.51.100.1");
+        assertThat(AddressRange.countingKey("64:ff9b::203.0.113.7", 64)).isEqualTo("203.0.113.7");
+        assertThat(AddressRange.countingKey("64:ff9b::198.51.100.1", 64)).isEqualTo("198.51.100.1");
 
         io.portcullis.engine.model.ApiRequest anonymous = io.portcullis.engine.model.ApiRequest.builder().id("r")
                 .peer(new io.portcullis.engine.model.Peer("2001:db8:1:2::99", 1)).build();
         assertThat(anonymous.callerKey()).isEqualTo("address:2001:db8:1:2:0:0:0:0/64");
+    }
+
+    @Test
+    void theNetworkSettingsChooseTheIpv6PrefixAClientIsCountedBy() {
+        // A /56 per subscriber (many ISPs), a /48 per site; a prefix that is not a whole number of bytes keeps its bits.
+        assertThat(AddressRange.countingKey("2001:db8:1:2ff:aaaa::1", 56)).isEqualTo("2001:db8:1:200:0:0:0:0/56")
+                .isEqualTo(AddressRange.countingKey("2001:db8:1:2aa::9", 56))
+                .isNotEqualTo(AddressRange.countingKey("2001:db8:1:3ff::1", 56));
+        assertThat(AddressRange.countingKey("2001:db8:1:2ff::1", 48)).isEqualTo("2001:db8:1:0:0:0:0:0/48");
+        assertThat(AddressRange.countingKey("2001:db8:1:2ff::1", 60)).isEqualTo("2001:db8:1:2f0:0:0:0:0/60");
+        assertThat(AddressRange.countingKey("2001:db8::1", 128)).isEqualTo("2001:db8:0:0:0:0:0:1/128");
+
+        NetworkPolicy perSite = new NetworkPolicy(AddressList.EMPTY, () -> AddressList.EMPTY, () -> AddressList.EMPTY, 48);
+        io.portcullis.engine.model.Peer peer = perSite.peer("2001:db8:1:2::99", 1, null, false);
+        assertThat(io.portcullis.engine.model.ApiRequest.builder().id("r").peer(peer).build().callerKey())
+                .isEqualTo("address:2001:db8:1:0:0:0:0:0/48");
+        assertThat(perSite.peer("203.0.113.7", 1, null, false).countingKey()).isEqualTo("203.0.113.7");
+        assertThatThrownBy(() -> new NetworkPolicy(AddressList.EMPTY, () -> AddressList.EMPTY, () -> AddressList.EMPTY, 16))
+                .hasMessageContaining("32 to 128");
     }
 }

@@ -121,7 +121,7 @@ public final class BasicAuthenticator implements Authenticator, PasswordVerifier
             return Authentication.failed(MALFORMED);
         }
         try {
-            return authenticate(credentials, request.peer().address()).claiming(credentials.username);
+            return authenticate(credentials, request.peer().countingKey()).claiming(credentials.username);
         } finally {
             credentials.erase();
         }
@@ -130,7 +130,7 @@ public final class BasicAuthenticator implements Authenticator, PasswordVerifier
     /**
      * Checks a username and password that came another way than the {@code Authorization} header
      * (a WS-Security UsernameToken), with the same users, hashes, lockouts and cache. The caller
-     * keeps and erases {@code password}.
+     * keeps and erases {@code password}; {@code address} is the client as counted ({@code Peer.countingKey()}).
      */
     @Override
     public Authentication verify(String username, char[] password, String address) {

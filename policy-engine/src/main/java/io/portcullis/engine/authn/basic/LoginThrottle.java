@@ -1,6 +1,5 @@
 package io.portcullis.engine.authn.basic;
 
-import io.portcullis.engine.net.AddressRange;
 import java.time.Clock;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -63,11 +62,15 @@ public final class LoginThrottle {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** Asks to check a password for {@code username} from {@code address}; see {@link Attempt}. */
+    /**
+     * Asks to check a password for {@code username} from {@code address}; see {@link Attempt}.
+     *
+     * @param address the client as counted ({@code Peer.countingKey()}: an IPv6 client by its network)
+     */
     public synchronized Attempt attempt(String username, String address) {
         long now = clock.millis();
         Key user = new Key(Kind.USER, username);
-        Key peer = new Key(Kind.ADDRESS, AddressRange.countingKey(address));
+        Key peer = new Key(Kind.ADDRESS, address);
         Track userTrack = tracks.get(user);
         Track peerTrack = tracks.get(peer);
         if (lockedAt(userTrack, now) || lockedAt(peerTrack, now)) {
@@ -81,11 +84,11 @@ public final class LoginThrottle {
         return new Attempt(Verdict.ADMITTED, user, peer);
     }
 
-    /** True when the username or the address is locked out now. */
+    /** True when the username or the address ({@code Peer.countingKey()}) is locked out now. */
     public synchronized boolean locked(String username, String address) {
         long now = clock.millis();
         return lockedAt(tracks.get(new Key(Kind.USER, username)), now)
-                || lockedAt(tracks.get(new Key(Kind.ADDRESS, AddressRange.countingKey(address))), now);
+                || lockedAt(tracks.get(new Key(Kind.ADDRESS, address)), now);
     }
 
     /** A login as {@code username} succeeded without a password check: its failures are forgotten. */

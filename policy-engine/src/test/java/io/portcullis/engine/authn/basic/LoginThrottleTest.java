@@ -233,8 +233,8 @@ class LoginThrottleTest {
 
     @Test
     void ipv6ClientsAreLockedOutByTheirNetworkNotByEachAddress() {
-        assertThat(io.portcullis.engine.net.AddressRange.countingKey("2001:db8:1:2:aaaa::1")).isEqualTo(io.portcullis.engine.net.AddressRange.countingKey("2001:db8:1:2:bbbb::9"));
-        assertThat(io.portcullis.engine.net.AddressRange.countingKey("2001:db8:1:2::1")).isNotEqualTo(io.portcullis.engine.net.AddressRange.countingKey("2001:db8:1:3::1"));
-        assertThat(io.portcullis.engine.net.AddressRange.countingKey("192.0.2.7")).isEqualTo("192.0.2.7");
+        assertThat(io.portcullis.engine.net.AddressRange.countingKey("2001:db8:1:2:aaaa::1", 64)).isEqualTo(io.portcullis.engine.net.AddressRange.countingKey("2001:db8:1:2:bbbb::9", 64));
+        assertThat(io.portcullis.engine.net.AddressRange.countingKey("2001:db8:1:2::1", 64)).isNotEqualTo(io.portcullis.engine.net.AddressRange.countingKey("2001:db8:1:3::1", 64));
+        assertThat(io.portcullis.engine.net.AddressRange.countingKey("192.0.2.7", 64)).isEqualTo("192.0.2.7");
     }
 }
