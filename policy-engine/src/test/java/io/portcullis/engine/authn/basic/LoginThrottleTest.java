@@ -233,8 +233,14 @@ class LoginThrottleTest {
 
     @Test
     void ipv6ClientsAreLockedOutByTheirNetworkNotByEachAddress() {
-        assertThat(io.portcullis.engine.net.AddressRange.countingKey("2001:db8:1:2:aaaa::1", 64)).isEqualTo(io.portcullis.engine.net.AddressRange.countingKey("2001:db8:1:2:bbbb::9", 64));
-        assertThat(io.portcullis.engine.net.AddressRange.countingKey("2001:db8:1:2::1", 64)).isNotEqualTo(io.portcullis.engine.net.AddressRange.countingKey("2001:db8:1:3::1", 64));
-        assertThat(io.portcullis.engine.net.AddressRange.countingKey("192.0.2.7", 64)).isEqualTo("192.0.2.7");
+        // As the gateway passes them: each request's Peer, counted by its /64.
+        for (int i = 0; i < 20; i++) {
+            fail("user-" + i, new io.portcullis.engine.model.Peer("2001:db8:1:2:aaaa::" + Integer.toHexString(i + 1), 1).countingKey(), 1);
+        }
+
+        assertThat(throttle.attempt("someone-new", new io.portcullis.engine.model.Peer("2001:db8:1:2:bbbb::9", 1).countingKey())
+                .verdict()).as("another address of the same /64").isEqualTo(Verdict.LOCKED_OUT);
+        assertThat(throttle.attempt("someone-new", new io.portcullis.engine.model.Peer("2001:db8:1:3::1", 1).countingKey())
+                .verdict()).as("the next /64").isEqualTo(Verdict.ADMITTED);
     }
 }
