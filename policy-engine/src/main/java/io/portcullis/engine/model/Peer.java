@@ -9,9 +9,9 @@ import java.util.Objects;
  * @param port              its source port, or 0 when unknown
  * @param clientCertificate the TLS client certificate it presented and the listener verified, or null
  * @param secure            the request came over TLS (so responses carry HSTS)
- * @param countingKey       what the peer is counted under by rate limits and lockouts (see
- *                          {@link io.portcullis.engine.net.AddressRange#countingKey(String, int)}); null
- *                          for the default IPv6 prefix
+ * @param countingKey       what the peer is counted under by rate limits and lockouts, as the gateway's
+ *                          network settings say ({@code NetworkPolicy.peer}); null for a peer as the
+ *                          listener saw it, which {@link #countingKey()} counts by the default prefix
  */
 public record Peer(String address, int port, ClientCertificate clientCertificate, boolean secure, String countingKey) {
 
@@ -19,13 +19,19 @@ public record Peer(String address, int port, ClientCertificate clientCertificate
 
     public Peer {
         Objects.requireNonNull(address, "address");
-        if (countingKey == null) {
-            countingKey = io.portcullis.engine.net.AddressRange.countingKey(address,
-                    io.portcullis.engine.net.AddressRange.DEFAULT_IPV6_COUNTING_PREFIX);
-        }
     }
 
-    /** A peer counted by the default IPv6 prefix. */
+    /**
+     * What the peer is counted under: the key the gateway gave it, or (a peer made without one, as a
+     * rule fixture's) its address by the default IPv6 prefix, worked out only when asked.
+     */
+    @Override
+    public String countingKey() {
+        return countingKey != null ? countingKey : io.portcullis.engine.net.AddressRange.countingKey(address,
+                io.portcullis.engine.net.AddressRange.DEFAULT_IPV6_COUNTING_PREFIX);
+    }
+
+    /** A peer as the listener saw it, not yet counted. */
     public Peer(String address, int port, ClientCertificate clientCertificate, boolean secure) {
         this(address, port, clientCertificate, secure, null);
     }
