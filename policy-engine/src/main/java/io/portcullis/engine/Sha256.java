@@ -26,14 +26,18 @@ public final class Sha256 {
     }
 
     public static String base64Url(String value) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(digest(value));
+        return base64Url(value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static String base64Url(byte[] value) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(DIGESTS.get().digest(value));
     }
 
     public static String hex(String value) {
-        return HexFormat.of().formatHex(digest(value));
+        return hex(value.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static byte[] digest(String value) {
-        return DIGESTS.get().digest(value.getBytes(StandardCharsets.UTF_8));
+    public static String hex(byte[] value) {
+        return HexFormat.of().formatHex(DIGESTS.get().digest(value));
     }
 }

@@ -123,6 +123,8 @@ public final class Wss4jMessageVerifier {
     private final boolean encryptedKeySignatures;
     /** The contexts this route issued, whose keys sign messages when an alternative takes them; else null. */
     private final SecurityContexts contexts;
+    /** How long a verified message is remembered against replays: as long as it would still be accepted. */
+    private final Duration replayMemory;
     private final AlgorithmSuite algorithms;
     private final Set<String> algorithmsAllowed;
     private final List<BSPRule> ignoredBspRules;
@@ -171,6 +173,8 @@ public final class Wss4jMessageVerifier {
         org.apache.wss4j.dom.processor.Processor derivedKeys = new BoundedDerivedKeys(encryptedKeySignatures || contextSignatures);
         this.config.setProcessor(WSConstants.DERIVED_KEY_TOKEN_05_02, derivedKeys);
         this.config.setProcessor(WSConstants.DERIVED_KEY_TOKEN_05_12, derivedKeys);
+        // Accepted until its Created is older than the TTL; a Created ahead of the clock stays acceptable the longer.
+        this.replayMemory = policy.timestampTtl().plus(policy.futureTtl());
         this.algorithms = algorithmSuite(policy);
         this.algorithmsAllowed = allowed(algorithms);
         // WS-I BSP wants exclusive C14N only; inclusive C14N is allowed by the algorithm suite for
@@ -247,10 +251,8 @@ public final class Wss4jMessageVerifier {
         if (verification.usernameCredential != null && !verification.usernameCredential.failure().isEmpty()) {
             return;
         }
-        // Accepted until its Created is older than the TTL; a Created ahead of the clock stays acceptable the longer.
-        Duration keepFor = policy.timestampTtl().plus(policy.futureTtl());
         for (String identifier : verification.identifiers) {
-            switch (replayGuard.check(identifier, keepFor)) {
+            switch (replayGuard.check(identifier, replayMemory)) {
                 case FIRST_SEEN -> {
                 }
                 case REPLAYED -> throw refused(400, REPLAYED, "The message was already received.");
@@ -587,20 +589,17 @@ public final class Wss4jMessageVerifier {
      * signed). The digests are of what was signed, so a replay in any such form is the same message.
      */
     private static String replayIdentifier(WSSecurityEngineResult signature, String created) {
-        try {
-            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-            sha256.update(created.getBytes(StandardCharsets.UTF_8));
-            for (WSDataRef ref : dataRefs(signature)) {
-                sha256.update((byte) 0);
-                if (ref.getDigestValue() != null) {
-                    sha256.update(ref.getDigestValue());
-                }
+        java.io.ByteArrayOutputStream signed = new java.io.ByteArrayOutputStream(128);
+        signed.writeBytes(created.getBytes(StandardCharsets.UTF_8));
+        for (WSDataRef ref : dataRefs(signature)) {
+            signed.write(0);
+            if (ref.getDigestValue() != null) {
+                signed.writeBytes(ref.getDigestValue());
             }
-            return "signed:" + java.util.HexFormat.of().formatHex(sha256.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is a required JDK algorithm", e);
         }
+        return "signed:" + io.portcullis.engine.Sha256.hex(signed.toByteArray());
     }
+
 
     /**
      * WSS4J's derived keys, bounded: its derivation allocates and hashes Offset plus Length bytes as

@@ -1,12 +1,9 @@
 package io.portcullis.engine.model;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.Base64;
 import javax.security.auth.x500.X500Principal;
 
 import java.time.Instant;
@@ -71,9 +68,8 @@ public record ClientCertificate(String subject, String issuer, String serialNumb
     /** base64url(SHA-256(DER)) without padding: the {@code x5t#S256} of RFC 8705. */
     public static String thumbprint(X509Certificate certificate) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded());
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-        } catch (NoSuchAlgorithmException | CertificateEncodingException e) {
+            return io.portcullis.engine.Sha256.base64Url(certificate.getEncoded());
+        } catch (CertificateEncodingException e) {
             throw new IllegalStateException("a verified certificate could not be encoded", e);
         }
     }

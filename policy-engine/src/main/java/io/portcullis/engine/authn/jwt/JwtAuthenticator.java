@@ -214,7 +214,7 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
     }
 
     private Authentication verifyJwt(String token) {
-        String fingerprint = sha256(token);
+        String fingerprint = io.portcullis.engine.Sha256.hex(token);
         long now = clock.millis();
         Verified hit = verified.get(fingerprint);
         Object generation = keyGeneration.get();
@@ -255,16 +255,6 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
             return file::generation;
         }
         return () -> keys;
-    }
-
-    private static String sha256(String token) {
-        try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(token.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            return java.util.HexFormat.of().formatHex(digest);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by the Java platform", e);
-        }
     }
 
     /** Verifies the token now; a success carries the token's expiry for the cache. */

@@ -1,7 +1,6 @@
 package io.portcullis.engine.authn.jwt;
 
 import com.nimbusds.jwt.JWTClaimsSet;
-import io.portcullis.engine.authn.ApiKeyStore;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
