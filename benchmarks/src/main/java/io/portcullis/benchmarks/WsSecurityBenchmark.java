@@ -77,7 +77,8 @@ public class WsSecurityBenchmark {
         signedAndEncrypted = new byte[MESSAGES][];
         usernameTokens = new byte[MESSAGES][];
         inContext = new byte[MESSAGES][];
-        InMemorySecurityContexts contexts = new InMemorySecurityContexts(Duration.ofHours(1), Duration.ofHours(1), 10, 10, java.time.Clock.systemUTC());
+        InMemorySecurityContexts contexts = new InMemorySecurityContexts(new SecurityContexts.Limits(Duration.ofHours(1), Duration.ofHours(1), 10, 10),
+                java.time.Clock.systemUTC());
         byte[] contextKey = new byte[32];
         new java.security.SecureRandom().nextBytes(contextKey);
         SecurityContexts.Context context = contexts.issue(Principal.builder("alice", AuthMethod.WS_SECURITY).build(), contextKey,

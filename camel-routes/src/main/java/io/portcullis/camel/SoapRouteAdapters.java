@@ -82,17 +82,15 @@ final class SoapRouteAdapters {
     /** The route's security contexts: in the cluster's Redis, sealed with a key derived from the gateway's, or in memory. */
     private static SecurityContexts securityContexts(GatewaySettings.Route route, Crypto keys, char[] keyPassword, RedisStore shared,
                                                      Clock clock) throws IOException {
-        GatewaySettings.SecureConversation settings = route.wsSecurity().secureConversation();
-        if (settings == null) {
+        SecurityContexts.Limits limits = route.wsSecurity().secureConversation();
+        if (limits == null) {
             return null;
         }
         if (shared == null) {
-            return new InMemorySecurityContexts(settings.lifetime(), settings.renewalWindow(), settings.maxContexts(),
-                    settings.maxContextsPerCaller(), clock);
+            return new InMemorySecurityContexts(limits, clock);
         }
         byte[] gatewayKey = Wss4jCrypto.privateKeyEncoding(keys, keyAlias(route.wsSecurity(), keys), keyPassword);
-        return new RedisSecurityContexts(shared, route.name(), settings.lifetime(), settings.renewalWindow(), settings.maxContexts(),
-                settings.maxContextsPerCaller(), gatewayKey, clock);
+        return new RedisSecurityContexts(shared, route.name(), limits, gatewayKey, clock);
     }
 
     /** The key the gateway signs with and derives from: the configured alias, or the store's only key. */

@@ -3,7 +3,6 @@ package io.portcullis.soap;
 import io.portcullis.engine.model.Principal;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -19,10 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class InMemorySecurityContexts implements SecurityContexts {
 
-    private final Duration lifetime;
-    private final Duration renewalWindow;
-    private final int capacity;
-    private final int perCaller;
+    private final Limits limits;
     private final Clock clock;
     private final Map<String, Context> byIdentifier = new ConcurrentHashMap<>();
     /** Each caller's contexts, oldest first; guarded by {@code this}. */
@@ -34,22 +30,8 @@ public final class InMemorySecurityContexts implements SecurityContexts {
      */
     private final Deque<Context> byAge = new ArrayDeque<>();
 
-    /**
-     * @param lifetime      how long a context is in force after it is issued or renewed
-     * @param renewalWindow how long past its expiry a context may still be renewed (and is held, while
-     *                      there is room)
-     * @param capacity      how many contexts the gateway holds at most
-     * @param perCaller     how many one caller holds at most
-     */
-    public InMemorySecurityContexts(Duration lifetime, Duration renewalWindow, int capacity, int perCaller, Clock clock) {
-        if (lifetime.isNegative() || lifetime.isZero() || renewalWindow.isNegative() || capacity < 1 || perCaller < 1) {
-            throw new IllegalArgumentException("a security context's lifetime and the numbers held must be positive, its renewal "
-                    + "window not negative");
-        }
-        this.lifetime = lifetime;
-        this.renewalWindow = renewalWindow;
-        this.capacity = capacity;
-        this.perCaller = perCaller;
+    public InMemorySecurityContexts(Limits limits, Clock clock) {
+        this.limits = Objects.requireNonNull(limits, "limits");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -57,21 +39,21 @@ public final class InMemorySecurityContexts implements SecurityContexts {
     public synchronized Context issue(Principal principal, byte[] secret, SecureConversation.Version version) throws FullException {
         Instant now = clock.instant();
         dropExpired(now);
-        Deque<String> own = byCaller.computeIfAbsent(principal.subject(), subject -> new ArrayDeque<>());
-        if (own.size() < perCaller && byIdentifier.size() >= capacity) {
+        Deque<String> own = byCaller.computeIfAbsent(principal.callerKey(), caller -> new ArrayDeque<>());
+        if (own.size() < limits.maxContextsPerCaller() && byIdentifier.size() >= limits.maxContexts()) {
             dropOneExpired(now);
         }
-        if (own.size() < perCaller && byIdentifier.size() >= capacity) {
+        if (own.size() < limits.maxContextsPerCaller() && byIdentifier.size() >= limits.maxContexts()) {
             // Refused before anything of the caller's is given up: its own oldest only makes way for a new one.
             if (own.isEmpty()) {
-                byCaller.remove(principal.subject());
+                byCaller.remove(principal.callerKey());
             }
             throw new FullException();
         }
-        while (own.size() >= perCaller) {
+        while (own.size() >= limits.maxContextsPerCaller()) {
             byIdentifier.remove(own.removeFirst());
         }
-        Context context = new Context(SecurityContexts.newIdentifier(), null, secret.clone(), principal, now.plus(lifetime), version);
+        Context context = new Context(SecurityContexts.newIdentifier(), null, secret.clone(), principal, now.plus(limits.lifetime()), version);
         hold(context, own);
         return context;
     }
@@ -80,14 +62,14 @@ public final class InMemorySecurityContexts implements SecurityContexts {
     public synchronized Optional<Context> renew(Context context, Principal principal, byte[] secret) {
         Instant now = clock.instant();
         Context held = byIdentifier.get(context.identifier());
-        if (held != context || !now.isBefore(held.expires().plus(renewalWindow))) {
+        if (held != context || !limits.holds(held, now)) {
             // Cancelled, made way, past its window, or renewed meanwhile: the proof was of a key no longer the context's.
             return Optional.empty();
         }
-        Deque<String> own = byCaller.get(held.principal().subject());
+        Deque<String> own = byCaller.get(held.principal().callerKey());
         own.remove(held.identifier());
         Context renewed = new Context(held.identifier(), SecurityContexts.newIdentifier(), secret.clone(), principal,
-                now.plus(lifetime), held.version());
+                now.plus(limits.lifetime()), held.version());
         hold(renewed, own);
         return Optional.of(renewed);
     }
@@ -97,7 +79,7 @@ public final class InMemorySecurityContexts implements SecurityContexts {
         byIdentifier.put(context.identifier(), context);
         own.addLast(context.identifier());
         byAge.addLast(context);
-        if (byAge.size() >= 2 * capacity) {
+        if (byAge.size() >= 2 * limits.maxContexts()) {
             // Cancelled, renewed and evicted contexts behind a live one: gone at most every capacity issues, so cheap.
             byAge.removeIf(held -> byIdentifier.get(held.identifier()) != held);
         }
@@ -109,7 +91,7 @@ public final class InMemorySecurityContexts implements SecurityContexts {
         if (context == null) {
             return Optional.empty();
         }
-        if (!clock.instant().isBefore(context.expires().plus(renewalWindow))) {
+        if (!limits.holds(context, clock.instant())) {
             forget(context);
             return Optional.empty();
         }
@@ -122,10 +104,11 @@ public final class InMemorySecurityContexts implements SecurityContexts {
     }
 
     @Override
-    public boolean cancel(String identifier) {
-        Optional<Context> context = find(identifier);
-        context.ifPresent(this::forget);
-        return context.isPresent();
+    public synchronized void cancel(Context context) {
+        Context held = byIdentifier.get(context.identifier());
+        if (held != null) {
+            forget(held);
+        }
     }
 
     public int size() {
@@ -136,11 +119,11 @@ public final class InMemorySecurityContexts implements SecurityContexts {
         if (!byIdentifier.remove(context.identifier(), context)) {
             return; // renewed or cancelled meanwhile
         }
-        Deque<String> own = byCaller.get(context.principal().subject());
+        Deque<String> own = byCaller.get(context.principal().callerKey());
         if (own != null) {
             own.remove(context.identifier());
             if (own.isEmpty()) {
-                byCaller.remove(context.principal().subject());
+                byCaller.remove(context.principal().callerKey());
             }
         }
     }
@@ -162,7 +145,7 @@ public final class InMemorySecurityContexts implements SecurityContexts {
     }
 
     private void dropExpired(Instant now) {
-        while (!byAge.isEmpty() && (!now.isBefore(byAge.peekFirst().expires().plus(renewalWindow))
+        while (!byAge.isEmpty() && (!limits.holds(byAge.peekFirst(), now)
                 || byIdentifier.get(byAge.peekFirst().identifier()) != byAge.peekFirst())) {
             Context oldest = byAge.removeFirst();
             if (byIdentifier.get(oldest.identifier()) == oldest) {

@@ -20,7 +20,6 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -46,13 +45,13 @@ import java.util.Set;
  */
 public final class RedisSecurityContexts implements SecurityContexts {
 
-    /** Format 2 added the instance; a context never renewed is still written, and read, as format 1. */
+    /** Values sealed in another format (an earlier build's) are not read: their clients establish new contexts. */
     private static final int FORMAT = 2;
     /*
      * The keys: each context under its identifier's digest, held for its lifetime and renewal window;
      * each caller's set of its contexts' digests, scored by time of issue or renewal; the route's set,
      * scored by end of hold, of "digest|caller digest" (so a context that makes way for another caller
-     * leaves its caller's set too; an entry without "|" is from before renewals and is read as a digest).
+     * leaves its caller's set too).
      * KEYS, for every script: the context, the caller's set, the route's set. ARGV[1..5], for ISSUE and
      * RENEW: the sealed context, how long it is held and now (ms), the context's digest, the caller's digest.
      */
@@ -73,12 +72,10 @@ public final class RedisSecurityContexts implements SecurityContexts {
                 return 0
               end
               local bar = string.find(expired[1], '|', 1, true)
-              local digest = bar and string.sub(expired[1], 1, bar - 1) or expired[1]
+              local digest = string.sub(expired[1], 1, bar - 1)
               redis.call('DEL', prefix .. digest)
               redis.call('ZREM', KEYS[3], expired[1])
-              if bar then
-                redis.call('ZREM', prefix .. 'caller:' .. string.sub(expired[1], bar + 1), digest)
-              end
+              redis.call('ZREM', prefix .. 'caller:' .. string.sub(expired[1], bar + 1), digest)
               if redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[8]) then
                 return 0
               end
@@ -93,7 +90,7 @@ public final class RedisSecurityContexts implements SecurityContexts {
               local oldest = redis.call('ZPOPMIN', KEYS[2], excess)
               for i = 1, #oldest, 2 do
                 redis.call('DEL', prefix .. oldest[i])
-                redis.call('ZREM', KEYS[3], oldest[i] .. '|' .. ARGV[5], oldest[i])
+                redis.call('ZREM', KEYS[3], oldest[i] .. '|' .. ARGV[5])
               end
             end
             return 1
@@ -118,7 +115,7 @@ public final class RedisSecurityContexts implements SecurityContexts {
     private static final String CANCEL = """
             redis.call('DEL', KEYS[1])
             redis.call('ZREM', KEYS[2], ARGV[1])
-            redis.call('ZREM', KEYS[3], ARGV[1] .. '|' .. ARGV[2], ARGV[1])
+            redis.call('ZREM', KEYS[3], ARGV[1] .. '|' .. ARGV[2])
             return 1
             """;
     private static final int NONCE_BYTES = 12;
@@ -136,37 +133,21 @@ public final class RedisSecurityContexts implements SecurityContexts {
     private final RedisStore store;
     private final String scope;
     private final String prefix;
-    private final Duration lifetime;
-    private final Duration renewalWindow;
-    /** How long a context is held: its lifetime and renewal window. */
-    private final Duration held;
-    private final int capacity;
-    private final int perCaller;
+    private final Limits limits;
     private final SecretKeySpec sealing;
     private final Clock clock;
 
     /**
      * @param scope      a namespace for the keys (the route's name): nodes share the contexts of one scope
-     * @param renewalWindow how long past its expiry a context may still be renewed (and is held)
-     * @param capacity   how many contexts the route holds at most, on all nodes together
-     * @param perCaller  how many one caller holds at most
+     * @param limits     the contexts' lifetime and bounds, the route's counting all nodes together
      * @param gatewayKey the encoding of the gateway's private key, from which the sealing key is derived
      */
-    public RedisSecurityContexts(RedisStore store, String scope, Duration lifetime, Duration renewalWindow, int capacity,
-                                 int perCaller, byte[] gatewayKey, Clock clock) {
-        if (lifetime.isNegative() || lifetime.isZero() || renewalWindow.isNegative() || capacity < 1 || perCaller < 1) {
-            throw new IllegalArgumentException("a security context's lifetime and the numbers held must be positive, its renewal "
-                    + "window not negative");
-        }
-        this.capacity = capacity;
+    public RedisSecurityContexts(RedisStore store, String scope, Limits limits, byte[] gatewayKey, Clock clock) {
+        this.limits = Objects.requireNonNull(limits, "limits");
         this.store = store;
         this.scope = scope;
         this.prefix = "portcullis:sct:" + scope + ":";
-        this.lifetime = lifetime;
-        this.renewalWindow = renewalWindow;
-        this.held = lifetime.plus(renewalWindow);
-        this.perCaller = perCaller;
-        this.clock = clock;
+        this.clock = Objects.requireNonNull(clock, "clock");
         try {
             Mac derive = Mac.getInstance("HmacSHA256");
             derive.init(new SecretKeySpec(gatewayKey, "HmacSHA256"));
@@ -180,9 +161,9 @@ public final class RedisSecurityContexts implements SecurityContexts {
     public Context issue(Principal principal, byte[] secret, SecureConversation.Version version)
             throws FullException, UnavailableException {
         Instant now = clock.instant();
-        Context context = new Context(SecurityContexts.newIdentifier(), null, secret.clone(), principal, now.plus(lifetime), version);
-        if (!hold(ISSUE, context, principal.subject(), now, Integer.toString(perCaller), prefix, Integer.toString(capacity),
-                Long.toString(renewalWindow.toMillis()))) {
+        Context context = new Context(SecurityContexts.newIdentifier(), null, secret.clone(), principal, now.plus(limits.lifetime()), version);
+        if (!hold(ISSUE, context, now, Integer.toString(limits.maxContextsPerCaller()), prefix, Integer.toString(limits.maxContexts()),
+                Long.toString(limits.renewalWindow().toMillis()))) {
             throw new FullException();
         }
         return context;
@@ -195,19 +176,20 @@ public final class RedisSecurityContexts implements SecurityContexts {
         Context stored = proved == null ? null : unseal(context.identifier(), proved);
         Instant now = clock.instant();
         if (stored == null || !Objects.equals(stored.instance(), context.instance())
-                || !MessageDigest.isEqual(stored.secret(), context.secret()) || !now.isBefore(stored.expires().plus(renewalWindow))) {
+                || !MessageDigest.isEqual(stored.secret(), context.secret()) || !limits.holds(stored, now)) {
             return Optional.empty();
         }
         Context renewed = new Context(context.identifier(), SecurityContexts.newIdentifier(), secret.clone(), principal,
-                now.plus(lifetime), context.version());
-        return hold(RENEW, renewed, stored.principal().subject(), now, proved) ? Optional.of(renewed) : Optional.empty();
+                now.plus(limits.lifetime()), context.version());
+        // Among the caller's who proved itself again, which SoapAdapter checks is the one it was issued to.
+        return hold(RENEW, renewed, now, proved) ? Optional.of(renewed) : Optional.empty();
     }
 
-    /** Runs {@code script} (ISSUE or RENEW) to hold {@code context} among {@code caller}'s; whether it did. */
-    private boolean hold(String script, Context context, String caller, Instant now, String... more) throws UnavailableException {
+    /** Runs {@code script} (ISSUE or RENEW) to hold {@code context} among its caller's; whether it did. */
+    private boolean hold(String script, Context context, Instant now, String... more) throws UnavailableException {
         String key = Sha256.base64Url(context.identifier());
-        String callerKey = Sha256.base64Url(caller);
-        List<String> arguments = new ArrayList<>(List.of(seal(context), Long.toString(held.toMillis()),
+        String callerKey = Sha256.base64Url(context.principal().callerKey());
+        List<String> arguments = new ArrayList<>(List.of(seal(context), Long.toString(limits.held().toMillis()),
                 Long.toString(now.toEpochMilli()), key, callerKey));
         arguments.addAll(List.of(more));
         Long done;
@@ -230,8 +212,7 @@ public final class RedisSecurityContexts implements SecurityContexts {
             return Optional.empty();
         }
         Context context = unseal(identifier, sealed);
-        return context == null || !clock.instant().isBefore(context.expires().plus(renewalWindow))
-                ? Optional.empty() : Optional.of(context);
+        return context == null || !limits.holds(context, clock.instant()) ? Optional.empty() : Optional.of(context);
     }
 
     /** The sealed value held under {@code identifier}, or null. */
@@ -249,20 +230,15 @@ public final class RedisSecurityContexts implements SecurityContexts {
     }
 
     @Override
-    public boolean cancel(String identifier) throws UnavailableException {
-        Optional<Context> context = find(identifier);
-        if (context.isEmpty()) {
-            return false;
-        }
-        String key = Sha256.base64Url(identifier);
-        String callerKey = Sha256.base64Url(context.get().principal().subject());
+    public void cancel(Context context) throws UnavailableException {
+        String key = Sha256.base64Url(context.identifier());
+        String callerKey = Sha256.base64Url(context.principal().callerKey());
         try {
             store.commands().eval(CANCEL, ScriptOutputType.INTEGER, new String[] {prefix + key, prefix + "caller:" + callerKey,
                     prefix + "all"}, key, callerKey);
         } catch (RuntimeException e) {
             throw unavailable(e);
         }
-        return true;
     }
 
     private UnavailableException unavailable(RuntimeException e) {
@@ -309,11 +285,8 @@ public final class RedisSecurityContexts implements SecurityContexts {
     private static byte[] encode(Context context) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
         DataOutputStream out = new DataOutputStream(bytes);
-        // A context never renewed is written as before renewals (format 1), which nodes not yet upgraded read.
-        out.writeByte(context.instance() == null ? 1 : FORMAT);
-        if (context.instance() != null) {
-            out.writeUTF(context.instance());
-        }
+        out.writeByte(FORMAT);
+        out.writeUTF(context.instance() == null ? "" : context.instance());
         out.writeLong(context.expires().toEpochMilli());
         out.writeUTF(context.version().name());
         out.writeShort(context.secret().length);
@@ -339,11 +312,10 @@ public final class RedisSecurityContexts implements SecurityContexts {
 
     private static Context decode(String identifier, byte[] plain) throws IOException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(plain));
-        int format = in.readByte();
-        if (format != FORMAT && format != 1) {
+        if (in.readByte() != FORMAT) {
             return null;
         }
-        String instance = format == 1 ? null : in.readUTF();
+        String instance = in.readUTF();
         Instant expires = Instant.ofEpochMilli(in.readLong());
         SecureConversation.Version version = SecureConversation.Version.valueOf(in.readUTF());
         byte[] secret = in.readNBytes(in.readUnsignedShort());
@@ -359,7 +331,7 @@ public final class RedisSecurityContexts implements SecurityContexts {
         for (int i = in.readUnsignedShort(); i > 0; i--) {
             attributes.put(in.readUTF(), readSet(in));
         }
-        return new Context(identifier, instance, secret,
+        return new Context(identifier, instance.isEmpty() ? null : instance, secret,
                 new Principal(subject, roles, scopes, tenant, method, keyId, attributes, methods), expires, version);
     }
 

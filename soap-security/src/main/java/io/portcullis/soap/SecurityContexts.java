@@ -45,6 +45,36 @@ public interface SecurityContexts {
         }
     }
 
+    /**
+     * How long contexts live and how many a route and a caller hold.
+     *
+     * @param lifetime             how long a context is in force after it is issued or renewed
+     * @param renewalWindow        how long past its expiry a context is held for its renewal or cancellation,
+     *                             while the route has room
+     * @param maxContexts          how many contexts the route holds at most (on all nodes together in a cluster)
+     * @param maxContextsPerCaller how many one caller holds at most (its oldest makes way)
+     */
+    record Limits(java.time.Duration lifetime, java.time.Duration renewalWindow, int maxContexts, int maxContextsPerCaller) {
+
+        public Limits {
+            if (lifetime.isNegative() || lifetime.isZero() || renewalWindow.isNegative() || maxContexts < 1
+                    || maxContextsPerCaller < 1) {
+                throw new IllegalArgumentException("a security context's lifetime and the numbers held must be positive, "
+                        + "its renewal window not negative");
+            }
+        }
+
+        /** How long a context is held: its lifetime and renewal window. */
+        java.time.Duration held() {
+            return lifetime.plus(renewalWindow);
+        }
+
+        /** Whether {@code context} is still held at {@code now} (in force, or in its renewal window). */
+        boolean holds(Context context, Instant now) {
+            return now.isBefore(context.expires().plus(renewalWindow));
+        }
+    }
+
     /** No context can be issued now: the gateway holds as many as it may. */
     final class FullException extends Exception {
         public FullException() {
@@ -81,8 +111,8 @@ public interface SecurityContexts {
      */
     Optional<Context> renew(Context context, Principal principal, byte[] secret) throws UnavailableException;
 
-    /** Ends a context, in force or held for its renewal; whether it was held. */
-    boolean cancel(String identifier) throws UnavailableException;
+    /** Ends {@code context} (found in force or held for its renewal), on every node; nothing if it is gone already. */
+    void cancel(Context context) throws UnavailableException;
 
     /** A random (version 4) UUID as a URN: 122 bits from a SecureRandom. */
     static String newIdentifier() {

@@ -241,7 +241,7 @@ public final class SoapAdapter implements ProtocolAdapter {
                         "A security context is cancelled only by a message signed with it.");
             }
             try {
-                contexts.cancel(held.context().identifier());
+                contexts.cancel(held.context());
             } catch (SecurityContexts.UnavailableException e) {
                 LOG.warn("request {}: security context not cancelled: {}", request.id(), e.getMessage());
                 throw new RequestRejectedException(503, Wss4jMessageVerifier.CONTEXTS_UNAVAILABLE,
@@ -266,7 +266,7 @@ public final class SoapAdapter implements ProtocolAdapter {
             // on calls that carry neither.
             Principal proved = request.principal().provedBy(AuthMethod.WS_SECURITY);
             if (tokenRequest.kind() == SecureConversation.Kind.RENEW && (held == null || !held.names(tokenRequest.target())
-                    || !sameCaller(held.context().principal(), proved))) {
+                    || !held.context().principal().callerKey().equals(proved.callerKey()))) {
                 throw new RequestRejectedException(400, SecureConversation.REQUEST_INVALID, "A security context is renewed "
                         + "only by the caller it was issued to, in a message also signed with it.");
             }
@@ -294,11 +294,6 @@ public final class SoapAdapter implements ProtocolAdapter {
                 + (version == SoapVersion.SOAP_1_1 ? "" : "; action=\"" + SecureConversation.answerAction(tokenRequest) + "\""));
         HttpResponseMessage secured = new HttpResponseMessage(200, headers, secure(responseReader, answer, protection));
         return obligations.isEmpty() ? secured : secured.withHeaders(HeaderObligations.apply(secured.headers(), obligations));
-    }
-
-    /** The same subject in the same tenant (as {@code ApiRequest.callerKey} counts callers). */
-    private static boolean sameCaller(Principal issuedTo, Principal renewing) {
-        return issuedTo.subject().equals(renewing.subject()) && java.util.Objects.equals(issuedTo.tenant(), renewing.tenant());
     }
 
     /** The headers of what the gateway itself answers: a fault, a security context. */

@@ -73,7 +73,7 @@ class SecureConversationTest {
     @BeforeEach
     void gateway() {
         clock = new MutableClock(Instant.now());
-        contexts = new InMemorySecurityContexts(Duration.ofHours(1), Duration.ofHours(1), 100, 2, clock);
+        contexts = new InMemorySecurityContexts(new SecurityContexts.Limits(Duration.ofHours(1), Duration.ofHours(1), 100, 2), clock);
         WsSecurityPolicy policy = new WsSecurityPolicy(List.of(
                 new WsSecurityPolicy.Alternative(true, false, EnumSet.of(WsSecurityPolicy.Part.BODY, WsSecurityPolicy.Part.TIMESTAMP),
                         Set.of(WsSecurityPolicy.Part.BODY)),
@@ -220,7 +220,8 @@ class SecureConversationTest {
 
     @Test
     void aFullGatewayRefusesANewCallerWithoutTakingAnythingFromTheOthers() throws Exception {
-        InMemorySecurityContexts small = new InMemorySecurityContexts(Duration.ofHours(1), Duration.ofHours(1), 2, 2, clock);
+        InMemorySecurityContexts small = new InMemorySecurityContexts(
+                new SecurityContexts.Limits(Duration.ofHours(1), Duration.ofHours(1), 2, 2), clock);
         Principal bob = Principal.builder("bob", AuthMethod.WS_SECURITY).build();
         SecurityContexts.Context first = small.issue(ALICE, new byte[32], SecureConversation.Version.V1_3);
         small.issue(ALICE, new byte[32], SecureConversation.Version.V1_3);
@@ -402,8 +403,22 @@ class SecureConversationTest {
     }
 
     @Test
+    void theSameSubjectInTwoTenantsIsTwoCallers() throws Exception {
+        InMemorySecurityContexts onePerCaller = new InMemorySecurityContexts(
+                new SecurityContexts.Limits(Duration.ofHours(1), Duration.ofHours(1), 10, 1), clock);
+        SecurityContexts.Context ours = onePerCaller.issue(ALICE, new byte[32], SecureConversation.Version.V1_3);
+
+        onePerCaller.issue(Principal.builder("alice", AuthMethod.WS_SECURITY).tenant("other-bank").build(), new byte[32],
+                SecureConversation.Version.V1_3);
+
+        assertThat(onePerCaller.find(ours.identifier())).isPresent();
+        assertThat(onePerCaller.size()).isEqualTo(2);
+    }
+
+    @Test
     void aFullGatewayLetsTheContextThatExpiredFirstMakeWay() throws Exception {
-        InMemorySecurityContexts small = new InMemorySecurityContexts(Duration.ofHours(1), Duration.ofHours(1), 2, 2, clock);
+        InMemorySecurityContexts small = new InMemorySecurityContexts(
+                new SecurityContexts.Limits(Duration.ofHours(1), Duration.ofHours(1), 2, 2), clock);
         SecurityContexts.Context expiring = small.issue(ALICE, new byte[32], SecureConversation.Version.V1_3);
         clock.advance(Duration.ofMinutes(30));
         SecurityContexts.Context later = small.issue(Principal.builder("carol", AuthMethod.WS_SECURITY).build(), new byte[32],

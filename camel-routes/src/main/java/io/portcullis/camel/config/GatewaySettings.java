@@ -216,7 +216,8 @@ public record GatewaySettings(Listener listener, TlsListener tlsListener, Listen
      * @param signUpstream       sign requests forwarded upstream
      * @param upstreamCertificate encrypt requests forwarded upstream for this certificate (PEM), or null
      * @param digestUsersFile    callers allowed UsernameToken PasswordDigest (shared secrets), or null to refuse it
-     * @param secureConversation the WS-SecureConversation contexts the route issues, or null when it issues none
+     * @param secureConversation the lifetime and bounds of the WS-SecureConversation contexts the route issues, or null
+     *                           when it issues none
      */
     public record WsSecurity(WsSecurityPolicy policy, Path keyStore, String keyStorePassword, Path trustStore,
                              String trustStorePassword, Path crlFile, Path signersFile,
@@ -224,7 +225,7 @@ public record GatewaySettings(Listener listener, TlsListener tlsListener, Listen
                              int replayCacheEntries, String keyAlias, boolean signResponses, boolean encryptResponses,
                              Wss4jMessageSecurer.KeyIdentifiers responseKeys, boolean signUpstream, Path upstreamCertificate,
                              Wss4jMessageSecurer.KeyIdentifiers upstreamKeys, Path digestUsersFile,
-                             SecureConversation secureConversation) {
+                             io.portcullis.soap.SecurityContexts.Limits secureConversation) {
 
         public boolean securesOutbound() {
             return signResponses || encryptResponses || signUpstream || upstreamCertificate != null;
@@ -238,16 +239,6 @@ public record GatewaySettings(Listener listener, TlsListener tlsListener, Listen
                     + signUpstream + ", upstreamCertificate=" + upstreamCertificate + ", digestUsersFile=" + digestUsersFile
                     + ", secureConversation=" + secureConversation + ", passwords=****]";
         }
-    }
-
-    /**
-     * @param lifetime             how long a context is in force after it is issued or renewed
-     * @param renewalWindow        how long past its expiry a context is held for its renewal, while the route has room
-     * @param maxContexts          how many contexts the route holds at most (on all nodes together in a cluster)
-     * @param maxContextsPerCaller how many one caller holds at most (its oldest makes way)
-     */
-    public record SecureConversation(java.time.Duration lifetime, java.time.Duration renewalWindow, int maxContexts,
-                                     int maxContextsPerCaller) {
     }
 
     public GatewaySettings withRulesDirectory(Path directory) {

@@ -670,7 +670,7 @@ public final class GatewaySettingsLoader {
     }
 
     /** Where an alternative takes security contexts, their bounds; answers under a context are signed with it, so the route signs. */
-    private static GatewaySettings.SecureConversation secureConversation(String key, FileWsSecurity raw, WsSecurityPolicy policy,
+    private static io.portcullis.soap.SecurityContexts.Limits secureConversation(String key, FileWsSecurity raw, WsSecurityPolicy policy,
                                                                          boolean signResponses) throws InvalidConfigurationException {
         boolean taken = policy.accepts(WsSecurityPolicy.SignedWith.SECURITY_CONTEXT);
         if (!taken) {
@@ -694,8 +694,8 @@ public final class GatewaySettingsLoader {
             throw new InvalidConfigurationException(key + ".secureConversation: lifetimeSeconds must be 60..86400, "
                     + "renewalWindowSeconds 0..86400, maxContexts 1..1000000 and maxContextsPerCaller 1..maxContexts");
         }
-        return new GatewaySettings.SecureConversation(java.time.Duration.ofSeconds(lifetime), java.time.Duration.ofSeconds(renewalWindow),
-                maxContexts, maxContextsPerCaller);
+        return new io.portcullis.soap.SecurityContexts.Limits(java.time.Duration.ofSeconds(lifetime),
+                java.time.Duration.ofSeconds(renewalWindow), maxContexts, maxContextsPerCaller);
     }
 
     /** A key identifier for a signature or encryption the settings do not ask for is refused: it would do nothing. */

@@ -36,7 +36,7 @@ class GatewaySettingsLoaderTest {
         assertThat(soap.policy().alternatives()).hasSize(4);
         assertThat(soap.policy().alternatives().get(2).signedWith()).isEqualTo(WsSecurityPolicy.SignedWith.ENCRYPTED_KEY);
         assertThat(soap.policy().alternatives().get(3).signedWith()).isEqualTo(WsSecurityPolicy.SignedWith.SECURITY_CONTEXT);
-        assertThat(soap.secureConversation()).isEqualTo(new GatewaySettings.SecureConversation(java.time.Duration.ofHours(1),
+        assertThat(soap.secureConversation()).isEqualTo(new io.portcullis.soap.SecurityContexts.Limits(java.time.Duration.ofHours(1),
                 java.time.Duration.ofHours(1), 10_000, 10));
         assertThat(soap.policy().alternatives().get(0).signedWith()).isEqualTo(WsSecurityPolicy.SignedWith.CERTIFICATE);
         assertThat(soap.toString()).doesNotContain("demo-only");

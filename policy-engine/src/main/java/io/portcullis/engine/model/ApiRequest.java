@@ -170,9 +170,7 @@ public record ApiRequest(
         if (!principal.authenticated()) {
             return "address:" + peer.countingKey();
         }
-        // The same subject in two tenants is two callers.
-        return "subject:" + (principal.tenant() == null || principal.tenant().isEmpty() ? "" : principal.tenant() + "/")
-                + principal.subject();
+        return principal.callerKey();
     }
 
     /** True when credentials were presented and refused. */

@@ -56,6 +56,11 @@ public record Principal(String subject, Set<String> roles, Set<String> scopes, S
         }
     }
 
+    /** Who this caller is for counting and bounds: the same subject in two tenants is two callers. */
+    public String callerKey() {
+        return "subject:" + (tenant == null || tenant.isEmpty() ? "" : tenant + "/") + subject;
+    }
+
     public boolean authenticated() {
         return authMethod != AuthMethod.NONE;
     }
