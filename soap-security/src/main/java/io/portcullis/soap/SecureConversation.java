@@ -15,7 +15,7 @@ import java.util.Base64;
 
 /**
  * WS-SecureConversation's wire format, as the gateway speaks it when it issues contexts itself: the
- * WS-Trust request for a SecurityContextToken (issue or cancel) read from a Body, and the answer
+ * WS-Trust request for a SecurityContextToken (issue, renew or cancel) read from a Body, and the answer
  * written. Both versions clients use: February 2005 (WCF's default, {@code WSSecurity11...}) and
  * WS-SecureConversation 1.3 / WS-Trust 1.3 (Metro, WCF's {@code ...SecureConversation13}).
  *

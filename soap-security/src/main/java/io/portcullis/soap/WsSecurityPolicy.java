@@ -134,13 +134,8 @@ public record WsSecurityPolicy(List<Alternative> alternatives, Duration timestam
             this(timestamp, usernameToken, signed, encrypted, SignedWith.CERTIFICATE);
         }
 
-        /**
-         * Whether {@code result} meets this alternative; {@code null} if so, else the first part missing.
-         *
-         * @param contextCancellation the message cancels the security context it is signed with: an
-         *                            alternative that takes such signatures needs nothing encrypted
-         */
-        String unmet(WsSecurityResult result, boolean contextCancellation) {
+        /** Whether {@code result} meets this alternative; {@code null} if so, else the first part missing. */
+        String unmet(WsSecurityResult result) {
             if (timestamp && !result.tokens().contains(WsSecurityResult.TIMESTAMP)) {
                 return "Timestamp";
             }
@@ -159,7 +154,7 @@ public record WsSecurityPolicy(List<Alternative> alternatives, Duration timestam
                     case SECURITY_CONTEXT -> "a security context";
                 };
             }
-            for (Part part : contextCancellation && signedWith == SignedWith.SECURITY_CONTEXT ? Set.<Part>of() : encrypted) {
+            for (Part part : encrypted) {
                 if (!result.encryptedParts().contains(part.factName())) {
                     return "encrypted " + part.factName();
                 }
@@ -196,6 +191,20 @@ public record WsSecurityPolicy(List<Alternative> alternatives, Duration timestam
      */
     public static final Set<BSPRule> WAIVABLE_BSP_RULES = Set.copyOf(EnumSet.of(BSPRule.R3029, BSPRule.R3030, BSPRule.R4201,
             BSPRule.R5215));
+
+    /**
+     * The alternatives a message asking for {@code kind} must meet (null: a message that asks the
+     * gateway for nothing). A cancellation names the context it is signed with and nothing else;
+     * WCF and Metro sign it and do not encrypt it, so where contexts are taken it needs nothing
+     * encrypted. Cancellations are rare: worked out when one comes.
+     */
+    List<Alternative> alternativesFor(SecureConversation.Kind kind) {
+        if (kind != SecureConversation.Kind.CANCEL) {
+            return alternatives;
+        }
+        return alternatives.stream().map(a -> a.signedWith() != SignedWith.SECURITY_CONTEXT ? a
+                : new Alternative(a.timestamp(), a.usernameToken(), a.signed(), Set.of(), a.signedWith())).toList();
+    }
 
     public boolean required() {
         return !alternatives.isEmpty();

@@ -19,7 +19,8 @@ import java.util.Set;
  * @param bodyEncryption the algorithm the Body was encrypted with, or null: an encrypted response
  *                       uses it too, so a client that cannot read AES-GCM (WCF, Metro) can read its answer
  * @param credential     who the message says is calling (UsernameToken user, else the signer), for authentication
- * @param signedWith     the key of the signature over the Body: {@code certificate}, {@code encrypted-key}, or null
+ * @param signedWith     the key of the signature over the Body: {@code certificate}, {@code encrypted-key},
+ *                       {@code security-context}, or null
  * @param requestKey     the key the caller encrypted to the gateway and signed the Body with, or null: the
  *                       answer is protected with it (a symmetric binding's caller has no certificate to encrypt for)
  * @param contextProof   the security context the message proved it holds, or null: what a renewal and a

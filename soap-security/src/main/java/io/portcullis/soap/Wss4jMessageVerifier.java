@@ -186,7 +186,8 @@ public final class Wss4jMessageVerifier {
 
     /**
      * @param clientAddress the caller as counted ({@code Peer.countingKey()}: an IPv6 client by its network), for password lockouts
-     * @throws RequestRejectedException 400, 401 or (replay memory unreachable) 503 with a {@code WSS_*} reason; the message is generic
+     * @throws RequestRejectedException 400, 401 or (replay memory or the security contexts unreachable) 503 with a
+     *                                  {@code WSS_*} reason; the message is generic
      */
     public WsSecurityResult verify(SoapEnvelope envelope, String clientAddress) throws RequestRejectedException {
         List<Element> headers = securityHeaders(envelope);
@@ -218,8 +219,7 @@ public final class Wss4jMessageVerifier {
         if (verification.context != null && !contexts.inForce(verification.context) && !heldPastExpiryFor(tokenRequest, result)) {
             throw refused(401, CONTEXT_UNKNOWN, CONTEXT_UNKNOWN_TEXT);
         }
-        // A context's cancellation names the context and nothing else: WCF and Metro sign it, and do not encrypt it.
-        String unmet = unmet(result, tokenRequest == SecureConversation.Kind.CANCEL);
+        String unmet = unmet(result, policy.alternativesFor(tokenRequest));
         if (unmet != null) {
             LOG.info("WS-Security policy not met: {}", unmet);
             throw refused(400, POLICY_NOT_MET, "The message is not secured as this service requires.");
@@ -289,13 +289,13 @@ public final class Wss4jMessageVerifier {
         }
     }
 
-    private String unmet(WsSecurityResult result, boolean contextCancellation) {
+    private String unmet(WsSecurityResult result, List<WsSecurityPolicy.Alternative> alternatives) {
         if (!policy.required()) {
             return null;
         }
         List<String> missing = new ArrayList<>();
-        for (WsSecurityPolicy.Alternative alternative : policy.alternatives()) {
-            String gap = alternative.unmet(result, contextCancellation);
+        for (WsSecurityPolicy.Alternative alternative : alternatives) {
+            String gap = alternative.unmet(result);
             if (gap == null) {
                 return null;
             }
@@ -477,7 +477,7 @@ public final class Wss4jMessageVerifier {
             } else {
                 throw refused(400, UNSUPPORTED_TOKEN, "Signatures must identify an X.509 certificate"
                         + (encryptedKeySignatures ? " or a key encrypted to this service" : "")
-                        + (contexts != null ? " or a security context this service issued." : "."));
+                        + (contexts != null ? " or a security context this service issued" : "") + ".");
             }
             Set<String> parts = new HashSet<>();
             for (WSDataRef ref : dataRefs(signature)) {
@@ -605,7 +605,7 @@ public final class Wss4jMessageVerifier {
      * WSS4J's derived keys, bounded: its derivation allocates and hashes Offset plus Length bytes as
      * the message says, before anything is authenticated. A key is at most 64 bytes (HMAC-SHA512,
      * AES-256 need 32), taken from the first 1 KiB of the derivation; none at all where no
-     * alternative takes a signature with an encrypted key.
+     * alternative takes a signature with an encrypted key or a security context.
      */
     private record BoundedDerivedKeys(boolean accepted) implements org.apache.wss4j.dom.processor.Processor {
         private static final int MAX_LENGTH = 64;
@@ -843,8 +843,6 @@ public final class Wss4jMessageVerifier {
         return Set.copyOf(allowed);
     }
 
-    // WS-SecureConversation's key derivation (the only one it defines), in its two namespaces.
-
     private static AlgorithmSuite algorithmSuite(WsSecurityPolicy policy) {
         AlgorithmSuite suite = new AlgorithmSuite();
         for (String method : List.of(XMLSignature.ALGO_ID_SIGNATURE_RSA_SHA256, XMLSignature.ALGO_ID_SIGNATURE_RSA_SHA384,
@@ -885,6 +883,7 @@ public final class Wss4jMessageVerifier {
                     WSConstants.HMAC_SHA512)) {
                 suite.addSignatureMethod(hmac);
             }
+            // WS-SecureConversation's key derivation (the only one it defines), in its two namespaces.
             suite.addDerivedKeyAlgorithm(org.apache.wss4j.common.derivedKey.ConversationConstants.DerivationAlgorithm.P_SHA_1);
             suite.addDerivedKeyAlgorithm(org.apache.wss4j.common.derivedKey.ConversationConstants.DerivationAlgorithm.P_SHA_1_2005_12);
         }
