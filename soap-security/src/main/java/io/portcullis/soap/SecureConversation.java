@@ -4,14 +4,16 @@ import io.portcullis.engine.adapter.RequestRejectedException;
 import org.apache.wss4j.common.derivedKey.ConversationConstants;
 import org.apache.wss4j.common.derivedKey.P_SHA1;
 import org.apache.wss4j.common.ext.WSSecurityException;
+import org.apache.wss4j.common.util.XMLUtils;
 import org.apache.wss4j.dom.WSConstants;
 import org.w3c.dom.Element;
-import org.w3c.dom.Node;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
+
+import static org.apache.xml.security.utils.XMLUtils.getNextElement;
 
 /**
  * WS-SecureConversation's wire format, as the gateway speaks it when it issues contexts itself: the
@@ -33,11 +35,13 @@ public final class SecureConversation {
         private final String conversation;
         /** WS-Trust 1.3 wraps the final answer to an issue request in a RequestSecurityTokenResponseCollection. */
         private final boolean collection;
+        private final String tokenType;
 
         Version(String trust, String conversation, boolean collection) {
             this.trust = trust;
             this.conversation = conversation;
             this.collection = collection;
+            this.tokenType = conversation + ConversationConstants.TOKEN_TYPE_SECURITY_CONTEXT_TOKEN;
         }
 
         public String trustNamespace() {
@@ -55,7 +59,7 @@ public final class SecureConversation {
 
         /** The ValueType and TokenType of a SecurityContextToken. */
         public String tokenType() {
-            return conversation + "/sct";
+            return tokenType;
         }
 
         String action(boolean response, Kind kind) {
@@ -140,7 +144,8 @@ public final class SecureConversation {
         }
         String trust = element.getNamespaceURI();
         String requestType = null;
-        for (Element child = firstChild(element); child != null; child = nextSibling(child)) {
+        for (Element child = getNextElement(element.getFirstChild()); child != null;
+             child = getNextElement(child.getNextSibling())) {
             if (trust.equals(child.getNamespaceURI()) && "RequestType".equals(child.getLocalName())) {
                 if (requestType != null) {
                     return null;
@@ -167,7 +172,8 @@ public final class SecureConversation {
         String cancelTarget = null;
         String renewTarget = null;
         java.util.Set<String> seen = new java.util.HashSet<>();
-        for (Element child = firstChild(request); child != null; child = nextSibling(child)) {
+        for (Element child = getNextElement(request.getFirstChild()); child != null;
+             child = getNextElement(child.getNextSibling())) {
             if (!version.trust.equals(child.getNamespaceURI())) {
                 continue;
             }
@@ -179,8 +185,8 @@ public final class SecureConversation {
                 case "RequestType" -> requestType = child.getTextContent().strip();
                 case "KeySize" -> keyBits = keyBits(child.getTextContent().strip());
                 case "Entropy" -> entropy = entropy(child, version);
-                case "CancelTarget" -> cancelTarget = referencedIdentifier(child);
-                case "RenewTarget" -> renewTarget = referencedIdentifier(child);
+                case "CancelTarget" -> cancelTarget = referencedIdentifier(child, version);
+                case "RenewTarget" -> renewTarget = referencedIdentifier(child, version);
                 case "BinaryExchange", "OnBehalfOf", "ActAs", "Claims" ->
                         throw invalid("asks for what this service does not do (" + child.getLocalName() + ")");
                 default -> {
@@ -314,9 +320,9 @@ public final class SecureConversation {
     }
 
     private static byte[] entropy(Element entropy, Version version) throws RequestRejectedException {
-        Element secret = firstChild(entropy);
+        Element secret = getNextElement(entropy.getFirstChild());
         if (secret == null || !version.trust.equals(secret.getNamespaceURI()) || !"BinarySecret".equals(secret.getLocalName())
-                || nextSibling(secret) != null) {
+                || getNextElement(secret.getNextSibling()) != null) {
             // An EncryptedKey as entropy (and nothing else) is not what WCF or Metro send.
             throw invalid("sends entropy other than one BinarySecret");
         }
@@ -333,19 +339,19 @@ public final class SecureConversation {
     }
 
     /** The identifier a CancelTarget or RenewTarget names: a SecurityTokenReference's Reference URI, or the token itself. */
-    private static String referencedIdentifier(Element target) throws RequestRejectedException {
-        Element child = firstChild(target);
+    private static String referencedIdentifier(Element target, Version version) throws RequestRejectedException {
+        Element child = getNextElement(target.getFirstChild());
         if (child != null && WSConstants.WSSE_NS.equals(child.getNamespaceURI()) && "SecurityTokenReference".equals(child.getLocalName())) {
-            Element reference = firstChild(child);
+            Element reference = getNextElement(child.getFirstChild());
             if (reference != null && WSConstants.WSSE_NS.equals(reference.getNamespaceURI()) && "Reference".equals(reference.getLocalName())
                     && !reference.getAttribute("URI").isEmpty()) {
                 return reference.getAttribute("URI");
             }
-        } else if (child != null && "SecurityContextToken".equals(child.getLocalName())) {
-            for (Element identifier = firstChild(child); identifier != null; identifier = nextSibling(identifier)) {
-                if ("Identifier".equals(identifier.getLocalName())) {
-                    return identifier.getTextContent().strip();
-                }
+        } else if (child != null && version.conversation.equals(child.getNamespaceURI())
+                && ConversationConstants.SECURITY_CONTEXT_TOKEN_LN.equals(child.getLocalName())) {
+            Element identifier = XMLUtils.getDirectChildElement(child, ConversationConstants.IDENTIFIER_LN, version.conversation);
+            if (identifier != null) {
+                return identifier.getTextContent().strip();
             }
         }
         throw invalid("names its context in a way this service does not read");
@@ -353,23 +359,5 @@ public final class SecureConversation {
 
     private static RequestRejectedException invalid(String what) {
         return new RequestRejectedException(400, REQUEST_INVALID, "The security token request " + what + ".");
-    }
-
-    private static Element firstChild(Node parent) {
-        for (Node child = parent.getFirstChild(); child != null; child = child.getNextSibling()) {
-            if (child instanceof Element element) {
-                return element;
-            }
-        }
-        return null;
-    }
-
-    private static Element nextSibling(Node node) {
-        for (Node sibling = node.getNextSibling(); sibling != null; sibling = sibling.getNextSibling()) {
-            if (sibling instanceof Element element) {
-                return element;
-            }
-        }
-        return null;
     }
 }

@@ -252,8 +252,7 @@ public final class SoapAdapter implements ProtocolAdapter {
             protection = Wss4jMessageSecurer.Protection.withRequestKey(key, true, false, outbound.responseKeys(),
                     WSConstants.AES_256_GCM, false);
         } else {
-            boolean bodyEncrypted = request.attribute(WsSecurityResult.ENCRYPTED_PARTS) instanceof List<?> parts
-                    && parts.contains(WsSecurityPolicy.Part.BODY.factName());
+            boolean bodyEncrypted = arrivedEncrypted(request, WsSecurityPolicy.Part.BODY);
             // The identity must be the message's own (its UsernameToken or signer), not an HTTP credential beside it.
             if (!request.principal().authenticatedBy(AuthMethod.WS_SECURITY.name()) || !bodyEncrypted
                     || (caller == null && (key == null || key.securityContext()))) {
@@ -445,6 +444,11 @@ public final class SoapAdapter implements ProtocolAdapter {
         return obligations.isEmpty() ? out : out.withHeaders(HeaderObligations.apply(out.headers(), obligations));
     }
 
+    /** Whether {@code part} of the request arrived encrypted (verified). */
+    private static boolean arrivedEncrypted(ApiRequest request, WsSecurityPolicy.Part part) {
+        return request.attribute(WsSecurityResult.ENCRYPTED_PARTS) instanceof List<?> parts && parts.contains(part.factName());
+    }
+
     /**
      * A response is protected the way its request was: encrypted with the request's algorithm, so
      * a client that has no AES-GCM (WCF, Metro) can read it, and with its signature encrypted when
@@ -452,13 +456,11 @@ public final class SoapAdapter implements ProtocolAdapter {
      */
     private Wss4jMessageSecurer.Protection responseProtection(ApiRequest request, X509Certificate caller, boolean encrypt) {
         String algorithm = request.attribute(WsSecurityResult.BODY_ENCRYPTION) instanceof String used ? used : WSConstants.AES_256_GCM;
-        boolean signatureWasEncrypted = request.attribute(WsSecurityResult.ENCRYPTED_PARTS) instanceof List<?> parts
-                && parts.contains(WsSecurityPolicy.Part.SIGNATURE.factName());
+        boolean signatureWasEncrypted = arrivedEncrypted(request, WsSecurityPolicy.Part.SIGNATURE);
         if (request.attribute(WsSecurityResult.REQUEST_KEY) instanceof WsSecurityResult.RequestKey key) {
             // A symmetric binding: the caller has no certificate to encrypt for, only the key it sent. Its
             // answer is encrypted when its request was: that key serves this exchange both ways.
-            boolean requestEncrypted = request.attribute(WsSecurityResult.ENCRYPTED_PARTS) instanceof List<?> parts
-                    && parts.contains(WsSecurityPolicy.Part.BODY.factName());
+            boolean requestEncrypted = arrivedEncrypted(request, WsSecurityPolicy.Part.BODY);
             return Wss4jMessageSecurer.Protection.withRequestKey(key, outbound.signResponses() || encrypt,
                     outbound.encryptResponses() || requestEncrypted || encrypt, outbound.responseKeys(), algorithm, signatureWasEncrypted);
         }

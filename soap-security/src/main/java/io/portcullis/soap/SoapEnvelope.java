@@ -5,7 +5,6 @@ import javax.xml.XMLConstants;
 import javax.xml.namespace.QName;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
-import org.w3c.dom.Node;
 
 /**
  * A SOAP message that passed the gateway's XML hardening and envelope checks, as produced by
@@ -59,12 +58,7 @@ public record SoapEnvelope(SoapVersion version, Document document, Element heade
 
     /** The first element inside Body, or null if the Body has none. */
     public Element operationElement() {
-        for (Node child = body.getFirstChild(); child != null; child = child.getNextSibling()) {
-            if (child instanceof Element element) {
-                return element;
-            }
-        }
-        return null;
+        return org.apache.xml.security.utils.XMLUtils.getNextElement(body.getFirstChild());
     }
 
     /** The qualified name of {@link #operationElement()}. */

@@ -25,6 +25,8 @@ record WsAddressing(String namespace, String messageId, String action) {
 
     static final String W3C = "http://www.w3.org/2005/08/addressing";
     static final String SUBMISSION = "http://schemas.xmlsoap.org/ws/2004/08/addressing";
+    /** The versions the gateway reads: W3C's and the 2004 submission (which WCF and Metro can still send). */
+    static final Set<String> NAMESPACES = Set.of(W3C, SUBMISSION);
     private static final Set<String> ANONYMOUS = Set.of(W3C + "/anonymous", SUBMISSION + "/role/anonymous");
 
     /**
@@ -39,8 +41,7 @@ record WsAddressing(String namespace, String messageId, String action) {
         String action = null;
         Set<String> seen = new HashSet<>();
         for (Node child = header == null ? null : header.getFirstChild(); child != null; child = child.getNextSibling()) {
-            if (!(child instanceof Element element) || !(W3C.equals(element.getNamespaceURI())
-                    || SUBMISSION.equals(element.getNamespaceURI()))) {
+            if (!(child instanceof Element element) || !NAMESPACES.contains(element.getNamespaceURI())) {
                 continue;
             }
             if ((namespace != null && !namespace.equals(element.getNamespaceURI())) || !seen.add(element.getLocalName())) {

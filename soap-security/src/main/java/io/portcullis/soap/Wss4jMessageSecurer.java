@@ -4,7 +4,6 @@ import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.wss4j.common.WSEncryptionPart;
 import org.apache.wss4j.common.crypto.Crypto;
@@ -187,7 +186,6 @@ public final class Wss4jMessageSecurer {
         headers.appendChild(security);
     }
 
-    private static final Set<String> ADDRESSING = Set.of(WsAddressing.W3C, WsAddressing.SUBMISSION);
 
     private static List<WSEncryptionPart> signedParts(SoapEnvelope envelope) {
         List<WSEncryptionPart> parts = new java.util.ArrayList<>(List.of(
@@ -195,7 +193,7 @@ public final class Wss4jMessageSecurer {
                 new WSEncryptionPart(WSConstants.TIMESTAMP_TOKEN_LN, WSConstants.WSU_NS, "")));
         for (Node child = envelope.header() == null ? null : envelope.header().getFirstChild(); child != null;
              child = child.getNextSibling()) {
-            if (child instanceof Element element && ADDRESSING.contains(element.getNamespaceURI())) {
+            if (child instanceof Element element && WsAddressing.NAMESPACES.contains(element.getNamespaceURI())) {
                 // This header block itself: by name WSS4J would also sign same-named elements in the Body.
                 WSEncryptionPart part = new WSEncryptionPart(element.getLocalName(), element.getNamespaceURI(), "");
                 part.setElement(element);

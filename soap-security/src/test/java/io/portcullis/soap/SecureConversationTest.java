@@ -488,7 +488,8 @@ class SecureConversationTest {
         String otherToken = issueRequest(SecureConversation.Version.V1_3, CLIENT_ENTROPY)
                 .replace("ws-secureconversation/200512/sct", "ws-secureconversation/200512/other");
         String renewTargetInAnIssue = issueRequest(SecureConversation.Version.V1_3, CLIENT_ENTROPY)
-                .replace("<wst:KeySize>", "<wst:RenewTarget><wsc:SecurityContextToken xmlns:wsc=\"urn:x\"><wsc:Identifier>urn:uuid:x"
+                .replace("<wst:KeySize>", "<wst:RenewTarget><wsc:SecurityContextToken xmlns:wsc=\""
+                        + SecureConversation.Version.V1_3.conversationNamespace() + "\"><wsc:Identifier>urn:uuid:x"
                         + "</wsc:Identifier></wsc:SecurityContextToken></wst:RenewTarget><wst:KeySize>");
         String renewalOfNothing = renewRequest(SecureConversation.Version.V1_3, "urn:uuid:x", null)
                 .replaceAll("<wst:RenewTarget>.*</wst:RenewTarget>", "");
