@@ -49,7 +49,8 @@ public class GraphQlRequestBenchmark {
     @Setup
     public void setUp() throws Exception {
         Path schema = RepositoryFiles.of("examples/config/graphql/demo-bank.graphqls");
-        adapter = new GraphQlAdapter(new GraphQlRouteSettings("bank-graphql", "/graphql", GraphQlContract.load(schema, 10, java.util.Map.of("Decimal", "^-?[0-9]{1,15}([.][0-9]{1,4})?$")),
+        adapter = new GraphQlAdapter(new GraphQlRouteSettings("bank-graphql", "/graphql", GraphQlContract.load(schema,
+                GraphQlContract.DEFAULT_LIST_SIZE, java.util.Map.of("Decimal", "^-?[0-9]{1,15}([.][0-9]{1,4})?$")),
                 List.of("Query.account as getAccount", "Mutation.transfer as transfer"), GraphQlParseLimits.DEFAULTS,
                 GraphQlLimits.DEFAULTS, null, 1 << 20, 1 << 20));
         account = post("{\"query\":\"query A($id: ID!) { account(id: $id) { id owner balance holder { name email } } }\","

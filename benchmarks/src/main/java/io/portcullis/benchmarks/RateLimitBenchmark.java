@@ -95,7 +95,7 @@ public class RateLimitBenchmark {
     public RateLimiter.Outcome consume() {
         Obligation.RateLimit limit = Obligation.quota("api-per-minute", "subject:caller-" + (caller.incrementAndGet() % 1000),
                 1_000_000, "PT1M");
-        RateLimiter.Outcome outcome = limiter.consume(limit);
+        RateLimiter.Outcome outcome = limiter.consumeAll(java.util.List.of(limit)).get(0);
         if (!outcome.allowed()) {
             throw new IllegalStateException("the benchmark's buckets must not run dry: " + outcome);
         }

@@ -17,7 +17,6 @@ import io.portcullis.soap.TestKeys;
 import io.portcullis.soap.Wss4jMessageSecurer;
 import io.portcullis.soap.XmlLimits;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;

@@ -272,10 +272,11 @@ final class SelectionPlanner {
     }
 
     /**
-     * A literal as the service takes it, so rules read an argument the same whether it came as a
-     * literal or a variable (whose values are coerced already): an {@code ID} written as a number is
-     * its string, a single value where a list belongs is a list of one; input objects and lists all
-     * the way down. Anything else is as written (the schema validated it).
+     * A literal coerced as graphql-java coerces a variable's value, so rules read an argument alike
+     * either way: an {@code ID} written as a number is its string, an {@code Int} where a
+     * {@code Float} belongs is a Float, a single value where a list belongs is a list of one; input
+     * objects and lists all the way down. Anything else is as written (the schema validated it). One
+     * difference stays: a variable's input object has its fields' defaults filled in, a literal's not.
      */
     static JsonNode coerced(JsonNode value, graphql.schema.GraphQLInputType type) {
         GraphQLType expected = GraphQLTypeUtil.unwrapNonNull(type);
@@ -300,8 +301,13 @@ final class SelectionPlanner {
             });
             return values;
         }
-        if (expected instanceof graphql.schema.GraphQLScalarType scalar && "ID".equals(scalar.getName()) && value.isIntegralNumber()) {
-            return NODES.textNode(value.asText());
+        if (expected instanceof graphql.schema.GraphQLScalarType scalar && value.isIntegralNumber()) {
+            if ("ID".equals(scalar.getName())) {
+                return NODES.textNode(value.asText());
+            }
+            if ("Float".equals(scalar.getName())) {
+                return NODES.numberNode(value.doubleValue());
+            }
         }
         return value;
     }

@@ -168,4 +168,14 @@ class GraphQlContractTest {
         assertThat(GraphQlContract.closest("balanse", java.util.List.of("balance", "owner", "currency"))).containsExactly("balance");
         assertThat(GraphQlContract.closest("xyz", java.util.List.of("balance", "owner"))).isEmpty();
     }
+
+    @Test
+    void aLiteralIsCoercedAsAVariablesValueWouldBe() {
+        var nodes = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
+        assertThat(SelectionPlanner.coerced(nodes.numberNode(7), graphql.Scalars.GraphQLID)).isEqualTo(nodes.textNode("7"));
+        assertThat(SelectionPlanner.coerced(nodes.numberNode(3), graphql.Scalars.GraphQLFloat)).isEqualTo(nodes.numberNode(3.0));
+        assertThat(SelectionPlanner.coerced(nodes.numberNode(3), graphql.Scalars.GraphQLInt)).isEqualTo(nodes.numberNode(3));
+        assertThat(SelectionPlanner.coerced(nodes.textNode("a"), graphql.schema.GraphQLList.list(graphql.Scalars.GraphQLID)))
+                .isEqualTo(nodes.arrayNode().add("a"));
+    }
 }

@@ -173,9 +173,7 @@ public final class Gatekeeper {
             // contract is told only to authenticate (or that its credentials are not valid): the rules'
             // other reasons would say what the API holds (a GraphQL limit fires for a document the schema
             // refused, which has no cost). The audit keeps every reason.
-            Decision told = breach == null ? decision : decision.status() == 401
-                    ? new Decision(decision.effect(), 401, List.of(decision.reasons().get(0)), decision.message(),
-                            decision.obligations(), decision.ruleIds(), decision.revision())
+            Decision told = breach == null ? decision : decision.status() == 401 ? decision.leadingReasonOnly()
                     : Decision.authenticationRequired(List.of(), decision.obligations(), decision.ruleIds(), decision.revision());
             HttpResponseMessage refusal = refusal(request, told.status(), told.reasons(), told.message());
             record(request, "REQUEST", told, breach == null ? decision.reasons()

@@ -43,6 +43,15 @@ public record Decision(Effect effect, int status, List<String> reasons, String m
         return new Decision(Effect.DENY, 401, List.copyOf(all), AUTHENTICATION_REQUIRED_MESSAGE, obligations, ruleIds, revision);
     }
 
+    /**
+     * This refusal told by its leading reason alone, with its status and message: the finding that
+     * led it (a denial's reasons start with it, see {@code DecisionCombiner}), without what the
+     * others would say about the API.
+     */
+    public Decision leadingReasonOnly() {
+        return new Decision(effect, status, List.of(reasons.get(0)), message, obligations, ruleIds, revision);
+    }
+
     /** What an anonymous caller is told when it must authenticate. */
     public static final String AUTHENTICATION_REQUIRED_MESSAGE = "Authentication is required for this operation.";
 

@@ -1,10 +1,13 @@
 package io.portcullis.engine.ratelimit;
 
-import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.ConsumptionProbe;
 import io.portcullis.engine.model.Obligation;
 
-/** The one way a rate-limit obligation becomes a Bucket4j bucket, and a probe an outcome, in every store. */
+/**
+ * What every store shares about a bucket: its identity and how seconds are rounded; and for the
+ * local store, how an obligation becomes a Bucket4j bandwidth and a probe an outcome.
+ */
 final class BucketConfigurations {
 
     private BucketConfigurations() {
@@ -15,10 +18,8 @@ final class BucketConfigurations {
         return limit.name() + "|" + limit.capacity() + "/" + limit.period().toMillis() + "|" + limit.key();
     }
 
-    static BucketConfiguration of(Obligation.RateLimit limit) {
-        return BucketConfiguration.builder()
-                .addLimit(bandwidth -> bandwidth.capacity(limit.capacity()).refillGreedy(limit.capacity(), limit.period()))
-                .build();
+    static Bandwidth bandwidth(Obligation.RateLimit limit) {
+        return Bandwidth.builder().capacity(limit.capacity()).refillGreedy(limit.capacity(), limit.period()).build();
     }
 
     static RateLimiter.Outcome outcome(ConsumptionProbe probe) {

@@ -63,13 +63,13 @@ public final class LocalRateLimiter implements RateLimiter {
         }
     }
 
-    @Override
+    /** Takes the limit's cost from the bucket of its name and key, if the bucket holds enough. */
     public Outcome consume(Obligation.RateLimit limit) {
         if (buckets.size() >= maxBuckets) {
             dropQuietBuckets();
         }
         Bucket bucket = buckets.computeIfAbsent(BucketConfigurations.id(limit), id -> Bucket.builder()
-                .addLimit(BucketConfigurations.of(limit).getBandwidths()[0])
+                .addLimit(BucketConfigurations.bandwidth(limit))
                 .withCustomTimePrecision(time)
                 .build());
         return BucketConfigurations.outcome(bucket.tryConsumeAndReturnRemaining(limit.cost()));

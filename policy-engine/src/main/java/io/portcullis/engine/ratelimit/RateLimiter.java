@@ -8,9 +8,6 @@ import io.portcullis.engine.model.Obligation;
  */
 public interface RateLimiter {
 
-    /** Takes the limit's cost from the bucket of its name and key, if the bucket holds enough. */
-    Outcome consume(Obligation.RateLimit limit);
-
     /**
      * Takes every limit's cost, or none: one call against all the limits the rules set on it.
      *

@@ -84,13 +84,8 @@ public final class RedisRateLimiter implements RateLimiter {
     }
 
     /** Whether Redis is being left alone after a failure. */
-    public boolean paused() {
+    private boolean paused() {
         return System.nanoTime() - pausedUntil < 0;
-    }
-
-    @Override
-    public Outcome consume(Obligation.RateLimit limit) {
-        return consumeAll(List.of(limit)).get(0);
     }
 
     @Override

@@ -29,14 +29,14 @@ class RedisRateLimiterTest {
         RateLimiter second = new RedisRateLimiter(redis.second(), false, true);
         Obligation.RateLimit limit = quota("per-hour", 3);
 
-        assertThat(first.consume(limit).remaining()).isEqualTo(2);
-        assertThat(second.consume(limit).remaining()).isEqualTo(1);
-        RateLimiter.Outcome last = first.consume(limit);
+        assertThat(one(first, limit).remaining()).isEqualTo(2);
+        assertThat(one(second, limit).remaining()).isEqualTo(1);
+        RateLimiter.Outcome last = one(first, limit);
         assertThat(last.allowed()).isTrue();
         assertThat(last.remaining()).isZero();
         assertThat(last.resetSeconds()).isBetween(3_599L, 3_600L);
 
-        RateLimiter.Outcome refused = second.consume(limit);
+        RateLimiter.Outcome refused = one(second, limit);
         assertThat(refused.allowed()).isFalse();
         assertThat(refused.unavailable()).isFalse();
         // One token comes back every 20 minutes.
@@ -54,7 +54,7 @@ class RedisRateLimiterTest {
 
         assertThat(refused).hasSize(2);
         assertThat(refused.get(1).allowed()).isFalse();
-        assertThat(limiter.consume(wide).remaining()).isEqualTo(3);
+        assertThat(one(limiter, wide).remaining()).isEqualTo(3);
     }
 
     @Test
@@ -71,9 +71,14 @@ class RedisRateLimiterTest {
             assertThat(outcomes.get(1).unavailable()).isTrue();
             assertThat(limiter.storeFailures()).isPositive();
             // The spike arrest's local token was given back with the refusal: two calls still fit this second.
-            assertThat(limiter.consume(spike).allowed()).isTrue();
-            assertThat(limiter.consume(spike).allowed()).isTrue();
-            assertThat(limiter.consume(spike).allowed()).isFalse();
+            assertThat(one(limiter, spike).allowed()).isTrue();
+            assertThat(one(limiter, spike).allowed()).isTrue();
+            assertThat(one(limiter, spike).allowed()).isFalse();
         }
+    }
+
+    /** A call that carries one limit. */
+    private static RateLimiter.Outcome one(RateLimiter limiter, Obligation.RateLimit limit) {
+        return limiter.consumeAll(List.of(limit)).get(0);
     }
 }
