@@ -98,6 +98,14 @@ public final class SecureConversationClient {
         return new Issued(identifier, instance, key, response.getAttribute("Context"));
     }
 
+    /**
+     * {@code message} as a client sends it in {@code context}: signed (Body and Timestamp) and its Body
+     * encrypted with keys derived from the context, which it carries and refers to by the token's Id.
+     */
+    public static byte[] inContext(SecureConversation.Version version, Issued context, String message) throws Exception {
+        return SecuredMessages.of(message).timestamp().inContext(version, context.identifier(), context.key(), false, true).bytes();
+    }
+
     /** An answer under a context, verified and decrypted by the client, which knows the context's key by its identifier. */
     public static String readWithContextKey(byte[] answer, Issued issued) throws Exception {
         SecuredMessages.Read read = SecuredMessages.readWithKey(answer, issued.identifier(), issued.key());

@@ -14,27 +14,25 @@ import io.portcullis.engine.model.Principal;
 import io.portcullis.engine.replay.InMemoryReplayGuard;
 import io.portcullis.soap.SecureConversationClient.Issued;
 import org.apache.wss4j.common.crypto.Merlin;
-import org.apache.wss4j.common.derivedKey.P_SHA1;
 import org.apache.wss4j.dom.WSConstants;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import static io.portcullis.soap.SecureConversationClient.cancelRequest;
+import static io.portcullis.soap.SecureConversationClient.inContext;
 import static io.portcullis.soap.SecureConversationClient.issueRequest;
 import static io.portcullis.soap.SecureConversationClient.renewRequest;
 import static io.portcullis.soap.SecureConversationClient.readWithContextKey;
@@ -100,8 +98,7 @@ class SecureConversationTest {
         assertThat(contexts.find(issued.identifier())).get().extracting(SecurityContexts.Context::principal).isEqualTo(ALICE);
 
         // The service, called in the context: the caller is whoever established it.
-        byte[] call = SecuredMessages.of(Wss4jMessageVerifierTest.TRANSFER).timestamp()
-                .inContext(version, issued.identifier(), issued.key(), false, true).bytes();
+        byte[] call = inContext(version, issued, Wss4jMessageVerifierTest.TRANSFER);
         ApiRequest transfer = adapter.normalize(post(call), CONTEXT);
         assertThat(transfer.operation()).isEqualTo("transfer");
         assertThat(transfer.bodyNumber("/amount")).isEqualByComparingTo("25");
@@ -132,10 +129,8 @@ class SecureConversationTest {
         assertThat(readWithContextKey(cancelled.body(), issued)).contains("RequestedTokenCancelled");
         assertThat(contexts.find(issued.identifier())).isEmpty();
 
-        byte[] after = SecuredMessages.of(Wss4jMessageVerifierTest.TRANSFER).timestamp()
-                .inContext(version, issued.identifier(), issued.key(), false, true).bytes();
-        RequestRejectedException refused = catchThrowableOfType(RequestRejectedException.class,
-                () -> adapter.normalize(post(after), CONTEXT));
+        byte[] after = inContext(version, issued, Wss4jMessageVerifierTest.TRANSFER);
+        RequestRejectedException refused = readingRefused(after);
         assertThat(refused.status()).isEqualTo(401);
         assertThat(refused.reason()).isEqualTo(Wss4jMessageVerifier.CONTEXT_UNKNOWN);
     }
@@ -154,14 +149,13 @@ class SecureConversationTest {
         byte[] forged = SecuredMessages.of(Wss4jMessageVerifierTest.TRANSFER).timestamp()
                 .inContext(SecureConversation.Version.V1_3, "urn:uuid:00000000-0000-0000-0000-000000000000", new byte[32], false, true)
                 .bytes();
-        assertThat(catchThrowableOfType(RequestRejectedException.class, () -> adapter.normalize(post(forged), CONTEXT)).reason())
+        assertThat(readingRefused(forged).reason())
                 .isEqualTo(Wss4jMessageVerifier.CONTEXT_UNKNOWN);
 
         Issued issued = establish(SecureConversation.Version.V1_3, true);
         clock.advance(Duration.ofHours(1));
-        byte[] late = SecuredMessages.of(Wss4jMessageVerifierTest.TRANSFER).timestamp()
-                .inContext(SecureConversation.Version.V1_3, issued.identifier(), issued.key(), false, true).bytes();
-        assertThat(catchThrowableOfType(RequestRejectedException.class, () -> adapter.normalize(post(late), CONTEXT)).reason())
+        byte[] late = inContext(SecureConversation.Version.V1_3, issued, Wss4jMessageVerifierTest.TRANSFER);
+        assertThat(readingRefused(late).reason())
                 .isEqualTo(Wss4jMessageVerifier.CONTEXT_UNKNOWN);
     }
 
@@ -171,7 +165,7 @@ class SecureConversationTest {
         byte[] guessed = SecuredMessages.of(Wss4jMessageVerifierTest.TRANSFER).timestamp()
                 .inContext(SecureConversation.Version.V1_3, issued.identifier(), new byte[32], false, true).bytes();
 
-        assertThat(catchThrowableOfType(RequestRejectedException.class, () -> adapter.normalize(post(guessed), CONTEXT)).reason())
+        assertThat(readingRefused(guessed).reason())
                 .isEqualTo(Wss4jMessageVerifier.FAILED_CHECK);
     }
 
@@ -193,7 +187,7 @@ class SecureConversationTest {
                 .isEqualTo(SecureConversation.REQUEST_INVALID);
         byte[] encrypted = askedAsAlice(issueRequest(SecureConversation.Version.V1_3, CLIENT_ENTROPY));
         ApiRequest anonymous = adapter.normalize(post(encrypted), CONTEXT);
-        assertThat(catchThrowableOfType(RequestRejectedException.class, () -> adapter.answer(anonymous, List.of())).reason())
+        assertThat(answerRefused(anonymous).reason())
                 .isEqualTo(SecureConversation.REQUEST_INVALID);
         assertThat(contexts.size()).isZero();
     }
@@ -205,8 +199,7 @@ class SecureConversationTest {
 
         // A caller known only by an HTTP credential (a JWT beside the message) gets no context.
         Principal byJwt = Principal.builder("alice", AuthMethod.JWT).roles(Set.of("customer")).build();
-        assertThat(catchThrowableOfType(RequestRejectedException.class,
-                () -> adapter.answer(request.toBuilder().principal(byJwt).build(), List.of())).reason()).isEqualTo(SecureConversation.REQUEST_INVALID);
+        assertThat(answerRefused(request.toBuilder().principal(byJwt).build()).reason()).isEqualTo(SecureConversation.REQUEST_INVALID);
 
         // Proved by the message and by mTLS: the context stands for the message's proof alone, so a rule
         // asking for mTLS does not see it on calls made in the context, which carry no certificate.
@@ -243,7 +236,7 @@ class SecureConversationTest {
                 "<wst:RequestType>" + SecureConversation.Version.V1_3.trustNamespace() + "/Cancel</wst:RequestType><wst:KeySize>");
         byte[] message = askedAsAlice(twice);
 
-        assertThat(catchThrowableOfType(RequestRejectedException.class, () -> adapter.normalize(post(message), CONTEXT)).reason())
+        assertThat(readingRefused(message).reason())
                 .isEqualTo(SecureConversation.REQUEST_INVALID);
     }
 
@@ -252,7 +245,7 @@ class SecureConversationTest {
         Issued issued = establish(SecureConversation.Version.V1_3, true);
         byte[] plainTransfer = SecuredMessages.of(Wss4jMessageVerifierTest.TRANSFER).timestamp()
                 .inContext(SecureConversation.Version.V1_3, issued.identifier(), issued.key(), false, false).bytes();
-        assertThat(catchThrowableOfType(RequestRejectedException.class, () -> adapter.normalize(post(plainTransfer), CONTEXT)).reason())
+        assertThat(readingRefused(plainTransfer).reason())
                 .isEqualTo(Wss4jMessageVerifier.POLICY_NOT_MET);
 
         // Metro and WCF sign a cancellation with the context and do not encrypt it: it names the context, nothing else.
@@ -269,7 +262,7 @@ class SecureConversationTest {
                 .usernameToken("mallory", "mallory-password", WSConstants.PASSWORD_TEXT)
                 .inContext(SecureConversation.Version.V1_3, issued.identifier(), issued.key(), false, true).bytes();
 
-        assertThat(catchThrowableOfType(RequestRejectedException.class, () -> adapter.normalize(post(both), CONTEXT)).reason())
+        assertThat(readingRefused(both).reason())
                 .isEqualTo(Wss4jMessageVerifier.INVALID_SECURITY);
     }
 
@@ -278,11 +271,10 @@ class SecureConversationTest {
         Issued mine = establish(SecureConversation.Version.V1_3, true);
         Issued other = establish(SecureConversation.Version.V1_3, true);
 
-        byte[] cancel = SecuredMessages.of(cancelRequest(SecureConversation.Version.V1_3, other.identifier())).timestamp()
-                .inContext(SecureConversation.Version.V1_3, mine.identifier(), mine.key(), false, true).bytes();
+        byte[] cancel = inContext(SecureConversation.Version.V1_3, mine, cancelRequest(SecureConversation.Version.V1_3, other.identifier()));
         ApiRequest request = adapter.normalize(post(cancel), CONTEXT);
 
-        assertThat(catchThrowableOfType(RequestRejectedException.class, () -> adapter.answer(authenticated(request), List.of())).reason())
+        assertThat(answerRefused(authenticated(request)).reason())
                 .isEqualTo(SecureConversation.REQUEST_INVALID);
         assertThat(contexts.find(other.identifier())).isPresent();
     }
@@ -310,13 +302,11 @@ class SecureConversationTest {
         assertThat(renewed.key()).hasSize(32).isNotEqualTo(issued.key());
         assertThat(contexts.find(issued.identifier())).get().extracting(SecurityContexts.Context::expires)
                 .isEqualTo(clock.instant().plus(Duration.ofHours(1)));
-        ApiRequest call = adapter.normalize(post(SecuredMessages.of(Wss4jMessageVerifierTest.TRANSFER).timestamp()
-                .inContext(version, renewed.identifier(), renewed.key(), false, true).bytes()), CONTEXT);
+        ApiRequest call = adapter.normalize(post(inContext(version, renewed, Wss4jMessageVerifierTest.TRANSFER)), CONTEXT);
         assertThat(call.attribute(WsSecurityResult.SIGNED_WITH)).isEqualTo("security-context");
         // The old key is the context's no more.
-        byte[] withOldKey = SecuredMessages.of(Wss4jMessageVerifierTest.TRANSFER).timestamp()
-                .inContext(version, issued.identifier(), issued.key(), false, true).bytes();
-        assertThat(catchThrowableOfType(RequestRejectedException.class, () -> adapter.normalize(post(withOldKey), CONTEXT)).reason())
+        byte[] withOldKey = inContext(version, issued, Wss4jMessageVerifierTest.TRANSFER);
+        assertThat(readingRefused(withOldKey).reason())
                 .isEqualTo(Wss4jMessageVerifier.FAILED_CHECK);
     }
 
@@ -354,25 +344,22 @@ class SecureConversationTest {
         Issued issued = establish(SecureConversation.Version.V1_3, true);
         clock.advance(Duration.ofMinutes(90));
 
-        byte[] late = SecuredMessages.of(Wss4jMessageVerifierTest.TRANSFER).timestamp()
-                .inContext(SecureConversation.Version.V1_3, issued.identifier(), issued.key(), false, true).bytes();
-        assertThat(catchThrowableOfType(RequestRejectedException.class, () -> adapter.normalize(post(late), CONTEXT)).reason())
+        byte[] late = inContext(SecureConversation.Version.V1_3, issued, Wss4jMessageVerifierTest.TRANSFER);
+        assertThat(readingRefused(late).reason())
                 .isEqualTo(Wss4jMessageVerifier.CONTEXT_UNKNOWN);
         // A renewal signed with the expired context alone would put its old identity before the rules.
-        byte[] renewalInTheContext = SecuredMessages.of(renewRequest(SecureConversation.Version.V1_3, issued.identifier(), null))
-                .timestamp().inContext(SecureConversation.Version.V1_3, issued.identifier(), issued.key(), false, true).bytes();
-        assertThat(catchThrowableOfType(RequestRejectedException.class, () -> adapter.normalize(post(renewalInTheContext), CONTEXT))
+        byte[] renewalInTheContext = inContext(SecureConversation.Version.V1_3, issued, renewRequest(SecureConversation.Version.V1_3, issued.identifier(), null));
+        assertThat(readingRefused(renewalInTheContext)
                 .reason()).isEqualTo(Wss4jMessageVerifier.CONTEXT_UNKNOWN);
 
         // Metro renews only now, once the context has expired.
         Issued renewed = renew(SecureConversation.Version.V1_3, issued, null);
-        adapter.normalize(post(SecuredMessages.of(Wss4jMessageVerifierTest.TRANSFER).timestamp()
-                .inContext(SecureConversation.Version.V1_3, renewed.identifier(), renewed.key(), false, true).bytes()), CONTEXT);
+        adapter.normalize(post(inContext(SecureConversation.Version.V1_3, renewed, Wss4jMessageVerifierTest.TRANSFER)), CONTEXT);
 
         // A lifetime and a renewal window later, the context is gone.
         clock.advance(Duration.ofHours(2));
         byte[] tooLate = renewal(SecureConversation.Version.V1_3, renewed, null);
-        assertThat(catchThrowableOfType(RequestRejectedException.class, () -> adapter.normalize(post(tooLate), CONTEXT)).reason())
+        assertThat(readingRefused(tooLate).reason())
                 .isEqualTo(Wss4jMessageVerifier.CONTEXT_UNKNOWN);
         assertThat(contexts.size()).isZero();
     }
@@ -388,7 +375,7 @@ class SecureConversationTest {
 
         assertThat(contexts.size()).isZero();
         byte[] renewal = renewal(SecureConversation.Version.V2005_02, issued, CLIENT_ENTROPY);
-        assertThat(catchThrowableOfType(RequestRejectedException.class, () -> adapter.normalize(post(renewal), CONTEXT)).reason())
+        assertThat(readingRefused(renewal).reason())
                 .isEqualTo(Wss4jMessageVerifier.CONTEXT_UNKNOWN);
     }
 
@@ -438,8 +425,7 @@ class SecureConversationTest {
         String request = renewRequest(SecureConversation.Version.V1_3, issued.identifier(), CLIENT_ENTROPY);
 
         // Signed with the context alone: the caller's own credentials are not proved again.
-        byte[] contextOnly = SecuredMessages.of(request).timestamp()
-                .inContext(SecureConversation.Version.V1_3, issued.identifier(), issued.key(), false, true).bytes();
+        byte[] contextOnly = inContext(SecureConversation.Version.V1_3, issued, request);
         // Alice's credentials alone: nothing shows she holds the context.
         byte[] credentialsOnly = askedAsAlice(request);
         // Endorsed by another context than the one it names.
@@ -450,22 +436,25 @@ class SecureConversationTest {
         byte[] besideIt = SecuredMessages.of(request).timestamp().sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE)
                 .encryptBody(clients, "gateway", WSConstants.AES_256_GCM)
                 .timestampSignedWithContext(SecureConversation.Version.V1_3, issued.identifier(), issued.key()).bytes();
-        for (byte[] message : List.of(contextOnly, credentialsOnly, otherContext, besideIt)) {
-            ApiRequest renewing = adapter.normalize(post(message), CONTEXT);
+        String notProved = "to a caller the message itself authenticates";
+        String notHeld = "only by the caller it was issued to, in a message also signed with it";
+        Map<byte[], String> refusals = Map.of(contextOnly, notProved, credentialsOnly, notHeld, otherContext, notHeld,
+                besideIt, notHeld);
+        for (Map.Entry<byte[], String> refused : refusals.entrySet()) {
+            ApiRequest renewing = adapter.normalize(post(refused.getKey()), CONTEXT);
             assertThat(renewing.operation()).isEqualTo(SoapAdapter.RENEW_CONTEXT_OPERATION);
-            assertThat(catchThrowableOfType(RequestRejectedException.class, () -> adapter.answer(authenticated(renewing), List.of()))
-                    .reason()).isEqualTo(SecureConversation.REQUEST_INVALID);
+            RequestRejectedException refusal = answerRefused(authenticated(renewing));
+            assertThat(refusal.reason()).isEqualTo(SecureConversation.REQUEST_INVALID);
+            assertThat(refusal.getMessage()).contains(refused.getValue());
         }
         // Proved by someone other than the caller it was issued to.
         ApiRequest byBob = adapter.normalize(post(renewal(SecureConversation.Version.V1_3, issued, CLIENT_ENTROPY)), CONTEXT);
         Principal bob = Principal.builder("bob", AuthMethod.WS_SECURITY).roles(Set.of("customer")).build();
-        assertThat(catchThrowableOfType(RequestRejectedException.class,
-                () -> adapter.answer(byBob.toBuilder().principal(bob).build(), List.of())).reason()).isEqualTo(SecureConversation.REQUEST_INVALID);
+        assertThat(answerRefused(byBob.toBuilder().principal(bob).build()).reason()).isEqualTo(SecureConversation.REQUEST_INVALID);
         // An alice of another tenant is another caller.
         ApiRequest byOtherAlice = adapter.normalize(post(renewal(SecureConversation.Version.V1_3, issued, CLIENT_ENTROPY)), CONTEXT);
         Principal otherAlice = Principal.builder("alice", AuthMethod.WS_SECURITY).tenant("other-bank").roles(Set.of("customer")).build();
-        assertThat(catchThrowableOfType(RequestRejectedException.class,
-                () -> adapter.answer(byOtherAlice.toBuilder().principal(otherAlice).build(), List.of())).reason())
+        assertThat(answerRefused(byOtherAlice.toBuilder().principal(otherAlice).build()).reason())
                 .isEqualTo(SecureConversation.REQUEST_INVALID);
         assertThat(contexts.find(issued.identifier())).get().extracting(SecurityContexts.Context::instance).isNull();
     }
@@ -497,8 +486,7 @@ class SecureConversationTest {
         Map<String, String> refusals = new java.util.LinkedHashMap<>();
         for (String request : List.of(otherToken, renewTargetInAnIssue, renewalOfNothing, hugeKey)) {
             byte[] message = askedAsAlice(request);
-            RequestRejectedException refused = catchThrowableOfType(RequestRejectedException.class,
-                    () -> adapter.normalize(post(message), CONTEXT));
+            RequestRejectedException refused = readingRefused(message);
             assertThat(refused.reason()).isEqualTo(SecureConversation.REQUEST_INVALID);
             assertThat(refused.getMessage()).doesNotContain("100000");
             refusals.put(request, refused.getMessage());
@@ -596,6 +584,16 @@ class SecureConversationTest {
 
     private static ApiRequest authenticated(ApiRequest request) {
         return request.toBuilder().principal(ALICE).build();
+    }
+
+    /** What the adapter refuses reading {@code message} with (the test fails if it reads it). */
+    private RequestRejectedException readingRefused(byte[] message) {
+        return catchThrowableOfType(RequestRejectedException.class, () -> adapter.normalize(post(message), CONTEXT));
+    }
+
+    /** What the adapter refuses answering {@code request} with (the test fails if it answers it). */
+    private RequestRejectedException answerRefused(ApiRequest request) {
+        return catchThrowableOfType(RequestRejectedException.class, () -> adapter.answer(request, List.of()));
     }
 
     static HttpRequestMessage post(byte[] body) {

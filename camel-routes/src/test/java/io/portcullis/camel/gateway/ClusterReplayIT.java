@@ -75,18 +75,18 @@ class ClusterReplayIT {
     @Test
     @Order(2)
     void aSecurityContextIssuedByOneNodeIsInForceOnTheOtherUntilCancelledThere() throws Exception {
-        context = demo.establishContextAsAlice(message -> post(first, message).body());
+        SecureConversationClient.Issued context = demo.establishContextAsAlice(message -> post(first, message).body());
 
-        HttpResponse<String> transfer = post(second, inContext(TRANSFER));
+        HttpResponse<String> transfer = post(second, inContext(context, TRANSFER));
         assertThat(transfer.statusCode()).as(transfer.body()).isEqualTo(200);
         assertThat(SecureConversationClient.readWithContextKey(transfer.body().getBytes(StandardCharsets.UTF_8), context))
                 .contains("TransferResponse");
         assertThat(event(second, transfer).principal().subject()).isEqualTo("alice");
 
-        HttpResponse<String> cancelled = post(second, inContext(
+        HttpResponse<String> cancelled = post(second, inContext(context,
                 SecureConversationClient.cancelRequest(SecureConversation.Version.V1_3, context.identifier())));
         assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
-        HttpResponse<String> after = post(first, inContext(TRANSFER));
+        HttpResponse<String> after = post(first, inContext(context, TRANSFER));
         assertThat(after.statusCode()).isEqualTo(500);
         assertThat(event(first, after).reasons()).containsExactly("WSS_CONTEXT_UNKNOWN");
     }
@@ -98,7 +98,7 @@ class ClusterReplayIT {
         // An hour and a half on: the context has expired, and is held for its renewal alone.
         cluster.clock().shift(Duration.ofMinutes(90));
         try {
-            HttpResponse<String> late = post(second, DemoSoapClients.inContext(issued, TRANSFER));
+            HttpResponse<String> late = post(second, inContext(issued, TRANSFER));
             assertThat(event(second, late).reasons()).containsExactly("WSS_CONTEXT_UNKNOWN");
 
             SecureConversationClient.Issued renewed = demo.renewContextAsAlice(issued, message -> post(second, message).body());
@@ -109,11 +109,11 @@ class ClusterReplayIT {
             assertThat(renewal.effect()).isEqualTo("PERMIT");
             assertThat(renewal.stage()).isEqualTo("ANSWER");
             assertThat(renewal.principal().subject()).isEqualTo("alice");
-            HttpResponse<String> transfer = post(first, DemoSoapClients.inContext(renewed, TRANSFER));
+            HttpResponse<String> transfer = post(first, inContext(renewed, TRANSFER));
             assertThat(transfer.statusCode()).as(transfer.body()).isEqualTo(200);
             assertThat(SecureConversationClient.readWithContextKey(transfer.body().getBytes(StandardCharsets.UTF_8), renewed))
                     .contains("TransferResponse");
-            HttpResponse<String> oldKey = post(first, DemoSoapClients.inContext(issued, TRANSFER));
+            HttpResponse<String> oldKey = post(first, inContext(issued, TRANSFER));
             assertThat(event(first, oldKey).reasons()).containsExactly("WSS_FAILED_CHECK");
         } finally {
             cluster.clock().shift(Duration.ZERO);
@@ -134,7 +134,7 @@ class ClusterReplayIT {
         // Whatever context a message names, it cannot be looked up: refused, not guessed.
         SecureConversationClient.Issued anyContext = new SecureConversationClient.Issued("urn:uuid:" + java.util.UUID.randomUUID(),
                 null, new byte[32], null);
-        DecisionEvent unchecked = event(second, post(second, DemoSoapClients.inContext(anyContext, TRANSFER)));
+        DecisionEvent unchecked = event(second, post(second, inContext(anyContext, TRANSFER)));
         assertThat(unchecked.reasons()).containsExactly("WSS_CONTEXTS_UNAVAILABLE");
         assertThat(unchecked.status()).isEqualTo(503);
 
@@ -148,11 +148,9 @@ class ClusterReplayIT {
         }, "the node reconnects to Redis");
     }
 
-    /** Alice's context, issued, used and cancelled in the second test. */
-    static SecureConversationClient.Issued context;
-
-    static byte[] inContext(String message) throws Exception {
-        return DemoSoapClients.inContext(context, message);
+    /** {@code message} as Alice sends it in {@code context} (WS-SecureConversation 1.3). */
+    static byte[] inContext(SecureConversationClient.Issued context, String message) throws Exception {
+        return SecureConversationClient.inContext(SecureConversation.Version.V1_3, context, message);
     }
 
     static byte[] signedTransfer() throws Exception {

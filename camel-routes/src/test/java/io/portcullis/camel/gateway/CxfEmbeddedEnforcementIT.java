@@ -115,7 +115,7 @@ class CxfEmbeddedEnforcementIT {
         SecureConversationClient.Issued context = demo.establishContextAsAlice(message -> post(message).body());
         assertThat(last(SoapAdapter.ESTABLISH_CONTEXT_OPERATION).stage()).isEqualTo("ANSWER");
 
-        HttpResponse<String> transfer = post(DemoSoapClients.inContext(context, ClusterReplayIT.TRANSFER));
+        HttpResponse<String> transfer = post(ClusterReplayIT.inContext(context, ClusterReplayIT.TRANSFER));
 
         assertThat(transfer.statusCode()).as(transfer.body()).isEqualTo(200);
         assertThat(SecureConversationClient.readWithContextKey(transfer.body().getBytes(StandardCharsets.UTF_8), context))

@@ -9,7 +9,6 @@ import io.portcullis.soap.SoapEnvelopeReader;
 import io.portcullis.soap.TestKeys;
 import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.CertificateFactory;
@@ -87,7 +86,7 @@ final class DemoSoapClients {
     SecureConversationClient.Issued establishContextAsAlice(Sender sender) throws Exception {
         return askAsAlice(SecuredMessages.of(SecureConversationClient.issueRequest(SecureConversation.Version.V1_3, ALICES_ENTROPY))
                 .timestamp().sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE).encryptBody(clients, "gateway", WSConstants.AES_256_GCM)
-                .bytes(), ALICES_ENTROPY, sender);
+                .bytes(), sender);
     }
 
     /** Alice renews {@code context} as WCF does: signed with her certificate, encrypted, and endorsed with the context. */
@@ -95,10 +94,10 @@ final class DemoSoapClients {
         return askAsAlice(SecuredMessages.of(SecureConversationClient.renewRequest(SecureConversation.Version.V1_3, context.identifier(),
                         ALICES_ENTROPY)).timestamp().sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE)
                 .encryptBody(clients, "gateway", WSConstants.AES_256_GCM)
-                .endorsedWithContext(SecureConversation.Version.V1_3, context.identifier(), context.key()).bytes(), ALICES_ENTROPY, sender);
+                .endorsedWithContext(SecureConversation.Version.V1_3, context.identifier(), context.key()).bytes(), sender);
     }
 
-    private SecureConversationClient.Issued askAsAlice(byte[] request, byte[] entropy, Sender sender) throws Exception {
+    private SecureConversationClient.Issued askAsAlice(byte[] request, Sender sender) throws Exception {
         String answer = sender.send(request);
         org.apache.wss4j.dom.handler.RequestData alice = new org.apache.wss4j.dom.handler.RequestData();
         alice.setDecCrypto(clients);
@@ -112,13 +111,7 @@ final class DemoSoapClients {
         });
         SoapEnvelope envelope = new SoapEnvelopeReader().read(answer.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         new org.apache.wss4j.dom.engine.WSSecurityEngine().processSecurityHeader(envelope.document(), alice);
-        return SecureConversationClient.read(envelope.operationElement(), SecureConversation.Version.V1_3, entropy);
-    }
-
-    /** {@code message} signed and encrypted with keys derived from {@code context}, which it carries. */
-    static byte[] inContext(SecureConversationClient.Issued context, String message) throws Exception {
-        return SecuredMessages.of(message).timestamp().inContext(SecureConversation.Version.V1_3, context.identifier(), context.key(),
-                false, true).bytes();
+        return SecureConversationClient.read(envelope.operationElement(), SecureConversation.Version.V1_3, ALICES_ENTROPY);
     }
 
     BankPort client(String address, Map<String, Object> security) {

@@ -124,6 +124,11 @@ final class RunningGateway implements AutoCloseable {
         return arguments;
     }
 
+    /** How many audit events so far match {@code event}: a test compares the count before and after its calls. */
+    long count(java.util.function.Predicate<DecisionEvent> event) {
+        return audit.stream().filter(event).count();
+    }
+
     /** The last audit event of {@code operation}; fails the test if there is none. */
     DecisionEvent lastEvent(String operation) {
         List<DecisionEvent> events = audit.stream().filter(e -> operation.equals(e.operation())).toList();

@@ -76,7 +76,7 @@ class SoapGatewayIT {
         assertThat(receipt.amount).isEqualByComparingTo("25.00");
         assertThat(receipt.toAccount).isEqualTo("acc-bob-1");
         assertThat(receipt.initiatedBy).isEqualTo("alice");
-        DecisionEvent event = lastEventFor("transfer");
+        DecisionEvent event = gateway.lastEvent("transfer");
         assertThat(event.effect()).isEqualTo("PERMIT");
         assertThat(event.protocol()).isEqualTo("SOAP");
         assertThat(event.principal().subject()).isEqualTo("alice");
@@ -93,13 +93,13 @@ class SoapGatewayIT {
                 () -> alice.getAccount(new Messages.GetAccount("acc-bob-1")));
         assertThat(notHers).isNotNull();
         assertThat(notHers.getMessage()).doesNotContain("acc-bob-1").doesNotContain("BOLA");
-        assertThat(lastEventFor("getAccount").reasons()).contains("BOLA_NOT_OWNER");
+        assertThat(gateway.lastEvent("getAccount").reasons()).contains("BOLA_NOT_OWNER");
 
         SOAPFaultException wrongPassword = catchThrowableOfType(SOAPFaultException.class,
                 () -> client(usernameToken("alice", "guess")).getAccount(new Messages.GetAccount("acc-alice-1")));
         assertThat(wrongPassword).isNotNull();
         assertThat(wrongPassword.getMessage()).doesNotContain("guess");
-        DecisionEvent refused = lastEventFor("getAccount");
+        DecisionEvent refused = gateway.lastEvent("getAccount");
         assertThat(refused.status()).isEqualTo(401);
         assertThat(refused.authenticationFailure()).isEqualTo("WSS_USERNAME_PASSWORD_WRONG");
     }
@@ -114,7 +114,7 @@ class SoapGatewayIT {
                 () -> client(DemoSoapClients.usernameToken("bob", "a-guess-of-the-secret", WSConstants.PW_DIGEST))
                         .getAccount(new Messages.GetAccount("acc-bob-1")));
         assertThat(wrong).isNotNull();
-        assertThat(lastEventFor("getAccount").authenticationFailure()).isEqualTo("WSS_DIGEST_PASSWORD_WRONG");
+        assertThat(gateway.lastEvent("getAccount").authenticationFailure()).isEqualTo("WSS_DIGEST_PASSWORD_WRONG");
     }
 
     @Test
@@ -123,7 +123,7 @@ class SoapGatewayIT {
                 .transfer(new Messages.Transfer("acc-alice-1", "acc-bob-1", new BigDecimal("20000.00"), "EUR")));
         assertThat(soap).isNotNull();
         assertThat(soap.getMessage()).isEqualTo("Transfers over 10,000 need a teller.");
-        assertThat(lastEventFor("transfer").reasons()).containsExactly("TRANSFER_LIMIT_EXCEEDED");
+        assertThat(gateway.lastEvent("transfer").reasons()).containsExactly("TRANSFER_LIMIT_EXCEEDED");
 
         HttpResponse<String> rest = gateway.send(gateway.get("/api/transfers", "alice-demo-key")
                 .header("Content-Type", "application/json")
@@ -136,7 +136,7 @@ class SoapGatewayIT {
         Throwable bank = org.assertj.core.api.Assertions.catchThrowable(() -> client(signAndEncryptAs("admin"))
                 .transfer(new Messages.Transfer("acc-bob-1", "acc-alice-1", new BigDecimal("20000.00"), "EUR")));
         assertThat(bank).isInstanceOf(BankFault.class).hasMessageContaining("insufficient funds");
-        assertThat(lastEventFor("transfer").principal().subject()).isEqualTo("admin");
+        assertThat(gateway.lastEvent("transfer").principal().subject()).isEqualTo("admin");
     }
 
     // --- hostile and broken messages --------------------------------------------------------
@@ -313,12 +313,6 @@ class SoapGatewayIT {
         List<DecisionEvent> events = gateway.auditOf(requestId);
         assertThat(events).hasSize(1);
         return events.get(0);
-    }
-
-    DecisionEvent lastEventFor(String operation) {
-        List<DecisionEvent> events = gateway.audit.stream().filter(e -> operation.equals(e.operation())).toList();
-        assertThat(events).isNotEmpty();
-        return events.get(events.size() - 1);
     }
 
     static String address() {

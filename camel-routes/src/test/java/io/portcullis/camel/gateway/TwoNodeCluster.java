@@ -1,5 +1,6 @@
 package io.portcullis.camel.gateway;
 
+import io.portcullis.engine.authn.ShiftedClock;
 import io.portcullis.engine.cluster.RedisServer;
 import java.nio.file.Path;
 
