@@ -77,15 +77,15 @@ public class WsSecurityBenchmark {
         signedAndEncrypted = new byte[MESSAGES][];
         usernameTokens = new byte[MESSAGES][];
         inContext = new byte[MESSAGES][];
-        InMemorySecurityContexts contexts = new InMemorySecurityContexts(new SecurityContexts.Limits(Duration.ofHours(1), Duration.ofHours(1), 10, 10),
+        InMemorySecurityContexts contexts = new InMemorySecurityContexts(new SecurityContexts.Limits(Duration.ofHours(1), Duration.ofHours(1), 10, 10, SecurityContexts.Limits.DEFAULT_KEY_ROLLOVER),
                 java.time.Clock.systemUTC());
         byte[] contextKey = new byte[32];
         new java.security.SecureRandom().nextBytes(contextKey);
         SecurityContexts.Context context = contexts.issue(Principal.builder("alice", AuthMethod.WS_SECURITY).build(), contextKey,
                 SecureConversation.Version.V1_3);
         for (int i = 0; i < MESSAGES; i++) {
-            inContext[i] = SecuredMessages.of(TRANSFER).timestamp().inContext(SecureConversation.Version.V1_3, context.identifier(),
-                    contextKey, false, true).bytes();
+            inContext[i] = SecuredMessages.of(TRANSFER).timestamp().inContext(SecureConversation.Version.V1_3,
+                    new io.portcullis.soap.SecureConversationClient.Issued(context.identifier(), null, contextKey, null), false, true).bytes();
             signedAndEncrypted[i] = SecuredMessages.of(TRANSFER).timestamp()
                     .sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE)
                     .encryptBody(clients, "gateway", WSConstants.AES_256_GCM).bytes();

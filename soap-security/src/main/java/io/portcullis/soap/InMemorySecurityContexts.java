@@ -53,7 +53,7 @@ public final class InMemorySecurityContexts implements SecurityContexts {
         while (own.size() >= limits.maxContextsPerCaller()) {
             byIdentifier.remove(own.removeFirst());
         }
-        Context context = new Context(SecurityContexts.newIdentifier(), null, secret.clone(), principal, now.plus(limits.lifetime()), version);
+        Context context = new Context(SecurityContexts.newIdentifier(), secret.clone(), principal, now.plus(limits.lifetime()), version);
         hold(context, own);
         return context;
     }
@@ -68,8 +68,7 @@ public final class InMemorySecurityContexts implements SecurityContexts {
         }
         Deque<String> own = byCaller.get(held.principal().callerKey());
         own.remove(held.identifier());
-        Context renewed = new Context(held.identifier(), SecurityContexts.newIdentifier(), secret.clone(), principal,
-                now.plus(limits.lifetime()), held.version());
+        Context renewed = held.renewed(principal, secret, now, limits);
         hold(renewed, own);
         return Optional.of(renewed);
     }
@@ -99,8 +98,8 @@ public final class InMemorySecurityContexts implements SecurityContexts {
     }
 
     @Override
-    public boolean inForce(Context context) {
-        return clock.instant().isBefore(context.expires());
+    public Instant now() {
+        return clock.instant();
     }
 
     @Override

@@ -161,7 +161,7 @@ public final class RedisSecurityContexts implements SecurityContexts {
     public Context issue(Principal principal, byte[] secret, SecureConversation.Version version)
             throws FullException, UnavailableException {
         Instant now = clock.instant();
-        Context context = new Context(SecurityContexts.newIdentifier(), null, secret.clone(), principal, now.plus(limits.lifetime()), version);
+        Context context = new Context(SecurityContexts.newIdentifier(), secret.clone(), principal, now.plus(limits.lifetime()), version);
         if (!hold(ISSUE, context, now, Integer.toString(limits.maxContextsPerCaller()), prefix, Integer.toString(limits.maxContexts()),
                 Long.toString(limits.renewalWindow().toMillis()))) {
             throw new FullException();
@@ -179,8 +179,7 @@ public final class RedisSecurityContexts implements SecurityContexts {
                 || !MessageDigest.isEqual(stored.secret(), context.secret()) || !limits.holds(stored, now)) {
             return Optional.empty();
         }
-        Context renewed = new Context(context.identifier(), SecurityContexts.newIdentifier(), secret.clone(), principal,
-                now.plus(limits.lifetime()), context.version());
+        Context renewed = stored.renewed(principal, secret, now, limits);
         // Among the caller's who proved itself again, which SoapAdapter checks is the one it was issued to.
         return hold(RENEW, renewed, now, proved) ? Optional.of(renewed) : Optional.empty();
     }
@@ -225,8 +224,8 @@ public final class RedisSecurityContexts implements SecurityContexts {
     }
 
     @Override
-    public boolean inForce(Context context) {
-        return clock.instant().isBefore(context.expires());
+    public Instant now() {
+        return clock.instant();
     }
 
     @Override
@@ -307,6 +306,15 @@ public final class RedisSecurityContexts implements SecurityContexts {
             out.writeUTF(attribute.getKey());
             writeSet(out, attribute.getValue());
         }
+        // Last, so a node of the build before key rollover reads the rest and ignores it.
+        RolledOverKey rolledOver = context.rolledOver();
+        out.writeBoolean(rolledOver != null);
+        if (rolledOver != null) {
+            out.writeUTF(rolledOver.instance() == null ? "" : rolledOver.instance());
+            out.writeLong(rolledOver.until().toEpochMilli());
+            out.writeShort(rolledOver.secret().length);
+            out.write(rolledOver.secret());
+        }
         return bytes.toByteArray();
     }
 
@@ -331,8 +339,15 @@ public final class RedisSecurityContexts implements SecurityContexts {
         for (int i = in.readUnsignedShort(); i > 0; i--) {
             attributes.put(in.readUTF(), readSet(in));
         }
+        RolledOverKey rolledOver = null;
+        if (in.available() > 0 && in.readBoolean()) {
+            String rolledOverInstance = in.readUTF();
+            Instant until = Instant.ofEpochMilli(in.readLong());
+            byte[] rolledOverSecret = in.readNBytes(in.readUnsignedShort());
+            rolledOver = new RolledOverKey(rolledOverInstance.isEmpty() ? null : rolledOverInstance, rolledOverSecret, until);
+        }
         return new Context(identifier, instance.isEmpty() ? null : instance, secret,
-                new Principal(subject, roles, scopes, tenant, method, keyId, attributes, methods), expires, version);
+                new Principal(subject, roles, scopes, tenant, method, keyId, attributes, methods), expires, version, rolledOver);
     }
 
     private static void writeSet(DataOutputStream out, Set<String> values) throws IOException {

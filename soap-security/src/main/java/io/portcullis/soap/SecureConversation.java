@@ -251,8 +251,8 @@ public final class SecureConversation {
                 .append("<wsc:Identifier>").append(context.identifier()).append("</wsc:Identifier>")
                 .append(context.instance() == null ? "" : "<wsc:Instance>" + context.instance() + "</wsc:Instance>")
                 .append("</wsc:SecurityContextToken></wst:RequestedSecurityToken>")
-                .append("<wst:RequestedAttachedReference>").append(reference("#" + sctId, version)).append("</wst:RequestedAttachedReference>")
-                .append("<wst:RequestedUnattachedReference>").append(reference(context.identifier(), version))
+                .append("<wst:RequestedAttachedReference>").append(reference("#" + sctId, version, null)).append("</wst:RequestedAttachedReference>")
+                .append("<wst:RequestedUnattachedReference>").append(reference(context.identifier(), version, context.instance()))
                 .append("</wst:RequestedUnattachedReference>");
         if (request.clientEntropy() != null) {
             rstr.append("<wst:RequestedProofToken><wst:ComputedKey>").append(version.trust).append("/CK/PSHA1")
@@ -297,9 +297,10 @@ public final class SecureConversation {
         return request.version().action(true, request.kind());
     }
 
-    private static String reference(String uri, Version version) {
+    /** A reference to the context; {@code instance} names its renewal, as WCF refers to a renewed context from outside. */
+    private static String reference(String uri, Version version, String instance) {
         return "<wsse:SecurityTokenReference><wsse:Reference URI=\"" + XmlText.escape(uri) + "\" ValueType=\"" + version.tokenType()
-                + "\"/></wsse:SecurityTokenReference>";
+                + (instance == null ? "" : "\" wsc:Instance=\"" + XmlText.escape(instance)) + "\"/></wsse:SecurityTokenReference>";
     }
 
     private static String contextAttribute(TokenRequest request) {

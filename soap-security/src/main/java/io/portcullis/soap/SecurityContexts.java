@@ -18,6 +18,11 @@ import java.util.UUID;
  * may only endorse its renewal or sign its cancellation: a client idle past the expiry (WCF renews
  * before it sends) keeps its context, and a renewal proves the caller's own credentials again, so
  * it is as strong as establishing a new context.
+ *
+ * <p>A renewal rolls the context's key over: the key it had is still taken, on calls in the context
+ * alone, for a short while ({@link Limits#keyRollover}), since a client renews while calls made with
+ * that key are on their way (WCF's own service keeps it five minutes). A message names the key it
+ * was made with by the Instance of the SecurityContextToken it carries.
  */
 public interface SecurityContexts {
 
@@ -26,9 +31,10 @@ public interface SecurityContexts {
      *                 until it is first renewed; each renewal has a new one and a new secret
      * @param version  the WS-SecureConversation version it was issued under; messages and answers
      *                 refer to it in that version's namespace
+     * @param rolledOver the key it had before its last renewal, while calls may still use it; or null
      */
     record Context(String identifier, String instance, byte[] secret, Principal principal, Instant expires,
-                   SecureConversation.Version version) {
+                   SecureConversation.Version version, RolledOverKey rolledOver) {
 
         public Context {
             Objects.requireNonNull(identifier, "identifier");
@@ -38,10 +44,59 @@ public interface SecurityContexts {
             Objects.requireNonNull(version, "version");
         }
 
+        /** A context never renewed. */
+        public Context(String identifier, byte[] secret, Principal principal, Instant expires, SecureConversation.Version version) {
+            this(identifier, null, secret, principal, expires, version, null);
+        }
+
+        /**
+         * The key of the instance a message names (null: the context as first issued) at {@code now}:
+         * the context's own, or the one rolled over at its last renewal until that one's time is up;
+         * null when it holds no such key.
+         */
+        public byte[] keyOf(String namedInstance, Instant now) {
+            if (Objects.equals(namedInstance, instance)) {
+                return secret;
+            }
+            if (rolledOver != null && Objects.equals(namedInstance, rolledOver.instance()) && now.isBefore(rolledOver.until())) {
+                return rolledOver.secret();
+            }
+            return null;
+        }
+
+        /** This context renewed at {@code now}: a new instance and secret for {@code principal}, its key rolled over. */
+        Context renewed(Principal principal, byte[] newSecret, Instant now, Limits limits) {
+            Instant rolledOverUntil = now.plus(limits.keyRollover());
+            RolledOverKey previous = limits.keyRollover().isZero() || !now.isBefore(expires) ? null
+                    : new RolledOverKey(instance, secret, rolledOverUntil.isBefore(expires) ? rolledOverUntil : expires);
+            return new Context(identifier, SecurityContexts.newIdentifier(), newSecret.clone(), principal,
+                    now.plus(limits.lifetime()), version, previous);
+        }
+
         @Override
         public String toString() {
             return "Context[" + identifier + (instance == null ? "" : " " + instance) + ", " + principal.subject()
                     + ", until " + expires + "]";
+        }
+    }
+
+    /**
+     * A context's key before its last renewal.
+     *
+     * @param instance the instance it was the key of (null: the context as first issued)
+     * @param until    when it is no longer taken: the rollover's end, or the context's expiry then if sooner
+     *                 (a renewal never lengthens an old key's life)
+     */
+    record RolledOverKey(String instance, byte[] secret, Instant until) {
+
+        public RolledOverKey {
+            Objects.requireNonNull(secret, "secret");
+            Objects.requireNonNull(until, "until");
+        }
+
+        @Override
+        public String toString() {
+            return "RolledOverKey[" + instance + ", until " + until + "]";
         }
     }
 
@@ -53,14 +108,19 @@ public interface SecurityContexts {
      *                             while the route has room
      * @param maxContexts          how many contexts the route holds at most (on all nodes together in a cluster)
      * @param maxContextsPerCaller how many one caller holds at most (its oldest makes way)
+     * @param keyRollover          how long after a renewal calls may still use the key the context had (zero: none)
      */
-    record Limits(java.time.Duration lifetime, java.time.Duration renewalWindow, int maxContexts, int maxContextsPerCaller) {
+    record Limits(java.time.Duration lifetime, java.time.Duration renewalWindow, int maxContexts, int maxContextsPerCaller,
+                  java.time.Duration keyRollover) {
+
+        /** WCF's service keeps a renewed context's old key as long (its KeyRolloverInterval). */
+        public static final java.time.Duration DEFAULT_KEY_ROLLOVER = java.time.Duration.ofMinutes(5);
 
         public Limits {
             if (lifetime.isNegative() || lifetime.isZero() || renewalWindow.isNegative() || maxContexts < 1
-                    || maxContextsPerCaller < 1) {
+                    || maxContextsPerCaller < 1 || keyRollover.isNegative()) {
                 throw new IllegalArgumentException("a security context's lifetime and the numbers held must be positive, "
-                        + "its renewal window not negative");
+                        + "its renewal window and key rollover not negative");
             }
         }
 
@@ -99,8 +159,13 @@ public interface SecurityContexts {
      */
     Optional<Context> find(String identifier) throws UnavailableException;
 
-    /** Whether {@code context} is in force now, by this store's clock. */
-    boolean inForce(Context context);
+    /** Now, by this store's clock (the gateway's). */
+    Instant now();
+
+    /** Whether {@code context} is in force now. */
+    default boolean inForce(Context context) {
+        return now().isBefore(context.expires());
+    }
 
     /**
      * Renews {@code context} for {@code principal}, the caller it was issued to as it proved itself

@@ -58,17 +58,20 @@ public record WsSecurityResult(Set<String> signedParts, Set<String> encryptedPar
      * @param reference        how an answer refers to it: the EncryptedKeySHA1 (SHA-1 of the encrypted
      *                         key, base64), or the security context's identifier
      * @param contextVersion   the WS-SecureConversation version of the context when the key is a context's, else null
+     * @param contextInstance  the context's instance the key is of (null: as first issued): an answer's reference
+     *                         names it, as WCF resolves a context by identifier and instance
      * @param derivedKeys      whether the answer derives its keys from it (as the caller did; always for a context)
      * @param signatureAlgorithm the HMAC the caller signed with (the answer is signed with it too)
      * @param signatureKeyBytes  the length of the key the caller signed with (an answer's derived signing
      *                           key is as long: WS-SecurityPolicy's suites fix it, 192 bits for Basic256,
      *                           and CXF checks it)
      */
-    public record RequestKey(byte[] secret, String reference, SecureConversation.Version contextVersion, boolean derivedKeys, String signatureAlgorithm, int signatureKeyBytes) {
+    public record RequestKey(byte[] secret, String reference, SecureConversation.Version contextVersion, String contextInstance,
+                             boolean derivedKeys, String signatureAlgorithm, int signatureKeyBytes) {
 
         public static RequestKey encryptedKey(byte[] secret, String sha1, boolean derivedKeys, String signatureAlgorithm,
                                               int signatureKeyBytes) {
-            return new RequestKey(secret, sha1, null, derivedKeys, signatureAlgorithm, signatureKeyBytes);
+            return new RequestKey(secret, sha1, null, null, derivedKeys, signatureAlgorithm, signatureKeyBytes);
         }
 
         public boolean securityContext() {

@@ -294,7 +294,9 @@ public final class Wss4jMessageSecurer {
      * A derived key's base. The caller's EncryptedKey by its SHA-1 (it is not in the answer), with
      * the EncodingType and TokenType the Basic Security Profile asks of such a reference (WSS4J's own
      * leaves them out, and WSS4J-based clients refuse an answer without them); a security context by
-     * its identifier, as WCF and Metro refer to it in answers.
+     * its identifier, as WCF and Metro refer to it in answers, and once renewed by the instance the
+     * key is of (WCF resolves a reference by both, and one without an instance to none but the
+     * context as first issued).
      */
     private static void referToRequestKey(org.apache.wss4j.dom.message.WSSecDerivedKeyBase derived, WSSecHeader header,
                                           WsSecurityResult.RequestKey key) throws WSSecurityException {
@@ -305,6 +307,11 @@ public final class Wss4jMessageSecurer {
             org.apache.wss4j.common.token.Reference context = new org.apache.wss4j.common.token.Reference(document);
             context.setURI(key.reference());
             context.setValueType(key.contextVersion().tokenType());
+            if (key.contextInstance() != null) {
+                String namespace = key.contextVersion().conversationNamespace();
+                context.getElement().setAttributeNS(WSConstants.XMLNS_NS, "xmlns:wsc", namespace);
+                context.getElement().setAttributeNS(namespace, "wsc:Instance", key.contextInstance());
+            }
             reference.setReference(context);
         } else {
             reference.setKeyIdentifierEncKeySHA1(key.reference());

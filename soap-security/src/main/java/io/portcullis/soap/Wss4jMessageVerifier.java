@@ -170,6 +170,17 @@ public final class Wss4jMessageVerifier {
             throw new IllegalArgumentException("signatures with a security context need the contexts the route issues");
         }
         this.contexts = contextSignatures ? contexts : null;
+        if (contextSignatures) {
+            // The token carried names the instance, and so the key, it was made with (WSS4J's callback hears the identifier alone).
+            org.apache.wss4j.dom.validate.Validator contextTokens = (credential, data) -> {
+                var token = credential.getSecurityContextToken();
+                credential.setSecretKey(contextKey(token.getIdentifier(), true, instanceNamedBy(token.getElement()),
+                        (Verification) data.getMsgContext()));
+                return credential;
+            };
+            this.config.setValidator(WSConstants.SECURITY_CONTEXT_TOKEN_05_02, contextTokens);
+            this.config.setValidator(WSConstants.SECURITY_CONTEXT_TOKEN_05_12, contextTokens);
+        }
         org.apache.wss4j.dom.processor.Processor derivedKeys = new BoundedDerivedKeys(encryptedKeySignatures || contextSignatures);
         this.config.setProcessor(WSConstants.DERIVED_KEY_TOKEN_05_02, derivedKeys);
         this.config.setProcessor(WSConstants.DERIVED_KEY_TOKEN_05_12, derivedKeys);
@@ -218,6 +229,10 @@ public final class Wss4jMessageVerifier {
         SecureConversation.Kind tokenRequest = contexts == null ? null : SecureConversation.requestedKind(envelope.operationElement());
         if (verification.context != null && !contexts.inForce(verification.context) && !heldPastExpiryFor(tokenRequest, result)) {
             throw refused(401, CONTEXT_UNKNOWN, CONTEXT_UNKNOWN_TEXT);
+        }
+        if (tokenRequest != null && verification.keyRolledOver()) {
+            // An old key carries calls on while they arrive; renewing or cancelling is for the context's key now.
+            throw refused(401, CONTEXT_UNKNOWN, "The security context has been renewed since; use its renewed key.");
         }
         String unmet = unmet(result, policy.alternativesFor(tokenRequest));
         if (unmet != null) {
@@ -324,7 +339,11 @@ public final class Wss4jMessageVerifier {
                 if (callback instanceof org.apache.wss4j.common.ext.WSPasswordCallback asked
                         && (asked.getUsage() == org.apache.wss4j.common.ext.WSPasswordCallback.SECURITY_CONTEXT_TOKEN
                         || asked.getUsage() == org.apache.wss4j.common.ext.WSPasswordCallback.SECRET_KEY)) {
-                    asked.setKey(contextSecret(asked.getIdentifier(), verification));
+                    try {
+                        asked.setKey(contextKey(asked.getIdentifier(), false, null, verification));
+                    } catch (WSSecurityException e) {
+                        throw new java.io.IOException(e.getMessage());
+                    }
                     return;
                 }
             }
@@ -351,35 +370,62 @@ public final class Wss4jMessageVerifier {
     }
 
     /**
-     * A security context's secret, when WSS4J asks for the key of a SecurityContextToken or a
-     * reference to one: only contexts this route issued and still holds, and one per message. One
-     * past its expiry is taken only for its renewal or cancellation, which {@link #verify} checks
-     * once the Body is readable.
+     * The key of a security context, when WSS4J meets a SecurityContextToken or a reference to one:
+     * only contexts this route issued and still holds, one per message, and of the instance the
+     * token carried names (its key before the last renewal while that rolls over). A reference
+     * alone names no instance: the context's key now. One past its expiry is taken only for its
+     * renewal or cancellation, which {@link #verify} checks once the Body is readable.
+     *
+     * @param namesInstance whether a token carried names the instance: {@code instance}, null for
+     *                      the context as first issued
      */
-    private byte[] contextSecret(String identifier, Verification verification) throws java.io.IOException {
-        if (contexts == null) {
-            throw new java.io.IOException("this route takes no security contexts");
-        }
+    private byte[] contextKey(String identifier, boolean namesInstance, String instance, Verification verification)
+            throws WSSecurityException {
         if (verification.context != null && verification.context.identifier().equals(identifier)) {
-            // Asked again for the same context (a second derived key): one lookup per message.
-            return verification.context.secret();
+            // Asked again for the same context (a second token, a second derived key): one lookup per message.
+            if (namesInstance && !Objects.equals(instance, verification.contextKeyNamed ? verification.contextInstance
+                    : verification.context.instance())) {
+                throw contextRefused("two instances of a security context in a message");
+            }
+            return verification.contextKey;
+        }
+        if (verification.context != null) {
+            throw contextRefused("more than one security context in a message");
         }
         SecurityContexts.Context context;
         try {
             context = contexts.find(identifier).orElse(null);
         } catch (SecurityContexts.UnavailableException e) {
             verification.contextsUnavailable = true;
-            throw new java.io.IOException("the security contexts cannot be read now");
+            throw contextRefused("the security contexts cannot be read now");
         }
-        if (context == null) {
+        byte[] key = context == null ? null : namesInstance ? context.keyOf(instance, contexts.now()) : context.secret();
+        if (key == null) {
+            // None held under that identifier, or the instance named was renewed away and its key has rolled over.
             verification.contextUnknown = true;
-            throw new java.io.IOException("no security context held under that identifier");
-        }
-        if (verification.context != null && !verification.context.identifier().equals(context.identifier())) {
-            throw new java.io.IOException("more than one security context in a message");
+            throw contextRefused("no security context held under that identifier and instance");
         }
         verification.context = context;
-        return context.secret();
+        verification.contextKey = key;
+        verification.contextKeyNamed = namesInstance;
+        verification.contextInstance = instance;
+        return key;
+    }
+
+    private static WSSecurityException contextRefused(String why) {
+        return new WSSecurityException(WSSecurityException.ErrorCode.FAILED_AUTHENTICATION, "empty",
+                new Object[] {why});
+    }
+
+    /** The Instance a SecurityContextToken carries (in its own version's namespace), or null. */
+    private static String instanceNamedBy(Element token) {
+        for (Node child = token.getFirstChild(); child != null; child = child.getNextSibling()) {
+            if (child instanceof Element element && "Instance".equals(element.getLocalName())
+                    && Objects.equals(token.getNamespaceURI(), element.getNamespaceURI())) {
+                return element.getTextContent().strip();
+            }
+        }
+        return null;
     }
 
     private WsSecurityResult collect(SoapEnvelope envelope, WSHandlerResult handled, Verification verification)
@@ -439,7 +485,7 @@ public final class Wss4jMessageVerifier {
                 }
                 case WSConstants.BST -> tokens.add(WsSecurityResult.X509);
                 case WSConstants.SCT -> {
-                    // Its secret came from contextSecret: a context this route issued, and the message's only one.
+                    // Its secret came from contextKey: a context this route issued, and the message's only one.
                     var token = (org.apache.wss4j.dom.message.token.SecurityContextToken)
                             result.get(WSSecurityEngineResult.TAG_SECURITY_CONTEXT_TOKEN);
                     tokens.add(WsSecurityResult.SECURITY_CONTEXT_TOKEN);
@@ -471,7 +517,7 @@ public final class Wss4jMessageVerifier {
                     && madeWith(secret, encryptedKey, derivedKeys)) {
                 keyKind = WsSecurityPolicy.SignedWith.ENCRYPTED_KEY.factName();
             } else if (verification.context != null && signature.get(WSSecurityEngineResult.TAG_SECRET) instanceof byte[] secret
-                    && madeWith(secret, verification.context, contextTokenId, derivedKeys)) {
+                    && madeWith(secret, verification, contextTokenId, derivedKeys)) {
                 keyKind = WsSecurityPolicy.SignedWith.SECURITY_CONTEXT.factName();
                 contextSignatures.add(signature);
             } else {
@@ -532,7 +578,9 @@ public final class Wss4jMessageVerifier {
                 // The context already names the caller; a password as well could name someone else.
                 throw refused(400, INVALID_SECURITY, "A message signed with a security context carries no UsernameToken.");
             }
-            requestKey = new WsSecurityResult.RequestKey(context.secret(), context.identifier(), context.version(),
+            // The answer is protected with the key the message used, which the caller knows it by (rolled over or not).
+            requestKey = new WsSecurityResult.RequestKey(verification.contextKey, context.identifier(), context.version(),
+                    verification.keyRolledOver() ? context.rolledOver().instance() : context.instance(),
                     true, bodySignatureMethod, bodySignatureKeyBytes);
             credential = Authentication.of(context.principal());
         }
@@ -642,12 +690,13 @@ public final class Wss4jMessageVerifier {
 
     /**
      * Whether a signature that names no certificate was made with the message's security context
-     * (the one {@link #contextSecret} handed out) or a key derived from it, referred to by the
+     * (the one {@link #contextKey} handed out) or a key derived from it, referred to by the
      * context's identifier or by the Id of the SecurityContextToken the message carries.
      */
-    private static boolean madeWith(byte[] signingKey, SecurityContexts.Context context, String contextTokenId,
+    private static boolean madeWith(byte[] signingKey, Verification verification, String contextTokenId,
                                     List<WSSecurityEngineResult> derivedKeys) {
-        return madeWith(signingKey, context.secret(), derivedKeys, reference -> {
+        SecurityContexts.Context context = verification.context;
+        return madeWith(signingKey, verification.contextKey, derivedKeys, reference -> {
             String uri = reference.getReference() == null ? null : reference.getReference().getURI();
             return uri != null && (uri.equals(context.identifier()) || (contextTokenId != null && uri.equals("#" + contextTokenId)));
         });
@@ -902,8 +951,17 @@ public final class Wss4jMessageVerifier {
         final List<String> identifiers = new ArrayList<>(2);
         boolean untrusted;
         int privateKeyUses;
-        /** The security context whose key the message used, once WSS4J asked for it. */
+        /** The security context whose key the message used, once WSS4J asked for it, and that key. */
         SecurityContexts.Context context;
+        byte[] contextKey;
+        /** Whether a token carried named the instance the key is of: {@code contextInstance}. */
+        boolean contextKeyNamed;
+        String contextInstance;
+
+        /** Whether the message used a context's key from before its last renewal. */
+        boolean keyRolledOver() {
+            return context != null && contextKey != context.secret();
+        }
         boolean contextUnknown;
         boolean contextsUnavailable;
 

@@ -36,7 +36,7 @@ class RedisSecurityContextsTest {
 
     static RedisSecurityContexts contexts(RedisStore store, String scope, int capacity, int perCaller, Clock clock) {
         return new RedisSecurityContexts(store, scope,
-                new SecurityContexts.Limits(Duration.ofHours(1), Duration.ofHours(1), capacity, perCaller), GATEWAY_KEY, clock);
+                new SecurityContexts.Limits(Duration.ofHours(1), Duration.ofHours(1), capacity, perCaller, SecurityContexts.Limits.DEFAULT_KEY_ROLLOVER), GATEWAY_KEY, clock);
     }
 
     @Test
@@ -75,7 +75,7 @@ class RedisSecurityContextsTest {
                 .doesNotContain(new String(SECRET, StandardCharsets.US_ASCII)).doesNotContain(issued.identifier().substring(9));
         // A node with another key (not this gateway's) cannot read it.
         assertThat(new RedisSecurityContexts(redis.second(), "in-the-clear",
-                new SecurityContexts.Limits(Duration.ofHours(1), Duration.ofHours(1), 1000, 10),
+                new SecurityContexts.Limits(Duration.ofHours(1), Duration.ofHours(1), 1000, 10, SecurityContexts.Limits.DEFAULT_KEY_ROLLOVER),
                 "another key".getBytes(StandardCharsets.US_ASCII), Clock.systemUTC()).find(issued.identifier())).isEmpty();
     }
 
@@ -162,6 +162,28 @@ class RedisSecurityContextsTest {
     }
 
     @Test
+    void aKeyRenewedAwayOnOneNodeRollsOverOnTheOther() throws Exception {
+        io.portcullis.engine.authn.MutableClock clock = new io.portcullis.engine.authn.MutableClock(java.time.Instant.now());
+        SecurityContexts first = contexts(redis.first(), "rolling", 100, 2, clock);
+        SecurityContexts second = contexts(redis.second(), "rolling", 100, 2, clock);
+        SecurityContexts.Context issued = first.issue(ALICE, SECRET, SecureConversation.Version.V1_3);
+        byte[] newSecret = "the renewed context's 32-byte key".getBytes(StandardCharsets.US_ASCII);
+        SecurityContexts.Context renewed = first.renew(issued, ALICE, newSecret).orElseThrow();
+
+        SecurityContexts.Context found = second.find(issued.identifier()).orElseThrow();
+        assertThat(found.keyOf(renewed.instance(), second.now())).isEqualTo(newSecret);
+        assertThat(found.keyOf(null, second.now())).isEqualTo(SECRET);
+        clock.advance(SecurityContexts.Limits.DEFAULT_KEY_ROLLOVER);
+        assertThat(second.find(issued.identifier()).orElseThrow().keyOf(null, second.now())).isNull();
+        // A second renewal, on the other node, rolls the first renewal's key over; the first key is gone for good.
+        SecurityContexts.Context again = second.renew(found, ALICE, SECRET).orElseThrow();
+        SecurityContexts.Context seen = first.find(issued.identifier()).orElseThrow();
+        assertThat(seen.keyOf(again.instance(), first.now())).isEqualTo(SECRET);
+        assertThat(seen.keyOf(renewed.instance(), first.now())).isEqualTo(newSecret);
+        assertThat(seen.keyOf(null, first.now())).isNull();
+    }
+
+    @Test
     void aContextThatMadeWayCountsNoMoreAmongItsCallersSoTheRoutesBoundHolds() throws Exception {
         io.portcullis.engine.authn.MutableClock clock = new io.portcullis.engine.authn.MutableClock(java.time.Instant.now());
         SecurityContexts contexts = contexts(redis.first(), "one-each", 2, 1, clock);
@@ -182,14 +204,19 @@ class RedisSecurityContextsTest {
     @Test
     void aCallersOldestContextMakesWayAcrossNodes() throws Exception {
         Principal bob = Principal.builder("bob", AuthMethod.WS_SECURITY).build();
-        SecurityContexts.Context oldest = contexts(redis.first(), 2).issue(bob, SECRET, SecureConversation.Version.V1_3);
-        SecurityContexts.Context middle = contexts(redis.second(), 2).issue(bob, SECRET, SecureConversation.Version.V1_3);
-        SecurityContexts.Context newest = contexts(redis.first(), 2).issue(bob, SECRET, SecureConversation.Version.V1_3);
+        // A millisecond apart: issued within the same one, which is oldest is not defined.
+        io.portcullis.engine.authn.MutableClock clock = new io.portcullis.engine.authn.MutableClock(java.time.Instant.now());
+        SecurityContexts first = contexts(redis.first(), "one-per-caller", 1000, 2, clock);
+        SecurityContexts second = contexts(redis.second(), "one-per-caller", 1000, 2, clock);
+        SecurityContexts.Context oldest = first.issue(bob, SECRET, SecureConversation.Version.V1_3);
+        clock.advance(Duration.ofMillis(1));
+        SecurityContexts.Context middle = second.issue(bob, SECRET, SecureConversation.Version.V1_3);
+        clock.advance(Duration.ofMillis(1));
+        SecurityContexts.Context newest = first.issue(bob, SECRET, SecureConversation.Version.V1_3);
 
-        SecurityContexts reader = contexts(redis.second(), 2);
-        assertThat(reader.find(oldest.identifier())).isEmpty();
-        assertThat(reader.find(middle.identifier())).isPresent();
-        assertThat(reader.find(newest.identifier())).isPresent();
+        assertThat(second.find(oldest.identifier())).isEmpty();
+        assertThat(second.find(middle.identifier())).isPresent();
+        assertThat(second.find(newest.identifier())).isPresent();
     }
 
     @Test

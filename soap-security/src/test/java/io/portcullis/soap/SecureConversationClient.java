@@ -103,7 +103,7 @@ public final class SecureConversationClient {
      * encrypted with keys derived from the context, which it carries and refers to by the token's Id.
      */
     public static byte[] inContext(SecureConversation.Version version, Issued context, String message) throws Exception {
-        return SecuredMessages.of(message).timestamp().inContext(version, context.identifier(), context.key(), false, true).bytes();
+        return SecuredMessages.of(message).timestamp().inContext(version, context, false, true).bytes();
     }
 
     /** An answer under a context, verified and decrypted by the client, which knows the context's key by its identifier. */

@@ -71,7 +71,7 @@ class SecureConversationTest {
     @BeforeEach
     void gateway() {
         clock = new MutableClock(Instant.now());
-        contexts = new InMemorySecurityContexts(new SecurityContexts.Limits(Duration.ofHours(1), Duration.ofHours(1), 100, 2), clock);
+        contexts = new InMemorySecurityContexts(new SecurityContexts.Limits(Duration.ofHours(1), Duration.ofHours(1), 100, 2, SecurityContexts.Limits.DEFAULT_KEY_ROLLOVER), clock);
         WsSecurityPolicy policy = new WsSecurityPolicy(List.of(
                 new WsSecurityPolicy.Alternative(true, false, EnumSet.of(WsSecurityPolicy.Part.BODY, WsSecurityPolicy.Part.TIMESTAMP),
                         Set.of(WsSecurityPolicy.Part.BODY)),
@@ -122,7 +122,7 @@ class SecureConversationTest {
 
         // Cancelled by a message in the context; it is then no more.
         byte[] cancel = SecuredMessages.of(cancelRequest(version, issued.identifier())).timestamp()
-                .inContext(version, issued.identifier(), issued.key(), true, true).bytes();
+                .inContext(version, issued, true, true).bytes();
         ApiRequest cancelling = adapter.normalize(post(cancel), CONTEXT);
         assertThat(cancelling.operation()).isEqualTo(SoapAdapter.CANCEL_CONTEXT_OPERATION);
         HttpResponseMessage cancelled = adapter.answer(authenticated(cancelling), List.of());
@@ -140,14 +140,14 @@ class SecureConversationTest {
         Issued issued = establish(SecureConversation.Version.V1_3, false);
 
         byte[] call = SecuredMessages.of(Wss4jMessageVerifierTest.TRANSFER).timestamp()
-                .inContext(SecureConversation.Version.V1_3, issued.identifier(), issued.key(), true, true).bytes();
+                .inContext(SecureConversation.Version.V1_3, issued, true, true).bytes();
         assertThat(adapter.normalize(post(call), CONTEXT).attribute(WsSecurityResult.SIGNED_WITH)).isEqualTo("security-context");
     }
 
     @Test
     void aContextNeverIssuedOrExpiredIsRefusedAsUnknown() throws Exception {
         byte[] forged = SecuredMessages.of(Wss4jMessageVerifierTest.TRANSFER).timestamp()
-                .inContext(SecureConversation.Version.V1_3, "urn:uuid:00000000-0000-0000-0000-000000000000", new byte[32], false, true)
+                .inContext(SecureConversation.Version.V1_3, new SecureConversationClient.Issued("urn:uuid:00000000-0000-0000-0000-000000000000", null, new byte[32], null), false, true)
                 .bytes();
         assertThat(readingRefused(forged).reason())
                 .isEqualTo(Wss4jMessageVerifier.CONTEXT_UNKNOWN);
@@ -163,7 +163,7 @@ class SecureConversationTest {
     void aContextsIdentifierWithoutItsKeyProvesNothing() throws Exception {
         Issued issued = establish(SecureConversation.Version.V1_3, true);
         byte[] guessed = SecuredMessages.of(Wss4jMessageVerifierTest.TRANSFER).timestamp()
-                .inContext(SecureConversation.Version.V1_3, issued.identifier(), new byte[32], false, true).bytes();
+                .inContext(SecureConversation.Version.V1_3, new SecureConversationClient.Issued(issued.identifier(), issued.instance(), new byte[32], null), false, true).bytes();
 
         assertThat(readingRefused(guessed).reason())
                 .isEqualTo(Wss4jMessageVerifier.FAILED_CHECK);
@@ -214,7 +214,7 @@ class SecureConversationTest {
     @Test
     void aFullGatewayRefusesANewCallerWithoutTakingAnythingFromTheOthers() throws Exception {
         InMemorySecurityContexts small = new InMemorySecurityContexts(
-                new SecurityContexts.Limits(Duration.ofHours(1), Duration.ofHours(1), 2, 2), clock);
+                new SecurityContexts.Limits(Duration.ofHours(1), Duration.ofHours(1), 2, 2, SecurityContexts.Limits.DEFAULT_KEY_ROLLOVER), clock);
         Principal bob = Principal.builder("bob", AuthMethod.WS_SECURITY).build();
         SecurityContexts.Context first = small.issue(ALICE, new byte[32], SecureConversation.Version.V1_3);
         small.issue(ALICE, new byte[32], SecureConversation.Version.V1_3);
@@ -244,13 +244,13 @@ class SecureConversationTest {
     void onlyACancellationNeedNotBeEncrypted() throws Exception {
         Issued issued = establish(SecureConversation.Version.V1_3, true);
         byte[] plainTransfer = SecuredMessages.of(Wss4jMessageVerifierTest.TRANSFER).timestamp()
-                .inContext(SecureConversation.Version.V1_3, issued.identifier(), issued.key(), false, false).bytes();
+                .inContext(SecureConversation.Version.V1_3, issued, false, false).bytes();
         assertThat(readingRefused(plainTransfer).reason())
                 .isEqualTo(Wss4jMessageVerifier.POLICY_NOT_MET);
 
         // Metro and WCF sign a cancellation with the context and do not encrypt it: it names the context, nothing else.
         byte[] plainCancel = SecuredMessages.of(cancelRequest(SecureConversation.Version.V1_3, issued.identifier())).timestamp()
-                .inContext(SecureConversation.Version.V1_3, issued.identifier(), issued.key(), false, false).bytes();
+                .inContext(SecureConversation.Version.V1_3, issued, false, false).bytes();
         adapter.answer(authenticated(adapter.normalize(post(plainCancel), CONTEXT)), List.of());
         assertThat(contexts.find(issued.identifier())).isEmpty();
     }
@@ -260,7 +260,7 @@ class SecureConversationTest {
         Issued issued = establish(SecureConversation.Version.V1_3, true);
         byte[] both = SecuredMessages.of(Wss4jMessageVerifierTest.TRANSFER).timestamp()
                 .usernameToken("mallory", "mallory-password", WSConstants.PASSWORD_TEXT)
-                .inContext(SecureConversation.Version.V1_3, issued.identifier(), issued.key(), false, true).bytes();
+                .inContext(SecureConversation.Version.V1_3, issued, false, true).bytes();
 
         assertThat(readingRefused(both).reason())
                 .isEqualTo(Wss4jMessageVerifier.INVALID_SECURITY);
@@ -304,10 +304,53 @@ class SecureConversationTest {
                 .isEqualTo(clock.instant().plus(Duration.ofHours(1)));
         ApiRequest call = adapter.normalize(post(inContext(version, renewed, Wss4jMessageVerifierTest.TRANSFER)), CONTEXT);
         assertThat(call.attribute(WsSecurityResult.SIGNED_WITH)).isEqualTo("security-context");
-        // The old key is the context's no more.
-        byte[] withOldKey = inContext(version, issued, Wss4jMessageVerifierTest.TRANSFER);
-        assertThat(readingRefused(withOldKey).reason())
-                .isEqualTo(Wss4jMessageVerifier.FAILED_CHECK);
+        // Answered with the renewed key, named by identifier and instance: WCF resolves a reference by both.
+        byte[] answer = answerTo(call);
+        assertThat(readWithContextKey(answer, renewed)).contains("<b:id>t-1</b:id>");
+        assertThat(instancesNamedBy(answer, renewed, version)).containsOnly(renewed.instance());
+        // A token naming the renewed instance with the old key fails its signature.
+        byte[] oldKeyAsRenewed = inContext(version, new Issued(issued.identifier(), renewed.instance(), issued.key(), null),
+                Wss4jMessageVerifierTest.TRANSFER);
+        assertThat(readingRefused(oldKeyAsRenewed).reason()).isEqualTo(Wss4jMessageVerifier.FAILED_CHECK);
+    }
+
+    @Test
+    void aRenewedContextsOldKeyCarriesCallsOnUntilItRollsOverButNeitherRenewsNorCancels() throws Exception {
+        SecureConversation.Version version = SecureConversation.Version.V1_3;
+        Issued issued = establish(version, true);
+        byte[] sentBeforeTheRenewal = inContext(version, issued, Wss4jMessageVerifierTest.TRANSFER);
+        Issued renewed = renew(version, issued, CLIENT_ENTROPY);
+        clock.advance(SecurityContexts.Limits.DEFAULT_KEY_ROLLOVER.minusSeconds(1));
+
+        // Its token names the context as first issued (no instance): the old key, while it rolls over.
+        ApiRequest late = adapter.normalize(post(sentBeforeTheRenewal), CONTEXT);
+        assertThat(late.attribute(WsSecurityResult.SIGNED_WITH)).isEqualTo("security-context");
+        assertThat(((Authentication) late.attribute(AuthenticationChain.MESSAGE_CREDENTIAL)).principal()).isEqualTo(ALICE);
+        // Answered with the key it was made with, which the caller still knows, named as it knows it.
+        byte[] answer = answerTo(late);
+        assertThat(readWithContextKey(answer, issued)).contains("<b:id>t-1</b:id>");
+        assertThat(instancesNamedBy(answer, issued, version)).containsOnly("");
+        // Renewing or cancelling is for the renewed key alone.
+        assertThat(readingRefused(renewal(version, issued, CLIENT_ENTROPY)).reason()).isEqualTo(Wss4jMessageVerifier.CONTEXT_UNKNOWN);
+        byte[] cancelWithOldKey = SecuredMessages.of(cancelRequest(version, issued.identifier())).timestamp()
+                .inContext(version, issued, false, false).bytes();
+        assertThat(readingRefused(cancelWithOldKey).reason()).isEqualTo(Wss4jMessageVerifier.CONTEXT_UNKNOWN);
+        // An instance the context never had names no key.
+        Issued unknownInstance = new Issued(issued.identifier(), "urn:uuid:00000000-0000-0000-0000-000000000001", renewed.key(), null);
+        assertThat(readingRefused(inContext(version, unknownInstance, Wss4jMessageVerifierTest.TRANSFER)).reason())
+                .isEqualTo(Wss4jMessageVerifier.CONTEXT_UNKNOWN);
+
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(readingRefused(inContext(version, issued, Wss4jMessageVerifierTest.TRANSFER)).reason())
+                .isEqualTo(Wss4jMessageVerifier.CONTEXT_UNKNOWN);
+        adapter.normalize(post(inContext(version, renewed, Wss4jMessageVerifierTest.TRANSFER)), CONTEXT);
+
+        // A second renewal rolls the first renewal's key over, and the first key is gone.
+        Issued again = renew(version, renewed, CLIENT_ENTROPY);
+        adapter.normalize(post(inContext(version, renewed, Wss4jMessageVerifierTest.TRANSFER)), CONTEXT);
+        adapter.normalize(post(inContext(version, again, Wss4jMessageVerifierTest.TRANSFER)), CONTEXT);
+        assertThat(readingRefused(inContext(version, issued, Wss4jMessageVerifierTest.TRANSFER)).reason())
+                .isEqualTo(Wss4jMessageVerifier.CONTEXT_UNKNOWN);
     }
 
     @Test
@@ -321,7 +364,7 @@ class SecureConversationTest {
         assertThat(renewed.instance()).isNotNull();
         assertThat(renewed.key()).isNotEqualTo(issued.key());
         ApiRequest call = adapter.normalize(post(SecuredMessages.of(Wss4jMessageVerifierTest.TRANSFER).timestamp()
-                .inContext(version, renewed.identifier(), renewed.key(), true, true).bytes()), CONTEXT);
+                .inContext(version, renewed, true, true).bytes()), CONTEXT);
         assertThat(call.attribute(WsSecurityResult.SIGNED_WITH)).isEqualTo("security-context");
     }
 
@@ -332,7 +375,7 @@ class SecureConversationTest {
                 .replaceAll("<wst:TokenType>[^<]*</wst:TokenType>", "");
         byte[] message = SecuredMessages.of(withoutTokenType).timestamp().sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE)
                 .encryptBody(clients, "gateway", WSConstants.AES_256_GCM)
-                .endorsedWithContext(SecureConversation.Version.V1_3, issued.identifier(), issued.key()).bytes();
+                .endorsedWithContext(SecureConversation.Version.V1_3, issued).bytes();
 
         adapter.answer(authenticated(adapter.normalize(post(message), CONTEXT)), List.of());
 
@@ -355,6 +398,9 @@ class SecureConversationTest {
         // Metro renews only now, once the context has expired.
         Issued renewed = renew(SecureConversation.Version.V1_3, issued, null);
         adapter.normalize(post(inContext(SecureConversation.Version.V1_3, renewed, Wss4jMessageVerifierTest.TRANSFER)), CONTEXT);
+        // An expired key does not roll over: a renewal never lengthens its life.
+        assertThat(readingRefused(inContext(SecureConversation.Version.V1_3, issued, Wss4jMessageVerifierTest.TRANSFER)).reason())
+                .isEqualTo(Wss4jMessageVerifier.CONTEXT_UNKNOWN);
 
         // A lifetime and a renewal window later, the context is gone.
         clock.advance(Duration.ofHours(2));
@@ -370,7 +416,7 @@ class SecureConversationTest {
         clock.advance(Duration.ofMinutes(90));
 
         byte[] cancel = SecuredMessages.of(cancelRequest(SecureConversation.Version.V2005_02, issued.identifier())).timestamp()
-                .inContext(SecureConversation.Version.V2005_02, issued.identifier(), issued.key(), false, false).bytes();
+                .inContext(SecureConversation.Version.V2005_02, issued, false, false).bytes();
         adapter.answer(authenticated(adapter.normalize(post(cancel), CONTEXT)), List.of());
 
         assertThat(contexts.size()).isZero();
@@ -392,7 +438,7 @@ class SecureConversationTest {
     @Test
     void theSameSubjectInTwoTenantsIsTwoCallers() throws Exception {
         InMemorySecurityContexts onePerCaller = new InMemorySecurityContexts(
-                new SecurityContexts.Limits(Duration.ofHours(1), Duration.ofHours(1), 10, 1), clock);
+                new SecurityContexts.Limits(Duration.ofHours(1), Duration.ofHours(1), 10, 1, SecurityContexts.Limits.DEFAULT_KEY_ROLLOVER), clock);
         SecurityContexts.Context ours = onePerCaller.issue(ALICE, new byte[32], SecureConversation.Version.V1_3);
 
         onePerCaller.issue(Principal.builder("alice", AuthMethod.WS_SECURITY).tenant("other-bank").build(), new byte[32],
@@ -405,7 +451,7 @@ class SecureConversationTest {
     @Test
     void aFullGatewayLetsTheContextThatExpiredFirstMakeWay() throws Exception {
         InMemorySecurityContexts small = new InMemorySecurityContexts(
-                new SecurityContexts.Limits(Duration.ofHours(1), Duration.ofHours(1), 2, 2), clock);
+                new SecurityContexts.Limits(Duration.ofHours(1), Duration.ofHours(1), 2, 2, SecurityContexts.Limits.DEFAULT_KEY_ROLLOVER), clock);
         SecurityContexts.Context expiring = small.issue(ALICE, new byte[32], SecureConversation.Version.V1_3);
         clock.advance(Duration.ofMinutes(30));
         SecurityContexts.Context later = small.issue(Principal.builder("carol", AuthMethod.WS_SECURITY).build(), new byte[32],
@@ -431,11 +477,11 @@ class SecureConversationTest {
         // Endorsed by another context than the one it names.
         byte[] otherContext = SecuredMessages.of(request).timestamp().sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE)
                 .encryptBody(clients, "gateway", WSConstants.AES_256_GCM)
-                .endorsedWithContext(SecureConversation.Version.V1_3, other.identifier(), other.key()).bytes();
+                .endorsedWithContext(SecureConversation.Version.V1_3, other).bytes();
         // The context signs the Timestamp, not the signature Alice's credentials make: nothing binds the two.
         byte[] besideIt = SecuredMessages.of(request).timestamp().sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE)
                 .encryptBody(clients, "gateway", WSConstants.AES_256_GCM)
-                .timestampSignedWithContext(SecureConversation.Version.V1_3, issued.identifier(), issued.key()).bytes();
+                .timestampSignedWithContext(SecureConversation.Version.V1_3, issued).bytes();
         String notProved = "to a caller the message itself authenticates";
         String notHeld = "only by the caller it was issued to, in a message also signed with it";
         Map<byte[], String> refusals = Map.of(contextOnly, notProved, credentialsOnly, notHeld, otherContext, notHeld,
@@ -529,6 +575,27 @@ class SecureConversationTest {
         return issued;
     }
 
+    /** The gateway's answer to {@code call}, made in a context, secured for the caller. */
+    private byte[] answerTo(ApiRequest call) throws Exception {
+        return adapter.fulfil(call, new HttpResponseMessage(200, Map.of("content-type", List.of("text/xml")),
+                Wss4jMessageVerifierTest.ANSWER.getBytes(StandardCharsets.UTF_8)), List.of()).body();
+    }
+
+    /** The instances (empty: none) named by each reference to {@code context} in {@code answer}'s security header. */
+    private static List<String> instancesNamedBy(byte[] answer, Issued context, SecureConversation.Version version) throws Exception {
+        org.w3c.dom.NodeList references = new SoapEnvelopeReader().read(answer).header()
+                .getElementsByTagNameNS(WSConstants.WSSE_NS, "Reference");
+        List<String> instances = new java.util.ArrayList<>();
+        for (int i = 0; i < references.getLength(); i++) {
+            org.w3c.dom.Element reference = (org.w3c.dom.Element) references.item(i);
+            if (context.identifier().equals(reference.getAttribute("URI"))) {
+                instances.add(reference.getAttributeNS(version.conversationNamespace(), "Instance"));
+            }
+        }
+        assertThat(instances).as("references to the context").isNotEmpty();
+        return instances;
+    }
+
     /** Renews {@code issued} as alice and reads the answer as she would (the gateway's certificate, her entropy). */
     private Issued renew(SecureConversation.Version version, Issued issued, byte[] clientEntropy) throws Exception {
         ApiRequest request = adapter.normalize(post(renewal(version, issued, clientEntropy)), CONTEXT);
@@ -543,6 +610,12 @@ class SecureConversationTest {
         SoapAdapterSecurityTest.verifier(clients).verify(received, "127.0.0.1");
         Issued renewed = SecureConversationClient.read(received.operationElement(), version, clientEntropy);
         assertThat(renewed.context()).isEqualTo("renewal-1");
+        // The reference from outside names the instance too, as WCF takes it for the token's.
+        org.w3c.dom.Element unattached = (org.w3c.dom.Element) received.operationElement()
+                .getElementsByTagNameNS(version.trustNamespace(), "RequestedUnattachedReference").item(0);
+        org.w3c.dom.Element reference = (org.w3c.dom.Element) unattached.getElementsByTagNameNS(WSConstants.WSSE_NS, "Reference").item(0);
+        assertThat(reference.getAttribute("URI")).isEqualTo(renewed.identifier());
+        assertThat(reference.getAttributeNS(version.conversationNamespace(), "Instance")).isEqualTo(renewed.instance());
         return renewed;
     }
 
@@ -556,7 +629,7 @@ class SecureConversationTest {
                 WSConstants.PASSWORD_TEXT);
         byte[] key = message.symmetric(clients, "gateway", true);
         if (context != null) {
-            message.endorsedWithContext(version, context.identifier(), context.key());
+            message.endorsedWithContext(version, context);
         }
         ApiRequest asked = adapter.normalize(post(message.bytes()), CONTEXT);
         assertThat(asked.attribute(WsSecurityResult.SIGNED_WITH)).isEqualTo("encrypted-key");
@@ -573,7 +646,7 @@ class SecureConversationTest {
     private static byte[] renewal(SecureConversation.Version version, Issued issued, byte[] clientEntropy) throws Exception {
         return SecuredMessages.of(renewRequest(version, issued.identifier(), clientEntropy)).timestamp()
                 .sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE).encryptBody(clients, "gateway", WSConstants.AES_256_GCM)
-                .endorsedWithContext(version, issued.identifier(), issued.key()).bytes();
+                .endorsedWithContext(version, issued).bytes();
     }
 
     /** {@code request} as Alice sends it: signed with her certificate, encrypted to the gateway. */

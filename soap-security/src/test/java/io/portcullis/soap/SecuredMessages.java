@@ -244,11 +244,14 @@ public final class SecuredMessages {
      * security context (as WCF and Metro do once they established one), the SecurityContextToken
      * carried in the header.
      *
+     * @param context      the context as the client holds it: the token carried names its instance once renewed
      * @param byIdentifier refer to the context by its identifier instead of the token's Id
      */
-    public SecuredMessages inContext(SecureConversation.Version version, String identifier, byte[] secret, boolean byIdentifier,
+    public SecuredMessages inContext(SecureConversation.Version version, SecureConversationClient.Issued context, boolean byIdentifier,
                                      boolean encryptBody) throws Exception {
-        org.apache.wss4j.dom.message.WSSecSecurityContextToken token = contextToken(version, identifier);
+        String identifier = context.identifier();
+        byte[] secret = context.key();
+        org.apache.wss4j.dom.message.WSSecSecurityContextToken token = contextToken(version, context);
         String soap = document.getDocumentElement().getNamespaceURI();
         org.apache.wss4j.dom.message.WSSecDKSign signature = derivedFrom(new org.apache.wss4j.dom.message.WSSecDKSign(header),
                 version, identifier, token, byIdentifier);
@@ -270,36 +273,43 @@ public final class SecuredMessages {
      * Endorses the message's signature with a security context, as WCF and Metro renew one: a
      * signature with a key derived from the context over the signature already in the header.
      */
-    public SecuredMessages endorsedWithContext(SecureConversation.Version version, String identifier, byte[] secret) throws Exception {
+    public SecuredMessages endorsedWithContext(SecureConversation.Version version, SecureConversationClient.Issued context) throws Exception {
         org.w3c.dom.Element primary = (org.w3c.dom.Element) header.getSecurityHeaderElement()
                 .getElementsByTagNameNS(WSConstants.SIG_NS, "Signature").item(0);
-        return signedWithContext(version, identifier, secret, new WSEncryptionPart(primary.getAttribute("Id")));
+        return signedWithContext(version, context, new WSEncryptionPart(primary.getAttribute("Id")));
     }
 
     /** A signature with a key derived from a security context over the Timestamp alone, beside the message's own. */
-    public SecuredMessages timestampSignedWithContext(SecureConversation.Version version, String identifier, byte[] secret)
+    public SecuredMessages timestampSignedWithContext(SecureConversation.Version version, SecureConversationClient.Issued context)
             throws Exception {
-        return signedWithContext(version, identifier, secret, new WSEncryptionPart(WSConstants.TIMESTAMP_TOKEN_LN, WSConstants.WSU_NS, ""));
+        return signedWithContext(version, context, new WSEncryptionPart(WSConstants.TIMESTAMP_TOKEN_LN, WSConstants.WSU_NS, ""));
     }
 
-    private SecuredMessages signedWithContext(SecureConversation.Version version, String identifier, byte[] secret, WSEncryptionPart part)
-            throws Exception {
-        org.apache.wss4j.dom.message.WSSecSecurityContextToken token = contextToken(version, identifier);
+    private SecuredMessages signedWithContext(SecureConversation.Version version, SecureConversationClient.Issued context,
+                                              WSEncryptionPart part) throws Exception {
+        org.apache.wss4j.dom.message.WSSecSecurityContextToken token = contextToken(version, context);
         org.apache.wss4j.dom.message.WSSecDKSign signature = derivedFrom(new org.apache.wss4j.dom.message.WSSecDKSign(header),
-                version, identifier, token, false);
+                version, context.identifier(), token, false);
         signature.getParts().add(part);
-        signature.build(secret);
+        signature.build(context.key());
         token.prependSCTElementToHeader();
         return this;
     }
 
-    private org.apache.wss4j.dom.message.WSSecSecurityContextToken contextToken(SecureConversation.Version version, String identifier)
-            throws Exception {
+    private org.apache.wss4j.dom.message.WSSecSecurityContextToken contextToken(SecureConversation.Version version,
+                                                                              SecureConversationClient.Issued context) throws Exception {
         org.apache.wss4j.dom.message.WSSecSecurityContextToken token =
                 new org.apache.wss4j.dom.message.WSSecSecurityContextToken(header, null);
         token.setWscVersion(version.wscVersion());
-        token.setIdentifier(identifier);
+        token.setIdentifier(context.identifier());
         token.prepare(null);
+        if (context.instance() != null) {
+            // As WCF carries a renewed context's token: its Instance after the Identifier.
+            org.w3c.dom.Element element = token.getSct().getElement();
+            org.w3c.dom.Element instance = document.createElementNS(element.getNamespaceURI(), element.getPrefix() + ":Instance");
+            instance.setTextContent(context.instance());
+            element.appendChild(instance);
+        }
         return token;
     }
 

@@ -127,7 +127,8 @@ public final class GatewaySettingsLoader {
                           FileSecureConversation secureConversation) {
     }
 
-    record FileSecureConversation(Integer lifetimeSeconds, Integer renewalWindowSeconds, Integer maxContexts, Integer maxContextsPerCaller) {
+    record FileSecureConversation(Integer lifetimeSeconds, Integer renewalWindowSeconds, Integer maxContexts, Integer maxContextsPerCaller,
+                                  Integer keyRolloverSeconds) {
     }
 
     record FileResponseSecurity(Boolean sign, Boolean encrypt, FileKeyIdentifiers keyIdentifiers) {
@@ -683,19 +684,23 @@ public final class GatewaySettingsLoader {
             throw new InvalidConfigurationException(key + ".responses.sign: must be true where signedWith: security-context is "
                     + "taken (answers are signed with the caller's context)");
         }
-        FileSecureConversation settings = raw.secureConversation() == null ? new FileSecureConversation(null, null, null, null)
+        FileSecureConversation settings = raw.secureConversation() == null ? new FileSecureConversation(null, null, null, null, null)
                 : raw.secureConversation();
         int lifetime = or(settings.lifetimeSeconds(), 3600);
         int renewalWindow = or(settings.renewalWindowSeconds(), 3600);
         int maxContexts = or(settings.maxContexts(), 10_000);
         int maxContextsPerCaller = or(settings.maxContextsPerCaller(), 10);
+        // An old key never outlives half a lifetime: a short lifetime is chosen for how soon a key stops working.
+        int keyRollover = or(settings.keyRolloverSeconds(),
+                Math.min((int) io.portcullis.soap.SecurityContexts.Limits.DEFAULT_KEY_ROLLOVER.toSeconds(), lifetime / 2));
         if (lifetime < 60 || lifetime > 86_400 || renewalWindow < 0 || renewalWindow > 86_400 || maxContexts < 1 || maxContexts > 1_000_000 || maxContextsPerCaller < 1
-                || maxContextsPerCaller > maxContexts) {
+                || maxContextsPerCaller > maxContexts || keyRollover < 0 || keyRollover > Math.min(900, lifetime / 2)) {
             throw new InvalidConfigurationException(key + ".secureConversation: lifetimeSeconds must be 60..86400, "
-                    + "renewalWindowSeconds 0..86400, maxContexts 1..1000000 and maxContextsPerCaller 1..maxContexts");
+                    + "renewalWindowSeconds 0..86400, maxContexts 1..1000000, maxContextsPerCaller 1..maxContexts and "
+                    + "keyRolloverSeconds 0..900 and at most half the lifetime");
         }
         return new io.portcullis.soap.SecurityContexts.Limits(java.time.Duration.ofSeconds(lifetime),
-                java.time.Duration.ofSeconds(renewalWindow), maxContexts, maxContextsPerCaller);
+                java.time.Duration.ofSeconds(renewalWindow), maxContexts, maxContextsPerCaller, java.time.Duration.ofSeconds(keyRollover));
     }
 
     /** A key identifier for a signature or encryption the settings do not ask for is refused: it would do nothing. */

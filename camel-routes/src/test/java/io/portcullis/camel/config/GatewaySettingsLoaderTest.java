@@ -37,7 +37,7 @@ class GatewaySettingsLoaderTest {
         assertThat(soap.policy().alternatives().get(2).signedWith()).isEqualTo(WsSecurityPolicy.SignedWith.ENCRYPTED_KEY);
         assertThat(soap.policy().alternatives().get(3).signedWith()).isEqualTo(WsSecurityPolicy.SignedWith.SECURITY_CONTEXT);
         assertThat(soap.secureConversation()).isEqualTo(new io.portcullis.soap.SecurityContexts.Limits(java.time.Duration.ofHours(1),
-                java.time.Duration.ofHours(1), 10_000, 10));
+                java.time.Duration.ofHours(1), 10_000, 10, java.time.Duration.ofMinutes(5)));
         assertThat(soap.policy().alternatives().get(0).signedWith()).isEqualTo(WsSecurityPolicy.SignedWith.CERTIFICATE);
         assertThat(soap.toString()).doesNotContain("demo-only");
         assertThat(settings.tlsListener().requiresClientCertificate()).isTrue();
@@ -107,6 +107,15 @@ class GatewaySettingsLoaderTest {
             assertThatThrownBy(() -> load(example().replace("renewalWindowSeconds: 3600", "renewalWindowSeconds: " + window)))
                     .hasMessageContaining("renewalWindowSeconds 0..86400");
         }
+        for (String rollover : List.of("-1", "901")) {
+            assertThatThrownBy(() -> load(example().replace("keyRolloverSeconds: 300", "keyRolloverSeconds: " + rollover)))
+                    .hasMessageContaining("keyRolloverSeconds 0..900 and at most half the lifetime");
+        }
+        // Half a short lifetime at most, so an old key never outlives what the lifetime was chosen for.
+        assertThatThrownBy(() -> load(example().replace("lifetimeSeconds: 3600", "lifetimeSeconds: 300")))
+                .hasMessageContaining("keyRolloverSeconds 0..900 and at most half the lifetime");
+        assertThat(load(example().replace("lifetimeSeconds: 3600", "lifetimeSeconds: 300").replace(",\n                           keyRolloverSeconds: 300", ""))
+                .routes().get(1).wsSecurity().secureConversation().keyRollover()).isEqualTo(java.time.Duration.ofSeconds(150));
     }
 
     @Test

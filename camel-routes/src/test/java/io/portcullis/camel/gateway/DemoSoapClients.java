@@ -94,7 +94,7 @@ final class DemoSoapClients {
         return askAsAlice(SecuredMessages.of(SecureConversationClient.renewRequest(SecureConversation.Version.V1_3, context.identifier(),
                         ALICES_ENTROPY)).timestamp().sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE)
                 .encryptBody(clients, "gateway", WSConstants.AES_256_GCM)
-                .endorsedWithContext(SecureConversation.Version.V1_3, context.identifier(), context.key()).bytes(), sender);
+                .endorsedWithContext(SecureConversation.Version.V1_3, context).bytes(), sender);
     }
 
     private SecureConversationClient.Issued askAsAlice(byte[] request, Sender sender) throws Exception {
