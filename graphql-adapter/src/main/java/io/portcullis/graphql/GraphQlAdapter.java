@@ -341,8 +341,8 @@ public final class GraphQlAdapter implements ProtocolAdapter {
     }
 
     @Override
-    public HttpResponseMessage refusal(String requestId, Map<String, List<String>> requestHeaders, int status,
-                                       List<String> reasons, String message) {
+    public HttpResponseMessage refusal(String requestId, HttpRequestMessage refused, int status, List<String> reasons,
+                                       String message) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         headers.put("content-type", List.of("application/json"));
         headers.put("cache-control", List.of("no-store"));

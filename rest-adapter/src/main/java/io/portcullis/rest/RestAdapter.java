@@ -224,8 +224,8 @@ public final class RestAdapter implements ProtocolAdapter {
     }
 
     @Override
-    public HttpResponseMessage refusal(String requestId, Map<String, List<String>> requestHeaders, int status,
-                                       List<String> reasons, String message) {
+    public HttpResponseMessage refusal(String requestId, HttpRequestMessage refused, int status, List<String> reasons,
+                                       String message) {
         return ProblemDetails.of(requestId, status, reasons, message);
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.portcullis.engine.adapter.ObligationException;
+import io.portcullis.engine.http.HttpRequestMessage;
 import io.portcullis.engine.http.HttpResponseMessage;
 import io.portcullis.engine.model.Obligation;
 import java.nio.charset.StandardCharsets;
@@ -51,7 +52,7 @@ class RestAdapterObligationsTest {
 
     @Test
     void refusalIsProblemJsonWithTheRequestId() {
-        HttpResponseMessage refusal = ADAPTER.refusal("req-9", Map.of(), 403, List.of("BOLA_NOT_OWNER"), "You may only access your own records.");
+        HttpResponseMessage refusal = ADAPTER.refusal("req-9", new HttpRequestMessage("GET", "/accounts/1", "", Map.of(), null), 403, List.of("BOLA_NOT_OWNER"), "You may only access your own records.");
 
         assertThat(refusal.status()).isEqualTo(403);
         assertThat(refusal.header("content-type")).isEqualTo("application/problem+json");

@@ -27,6 +27,9 @@ import static org.apache.xml.security.utils.XMLUtils.getNextElement;
  */
 public final class SecureConversation {
 
+    /** How much of a refused message is searched for its WS-SecureConversation version. */
+    private static final int HEAD_BYTES = 64 * 1024;
+
     public enum Version {
         V2005_02("http://schemas.xmlsoap.org/ws/2005/02/trust", ConversationConstants.WSC_NS_05_02, false),
         V1_3("http://docs.oasis-open.org/ws-sx/ws-trust/200512", ConversationConstants.WSC_NS_05_12, true);
@@ -68,6 +71,21 @@ public final class SecureConversation {
                 case RENEW -> "/Renew";
                 case CANCEL -> "/Cancel";
             };
+        }
+
+        /**
+         * The version whose namespace a message names first within its first {@code HEAD_BYTES} (where
+         * its Security header is), or null: what a fault about a context the gateway could not use is
+         * written in. A search of bytes, bounded, since the message may be anything.
+         */
+        static Version namedIn(byte[] message) {
+            String head = new String(message, 0, Math.min(message.length, HEAD_BYTES), StandardCharsets.ISO_8859_1);
+            int feb2005 = head.indexOf(V2005_02.conversation);
+            int v13 = head.indexOf(V1_3.conversation);
+            if (feb2005 < 0 && v13 < 0) {
+                return null;
+            }
+            return v13 < 0 || (feb2005 >= 0 && feb2005 < v13) ? V2005_02 : V1_3;
         }
 
         static Version ofTrustNamespace(String namespace) {

@@ -318,26 +318,32 @@ public final class SoapAdapter implements ProtocolAdapter {
         }
     }
 
+    /** A fault about a security context is in the WS-SecureConversation version the message named. */
     @Override
-    public HttpResponseMessage refusal(String requestId, Map<String, List<String>> requestHeaders, int status,
-                                       List<String> reasons, String message) {
-        return refusal(requestId, requestHeaders, status, reasons, message, null);
+    public HttpResponseMessage refusal(String requestId, HttpRequestMessage refused, int status, List<String> reasons,
+                                       String message) {
+        return refusal(requestId, refused.headers(), status, reasons, message, null,
+                reasons.contains(Wss4jMessageVerifier.CONTEXT_UNKNOWN) ? SecureConversation.Version.namedIn(refused.body()) : null);
     }
 
     /** A fault that relates to its request by WS-Addressing when the request used it. */
     @Override
     public HttpResponseMessage refusal(ApiRequest request, int status, List<String> reasons, String message) {
+        SecureConversation.Version conversation = request.attribute(TOKEN_REQUEST_ATTRIBUTE) instanceof SecureConversation.TokenRequest asked
+                ? asked.version()
+                : request.attribute(WsSecurityResult.REQUEST_KEY) instanceof WsSecurityResult.RequestKey key ? key.contextVersion() : null;
         return refusal(request.id(), request.headers(), status, reasons, message,
-                request.attribute(ADDRESSING_ATTRIBUTE) instanceof WsAddressing addressing ? addressing : null);
+                request.attribute(ADDRESSING_ATTRIBUTE) instanceof WsAddressing addressing ? addressing : null, conversation);
     }
 
     private HttpResponseMessage refusal(String requestId, Map<String, List<String>> requestHeaders, int status,
-                                        List<String> reasons, String message, WsAddressing addressing) {
+                                        List<String> reasons, String message, WsAddressing addressing,
+                                        SecureConversation.Version conversation) {
         List<String> contentType = requestHeaders.getOrDefault("content-type", List.of());
         SoapVersion version = contentType.isEmpty() || versionOf(contentType.get(0)) == null
                 ? SoapVersion.SOAP_1_1 : versionOf(contentType.get(0));
         return new HttpResponseMessage(httpStatus(version, status), ownHeaders(requestId, version.contentType() + "; charset=utf-8"),
-                SoapFaults.render(version, status, requestId, reasons, message, addressing));
+                SoapFaults.render(version, status, requestId, reasons, message, addressing, conversation));
     }
 
     /**

@@ -21,6 +21,10 @@ import java.util.Objects;
  * <p>A refusal by WS-Security processing (a {@code WSS_*} reason of {@link Wss4jMessageVerifier})
  * carries the WS-Security fault code ({@code wsse:FailedCheck}, {@code wsse:MessageExpired}, ...) with
  * the specification's own generic text, which is what WS-Security clients expect and all they learn.
+ * A security context the gateway does not hold (or no longer) is WS-SecureConversation's
+ * {@code wsc:BadContextToken}, in the namespace of the version the message used: WCF takes a fault
+ * as a security fault, and faults its session channel so that its application opens a new one,
+ * only when the subcode is in a security namespace of its binding.
  */
 public final class SoapFaults {
 
@@ -41,12 +45,18 @@ public final class SoapFaults {
      * @param message the refusal's message for the client, or empty for the generic text
      */
     public static byte[] render(SoapVersion version, int status, String requestId, List<String> reasons, String message) {
-        return render(version, status, requestId, reasons, message, null);
+        return render(version, status, requestId, reasons, message, null, null);
     }
 
-    /** As {@link #render(SoapVersion, int, String, List, String)}, relating the fault to a request that used WS-Addressing. */
+    /**
+     * As {@link #render(SoapVersion, int, String, List, String)}, relating the fault to a request that
+     * used WS-Addressing, and naming a WS-SecureConversation fault in {@code conversation}'s namespace.
+     *
+     * @param addressing   the request's WS-Addressing, or null
+     * @param conversation the WS-SecureConversation version the request used, or null
+     */
     static byte[] render(SoapVersion version, int status, String requestId, List<String> reasons, String message,
-                         WsAddressing addressing) {
+                         WsAddressing addressing, SecureConversation.Version conversation) {
         String header = addressing == null ? "" : addressing.headers(addressing.faultAction());
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(requestId, "requestId");
@@ -54,19 +64,29 @@ public final class SoapFaults {
             throw new IllegalArgumentException("fault status must be 400..599, was " + status);
         }
         boolean client = status < 500;
+        if (conversation != null && reasons.contains(Wss4jMessageVerifier.CONTEXT_UNKNOWN)) {
+            return securityFault(version, header, requestId, "wsc:BadContextToken",
+                    " xmlns:wsc=\"" + conversation.conversationNamespace() + "\"", BAD_CONTEXT_TOKEN_TEXT);
+        }
         String[] security = reasons.stream().map(SECURITY_FAULTS::get).filter(Objects::nonNull).findFirst().orElse(null);
         if (security != null) {
-            String xml = switch (version) {
-                case SOAP_1_1 -> soap11(header, WSSE_PREFIX + security[0], security[1], detail(requestId, List.of()));
-                case SOAP_1_2 -> soap12(header, "Sender", security[1], detail(requestId, List.of()), security[0]);
-            };
-            return xml.getBytes(StandardCharsets.UTF_8);
+            return securityFault(version, header, requestId, WSSE_PREFIX + security[0], "", security[1]);
         }
         String text = message == null || message.isBlank() ? (client ? CLIENT_TEXT : SERVER_TEXT) : message;
         String detail = detail(requestId, reasons);
         String xml = switch (version) {
-            case SOAP_1_1 -> soap11(header, "soap:" + (client ? "Client" : "Server"), text, detail);
-            case SOAP_1_2 -> soap12(header, client ? "Sender" : "Receiver", text, detail, null);
+            case SOAP_1_1 -> soap11(header, "soap:" + (client ? "Client" : "Server"), "", text, detail);
+            case SOAP_1_2 -> soap12(header, client ? "Sender" : "Receiver", "", text, detail, null);
+        };
+        return xml.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A Sender fault whose code (1.1) or subcode (1.2) is {@code code}, declared by {@code declaration}, with the specification's text. */
+    private static byte[] securityFault(SoapVersion version, String header, String requestId, String code, String declaration,
+                                        String text) {
+        String xml = switch (version) {
+            case SOAP_1_1 -> soap11(header, code, declaration, text, detail(requestId, List.of()));
+            case SOAP_1_2 -> soap12(header, "Sender", declaration, text, detail(requestId, List.of()), code);
         };
         return xml.getBytes(StandardCharsets.UTF_8);
     }
@@ -84,6 +104,9 @@ public final class SoapFaults {
     private static final String CODE_PREFIXES_12 = " xmlns:env=\"" + SoapVersion.SOAP_1_2.namespace() + "\""
             + " xmlns:wsse=\"" + WSSE_NAMESPACE + "\"";
 
+    /** WS-SecureConversation's text for its BadContextToken fault (section 8 of version 1.3, 9 of February 2005). */
+    private static final String BAD_CONTEXT_TOKEN_TEXT = "The requested context elements are insufficient or unsupported.";
+
     /** Reason code → WS-Security 1.1 fault code and its text (OASIS WSS SOAP Message Security, section 12). */
     private static final Map<String, String[]> SECURITY_FAULTS = Map.ofEntries(
             Map.entry(Wss4jMessageVerifier.UNSUPPORTED_TOKEN, new String[] {"UnsupportedSecurityToken", "An unsupported token was provided"}),
@@ -98,24 +121,23 @@ public final class SoapFaults {
             Map.entry(Wss4jMessageVerifier.TOKEN_UNAVAILABLE, new String[] {"SecurityTokenUnavailable", "Referenced security token could not be retrieved"}),
             Map.entry(Wss4jMessageVerifier.MESSAGE_EXPIRED, new String[] {"MessageExpired", "The message has expired"}));
 
-    private static String soap11(String header, String code, String text, String detail) {
+    private static String soap11(String header, String code, String declaration, String text, String detail) {
         return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
                 + "<soap:Envelope xmlns:soap=\"" + SoapVersion.SOAP_1_1.namespace() + "\">"
                 + (header.isEmpty() ? "" : "<soap:Header>" + header + "</soap:Header>")
-                + "<soap:Body><soap:Fault" + CODE_PREFIXES_11 + ">"
+                + "<soap:Body><soap:Fault" + CODE_PREFIXES_11 + declaration + ">"
                 + "<faultcode>" + code + "</faultcode>"
                 + "<faultstring>" + XmlText.escape(text) + "</faultstring>"
                 + "<detail>" + detail + "</detail>"
                 + "</soap:Fault></soap:Body></soap:Envelope>";
     }
 
-    private static String soap12(String header, String code, String text, String detail, String securitySubcode) {
-        String subcode = securitySubcode == null ? ""
-                : "<env:Subcode><env:Value>" + WSSE_PREFIX + securitySubcode + "</env:Value></env:Subcode>";
+    private static String soap12(String header, String code, String declaration, String text, String detail, String subcodeValue) {
+        String subcode = subcodeValue == null ? "" : "<env:Subcode><env:Value>" + subcodeValue + "</env:Value></env:Subcode>";
         return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
                 + "<env:Envelope xmlns:env=\"" + SoapVersion.SOAP_1_2.namespace() + "\">"
                 + (header.isEmpty() ? "" : "<env:Header>" + header + "</env:Header>")
-                + "<env:Body><env:Fault" + CODE_PREFIXES_12 + ">"
+                + "<env:Body><env:Fault" + CODE_PREFIXES_12 + declaration + ">"
                 + "<env:Code><env:Value>env:" + code + "</env:Value>" + subcode + "</env:Code>"
                 + "<env:Reason><env:Text xml:lang=\"en\">" + XmlText.escape(text) + "</env:Text></env:Reason>"
                 + "<env:Detail>" + detail + "</env:Detail>"

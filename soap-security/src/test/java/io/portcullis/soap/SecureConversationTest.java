@@ -133,6 +133,11 @@ class SecureConversationTest {
         RequestRejectedException refused = readingRefused(after);
         assertThat(refused.status()).isEqualTo(401);
         assertThat(refused.reason()).isEqualTo(Wss4jMessageVerifier.CONTEXT_UNKNOWN);
+        // The fault is WS-SecureConversation's, in the version the message used.
+        String fault = new String(adapter.refusal("r-1", post(after), refused.status(), List.of(refused.reason()), refused.getMessage())
+                .body(), StandardCharsets.UTF_8);
+        assertThat(fault).contains("<faultcode>wsc:BadContextToken</faultcode>", "xmlns:wsc=\"" + version.conversationNamespace() + "\"")
+                .doesNotContain(Wss4jMessageVerifier.CONTEXT_UNKNOWN);
     }
 
     @Test

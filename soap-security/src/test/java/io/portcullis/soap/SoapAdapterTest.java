@@ -88,9 +88,9 @@ class SoapAdapterTest {
 
     @Test
     void refusalsAreFaultsOfTheCallersVersion() {
-        HttpResponseMessage soap11 = ADAPTER.refusal("req-7", Map.of("content-type", List.of("text/xml")), 403,
+        HttpResponseMessage soap11 = ADAPTER.refusal("req-7", new HttpRequestMessage("POST", "/soap/bank", "", Map.of("content-type", List.of("text/xml")), null), 403,
                 List.of("FUNCTION_NOT_ALLOWED"), "Your role does not allow this operation.");
-        HttpResponseMessage soap12 = ADAPTER.refusal("req-8", Map.of("content-type", List.of("application/soap+xml")), 401,
+        HttpResponseMessage soap12 = ADAPTER.refusal("req-8", new HttpRequestMessage("POST", "/soap/bank", "", Map.of("content-type", List.of("application/soap+xml")), null), 401,
                 List.of("AUTHN_REQUIRED"), "Authentication is required for this operation.");
 
         assertThat(soap11.status()).as("SOAP 1.1: every fault is a 500").isEqualTo(500);

@@ -60,6 +60,34 @@ class SoapFaultsTest {
     }
 
     @ParameterizedTest
+    @CsvSource({"SOAP_1_1, V2005_02", "SOAP_1_2, V2005_02", "SOAP_1_1, V1_3", "SOAP_1_2, V1_3"})
+    void aContextTheGatewayDoesNotHoldIsWsSecureConversationsBadContextTokenInTheMessagesVersion(
+            SoapVersion version, SecureConversation.Version conversation) throws Exception {
+        byte[] rendered = SoapFaults.render(version, 401, "r-1", java.util.List.of(Wss4jMessageVerifier.CONTEXT_UNKNOWN),
+                "The security context is not known or has expired.", null, conversation);
+        SoapEnvelope parsed = reader.read(rendered);
+
+        Element codeElement = version == SoapVersion.SOAP_1_1
+                ? (Element) parsed.document().getElementsByTagNameNS("", "faultcode").item(0)
+                : (Element) parsed.document().getElementsByTagNameNS(version.namespace(), "Subcode").item(0).getFirstChild();
+        assertThat(resolve(codeElement)).isEqualTo(new QName(conversation.conversationNamespace(), "BadContextToken"));
+        Element fault = (Element) parsed.document().getElementsByTagNameNS(version.namespace(), "Fault").item(0);
+        assertThat(fault.getAttributeNS("http://www.w3.org/2000/xmlns/", "wsc")).as("declared inside the Fault")
+                .isEqualTo(conversation.conversationNamespace());
+        if (version == SoapVersion.SOAP_1_2) {
+            Element value = (Element) parsed.document().getElementsByTagNameNS(version.namespace(), "Value").item(0);
+            assertThat(resolve(value)).isEqualTo(new QName(version.namespace(), "Sender"));
+        }
+        assertThat(parsed.document().getDocumentElement().getTextContent())
+                .contains("The requested context elements are insufficient or unsupported.").doesNotContain("WSS_");
+        // Without the version the message used, the gateway's own fault, naming its reason.
+        SoapEnvelope unversioned = reader.read(SoapFaults.render(version, 401, "r-1",
+                java.util.List.of(Wss4jMessageVerifier.CONTEXT_UNKNOWN), "The security context is not known or has expired."));
+        assertThat(unversioned.document().getElementsByTagNameNS(SoapFaults.DETAIL_NAMESPACE, "reason").item(0).getTextContent())
+                .isEqualTo(Wss4jMessageVerifier.CONTEXT_UNKNOWN);
+    }
+
+    @ParameterizedTest
     @CsvSource({"SOAP_1_1, WSS_FAILED_CHECK", "SOAP_1_2, WSS_FAILED_CHECK", "SOAP_1_1, ''", "SOAP_1_2, ''"})
     void theFaultCodesPrefixIsDeclaredInsideTheFault(SoapVersion version, String reason) throws Exception {
         SoapEnvelope parsed = reader.read(SoapFaults.render(version, 400, "r-1",

@@ -100,6 +100,10 @@ class ClusterReplayIT {
         try {
             HttpResponse<String> late = post(second, inContext(issued, TRANSFER));
             assertThat(event(second, late).reasons()).containsExactly("WSS_CONTEXT_UNKNOWN");
+            // WS-SecureConversation's fault, in the message's version: WCF faults its session channel on it.
+            assertThat(late.statusCode()).isEqualTo(500);
+            assertThat(late.body()).contains("<faultcode>wsc:BadContextToken</faultcode>",
+                    "xmlns:wsc=\"" + SecureConversation.Version.V1_3.conversationNamespace() + "\"");
 
             SecureConversationClient.Issued renewed = demo.renewContextAsAlice(issued, message -> post(second, message).body());
 

@@ -7,7 +7,6 @@ import io.portcullis.engine.model.ApiResponse;
 import io.portcullis.engine.model.Obligation;
 import io.portcullis.engine.model.Protocol;
 import java.util.List;
-import java.util.Map;
 
 /**
  * What each protocol adapter (REST, SOAP, GraphQL) provides: turning its wire format into the
@@ -60,18 +59,19 @@ public interface ProtocolAdapter {
     /**
      * The protocol's error for a refusal: problem+json, a SOAP fault, a GraphQL error.
      *
-     * @param requestHeaders the refused request's headers (names lower-cased), so the answer can
-     *                       match what the caller speaks (SOAP 1.1 or 1.2); never echoed
+     * @param refused the refused request as it arrived, so the answer can match what the caller speaks
+     *                (SOAP 1.1 or 1.2, its WS-SecureConversation version); never echoed
      */
-    HttpResponseMessage refusal(String requestId, Map<String, List<String>> requestHeaders, int status,
-                                List<String> reasons, String message);
+    HttpResponseMessage refusal(String requestId, HttpRequestMessage refused, int status, List<String> reasons, String message);
 
     /**
-     * The refusal of a request this adapter read: by default as {@link #refusal(String, Map, int, List, String)};
-     * a protocol whose answers relate to their request (SOAP's WS-Addressing) overrides it.
+     * The refusal of a request this adapter read: by default as {@link #refusal(String, HttpRequestMessage, int, List, String)}
+     * of its method, path and headers (its body is not kept once read); a protocol whose answers relate to
+     * their request (SOAP's WS-Addressing) overrides it.
      */
     default HttpResponseMessage refusal(ApiRequest request, int status, List<String> reasons, String message) {
-        return refusal(request.id(), request.headers(), status, reasons, message);
+        return refusal(request.id(), new HttpRequestMessage(request.method(), request.path(), "", request.headers(), null),
+                status, reasons, message);
     }
 
     /**

@@ -380,9 +380,9 @@ public final class Gatekeeper {
     }
 
     /** The protocol's refusal of a request it could not read; a 401 also names the ways the caller can authenticate. */
-    private HttpResponseMessage refusal(String requestId, java.util.Map<String, List<String>> requestHeaders, int status,
-                                        List<String> reasons, String message) {
-        return challenged(adapter.refusal(requestId, requestHeaders, status, reasons, message), status);
+    private HttpResponseMessage refusal(String requestId, HttpRequestMessage refused, int status, List<String> reasons,
+                                        String message) {
+        return challenged(adapter.refusal(requestId, refused, status, reasons, message), status);
     }
 
     /** The protocol's refusal of a request it read, in that request's terms. */
@@ -433,7 +433,7 @@ public final class Gatekeeper {
         Decision refused = new Decision(Decision.Effect.DENY, status, List.of(reason), clientMessage, List.of(), List.of(), "");
         record(unread, "ADAPTER", refused, refused.reasons(), List.of(), List.of(), null, start);
         return new Admission(requestId, start, null, refused, null,
-                refusal(requestId, message.headers(), status, List.of(reason), clientMessage));
+                refusal(requestId, message, status, List.of(reason), clientMessage));
     }
 
     private HttpResponseMessage refuseResponse(Admission admission, Decision decision, int upstreamStatus) {

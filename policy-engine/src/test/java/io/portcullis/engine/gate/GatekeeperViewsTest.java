@@ -50,8 +50,8 @@ class GatekeeperViewsTest {
         }
 
         @Override
-        public HttpResponseMessage refusal(String requestId, Map<String, List<String>> requestHeaders, int status,
-                                           List<String> reasons, String message) {
+        public HttpResponseMessage refusal(String requestId, HttpRequestMessage refused, int status, List<String> reasons,
+                                           String message) {
             return new HttpResponseMessage(status, Map.of(), String.join(",", reasons).getBytes(StandardCharsets.UTF_8));
         }
 
