@@ -4,6 +4,7 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -175,6 +176,38 @@ public final class RedisStore implements AutoCloseable {
                     + failure.message();
         }
         return "";
+    }
+
+    /**
+     * A Lua script the gateway runs on Redis, known by its SHA-1 as Redis caches it: {@link #eval}
+     * sends the digest, not the text, on every call but the first after Redis forgot it.
+     */
+    public record Script(String text, String sha1) {
+
+        public static Script of(String text) {
+            try {
+                byte[] digest = java.security.MessageDigest.getInstance("SHA-1")
+                        .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                return new Script(text, java.util.HexFormat.of().formatHex(digest));
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-1 is required by the Java platform", e);
+            }
+        }
+    }
+
+    /**
+     * Runs {@code script} by its digest (EVALSHA), and by its text (EVAL, which caches it again) when
+     * Redis does not know it: after a restart, a failover or SCRIPT FLUSH.
+     *
+     * @throws RuntimeException as {@link #commands()} and Lettuce's commands do
+     */
+    public <T> T eval(Script script, ScriptOutputType type, String[] keys, String... arguments) {
+        RedisCommands<String, String> commands = commands();
+        try {
+            return commands.evalsha(script.sha1(), type, keys, arguments);
+        } catch (io.lettuce.core.RedisNoScriptException e) {
+            return commands.eval(script.text(), type, keys, arguments);
+        }
     }
 
     /** Whether Redis can be asked now: connected, and not between a lost connection and its reconnection. */

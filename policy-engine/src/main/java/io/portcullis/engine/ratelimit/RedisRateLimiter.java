@@ -32,7 +32,7 @@ public final class RedisRateLimiter implements RateLimiter {
      * bucket, the tokens left and µs until full; or, refused, the index of the first bucket short,
      * the µs until it holds the cost, its tokens and µs until full, having taken nothing.
      */
-    private static final String CONSUME = """
+    private static final RedisStore.Script CONSUME = RedisStore.Script.of("""
             local clock = redis.call('TIME')
             local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
             local left = {}
@@ -59,7 +59,7 @@ public final class RedisRateLimiter implements RateLimiter {
               result[2 * i + 1] = untilFull
             end
             return result
-            """;
+            """);
 
     private final RedisStore store;
     private final LocalRateLimiter fallback;
@@ -101,7 +101,7 @@ public final class RedisRateLimiter implements RateLimiter {
                 arguments[3 * i + 2] = Long.toString(limit.cost());
             }
             try {
-                return outcomes(store.commands().eval(CONSUME, ScriptOutputType.MULTI, keys, arguments), limits.size());
+                return outcomes(store.eval(CONSUME, ScriptOutputType.MULTI, keys, arguments), limits.size());
             } catch (RuntimeException e) {
                 failed(e);
             }

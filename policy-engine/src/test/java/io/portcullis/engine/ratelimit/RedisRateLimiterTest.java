@@ -58,6 +58,19 @@ class RedisRateLimiterTest {
     }
 
     @Test
+    void aRedisThatForgotTheScriptIsGivenItAgain() {
+        RedisRateLimiter limiter = new RedisRateLimiter(redis.first(), false, true);
+        Obligation.RateLimit limit = quota("per-hour", 3);
+        assertThat(one(limiter, limit).remaining()).isEqualTo(2);
+
+        // A restarted Redis, a failover or SCRIPT FLUSH: the script is known by its digest no more.
+        redis.first().commands().scriptFlush();
+
+        assertThat(one(limiter, limit).remaining()).isEqualTo(1);
+        assertThat(limiter.storeFailures()).isZero();
+    }
+
+    @Test
     void withRedisGoneQuotasRefuseAndSpikeArrestsCountOnThisNode() throws Exception {
         try (RedisServer lonely = RedisServer.start();
              RedisStore store = RedisStore.connect(lonely.uri(), null, Duration.ofMillis(300))) {
