@@ -62,7 +62,7 @@ public final class RedisSecurityContexts implements SecurityContexts {
      * context, notes it among the caller's and the route's, and drops the caller's oldest past its bound.
      * ARGV[6..9]: the caller's bound, the contexts' key prefix, the route's bound, the renewal window (ms).
      */
-    private static final String ISSUE = """
+    private static final RedisStore.Script ISSUE = RedisStore.Script.of("""
             local now, held, prefix = tonumber(ARGV[3]), tonumber(ARGV[2]), ARGV[7]
             redis.call('ZREMRANGEBYSCORE', KEYS[3], 0, now)
             redis.call('ZREMRANGEBYSCORE', KEYS[2], 0, now - held)
@@ -94,12 +94,12 @@ public final class RedisSecurityContexts implements SecurityContexts {
               end
             end
             return 1
-            """;
+            """);
     /**
      * Renews a context still held as it was proved (0 when it is not: cancelled, made way, renewed
      * meanwhile), as its caller's newest, held anew from now. ARGV[6]: the sealed context as it was proved.
      */
-    private static final String RENEW = """
+    private static final RedisStore.Script RENEW = RedisStore.Script.of("""
             if redis.call('GET', KEYS[1]) ~= ARGV[6] then
               return 0
             end
@@ -110,14 +110,14 @@ public final class RedisSecurityContexts implements SecurityContexts {
             redis.call('PEXPIRE', KEYS[2], held)
             redis.call('PEXPIRE', KEYS[3], held)
             return 1
-            """;
+            """);
     /** Ends a context in one step, as {@link #ISSUE} holds it. ARGV: its digest, its caller's digest. */
-    private static final String CANCEL = """
+    private static final RedisStore.Script CANCEL = RedisStore.Script.of("""
             redis.call('DEL', KEYS[1])
             redis.call('ZREM', KEYS[2], ARGV[1])
             redis.call('ZREM', KEYS[3], ARGV[1] .. '|' .. ARGV[2])
             return 1
-            """;
+            """);
     private static final int NONCE_BYTES = 12;
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -185,7 +185,7 @@ public final class RedisSecurityContexts implements SecurityContexts {
     }
 
     /** Runs {@code script} (ISSUE or RENEW) to hold {@code context} among its caller's; whether it did. */
-    private boolean hold(String script, Context context, Instant now, String... more) throws UnavailableException {
+    private boolean hold(RedisStore.Script script, Context context, Instant now, String... more) throws UnavailableException {
         String key = Sha256.base64Url(context.identifier());
         String callerKey = Sha256.base64Url(context.principal().callerKey());
         List<String> arguments = new ArrayList<>(List.of(seal(context), Long.toString(limits.held().toMillis()),
@@ -193,7 +193,7 @@ public final class RedisSecurityContexts implements SecurityContexts {
         arguments.addAll(List.of(more));
         Long done;
         try {
-            done = store.commands().eval(script, ScriptOutputType.INTEGER,
+            done = store.eval(script, ScriptOutputType.INTEGER,
                     new String[] {prefix + key, prefix + "caller:" + callerKey, prefix + "all"}, arguments.toArray(String[]::new));
         } catch (RuntimeException e) {
             throw unavailable(e);
@@ -233,7 +233,7 @@ public final class RedisSecurityContexts implements SecurityContexts {
         String key = Sha256.base64Url(context.identifier());
         String callerKey = Sha256.base64Url(context.principal().callerKey());
         try {
-            store.commands().eval(CANCEL, ScriptOutputType.INTEGER, new String[] {prefix + key, prefix + "caller:" + callerKey,
+            store.eval(CANCEL, ScriptOutputType.INTEGER, new String[] {prefix + key, prefix + "caller:" + callerKey,
                     prefix + "all"}, key, callerKey);
         } catch (RuntimeException e) {
             throw unavailable(e);
@@ -290,7 +290,21 @@ public final class RedisSecurityContexts implements SecurityContexts {
         out.writeUTF(context.version().name());
         out.writeShort(context.secret().length);
         out.write(context.secret());
-        Principal principal = context.principal();
+        writePrincipal(out, context.principal());
+        // Last, so a node of the build before key rollover reads the rest and ignores it.
+        RolledOverKey rolledOver = context.rolledOver();
+        out.writeBoolean(rolledOver != null);
+        if (rolledOver != null) {
+            out.writeUTF(rolledOver.instance() == null ? "" : rolledOver.instance());
+            out.writeLong(rolledOver.until().toEpochMilli());
+            out.writeShort(rolledOver.secret().length);
+            out.write(rolledOver.secret());
+            writePrincipal(out, rolledOver.principal());
+        }
+        return bytes.toByteArray();
+    }
+
+    private static void writePrincipal(DataOutputStream out, Principal principal) throws IOException {
         out.writeUTF(principal.subject());
         out.writeUTF(principal.tenant());
         out.writeUTF(principal.authMethod().name());
@@ -306,16 +320,6 @@ public final class RedisSecurityContexts implements SecurityContexts {
             out.writeUTF(attribute.getKey());
             writeSet(out, attribute.getValue());
         }
-        // Last, so a node of the build before key rollover reads the rest and ignores it.
-        RolledOverKey rolledOver = context.rolledOver();
-        out.writeBoolean(rolledOver != null);
-        if (rolledOver != null) {
-            out.writeUTF(rolledOver.instance() == null ? "" : rolledOver.instance());
-            out.writeLong(rolledOver.until().toEpochMilli());
-            out.writeShort(rolledOver.secret().length);
-            out.write(rolledOver.secret());
-        }
-        return bytes.toByteArray();
     }
 
     private static Context decode(String identifier, byte[] plain) throws IOException {
@@ -327,6 +331,19 @@ public final class RedisSecurityContexts implements SecurityContexts {
         Instant expires = Instant.ofEpochMilli(in.readLong());
         SecureConversation.Version version = SecureConversation.Version.valueOf(in.readUTF());
         byte[] secret = in.readNBytes(in.readUnsignedShort());
+        Principal principal = readPrincipal(in);
+        RolledOverKey rolledOver = null;
+        if (in.available() > 0 && in.readBoolean()) {
+            String rolledOverInstance = in.readUTF();
+            Instant until = Instant.ofEpochMilli(in.readLong());
+            byte[] rolledOverSecret = in.readNBytes(in.readUnsignedShort());
+            rolledOver = new RolledOverKey(rolledOverInstance.isEmpty() ? null : rolledOverInstance, rolledOverSecret, until,
+                    readPrincipal(in));
+        }
+        return new Context(identifier, instance.isEmpty() ? null : instance, secret, principal, expires, version, rolledOver);
+    }
+
+    private static Principal readPrincipal(DataInputStream in) throws IOException {
         String subject = in.readUTF();
         String tenant = in.readUTF();
         AuthMethod method = AuthMethod.valueOf(in.readUTF());
@@ -339,15 +356,7 @@ public final class RedisSecurityContexts implements SecurityContexts {
         for (int i = in.readUnsignedShort(); i > 0; i--) {
             attributes.put(in.readUTF(), readSet(in));
         }
-        RolledOverKey rolledOver = null;
-        if (in.available() > 0 && in.readBoolean()) {
-            String rolledOverInstance = in.readUTF();
-            Instant until = Instant.ofEpochMilli(in.readLong());
-            byte[] rolledOverSecret = in.readNBytes(in.readUnsignedShort());
-            rolledOver = new RolledOverKey(rolledOverInstance.isEmpty() ? null : rolledOverInstance, rolledOverSecret, until);
-        }
-        return new Context(identifier, instance.isEmpty() ? null : instance, secret,
-                new Principal(subject, roles, scopes, tenant, method, keyId, attributes, methods), expires, version, rolledOver);
+        return new Principal(subject, roles, scopes, tenant, method, keyId, attributes, methods);
     }
 
     private static void writeSet(DataOutputStream out, Set<String> values) throws IOException {

@@ -49,17 +49,22 @@ public interface SecurityContexts {
             this(identifier, null, secret, principal, expires, version, null);
         }
 
+        /** Its key now. */
+        public Key key() {
+            return new Key(instance, secret, principal, false);
+        }
+
         /**
          * The key of the instance a message names (null: the context as first issued) at {@code now}:
          * the context's own, or the one rolled over at its last renewal until that one's time is up;
          * null when it holds no such key.
          */
-        public byte[] keyOf(String namedInstance, Instant now) {
+        public Key keyOf(String namedInstance, Instant now) {
             if (Objects.equals(namedInstance, instance)) {
-                return secret;
+                return key();
             }
             if (rolledOver != null && Objects.equals(namedInstance, rolledOver.instance()) && now.isBefore(rolledOver.until())) {
-                return rolledOver.secret();
+                return new Key(rolledOver.instance(), rolledOver.secret(), rolledOver.principal(), true);
             }
             return null;
         }
@@ -68,7 +73,7 @@ public interface SecurityContexts {
         Context renewed(Principal principal, byte[] newSecret, Instant now, Limits limits) {
             Instant rolledOverUntil = now.plus(limits.keyRollover());
             RolledOverKey previous = limits.keyRollover().isZero() || !now.isBefore(expires) ? null
-                    : new RolledOverKey(instance, secret, rolledOverUntil.isBefore(expires) ? rolledOverUntil : expires);
+                    : new RolledOverKey(instance, secret, rolledOverUntil.isBefore(expires) ? rolledOverUntil : expires, this.principal);
             return new Context(identifier, SecurityContexts.newIdentifier(), newSecret.clone(), principal,
                     now.plus(limits.lifetime()), version, previous);
         }
@@ -81,17 +86,35 @@ public interface SecurityContexts {
     }
 
     /**
+     * A context's key, as a message used it.
+     *
+     * @param instance   the instance it is the key of (null: the context as first issued)
+     * @param principal  whom a call made with it stands for: the caller as proved when the key was issued
+     * @param rolledOver whether it is the key from before the context's last renewal, which carries calls alone
+     */
+    record Key(String instance, byte[] secret, Principal principal, boolean rolledOver) {
+
+        @Override
+        public String toString() {
+            return "Key[" + instance + (rolledOver ? ", rolled over" : "") + "]";
+        }
+    }
+
+    /**
      * A context's key before its last renewal.
      *
-     * @param instance the instance it was the key of (null: the context as first issued)
-     * @param until    when it is no longer taken: the rollover's end, or the context's expiry then if sooner
-     *                 (a renewal never lengthens an old key's life)
+     * @param instance  the instance it was the key of (null: the context as first issued)
+     * @param until     when it is no longer taken: the rollover's end, or the context's expiry then if sooner
+     *                  (a renewal never lengthens an old key's life)
+     * @param principal whom calls made with it stand for: the caller as proved before the renewal (a
+     *                  renewal proved with more roles lends none to the old key)
      */
-    record RolledOverKey(String instance, byte[] secret, Instant until) {
+    record RolledOverKey(String instance, byte[] secret, Instant until, Principal principal) {
 
         public RolledOverKey {
             Objects.requireNonNull(secret, "secret");
             Objects.requireNonNull(until, "until");
+            Objects.requireNonNull(principal, "principal");
         }
 
         @Override

@@ -323,15 +323,15 @@ public final class SoapAdapter implements ProtocolAdapter {
     public HttpResponseMessage refusal(String requestId, HttpRequestMessage refused, int status, List<String> reasons,
                                        String message) {
         return refusal(requestId, refused.headers(), status, reasons, message, null,
-                reasons.contains(Wss4jMessageVerifier.CONTEXT_UNKNOWN) ? SecureConversation.Version.namedIn(refused.body()) : null);
+                SoapFaults.aboutContext(reasons) ? SecureConversation.Version.namedIn(refused.body()) : null);
     }
 
     /** A fault that relates to its request by WS-Addressing when the request used it. */
     @Override
     public HttpResponseMessage refusal(ApiRequest request, int status, List<String> reasons, String message) {
+        // Read requests are refused about a context only when its renewal finds it gone.
         SecureConversation.Version conversation = request.attribute(TOKEN_REQUEST_ATTRIBUTE) instanceof SecureConversation.TokenRequest asked
-                ? asked.version()
-                : request.attribute(WsSecurityResult.REQUEST_KEY) instanceof WsSecurityResult.RequestKey key ? key.contextVersion() : null;
+                ? asked.version() : null;
         return refusal(request.id(), request.headers(), status, reasons, message,
                 request.attribute(ADDRESSING_ATTRIBUTE) instanceof WsAddressing addressing ? addressing : null, conversation);
     }

@@ -64,7 +64,7 @@ public final class SoapFaults {
             throw new IllegalArgumentException("fault status must be 400..599, was " + status);
         }
         boolean client = status < 500;
-        if (conversation != null && reasons.contains(Wss4jMessageVerifier.CONTEXT_UNKNOWN)) {
+        if (conversation != null && aboutContext(reasons)) {
             return securityFault(version, header, requestId, "wsc:BadContextToken",
                     " xmlns:wsc=\"" + conversation.conversationNamespace() + "\"", BAD_CONTEXT_TOKEN_TEXT);
         }
@@ -79,6 +79,11 @@ public final class SoapFaults {
             case SOAP_1_2 -> soap12(header, client ? "Sender" : "Receiver", "", text, detail, null);
         };
         return xml.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Whether a refusal is about a security context the gateway does not hold, or not with the key used: BadContextToken. */
+    static boolean aboutContext(List<String> reasons) {
+        return reasons.contains(Wss4jMessageVerifier.CONTEXT_UNKNOWN) || reasons.contains(Wss4jMessageVerifier.CONTEXT_RENEWED);
     }
 
     /** A Sender fault whose code (1.1) or subcode (1.2) is {@code code}, declared by {@code declaration}, with the specification's text. */

@@ -92,6 +92,8 @@ public final class Wss4jMessageVerifier {
     public static final String SIGNATURE_WRAPPING = "WSS_SIGNATURE_WRAPPING";
     /** The message refers to a security context this gateway did not issue, or that expired or was cancelled. */
     public static final String CONTEXT_UNKNOWN = "WSS_CONTEXT_UNKNOWN";
+    /** A renewal or cancellation made with a security context's key from before its last renewal, which carries calls alone. */
+    public static final String CONTEXT_RENEWED = "WSS_CONTEXT_RENEWED";
     private static final String CONTEXT_UNKNOWN_TEXT = "The security context is not known or has expired; renew it or establish a new one.";
     /** The store of security contexts (the cluster's Redis) does not answer: refused, 503. */
     public static final String CONTEXTS_UNAVAILABLE = "WSS_CONTEXTS_UNAVAILABLE";
@@ -230,9 +232,9 @@ public final class Wss4jMessageVerifier {
         if (verification.context != null && !contexts.inForce(verification.context) && !heldPastExpiryFor(tokenRequest, result)) {
             throw refused(401, CONTEXT_UNKNOWN, CONTEXT_UNKNOWN_TEXT);
         }
-        if (tokenRequest != null && verification.keyRolledOver()) {
+        if (tokenRequest != null && verification.contextKey != null && verification.contextKey.rolledOver()) {
             // An old key carries calls on while they arrive; renewing or cancelling is for the context's key now.
-            throw refused(401, CONTEXT_UNKNOWN, "The security context has been renewed since; use its renewed key.");
+            throw refused(401, CONTEXT_RENEWED, "The security context has been renewed since; use its renewed key.");
         }
         String unmet = unmet(result, policy.alternativesFor(tokenRequest));
         if (unmet != null) {
@@ -372,8 +374,9 @@ public final class Wss4jMessageVerifier {
     /**
      * The key of a security context, when WSS4J meets a SecurityContextToken or a reference to one:
      * only contexts this route issued and still holds, one per message, and of the instance the
-     * token carried names (its key before the last renewal while that rolls over). A reference
-     * alone names no instance: the context's key now. One past its expiry is taken only for its
+     * token carried names (its key before the last renewal while that rolls over). A message that
+     * carries no token names no instance: the context's key now; once a token has named one, every
+     * reference in the message gets that instance's key. One past its expiry is taken only for its
      * renewal or cancellation, which {@link #verify} checks once the Body is readable.
      *
      * @param namesInstance whether a token carried names the instance: {@code instance}, null for
@@ -381,15 +384,19 @@ public final class Wss4jMessageVerifier {
      */
     private byte[] contextKey(String identifier, boolean namesInstance, String instance, Verification verification)
             throws WSSecurityException {
+        if (contexts == null) {
+            throw contextRefused("this route takes no security contexts");
+        }
         if (verification.context != null && verification.context.identifier().equals(identifier)) {
             // Asked again for the same context (a second token, a second derived key): one lookup per message.
-            if (namesInstance && !Objects.equals(instance, verification.contextKeyNamed ? verification.contextInstance
-                    : verification.context.instance())) {
+            if (namesInstance && !Objects.equals(instance, verification.contextKey.instance())) {
+                verification.contextsConflict = true;
                 throw contextRefused("two instances of a security context in a message");
             }
-            return verification.contextKey;
+            return verification.contextKey.secret();
         }
         if (verification.context != null) {
+            verification.contextsConflict = true;
             throw contextRefused("more than one security context in a message");
         }
         SecurityContexts.Context context;
@@ -399,7 +406,7 @@ public final class Wss4jMessageVerifier {
             verification.contextsUnavailable = true;
             throw contextRefused("the security contexts cannot be read now");
         }
-        byte[] key = context == null ? null : namesInstance ? context.keyOf(instance, contexts.now()) : context.secret();
+        SecurityContexts.Key key = context == null ? null : namesInstance ? context.keyOf(instance, contexts.now()) : context.key();
         if (key == null) {
             // None held under that identifier, or the instance named was renewed away and its key has rolled over.
             verification.contextUnknown = true;
@@ -407,9 +414,7 @@ public final class Wss4jMessageVerifier {
         }
         verification.context = context;
         verification.contextKey = key;
-        verification.contextKeyNamed = namesInstance;
-        verification.contextInstance = instance;
-        return key;
+        return key.secret();
     }
 
     private static WSSecurityException contextRefused(String why) {
@@ -579,14 +584,16 @@ public final class Wss4jMessageVerifier {
                 throw refused(400, INVALID_SECURITY, "A message signed with a security context carries no UsernameToken.");
             }
             // The answer is protected with the key the message used, which the caller knows it by (rolled over or not).
-            requestKey = new WsSecurityResult.RequestKey(verification.contextKey, context.identifier(), context.version(),
-                    verification.keyRolledOver() ? context.rolledOver().instance() : context.instance(),
-                    true, bodySignatureMethod, bodySignatureKeyBytes);
-            credential = Authentication.of(context.principal());
+            requestKey = new WsSecurityResult.RequestKey(verification.contextKey.secret(), context.identifier(), context.version(),
+                    verification.contextKey.instance(), true, bodySignatureMethod, bodySignatureKeyBytes);
+            // The caller as proved when that key was issued: a renewal lends the old key nothing it proved since.
+            credential = Authentication.of(verification.contextKey.principal());
         }
+        // An old key proves nothing a renewal or cancellation asks for: only the context's key now does.
+        boolean provesContext = verification.contextKey != null && !verification.contextKey.rolledOver()
+                && provesContext(signedWith, contextSignatures, bodySignature);
         return new WsSecurityResult(signed, encrypted, tokens, signer, username, algorithmsUsed, bodyEncryption,
-                credential, signedWith, requestKey, provesContext(signedWith, contextSignatures, bodySignature)
-                        ? new WsSecurityResult.ContextProof(verification.context, contextTokenId) : null);
+                credential, signedWith, requestKey, provesContext ? new WsSecurityResult.ContextProof(verification.context, contextTokenId) : null);
     }
 
     /**
@@ -696,7 +703,7 @@ public final class Wss4jMessageVerifier {
     private static boolean madeWith(byte[] signingKey, Verification verification, String contextTokenId,
                                     List<WSSecurityEngineResult> derivedKeys) {
         SecurityContexts.Context context = verification.context;
-        return madeWith(signingKey, verification.contextKey, derivedKeys, reference -> {
+        return madeWith(signingKey, verification.contextKey.secret(), derivedKeys, reference -> {
             String uri = reference.getReference() == null ? null : reference.getReference().getURI();
             return uri != null && (uri.equals(context.identifier()) || (contextTokenId != null && uri.equals("#" + contextTokenId)));
         });
@@ -840,6 +847,9 @@ public final class Wss4jMessageVerifier {
         if (verification.contextUnknown) {
             return refused(401, CONTEXT_UNKNOWN, CONTEXT_UNKNOWN_TEXT);
         }
+        if (verification.contextsConflict) {
+            return refused(400, INVALID_SECURITY, "A message is made with one security context, and one key of it.");
+        }
         if (usesAlgorithmOutsideSuite(envelope)) {
             return refused(400, UNSUPPORTED_ALGORITHM, "An unsupported signature or encryption algorithm was used.");
         }
@@ -953,17 +963,11 @@ public final class Wss4jMessageVerifier {
         int privateKeyUses;
         /** The security context whose key the message used, once WSS4J asked for it, and that key. */
         SecurityContexts.Context context;
-        byte[] contextKey;
-        /** Whether a token carried named the instance the key is of: {@code contextInstance}. */
-        boolean contextKeyNamed;
-        String contextInstance;
-
-        /** Whether the message used a context's key from before its last renewal. */
-        boolean keyRolledOver() {
-            return context != null && contextKey != context.secret();
-        }
+        SecurityContexts.Key contextKey;
         boolean contextUnknown;
         boolean contextsUnavailable;
+        /** More than one context, or two instances of one, in a message. */
+        boolean contextsConflict;
 
         Verification(String clientAddress) {
             this.clientAddress = clientAddress;

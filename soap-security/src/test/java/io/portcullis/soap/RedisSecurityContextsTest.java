@@ -168,18 +168,23 @@ class RedisSecurityContextsTest {
         SecurityContexts second = contexts(redis.second(), "rolling", 100, 2, clock);
         SecurityContexts.Context issued = first.issue(ALICE, SECRET, SecureConversation.Version.V1_3);
         byte[] newSecret = "the renewed context's 32-byte key".getBytes(StandardCharsets.US_ASCII);
-        SecurityContexts.Context renewed = first.renew(issued, ALICE, newSecret).orElseThrow();
+        Principal promoted = Principal.builder("alice", AuthMethod.WS_SECURITY).roles(Set.of("teller")).build();
+        SecurityContexts.Context renewed = first.renew(issued, promoted, newSecret).orElseThrow();
 
         SecurityContexts.Context found = second.find(issued.identifier()).orElseThrow();
-        assertThat(found.keyOf(renewed.instance(), second.now())).isEqualTo(newSecret);
-        assertThat(found.keyOf(null, second.now())).isEqualTo(SECRET);
+        assertThat(found.keyOf(renewed.instance(), second.now()).secret()).isEqualTo(newSecret);
+        SecurityContexts.Key old = found.keyOf(null, second.now());
+        assertThat(old.secret()).isEqualTo(SECRET);
+        assertThat(old.rolledOver()).isTrue();
+        assertThat(old.principal()).isEqualTo(ALICE);
         clock.advance(SecurityContexts.Limits.DEFAULT_KEY_ROLLOVER);
         assertThat(second.find(issued.identifier()).orElseThrow().keyOf(null, second.now())).isNull();
         // A second renewal, on the other node, rolls the first renewal's key over; the first key is gone for good.
-        SecurityContexts.Context again = second.renew(found, ALICE, SECRET).orElseThrow();
+        byte[] thirdSecret = "the context's third 32-byte key!".getBytes(StandardCharsets.US_ASCII);
+        SecurityContexts.Context again = second.renew(found, promoted, thirdSecret).orElseThrow();
         SecurityContexts.Context seen = first.find(issued.identifier()).orElseThrow();
-        assertThat(seen.keyOf(again.instance(), first.now())).isEqualTo(SECRET);
-        assertThat(seen.keyOf(renewed.instance(), first.now())).isEqualTo(newSecret);
+        assertThat(seen.keyOf(again.instance(), first.now()).secret()).isEqualTo(thirdSecret);
+        assertThat(seen.keyOf(renewed.instance(), first.now()).secret()).isEqualTo(newSecret);
         assertThat(seen.keyOf(null, first.now())).isNull();
     }
 

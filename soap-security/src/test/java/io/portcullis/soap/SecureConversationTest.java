@@ -324,22 +324,30 @@ class SecureConversationTest {
         SecureConversation.Version version = SecureConversation.Version.V1_3;
         Issued issued = establish(version, true);
         byte[] sentBeforeTheRenewal = inContext(version, issued, Wss4jMessageVerifierTest.TRANSFER);
-        Issued renewed = renew(version, issued, CLIENT_ENTROPY);
+        Principal promoted = Principal.builder("alice", AuthMethod.WS_SECURITY).roles(Set.of("teller")).build();
+        Issued renewed = renew(version, issued, CLIENT_ENTROPY, promoted);
         clock.advance(SecurityContexts.Limits.DEFAULT_KEY_ROLLOVER.minusSeconds(1));
 
-        // Its token names the context as first issued (no instance): the old key, while it rolls over.
+        // Its token names the context as first issued (no instance): the old key, while it rolls over, standing
+        // for alice as she was then: the renewal lends the old key none of the roles proved since.
         ApiRequest late = adapter.normalize(post(sentBeforeTheRenewal), CONTEXT);
         assertThat(late.attribute(WsSecurityResult.SIGNED_WITH)).isEqualTo("security-context");
         assertThat(((Authentication) late.attribute(AuthenticationChain.MESSAGE_CREDENTIAL)).principal()).isEqualTo(ALICE);
+        ApiRequest current = adapter.normalize(post(inContext(version, renewed, Wss4jMessageVerifierTest.TRANSFER)), CONTEXT);
+        assertThat(((Authentication) current.attribute(AuthenticationChain.MESSAGE_CREDENTIAL)).principal()).isEqualTo(promoted);
         // Answered with the key it was made with, which the caller still knows, named as it knows it.
         byte[] answer = answerTo(late);
         assertThat(readWithContextKey(answer, issued)).contains("<b:id>t-1</b:id>");
         assertThat(instancesNamedBy(answer, issued, version)).containsOnly("");
-        // Renewing or cancelling is for the renewed key alone.
-        assertThat(readingRefused(renewal(version, issued, CLIENT_ENTROPY)).reason()).isEqualTo(Wss4jMessageVerifier.CONTEXT_UNKNOWN);
+        // Renewing or cancelling is for the renewed key alone, and the fault is WS-SecureConversation's.
+        byte[] renewalWithOldKey = renewal(version, issued, CLIENT_ENTROPY);
+        RequestRejectedException renewalRefused = readingRefused(renewalWithOldKey);
+        assertThat(renewalRefused.reason()).isEqualTo(Wss4jMessageVerifier.CONTEXT_RENEWED);
+        assertThat(new String(adapter.refusal("r-1", post(renewalWithOldKey), 401, List.of(renewalRefused.reason()), "").body(),
+                StandardCharsets.UTF_8)).contains("wsc:BadContextToken");
         byte[] cancelWithOldKey = SecuredMessages.of(cancelRequest(version, issued.identifier())).timestamp()
                 .inContext(version, issued, false, false).bytes();
-        assertThat(readingRefused(cancelWithOldKey).reason()).isEqualTo(Wss4jMessageVerifier.CONTEXT_UNKNOWN);
+        assertThat(readingRefused(cancelWithOldKey).reason()).isEqualTo(Wss4jMessageVerifier.CONTEXT_RENEWED);
         // An instance the context never had names no key.
         Issued unknownInstance = new Issued(issued.identifier(), "urn:uuid:00000000-0000-0000-0000-000000000001", renewed.key(), null);
         assertThat(readingRefused(inContext(version, unknownInstance, Wss4jMessageVerifierTest.TRANSFER)).reason())
@@ -356,6 +364,39 @@ class SecureConversationTest {
         adapter.normalize(post(inContext(version, again, Wss4jMessageVerifierTest.TRANSFER)), CONTEXT);
         assertThat(readingRefused(inContext(version, issued, Wss4jMessageVerifierTest.TRANSFER)).reason())
                 .isEqualTo(Wss4jMessageVerifier.CONTEXT_UNKNOWN);
+    }
+
+    @Test
+    void aRenewalOvertakenByAnotherIsRefusedWithWsSecureConversationsFault() throws Exception {
+        SecureConversation.Version version = SecureConversation.Version.V2005_02;
+        Issued issued = establish(version, true);
+        ApiRequest first = adapter.normalize(post(renewal(version, issued, CLIENT_ENTROPY)), CONTEXT);
+        ApiRequest second = adapter.normalize(post(renewal(version, issued, CLIENT_ENTROPY)), CONTEXT);
+        adapter.answer(authenticated(first), List.of());
+
+        RequestRejectedException refused = answerRefused(authenticated(second));
+
+        assertThat(refused.reason()).isEqualTo(Wss4jMessageVerifier.CONTEXT_UNKNOWN);
+        String fault = new String(adapter.refusal(second, refused.status(), List.of(refused.reason()), refused.getMessage()).body(),
+                StandardCharsets.UTF_8);
+        assertThat(fault).contains("<faultcode>wsc:BadContextToken</faultcode>", "xmlns:wsc=\"" + version.conversationNamespace() + "\"");
+    }
+
+    @Test
+    void aMessageMadeWithTwoInstancesOfAContextIsRefused() throws Exception {
+        SecureConversation.Version version = SecureConversation.Version.V1_3;
+        Issued issued = establish(version, true);
+        Issued renewed = renew(version, issued, CLIENT_ENTROPY);
+        // Derived keys that refer to the context by its identifier (its key now), then the token naming the old instance.
+        SoapEnvelope message = new SoapEnvelopeReader().read(SecuredMessages.of(Wss4jMessageVerifierTest.TRANSFER).timestamp()
+                .inContext(version, new Issued(issued.identifier(), null, renewed.key(), null), true, true).bytes());
+        Element token = (Element) message.header().getElementsByTagNameNS(version.conversationNamespace(), "SecurityContextToken").item(0);
+        token.getParentNode().appendChild(token);
+
+        RequestRejectedException refused = readingRefused(message.serialize());
+
+        assertThat(refused.reason()).isEqualTo(Wss4jMessageVerifier.INVALID_SECURITY);
+        assertThat(refused.getMessage()).contains("one key");
     }
 
     @Test
@@ -438,6 +479,31 @@ class SecureConversationTest {
         assertThat(contexts.renew(proved, ALICE, new byte[32])).isPresent();
 
         assertThat(contexts.renew(proved, ALICE, new byte[32])).isEmpty();
+    }
+
+    @Test
+    void withoutKeyRolloverARenewalKeepsNoOldKey() throws Exception {
+        InMemorySecurityContexts noRollover = new InMemorySecurityContexts(
+                new SecurityContexts.Limits(Duration.ofHours(1), Duration.ofHours(1), 10, 2, Duration.ZERO), clock);
+        SecurityContexts.Context issued = noRollover.issue(ALICE, new byte[32], SecureConversation.Version.V1_3);
+
+        SecurityContexts.Context renewed = noRollover.renew(issued, ALICE, new byte[32]).orElseThrow();
+
+        assertThat(renewed.rolledOver()).isNull();
+        assertThat(renewed.keyOf(null, clock.instant())).isNull();
+    }
+
+    @Test
+    void aRefusedMessagesWsSecureConversationVersionIsTheFirstItNamesNearItsStart() {
+        String v13 = SecureConversation.Version.V1_3.conversationNamespace();
+        String feb2005 = SecureConversation.Version.V2005_02.conversationNamespace();
+        assertThat(SecureConversation.Version.namedIn(("<e xmlns:a=\"" + v13 + "\" xmlns:b=\"" + feb2005 + "\"/>")
+                .getBytes(StandardCharsets.UTF_8))).isEqualTo(SecureConversation.Version.V1_3);
+        assertThat(SecureConversation.Version.namedIn(("<e xmlns:b=\"" + feb2005 + "\" xmlns:a=\"" + v13 + "\"/>")
+                .getBytes(StandardCharsets.UTF_8))).isEqualTo(SecureConversation.Version.V2005_02);
+        assertThat(SecureConversation.Version.namedIn("<e/>".getBytes(StandardCharsets.UTF_8))).isNull();
+        assertThat(SecureConversation.Version.namedIn(("<e>" + " ".repeat(64 * 1024) + "<a xmlns=\"" + v13 + "\"/></e>")
+                .getBytes(StandardCharsets.UTF_8))).as("searched no further than 64 KiB").isNull();
     }
 
     @Test
@@ -603,10 +669,15 @@ class SecureConversationTest {
 
     /** Renews {@code issued} as alice and reads the answer as she would (the gateway's certificate, her entropy). */
     private Issued renew(SecureConversation.Version version, Issued issued, byte[] clientEntropy) throws Exception {
+        return renew(version, issued, clientEntropy, ALICE);
+    }
+
+    /** As {@link #renew(SecureConversation.Version, Issued, byte[])}, alice authenticated as {@code proved}. */
+    private Issued renew(SecureConversation.Version version, Issued issued, byte[] clientEntropy, Principal proved) throws Exception {
         ApiRequest request = adapter.normalize(post(renewal(version, issued, clientEntropy)), CONTEXT);
         assertThat(request.operation()).isEqualTo(SoapAdapter.RENEW_CONTEXT_OPERATION);
 
-        HttpResponseMessage answer = adapter.answer(authenticated(request), List.of());
+        HttpResponseMessage answer = adapter.answer(request.toBuilder().principal(proved).build(), List.of());
 
         assertThat(answer.headers().get("content-type")).isNotNull();
         SoapEnvelope received = new SoapEnvelopeReader().read(answer.body());

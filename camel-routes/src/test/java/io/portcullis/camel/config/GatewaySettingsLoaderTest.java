@@ -111,6 +111,8 @@ class GatewaySettingsLoaderTest {
             assertThatThrownBy(() -> load(example().replace("keyRolloverSeconds: 300", "keyRolloverSeconds: " + rollover)))
                     .hasMessageContaining("keyRolloverSeconds 0..900 and at most half the lifetime");
         }
+        assertThat(load(example().replace("keyRolloverSeconds: 300", "keyRolloverSeconds: 0")).routes().get(1).wsSecurity()
+                .secureConversation().keyRollover()).isZero();
         // Half a short lifetime at most, so an old key never outlives what the lifetime was chosen for.
         assertThatThrownBy(() -> load(example().replace("lifetimeSeconds: 3600", "lifetimeSeconds: 300")))
                 .hasMessageContaining("keyRolloverSeconds 0..900 and at most half the lifetime");

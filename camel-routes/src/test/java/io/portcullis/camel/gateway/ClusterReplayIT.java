@@ -127,6 +127,25 @@ class ClusterReplayIT {
 
     @Test
     @Order(4)
+    void aCallMadeWithTheKeyAContextHadBeforeItsRenewalOnTheOtherNodeIsTakenWhileItRollsOver() throws Exception {
+        SecureConversationClient.Issued issued = demo.establishContextAsAlice(message -> post(first, message).body());
+        byte[] sentBeforeTheRenewal = inContext(issued, TRANSFER);
+
+        SecureConversationClient.Issued renewed = demo.renewContextAsAlice(issued, message -> post(second, message).body());
+
+        HttpResponse<String> late = post(first, sentBeforeTheRenewal);
+        assertThat(late.statusCode()).as(late.body()).isEqualTo(200);
+        // Answered with the key the call was made with, which the caller still holds.
+        assertThat(SecureConversationClient.readWithContextKey(late.body().getBytes(StandardCharsets.UTF_8), issued))
+                .contains("TransferResponse");
+        // The old key renews nothing: that is the renewed key's alone.
+        HttpResponse<String> renewalWithOldKey = post(first, demo.renewalAsAlice(issued));
+        assertThat(event(first, renewalWithOldKey).reasons()).containsExactly("WSS_CONTEXT_RENEWED");
+        assertThat(post(second, inContext(renewed, TRANSFER)).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(5)
     void withoutRedisMessagesAreRefusedUntilItIsBack() throws Exception {
         redis.stop();
 

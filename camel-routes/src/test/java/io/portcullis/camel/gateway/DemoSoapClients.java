@@ -91,10 +91,15 @@ final class DemoSoapClients {
 
     /** Alice renews {@code context} as WCF does: signed with her certificate, encrypted, and endorsed with the context. */
     SecureConversationClient.Issued renewContextAsAlice(SecureConversationClient.Issued context, Sender sender) throws Exception {
-        return askAsAlice(SecuredMessages.of(SecureConversationClient.renewRequest(SecureConversation.Version.V1_3, context.identifier(),
+        return askAsAlice(renewalAsAlice(context), sender);
+    }
+
+    /** Alice's request to renew {@code context}, as {@link #renewContextAsAlice} sends it. */
+    byte[] renewalAsAlice(SecureConversationClient.Issued context) throws Exception {
+        return SecuredMessages.of(SecureConversationClient.renewRequest(SecureConversation.Version.V1_3, context.identifier(),
                         ALICES_ENTROPY)).timestamp().sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE)
                 .encryptBody(clients, "gateway", WSConstants.AES_256_GCM)
-                .endorsedWithContext(SecureConversation.Version.V1_3, context).bytes(), sender);
+                .endorsedWithContext(SecureConversation.Version.V1_3, context).bytes();
     }
 
     private SecureConversationClient.Issued askAsAlice(byte[] request, Sender sender) throws Exception {

@@ -59,8 +59,9 @@ public interface ProtocolAdapter {
     /**
      * The protocol's error for a refusal: problem+json, a SOAP fault, a GraphQL error.
      *
-     * @param refused the refused request as it arrived, so the answer can match what the caller speaks
-     *                (SOAP 1.1 or 1.2, its WS-SecureConversation version); never echoed
+     * @param refused the refused request (as it arrived, or for a request already read its method, path
+     *                and headers), so the answer can match what the caller speaks (SOAP 1.1 or 1.2, its
+     *                WS-SecureConversation version); never echoed
      */
     HttpResponseMessage refusal(String requestId, HttpRequestMessage refused, int status, List<String> reasons, String message);
 
