@@ -63,6 +63,35 @@ class ClientAddressIT {
     }
 
     @Test
+    void anIpv6ClientIsCountedByItsNetworkOfTheConfiguredPrefix() throws Exception {
+        Path deny = Files.writeString(workDir.resolve("deny.txt"), "");
+        gateway = new RunningGateway(workDir, "", config -> config
+                .replace("trustedProxies: []", "trustedProxies: [127.0.0.1/32]")
+                .replace("denyFile: ip-deny.txt", "denyFile: " + deny)
+                .replace("  # ipv6CountingPrefix: 64", "  ipv6CountingPrefix: 56")
+                .replace("maxAddressFailures: 20", "maxAddressFailures: 3"));
+
+        // A stuffer moving through its /56, a new username and address each time: one network's failures.
+        for (String address : java.util.List.of("2001:db8:1:ab00::1", "2001:db8:1:ab17::2", "2001:db8:1:abff:1::3")) {
+            assertProblem(login(address, "user-" + address.hashCode()), 401, "AUTHN_INVALID");
+        }
+        HttpResponse<String> lockedOut = login("2001:db8:1:ab42::4", "carol");
+        assertProblem(lockedOut, 401, "AUTHN_INVALID");
+        DecisionEvent event = gateway.auditOf(GatewayIT.requestId(lockedOut)).get(0);
+        assertThat(event.authenticationFailure()).isEqualTo("BASIC_LOCKED_OUT");
+        assertThat(event.clientAddress()).isEqualTo("2001:db8:1:ab42::4");
+        // The next /56 is someone else.
+        HttpResponse<String> neighbour = login("2001:db8:1:ac00::1", "dave");
+        assertThat(gateway.auditOf(GatewayIT.requestId(neighbour)).get(0).authenticationFailure()).isNotEqualTo("BASIC_LOCKED_OUT");
+    }
+
+    /** A failed HTTP Basic login as {@code user}, forwarded for {@code address} by the trusted proxy. */
+    HttpResponse<String> login(String address, String user) throws Exception {
+        return gateway.send(gateway.get("/api/accounts/acc-alice-1", null).header("X-Forwarded-For", address)
+                .header("Authorization", AuthenticationIT.basic(user, "not-the-password")));
+    }
+
+    @Test
     void fromAnUntrustedPeerTheForwardedHeaderIsIgnoredAndTheListReloads() throws Exception {
         gateway = start("[]", "203.0.113.0/24\n");
 
