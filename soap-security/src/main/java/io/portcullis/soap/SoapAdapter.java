@@ -342,21 +342,20 @@ public final class SoapAdapter implements ProtocolAdapter {
         List<String> contentType = requestHeaders.getOrDefault("content-type", List.of());
         SoapVersion version = contentType.isEmpty() || versionOf(contentType.get(0)) == null
                 ? SoapVersion.SOAP_1_1 : versionOf(contentType.get(0));
-        return new HttpResponseMessage(httpStatus(version, status), ownHeaders(requestId, version.contentType() + "; charset=utf-8"),
+        return new HttpResponseMessage(httpStatus(status), ownHeaders(requestId, version.contentType() + "; charset=utf-8"),
                 SoapFaults.render(version, status, requestId, reasons, message, addressing, conversation));
     }
 
     /**
-     * The HTTP status a fault travels with. SOAP clients read a fault only from the statuses their
-     * binding names: SOAP 1.1 500 for every fault (WS-I Basic Profile R1126), SOAP 1.2 400 for
-     * sender and 500 for receiver faults. The decision's own status stays in the audit event.
-     * Refusals before any SOAP was read (wrong method, media type, size) keep theirs.
+     * The HTTP status a fault travels with: 500 for every fault, in SOAP 1.2 as in 1.1 (WS-I Basic
+     * Profile R1126). SOAP 1.2's HTTP binding would send a sender fault with 400, but WCF's client
+     * reads a response body only with 2xx or 500: a 400 is a ProtocolException whose fault it never
+     * sees (so a BadContextToken would not end its session), and WCF's and CXF's own services
+     * answer every fault with 500. The decision's own status stays in the audit event. Refusals
+     * before any SOAP was read (wrong method, media type, size) keep theirs.
      */
-    static int httpStatus(SoapVersion version, int status) {
-        if (status == 405 || status == 413 || status == 415) {
-            return status;
-        }
-        return version == SoapVersion.SOAP_1_2 && status < 500 ? 400 : 500;
+    static int httpStatus(int status) {
+        return status == 405 || status == 413 || status == 415 ? status : 500;
     }
 
     @Override

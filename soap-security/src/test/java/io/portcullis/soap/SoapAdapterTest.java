@@ -94,7 +94,7 @@ class SoapAdapterTest {
                 List.of("AUTHN_REQUIRED"), "Authentication is required for this operation.");
 
         assertThat(soap11.status()).as("SOAP 1.1: every fault is a 500").isEqualTo(500);
-        assertThat(soap12.status()).as("SOAP 1.2: a sender fault is a 400").isEqualTo(400);
+        assertThat(soap12.status()).as("SOAP 1.2: every fault is a 500 too, the one WCF reads").isEqualTo(500);
         assertThat(soap11.header("content-type")).startsWith("text/xml");
         assertThat(new String(soap11.body(), StandardCharsets.UTF_8)).contains("http://schemas.xmlsoap.org/soap/envelope/", "req-7");
         assertThat(soap12.header("content-type")).startsWith("application/soap+xml");

@@ -166,6 +166,19 @@ class SoapGatewayIT {
     }
 
     @Test
+    void aSoap12SendersFaultIsSentWith500WhichIsTheStatusWcfReadsAFaultFrom() throws Exception {
+        String soap12 = TRANSFER.replace("http://schemas.xmlsoap.org/soap/envelope/", "http://www.w3.org/2003/05/soap-envelope");
+        HttpResponse<String> refused = gateway.send(HttpRequest.newBuilder(URI.create(address()))
+                .header("Content-Type", "application/soap+xml; charset=utf-8; action=\"urn:portcullis:demo-bank/Transfer\"")
+                .POST(HttpRequest.BodyPublishers.ofString(soap12)));
+
+        assertThat(refused.statusCode()).isEqualTo(500);
+        assertThat(eventOf(refused).status()).isEqualTo(400);
+        assertThat(refused.headers().firstValue("content-type").orElse("")).startsWith("application/soap+xml");
+        assertThat(refused.body()).contains("<env:Value>env:Sender</env:Value>", "<env:Value>wsse:InvalidSecurity</env:Value>");
+    }
+
+    @Test
     void aTamperedSignedBodyIsRefused() throws Exception {
         String signed = new String(SecuredMessages.of(TRANSFER).timestamp()
                 .sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE).bytes(), StandardCharsets.UTF_8);
