@@ -7,10 +7,14 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.util.ArrayList;
 import java.util.List;
+import io.portcullis.engine.audit.DecisionEvent;
+import io.portcullis.soap.SoapAdapter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,10 +38,20 @@ import org.junit.jupiter.api.io.TempDir;
  * matches when the envelope's prefix is {@code s} (the demo bank's service writes {@code s:},
  * as WCF services do), and it cannot import a PKCS#12 file protected with AES (Java's default),
  * so the test writes Alice's key with the older 3DES protection.
+ *
+ * <p>On Windows with the .NET Framework 4 (its {@code csc.exe} in place), the same client is built
+ * and run with Microsoft's own WCF instead, and the bindings Mono cannot run are run too: WS-Security
+ * 1.1 UserNameForCertificate, and WS-SecureConversation over it (a context established, the call in
+ * it, the context cancelled when the channel closes). Elsewhere those tests are skipped: this is how
+ * the Windows job that issue 4 waits for runs them ({@code mvn -pl camel-routes -am verify
+ * -Dtest=WcfInteropIT -Dsurefire.failIfNoSpecifiedTests=false}).
  */
 class WcfInteropIT {
 
     static final Path WCF = Path.of("src/test/wcf").toAbsolutePath();
+    /** Microsoft's .NET Framework 4 C# compiler: where it is, the client is Microsoft's WCF, not Mono's. */
+    static final Path MICROSOFT_CSC = Path.of(System.getenv().getOrDefault("WINDIR", "C:\\Windows"), "Microsoft.NET",
+            "Framework64", "v4.0.30319", "csc.exe");
 
     @TempDir
     static Path workDir;
@@ -47,14 +61,14 @@ class WcfInteropIT {
 
     @BeforeAll
     static void start() throws Exception {
-        if (!Files.isExecutable(Path.of("/usr/bin/mcs")) || !Files.isExecutable(Path.of("/usr/bin/mono"))) {
+        if (!microsoftWcf() && (!Files.isExecutable(Path.of("/usr/bin/mcs")) || !Files.isExecutable(Path.of("/usr/bin/mono")))) {
             throw new IllegalStateException("Mono is not installed: apt-get install mono-devel "
                     + "libmono-system-servicemodel4.0a-cil (.ci/run does)");
         }
         client = workDir.resolve("WcfBankClient.exe");
-        ClientProcess build = ClientProcess.run(workDir, List.of("/usr/bin/mcs", "-nologo", "-out:" + client, "-r:System.ServiceModel.dll",
-                "-r:System.IdentityModel.dll", "-r:System.Runtime.Serialization.dll", "-r:System.Xml.Linq.dll",
-                WCF.resolve("WcfBankClient.cs").toString()));
+        ClientProcess build = ClientProcess.run(workDir, List.of(microsoftWcf() ? MICROSOFT_CSC.toString() : "/usr/bin/mcs",
+                "-nologo", "-out:" + client, "-r:System.ServiceModel.dll", "-r:System.IdentityModel.dll",
+                "-r:System.Runtime.Serialization.dll", "-r:System.Xml.Linq.dll", WCF.resolve("WcfBankClient.cs").toString()));
         assertThat(build.exit()).as(build.out() + build.err()).isZero();
         alicePkcs12 = legacyPkcs12(RunningGateway.CONFIG.resolve("tls/alice.p12"), workDir.resolve("alice-3des.p12"));
         gateway = new RunningGateway(workDir, "", config -> config
@@ -84,13 +98,53 @@ class WcfInteropIT {
         gateway.assertRefusedBobsAccount(run);
     }
 
-    private static ClientProcess wcf(String account) throws Exception {
-        return ClientProcess.run(workDir, List.of("/usr/bin/mono", client.toString(),
-                "--endpoint", "http://127.0.0.1:" + gateway.port + "/soap/bank",
+    @Test
+    @EnabledIf("microsoftWcf")
+    void microsoftsWcfSignsWithAKeyEncryptedToTheGatewayAndSendsAlicesPassword() throws Exception {
+        ClientProcess run = wcf("acc-alice-1", "username-for-certificate");
+
+        gateway.assertReadAlicesAccount(run);
+    }
+
+    @Test
+    @EnabledIf("microsoftWcf")
+    void microsoftsWcfEstablishesASecurityContextCallsInItAndCancelsIt() throws Exception {
+        java.util.function.Predicate<DecisionEvent> established = e -> SoapAdapter.ESTABLISH_CONTEXT_OPERATION.equals(e.operation())
+                && "PERMIT".equals(e.effect());
+        java.util.function.Predicate<DecisionEvent> cancelled = e -> SoapAdapter.CANCEL_CONTEXT_OPERATION.equals(e.operation())
+                && "PERMIT".equals(e.effect());
+        long establishedBefore = gateway.count(established);
+        long cancelledBefore = gateway.count(cancelled);
+
+        ClientProcess run = wcf("acc-alice-1", "secure-conversation");
+
+        gateway.assertReadAlicesAccount(run);
+        assertThat(gateway.count(established)).isEqualTo(establishedBefore + 1);
+        assertThat(gateway.count(cancelled)).isEqualTo(cancelledBefore + 1);
+    }
+
+    /** Whether Microsoft's WCF is here (Windows with the .NET Framework 4), rather than Mono's. */
+    static boolean microsoftWcf() {
+        return Files.isRegularFile(MICROSOFT_CSC);
+    }
+
+    /** The client reading {@code account} as Alice, with {@code binding} (see WcfBankClient.cs); none: mutual certificates. */
+    private static ClientProcess wcf(String account, String... binding) throws Exception {
+        List<String> command = new ArrayList<>(microsoftWcf() ? List.of(client.toString()) : List.of("/usr/bin/mono", client.toString()));
+        command.addAll(List.of("--endpoint", "http://127.0.0.1:" + gateway.port + "/soap/bank",
                 "--pkcs12", alicePkcs12.toString(),
                 "--password-file", RunningGateway.CONFIG.resolve("tls/keystore.pass").toString(),
                 "--peer-cert", RunningGateway.CONFIG.resolve("wss/gateway.pem").toString(),
                 "--account", account));
+        if (binding.length > 0) {
+            command.addAll(List.of("--binding", binding[0], "--username", "alice", "--user-password-file", alicesPassword().toString()));
+        }
+        return ClientProcess.run(workDir, command);
+    }
+
+    /** Alice's demo password (DEMO ONLY), in a file as the client reads it. */
+    private static Path alicesPassword() throws Exception {
+        return Files.writeString(workDir.resolve("alice.pass"), "alice-demo-password");
     }
 
 
