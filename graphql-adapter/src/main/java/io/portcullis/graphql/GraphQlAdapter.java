@@ -343,6 +343,15 @@ public final class GraphQlAdapter implements ProtocolAdapter {
     @Override
     public HttpResponseMessage refusal(String requestId, HttpRequestMessage refused, int status, List<String> reasons,
                                        String message) {
+        return refusal(requestId, status, reasons, message);
+    }
+
+    @Override
+    public HttpResponseMessage refusal(ApiRequest request, int status, List<String> reasons, String message) {
+        return refusal(request.id(), status, reasons, message);
+    }
+
+    private static HttpResponseMessage refusal(String requestId, int status, List<String> reasons, String message) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         headers.put("content-type", List.of("application/json"));
         headers.put("cache-control", List.of("no-store"));

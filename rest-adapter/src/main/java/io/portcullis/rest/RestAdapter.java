@@ -230,6 +230,11 @@ public final class RestAdapter implements ProtocolAdapter {
     }
 
     @Override
+    public HttpResponseMessage refusal(ApiRequest request, int status, List<String> reasons, String message) {
+        return ProblemDetails.of(request.id(), status, reasons, message);
+    }
+
+    @Override
     public HttpRequestMessage fulfil(ApiRequest request, HttpRequestMessage forward, List<Obligation> obligations)
             throws ObligationException {
         // Properties the description does not accept go upstream only stripped: a rule pack that

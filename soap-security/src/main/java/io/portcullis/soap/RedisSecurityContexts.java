@@ -281,7 +281,8 @@ public final class RedisSecurityContexts implements SecurityContexts {
         return (scope + "\n" + identifier).getBytes(StandardCharsets.UTF_8);
     }
 
-    private static byte[] encode(Context context) throws IOException {
+    /** A context as it is sealed (package-private for the test of what the build before key rollover wrote). */
+    static byte[] encode(Context context) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
         DataOutputStream out = new DataOutputStream(bytes);
         out.writeByte(FORMAT);
@@ -322,7 +323,7 @@ public final class RedisSecurityContexts implements SecurityContexts {
         }
     }
 
-    private static Context decode(String identifier, byte[] plain) throws IOException {
+    static Context decode(String identifier, byte[] plain) throws IOException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(plain));
         if (in.readByte() != FORMAT) {
             return null;

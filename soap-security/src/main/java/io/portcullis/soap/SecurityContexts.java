@@ -131,20 +131,31 @@ public interface SecurityContexts {
      *                             while the route has room
      * @param maxContexts          how many contexts the route holds at most (on all nodes together in a cluster)
      * @param maxContextsPerCaller how many one caller holds at most (its oldest makes way)
-     * @param keyRollover          how long after a renewal calls may still use the key the context had (zero: none)
+     * @param keyRollover          how long after a renewal calls may still use the key the context had (zero: none;
+     *                             at most {@link #MAX_KEY_ROLLOVER} and half the lifetime, so an old key never
+     *                             outlives what a short lifetime was chosen for)
      */
     record Limits(java.time.Duration lifetime, java.time.Duration renewalWindow, int maxContexts, int maxContextsPerCaller,
                   java.time.Duration keyRollover) {
 
         /** WCF's service keeps a renewed context's old key as long (its KeyRolloverInterval). */
         public static final java.time.Duration DEFAULT_KEY_ROLLOVER = java.time.Duration.ofMinutes(5);
+        public static final java.time.Duration MAX_KEY_ROLLOVER = java.time.Duration.ofMinutes(15);
 
         public Limits {
             if (lifetime.isNegative() || lifetime.isZero() || renewalWindow.isNegative() || maxContexts < 1
-                    || maxContextsPerCaller < 1 || keyRollover.isNegative()) {
+                    || maxContextsPerCaller < 1 || keyRollover.isNegative() || keyRollover.compareTo(MAX_KEY_ROLLOVER) > 0
+                    || keyRollover.compareTo(lifetime.dividedBy(2)) > 0) {
                 throw new IllegalArgumentException("a security context's lifetime and the numbers held must be positive, "
-                        + "its renewal window and key rollover not negative");
+                        + "its renewal window not negative, its key rollover 0 to " + MAX_KEY_ROLLOVER.toSeconds()
+                        + " s and at most half the lifetime");
             }
+        }
+
+        /** The key rollover a lifetime has unless configured: WCF's, or half the lifetime if that is shorter. */
+        public static java.time.Duration defaultKeyRollover(java.time.Duration lifetime) {
+            java.time.Duration half = lifetime.dividedBy(2);
+            return half.compareTo(DEFAULT_KEY_ROLLOVER) < 0 ? half : DEFAULT_KEY_ROLLOVER;
         }
 
         /** How long a context is held: its lifetime and renewal window. */

@@ -22,7 +22,8 @@ import java.util.Objects;
  * carries the WS-Security fault code ({@code wsse:FailedCheck}, {@code wsse:MessageExpired}, ...) with
  * the specification's own generic text, which is what WS-Security clients expect and all they learn.
  * A security context the gateway does not hold (or no longer) is WS-SecureConversation's
- * {@code wsc:BadContextToken}, in the namespace of the version the message used: WCF takes a fault
+ * {@code wsc:BadContextToken}, in the namespace of the version the message used (WS-Security's
+ * {@code wsse:SecurityTokenUnavailable} when the message names none near its start): WCF takes a fault
  * as a security fault, and faults its session channel so that its application opens a new one,
  * only when the subcode is in a security namespace of its binding.
  */
@@ -64,8 +65,12 @@ public final class SoapFaults {
             throw new IllegalArgumentException("fault status must be 400..599, was " + status);
         }
         boolean client = status < 500;
-        if (conversation != null && aboutContext(reasons)) {
-            return securityFault(version, header, requestId, "wsc:BadContextToken",
+        if (aboutContext(reasons)) {
+            // Without the version the message used (none named near its start), WS-Security's nearest code.
+            return conversation == null
+                    ? securityFault(version, header, requestId, WSSE_PREFIX + "SecurityTokenUnavailable", "",
+                    "Referenced security token could not be retrieved")
+                    : securityFault(version, header, requestId, "wsc:BadContextToken",
                     " xmlns:wsc=\"" + conversation.conversationNamespace() + "\"", BAD_CONTEXT_TOKEN_TEXT);
         }
         String[] security = reasons.stream().map(SECURITY_FAULTS::get).filter(Objects::nonNull).findFirst().orElse(null);

@@ -90,7 +90,10 @@ public final class Wss4jMessageVerifier {
     public static final String POLICY_NOT_MET = "WSS_POLICY_NOT_MET";
     /** A signed element that imitates the Body or another protected part: signature wrapping. */
     public static final String SIGNATURE_WRAPPING = "WSS_SIGNATURE_WRAPPING";
-    /** The message refers to a security context this gateway did not issue, or that expired or was cancelled. */
+    /**
+     * The message refers to a security context this gateway did not issue, or that expired or was
+     * cancelled, or to an instance of one whose key it no longer holds (renewed, and rolled over).
+     */
     public static final String CONTEXT_UNKNOWN = "WSS_CONTEXT_UNKNOWN";
     /** A renewal or cancellation made with a security context's key from before its last renewal, which carries calls alone. */
     public static final String CONTEXT_RENEWED = "WSS_CONTEXT_RENEWED";
@@ -176,7 +179,8 @@ public final class Wss4jMessageVerifier {
             // The token carried names the instance, and so the key, it was made with (WSS4J's callback hears the identifier alone).
             org.apache.wss4j.dom.validate.Validator contextTokens = (credential, data) -> {
                 var token = credential.getSecurityContextToken();
-                credential.setSecretKey(contextKey(token.getIdentifier(), true, instanceNamedBy(token.getElement()),
+                String instance = token.getInstance();
+                credential.setSecretKey(contextKey(token.getIdentifier(), true, instance == null ? null : instance.strip(),
                         (Verification) data.getMsgContext()));
                 return credential;
             };
@@ -420,17 +424,6 @@ public final class Wss4jMessageVerifier {
     private static WSSecurityException contextRefused(String why) {
         return new WSSecurityException(WSSecurityException.ErrorCode.FAILED_AUTHENTICATION, "empty",
                 new Object[] {why});
-    }
-
-    /** The Instance a SecurityContextToken carries (in its own version's namespace), or null. */
-    private static String instanceNamedBy(Element token) {
-        for (Node child = token.getFirstChild(); child != null; child = child.getNextSibling()) {
-            if (child instanceof Element element && "Instance".equals(element.getLocalName())
-                    && Objects.equals(token.getNamespaceURI(), element.getNamespaceURI())) {
-                return element.getTextContent().strip();
-            }
-        }
-        return null;
     }
 
     private WsSecurityResult collect(SoapEnvelope envelope, WSHandlerResult handled, Verification verification)

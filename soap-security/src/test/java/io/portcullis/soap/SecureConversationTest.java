@@ -400,6 +400,43 @@ class SecureConversationTest {
     }
 
     @Test
+    void aMessageMadeWithTwoContextsIsRefused() throws Exception {
+        SecureConversation.Version version = SecureConversation.Version.V1_3;
+        Issued ours = establish(version, true);
+        Issued another = establish(version, true);
+        // Signed in one context, and again with keys derived from another that it refers to by identifier.
+        SoapEnvelope message = new SoapEnvelopeReader().read(SecuredMessages.of(Wss4jMessageVerifierTest.TRANSFER).timestamp()
+                .inContext(version, ours, false, false).inContext(version, another, true, false).bytes());
+        Element anothersToken = (Element) message.header().getElementsByTagNameNS(version.conversationNamespace(), "SecurityContextToken")
+                .item(0);
+        anothersToken.getParentNode().removeChild(anothersToken);
+
+        RequestRejectedException refused = readingRefused(message.serialize());
+
+        assertThat(refused.reason()).isEqualTo(Wss4jMessageVerifier.INVALID_SECURITY);
+        assertThat(refused.getMessage()).contains("one security context");
+    }
+
+    @Test
+    void aRouteThatTakesNoContextsRefusesAMessageMadeWithOne() throws Exception {
+        Issued issued = establish(SecureConversation.Version.V1_3, true);
+        WsSecurityPolicy certificatesOnly = new WsSecurityPolicy(List.of(new WsSecurityPolicy.Alternative(true, false,
+                EnumSet.of(WsSecurityPolicy.Part.BODY, WsSecurityPolicy.Part.TIMESTAMP), Set.of(WsSecurityPolicy.Part.BODY))),
+                Duration.ofMinutes(5), Duration.ofMinutes(1), false, true, Set.of());
+        Wss4jMessageVerifier verifier = new Wss4jMessageVerifier(certificatesOnly, new SignerTrust(gatewayKeys, false, List.of()),
+                gatewayKeys, TestKeys.PASSWORDS, new InMemoryReplayGuard(100, Clock.systemUTC()),
+                UsernameTokens.text((user, password, address) -> Authentication.of(ALICE)), certificate -> Authentication.of(ALICE), null);
+        SoapEnvelope message = new SoapEnvelopeReader().read(inContext(SecureConversation.Version.V1_3, issued, Wss4jMessageVerifierTest.TRANSFER));
+
+        RequestRejectedException refused = catchThrowableOfType(RequestRejectedException.class,
+                () -> verifier.verify(message, "127.0.0.1"));
+
+        // Refused as WS-Security refuses it (its HMAC signatures are outside a certificates-only route's suite),
+        // not as a header that could not be processed.
+        assertThat(refused.reason()).isEqualTo(Wss4jMessageVerifier.UNSUPPORTED_ALGORITHM);
+    }
+
+    @Test
     void aPasswordOverAKeyEncryptedToTheGatewayEstablishesAndRenewsAContextAsWcfsUserNameForCertificateDoes() throws Exception {
         SecureConversation.Version version = SecureConversation.Version.V2005_02;
         Issued issued = askWithPassword(issueRequest(version, CLIENT_ENTROPY), version, null);

@@ -690,17 +690,20 @@ public final class GatewaySettingsLoader {
         int renewalWindow = or(settings.renewalWindowSeconds(), 3600);
         int maxContexts = or(settings.maxContexts(), 10_000);
         int maxContextsPerCaller = or(settings.maxContextsPerCaller(), 10);
-        // An old key never outlives half a lifetime: a short lifetime is chosen for how soon a key stops working.
-        int keyRollover = or(settings.keyRolloverSeconds(),
-                Math.min((int) io.portcullis.soap.SecurityContexts.Limits.DEFAULT_KEY_ROLLOVER.toSeconds(), lifetime / 2));
+        long keyRollover = settings.keyRolloverSeconds() != null ? settings.keyRolloverSeconds()
+                : io.portcullis.soap.SecurityContexts.Limits.defaultKeyRollover(java.time.Duration.ofSeconds(lifetime)).toSeconds();
         if (lifetime < 60 || lifetime > 86_400 || renewalWindow < 0 || renewalWindow > 86_400 || maxContexts < 1 || maxContexts > 1_000_000 || maxContextsPerCaller < 1
-                || maxContextsPerCaller > maxContexts || keyRollover < 0 || keyRollover > Math.min(900, lifetime / 2)) {
+                || maxContextsPerCaller > maxContexts) {
             throw new InvalidConfigurationException(key + ".secureConversation: lifetimeSeconds must be 60..86400, "
-                    + "renewalWindowSeconds 0..86400, maxContexts 1..1000000, maxContextsPerCaller 1..maxContexts and "
-                    + "keyRolloverSeconds 0..900 and at most half the lifetime");
+                    + "renewalWindowSeconds 0..86400, maxContexts 1..1000000 and maxContextsPerCaller 1..maxContexts");
         }
-        return new io.portcullis.soap.SecurityContexts.Limits(java.time.Duration.ofSeconds(lifetime),
-                java.time.Duration.ofSeconds(renewalWindow), maxContexts, maxContextsPerCaller, java.time.Duration.ofSeconds(keyRollover));
+        try {
+            return new io.portcullis.soap.SecurityContexts.Limits(java.time.Duration.ofSeconds(lifetime),
+                    java.time.Duration.ofSeconds(renewalWindow), maxContexts, maxContextsPerCaller, java.time.Duration.ofSeconds(keyRollover));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationException(key + ".secureConversation: keyRolloverSeconds must be 0.."
+                    + io.portcullis.soap.SecurityContexts.Limits.MAX_KEY_ROLLOVER.toSeconds() + " and at most half the lifetime");
+        }
     }
 
     /** A key identifier for a signature or encryption the settings do not ask for is refused: it would do nothing. */

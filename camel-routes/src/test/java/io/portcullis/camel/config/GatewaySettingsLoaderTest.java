@@ -109,13 +109,13 @@ class GatewaySettingsLoaderTest {
         }
         for (String rollover : List.of("-1", "901")) {
             assertThatThrownBy(() -> load(example().replace("keyRolloverSeconds: 300", "keyRolloverSeconds: " + rollover)))
-                    .hasMessageContaining("keyRolloverSeconds 0..900 and at most half the lifetime");
+                    .hasMessageContaining("keyRolloverSeconds must be 0..900 and at most half the lifetime");
         }
         assertThat(load(example().replace("keyRolloverSeconds: 300", "keyRolloverSeconds: 0")).routes().get(1).wsSecurity()
                 .secureConversation().keyRollover()).isZero();
         // Half a short lifetime at most, so an old key never outlives what the lifetime was chosen for.
         assertThatThrownBy(() -> load(example().replace("lifetimeSeconds: 3600", "lifetimeSeconds: 300")))
-                .hasMessageContaining("keyRolloverSeconds 0..900 and at most half the lifetime");
+                .hasMessageContaining("keyRolloverSeconds must be 0..900 and at most half the lifetime");
         assertThat(load(example().replace("lifetimeSeconds: 3600", "lifetimeSeconds: 300").replace(",\n                           keyRolloverSeconds: 300", ""))
                 .routes().get(1).wsSecurity().secureConversation().keyRollover()).isEqualTo(java.time.Duration.ofSeconds(150));
     }

@@ -82,7 +82,7 @@ class ClientAddressIT {
         assertThat(event.clientAddress()).isEqualTo("2001:db8:1:ab42::4");
         // The next /56 is someone else.
         HttpResponse<String> neighbour = login("2001:db8:1:ac00::1", "dave");
-        assertThat(gateway.auditOf(GatewayIT.requestId(neighbour)).get(0).authenticationFailure()).isNotEqualTo("BASIC_LOCKED_OUT");
+        assertThat(gateway.auditOf(GatewayIT.requestId(neighbour)).get(0).authenticationFailure()).isEqualTo("BASIC_USER_UNKNOWN");
     }
 
     /** A failed HTTP Basic login as {@code user}, forwarded for {@code address} by the trusted proxy. */

@@ -36,7 +36,7 @@ public interface ProtocolAdapter {
     }
 
     /**
-     * The protocol answers its own faults with an HTTP 5xx (SOAP 1.1): a server error is then not by
+     * The protocol answers its own faults with an HTTP 5xx (SOAP): a server error is then not by
      * itself a leak of the upstream's internals (see {@code UpstreamErrors}).
      */
     default boolean serverErrorsAreFaults() {
@@ -57,23 +57,16 @@ public interface ProtocolAdapter {
     }
 
     /**
-     * The protocol's error for a refusal: problem+json, a SOAP fault, a GraphQL error.
+     * The protocol's error for a refusal of a request it could not read: problem+json, a SOAP fault, a
+     * GraphQL error.
      *
-     * @param refused the refused request (as it arrived, or for a request already read its method, path
-     *                and headers), so the answer can match what the caller speaks (SOAP 1.1 or 1.2, its
-     *                WS-SecureConversation version); never echoed
+     * @param refused the refused request as it arrived, so the answer can be in what the caller speaks
+     *                (a SOAP version, say); never echoed
      */
     HttpResponseMessage refusal(String requestId, HttpRequestMessage refused, int status, List<String> reasons, String message);
 
-    /**
-     * The refusal of a request this adapter read: by default as {@link #refusal(String, HttpRequestMessage, int, List, String)}
-     * of its method, path and headers (its body is not kept once read); a protocol whose answers relate to
-     * their request (SOAP's WS-Addressing) overrides it.
-     */
-    default HttpResponseMessage refusal(ApiRequest request, int status, List<String> reasons, String message) {
-        return refusal(request.id(), new HttpRequestMessage(request.method(), request.path(), "", request.headers(), null),
-                status, reasons, message);
-    }
+    /** The protocol's error for a refusal of a request it read, in that request's terms (SOAP relates it by WS-Addressing). */
+    HttpResponseMessage refusal(ApiRequest request, int status, List<String> reasons, String message);
 
     /**
      * The protocol's own answer to a request the gateway serves itself instead of forwarding it (a

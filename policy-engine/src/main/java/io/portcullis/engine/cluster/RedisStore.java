@@ -182,8 +182,17 @@ public final class RedisStore implements AutoCloseable {
      * A Lua script the gateway runs on Redis, known by its SHA-1 as Redis caches it: {@link #eval}
      * sends the digest, not the text, on every call but the first after Redis forgot it.
      */
-    public record Script(String text, String sha1) {
+    public static final class Script {
 
+        private final String text;
+        private final String sha1;
+
+        private Script(String text, String sha1) {
+            this.text = text;
+            this.sha1 = sha1;
+        }
+
+        /** {@code text} with its digest worked out here: a digest of another script would run that one. */
         public static Script of(String text) {
             try {
                 byte[] digest = java.security.MessageDigest.getInstance("SHA-1")
@@ -192,6 +201,14 @@ public final class RedisStore implements AutoCloseable {
             } catch (java.security.NoSuchAlgorithmException e) {
                 throw new IllegalStateException("SHA-1 is required by the Java platform", e);
             }
+        }
+
+        public String text() {
+            return text;
+        }
+
+        public String sha1() {
+            return sha1;
         }
     }
 

@@ -56,6 +56,11 @@ class GatekeeperViewsTest {
         }
 
         @Override
+        public HttpResponseMessage refusal(ApiRequest request, int status, List<String> reasons, String message) {
+            return refusal(request.id(), (HttpRequestMessage) null, status, reasons, message);
+        }
+
+        @Override
         public HttpRequestMessage fulfil(ApiRequest request, HttpRequestMessage forward, List<Obligation> obligations) {
             return forward;
         }

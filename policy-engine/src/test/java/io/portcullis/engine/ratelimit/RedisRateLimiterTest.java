@@ -58,6 +58,13 @@ class RedisRateLimiterTest {
     }
 
     @Test
+    void aScriptIsKnownToRedisByTheDigestTheGatewayWorksOut() {
+        RedisStore.Script script = RedisStore.Script.of("return tonumber(ARGV[1]) + 1");
+
+        assertThat(redis.first().commands().scriptLoad(script.text())).isEqualTo(script.sha1());
+    }
+
+    @Test
     void aRedisThatForgotTheScriptIsGivenItAgain() {
         RedisRateLimiter limiter = new RedisRateLimiter(redis.first(), false, true);
         Obligation.RateLimit limit = quota("per-hour", 3);
