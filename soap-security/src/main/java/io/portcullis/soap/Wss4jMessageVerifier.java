@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -95,6 +96,7 @@ public final class Wss4jMessageVerifier {
      * cancelled, or to an instance of one whose key it no longer holds (renewed, and rolled over).
      */
     public static final String CONTEXT_UNKNOWN = "WSS_CONTEXT_UNKNOWN";
+    private static final String ONE_KEY_TEXT = "A message is made with one security context, and one key of it.";
     /** A renewal or cancellation made with a security context's key from before its last renewal, which carries calls alone. */
     public static final String CONTEXT_RENEWED = "WSS_CONTEXT_RENEWED";
     private static final String CONTEXT_UNKNOWN_TEXT = "The security context is not known or has expired; renew it or establish a new one.";
@@ -219,6 +221,9 @@ public final class Wss4jMessageVerifier {
         }
         requireFewTokens(headers.get(0));
         Verification verification = new Verification(clientAddress);
+        if (contexts != null) {
+            verification.instancesReferred = instancesReferred(headers.get(0));
+        }
         WSHandlerResult handled;
         try {
             WSSecurityEngine engine = new WSSecurityEngine();
@@ -346,7 +351,8 @@ public final class Wss4jMessageVerifier {
                         && (asked.getUsage() == org.apache.wss4j.common.ext.WSPasswordCallback.SECURITY_CONTEXT_TOKEN
                         || asked.getUsage() == org.apache.wss4j.common.ext.WSPasswordCallback.SECRET_KEY)) {
                     try {
-                        asked.setKey(contextKey(asked.getIdentifier(), false, null, verification));
+                        String referred = verification.instancesReferred.get(asked.getIdentifier());
+                        asked.setKey(contextKey(asked.getIdentifier(), referred != null, referred, verification));
                     } catch (WSSecurityException e) {
                         throw new java.io.IOException(e.getMessage());
                     }
@@ -419,6 +425,33 @@ public final class Wss4jMessageVerifier {
         verification.context = context;
         verification.contextKey = key;
         return key.secret();
+    }
+
+    /**
+     * The instances that references to a context by its identifier name with an {@code Instance}
+     * attribute (WS-SecureConversation's, as WCF writes it on a reference from outside), by
+     * identifier: WSS4J's callback hears the identifier alone. Two instances of one context refused.
+     */
+    private static Map<String, String> instancesReferred(Element header) throws RequestRejectedException {
+        Map<String, String> instances = Map.of();
+        org.w3c.dom.NodeList references = header.getElementsByTagNameNS(WSConstants.WSSE_NS, "Reference");
+        for (int i = 0; i < references.getLength(); i++) {
+            Element reference = (Element) references.item(i);
+            String uri = reference.getAttributeNS(null, "URI");
+            for (SecureConversation.Version version : SecureConversation.Version.values()) {
+                if (!uri.startsWith("#") && reference.hasAttributeNS(version.conversationNamespace(), "Instance")) {
+                    if (instances.isEmpty()) {
+                        instances = new HashMap<>(2);
+                    }
+                    String instance = reference.getAttributeNS(version.conversationNamespace(), "Instance").strip();
+                    String earlier = instances.putIfAbsent(uri, instance);
+                    if (earlier != null && !earlier.equals(instance)) {
+                        throw refused(400, INVALID_SECURITY, ONE_KEY_TEXT);
+                    }
+                }
+            }
+        }
+        return instances;
     }
 
     private static WSSecurityException contextRefused(String why) {
@@ -841,7 +874,7 @@ public final class Wss4jMessageVerifier {
             return refused(401, CONTEXT_UNKNOWN, CONTEXT_UNKNOWN_TEXT);
         }
         if (verification.contextsConflict) {
-            return refused(400, INVALID_SECURITY, "A message is made with one security context, and one key of it.");
+            return refused(400, INVALID_SECURITY, ONE_KEY_TEXT);
         }
         if (usesAlgorithmOutsideSuite(envelope)) {
             return refused(400, UNSUPPORTED_ALGORITHM, "An unsupported signature or encryption algorithm was used.");
@@ -957,6 +990,8 @@ public final class Wss4jMessageVerifier {
         /** The security context whose key the message used, once WSS4J asked for it, and that key. */
         SecurityContexts.Context context;
         SecurityContexts.Key contextKey;
+        /** The instances references from outside name, by the context's identifier. */
+        Map<String, String> instancesReferred = Map.of();
         boolean contextUnknown;
         boolean contextsUnavailable;
         /** More than one context, or two instances of one, in a message. */

@@ -400,6 +400,42 @@ class SecureConversationTest {
     }
 
     @Test
+    void aReferenceFromOutsideNamesTheInstanceItsKeyIsOf() throws Exception {
+        SecureConversation.Version version = SecureConversation.Version.V2005_02;
+        Issued issued = establish(version, true);
+        Issued first = renew(version, issued, CLIENT_ENTROPY);
+        Issued second = renew(version, first, CLIENT_ENTROPY);
+
+        // Made with the first renewal's key while it rolls over, the token left out, the references naming its instance.
+        ApiRequest call = adapter.normalize(post(referredFromOutside(version, first, first.instance())), CONTEXT);
+        assertThat(call.attribute(WsSecurityResult.SIGNED_WITH)).isEqualTo("security-context");
+        assertThat(instancesNamedBy(answerTo(call), first, version)).containsOnly(first.instance());
+
+        // A reference naming no instance means the context's key now; one naming an instance it never had, none.
+        assertThat(readingRefused(referredFromOutside(version, first, null)).reason()).isEqualTo(Wss4jMessageVerifier.FAILED_CHECK);
+        assertThat(readingRefused(referredFromOutside(version, second, "urn:uuid:00000000-0000-0000-0000-000000000002")).reason())
+                .isEqualTo(Wss4jMessageVerifier.CONTEXT_UNKNOWN);
+        adapter.normalize(post(referredFromOutside(version, second, second.instance())), CONTEXT);
+    }
+
+    /** A call in {@code context} that carries no token and refers to it by identifier, naming {@code instance} (null: none). */
+    private static byte[] referredFromOutside(SecureConversation.Version version, Issued context, String instance) throws Exception {
+        SoapEnvelope message = new SoapEnvelopeReader().read(SecuredMessages.of(Wss4jMessageVerifierTest.TRANSFER).timestamp()
+                .inContext(version, context, true, true).bytes());
+        Element token = (Element) message.header().getElementsByTagNameNS(version.conversationNamespace(), "SecurityContextToken").item(0);
+        token.getParentNode().removeChild(token);
+        org.w3c.dom.NodeList references = message.header().getElementsByTagNameNS(WSConstants.WSSE_NS, "Reference");
+        for (int i = 0; i < references.getLength() && instance != null; i++) {
+            Element reference = (Element) references.item(i);
+            if (context.identifier().equals(reference.getAttribute("URI"))) {
+                reference.setAttributeNS("http://www.w3.org/2000/xmlns/", "xmlns:wsc", version.conversationNamespace());
+                reference.setAttributeNS(version.conversationNamespace(), "wsc:Instance", instance);
+            }
+        }
+        return message.serialize();
+    }
+
+    @Test
     void aMessageMadeWithTwoContextsIsRefused() throws Exception {
         SecureConversation.Version version = SecureConversation.Version.V1_3;
         Issued ours = establish(version, true);
