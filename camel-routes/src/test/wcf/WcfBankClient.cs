@@ -2,7 +2,8 @@
 // security with X.509 certificates on both sides (SecurityBindingElement.CreateMutualCertificateBindingElement,
 // the binding .NET partners use against Java services), Basic256Sha256, a Timestamp, and WCF's default
 // protection order: the request's Body and signature are encrypted, and so must the reply's be.
-// Built with Mono's mcs and run with mono (Debian's mono-devel); .NET's own WCF is not on this machine.
+// Built with Mono's mcs and run with mono (Debian's mono-devel), or on Windows with the .NET Framework 4's
+// csc.exe and run as it is (Microsoft's WCF): WcfInteropIT picks whichever is there.
 //
 // --binding picks what the client sends (Mono runs only the first; the others are for .NET Framework):
 //   mutual-certificate          the above (default);
