@@ -24,8 +24,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * What counting one call against a limit costs: {@code local}, the embedded buckets; {@code redis},
- * Bucket4j's compare-and-swap against a redis-server this benchmark starts on loopback (one round
- * trip or more per call). Each call takes a token from one of 1,000 callers' buckets, so buckets
+ * one Lua script (run by its digest) against a redis-server this benchmark starts on loopback (one
+ * round trip per call, whatever the number of limits). Each call takes a token from one of 1,000 callers' buckets, so buckets
  * never run dry and the numbers are the allowed path, the one every permitted request takes.
  */
 @State(Scope.Benchmark)
