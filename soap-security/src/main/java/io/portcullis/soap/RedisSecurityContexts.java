@@ -45,7 +45,7 @@ import java.util.Set;
  */
 public final class RedisSecurityContexts implements SecurityContexts {
 
-    /** Values sealed in another format (an earlier build's) are not read: their clients establish new contexts. */
+    /** Values sealed in another format (another build's) are not read: their clients establish new contexts. */
     private static final int FORMAT = 2;
     /*
      * The keys: each context under its identifier's digest, held for its lifetime and renewal window;
@@ -281,8 +281,7 @@ public final class RedisSecurityContexts implements SecurityContexts {
         return (scope + "\n" + identifier).getBytes(StandardCharsets.UTF_8);
     }
 
-    /** A context as it is sealed (package-private for the test of what the build before key rollover wrote). */
-    static byte[] encode(Context context) throws IOException {
+    private static byte[] encode(Context context) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
         DataOutputStream out = new DataOutputStream(bytes);
         out.writeByte(FORMAT);
@@ -292,7 +291,6 @@ public final class RedisSecurityContexts implements SecurityContexts {
         out.writeShort(context.secret().length);
         out.write(context.secret());
         writePrincipal(out, context.principal());
-        // Last, so a node of the build before key rollover reads the rest and ignores it.
         RolledOverKey rolledOver = context.rolledOver();
         out.writeBoolean(rolledOver != null);
         if (rolledOver != null) {
@@ -323,7 +321,7 @@ public final class RedisSecurityContexts implements SecurityContexts {
         }
     }
 
-    static Context decode(String identifier, byte[] plain) throws IOException {
+    private static Context decode(String identifier, byte[] plain) throws IOException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(plain));
         if (in.readByte() != FORMAT) {
             return null;
@@ -334,7 +332,7 @@ public final class RedisSecurityContexts implements SecurityContexts {
         byte[] secret = in.readNBytes(in.readUnsignedShort());
         Principal principal = readPrincipal(in);
         RolledOverKey rolledOver = null;
-        if (in.available() > 0 && in.readBoolean()) {
+        if (in.readBoolean()) {
             String rolledOverInstance = in.readUTF();
             Instant until = Instant.ofEpochMilli(in.readLong());
             byte[] rolledOverSecret = in.readNBytes(in.readUnsignedShort());

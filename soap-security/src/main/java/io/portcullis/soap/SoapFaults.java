@@ -44,17 +44,9 @@ public final class SoapFaults {
      * @param reasons the refusal's reason codes; a {@code WSS_*} one selects a WS-Security fault,
      *                which carries only the specification's text (no codes, no message)
      * @param message the refusal's message for the client, or empty for the generic text
-     */
-    public static byte[] render(SoapVersion version, int status, String requestId, List<String> reasons, String message) {
-        return render(version, status, requestId, reasons, message, null, null);
-    }
-
-    /**
-     * As {@link #render(SoapVersion, int, String, List, String)}, relating the fault to a request that
-     * used WS-Addressing, and naming a WS-SecureConversation fault in {@code conversation}'s namespace.
-     *
-     * @param addressing   the request's WS-Addressing, or null
-     * @param conversation the WS-SecureConversation version the request used, or null
+     * @param addressing   the request's WS-Addressing, which the fault then relates to; or null
+     * @param conversation the WS-SecureConversation version the request used (a context fault is in its
+     *                     namespace), or null
      */
     static byte[] render(SoapVersion version, int status, String requestId, List<String> reasons, String message,
                          WsAddressing addressing, SecureConversation.Version conversation) {

@@ -189,25 +189,6 @@ class RedisSecurityContextsTest {
     }
 
     @Test
-    void aContextWrittenByTheBuildBeforeKeyRolloverIsRead() throws Exception {
-        SecurityContexts.Context context = new SecurityContexts.Context("urn:uuid:" + java.util.UUID.randomUUID(),
-                "urn:uuid:" + java.util.UUID.randomUUID(), SECRET, ALICE, java.time.Instant.parse("2026-11-23T10:00:00Z"),
-                SecureConversation.Version.V2005_02, null);
-        byte[] encoded = RedisSecurityContexts.encode(context);
-        // That build wrote everything up to the principal, and no flag for an old key after it.
-        byte[] beforeKeyRollover = java.util.Arrays.copyOf(encoded, encoded.length - 1);
-
-        SecurityContexts.Context read = RedisSecurityContexts.decode(context.identifier(), beforeKeyRollover);
-
-        assertThat(read.instance()).isEqualTo(context.instance());
-        assertThat(read.secret()).isEqualTo(SECRET);
-        assertThat(read.principal()).isEqualTo(ALICE);
-        assertThat(read.expires()).isEqualTo(context.expires());
-        assertThat(read.version()).isEqualTo(SecureConversation.Version.V2005_02);
-        assertThat(read.rolledOver()).isNull();
-    }
-
-    @Test
     void aContextThatMadeWayCountsNoMoreAmongItsCallersSoTheRoutesBoundHolds() throws Exception {
         io.portcullis.engine.authn.MutableClock clock = new io.portcullis.engine.authn.MutableClock(java.time.Instant.now());
         SecurityContexts contexts = contexts(redis.first(), "one-each", 2, 1, clock);

@@ -24,7 +24,7 @@ class SoapFaultsTest {
             "SOAP_1_2, 500, Receiver",
     })
     void faultParsesBackWithVersionCodeAndRequestId(SoapVersion version, int status, String code) throws Exception {
-        byte[] fault = SoapFaults.render(version, status, HOSTILE_ID, java.util.List.of(), "");
+        byte[] fault = SoapFaults.render(version, status, HOSTILE_ID, java.util.List.of(), "", null, null);
 
         // The gateway's own reader is strict, so a fault it accepts is a well-formed envelope.
         SoapEnvelope parsed = reader.read(fault);
@@ -48,7 +48,7 @@ class SoapFaultsTest {
             "SOAP_1_1, WSS_SIGNATURE_WRAPPING, InvalidSecurity"})
     void webServicesSecurityRefusalsCarryTheirFaultCodeAndGenericText(SoapVersion version, String reason, String code)
             throws Exception {
-        SoapEnvelope parsed = reader.read(SoapFaults.render(version, 400, "r-1", java.util.List.of(reason), "detailed message"));
+        SoapEnvelope parsed = reader.read(SoapFaults.render(version, 400, "r-1", java.util.List.of(reason), "detailed message", null, null));
 
         Element codeElement = version == SoapVersion.SOAP_1_1
                 ? (Element) parsed.document().getElementsByTagNameNS("", "faultcode").item(0)
@@ -82,7 +82,7 @@ class SoapFaultsTest {
                 .contains("The requested context elements are insufficient or unsupported.").doesNotContain("WSS_");
         // Without the version the message used, WS-Security's nearest code, and still no reason code.
         SoapEnvelope unversioned = reader.read(SoapFaults.render(version, 401, "r-1",
-                java.util.List.of(Wss4jMessageVerifier.CONTEXT_UNKNOWN), "The security context is not known or has expired."));
+                java.util.List.of(Wss4jMessageVerifier.CONTEXT_UNKNOWN), "The security context is not known or has expired.", null, null));
         Element unversionedCode = version == SoapVersion.SOAP_1_1
                 ? (Element) unversioned.document().getElementsByTagNameNS("", "faultcode").item(0)
                 : (Element) unversioned.document().getElementsByTagNameNS(version.namespace(), "Subcode").item(0).getFirstChild();
@@ -95,7 +95,7 @@ class SoapFaultsTest {
     @CsvSource({"SOAP_1_1, WSS_FAILED_CHECK", "SOAP_1_2, WSS_FAILED_CHECK", "SOAP_1_1, ''", "SOAP_1_2, ''"})
     void theFaultCodesPrefixIsDeclaredInsideTheFault(SoapVersion version, String reason) throws Exception {
         SoapEnvelope parsed = reader.read(SoapFaults.render(version, 400, "r-1",
-                reason.isEmpty() ? java.util.List.of() : java.util.List.of(reason), ""));
+                reason.isEmpty() ? java.util.List.of() : java.util.List.of(reason), "", null, null));
         Element fault = (Element) parsed.document().getElementsByTagNameNS(version.namespace(), "Fault").item(0);
 
         // Mono's WCF reads the fault from the Body on its own: the codes must resolve without the Envelope.
@@ -120,7 +120,7 @@ class SoapFaultsTest {
     @CsvSource({"SOAP_1_1", "SOAP_1_2"})
     void otherRefusalsNameTheirReasonsAndMessageLikeProblemJson(SoapVersion version) throws Exception {
         SoapEnvelope parsed = reader.read(SoapFaults.render(version, 403, "r-2",
-                java.util.List.of("TRANSFER_LIMIT_EXCEEDED"), "Transfers over 10,000 need a <teller>."));
+                java.util.List.of("TRANSFER_LIMIT_EXCEEDED"), "Transfers over 10,000 need a <teller>.", null, null));
 
         String text = parsed.document().getDocumentElement().getTextContent();
         assertThat(text).contains("Transfers over 10,000 need a <teller>.");
@@ -131,7 +131,7 @@ class SoapFaultsTest {
     @ParameterizedTest
     @CsvSource({"SOAP_1_1, 200", "SOAP_1_2, 600"})
     void refusesStatusesThatAreNotErrors(SoapVersion version, int status) {
-        assertThatThrownBy(() -> SoapFaults.render(version, status, "r-1", java.util.List.of(), ""))
+        assertThatThrownBy(() -> SoapFaults.render(version, status, "r-1", java.util.List.of(), "", null, null))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
