@@ -113,12 +113,9 @@ public final class WatchedFile<T> implements Supplier<T>, AutoCloseable {
     /** SHA-256 of the file's bytes as the path resolves now (following symlinks), or a marker when unreadable. */
     private static String contentHash(Path file) {
         try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(java.nio.file.Files.readAllBytes(file));
-            return java.util.HexFormat.of().formatHex(digest);
+            return io.portcullis.engine.Sha256.hex(java.nio.file.Files.readAllBytes(file));
         } catch (IOException e) {
             return "unreadable";
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by the Java platform", e);
         }
     }
 

@@ -192,15 +192,9 @@ public final class RedisStore implements AutoCloseable {
             this.sha1 = sha1;
         }
 
-        /** {@code text} with its digest worked out here: a digest of another script would run that one. */
+        /** {@code text} with its digest worked out as Lettuce does for EVALSHA: a digest of another script would run that one. */
         public static Script of(String text) {
-            try {
-                byte[] digest = java.security.MessageDigest.getInstance("SHA-1")
-                        .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                return new Script(text, java.util.HexFormat.of().formatHex(digest));
-            } catch (java.security.NoSuchAlgorithmException e) {
-                throw new IllegalStateException("SHA-1 is required by the Java platform", e);
-            }
+            return new Script(text, io.lettuce.core.codec.Base16.digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         }
 
         public String text() {

@@ -13,6 +13,27 @@ final class BucketConfigurations {
     private BucketConfigurations() {
     }
 
+    /**
+     * {@link RateLimiter#consumeAll} for buckets taken one at a time: each in turn, and what the earlier ones
+     * took given back when one refuses.
+     */
+    static java.util.List<RateLimiter.Outcome> allOrNone(java.util.List<Obligation.RateLimit> limits,
+                                             java.util.function.Function<Obligation.RateLimit, RateLimiter.Outcome> consume,
+                                             java.util.function.Consumer<Obligation.RateLimit> refund) {
+        java.util.List<RateLimiter.Outcome> outcomes = new java.util.ArrayList<>(limits.size());
+        for (int i = 0; i < limits.size(); i++) {
+            RateLimiter.Outcome outcome = consume.apply(limits.get(i));
+            outcomes.add(outcome);
+            if (!outcome.allowed()) {
+                for (int taken = 0; taken < i; taken++) {
+                    refund.accept(limits.get(taken));
+                }
+                return outcomes;
+            }
+        }
+        return outcomes;
+    }
+
     /** A bucket's identity: its limit's name, key and shape, so a rule that changes the shape starts a fresh bucket. */
     static String id(Obligation.RateLimit limit) {
         return limit.name() + "|" + limit.capacity() + "/" + limit.period().toMillis() + "|" + limit.key();

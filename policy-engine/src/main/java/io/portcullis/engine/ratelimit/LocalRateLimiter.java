@@ -52,7 +52,7 @@ public final class LocalRateLimiter implements RateLimiter {
 
     @Override
     public java.util.List<Outcome> consumeAll(java.util.List<Obligation.RateLimit> limits) {
-        return RateLimiter.allOrNone(limits, this::consume, this::refund);
+        return BucketConfigurations.allOrNone(limits, this::consume, this::refund);
     }
 
     /** Gives back what {@link #consume} took, for a call a later limit refused. */

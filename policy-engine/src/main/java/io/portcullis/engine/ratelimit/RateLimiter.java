@@ -17,27 +17,6 @@ public interface RateLimiter {
     java.util.List<Outcome> consumeAll(java.util.List<Obligation.RateLimit> limits);
 
     /**
-     * {@link #consumeAll} for buckets taken one at a time: each in turn, and what the earlier ones
-     * took given back when one refuses.
-     */
-    static java.util.List<Outcome> allOrNone(java.util.List<Obligation.RateLimit> limits,
-                                             java.util.function.Function<Obligation.RateLimit, Outcome> consume,
-                                             java.util.function.Consumer<Obligation.RateLimit> refund) {
-        java.util.List<Outcome> outcomes = new java.util.ArrayList<>(limits.size());
-        for (int i = 0; i < limits.size(); i++) {
-            Outcome outcome = consume.apply(limits.get(i));
-            outcomes.add(outcome);
-            if (!outcome.allowed()) {
-                for (int taken = 0; taken < i; taken++) {
-                    refund.accept(limits.get(taken));
-                }
-                return outcomes;
-            }
-        }
-        return outcomes;
-    }
-
-    /**
      * @param allowed           whether the call may go on
      * @param remaining         tokens left in the bucket
      * @param resetSeconds      seconds until the bucket is full again

@@ -107,7 +107,7 @@ public final class RedisRateLimiter implements RateLimiter {
             }
         }
         // Redis is not asked: each limit as its kind says, on this node's bucket (given back if refused) or refused.
-        return RateLimiter.allOrNone(limits, this::counted, limit -> {
+        return BucketConfigurations.allOrNone(limits, this::counted, limit -> {
             if (fallsBack(limit)) {
                 fallback.refund(limit);
             }
