@@ -40,7 +40,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class GraphQlRequestBenchmark {
 
-    static final RequestContext CONTEXT = new RequestContext("bench", Instant.EPOCH, "bank-graphql", new Peer("127.0.0.1", 1));
+    static final RequestContext CONTEXT = new RequestContext("bench", Instant.EPOCH, "bank-graphql", io.portcullis.engine.net.NetworkPolicy.OPEN.peer("127.0.0.1", 1, null, false));
 
     private GraphQlAdapter adapter;
     private HttpRequestMessage account;

@@ -53,7 +53,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @Fork(1)
 public class ResponsePathBenchmark {
 
-    static final RequestContext CONTEXT = new RequestContext("bench", Instant.EPOCH, "bench", new Peer("127.0.0.1", 1));
+    static final RequestContext CONTEXT = new RequestContext("bench", Instant.EPOCH, "bench", io.portcullis.engine.net.NetworkPolicy.OPEN.peer("127.0.0.1", 1, null, false));
     static final List<Obligation> MASK_OWNER = List.of(new Obligation.MaskValue("/owner", io.portcullis.engine.dlp.SensitiveData.Kind.EMAIL));
 
     private RestAdapter rest;

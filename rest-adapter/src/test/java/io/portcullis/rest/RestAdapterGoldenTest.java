@@ -1,5 +1,6 @@
 package io.portcullis.rest;
 
+import io.portcullis.engine.net.NetworkPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -10,7 +11,6 @@ import io.portcullis.engine.adapter.RequestContext;
 import io.portcullis.engine.adapter.RequestRejectedException;
 import io.portcullis.engine.http.HttpRequestMessage;
 import io.portcullis.engine.model.ApiRequest;
-import io.portcullis.engine.model.Peer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,7 +50,7 @@ class RestAdapterGoldenTest {
     private static void check(Path httpFile) throws Exception {
         String name = httpFile.getFileName().toString().replace(".http", "");
         HttpRequestMessage message = parse(Files.readAllBytes(httpFile));
-        RequestContext context = new RequestContext("req-1", Instant.EPOCH, "golden", new Peer("192.0.2.10", 4242));
+        RequestContext context = new RequestContext("req-1", Instant.EPOCH, "golden", NetworkPolicy.OPEN.peer("192.0.2.10", 4242, null, false));
         Path rejected = GOLDEN.resolve(name + ".rejected.json");
         if (Files.exists(rejected)) {
             JsonNode expected = JSON.readTree(rejected.toFile());

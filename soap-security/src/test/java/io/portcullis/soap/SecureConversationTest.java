@@ -1,5 +1,6 @@
 package io.portcullis.soap;
 
+import io.portcullis.engine.net.NetworkPolicy;
 import io.portcullis.engine.adapter.RequestContext;
 import io.portcullis.engine.adapter.RequestRejectedException;
 import io.portcullis.engine.authn.Authentication;
@@ -9,7 +10,6 @@ import io.portcullis.engine.http.HttpRequestMessage;
 import io.portcullis.engine.http.HttpResponseMessage;
 import io.portcullis.engine.model.ApiRequest;
 import io.portcullis.engine.model.AuthMethod;
-import io.portcullis.engine.model.Peer;
 import io.portcullis.engine.model.Principal;
 import io.portcullis.engine.replay.InMemoryReplayGuard;
 import io.portcullis.soap.SecureConversationClient.Issued;
@@ -46,7 +46,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  */
 class SecureConversationTest {
 
-    static final RequestContext CONTEXT = new RequestContext("req-1", Instant.EPOCH, "bank-soap", new Peer("192.0.2.1", 1));
+    static final RequestContext CONTEXT = new RequestContext("req-1", Instant.EPOCH, "bank-soap", NetworkPolicy.OPEN.peer("192.0.2.1", 1, null, false));
     static final SoapRouteSettings ROUTE = new SoapRouteSettings("bank-soap",
             List.of("{urn:demo-bank}Transfer as transfer"), XmlLimits.DEFAULTS);
     static final Principal ALICE = Principal.builder("alice", AuthMethod.WS_SECURITY).roles(Set.of("customer")).build();

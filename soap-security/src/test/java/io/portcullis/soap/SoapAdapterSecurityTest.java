@@ -1,5 +1,6 @@
 package io.portcullis.soap;
 
+import io.portcullis.engine.net.NetworkPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,7 +12,6 @@ import io.portcullis.engine.http.HttpRequestMessage;
 import io.portcullis.engine.http.HttpResponseMessage;
 import io.portcullis.engine.model.ApiRequest;
 import io.portcullis.engine.model.AuthMethod;
-import io.portcullis.engine.model.Peer;
 import io.portcullis.engine.model.Principal;
 import io.portcullis.engine.replay.InMemoryReplayGuard;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +34,7 @@ class SoapAdapterSecurityTest {
             Wss4jMessageSecurer.Protection.signOnly(Wss4jMessageSecurer.KeyIdentifiers.DEFAULT);
 
     static final String TRANSFER = Wss4jMessageVerifierTest.TRANSFER;
-    static final RequestContext CONTEXT = new RequestContext("req-1", Instant.EPOCH, "bank-soap", new Peer("192.0.2.1", 1));
+    static final RequestContext CONTEXT = new RequestContext("req-1", Instant.EPOCH, "bank-soap", NetworkPolicy.OPEN.peer("192.0.2.1", 1, null, false));
     static final SoapRouteSettings ROUTE = new SoapRouteSettings("bank-soap",
             List.of("{urn:demo-bank}Transfer as transfer"), XmlLimits.DEFAULTS);
 

@@ -1,5 +1,6 @@
 package io.portcullis.soap;
 
+import io.portcullis.engine.net.NetworkPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -11,7 +12,6 @@ import io.portcullis.engine.http.HttpRequestMessage;
 import io.portcullis.engine.http.HttpResponseMessage;
 import io.portcullis.engine.model.ApiRequest;
 import io.portcullis.engine.model.Obligation;
-import io.portcullis.engine.model.Peer;
 import io.portcullis.engine.model.Protocol;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -24,7 +24,7 @@ class SoapAdapterTest {
 
     static final SoapAdapter ADAPTER = new SoapAdapter(new SoapRouteSettings("bank-soap",
             List.of("{urn:demo-bank}Transfer as transfer", "{urn:demo-bank}GetAccount"), XmlLimits.DEFAULTS), null, null, null);
-    static final RequestContext CONTEXT = new RequestContext("req-1", Instant.EPOCH, "bank-soap", new Peer("192.0.2.1", 1));
+    static final RequestContext CONTEXT = new RequestContext("req-1", Instant.EPOCH, "bank-soap", NetworkPolicy.OPEN.peer("192.0.2.1", 1, null, false));
 
     static final String TRANSFER_11 = """
             <s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/">

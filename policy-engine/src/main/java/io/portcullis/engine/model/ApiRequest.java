@@ -164,7 +164,7 @@ public record ApiRequest(
     /**
      * Whose rate-limit bucket this call counts against: the authenticated caller
      * ({@code subject:alice}), else the client address ({@code address:203.0.113.7}; an IPv6
-     * client's network, a /64 unless configured, see {@link Peer#countingKey()}).
+     * client's network, see {@link Peer#countingKey()}).
      */
     public String callerKey() {
         if (!principal.authenticated()) {

@@ -10,25 +10,29 @@ import java.util.Objects;
  * @param clientCertificate the TLS client certificate it presented and the listener verified, or null
  * @param secure            the request came over TLS (so responses carry HSTS)
  * @param countingKey       what the peer is counted under by rate limits and lockouts, as the gateway's
- *                          network settings say ({@code NetworkPolicy.peer}); null for a peer as the
- *                          listener saw it, which {@link #countingKey()} counts by the default prefix
+ *                          network settings say: {@code NetworkPolicy.peer} is the one way to make it;
+ *                          null for a peer as the listener saw it, which nothing counts
  */
 public record Peer(String address, int port, ClientCertificate clientCertificate, boolean secure, String countingKey) {
 
-    public static final Peer UNKNOWN = new Peer("", 0, null, false);
+    public static final Peer UNKNOWN = new Peer("", 0, null, false, "");
 
     public Peer {
         Objects.requireNonNull(address, "address");
     }
 
     /**
-     * What the peer is counted under: the key the gateway gave it, or (a peer made without one, as a
-     * rule fixture's) its address by the default IPv6 prefix, worked out only when asked.
+     * What the peer is counted under, as {@code NetworkPolicy.peer} worked it out.
+     *
+     * @throws IllegalStateException for a peer as the listener saw it: counting it by some default would
+     *                               ignore {@code network.ipv6CountingPrefix} (and a trusted proxy's client)
      */
     @Override
     public String countingKey() {
-        return countingKey != null ? countingKey : io.portcullis.engine.net.AddressRange.countingKey(address,
-                io.portcullis.engine.net.AddressRange.DEFAULT_IPV6_COUNTING_PREFIX);
+        if (countingKey == null) {
+            throw new IllegalStateException("a peer is counted only once the network policy has judged it");
+        }
+        return countingKey;
     }
 
     /** A peer as the listener saw it, not yet counted. */

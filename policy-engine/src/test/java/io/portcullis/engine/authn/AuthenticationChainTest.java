@@ -1,11 +1,11 @@
 package io.portcullis.engine.authn;
 
+import io.portcullis.engine.net.NetworkPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.engine.model.ApiRequest;
 import io.portcullis.engine.model.AuthMethod;
 import io.portcullis.engine.model.ClientCertificate;
-import io.portcullis.engine.model.Peer;
 import io.portcullis.engine.model.Principal;
 import java.time.Instant;
 import java.util.List;
@@ -111,6 +111,6 @@ class AuthenticationChainTest {
     }
 
     private static ApiRequest request(Map<String, List<String>> headers, ClientCertificate certificate) {
-        return ApiRequest.builder().id("r").headers(headers).peer(new Peer("127.0.0.1", 1, certificate, certificate != null)).build();
+        return ApiRequest.builder().id("r").headers(headers).peer(NetworkPolicy.OPEN.peer("127.0.0.1", 1, certificate, certificate != null)).build();
     }
 }

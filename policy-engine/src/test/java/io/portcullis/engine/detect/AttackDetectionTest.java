@@ -1,10 +1,10 @@
 package io.portcullis.engine.detect;
 
+import io.portcullis.engine.net.NetworkPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.engine.model.ApiRequest;
 import io.portcullis.engine.model.Detection;
-import io.portcullis.engine.model.Peer;
 import io.portcullis.engine.net.AddressList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,8 +87,8 @@ class AttackDetectionTest {
         AttackDetection withList = AttackDetection.standard(1, AttackDetection.Mode.MONITOR, 100,
                 AddressReputation.of(Map.of("tor-exits", () -> AddressList.of(List.of("198.51.100.0/24")))));
 
-        ApiRequest listed = withList.inspect(request().peer(new Peer("198.51.100.7", 4000, null, false)).build());
-        ApiRequest unlisted = withList.inspect(request().peer(new Peer("203.0.113.7", 4000, null, false)).build());
+        ApiRequest listed = withList.inspect(request().peer(NetworkPolicy.OPEN.peer("198.51.100.7", 4000, null, false)).build());
+        ApiRequest unlisted = withList.inspect(request().peer(NetworkPolicy.OPEN.peer("203.0.113.7", 4000, null, false)).build());
 
         assertThat(listed.detections()).extracting(Detection::describe).containsExactly("BAD_REPUTATION at client");
         assertThat(listed.attribute(AttackDetection.MODE)).isEqualTo("monitor");

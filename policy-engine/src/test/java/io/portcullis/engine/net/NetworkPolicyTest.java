@@ -71,8 +71,14 @@ class NetworkPolicyTest {
         assertThat(AddressRange.countingKey("64:ff9b::198.51.100.1", 64)).isEqualTo("198.51.100.1");
 
         io.portcullis.engine.model.ApiRequest anonymous = io.portcullis.engine.model.ApiRequest.builder().id("r")
-                .peer(new io.portcullis.engine.model.Peer("2001:db8:1:2::99", 1)).build();
+                .peer(NetworkPolicy.OPEN.peer("2001:db8:1:2::99", 1, null, false)).build();
         assertThat(anonymous.callerKey()).isEqualTo("address:2001:db8:1:2:0:0:0:0/64");
+    }
+
+    @Test
+    void aPeerAsTheListenerSawItIsNotCountedUntilTheNetworkPolicyJudgedIt() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new io.portcullis.engine.model.Peer("2001:db8:1:2::99", 1).countingKey())
+                .isInstanceOf(IllegalStateException.class);
     }
 
     @Test

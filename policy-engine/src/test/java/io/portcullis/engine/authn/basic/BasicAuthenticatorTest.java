@@ -1,12 +1,12 @@
 package io.portcullis.engine.authn.basic;
 
+import io.portcullis.engine.net.NetworkPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.portcullis.engine.authn.Authentication;
 import io.portcullis.engine.authn.MutableClock;
 import io.portcullis.engine.model.ApiRequest;
 import io.portcullis.engine.model.AuthMethod;
-import io.portcullis.engine.model.Peer;
 import io.portcullis.engine.model.Principal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -335,12 +335,12 @@ class BasicAuthenticatorTest {
     private static ApiRequest basic(String username, String password, String address) {
         return ApiRequest.builder().id("r")
                 .headers(Map.of("authorization", List.of("Basic " + base64(username + ":" + password))))
-                .peer(new Peer(address, 40_000)).build();
+                .peer(NetworkPolicy.OPEN.peer(address, 40_000, null, false)).build();
     }
 
     private static ApiRequest request(List<String> authorization) {
         return ApiRequest.builder().id("r").headers(Map.of("authorization", authorization))
-                .peer(new Peer(CLIENT, 40_000)).build();
+                .peer(NetworkPolicy.OPEN.peer(CLIENT, 40_000, null, false)).build();
     }
 
     private static String base64(String text) {

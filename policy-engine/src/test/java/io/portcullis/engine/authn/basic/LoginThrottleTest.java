@@ -235,12 +235,12 @@ class LoginThrottleTest {
     void ipv6ClientsAreLockedOutByTheirNetworkNotByEachAddress() {
         // As the gateway passes them: each request's Peer, counted by its /64.
         for (int i = 0; i < 20; i++) {
-            fail("user-" + i, new io.portcullis.engine.model.Peer("2001:db8:1:2:aaaa::" + Integer.toHexString(i + 1), 1).countingKey(), 1);
+            fail("user-" + i, io.portcullis.engine.net.NetworkPolicy.OPEN.peer("2001:db8:1:2:aaaa::" + Integer.toHexString(i + 1), 1, null, false).countingKey(), 1);
         }
 
-        assertThat(throttle.attempt("someone-new", new io.portcullis.engine.model.Peer("2001:db8:1:2:bbbb::9", 1).countingKey())
+        assertThat(throttle.attempt("someone-new", io.portcullis.engine.net.NetworkPolicy.OPEN.peer("2001:db8:1:2:bbbb::9", 1, null, false).countingKey())
                 .verdict()).as("another address of the same /64").isEqualTo(Verdict.LOCKED_OUT);
-        assertThat(throttle.attempt("someone-new", new io.portcullis.engine.model.Peer("2001:db8:1:3::1", 1).countingKey())
+        assertThat(throttle.attempt("someone-new", io.portcullis.engine.net.NetworkPolicy.OPEN.peer("2001:db8:1:3::1", 1, null, false).countingKey())
                 .verdict()).as("the next /64").isEqualTo(Verdict.ADMITTED);
     }
 }

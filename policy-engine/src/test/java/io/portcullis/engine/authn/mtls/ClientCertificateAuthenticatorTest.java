@@ -1,5 +1,6 @@
 package io.portcullis.engine.authn.mtls;
 
+import io.portcullis.engine.net.NetworkPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,7 +8,6 @@ import io.portcullis.engine.authn.Authentication;
 import io.portcullis.engine.authn.mtls.ClientCertificateAuthenticator.IdentitySource;
 import io.portcullis.engine.model.ApiRequest;
 import io.portcullis.engine.model.ClientCertificate;
-import io.portcullis.engine.model.Peer;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -53,7 +53,7 @@ class ClientCertificateAuthenticatorTest {
     }
 
     private static Authentication authenticate(IdentitySource source, ClientCertificate certificate) {
-        ApiRequest request = ApiRequest.builder().id("r").peer(new Peer("10.0.0.7", 50123, certificate, certificate != null)).build();
+        ApiRequest request = ApiRequest.builder().id("r").peer(NetworkPolicy.OPEN.peer("10.0.0.7", 50123, certificate, certificate != null)).build();
         return new ClientCertificateAuthenticator(source, () -> CertificateClients.NONE).authenticate(request);
     }
 }
