@@ -24,7 +24,6 @@ import io.portcullis.engine.ratelimit.LocalRateLimiter;
 import io.portcullis.engine.ratelimit.RateLimits;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -129,17 +128,15 @@ public final class Gatekeeper {
         if (!http.allows(message.method())) {
             Admission refused = refuseUnread(requestId, start, message, peer, 405, "METHOD_NOT_ALLOWED",
                     "This API does not take that method.");
-            Map<String, List<String>> headers = new LinkedHashMap<>(refused.reply().headers());
-            headers.put("allow", List.of(String.join(", ", http.methods().stream().sorted().toList())));
-            return new Admission(requestId, start, null, refused.decision(), null, refused.reply().withHeaders(headers));
+            return new Admission(requestId, start, null, refused.decision(), null, refused.reply().withAddedHeaders(
+                    Map.of("allow", List.of(String.join(", ", http.methods().stream().sorted().toList())))));
         }
         // An address whose requests keep failing before the rules (malformed, forged) is not read for a moment.
         if (rateLimits.refusalsExhausted(peer.countingKey())) {
             Admission refused = refuseUnread(requestId, start, message, peer, 429, RateLimits.TOO_MANY_REFUSALS,
                     "Too many refused requests from this address; try again shortly.");
-            Map<String, List<String>> headers = new LinkedHashMap<>(refused.reply().headers());
-            headers.put("retry-after", List.of("1"));
-            return new Admission(requestId, start, null, refused.decision(), null, refused.reply().withHeaders(headers));
+            return new Admission(requestId, start, null, refused.decision(), null,
+                    refused.reply().withAddedHeaders(Map.of("retry-after", List.of("1"))));
         }
         RequestContext context = new RequestContext(requestId, clock.instant(), route, peer);
         ApiRequest request;
@@ -198,9 +195,7 @@ public final class Gatekeeper {
         }
         if (answer != null) {
             record(request, ANSWER, decision, decision.reasons(), decision.ruleIds(), obligations, null, start);
-            Map<String, List<String>> headers = new LinkedHashMap<>(answer.headers());
-            headers.putAll(limited.headers());
-            return new Admission(requestId, start, request, decision, null, answer.withHeaders(headers));
+            return new Admission(requestId, start, request, decision, null, answer.withAddedHeaders(limited.headers()));
         }
         HttpRequestMessage forward = HttpForwarding.toUpstream(message, requestId, peer, request.principal(),
                 authentication.credentialHeaders(), authentication.credentialQueryParameters());
@@ -234,9 +229,7 @@ public final class Gatekeeper {
         record(request, "REQUEST", refused, breach == null ? refused.reasons() : union(refused.reasons(), List.of(breach.reason())),
                 refused.ruleIds(), refused.obligations(), null, start);
         HttpResponseMessage refusal = refusal(request, status, refused.reasons(), text);
-        Map<String, List<String>> headers = new LinkedHashMap<>(refusal.headers());
-        headers.putAll(limited.headers());
-        return new Admission(requestId, start, request, refused, null, refusal.withHeaders(headers));
+        return new Admission(requestId, start, request, refused, null, refusal.withAddedHeaders(limited.headers()));
     }
 
     private static String period(java.time.Duration period) {
@@ -265,9 +258,7 @@ public final class Gatekeeper {
         try {
             out = decideResponse(admission, upstream);
             if (!admission.responseHeaders().isEmpty()) {
-                Map<String, List<String>> headers = new LinkedHashMap<>(out.headers());
-                headers.putAll(admission.responseHeaders());
-                out = out.withHeaders(headers);
+                out = out.withAddedHeaders(admission.responseHeaders());
             }
         } catch (Throwable t) {
             LOG.error("response to {} withheld: enforcement failed: {}", admission.requestId(), t.toString(), t);
@@ -299,9 +290,7 @@ public final class Gatekeeper {
             if (retryAfter == null) {
                 return generic;
             }
-            Map<String, List<String>> headers = new LinkedHashMap<>(generic.headers());
-            headers.put("retry-after", List.of(retryAfter));
-            return generic.withHeaders(headers);
+            return generic.withAddedHeaders(Map.of("retry-after", List.of(retryAfter)));
         }
         ApiResponse response;
         try {
@@ -394,9 +383,7 @@ public final class Gatekeeper {
         if (status != 401 || authentication.challenges().isEmpty()) {
             return refusal;
         }
-        java.util.Map<String, List<String>> headers = new java.util.LinkedHashMap<>(refusal.headers());
-        headers.put("www-authenticate", authentication.challenges());
-        return refusal.withHeaders(headers);
+        return refusal.withAddedHeaders(Map.of("www-authenticate", authentication.challenges()));
     }
 
     /**

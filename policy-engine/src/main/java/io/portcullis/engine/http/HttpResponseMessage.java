@@ -26,4 +26,11 @@ public record HttpResponseMessage(int status, Map<String, List<String>> headers,
     public HttpResponseMessage withHeaders(Map<String, List<String>> newHeaders) {
         return new HttpResponseMessage(status, newHeaders, body);
     }
+
+    /** This response with {@code more} headers, each replacing one of the same name. */
+    public HttpResponseMessage withAddedHeaders(Map<String, List<String>> more) {
+        Map<String, List<String>> merged = new java.util.LinkedHashMap<>(headers);
+        merged.putAll(more);
+        return new HttpResponseMessage(status, merged, body);
+    }
 }
