@@ -30,8 +30,9 @@ class RedisSecurityContextsTest {
     @RegisterExtension
     static final TwoRedisClients redis = new TwoRedisClients();
 
-    static RedisSecurityContexts contexts(RedisStore store, int perCaller) {
-        return contexts(store, "bank-soap", 1000, perCaller, Clock.systemUTC());
+    /** A node's contexts of {@code scope} (each test its own, so none reads what another wrote), on the system's clock. */
+    static RedisSecurityContexts contexts(RedisStore store, String scope) {
+        return contexts(store, scope, 1000, 10, Clock.systemUTC());
     }
 
     static RedisSecurityContexts contexts(RedisStore store, String scope, int capacity, int perCaller, Clock clock) {
@@ -41,8 +42,8 @@ class RedisSecurityContextsTest {
 
     @Test
     void aContextIssuedOnOneNodeIsFoundWholeOnTheOtherAndCancelledForBoth() throws Exception {
-        SecurityContexts first = contexts(redis.first(), 10);
-        SecurityContexts second = contexts(redis.second(), 10);
+        SecurityContexts first = contexts(redis.first(), "found-whole");
+        SecurityContexts second = contexts(redis.second(), "found-whole");
 
         SecurityContexts.Context issued = first.issue(ALICE, SECRET, SecureConversation.Version.V2005_02);
         SecurityContexts.Context found = second.find(issued.identifier()).orElseThrow();
@@ -59,8 +60,7 @@ class RedisSecurityContextsTest {
 
     @Test
     void redisHoldsNeitherTheSecretNorTheCallerNorTheIdentifierInTheClear() throws Exception {
-        // A scope of its own: what other tests write (not sealed values, on purpose) is not read here.
-        SecurityContexts.Context issued = contexts(redis.first(), "in-the-clear", 1000, 10, Clock.systemUTC())
+        SecurityContexts.Context issued = contexts(redis.first(), "in-the-clear")
                 .issue(ALICE, SECRET, SecureConversation.Version.V1_3);
 
         StringBuilder stored = new StringBuilder();
@@ -81,20 +81,20 @@ class RedisSecurityContextsTest {
 
     @Test
     void aSealedContextMovedToAnotherIdentifierOrRouteIsNotAContext() throws Exception {
-        SecurityContexts.Context mine = contexts(redis.first(), 10).issue(ALICE, SECRET, SecureConversation.Version.V1_3);
+        SecurityContexts.Context mine = contexts(redis.first(), "moved").issue(ALICE, SECRET, SecureConversation.Version.V1_3);
         Principal mallory = Principal.builder("mallory", AuthMethod.WS_SECURITY).build();
-        SecurityContexts.Context theirs = contexts(redis.first(), 10).issue(mallory, SECRET, SecureConversation.Version.V1_3);
-        String mineKey = "portcullis:sct:bank-soap:" + Sha256.base64Url(mine.identifier());
-        String theirsKey = "portcullis:sct:bank-soap:" + Sha256.base64Url(theirs.identifier());
+        SecurityContexts.Context theirs = contexts(redis.first(), "moved").issue(mallory, SECRET, SecureConversation.Version.V1_3);
+        String mineKey = "portcullis:sct:moved:" + Sha256.base64Url(mine.identifier());
+        String theirsKey = "portcullis:sct:moved:" + Sha256.base64Url(theirs.identifier());
 
         // Whoever can write to Redis copies Alice's sealed context under Mallory's identifier, or to another route.
         redis.first().commands().set(theirsKey, redis.first().commands().get(mineKey));
         redis.first().commands().set("portcullis:sct:other-route:" + Sha256.base64Url(mine.identifier()), redis.first().commands().get(mineKey));
 
-        assertThat(contexts(redis.second(), 10).find(theirs.identifier())).isEmpty();
-        assertThat(contexts(redis.second(), "other-route", 1000, 10, Clock.systemUTC()).find(mine.identifier())).isEmpty();
+        assertThat(contexts(redis.second(), "moved").find(theirs.identifier())).isEmpty();
+        assertThat(contexts(redis.second(), "other-route").find(mine.identifier())).isEmpty();
         redis.first().commands().set(mineKey, "not a sealed context");
-        assertThat(contexts(redis.second(), 10).find(mine.identifier())).isEmpty();
+        assertThat(contexts(redis.second(), "moved").find(mine.identifier())).isEmpty();
     }
 
     @Test
@@ -228,7 +228,7 @@ class RedisSecurityContextsTest {
     void withRedisGoneNothingIsIssuedOrFound() throws Exception {
         try (RedisServer lonely = RedisServer.start();
              RedisStore store = RedisStore.connect(lonely.uri(), null, Duration.ofMillis(300))) {
-            SecurityContexts contexts = contexts(store, 10);
+            SecurityContexts contexts = contexts(store, "redis-gone");
             SecurityContexts.Context issued = contexts.issue(ALICE, SECRET, SecureConversation.Version.V1_3);
             lonely.stop();
 

@@ -9,13 +9,10 @@ import io.portcullis.soap.SecureConversation;
 import io.portcullis.soap.SecureConversationClient;
 import io.portcullis.soap.SecuredMessages;
 import io.portcullis.soap.SoapAdapter;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.apache.wss4j.dom.WSConstants;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,7 +66,7 @@ class ClusterReplayIT {
 
         HttpResponse<String> replay = post(second, message);
         assertThat(replay.statusCode()).isEqualTo(500);
-        assertThat(event(second, replay).reasons()).containsExactly("WSS_REPLAYED");
+        assertThat(second.eventOf(replay).reasons()).containsExactly("WSS_REPLAYED");
     }
 
     @Test
@@ -81,14 +78,14 @@ class ClusterReplayIT {
         assertThat(transfer.statusCode()).as(transfer.body()).isEqualTo(200);
         assertThat(SecureConversationClient.readWithContextKey(transfer.body().getBytes(StandardCharsets.UTF_8), context))
                 .contains("TransferResponse");
-        assertThat(event(second, transfer).principal().subject()).isEqualTo("alice");
+        assertThat(second.eventOf(transfer).principal().subject()).isEqualTo("alice");
 
         HttpResponse<String> cancelled = post(second, inContext(context,
                 SecureConversationClient.cancelRequest(SecureConversation.Version.V1_3, context.identifier())));
         assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
         HttpResponse<String> after = post(first, inContext(context, TRANSFER));
         assertThat(after.statusCode()).isEqualTo(500);
-        assertThat(event(first, after).reasons()).containsExactly("WSS_CONTEXT_UNKNOWN");
+        assertThat(first.eventOf(after).reasons()).containsExactly("WSS_CONTEXT_UNKNOWN");
     }
 
     @Test
@@ -99,7 +96,7 @@ class ClusterReplayIT {
         cluster.clock().shift(Duration.ofMinutes(90));
         try {
             HttpResponse<String> late = post(second, inContext(issued, TRANSFER));
-            assertThat(event(second, late).reasons()).containsExactly("WSS_CONTEXT_UNKNOWN");
+            assertThat(second.eventOf(late).reasons()).containsExactly("WSS_CONTEXT_UNKNOWN");
             // WS-SecureConversation's fault, in the message's version: WCF faults its session channel on it.
             assertThat(late.statusCode()).isEqualTo(500);
             assertThat(late.body()).contains("<faultcode>wsc:BadContextToken</faultcode>",
@@ -119,7 +116,7 @@ class ClusterReplayIT {
                     .contains("TransferResponse");
             // The old key had expired before the renewal: it does not roll over.
             HttpResponse<String> oldKey = post(first, inContext(issued, TRANSFER));
-            assertThat(event(first, oldKey).reasons()).containsExactly("WSS_CONTEXT_UNKNOWN");
+            assertThat(first.eventOf(oldKey).reasons()).containsExactly("WSS_CONTEXT_UNKNOWN");
         } finally {
             cluster.clock().shift(Duration.ZERO);
         }
@@ -140,7 +137,7 @@ class ClusterReplayIT {
                 .contains("TransferResponse");
         // The old key renews nothing: that is the renewed key's alone.
         HttpResponse<String> renewalWithOldKey = post(first, demo.renewalAsAlice(issued));
-        assertThat(event(first, renewalWithOldKey).reasons()).containsExactly("WSS_CONTEXT_RENEWED");
+        assertThat(first.eventOf(renewalWithOldKey).reasons()).containsExactly("WSS_CONTEXT_RENEWED");
         assertThat(post(second, inContext(renewed, TRANSFER)).statusCode()).isEqualTo(200);
     }
 
@@ -152,13 +149,13 @@ class ClusterReplayIT {
         HttpResponse<String> refused = post(first, signedTransfer());
         assertThat(refused.statusCode()).isEqualTo(500);
         assertThat(refused.body()).contains("soap:Server");
-        DecisionEvent event = event(first, refused);
+        DecisionEvent event = first.eventOf(refused);
         assertThat(event.reasons()).containsExactly("WSS_REPLAY_CHECK_UNAVAILABLE");
         assertThat(event.status()).isEqualTo(503);
         // Whatever context a message names, it cannot be looked up: refused, not guessed.
         SecureConversationClient.Issued anyContext = new SecureConversationClient.Issued("urn:uuid:" + java.util.UUID.randomUUID(),
                 null, new byte[32], null);
-        DecisionEvent unchecked = event(second, post(second, inContext(anyContext, TRANSFER)));
+        DecisionEvent unchecked = second.eventOf(post(second, inContext(anyContext, TRANSFER)));
         assertThat(unchecked.reasons()).containsExactly("WSS_CONTEXTS_UNAVAILABLE");
         assertThat(unchecked.status()).isEqualTo(503);
 
@@ -183,14 +180,6 @@ class ClusterReplayIT {
     }
 
     static HttpResponse<String> post(RunningGateway node, byte[] message) throws Exception {
-        return node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port + "/soap/bank"))
-                .header("Content-Type", "text/xml; charset=utf-8")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(message)));
-    }
-
-    static DecisionEvent event(RunningGateway node, HttpResponse<String> response) {
-        List<DecisionEvent> events = node.auditOf(response.headers().firstValue("x-request-id").orElseThrow());
-        assertThat(events).hasSize(1);
-        return events.get(0);
+        return node.postSoap(message, null);
     }
 }

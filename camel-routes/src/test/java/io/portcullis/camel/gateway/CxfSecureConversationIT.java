@@ -61,10 +61,8 @@ class CxfSecureConversationIT {
 
     @Test
     void cxfEstablishesAContextAndCallsTheBankInItCheckingTheAnswersAgainstItsPolicy() throws Exception {
-        Predicate<DecisionEvent> alicesRead = e -> "getAccount".equals(e.operation()) && "PERMIT".equals(e.effect())
-                && "alice".equals(e.principal().subject());
-        Predicate<DecisionEvent> established = e -> SoapAdapter.ESTABLISH_CONTEXT_OPERATION.equals(e.operation())
-                && "PERMIT".equals(e.effect()) && "ANSWER".equals(e.stage());
+        Predicate<DecisionEvent> alicesRead = RunningGateway.permittedFor("getAccount", "alice");
+        Predicate<DecisionEvent> established = RunningGateway.served(SoapAdapter.ESTABLISH_CONTEXT_OPERATION);
         long reads = gateway.count(alicesRead);
         long establishments = gateway.count(established);
         Dispatch<Source> bank = cxfClient();

@@ -107,15 +107,13 @@ final class DemoSoapClients {
         org.apache.wss4j.dom.handler.RequestData alice = new org.apache.wss4j.dom.handler.RequestData();
         alice.setDecCrypto(clients);
         alice.setSigVerCrypto(clients);
-        alice.setCallbackHandler(callbacks -> {
-            for (javax.security.auth.callback.Callback callback : callbacks) {
-                if (callback instanceof WSPasswordCallback asked) {
-                    asked.setPassword(TestKeys.PASSWORD);
-                }
-            }
-        });
+        alice.setCallbackHandler(TestKeys.PASSWORDS);
         SoapEnvelope envelope = new SoapEnvelopeReader().read(answer.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        new org.apache.wss4j.dom.engine.WSSecurityEngine().processSecurityHeader(envelope.document(), alice);
+        // WSS4J takes an answer with no signature at all: that it was signed and encrypted is checked here.
+        org.apache.wss4j.dom.handler.WSHandlerResult read = new org.apache.wss4j.dom.engine.WSSecurityEngine()
+                .processSecurityHeader(envelope.document(), alice);
+        org.assertj.core.api.Assertions.assertThat(read.getActionResults()).as(answer)
+                .containsKeys(org.apache.wss4j.dom.WSConstants.SIGN, org.apache.wss4j.dom.WSConstants.ENCR);
         return SecureConversationClient.read(envelope.operationElement(), SecureConversation.Version.V1_3, ALICES_ENTROPY);
     }
 

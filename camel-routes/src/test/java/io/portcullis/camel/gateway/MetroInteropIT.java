@@ -84,12 +84,9 @@ class MetroInteropIT {
         // WCF's default: the caller proves who it is once (UsernameToken, in a message secured as the symmetric
         // binding's), gets a security context, signs and encrypts its calls with keys derived from it, and
         // cancels it on close. Both calls are Alice's: the context stands for her, with no password in them.
-        java.util.function.Predicate<DecisionEvent> alicesRead = e -> "getAccount".equals(e.operation())
-                && "PERMIT".equals(e.effect()) && "alice".equals(e.principal().subject());
-        java.util.function.Predicate<DecisionEvent> established = e -> SoapAdapter.ESTABLISH_CONTEXT_OPERATION.equals(e.operation())
-                && "PERMIT".equals(e.effect()) && "ANSWER".equals(e.stage());
-        java.util.function.Predicate<DecisionEvent> cancelledByAlice = e -> SoapAdapter.CANCEL_CONTEXT_OPERATION.equals(e.operation())
-                && "PERMIT".equals(e.effect()) && "alice".equals(e.principal().subject());
+        java.util.function.Predicate<DecisionEvent> alicesRead = RunningGateway.permittedFor("getAccount", "alice");
+        java.util.function.Predicate<DecisionEvent> established = RunningGateway.served(SoapAdapter.ESTABLISH_CONTEXT_OPERATION);
+        java.util.function.Predicate<DecisionEvent> cancelledByAlice = RunningGateway.servedFor(SoapAdapter.CANCEL_CONTEXT_OPERATION, "alice");
         long reads = gateway.count(alicesRead);
         long establishments = gateway.count(established);
         long cancellations = gateway.count(cancelledByAlice);
@@ -114,8 +111,7 @@ class MetroInteropIT {
     void aMetroSecureConversationInTheFebruary2005VersionsOfWcfsDefaultBindingRoundTrips() throws Exception {
         // WS-SecurityPolicy 1.1, WS-Trust and WS-SecureConversation of February 2005: what WCF's WSHttpBinding speaks
         // (WS-SecurityPolicy 1.1 has no SignedEncryptedSupportingTokens; Metro encrypts the UsernameToken all the same).
-        java.util.function.Predicate<DecisionEvent> cancelled = e -> SoapAdapter.CANCEL_CONTEXT_OPERATION.equals(e.operation())
-                && "PERMIT".equals(e.effect());
+        java.util.function.Predicate<DecisionEvent> cancelled = RunningGateway.served(SoapAdapter.CANCEL_CONTEXT_OPERATION);
         long before = gateway.count(cancelled);
         ClientProcess run = metro("acc-alice-1", "--binding", "secure-conversation-2005", "--username", "alice", "--password",
                 "alice-demo-password");

@@ -104,6 +104,23 @@ final class RunningGateway implements AutoCloseable {
         return audit.stream().filter(e -> e.requestId().equals(requestId)).toList();
     }
 
+    /** The one audit event of the request {@code response} answers; fails the test unless there is exactly one. */
+    DecisionEvent eventOf(HttpResponse<String> response) {
+        List<DecisionEvent> events = auditOf(GatewayIT.requestId(response));
+        org.assertj.core.api.Assertions.assertThat(events).hasSize(1);
+        return events.get(0);
+    }
+
+    /** {@code message} posted to the demo bank's SOAP face, SOAP 1.1, with {@code soapAction} (none when null). */
+    HttpResponse<String> postSoap(byte[] message, String soapAction) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/soap/bank"))
+                .header("Content-Type", "text/xml; charset=utf-8");
+        if (soapAction != null) {
+            request.header("SOAPAction", "\"" + soapAction + "\"");
+        }
+        return send(request.POST(HttpRequest.BodyPublishers.ofByteArray(message)));
+    }
+
     io.portcullis.camel.GatewayRuntime runtime() {
         return gateway.runtime();
     }
@@ -125,6 +142,26 @@ final class RunningGateway implements AutoCloseable {
     }
 
     /** How many audit events so far match {@code event}: a test compares the count before and after its calls. */
+    /** Audit events of {@code operation} the gateway permitted. */
+    static java.util.function.Predicate<DecisionEvent> permitted(String operation) {
+        return e -> operation.equals(e.operation()) && "PERMIT".equals(e.effect());
+    }
+
+    /** {@link #permitted} events of {@code subject}'s. */
+    static java.util.function.Predicate<DecisionEvent> permittedFor(String operation, String subject) {
+        return permitted(operation).and(e -> subject.equals(e.principal().subject()));
+    }
+
+    /** Token requests of {@code operation} the gateway permitted and answered itself (establish, renew, cancel a context). */
+    static java.util.function.Predicate<DecisionEvent> served(String operation) {
+        return permitted(operation).and(e -> io.portcullis.engine.gate.Gatekeeper.ANSWER.equals(e.stage()));
+    }
+
+    /** {@link #served} token requests of {@code subject}'s. */
+    static java.util.function.Predicate<DecisionEvent> servedFor(String operation, String subject) {
+        return served(operation).and(e -> subject.equals(e.principal().subject()));
+    }
+
     long count(java.util.function.Predicate<DecisionEvent> event) {
         return audit.stream().filter(event).count();
     }

@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.wss4j.common.crypto.Merlin;
@@ -173,7 +172,7 @@ class SoapGatewayIT {
                 .POST(HttpRequest.BodyPublishers.ofString(soap12)));
 
         assertThat(refused.statusCode()).isEqualTo(500);
-        assertThat(eventOf(refused).status()).isEqualTo(400);
+        assertThat(gateway.eventOf(refused).status()).isEqualTo(400);
         assertThat(refused.headers().firstValue("content-type").orElse("")).startsWith("application/soap+xml");
         assertThat(refused.body()).contains("<env:Value>env:Sender</env:Value>", "<env:Value>wsse:InvalidSecurity</env:Value>");
     }
@@ -267,10 +266,10 @@ class SoapGatewayIT {
         HttpResponse<String> response = post(xml.getBytes(StandardCharsets.UTF_8));
 
         assertThat(response.statusCode()).as(attack).isEqualTo(status == 413 ? 413 : 500);
-        assertThat(eventOf(response).status()).isEqualTo(status);
+        assertThat(gateway.eventOf(response).status()).isEqualTo(status);
         assertThat(response.body()).contains("<faultcode>soap:Client</faultcode>").doesNotContain("passwd").doesNotContain("aaaa")
                 .as("the fault names the limit").contains(">" + reason + "</pc:reason>");
-        assertThat(eventOf(response).reasons()).containsExactly(reason);
+        assertThat(gateway.eventOf(response).reasons()).containsExactly(reason);
     }
 
     // --- helpers ----------------------------------------------------------------------------
@@ -305,27 +304,17 @@ class SoapGatewayIT {
     }
 
     HttpResponse<String> post(byte[] message, String soapAction) throws Exception {
-        return gateway.send(HttpRequest.newBuilder(URI.create(address()))
-                .header("Content-Type", "text/xml; charset=utf-8")
-                .header("SOAPAction", "\"" + soapAction + "\"")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(message)));
+        return gateway.postSoap(message, soapAction);
     }
 
     /** @param status the refusal's status in the audit event; SOAP 1.1 sends every fault as HTTP 500 */
     void assertFault(HttpResponse<String> response, int status, String faultCode, String reason) {
         assertThat(response.statusCode()).isEqualTo(500);
-        assertThat(eventOf(response).status()).isEqualTo(status);
+        assertThat(gateway.eventOf(response).status()).isEqualTo(status);
         assertThat(response.headers().firstValue("content-type").orElse("")).startsWith("text/xml");
         assertThat(response.body()).contains("<faultcode>" + faultCode + "</faultcode>")
                 .doesNotContain("acc-alice-1").doesNotContain("WSS_").doesNotContain("Exception");
-        assertThat(eventOf(response).reasons()).containsExactly(reason);
-    }
-
-    DecisionEvent eventOf(HttpResponse<String> response) {
-        String requestId = response.headers().firstValue("x-request-id").orElseThrow();
-        List<DecisionEvent> events = gateway.auditOf(requestId);
-        assertThat(events).hasSize(1);
-        return events.get(0);
+        assertThat(gateway.eventOf(response).reasons()).containsExactly(reason);
     }
 
     static String address() {

@@ -109,10 +109,8 @@ class WcfInteropIT {
     @Test
     @EnabledIf("microsoftWcf")
     void microsoftsWcfEstablishesASecurityContextCallsInItAndCancelsIt() throws Exception {
-        java.util.function.Predicate<DecisionEvent> established = e -> SoapAdapter.ESTABLISH_CONTEXT_OPERATION.equals(e.operation())
-                && "PERMIT".equals(e.effect());
-        java.util.function.Predicate<DecisionEvent> cancelled = e -> SoapAdapter.CANCEL_CONTEXT_OPERATION.equals(e.operation())
-                && "PERMIT".equals(e.effect());
+        java.util.function.Predicate<DecisionEvent> established = RunningGateway.servedFor(SoapAdapter.ESTABLISH_CONTEXT_OPERATION, "alice");
+        java.util.function.Predicate<DecisionEvent> cancelled = RunningGateway.servedFor(SoapAdapter.CANCEL_CONTEXT_OPERATION, "alice");
         long establishedBefore = gateway.count(established);
         long cancelledBefore = gateway.count(cancelled);
 
@@ -128,18 +126,26 @@ class WcfInteropIT {
         return Files.isRegularFile(MICROSOFT_CSC);
     }
 
-    /** The client reading {@code account} as Alice, with {@code binding} (see WcfBankClient.cs); none: mutual certificates. */
-    private static ClientProcess wcf(String account, String... binding) throws Exception {
+    /** The client reading {@code account} as Alice with mutual certificates. */
+    private static ClientProcess wcf(String account) throws Exception {
+        return ClientProcess.run(workDir, command(account));
+    }
+
+    /** The client reading {@code account} as Alice, with {@code binding} (see WcfBankClient.cs) and her password. */
+    private static ClientProcess wcf(String account, String binding) throws Exception {
+        List<String> command = command(account);
+        command.addAll(List.of("--binding", binding, "--username", "alice", "--user-password-file", alicesPassword().toString()));
+        return ClientProcess.run(workDir, command);
+    }
+
+    private static List<String> command(String account) {
         List<String> command = new ArrayList<>(microsoftWcf() ? List.of(client.toString()) : List.of("/usr/bin/mono", client.toString()));
         command.addAll(List.of("--endpoint", "http://127.0.0.1:" + gateway.port + "/soap/bank",
                 "--pkcs12", alicePkcs12.toString(),
                 "--password-file", RunningGateway.CONFIG.resolve("tls/keystore.pass").toString(),
                 "--peer-cert", RunningGateway.CONFIG.resolve("wss/gateway.pem").toString(),
                 "--account", account));
-        if (binding.length > 0) {
-            command.addAll(List.of("--binding", binding[0], "--username", "alice", "--user-password-file", alicesPassword().toString()));
-        }
-        return ClientProcess.run(workDir, command);
+        return command;
     }
 
     /** Alice's demo password (DEMO ONLY), in a file as the client reads it. */
