@@ -125,7 +125,7 @@ public final class RestAdapter implements ProtocolAdapter {
         boolean overrideHeader = message.headers().keySet().stream()
                 .map(HttpForwarding::canonical)
                 .anyMatch(METHOD_OVERRIDE_HEADERS::contains);
-        if (overrideHeader || query.containsKey("_method")) {
+        if (overrideHeader || query.keySet().stream().anyMatch(name -> name.equalsIgnoreCase("_method"))) {
             throw new RequestRejectedException(400, "METHOD_OVERRIDE_REFUSED", "Method override is not accepted; send the real method.");
         }
     }
@@ -181,13 +181,44 @@ public final class RestAdapter implements ProtocolAdapter {
         return textual ? Map.of("", text) : Map.of();
     }
 
-    /** The body's declared charset (what the upstream will decode it with); UTF-8 when none is declared. */
+    /**
+     * The body's declared charset; UTF-8 when none is declared. Only charsets in which the ASCII
+     * bytes are ASCII are read: an upstream that ignores the label (many read UTF-8 whatever it says)
+     * then sees every ASCII character where the detectors saw it. Under a label like UTF-16 or
+     * EBCDIC the detectors would read other text than such an upstream, and under a multi-byte legacy
+     * charset (Shift_JIS, GBK) a lead byte would hide the ASCII letter after it from them.
+     */
     private static java.nio.charset.Charset charset(String contentType) throws RequestRejectedException {
+        java.nio.charset.Charset charset;
         try {
-            return MediaType.charset(contentType);
+            charset = MediaType.charset(contentType);
         } catch (IllegalArgumentException e) {
             throw new RequestRejectedException(415, "UNSUPPORTED_MEDIA_TYPE", "The body's charset is not one this API reads.");
         }
+        if (!readsAsciiAsAscii(charset)) {
+            throw new RequestRejectedException(415, "UNSUPPORTED_MEDIA_TYPE",
+                    "Text bodies are read in UTF-8, US-ASCII or a single-byte charset such as ISO-8859-1; send the body in one of them.");
+        }
+        return charset;
+    }
+
+    private static final byte[] ASCII = asciiBytes();
+    private static final String ASCII_TEXT = new String(ASCII, java.nio.charset.StandardCharsets.US_ASCII);
+
+    static boolean readsAsciiAsAscii(java.nio.charset.Charset charset) {
+        if (charset.equals(java.nio.charset.StandardCharsets.UTF_8)) {
+            return true;
+        }
+        return charset.canEncode() && charset.newEncoder().maxBytesPerChar() == 1.0f
+                && new String(ASCII, charset).equals(ASCII_TEXT);
+    }
+
+    private static byte[] asciiBytes() {
+        byte[] ascii = new byte[128];
+        for (int i = 0; i < ascii.length; i++) {
+            ascii[i] = (byte) i;
+        }
+        return ascii;
     }
 
     @Override

@@ -8,7 +8,10 @@ import io.portcullis.camel.config.GatewaySettings;
 import io.portcullis.engine.policy.RulePackStatus;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import io.netty.handler.codec.http.HttpHeaders;
 import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.component.netty.http.NettyHttpMessage;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
@@ -38,7 +41,7 @@ public final class AdminRoutes extends RouteBuilder {
         String base = "netty-http:http://" + admin.host() + ":" + admin.port();
         String options = "?headerFilterStrategy=#" + GatewayRoutes.HEADER_FILTER + "&transferException=false&muteException=true";
         from(base + "/health" + options + "&httpMethodRestrict=GET").routeId("admin-health")
-                .process(exchange -> {
+                .process(guarded(exchange -> {
                     RulePackStatus status = runtime.rules().status();
                     java.util.List<String> warnings = new java.util.ArrayList<>(status.warnings());
                     warnings.addAll(status.lastErrors());
@@ -62,10 +65,10 @@ public final class AdminRoutes extends RouteBuilder {
                     health.put("listener", new java.util.TreeMap<>(listenerGuards.get()));
                     health.put("warnings", warnings);
                     reply(exchange, status.loaded() ? 200 : 503, health);
-                });
+                }));
         // Prometheus text format, for scraping: what the limits and the listener guards have done.
         from(base + "/metrics" + options + "&httpMethodRestrict=GET").routeId("admin-metrics")
-                .process(exchange -> {
+                .process(guarded(exchange -> {
                     Map<String, Long> limits = runtime.rateLimitCounters();
                     Map<String, Long> listener = listenerGuards.get();
                     StringBuilder text = new StringBuilder();
@@ -98,17 +101,49 @@ public final class AdminRoutes extends RouteBuilder {
                     exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
                     exchange.getMessage().setHeader("content-type", "text/plain; version=0.0.4; charset=utf-8");
                     exchange.getMessage().setBody(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                });
+                }));
         from(base + "/rules" + options + "&httpMethodRestrict=GET").routeId("admin-rules")
-                .process(exchange -> reply(exchange, 200, runtime.rules().status()));
+                .process(guarded(exchange -> reply(exchange, 200, runtime.rules().status())));
         from(base + "/inventory" + options + "&httpMethodRestrict=GET").routeId("admin-inventory")
-                .process(exchange -> reply(exchange, 200, Map.of("endpoints", runtime.inventory().entries(),
-                        "dropped", runtime.inventory().dropped())));
+                .process(guarded(exchange -> reply(exchange, 200, Map.of("endpoints", runtime.inventory().entries(),
+                        "dropped", runtime.inventory().dropped()))));
         from(base + "/rules/reload" + options + "&httpMethodRestrict=POST").routeId("admin-rules-reload")
-                .process(exchange -> {
+                .process(guarded(exchange -> {
                     RulePackStatus status = runtime.rules().reload();
                     reply(exchange, status.lastErrors().isEmpty() ? 200 : 422, status);
-                });
+                }));
+    }
+
+    /**
+     * A listener on loopback is still reached by the operator's browser: a page elsewhere can post a
+     * form to it (a reload, which needs no preflight), and a name the page's owner points at
+     * 127.0.0.1 (DNS rebinding) lets it read the answers. Tools send no Origin and name the listener
+     * by address or as localhost; anything else is refused.
+     */
+    private Processor guarded(Processor endpoint) {
+        return exchange -> {
+            HttpHeaders headers = exchange.getIn() instanceof NettyHttpMessage netty && netty.getHttpRequest() != null
+                    ? netty.getHttpRequest().headers() : null;
+            if (headers == null || headers.contains("origin") || crossSite(headers.get("sec-fetch-site"))) {
+                reply(exchange, 403, Map.of("error", "The admin listener does not answer browsers; use a tool such as curl."));
+            } else if (headers.getAll("host").size() != 1 || !namesThisListener(headers.get("host"))) {
+                reply(exchange, 421, Map.of("error", "Name the admin listener by its address or as localhost."));
+            } else {
+                endpoint.process(exchange);
+            }
+        };
+    }
+
+    private static boolean crossSite(String fetchSite) {
+        return fetchSite != null && !fetchSite.equalsIgnoreCase("none");
+    }
+
+    /** An address (a rebinding page cannot make a browser send one for its own name), localhost, or the configured host. */
+    private boolean namesThisListener(String host) {
+        String name = host.startsWith("[") ? host.substring(0, host.indexOf(']') + 1)
+                : host.lastIndexOf(':') > 0 ? host.substring(0, host.lastIndexOf(':')) : host;
+        return name.equalsIgnoreCase("localhost") || name.equalsIgnoreCase(admin.host())
+                || io.portcullis.engine.net.AddressRange.literal(name) != null;
     }
 
     private static void metric(StringBuilder text, String name, String type, String help, Long value) {

@@ -268,6 +268,12 @@ class GatewayIT {
                 + "X-Request-Id: chosen-by-client\r\n"
                 + "X-Forwarded-For: 10.9.9.9\r\n"
                 + "Forwarded: for=10.9.9.9\r\n"
+                + "X-Forwarded-Prefix: /admin\r\n"
+                + "X-Forwarded-Server: elsewhere\r\n"
+                + "True-Client-IP: 10.9.9.8\r\n"
+                + "CF-Connecting-IP: 10.9.9.7\r\n"
+                + "X-Original-URL: /api/accounts/acc-alice-1\r\n"
+                + "X-Rewrite-URL: /admin\r\n"
                 + "Connection: close, X-Private-Hop\r\n"
                 + "X-Private-Hop: secret\r\n"
                 + "Keep-Alive: timeout=5\r\n"
@@ -276,13 +282,7 @@ class GatewayIT {
                 + "Content-Type: text/plain\r\n"
                 + "Content-Length: 11\r\n\r\n"
                 + "hello world";
-        String raw;
-        try (Socket socket = new Socket("127.0.0.1", demo.gateway().port)) {
-            OutputStream out = socket.getOutputStream();
-            out.write(request.getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            raw = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        }
+        String raw = exchange(request);
         assertThat(raw).startsWith("HTTP/1.1 200");
         JsonNode echo = JSON.readTree(raw.substring(raw.indexOf("\r\n\r\n") + 4));
         assertThat(echo.get("method").asText()).isEqualTo("PUT");
@@ -301,6 +301,80 @@ class GatewayIT {
         assertThat(headers.get("x-forwarded-for")).hasSize(1);
         assertThat(headers.get("x-forwarded-for").get(0).asText()).isEqualTo("127.0.0.1");
         assertThat(headers.has("forwarded")).isFalse();
+        // Servers that take a path, prefix or client address from these would run what the rules never saw.
+        assertThat(headers.has("x-forwarded-prefix")).isFalse();
+        assertThat(headers.has("x-forwarded-server")).isFalse();
+        assertThat(headers.has("true-client-ip")).isFalse();
+        assertThat(headers.has("cf-connecting-ip")).isFalse();
+        assertThat(headers.has("x-original-url")).isFalse();
+        assertThat(headers.has("x-rewrite-url")).isFalse();
+    }
+
+    @Test
+    void aRequestTheUpstreamCouldFrameOrDecodeDifferentlyIsRefusedUnread() throws Exception {
+        String twoHosts = exchange("GET /echo/a HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: elsewhere.example\r\n"
+                + "X-API-Key: bob-demo-key\r\nConnection: close\r\n\r\n");
+        assertThat(twoHosts).startsWith("HTTP/1.1 400").contains("HOST_AMBIGUOUS");
+        String unknownCoding = exchange("POST /echo/a HTTP/1.1\r\nHost: 127.0.0.1\r\nX-API-Key: bob-demo-key\r\n"
+                + "Content-Type: text/plain\r\nTransfer-Encoding: xchunked\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello");
+        assertThat(unknownCoding).startsWith("HTTP/1.1 501").contains("TRANSFER_CODING_UNSUPPORTED");
+        // Chunked alone is how many clients send a body.
+        String chunked = exchange("POST /echo/a HTTP/1.1\r\nHost: 127.0.0.1\r\nX-API-Key: bob-demo-key\r\n"
+                + "Content-Type: text/plain\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
+        assertThat(chunked).startsWith("HTTP/1.1 200").contains("hello");
+    }
+
+    @Test
+    void aCompressedBodyIsRefusedForItsBytesHideWhatTheDetectorsLookFor() throws Exception {
+        java.io.ByteArrayOutputStream gzipped = new java.io.ByteArrayOutputStream();
+        try (var gzip = new java.util.zip.GZIPOutputStream(gzipped)) {
+            gzip.write("x' OR '1'='1' --".getBytes(StandardCharsets.UTF_8));
+        }
+        HttpResponse<String> response = demo.gateway().send(demo.gateway().get("/echo/search", "bob-demo-key")
+                .header("Content-Type", "text/plain").header("Content-Encoding", "gzip")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(gzipped.toByteArray())));
+
+        assertProblem(response, 415, "CONTENT_CODING_REFUSED");
+        HttpResponse<String> identity = demo.gateway().send(demo.gateway().get("/echo/search", "bob-demo-key")
+                .header("Content-Type", "text/plain").header("Content-Encoding", "identity")
+                .POST(HttpRequest.BodyPublishers.ofString("hello")));
+        assertThat(identity.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aTextBodyIsReadOnlyInACharsetWhoseAsciiIsAscii() throws Exception {
+        // Labelled UTF-16, these ASCII bytes are other text to the detectors, and an attack to an upstream reading UTF-8.
+        for (String charset : List.of("utf-16", "utf-32", "ibm037", "shift_jis")) {
+            HttpResponse<String> response = demo.gateway().send(demo.gateway().get("/echo/search", "bob-demo-key")
+                    .header("Content-Type", "text/plain; charset=" + charset)
+                    .POST(HttpRequest.BodyPublishers.ofString("x' OR '1'='1' --")));
+            assertProblem(response, 415, "UNSUPPORTED_MEDIA_TYPE");
+        }
+        HttpResponse<String> latin1 = demo.gateway().send(demo.gateway().get("/echo/search", "bob-demo-key")
+                .header("Content-Type", "text/plain; charset=iso-8859-1")
+                .POST(HttpRequest.BodyPublishers.ofString("x' OR '1'='1' --")));
+        assertProblem(latin1, 403, "SQL_INJECTION");
+    }
+
+    @Test
+    void methodOverrideInTheQueryIsRefusedWhateverItsCase() throws Exception {
+        HttpResponse<String> response = demo.gateway().send(demo.gateway().get("/api/accounts/acc-alice-1?_METHOD=DELETE",
+                "alice-demo-key"));
+
+        assertProblem(response, 400, "METHOD_OVERRIDE_REFUSED");
+    }
+
+    static String exchange(String request) throws Exception {
+        return exchange(demo.gateway().port, request);
+    }
+
+    static String exchange(int port, String request) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            OutputStream out = socket.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     @Test
@@ -326,6 +400,25 @@ class GatewayIT {
         assertThat(status.get("revision").asText()).hasSize(12);
         assertThat(status.get("files").toString()).contains("authz/operation-access.drl.csv");
         assertThat(status.get("lastErrors")).isEmpty();
+    }
+
+    @Test
+    void adminAnswersToolsButNotBrowsersPagesOrRebindingNames() throws Exception {
+        int admin = demo.gateway().adminPort;
+        // A page elsewhere posting a form (no preflight) to the loopback listener.
+        String crossSite = exchange(admin, "POST /rules/reload HTTP/1.1\r\nHost: 127.0.0.1:" + admin + "\r\n"
+                + "Origin: http://evil.example\r\nContent-Type: text/plain\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        assertThat(crossSite).startsWith("HTTP/1.1 403").contains("does not answer browsers");
+        String navigated = exchange(admin, "GET /inventory HTTP/1.1\r\nHost: 127.0.0.1\r\nSec-Fetch-Site: cross-site\r\n"
+                + "Connection: close\r\n\r\n");
+        assertThat(navigated).startsWith("HTTP/1.1 403");
+        // DNS rebinding: the page's own name, pointed at 127.0.0.1.
+        String rebound = exchange(admin, "GET /rules HTTP/1.1\r\nHost: evil.example:" + admin + "\r\nConnection: close\r\n\r\n");
+        assertThat(rebound).startsWith("HTTP/1.1 421").doesNotContain("revision");
+        for (String host : List.of("localhost:" + admin, "127.0.0.1", "[::1]:" + admin)) {
+            assertThat(exchange(admin, "GET /rules HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n"))
+                    .as(host).startsWith("HTTP/1.1 200").contains("revision");
+        }
     }
 
     static JsonNode assertProblem(HttpResponse<String> response, int status, String reason) throws Exception {

@@ -131,6 +131,10 @@ public final class Gatekeeper {
             return new Admission(requestId, start, null, refused.decision(), null, refused.reply().withAddedHeaders(
                     Map.of("allow", List.of(String.join(", ", http.methods().stream().sorted().toList())))));
         }
+        Admission unframed = refuseAmbiguousFraming(message, peer, requestId, start);
+        if (unframed != null) {
+            return unframed;
+        }
         // An address whose requests keep failing before the rules (malformed, forged) is not read for a moment.
         if (rateLimits.refusalsExhausted(peer.countingKey())) {
             Admission refused = refuseUnread(requestId, start, message, peer, 429, RateLimits.TOO_MANY_REFUSALS,
@@ -205,6 +209,31 @@ public final class Gatekeeper {
             return unfulfilled(request, decision, e, "REQUEST", start);
         }
         return new Admission(requestId, start, request, decision, forward, null, limited.headers());
+    }
+
+    /**
+     * A request the gateway and the upstream (or a proxy in front) could read differently is refused
+     * before its body is read: two Hosts (which one the upstream routes by is its own choice), a
+     * transfer coding other than chunked (RFC 9112 6.1: 501), and a content coding, whose bytes the
+     * detectors cannot read while an upstream may decompress them and read the attack.
+     */
+    private Admission refuseAmbiguousFraming(HttpRequestMessage message, Peer peer, String requestId, long start) {
+        List<String> hosts = message.headers().getOrDefault("host", List.of());
+        if (hosts.size() > 1) {
+            return refuseUnread(requestId, start, message, peer, 400, "HOST_AMBIGUOUS", "Send exactly one Host header.");
+        }
+        List<String> transferCodings = message.headers().getOrDefault("transfer-encoding", List.of());
+        if (!transferCodings.isEmpty() && !(transferCodings.size() == 1 && transferCodings.get(0).strip().equalsIgnoreCase("chunked"))) {
+            return refuseUnread(requestId, start, message, peer, 501, "TRANSFER_CODING_UNSUPPORTED",
+                    "The only transfer coding accepted is chunked.");
+        }
+        for (String coding : message.headers().getOrDefault("content-encoding", List.of())) {
+            if (!coding.strip().equalsIgnoreCase("identity")) {
+                return refuseUnread(requestId, start, message, peer, 415, "CONTENT_CODING_REFUSED",
+                        "Request bodies are accepted without a Content-Encoding; send the body uncompressed.");
+            }
+        }
+        return null;
     }
 
     /** A permitted request whose obligations could not be fulfilled: refused, 500. */

@@ -13,8 +13,11 @@ import java.util.Set;
  * and any named in {@code Connection}, are dropped both ways; the upstream learns the client
  * address, the request id and who the gateway authenticated — never the caller's credentials.
  * Inbound headers that would let a client claim an identity, a request id or a client address
- * ({@code X-Forwarded-*}, {@code Forwarded}, {@code X-Real-IP}) are replaced, not extended: until
- * trusted proxies can be configured, the gateway is the first hop it believes.
+ * ({@code X-Forwarded-*} of any name, {@code Forwarded}, {@code X-Real-IP}, {@code True-Client-IP} and
+ * the like) are replaced or dropped, not extended: the upstream hears the client address the
+ * gateway judged ({@link io.portcullis.engine.net.NetworkPolicy} weighs what trusted proxies say). Headers with which some
+ * servers take another path or host than the request line's ({@code X-Original-URL},
+ * {@code X-Rewrite-URL}) are dropped, so the upstream runs the path the rules decided.
  */
 public final class HttpForwarding {
 
@@ -25,9 +28,12 @@ public final class HttpForwarding {
 
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
             "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade");
-    /** Claims about the client that only a trusted hop may make. */
-    private static final Set<String> CLIENT_CLAIMS = Set.of("forwarded", "x-forwarded-for", "x-forwarded-host",
-            "x-forwarded-proto", "x-forwarded-port", "x-real-ip");
+    /** Claims about the client, or about the path and host, that only a trusted hop may make (and X-Forwarded-*). */
+    private static final Set<String> CLIENT_CLAIMS = Set.of("forwarded", "x-real-ip", "true-client-ip", "x-client-ip",
+            "client-ip", "cf-connecting-ip", "fastly-client-ip", "x-cluster-client-ip", "x-originating-ip", "x-remote-ip",
+            "x-remote-addr", "x-original-url", "x-original-uri", "x-rewrite-url", "x-original-host", "x-host",
+            "x-http-host-override");
+    private static final String FORWARDED_PREFIX = "x-forwarded-";
     /** Recomputed by the next hop from the body it sends. */
     private static final Set<String> FRAMING = Set.of("content-length", "host");
     /**
@@ -56,7 +62,8 @@ public final class HttpForwarding {
         headers.keySet().removeIf(name -> {
             String canonical = canonical(name);
             return credentialHeaders.contains(canonical) || canonical.startsWith("x-authenticated-")
-                    || canonical.equals(REQUEST_ID) || canonical.equals(ACCEPT_ENCODING) || CLIENT_CLAIMS.contains(canonical);
+                    || canonical.equals(REQUEST_ID) || canonical.equals(ACCEPT_ENCODING) || CLIENT_CLAIMS.contains(canonical)
+                    || canonical.startsWith(FORWARDED_PREFIX);
         });
         String host = request.header("host");
         if (host != null) {

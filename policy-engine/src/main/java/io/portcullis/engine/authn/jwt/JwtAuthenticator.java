@@ -290,7 +290,10 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
             return Verification.refused(JWT_SIGNATURE_INVALID);
         }
         if (claims.getExpirationTime() != null) {
-            long issued = claims.getIssueTime() != null ? claims.getIssueTime().getTime() : clock.millis();
+            // An "iat" ahead of the clock would move the allowed lifetime into the future: a token
+            // "issued" next month and valid for an hour after that is usable for a month from now.
+            long latestIssue = clock.millis() + settings.clockSkew().toMillis();
+            long issued = claims.getIssueTime() != null ? Math.min(claims.getIssueTime().getTime(), latestIssue) : clock.millis();
             if (claims.getExpirationTime().getTime() - issued > settings.maxLifetime().toMillis()) {
                 return Verification.refused(JWT_LIFETIME_TOO_LONG);
             }

@@ -36,7 +36,7 @@ import java.util.Set;
  * @param attributeClaims        principal attribute → claim holding its values ({@code accounts → accounts})
  * @param maxTokenLength         longer tokens are refused before any parsing
  * @param introspection          how to check opaque tokens (RFC 7662), or null to refuse them
- * @param maxLifetime            tokens valid for longer (exp − iat, or exp − now without iat) are refused:
+ * @param maxLifetime            tokens valid for longer (exp − iat, an iat later than now plus the skew counting as now plus the skew; exp − now without iat) are refused:
  *                               a token minted for years is a stolen credential waiting to happen
  * @param requireAccessTokenType only {@code typ: at+jwt} (RFC 9068) is accepted, so an ID token from the
  *                               same issuer cannot pass as an access token

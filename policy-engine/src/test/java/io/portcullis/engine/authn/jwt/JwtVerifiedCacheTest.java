@@ -71,6 +71,21 @@ class JwtVerifiedCacheTest {
     }
 
     @Test
+    void aTokenIssuedInTheFutureCannotMoveItsLifetimePastTheMaximum() {
+        // An hour's lifetime on paper, usable for thirty days from now.
+        Date nextMonth = Date.from(NOW.plus(Duration.ofDays(30)));
+        String postDated = sign(KEY, claims().issueTime(nextMonth)
+                .expirationTime(Date.from(nextMonth.toInstant().plus(Duration.ofHours(1)))).build());
+        // An issuer whose clock runs a few seconds ahead still gets its full lifetime.
+        Date aheadBySkew = Date.from(NOW.plusSeconds(20));
+        String slightlyAhead = sign(KEY, claims().issueTime(aheadBySkew)
+                .expirationTime(Date.from(aheadBySkew.toInstant().plus(Duration.ofDays(1)))).build());
+
+        assertThat(authenticator.authenticate(bearer(postDated)).failure()).isEqualTo(JwtAuthenticator.JWT_LIFETIME_TOO_LONG);
+        assertThat(authenticator.authenticate(bearer(slightlyAhead)).failure()).isEmpty();
+    }
+
+    @Test
     void onlyAccessTokensPassWhenTheTypeIsRequired() {
         JwtAuthenticator strict = new JwtAuthenticator(JwtSettings.builder().issuer(ISSUER).audiences(AUDIENCE)
                 .jwksUrl(URI.create("https://idp.example/jwks")).requireAccessTokenType(true).build(), keys, null, clock);
