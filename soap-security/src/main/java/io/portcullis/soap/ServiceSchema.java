@@ -49,12 +49,14 @@ public final class ServiceSchema {
 
     private final Schema schema;
     private final Map<QName, String> actions;
+    private final java.util.Set<SoapVersion> versions;
     // A Validator is not thread-safe and not free to make; each request thread keeps its own.
     private final ThreadLocal<Validator> validators;
 
-    private ServiceSchema(Schema schema, Map<QName, String> actions) {
+    private ServiceSchema(Schema schema, Map<QName, String> actions, java.util.Set<SoapVersion> versions) {
         this.schema = schema;
         this.actions = Map.copyOf(actions);
+        this.versions = java.util.Set.copyOf(versions);
         this.validators = ThreadLocal.withInitial(this::newValidator);
     }
 
@@ -79,6 +81,7 @@ public final class ServiceSchema {
         Element root = document.getDocumentElement();
         List<Source> schemas = new ArrayList<>();
         Map<QName, String> actions = new HashMap<>();
+        java.util.Set<SoapVersion> versions = java.util.EnumSet.allOf(SoapVersion.class);
         if (WSDL.equals(root.getNamespaceURI()) && "definitions".equals(root.getLocalName())) {
             for (Element types : children(root, WSDL, "types")) {
                 for (Element schema : children(types, XMLConstants.W3C_XML_SCHEMA_NS_URI, "schema")) {
@@ -86,6 +89,10 @@ public final class ServiceSchema {
                 }
             }
             actions.putAll(actions(root));
+            java.util.Set<SoapVersion> bound = versions(root);
+            if (!bound.isEmpty()) {
+                versions = bound;
+            }
         } else if (XMLConstants.W3C_XML_SCHEMA_NS_URI.equals(root.getNamespaceURI()) && "schema".equals(root.getLocalName())) {
             schemas.add(new DOMSource(document, file.toUri().toString()));
         } else {
@@ -100,10 +107,19 @@ public final class ServiceSchema {
             // The contract is configuration and may import files beside it; nothing over the network.
             factory.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "file");
             factory.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
-            return new ServiceSchema(factory.newSchema(schemas.toArray(Source[]::new)), actions);
+            return new ServiceSchema(factory.newSchema(schemas.toArray(Source[]::new)), actions, versions);
         } catch (SAXException e) {
             throw new IOException(file + " holds no valid schema: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Whether the service has a binding for this SOAP version (a plain XSD says nothing of versions:
+     * both). A message in another version would be judged by the gateway and then refused by the
+     * service with a fault in its own version that names its stack.
+     */
+    public boolean speaks(SoapVersion version) {
+        return versions.contains(version);
     }
 
     /**
@@ -183,6 +199,20 @@ public final class ServiceSchema {
             }
         }
         return actions;
+    }
+
+    /** The SOAP versions the WSDL's bindings are for ({@code soap:binding}, {@code soap12:binding}). */
+    private static java.util.Set<SoapVersion> versions(Element definitions) {
+        java.util.Set<SoapVersion> versions = java.util.EnumSet.noneOf(SoapVersion.class);
+        for (Element binding : children(definitions, WSDL, "binding")) {
+            if (!children(binding, WSDL_SOAP11, "binding").isEmpty()) {
+                versions.add(SoapVersion.SOAP_1_1);
+            }
+            if (!children(binding, WSDL_SOAP12, "binding").isEmpty()) {
+                versions.add(SoapVersion.SOAP_1_2);
+            }
+        }
+        return versions;
     }
 
     private static QName resolve(Element scope, String prefixed) {

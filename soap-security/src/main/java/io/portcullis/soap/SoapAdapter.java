@@ -66,6 +66,7 @@ public final class SoapAdapter implements ProtocolAdapter {
     public static final String CONTEXTS_FULL = "WSS_CONTEXTS_FULL";
     /** WS-Addressing headers the gateway does not take (a reply elsewhere, a header twice, an Action not the SOAP action). */
     public static final String ADDRESSING_INVALID = "SOAP_ADDRESSING_INVALID";
+    public static final String ACTION_AMBIGUOUS = "SOAP_ACTION_AMBIGUOUS";
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SoapAdapter.class);
 
@@ -136,6 +137,10 @@ public final class SoapAdapter implements ProtocolAdapter {
         if (declared == null) {
             throw new RequestRejectedException(415, "UNSUPPORTED_MEDIA_TYPE",
                     "SOAP requests are text/xml (SOAP 1.1) or application/soap+xml (SOAP 1.2).");
+        }
+        if (schema != null && !schema.speaks(declared)) {
+            throw new RequestRejectedException(415, "SOAP_VERSION_UNSUPPORTED", declared == SoapVersion.SOAP_1_1
+                    ? "This service takes SOAP 1.2 (application/soap+xml)." : "This service takes SOAP 1.1 (text/xml).");
         }
         SoapEnvelope envelope = reader.read(message.body());
         if (envelope.version() != declared) {
@@ -503,19 +508,37 @@ public final class SoapAdapter implements ProtocolAdapter {
         return mediaType.equals(SoapVersion.SOAP_1_2.contentType()) ? SoapVersion.SOAP_1_2 : null;
     }
 
-    /** SOAP 1.1 names the action in the SOAPAction header, SOAP 1.2 in the content type's action parameter. */
-    private static String action(SoapVersion version, HttpRequestMessage message) {
+    /**
+     * SOAP 1.1 names the action in the SOAPAction header, SOAP 1.2 in the content type's action
+     * parameter. Named twice, it is refused: the gateway would judge one and a service might
+     * dispatch by the other, or by both joined.
+     */
+    private static String action(SoapVersion version, HttpRequestMessage message) throws RequestRejectedException {
         if (version == SoapVersion.SOAP_1_1) {
-            String header = message.header("soapaction");
-            return header == null ? null : unquote(header.strip());
+            List<String> headers = message.headers().getOrDefault("soapaction", List.of());
+            if (headers.size() > 1) {
+                throw actionAmbiguous();
+            }
+            return headers.isEmpty() ? null : unquote(headers.get(0).strip());
         }
+        if (message.headers().getOrDefault("content-type", List.of()).size() > 1) {
+            throw actionAmbiguous();
+        }
+        String action = null;
         for (String parameter : message.header("content-type").split(";")) {
             String trimmed = parameter.strip();
             if (trimmed.toLowerCase(Locale.ROOT).startsWith("action=")) {
-                return unquote(trimmed.substring("action=".length()));
+                if (action != null) {
+                    throw actionAmbiguous();
+                }
+                action = unquote(trimmed.substring("action=".length()));
             }
         }
-        return null;
+        return action;
+    }
+
+    private static RequestRejectedException actionAmbiguous() {
+        return new RequestRejectedException(400, ACTION_AMBIGUOUS, "Name the SOAP action once.");
     }
 
     private static String unquote(String value) {

@@ -60,17 +60,21 @@ record WsAddressing(String namespace, String messageId, String action) {
         return namespace == null ? null : new WsAddressing(namespace, messageId, action);
     }
 
+    /** Exactly one Address, the anonymous one: with two, the service might reply to the one not checked. */
     private static void requireAnonymous(Element endpoint, String namespace) throws RequestRejectedException {
+        int addresses = 0;
         for (Node child = endpoint.getFirstChild(); child != null; child = child.getNextSibling()) {
             if (child instanceof Element element && namespace.equals(element.getNamespaceURI())
                     && "Address".equals(element.getLocalName())) {
                 if (!ANONYMOUS.contains(element.getTextContent().strip())) {
                     throw invalid();
                 }
-                return;
+                addresses++;
             }
         }
-        throw invalid();
+        if (addresses != 1) {
+            throw invalid();
+        }
     }
 
     static RequestRejectedException invalid() {

@@ -837,8 +837,13 @@ public final class Wss4jMessageVerifier {
         }
     }
 
-    /** Security headers meant for this receiver: no actor (SOAP 1.1) or role (SOAP 1.2), or the ultimate receiver's. */
-    private static List<Element> securityHeaders(SoapEnvelope envelope) {
+    /**
+     * The message's security headers, all of which must be for this receiver: no actor (SOAP 1.1) or
+     * role (SOAP 1.2), or the ultimate receiver's. One for another actor (SOAP 1.1's "next" names
+     * every node, this one too) would reach the upstream unchecked, and a service that reads it would
+     * take tokens, a UsernameToken or a SAML assertion, that the gateway never verified.
+     */
+    private static List<Element> securityHeaders(SoapEnvelope envelope) throws RequestRejectedException {
         List<Element> found = new ArrayList<>();
         Element header = envelope.header();
         if (header == null) {
@@ -846,8 +851,11 @@ public final class Wss4jMessageVerifier {
         }
         for (Node child = header.getFirstChild(); child != null; child = child.getNextSibling()) {
             if (child instanceof Element element && WSConstants.WSSE_LN.equals(element.getLocalName())
-                    && (WSConstants.WSSE_NS.equals(element.getNamespaceURI()) || WSConstants.WSSE11_NS.equals(element.getNamespaceURI()))
-                    && forUltimateReceiver(element, envelope.version())) {
+                    && (WSConstants.WSSE_NS.equals(element.getNamespaceURI()) || WSConstants.WSSE11_NS.equals(element.getNamespaceURI()))) {
+                if (!forUltimateReceiver(element, envelope.version())) {
+                    throw refused(400, INVALID_SECURITY,
+                            "The message has a WS-Security header for another SOAP actor or role; send security for this service only.");
+                }
                 found.add(element);
             }
         }

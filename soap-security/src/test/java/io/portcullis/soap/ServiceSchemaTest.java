@@ -80,6 +80,18 @@ class ServiceSchemaTest {
     }
 
     @Test
+    void theSoapVersionsAreThoseTheWsdlBinds(@TempDir Path dir) throws Exception {
+        ServiceSchema demo = load();
+        Path both = Files.writeString(dir.resolve("both.wsdl"), Files.readString(DEMO_WSDL)
+                .replaceFirst("(<wsdl:binding[^>]*>)", "$1<soap12:binding xmlns:soap12=\"http://schemas.xmlsoap.org/wsdl/soap12/\" "
+                        + "transport=\"http://schemas.xmlsoap.org/soap/http\"/>"));
+
+        assertThat(demo.speaks(SoapVersion.SOAP_1_1)).isTrue();
+        assertThat(demo.speaks(SoapVersion.SOAP_1_2)).isFalse();
+        assertThat(ServiceSchema.load(both).speaks(SoapVersion.SOAP_1_2)).isTrue();
+    }
+
+    @Test
     void aPlainSchemaWorksAndAFileThatIsNeitherIsRefused(@TempDir Path dir) throws Exception {
         Path xsd = Files.writeString(dir.resolve("ping.xsd"), """
                 <xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:ping" elementFormDefault="qualified">
@@ -90,6 +102,7 @@ class ServiceSchemaTest {
         ServiceSchema schema = ServiceSchema.load(xsd);
 
         schema.check(operation("<p:Ping xmlns:p=\"urn:ping\"><p:count>3</p:count></p:Ping>"), "anything");
+        assertThat(schema.speaks(SoapVersion.SOAP_1_1) && schema.speaks(SoapVersion.SOAP_1_2)).as("an XSD names no version").isTrue();
         assertThat(refusal(schema, "<p:Ping xmlns:p=\"urn:ping\"><p:count>x</p:count></p:Ping>", null).getMessage())
                 .contains("/count");
         Path other = Files.writeString(dir.resolve("other.xml"), "<config/>");

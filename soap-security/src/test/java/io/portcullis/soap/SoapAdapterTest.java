@@ -169,6 +169,11 @@ class SoapAdapterTest {
                 "<wsa:ReplyTo><wsa:Address>https://collector.example/</wsa:Address></wsa:ReplyTo>",
                 "<wsa:FaultTo><wsa:Address>http://www.w3.org/2005/08/addressing/none</wsa:Address></wsa:FaultTo>",
                 "<wsa:ReplyTo/>",
+                // Two addresses, the anonymous one first: the service might take the other.
+                "<wsa:ReplyTo><wsa:Address>http://www.w3.org/2005/08/addressing/anonymous</wsa:Address>"
+                        + "<wsa:Address>https://collector.example/</wsa:Address></wsa:ReplyTo>",
+                "<wsa:ReplyTo><wsa:Address>http://www.w3.org/2005/08/addressing/anonymous</wsa:Address>"
+                        + "<wsa:Address>http://www.w3.org/2005/08/addressing/anonymous</wsa:Address></wsa:ReplyTo>",
                 "<wsa:Action>urn:demo-bank/CloseAccount</wsa:Action>",
                 "<wsa2:To xmlns:wsa2=\"http://schemas.xmlsoap.org/ws/2004/08/addressing\">x</wsa2:To>")) {
             RequestRejectedException rejected = reject(post("text/xml", addressed.apply(refused), "\"urn:demo-bank/Transfer\""));
@@ -178,6 +183,23 @@ class SoapAdapterTest {
         }
         assertThat(reject(post("text/xml", addressed.apply(""), "\"urn:demo-bank/GetAccount\"")).reason())
                 .isEqualTo(SoapAdapter.ADDRESSING_INVALID);
+    }
+
+    @Test
+    void anActionNamedTwiceIsRefused() {
+        // The gateway would judge the first; a service might dispatch by the last, or by both joined.
+        HttpRequestMessage twoHeaders = new HttpRequestMessage("POST", "/soap/bank", "", Map.of("content-type", List.of("text/xml"),
+                "soapaction", List.of("\"urn:demo-bank/Transfer\"", "\"urn:demo-bank/CloseAccount\"")),
+                TRANSFER_11.getBytes(StandardCharsets.UTF_8));
+        String soap12 = TRANSFER_11.replace("http://schemas.xmlsoap.org/soap/envelope/", "http://www.w3.org/2003/05/soap-envelope");
+        HttpRequestMessage twoParameters = post("application/soap+xml; action=\"urn:demo-bank/Transfer\"; action=\"urn:demo-bank/CloseAccount\"",
+                soap12, null);
+
+        for (HttpRequestMessage message : List.of(twoHeaders, twoParameters)) {
+            RequestRejectedException rejected = reject(message);
+            assertThat(rejected.status()).isEqualTo(400);
+            assertThat(rejected.reason()).isEqualTo(SoapAdapter.ACTION_AMBIGUOUS);
+        }
     }
 
     private static RequestRejectedException reject(HttpRequestMessage message) {

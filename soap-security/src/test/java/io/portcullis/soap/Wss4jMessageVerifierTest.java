@@ -362,6 +362,21 @@ class Wss4jMessageVerifierTest {
     }
 
     @Test
+    void aSecurityHeaderForAnotherActorIsRefusedRatherThanPassedOnUnchecked() throws Exception {
+        String signed = new String(SecuredMessages.of(TRANSFER).timestamp().sign(clients, "alice", WSConstants.BST_DIRECT_REFERENCE)
+                .bytes(), StandardCharsets.UTF_8);
+        for (String actor : List.of("http://schemas.xmlsoap.org/soap/actor/next", "urn:the-bank:backend")) {
+            String forAnother = "<wsse:Security xmlns:wsse=\"" + WSConstants.WSSE_NS + "\" xmlns:e=\"" + WSConstants.URI_SOAP11_ENV
+                    + "\" e:actor=\"" + actor + "\"><wsse:UsernameToken><wsse:Username>admin</wsse:Username>"
+                    + "<wsse:Password>guess</wsse:Password></wsse:UsernameToken></wsse:Security>";
+            byte[] message = signed.replaceFirst("(</[A-Za-z0-9]+:Header>)", java.util.regex.Matcher.quoteReplacement(forAnother) + "$1")
+                    .getBytes(StandardCharsets.UTF_8);
+
+            assertThat(refusal(verifier(SIGNED), message)).as(actor).isEqualTo(Wss4jMessageVerifier.INVALID_SECURITY);
+        }
+    }
+
+    @Test
     void aHeaderStuffedWithTokensIsRefusedBeforeAnyIsProcessed() throws Exception {
         SecuredMessages message = SecuredMessages.of(TRANSFER).timestamp();
         for (int i = 0; i < 3; i++) {

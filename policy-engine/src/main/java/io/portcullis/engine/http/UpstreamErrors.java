@@ -32,8 +32,9 @@ public final class UpstreamErrors {
     private UpstreamErrors() {
     }
 
-    /** The answer must be replaced by the protocol's generic error. */
     /**
+     * Whether the answer must be replaced by the protocol's generic error.
+     *
      * @param serverErrorsAreFaults the protocol answers its own faults with 5xx (SOAP), so a server
      *                              error alone is not a leak
      */
