@@ -125,7 +125,7 @@ public final class RestAdapter implements ProtocolAdapter {
         boolean overrideHeader = message.headers().keySet().stream()
                 .map(HttpForwarding::canonical)
                 .anyMatch(METHOD_OVERRIDE_HEADERS::contains);
-        if (overrideHeader || query.keySet().stream().anyMatch(name -> name.equalsIgnoreCase("_method"))) {
+        if (overrideHeader || query.keySet().stream().anyMatch(RestAdapter::namesMethodOverride)) {
             throw new RequestRejectedException(400, "METHOD_OVERRIDE_REFUSED", "Method override is not accepted; send the real method.");
         }
     }
@@ -138,6 +138,9 @@ public final class RestAdapter implements ProtocolAdapter {
         if (body.length > settings.maxBodyBytes()) {
             throw new RequestRejectedException(413, "BODY_TOO_LARGE",
                     "The request body exceeds the " + settings.maxBodyBytes() + " bytes this API accepts.");
+        }
+        if (message.headers().getOrDefault("content-type", List.of()).size() > 1) {
+            throw new RequestRejectedException(400, "CONTENT_TYPE_AMBIGUOUS", "Send one Content-Type header.");
         }
         String contentType = message.header("content-type");
         if (contentType == null || !settings.bodyContentTypes().contains(MediaType.of(contentType))) {
@@ -164,10 +167,16 @@ public final class RestAdapter implements ProtocolAdapter {
      */
     private static Map<String, Object> textBody(String contentType, byte[] body) throws RequestRejectedException {
         String mediaType = MediaType.of(contentType);
+        boolean xml = mediaType.endsWith("/xml") || mediaType.endsWith("+xml");
         String text = new String(body, charset(contentType));
+        requireReadAlike(body, xml);
         if (mediaType.equals("application/x-www-form-urlencoded")) {
+            Map<String, List<String>> parsed = QueryString.parse(text);
+            if (parsed.keySet().stream().anyMatch(RestAdapter::namesMethodOverride)) {
+                throw new RequestRejectedException(400, "METHOD_OVERRIDE_REFUSED", "Method override is not accepted; send the real method.");
+            }
             Map<String, Object> fields = new java.util.LinkedHashMap<>();
-            QueryString.parse(text).forEach((name, values) -> {
+            parsed.forEach((name, values) -> {
                 for (int i = 0; i < values.size(); i++) {
                     fields.put("/" + JsonBodyValues.escape(name) + (values.size() > 1 ? "/" + i : ""), values.get(i));
                 }
@@ -177,8 +186,54 @@ public final class RestAdapter implements ProtocolAdapter {
             }
             return fields;
         }
-        boolean textual = mediaType.startsWith("text/") || mediaType.endsWith("/xml") || mediaType.endsWith("+xml");
+        boolean textual = mediaType.startsWith("text/") || xml;
         return textual ? Map.of("", text) : Map.of();
+    }
+
+    private static final java.util.regex.Pattern XML_ENCODING =
+            java.util.regex.Pattern.compile("^\\s*<\\?xml[^>]{0,200}?encoding\\s*=\\s*[\"']([A-Za-z0-9._:-]{1,40})[\"']");
+
+    /**
+     * Bytes that an upstream sniffing them would read in another charset than the label: NUL bytes
+     * and UTF-16 byte-order marks (UTF-16 or UTF-32 text), and for XML a start that is not ASCII
+     * (EBCDIC, which XML parsers detect) or a declared encoding whose ASCII is not ASCII.
+     */
+    private static void requireReadAlike(byte[] body, boolean xml) throws RequestRejectedException {
+        boolean utf16Mark = body.length >= 2 && ((body[0] == (byte) 0xFE && body[1] == (byte) 0xFF)
+                || (body[0] == (byte) 0xFF && body[1] == (byte) 0xFE));
+        boolean nul = false;
+        for (byte b : body) {
+            if (b == 0) {
+                nul = true;
+                break;
+            }
+        }
+        boolean foreignXml = false;
+        if (xml && !utf16Mark && !nul) {
+            int at = body.length >= 3 && body[0] == (byte) 0xEF && body[1] == (byte) 0xBB && body[2] == (byte) 0xBF ? 3 : 0;
+            while (at < body.length && (body[at] == ' ' || body[at] == '\t' || body[at] == '\r' || body[at] == '\n')) {
+                at++;
+            }
+            foreignXml = at < body.length && body[at] != '<';
+            java.util.regex.Matcher declared = XML_ENCODING.matcher(
+                    new String(body, at, Math.min(body.length - at, 256), java.nio.charset.StandardCharsets.ISO_8859_1));
+            if (!foreignXml && declared.find()) {
+                try {
+                    foreignXml = !readsAsciiAsAscii(java.nio.charset.Charset.forName(declared.group(1)));
+                } catch (IllegalArgumentException unknown) {
+                    foreignXml = true;
+                }
+            }
+        }
+        if (utf16Mark || nul || foreignXml) {
+            throw new RequestRejectedException(415, "UNSUPPORTED_MEDIA_TYPE", TEXT_CHARSETS);
+        }
+    }
+
+    /** {@code _method}, and the names PHP turns into it ({@code .method}, {@code " method"}), in any case. */
+    private static boolean namesMethodOverride(String name) {
+        String normalized = name.toLowerCase(java.util.Locale.ROOT).replace('.', '_').replace(' ', '_').replace('[', '_');
+        return normalized.equals("_method");
     }
 
     /**
@@ -196,12 +251,30 @@ public final class RestAdapter implements ProtocolAdapter {
             throw new RequestRejectedException(415, "UNSUPPORTED_MEDIA_TYPE", "The body's charset is not one this API reads.");
         }
         if (!readsAsciiAsAscii(charset)) {
-            throw new RequestRejectedException(415, "UNSUPPORTED_MEDIA_TYPE",
-                    "Text bodies are read in UTF-8, US-ASCII or a single-byte charset such as ISO-8859-1; send the body in one of them.");
+            throw new RequestRejectedException(415, "UNSUPPORTED_MEDIA_TYPE", TEXT_CHARSETS);
         }
         return charset;
     }
 
+    /**
+     * The charset the client will read the answer in: the declared one, else UTF-8 for text and
+     * ISO-8859-1 (one character per byte, so digits in any bytes are digits) for the rest.
+     */
+    private static java.nio.charset.Charset responseCharset(String contentType) {
+        boolean declared = contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).contains("charset=");
+        if (declared) {
+            try {
+                return MediaType.charset(contentType);
+            } catch (IllegalArgumentException unknown) {
+                return java.nio.charset.StandardCharsets.ISO_8859_1;
+            }
+        }
+        return contentType != null && MediaType.of(contentType).startsWith("text/")
+                ? java.nio.charset.StandardCharsets.UTF_8 : java.nio.charset.StandardCharsets.ISO_8859_1;
+    }
+
+    private static final String TEXT_CHARSETS =
+            "Text bodies are read in UTF-8, US-ASCII or a single-byte charset such as ISO-8859-1; send the body in one of them.";
     private static final byte[] ASCII = asciiBytes();
     private static final String ASCII_TEXT = new String(ASCII, java.nio.charset.StandardCharsets.US_ASCII);
 
@@ -238,16 +311,16 @@ public final class RestAdapter implements ProtocolAdapter {
             return new ApiResponse(request, response.status(), response.headers(), JsonBodies.values(cut.tree()))
                     .withRemovedSensitiveData(sensitiveDataRemoved(request, cut.removed()));
         }
-        if (response.body().length > 0 && !JsonBodies.isJson(response.header("content-type"))
-                && MediaType.of(response.header("content-type")).startsWith("text/")) {
+        if (response.body().length > 0 && !JsonBodies.isJson(response.header("content-type"))) {
             if (response.body().length > settings.maxResponseBytes()) {
                 throw new RequestRejectedException(502, "UPSTREAM_RESPONSE_TOO_LARGE",
                         "The upstream's response is larger than this API may return.");
             }
-            // Text is searched for sensitive data as one value, as far as the search reads (a UTF-8
-            // character is at most 4 bytes); a rule that masks it withholds it.
+            // Any other body (text, XML, a script, bytes with or without a type) is searched for
+            // sensitive data as one value, as far as the search reads (a character is at most 4
+            // bytes); a rule that masks it withholds it. What is not searched would pass unseen.
             int searched = (int) Math.min(response.body().length, 4L * io.portcullis.engine.dlp.SensitiveData.SEARCHED_CHARS);
-            String text = new String(response.body(), 0, searched, java.nio.charset.StandardCharsets.UTF_8);
+            String text = new String(response.body(), 0, searched, responseCharset(response.header("content-type")));
             return new ApiResponse(request, response.status(), response.headers(), Map.of("/", text));
         }
         return new ApiResponse(request, response.status(), response.headers(),

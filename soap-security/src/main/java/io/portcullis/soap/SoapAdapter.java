@@ -66,6 +66,7 @@ public final class SoapAdapter implements ProtocolAdapter {
     public static final String CONTEXTS_FULL = "WSS_CONTEXTS_FULL";
     /** WS-Addressing headers the gateway does not take (a reply elsewhere, a header twice, an Action not the SOAP action). */
     public static final String ADDRESSING_INVALID = "SOAP_ADDRESSING_INVALID";
+    /** The SOAP action is named more than once, or differently by the SOAPAction header and the action parameter. */
     public static final String ACTION_AMBIGUOUS = "SOAP_ACTION_AMBIGUOUS";
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SoapAdapter.class);
@@ -311,8 +312,12 @@ public final class SoapAdapter implements ProtocolAdapter {
 
     @Override
     public ApiResponse normalizeResponse(ApiRequest request, HttpResponseMessage response) throws RequestRejectedException {
-        if (response.body().length == 0 || versionOf(response.header("content-type")) == null) {
+        if (response.body().length == 0) {
             return new ApiResponse(request, response.status(), response.headers(), Map.of());
+        }
+        if (versionOf(response.header("content-type")) == null) {
+            // Not a SOAP message (an error page, bytes): its values would go unjudged, DLP included.
+            throw new RequestRejectedException(502, "UPSTREAM_RESPONSE_NOT_SOAP", "The upstream's answer is not a SOAP message.");
         }
         try {
             return new ApiResponse(request, response.status(), response.headers(),
@@ -514,27 +519,34 @@ public final class SoapAdapter implements ProtocolAdapter {
      * dispatch by the other, or by both joined.
      */
     private static String action(SoapVersion version, HttpRequestMessage message) throws RequestRejectedException {
-        if (version == SoapVersion.SOAP_1_1) {
-            List<String> headers = message.headers().getOrDefault("soapaction", List.of());
-            if (headers.size() > 1) {
-                throw actionAmbiguous();
-            }
-            return headers.isEmpty() ? null : unquote(headers.get(0).strip());
-        }
-        if (message.headers().getOrDefault("content-type", List.of()).size() > 1) {
+        List<String> headers = message.headers().getOrDefault("soapaction", List.of());
+        List<String> contentTypes = message.headers().getOrDefault("content-type", List.of());
+        if (headers.size() > 1 || contentTypes.size() > 1) {
             throw actionAmbiguous();
         }
-        String action = null;
-        for (String parameter : message.header("content-type").split(";")) {
-            String trimmed = parameter.strip();
+        String header = headers.isEmpty() ? null : unquote(headers.get(0).strip());
+        // Counted as a substring: a service that finds "action=" by searching would read xaction= too.
+        String contentType = contentTypes.isEmpty() ? "" : contentTypes.get(0);
+        String lower = contentType.toLowerCase(Locale.ROOT);
+        int first = lower.indexOf("action=");
+        if (first >= 0 && lower.indexOf("action=", first + 1) >= 0) {
+            throw actionAmbiguous();
+        }
+        String parameter = null;
+        for (String part : contentType.split(";")) {
+            String trimmed = part.strip();
             if (trimmed.toLowerCase(Locale.ROOT).startsWith("action=")) {
-                if (action != null) {
-                    throw actionAmbiguous();
-                }
-                action = unquote(trimmed.substring("action=".length()));
+                parameter = unquote(trimmed.substring("action=".length()));
             }
         }
-        return action;
+        if (first >= 0 && parameter == null) {
+            throw actionAmbiguous();
+        }
+        // Both named and different: one service reads the header, another the parameter.
+        if (header != null && parameter != null && !header.equals(parameter)) {
+            throw actionAmbiguous();
+        }
+        return version == SoapVersion.SOAP_1_1 ? (header != null ? header : parameter) : (parameter != null ? parameter : header);
     }
 
     private static RequestRejectedException actionAmbiguous() {

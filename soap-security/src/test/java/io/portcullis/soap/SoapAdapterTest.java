@@ -121,6 +121,13 @@ class SoapAdapterTest {
                 Map.of("content-type", List.of("text/xml")), answer.getBytes(StandardCharsets.UTF_8)));
 
         assertThat(response.bodyText("/toAccount")).isEqualTo("acc-bob-1");
+        // An answer that is not SOAP would go unjudged: withheld instead.
+        for (String contentType : List.of("text/html", "application/octet-stream")) {
+            RequestRejectedException notSoap = catchThrowableOfType(RequestRejectedException.class, () -> ADAPTER.normalizeResponse(
+                    request, new HttpResponseMessage(500, Map.of("content-type", List.of(contentType)),
+                            "card 4111 1111 1111 1111".getBytes(StandardCharsets.UTF_8))));
+            assertThat(notSoap.reason()).as(contentType).isEqualTo("UPSTREAM_RESPONSE_NOT_SOAP");
+        }
     }
 
     @Test
@@ -195,7 +202,14 @@ class SoapAdapterTest {
         HttpRequestMessage twoParameters = post("application/soap+xml; action=\"urn:demo-bank/Transfer\"; action=\"urn:demo-bank/CloseAccount\"",
                 soap12, null);
 
-        for (HttpRequestMessage message : List.of(twoHeaders, twoParameters)) {
+        // A service that searches the content type for "action=" would find xaction= first.
+        HttpRequestMessage hiddenParameter = post("application/soap+xml; xaction=\"urn:demo-bank/CloseAccount\"; action=\"urn:demo-bank/Transfer\"",
+                soap12, null);
+        HttpRequestMessage headerAndParameterDiffer = new HttpRequestMessage("POST", "/soap/bank", "", Map.of(
+                "content-type", List.of("application/soap+xml; action=\"urn:demo-bank/Transfer\""),
+                "soapaction", List.of("\"urn:demo-bank/CloseAccount\"")), soap12.getBytes(StandardCharsets.UTF_8));
+
+        for (HttpRequestMessage message : List.of(twoHeaders, twoParameters, hiddenParameter, headerAndParameterDiffer)) {
             RequestRejectedException rejected = reject(message);
             assertThat(rejected.status()).isEqualTo(400);
             assertThat(rejected.reason()).isEqualTo(SoapAdapter.ACTION_AMBIGUOUS);

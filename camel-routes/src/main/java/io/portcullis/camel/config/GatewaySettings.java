@@ -13,12 +13,23 @@ import java.util.List;
  * The gateway's configuration, as validated by {@link GatewaySettingsLoader}: every value present,
  * every path absolute. The file format is documented in {@code examples/config/portcullis.yaml}.
  */
-public record GatewaySettings(Listener listener, TlsListener tlsListener, Listener admin, Path rulesDirectory,
+public record GatewaySettings(Listener listener, TlsListener tlsListener, Admin admin, Path rulesDirectory,
                               boolean watchRules, ApiKeys apiKeys, Basic basic, JwtSettings jwt, DemoBank demoBank,
                               List<Route> routes, Cluster cluster, Network network) {
 
     public GatewaySettings {
         routes = List.copyOf(routes);
+    }
+
+    /**
+     * The admin listener. {@code hostNames}: the names (besides addresses and {@code localhost}) a
+     * client may call it by in {@code Host}, such as the DNS name a Prometheus scraper uses; any other
+     * is refused, so that a web page cannot reach it by a name of its own pointed at its address.
+     */
+    public record Admin(String host, int port, List<String> hostNames) {
+        public Admin {
+            hostNames = List.copyOf(hostNames);
+        }
     }
 
     /**

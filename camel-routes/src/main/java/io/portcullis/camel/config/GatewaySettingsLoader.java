@@ -59,7 +59,7 @@ public final class GatewaySettingsLoader {
                         Integer requestReadTimeoutMillis, Integer maxConnections, Integer maxConnectionsPerClient) {
     }
 
-    record FileAdmin(String host, Integer port, Boolean allowRemote) {
+    record FileAdmin(String host, Integer port, Boolean allowRemote, List<String> hostNames) {
     }
 
     record FileTlsListener(String host, Integer port, String keyStore, String keyStorePasswordFile, String trustStore,
@@ -179,7 +179,7 @@ public final class GatewaySettingsLoader {
 
     private static GatewaySettings validate(FileSettings raw, Path base) throws InvalidConfigurationException {
         GatewaySettings.Listener listener = listener("listener", raw.listener(), 8080);
-        GatewaySettings.Listener admin = admin(raw.admin());
+        GatewaySettings.Admin admin = admin(raw.admin());
         if (listener.port() != 0 && listener.port() == admin.port()) {
             throw new InvalidConfigurationException("admin.port: must differ from listener.port (" + listener.port() + ")");
         }
@@ -887,7 +887,7 @@ public final class GatewaySettingsLoader {
     }
 
     /** The admin listener has no authentication: off loopback only when the configuration says so in as many words. */
-    private static GatewaySettings.Listener admin(FileAdmin raw) throws InvalidConfigurationException {
+    private static GatewaySettings.Admin admin(FileAdmin raw) throws InvalidConfigurationException {
         String host = raw == null || raw.host() == null ? "127.0.0.1" : raw.host();
         int port = port("admin.port", raw == null ? null : raw.port(), 8081);
         boolean allowRemote = raw != null && Boolean.TRUE.equals(raw.allowRemote());
@@ -895,7 +895,13 @@ public final class GatewaySettingsLoader {
             throw new InvalidConfigurationException("admin.host: '" + host + "' is not a loopback address; the admin "
                     + "listener is unauthenticated (reload, status), so it stays on loopback unless admin.allowRemote is true");
         }
-        return new GatewaySettings.Listener(host, port, 1 << 16, 4, true);
+        List<String> hostNames = raw == null || raw.hostNames() == null ? List.of() : raw.hostNames();
+        for (String name : hostNames) {
+            if (name == null || !name.matches("[A-Za-z0-9.-]{1,253}")) {
+                throw new InvalidConfigurationException("admin.hostNames: '" + name + "' is not a host name (no port, no scheme)");
+            }
+        }
+        return new GatewaySettings.Admin(host, port, hostNames);
     }
 
     private static boolean isLoopback(String host) {

@@ -25,11 +25,11 @@ public final class AdminRoutes extends RouteBuilder {
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
-    private final GatewaySettings.Listener admin;
+    private final GatewaySettings.Admin admin;
     private final GatewayRuntime runtime;
     private final java.util.function.Supplier<Map<String, Long>> listenerGuards;
 
-    public AdminRoutes(GatewaySettings.Listener admin, GatewayRuntime runtime,
+    public AdminRoutes(GatewaySettings.Admin admin, GatewayRuntime runtime,
                        java.util.function.Supplier<Map<String, Long>> listenerGuards) {
         this.listenerGuards = listenerGuards;
         this.admin = admin;
@@ -118,31 +118,36 @@ public final class AdminRoutes extends RouteBuilder {
      * A listener on loopback is still reached by the operator's browser: a page elsewhere can post a
      * form to it (a reload, which needs no preflight), and a name the page's owner points at
      * 127.0.0.1 (DNS rebinding) lets it read the answers. Tools send no Origin and name the listener
-     * by address or as localhost; anything else is refused.
+     * by address, as localhost or by a name in {@code admin.hostNames}; anything else is refused.
      */
     private Processor guarded(Processor endpoint) {
         return exchange -> {
             HttpHeaders headers = exchange.getIn() instanceof NettyHttpMessage netty && netty.getHttpRequest() != null
                     ? netty.getHttpRequest().headers() : null;
-            if (headers == null || headers.contains("origin") || crossSite(headers.get("sec-fetch-site"))) {
+            if (headers == null || headers.contains("origin") || sentByAPage(headers.get("sec-fetch-site"))) {
                 reply(exchange, 403, Map.of("error", "The admin listener does not answer browsers; use a tool such as curl."));
             } else if (headers.getAll("host").size() != 1 || !namesThisListener(headers.get("host"))) {
-                reply(exchange, 421, Map.of("error", "Name the admin listener by its address or as localhost."));
+                reply(exchange, 421, Map.of("error", "Name the admin listener by its address, as localhost or by a name in admin.hostNames."));
             } else {
                 endpoint.process(exchange);
             }
         };
     }
 
-    private static boolean crossSite(String fetchSite) {
+    /** Browsers send Sec-Fetch-Site on every request; only a typed address or bookmark says "none". */
+    private static boolean sentByAPage(String fetchSite) {
         return fetchSite != null && !fetchSite.equalsIgnoreCase("none");
     }
 
-    /** An address (a rebinding page cannot make a browser send one for its own name), localhost, or the configured host. */
+    /**
+     * An address (a rebinding page cannot make a browser send one for its own name), localhost, the
+     * configured host or a configured name.
+     */
     private boolean namesThisListener(String host) {
         String name = host.startsWith("[") ? host.substring(0, host.indexOf(']') + 1)
                 : host.lastIndexOf(':') > 0 ? host.substring(0, host.lastIndexOf(':')) : host;
         return name.equalsIgnoreCase("localhost") || name.equalsIgnoreCase(admin.host())
+                || admin.hostNames().stream().anyMatch(name::equalsIgnoreCase)
                 || io.portcullis.engine.net.AddressRange.literal(name) != null;
     }
 

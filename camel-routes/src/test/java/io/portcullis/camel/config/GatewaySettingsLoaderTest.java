@@ -195,6 +195,10 @@ class GatewaySettingsLoaderTest {
 
         assertThatThrownBy(() -> load(exposed)).hasMessageContaining("admin.host").hasMessageContaining("admin.allowRemote");
         assertThat(load(exposed.replace("allowRemote: false", "allowRemote: true")).admin().host()).isEqualTo("0.0.0.0");
+        String named = example().replace(adminBlock, adminBlock + "  hostNames: [gateway-admin.internal]\n");
+        assertThat(load(named).admin().hostNames()).containsExactly("gateway-admin.internal");
+        assertThatThrownBy(() -> load(example().replace(adminBlock, adminBlock + "  hostNames: [\"http://x:8081\"]\n")))
+                .hasMessageContaining("admin.hostNames");
     }
 
     @Test

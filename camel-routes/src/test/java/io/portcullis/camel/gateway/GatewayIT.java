@@ -315,6 +315,13 @@ class GatewayIT {
         String twoHosts = exchange("GET /echo/a HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: elsewhere.example\r\n"
                 + "X-API-Key: bob-demo-key\r\nConnection: close\r\n\r\n");
         assertThat(twoHosts).startsWith("HTTP/1.1 400").contains("HOST_AMBIGUOUS");
+        String hostList = exchange("GET /echo/a HTTP/1.1\r\nHost: 127.0.0.1, elsewhere.example\r\n"
+                + "X-API-Key: bob-demo-key\r\nConnection: close\r\n\r\n");
+        assertThat(hostList).startsWith("HTTP/1.1 400").contains("HOST_AMBIGUOUS");
+        // CGI, WSGI and PHP read Content_Encoding as Content-Encoding.
+        String aliased = exchange("POST /echo/a HTTP/1.1\r\nHost: 127.0.0.1\r\nX-API-Key: bob-demo-key\r\n"
+                + "Content-Type: text/plain\r\nContent_Encoding: gzip\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello");
+        assertThat(aliased).startsWith("HTTP/1.1 415").contains("CONTENT_CODING_REFUSED");
         String unknownCoding = exchange("POST /echo/a HTTP/1.1\r\nHost: 127.0.0.1\r\nX-API-Key: bob-demo-key\r\n"
                 + "Content-Type: text/plain\r\nTransfer-Encoding: xchunked\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello");
         assertThat(unknownCoding).startsWith("HTTP/1.1 501").contains("TRANSFER_CODING_UNSUPPORTED");
@@ -362,6 +369,26 @@ class GatewayIT {
                 "alice-demo-key"));
 
         assertProblem(response, 400, "METHOD_OVERRIDE_REFUSED");
+        // Rack and Laravel read it from a form body; PHP reads .method as _method.
+        HttpResponse<String> inForm = demo.gateway().send(demo.gateway().get("/echo/a", "bob-demo-key")
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString("a=1&.method=DELETE")));
+        assertProblem(inForm, 400, "METHOD_OVERRIDE_REFUSED");
+    }
+
+    @Test
+    void aTextBodyAnUpstreamCouldSniffAsAnotherCharsetIsRefused() throws Exception {
+        byte[] utf16 = "x' OR '1'='1' --".getBytes(StandardCharsets.UTF_16);   // with its byte-order mark
+        HttpResponse<String> marked = demo.gateway().send(demo.gateway().get("/echo/search", "bob-demo-key")
+                .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofByteArray(utf16)));
+        assertProblem(marked, 415, "UNSUPPORTED_MEDIA_TYPE");
+        // Parameters are matched by name: xcharset= is not the charset, and two charsets are one too many.
+        HttpResponse<String> twoCharsets = demo.gateway().send(demo.gateway().get("/echo/search", "bob-demo-key")
+                .header("Content-Type", "text/plain; charset=utf-8; charset=utf-16").POST(HttpRequest.BodyPublishers.ofString("x")));
+        assertProblem(twoCharsets, 415, "UNSUPPORTED_MEDIA_TYPE");
+        HttpResponse<String> ebcdicXml = demo.gateway().send(demo.gateway().get("/echo/import", "bob-demo-key")
+                .header("Content-Type", "application/xml").POST(HttpRequest.BodyPublishers.ofByteArray(
+                        "<?xml version=\"1.0\" encoding=\"IBM037\"?><q>x</q>".getBytes(java.nio.charset.Charset.forName("IBM037")))));
+        assertProblem(ebcdicXml, 415, "UNSUPPORTED_MEDIA_TYPE");
     }
 
     static String exchange(String request) throws Exception {

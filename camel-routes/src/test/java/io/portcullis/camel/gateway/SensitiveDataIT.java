@@ -9,6 +9,8 @@ import io.portcullis.engine.audit.DecisionEvent;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -64,6 +66,20 @@ class SensitiveDataIT {
         DecisionEvent event = demo.gateway().auditOf(GatewayIT.requestId(text)).get(0);
         assertThat(event.obligations()).contains("mask US_SSN at /body", "mask CARD at /body");
         assertThat(event.toString()).doesNotContain("123-45-6789").doesNotContain("5555 5555");
+    }
+
+    @Test
+    void anAnswerThatIsNotJsonIsSearchedWhateverItsType() throws Exception {
+        // XML, a script, bytes, no type at all: each is what some upstream answers, and each reaches the client.
+        for (String type : List.of("application/xml", "application/javascript", "application/octet-stream", "")) {
+            HttpResponse<String> answer = demo.gateway().send(demo.gateway().get("/echo/statement", "alice-demo-key")
+                    .header("Content-Type", "text/plain").header("X-Echo-Content-Type", type)
+                    .POST(HttpRequest.BodyPublishers.ofString("<card>4111 1111 1111 1111</card>")));
+
+            // A body the gateway cannot edit in place is withheld rather than passed with the card.
+            assertProblem(answer, 502, "OBLIGATION_UNFULFILLED");
+            assertThat(answer.body()).as(type).doesNotContain("4111");
+        }
     }
 
     static HttpResponse<String> echo(String text) throws Exception {

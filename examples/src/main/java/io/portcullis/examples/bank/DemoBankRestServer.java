@@ -226,6 +226,17 @@ public final class DemoBankRestServer implements AutoCloseable {
     }
 
     private void echo(HttpExchange exchange, String method, byte[] body) throws IOException {
+        String reflectAs = exchange.getRequestHeaders().getFirst("X-Echo-Content-Type");
+        if (reflectAs != null) {
+            // An upstream that answers the body it was sent, as the type it is told: a stand-in for
+            // services answering XML, text or bytes, for the gateway's response checks.
+            exchange.getResponseHeaders().set("Content-Type", reflectAs);
+            exchange.sendResponseHeaders(200, body.length == 0 ? -1 : body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+            return;
+        }
         ObjectNode echo = JSON.createObjectNode();
         echo.put("method", method);
         echo.put("path", exchange.getRequestURI().getRawPath());

@@ -51,6 +51,17 @@ public final class Gatekeeper {
     public static final String SENSITIVE_DATA_CUT = "SENSITIVE_DATA_CUT";
     /** The audit stage of a request the gateway answered itself ({@link ProtocolAdapter#answer}). */
     public static final String ANSWER = "ANSWER";
+    /** A Host header that is not exactly one host name (two headers, a list, no host syntax). */
+    public static final String HOST_AMBIGUOUS = "HOST_AMBIGUOUS";
+    /** A transfer coding other than chunked. */
+    public static final String TRANSFER_CODING_UNSUPPORTED = "TRANSFER_CODING_UNSUPPORTED";
+    /** A request body with a Content-Encoding. */
+    public static final String CONTENT_CODING_REFUSED = "CONTENT_CODING_REFUSED";
+    /** An upstream answer in a content coding the upstream client did not decode. */
+    public static final String UPSTREAM_RESPONSE_ENCODED = "UPSTREAM_RESPONSE_ENCODED";
+    /** A host name or address literal, and a port. */
+    private static final java.util.regex.Pattern HOST =
+            java.util.regex.Pattern.compile("(?:\\[[0-9A-Fa-f:.]{2,45}\\]|[A-Za-z0-9._-]{1,253})(?::[0-9]{1,5})?");
 
     private final String route;
     private final ProtocolAdapter adapter;
@@ -131,9 +142,9 @@ public final class Gatekeeper {
             return new Admission(requestId, start, null, refused.decision(), null, refused.reply().withAddedHeaders(
                     Map.of("allow", List.of(String.join(", ", http.methods().stream().sorted().toList())))));
         }
-        Admission unframed = refuseAmbiguousFraming(message, peer, requestId, start);
-        if (unframed != null) {
-            return unframed;
+        Admission ambiguous = refuseAmbiguousRequest(message, peer, requestId, start);
+        if (ambiguous != null) {
+            return ambiguous;
         }
         // An address whose requests keep failing before the rules (malformed, forged) is not read for a moment.
         if (rateLimits.refusalsExhausted(peer.countingKey())) {
@@ -213,27 +224,57 @@ public final class Gatekeeper {
 
     /**
      * A request the gateway and the upstream (or a proxy in front) could read differently is refused
-     * before its body is read: two Hosts (which one the upstream routes by is its own choice), a
-     * transfer coding other than chunked (RFC 9112 6.1: 501), and a content coding, whose bytes the
-     * detectors cannot read while an upstream may decompress them and read the attack.
+     * before its body is read: a Host that is not one name (two headers, a list: servers pick
+     * different ones), a transfer coding other than chunked (RFC 9112 6.1: 501), and a content
+     * coding, whose bytes the detectors cannot read while an upstream may decompress them and read
+     * the attack. Names are compared as upstreams that read {@code Content_Encoding} as
+     * {@code Content-Encoding} (CGI, WSGI, PHP) compare them.
      */
-    private Admission refuseAmbiguousFraming(HttpRequestMessage message, Peer peer, String requestId, long start) {
-        List<String> hosts = message.headers().getOrDefault("host", List.of());
-        if (hosts.size() > 1) {
-            return refuseUnread(requestId, start, message, peer, 400, "HOST_AMBIGUOUS", "Send exactly one Host header.");
+    private Admission refuseAmbiguousRequest(HttpRequestMessage message, Peer peer, String requestId, long start) {
+        List<String> hosts = valuesOf(message.headers(), "host");
+        String reason = null;
+        int status = 400;
+        String text = null;
+        if (hosts.size() > 1 || (hosts.size() == 1 && !HOST.matcher(hosts.get(0).strip()).matches())) {
+            reason = HOST_AMBIGUOUS;
+            text = "Send exactly one Host header naming one host.";
         }
-        List<String> transferCodings = message.headers().getOrDefault("transfer-encoding", List.of());
-        if (!transferCodings.isEmpty() && !(transferCodings.size() == 1 && transferCodings.get(0).strip().equalsIgnoreCase("chunked"))) {
-            return refuseUnread(requestId, start, message, peer, 501, "TRANSFER_CODING_UNSUPPORTED",
-                    "The only transfer coding accepted is chunked.");
+        List<String> transferCodings = valuesOf(message.headers(), "transfer-encoding");
+        if (reason == null && !transferCodings.isEmpty()
+                && !(transferCodings.size() == 1 && transferCodings.get(0).strip().equalsIgnoreCase("chunked"))) {
+            reason = TRANSFER_CODING_UNSUPPORTED;
+            status = 501;
+            text = "The only transfer coding accepted is chunked.";
         }
-        for (String coding : message.headers().getOrDefault("content-encoding", List.of())) {
-            if (!coding.strip().equalsIgnoreCase("identity")) {
-                return refuseUnread(requestId, start, message, peer, 415, "CONTENT_CODING_REFUSED",
-                        "Request bodies are accepted without a Content-Encoding; send the body uncompressed.");
+        if (reason == null && encoded(message.headers())) {
+            reason = CONTENT_CODING_REFUSED;
+            status = 415;
+            text = "Request bodies are accepted without a Content-Encoding; send the body uncompressed.";
+        }
+        if (reason == null) {
+            return null;
+        }
+        rateLimits.countRefusal(peer.countingKey());
+        Admission refused = refuseUnread(requestId, start, message, peer, status, reason, text);
+        return status != 415 ? refused : new Admission(requestId, start, null, refused.decision(), null,
+                refused.reply().withAddedHeaders(Map.of("accept-encoding", List.of("identity"))));
+    }
+
+    /** The values of a header under its own name and its underscore aliases. */
+    private static List<String> valuesOf(Map<String, List<String>> headers, String canonicalName) {
+        List<String> values = new ArrayList<>(1);
+        headers.forEach((name, list) -> {
+            if (HttpForwarding.canonical(name).equals(canonicalName)) {
+                values.addAll(list);
             }
-        }
-        return null;
+        });
+        return values;
+    }
+
+    /** The message carries a Content-Encoding other than identity, under its own name or an underscore alias. */
+    private static boolean encoded(Map<String, List<String>> headers) {
+        return valuesOf(headers, "content-encoding").stream()
+                .anyMatch(codings -> java.util.Arrays.stream(codings.split(",")).anyMatch(c -> !c.strip().equalsIgnoreCase("identity")));
     }
 
     /** A permitted request whose obligations could not be fulfilled: refused, 500. */
@@ -320,6 +361,12 @@ public final class Gatekeeper {
                 return generic;
             }
             return generic.withAddedHeaders(Map.of("retry-after", List.of(retryAfter)));
+        }
+        if (upstream.body().length > 0 && encoded(upstream.headers())) {
+            // A coding the upstream client did not decode (br, zstd): neither the rules nor DLP can read it.
+            LOG.warn("response to {} withheld: the upstream answered in a content coding the gateway cannot read", requestId);
+            return refuseResponse(admission, Decision.indeterminate(502, UPSTREAM_RESPONSE_ENCODED, admission.decision().revision()),
+                    upstream.status());
         }
         ApiResponse response;
         try {

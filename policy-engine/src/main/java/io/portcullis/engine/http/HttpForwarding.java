@@ -28,11 +28,14 @@ public final class HttpForwarding {
 
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
             "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade");
-    /** Claims about the client, or about the path and host, that only a trusted hop may make (and X-Forwarded-*). */
+    /**
+     * Claims about the client, or about the path, host and scheme, that only a trusted hop may make
+     * (and every X-Forwarded-*): a denylist of the names servers and frameworks are known to read.
+     */
     private static final Set<String> CLIENT_CLAIMS = Set.of("forwarded", "x-real-ip", "true-client-ip", "x-client-ip",
             "client-ip", "cf-connecting-ip", "fastly-client-ip", "x-cluster-client-ip", "x-originating-ip", "x-remote-ip",
-            "x-remote-addr", "x-original-url", "x-original-uri", "x-rewrite-url", "x-original-host", "x-host",
-            "x-http-host-override");
+            "x-remote-addr", "x-original-forwarded-for", "x-envoy-external-address", "x-proxyuser-ip", "x-scheme",
+            "x-original-url", "x-original-uri", "x-rewrite-url", "x-original-host", "x-host", "x-http-host-override");
     private static final String FORWARDED_PREFIX = "x-forwarded-";
     /** Recomputed by the next hop from the body it sends. */
     private static final Set<String> FRAMING = Set.of("content-length", "host");

@@ -19,15 +19,25 @@ public final class MediaType {
 
     /**
      * The {@code charset} parameter ({@code "text/xml; charset=UTF-16"}), or UTF-8 when there is none.
+     * Parameters are matched by their exact name, so {@code xcharset=} is not one.
      *
-     * @throws IllegalArgumentException when it names a charset this JVM does not know
+     * @throws IllegalArgumentException when it names a charset this JVM does not know, or is given
+     *                                  twice (a server might read either)
      */
     public static java.nio.charset.Charset charset(String contentType) {
-        int at = contentType == null ? -1 : contentType.toLowerCase(Locale.ROOT).indexOf("charset=");
-        if (at < 0) {
-            return java.nio.charset.StandardCharsets.UTF_8;
+        String found = null;
+        if (contentType != null) {
+            String[] parts = contentType.split(";");
+            for (int i = 1; i < parts.length; i++) {
+                int equals = parts[i].indexOf('=');
+                if (equals > 0 && parts[i].substring(0, equals).strip().equalsIgnoreCase("charset")) {
+                    if (found != null) {
+                        throw new IllegalArgumentException("the charset is named twice");
+                    }
+                    found = parts[i].substring(equals + 1).strip().replace("\"", "");
+                }
+            }
         }
-        String name = contentType.substring(at + 8).split(";", 2)[0].strip().replace("\"", "");
-        return java.nio.charset.Charset.forName(name);
+        return found == null ? java.nio.charset.StandardCharsets.UTF_8 : java.nio.charset.Charset.forName(found);
     }
 }
