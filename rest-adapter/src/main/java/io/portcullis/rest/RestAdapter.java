@@ -168,9 +168,14 @@ public final class RestAdapter implements ProtocolAdapter {
     private static Map<String, Object> textBody(String contentType, byte[] body) throws RequestRejectedException {
         String mediaType = MediaType.of(contentType);
         boolean xml = mediaType.endsWith("/xml") || mediaType.endsWith("+xml");
+        boolean form = mediaType.equals("application/x-www-form-urlencoded");
+        boolean textual = mediaType.startsWith("text/") || xml;
+        if (!textual && !form) {
+            return Map.of(); // bytes (a file, an image): no values
+        }
         String text = new String(body, charset(contentType));
         requireReadAlike(body, xml);
-        if (mediaType.equals("application/x-www-form-urlencoded")) {
+        if (form) {
             Map<String, List<String>> parsed = QueryString.parse(text);
             if (parsed.keySet().stream().anyMatch(RestAdapter::namesMethodOverride)) {
                 throw new RequestRejectedException(400, "METHOD_OVERRIDE_REFUSED", "Method override is not accepted; send the real method.");
@@ -186,8 +191,7 @@ public final class RestAdapter implements ProtocolAdapter {
             }
             return fields;
         }
-        boolean textual = mediaType.startsWith("text/") || xml;
-        return textual ? Map.of("", text) : Map.of();
+        return Map.of("", text);
     }
 
     private static final java.util.regex.Pattern XML_ENCODING =

@@ -17,6 +17,8 @@ import org.apache.camel.support.DefaultComponent;
  *
  * It decides with the {@link GatewayRuntime} it was created with; routes configured there are
  * named by {@code route}, and an integration team's own route declares its operations inline.
+ * Set {@code contentCompressionDisabled} on the camel-http component, as the gateway does: an
+ * answer camel-http inflated has passed no size bound, and one still compressed is withheld.
  */
 public final class PortcullisComponent extends DefaultComponent {
 

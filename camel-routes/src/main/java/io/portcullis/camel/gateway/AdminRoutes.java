@@ -88,6 +88,8 @@ public final class AdminRoutes extends RouteBuilder {
                             "Requests a route is working on (also those whose client has left).", listener.get("working"));
                     metric(text, "portcullis_listener_abandoned_by_client_total", "counter",
                             "Requests whose client left while they were worked on.", listener.get("abandonedByClient"));
+                    metric(text, "portcullis_listener_left_mid_request_total", "counter",
+                            "Connections closed by the client while it was still sending a request.", listener.get("leftMidRequest"));
                     metric(text, "portcullis_listener_shed_total", "counter", "Requests shed with 503 over the listener's bounds.",
                             listener.get("shed"));
                     metric(text, "portcullis_listener_slow_clients_cut_total", "counter",

@@ -42,6 +42,12 @@ public final class Gateway implements AutoCloseable {
             // The route blocks on the upstream call, so it runs on the consumer's worker pool,
             // never on a Netty I/O thread; the pool size caps requests in flight.
             camel.getComponent("netty-http", NettyHttpComponent.class).setMaximumPoolSize(settings.listener().workerThreads());
+            // Upstream calls ask for no compression and inflate none: a small compressed answer can
+            // inflate a thousandfold before any size bound is checked. One that comes anyway is withheld.
+            // (A component option: camel-http builds its client from the component's setting.)
+            for (String scheme : java.util.List.of("http", "https")) {
+                camel.getComponent(scheme, org.apache.camel.component.http.HttpComponent.class).setContentCompressionDisabled(true);
+            }
             AutoCloseable tls = () -> { };
             if (settings.tlsListener() != null) {
                 ServerTls.Context context = ServerTls.context(settings.tlsListener());

@@ -74,6 +74,7 @@ final class ListenerGuard {
     private final AtomicInteger working = new AtomicInteger();
     private final int ipv6CountingPrefix;
     private final AtomicLong abandoned = new AtomicLong();
+    private final AtomicLong leftMidRequest = new AtomicLong();
     private final AtomicLong shed = new AtomicLong();
     private final AtomicLong slowCut = new AtomicLong();
     private final AtomicLong tooLarge = new AtomicLong();
@@ -88,7 +89,8 @@ final class ListenerGuard {
     /** What the guards have done since start, for the health endpoint. */
     Map<String, Long> counters() {
         return Map.of("inProgress", (long) inProgress.get(), "working", (long) working.get(),
-                "abandonedByClient", abandoned.get(), "shed", shed.get(), "slowClientsCut", slowCut.get(),
+                "abandonedByClient", abandoned.get(), "leftMidRequest", leftMidRequest.get(), "shed", shed.get(),
+                "slowClientsCut", slowCut.get(),
                 "headersTooLarge", tooLarge.get(), "connections", (long) connections.get(),
                 "connectionsRefused", connectionsRefused.get());
     }
@@ -271,6 +273,7 @@ final class ListenerGuard {
     private ScheduledFuture<?> cutOffAfterTimeout(ChannelHandlerContext ctx, String what) {
         return ctx.executor().schedule(() -> {
             slowCut.incrementAndGet();
+            connection(ctx).reading = false; // cut here, counted as slow: not a client that left
             note("a client took longer than " + limits.requestReadTimeout().toMillis() + " ms to " + what);
             ctx.channel().close();
         }, limits.requestReadTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -342,6 +345,9 @@ final class ListenerGuard {
             @Override
             public void channelInactive(ChannelHandlerContext ctx) throws Exception {
                 Connection connection = connection(ctx);
+                if (connection.reading) {
+                    leftMidRequest.incrementAndGet();
+                }
                 connection.cancel();
                 connection.releaseAll();
                 if (connection.counted) {

@@ -110,6 +110,17 @@ class ListenerGuardIT {
     }
 
     @Test
+    void clientsThatLeaveMidRequestAreCountedNotLoggedAsStackTraces() throws Exception {
+        long before = counter("leftMidRequest");
+        for (int i = 0; i < 3; i++) {
+            try (Socket socket = from("127.0.0.7")) {
+                send(socket, "POST /echo/a HTTP/1.1\r\nHost: bank\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\nx");
+            }
+        }
+        Eventually.within(Duration.ofSeconds(10), () -> counter("leftMidRequest") == before + 3, "the gateway saw three clients leave");
+    }
+
+    @Test
     void requestsWhoseClientResetsKeepTheirSlotsUntilTheirWorkEnds() throws Exception {
         long abandonedBefore = counter("abandonedByClient");
         String slowRequest = "POST /graphql HTTP/1.1\r\nHost: bank\r\nX-API-Key: alice-demo-key\r\nContent-Type: application/json\r\n"

@@ -82,6 +82,21 @@ class SensitiveDataIT {
         }
     }
 
+    @Test
+    void aCompressedAnswerIsWithheldNotInflated() throws Exception {
+        // A few hundred bytes here; an upstream could send 200 KB that inflate to 200 MB.
+        java.io.ByteArrayOutputStream gzipped = new java.io.ByteArrayOutputStream();
+        try (var gzip = new java.util.zip.GZIPOutputStream(gzipped)) {
+            gzip.write("{\"card\": \"4111 1111 1111 1111\"}".getBytes(StandardCharsets.UTF_8));
+        }
+        HttpResponse<String> answer = demo.gateway().send(demo.gateway().get("/echo/statement", "alice-demo-key")
+                .header("Content-Type", "application/octet-stream").header("X-Echo-Content-Type", "application/json")
+                .header("X-Echo-Content-Encoding", "gzip").POST(HttpRequest.BodyPublishers.ofByteArray(gzipped.toByteArray())));
+
+        assertProblem(answer, 502, "UPSTREAM_RESPONSE_ENCODED");
+        assertThat(demo.gateway().eventOf(answer).reasons()).contains("UPSTREAM_RESPONSE_ENCODED");
+    }
+
     static HttpResponse<String> echo(String text) throws Exception {
         return demo.gateway().send(demo.gateway().get("/echo/support", "alice-demo-key").header("Content-Type", "text/plain")
                 .POST(HttpRequest.BodyPublishers.ofString(text)));

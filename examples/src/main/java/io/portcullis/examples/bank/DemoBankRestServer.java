@@ -231,6 +231,10 @@ public final class DemoBankRestServer implements AutoCloseable {
             // An upstream that answers the body it was sent, as the type it is told: a stand-in for
             // services answering XML, text or bytes, for the gateway's response checks.
             exchange.getResponseHeaders().set("Content-Type", reflectAs);
+            String encodedAs = exchange.getRequestHeaders().getFirst("X-Echo-Content-Encoding");
+            if (encodedAs != null) {
+                exchange.getResponseHeaders().set("Content-Encoding", encodedAs);
+            }
             exchange.sendResponseHeaders(200, body.length == 0 ? -1 : body.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);

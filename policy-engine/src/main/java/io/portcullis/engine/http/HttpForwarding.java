@@ -40,8 +40,8 @@ public final class HttpForwarding {
     /** Recomputed by the next hop from the body it sends. */
     private static final Set<String> FRAMING = Set.of("content-length", "host");
     /**
-     * The gateway must read response bodies, so the upstream client negotiates and decodes
-     * compression on its own hop; the client's preference is not passed on.
+     * The gateway must read response bodies, so the client's preference for compression is not
+     * passed on; the upstream call asks for none (a compressed answer is withheld).
      */
     private static final String ACCEPT_ENCODING = "accept-encoding";
 
