@@ -97,6 +97,14 @@ class SensitiveDataIT {
         assertThat(demo.gateway().eventOf(answer).reasons()).contains("UPSTREAM_RESPONSE_ENCODED");
     }
 
+    @Test
+    void aCardNumberInThePathIsAuditedMasked() throws Exception {
+        HttpResponse<String> response = demo.gateway().send(demo.gateway().get("/echo/cards/4111111111111111/ssn/123-45-6789",
+                "alice-demo-key"));
+
+        assertThat(demo.gateway().eventOf(response).path()).isEqualTo("/echo/cards/**** **** **** 1111/ssn/***-**-6789");
+    }
+
     static HttpResponse<String> echo(String text) throws Exception {
         return demo.gateway().send(demo.gateway().get("/echo/support", "alice-demo-key").header("Content-Type", "text/plain")
                 .POST(HttpRequest.BodyPublishers.ofString(text)));

@@ -17,15 +17,23 @@ public final class JsonLinesAuditLog implements AuditLog {
 
     private static final Logger AUDIT = LoggerFactory.getLogger(LOGGER);
     private static final Logger LOG = LoggerFactory.getLogger(JsonLinesAuditLog.class);
-    private static final ObjectMapper JSON = new ObjectMapper()
+    // Non-ASCII is written escaped: a line separator (U+2028) or a bidi override in a claimed
+    // username would otherwise split or disguise the line for consumers that read Unicode lines.
+    private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.core.json.JsonWriteFeature.ESCAPE_NON_ASCII).build()
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .setDefaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL));
 
+    /** The event as one line of ASCII JSON. */
+    static String line(DecisionEvent event) throws com.fasterxml.jackson.core.JsonProcessingException {
+        return JSON.writeValueAsString(event);
+    }
+
     @Override
     public void record(DecisionEvent event) {
         try {
-            AUDIT.info(JSON.writeValueAsString(event));
+            AUDIT.info(line(event));
         } catch (Exception e) {
             LOG.error("audit event for request {} could not be written: {}", event.requestId(), e.toString());
         }

@@ -277,6 +277,28 @@ public final class Gatekeeper {
                 .anyMatch(codings -> java.util.Arrays.stream(codings.split(",")).anyMatch(c -> !c.strip().equalsIgnoreCase("identity")));
     }
 
+    /**
+     * The path as audited: card numbers, SSNs and IBANs in it masked as in responses (PCI DSS 3.4:
+     * a card number in a URL must not be stored in the clear). Only a path with nine digits is searched.
+     */
+    static String auditedPath(String path) {
+        int digits = 0;
+        for (int i = 0; i < path.length() && digits < 9; i++) {
+            if (Character.isDigit(path.charAt(i))) {
+                digits++;
+            }
+        }
+        if (digits < 9) {
+            return path;
+        }
+        String masked = path;
+        for (var kind : List.of(io.portcullis.engine.dlp.SensitiveData.Kind.CARD, io.portcullis.engine.dlp.SensitiveData.Kind.US_SSN,
+                io.portcullis.engine.dlp.SensitiveData.Kind.IBAN)) {
+            masked = io.portcullis.engine.dlp.SensitiveData.mask(kind, masked);
+        }
+        return masked;
+    }
+
     /** A permitted request whose obligations could not be fulfilled: refused, 500. */
     private Admission unfulfilled(ApiRequest request, Decision decision, ObligationException e, String stage, long start) {
         LOG.error("request {} refused: obligation not fulfilled: {}", request.id(), e.getMessage());
@@ -532,7 +554,7 @@ public final class Gatekeeper {
                 : java.util.stream.Stream.of((found.size() - MAX_REMOVED_LISTED) + " more sensitive values in removed fields");
         var principal = request.principal();
         DecisionEvent event = new DecisionEvent(DecisionEvent.VERSION, request.id(), request.receivedAt(), route,
-                request.protocol().name(), request.operation(), request.method(), request.path(), request.peer().address(),
+                request.protocol().name(), request.operation(), request.method(), auditedPath(request.path()), request.peer().address(),
                 request.peer().hasClientCertificate() ? request.peer().clientCertificate().subject() + " x5t#S256="
                         + request.peer().clientCertificate().sha256Thumbprint() : null,
                 new DecisionEvent.Caller(principal.subject(), principal.authMethod().name(),

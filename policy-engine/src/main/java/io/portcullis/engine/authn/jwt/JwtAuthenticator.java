@@ -328,7 +328,10 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
     /** Maps verified claims to the principal; a mapped claim of the wrong shape refuses the token. */
     private Authentication admit(JWTClaimsSet claims, String keyId) {
         try {
-            if (!(claims.getClaim("sub") instanceof String subject) || subject.isEmpty()) {
+            // A subject goes upstream as a header and into rules and the audit: control characters
+            // (CR, LF, escapes) are refused as for Basic user names, whoever signed them.
+            if (!(claims.getClaim("sub") instanceof String subject) || subject.isEmpty()
+                    || subject.chars().anyMatch(Character::isISOControl)) {
                 return Authentication.failed(JWT_CLAIM_INVALID);
             }
             Object scopes = claims.getClaim(settings.scopesClaim());

@@ -86,6 +86,13 @@ class JwtVerifiedCacheTest {
     }
 
     @Test
+    void aSubjectWithControlCharactersIsRefused() {
+        String token = sign(KEY, claims().subject("bob\r\nX-Injected: yes\u001b[31m").build());
+
+        assertThat(authenticator.authenticate(bearer(token)).failure()).isEqualTo(JwtAuthenticator.JWT_CLAIM_INVALID);
+    }
+
+    @Test
     void onlyAccessTokensPassWhenTheTypeIsRequired() {
         JwtAuthenticator strict = new JwtAuthenticator(JwtSettings.builder().issuer(ISSUER).audiences(AUDIENCE)
                 .jwksUrl(URI.create("https://idp.example/jwks")).requireAccessTokenType(true).build(), keys, null, clock);
