@@ -35,8 +35,15 @@ public final class SensitiveData {
     // Every repetition is bounded or possessive: values are the upstream's, and a crafted stored
     // value must not make one search cost seconds (ReDoS).
     private static final Pattern CARD = Pattern.compile("(?<![\\d.-])(?:\\d[ .-]?){12,18}\\d(?![\\d-])");
+    // Also digits written full-width, and between them two spaces, NBSP, an underscore, a slash or
+    // a typographic dash: twice the cost, so searched only in text that holds one of those.
+    private static final Pattern CARD_WRITTEN_OTHERWISE = Pattern.compile(
+            "(?<![0-9\\uFF10-\\uFF19.\\-\\u2010-\\u2014])"
+                    + "(?:[0-9\\uFF10-\\uFF19][ \\u00A0._/\\-\\u2010-\\u2014]?+[ \\u00A0]?+){12,18}[0-9\\uFF10-\\uFF19]"
+                    + "(?![0-9\\uFF10-\\uFF19\\-\\u2010-\\u2014])");
     private static final Pattern SSN = Pattern.compile("(?<![\\d-])(?!000|666|9\\d\\d)\\d{3}-(?!00)\\d{2}-(?!0000)\\d{4}(?![\\d-])");
-    private static final Pattern IBAN = Pattern.compile("(?<![A-Z0-9])[A-Z]{2}\\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?(?![A-Z0-9])");
+    private static final Pattern IBAN = Pattern.compile("(?<![A-Z0-9])[A-Z]{2}\\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?(?![A-Z0-9])",
+            Pattern.CASE_INSENSITIVE);
     private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63}){0,8}\\.[A-Za-z]{2,24}");
     private static final Pattern PHONE = Pattern.compile("(?<![\\w+])\\+\\d{1,3}(?:[ .-]?\\(?\\d{1,4}\\)?){2,5}(?![\\w])");
     private static final Map<String, Pattern> SECRETS = Map.of(
@@ -70,18 +77,26 @@ public final class SensitiveData {
         int digits = 0;
         boolean at = false;
         boolean plus = false;
+        boolean writtenOtherwise = false;
+        char previous = 0;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c >= '0' && c <= '9') {
                 digits++;
+            } else if (c >= '\uFF10' && c <= '\uFF19') {
+                digits++;
+                writtenOtherwise = true;
+            } else if (c == '_' || c == '/' || c == '\u00A0' || (c >= '\u2010' && c <= '\u2014') || (c == ' ' && previous == ' ')) {
+                writtenOtherwise = true;
             } else if (c == '@') {
                 at = true;
             } else if (c == '+') {
                 plus = true;
             }
+            previous = c;
         }
         if (digits >= 13) {
-            Matcher card = CARD.matcher(text);
+            Matcher card = (writtenOtherwise ? CARD_WRITTEN_OTHERWISE : CARD).matcher(text);
             while (card.find()) {
                 String number = digitsOnly(card.group());
                 String brand = brand(number);
@@ -97,8 +112,8 @@ public final class SensitiveData {
         if (digits >= 4) {
             Matcher iban = IBAN.matcher(text);
             while (iban.find()) {
-                if (ibanValid(iban.group().replace(" ", ""))) {
-                    found.add(new Found(Kind.IBAN, pointer, iban.group().substring(0, 2)));
+                if (ibanValid(iban.group().replace(" ", "").toUpperCase(java.util.Locale.ROOT))) {
+                    found.add(new Found(Kind.IBAN, pointer, iban.group().substring(0, 2).toUpperCase(java.util.Locale.ROOT)));
                     break;
                 }
             }
@@ -132,13 +147,13 @@ public final class SensitiveData {
      */
     public static String mask(Kind kind, String text) {
         return switch (kind) {
-            case CARD -> replace(CARD, text, match -> {
+            case CARD -> replace(CARD_WRITTEN_OTHERWISE, text, match -> {
                 String number = digitsOnly(match);
                 return brand(number) != null && luhn(number) ? "**** **** **** " + number.substring(number.length() - 4) : match;
             });
             case US_SSN -> replace(SSN, text, match -> "***-**-" + match.substring(match.length() - 4));
             case IBAN -> replace(IBAN, text, match -> {
-                String iban = match.replace(" ", "");
+                String iban = match.replace(" ", "").toUpperCase(java.util.Locale.ROOT);
                 return ibanValid(iban) ? iban.substring(0, 2) + "** **** " + iban.substring(iban.length() - 4) : match;
             });
             case EMAIL -> replace(EMAIL, text, match -> match.charAt(0) + "***" + match.substring(match.indexOf('@')));
@@ -189,7 +204,9 @@ public final class SensitiveData {
         StringBuilder digits = new StringBuilder(written.length());
         for (int i = 0; i < written.length(); i++) {
             char c = written.charAt(i);
-            if (c != ' ' && c != '.' && c != '-') {
+            if (c >= '\uFF10' && c <= '\uFF19') {
+                digits.append((char) ('0' + (c - '\uFF10')));
+            } else if (c >= '0' && c <= '9') {
                 digits.append(c);
             }
         }

@@ -20,7 +20,12 @@ class SensitiveDataTest {
         "4111 1111 1111 1111, Visa", "4111-1111-1111-1111, Visa", "5555555555554444, Mastercard",
         "2223003122003222, Mastercard", "378282246310005, American Express", "6011111111111117, Discover",
         "3530111333300000, JCB", "30569309025904, Diners Club", "6200000000000005, UnionPay",
-        "6759649826438453, Maestro", "2200000000000004, Mir", "4111.1111.1111.1111, Visa", "'paid with 4242 4242 4242 4242 today', Visa"})
+        "6759649826438453, Maestro", "2200000000000004, Mir", "4111.1111.1111.1111, Visa", "'paid with 4242 4242 4242 4242 today', Visa",
+        // Separators and digits some systems write: two spaces, NBSP, underscore, slash, en dash, full-width digits.
+        "'4111  1111  1111  1111', Visa", "'4111\u00a01111\u00a01111\u00a01111', Visa", "4111_1111_1111_1111, Visa",
+        "4111/1111/1111/1111, Visa", "'4111\u20131111\u20131111\u20131111', Visa",
+        "'\uff14\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11', Visa",
+        "/echo/cards/4111111111111111/ssn, Visa"})
     void cardNumbersAreFoundWithTheirBrand(String text, String brand) {
         assertThat(scan(text)).containsExactly(new SensitiveData.Found(Kind.CARD, "/v", brand));
     }
@@ -41,7 +46,7 @@ class SensitiveDataTest {
 
     @ParameterizedTest
     @CsvSource({"GB82 WEST 1234 5698 7654 32, true", "DE89370400440532013000, true", "GB82 WEST 1234 5698 7654 33, false",
-        "FR7630006000011234567890189, true", "XX00 ABCD 1234, false"})
+        "FR7630006000011234567890189, true", "XX00 ABCD 1234, false", "gb82 west 1234 5698 7654 32, true"})
     void ibansAreCheckedByTheirChecksum(String text, boolean found) {
         assertThat(scan(text).stream().anyMatch(f -> f.kind() == Kind.IBAN)).isEqualTo(found);
     }
@@ -65,6 +70,8 @@ class SensitiveDataTest {
         "CARD|card 4111 1111 1111 1111 ok|card **** **** **** 1111 ok",
         "US_SSN|123-45-6789|***-**-6789",
         "IBAN|to GB82 WEST 1234 5698 7654 32|to GB** **** 5432",
+        "IBAN|to gb82 west 1234 5698 7654 32|to GB** **** 5432",
+        "CARD|\uff14\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11|**** **** **** 1111",
         "EMAIL|alice@example.com|a***@example.com",
         "SECRET|id=AKIAIOSFODNN7EXAMPLE|id=[secret removed]"})
     void maskingKeepsOnlyWhatIdentifiesWithoutRevealing(String kind, String text, String masked) {
