@@ -184,10 +184,10 @@ class GraphQlGatewayIT {
         assertRefused(post(ALICE, request("{ branches { city: address } }", null)), 400, "GRAPHQL_ALIAS_SHADOWS_FIELD");
         assertThat(post(null, request("{ branches { id city } }", null)).statusCode()).isEqualTo(200);
 
-        // The demo's Decimal is a decimal number (graphQl.scalars), so an amount is one or the request goes no further.
+        // The demo's Decimal is an amount above zero (graphQl.scalars), as REST's Money, or the request goes no further.
         String transfer = "mutation($amount: Decimal!) { transfer(fromAccount: \"acc-alice-1\", toAccount: \"acc-bob-1\","
                 + " amount: $amount, currency: \"EUR\") { id } }";
-        for (Object amount : List.of(Map.of("$gt", 0), "1e9", "12,50")) {
+        for (Object amount : List.of(Map.of("$gt", 0), "1e9", "12,50", "-5", "0.00")) {
             assertRefused(post(ALICE, request(transfer, Map.of("amount", amount))), 400, "GRAPHQL_VARIABLES_INVALID");
         }
 
