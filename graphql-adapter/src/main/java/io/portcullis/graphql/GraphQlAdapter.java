@@ -266,7 +266,9 @@ public final class GraphQlAdapter implements ProtocolAdapter {
     @Override
     public ApiResponse normalizeResponse(ApiRequest request, HttpResponseMessage response) throws RequestRejectedException {
         JsonNode tree = json.responseTree(response, settings.maxResponseBytes());
-        if (response.status() >= 200 && response.status() < 300 && !answers(plan(request), tree)) {
+        // Any other answer with a body that is not JSON (an error page) would go out unjudged.
+        if ((response.status() >= 200 && response.status() < 300 && !answers(plan(request), tree))
+                || (tree == null && response.body().length > 0)) {
             throw new RequestRejectedException(502, "UPSTREAM_RESPONSE_NOT_GRAPHQL",
                     "The upstream's answer is not a GraphQL response to this request.");
         }

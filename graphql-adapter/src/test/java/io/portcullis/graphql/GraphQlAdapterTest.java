@@ -257,6 +257,11 @@ class GraphQlAdapterTest {
         RequestRejectedException html = catchThrowableOfType(RequestRejectedException.class, () -> adapter.normalizeResponse(single,
                 new HttpResponseMessage(200, Map.of("content-type", List.of("text/html")), "<p>bob</p>".getBytes(StandardCharsets.UTF_8))));
         assertThat(html.reason()).isEqualTo("UPSTREAM_RESPONSE_NOT_GRAPHQL");
+        // An error page is not judged either: withheld, whatever its status.
+        RequestRejectedException errorPage = catchThrowableOfType(RequestRejectedException.class, () -> adapter.normalizeResponse(single,
+                new HttpResponseMessage(404, Map.of("content-type", List.of("text/html")),
+                        "<p>card 4111 1111 1111 1111</p>".getBytes(StandardCharsets.UTF_8))));
+        assertThat(errorPage.reason()).isEqualTo("UPSTREAM_RESPONSE_NOT_GRAPHQL");
     }
 
     @Test

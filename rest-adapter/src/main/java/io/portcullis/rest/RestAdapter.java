@@ -20,6 +20,9 @@ import io.portcullis.engine.model.Protocol;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import io.portcullis.engine.dlp.SensitiveData;
+import java.nio.charset.StandardCharsets;
+import java.nio.charset.Charset;
 import java.util.Map;
 import java.util.Optional;
 
@@ -234,9 +237,12 @@ public final class RestAdapter implements ProtocolAdapter {
         }
     }
 
-    /** {@code _method}, and the names PHP turns into it ({@code .method}, {@code " method"}), in any case. */
+    /**
+     * {@code _method}, and the names PHP turns into it (it drops leading spaces and reads {@code .},
+     * space and {@code [} as {@code _}: {@code " _method"}, {@code ".method"}), in any case.
+     */
     private static boolean namesMethodOverride(String name) {
-        String normalized = name.toLowerCase(java.util.Locale.ROOT).replace('.', '_').replace(' ', '_').replace('[', '_');
+        String normalized = name.stripLeading().toLowerCase(java.util.Locale.ROOT).replace('.', '_').replace(' ', '_').replace('[', '_');
         return normalized.equals("_method");
     }
 
@@ -261,20 +267,54 @@ public final class RestAdapter implements ProtocolAdapter {
     }
 
     /**
-     * The charset the client will read the answer in: the declared one, else UTF-8 for text and
-     * ISO-8859-1 (one character per byte, so digits in any bytes are digits) for the rest.
+     * The answer as the client may read it: in its declared charset where ASCII bytes are ASCII in
+     * it (UTF-8 when none is declared); otherwise (UTF-16, EBCDIC, an unknown label), and for a body
+     * holding NUL bytes (UTF-16 or UTF-32 with or without a label or mark), in its label's charset
+     * and also one character per byte with the NULs left out: whichever way a client reads it, its
+     * digits are digits in one of the two.
      */
-    private static java.nio.charset.Charset responseCharset(String contentType) {
-        boolean declared = contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).contains("charset=");
-        if (declared) {
-            try {
-                return MediaType.charset(contentType);
-            } catch (IllegalArgumentException unknown) {
-                return java.nio.charset.StandardCharsets.ISO_8859_1;
+    private static String searchableText(byte[] body, String contentType) {
+        boolean nul = false;
+        for (byte b : body) {
+            if (b == 0) {
+                nul = true;
+                break;
             }
         }
-        return contentType != null && MediaType.of(contentType).startsWith("text/")
-                ? java.nio.charset.StandardCharsets.UTF_8 : java.nio.charset.StandardCharsets.ISO_8859_1;
+        Charset declared;
+        try {
+            declared = MediaType.charset(contentType);
+        } catch (IllegalArgumentException unknown) {
+            declared = null;
+        }
+        if (!nul && declared != null && readsAsciiAsAscii(declared)) {
+            return new String(body, declared); // UTF-8 without a label: its decoder never swallows an ASCII byte
+        }
+        byte[] withoutNul = new byte[body.length];
+        int length = 0;
+        for (byte b : body) {
+            if (b != 0) {
+                withoutNul[length++] = b;
+            }
+        }
+        String bytewise = new String(withoutNul, 0, length, StandardCharsets.ISO_8859_1);
+        return declared == null ? bytewise : new String(body, declared) + "\n" + bytewise;
+    }
+
+    /** Overlap between slices: longer than any card number, IBAN or SSN as written. */
+    private static final int SLICE_OVERLAP = 64;
+
+    private static Map<String, Object> textSlices(String text) {
+        int slice = SensitiveData.SEARCHED_CHARS - SLICE_OVERLAP;
+        if (text.length() <= SensitiveData.SEARCHED_CHARS) {
+            return Map.of("/", text);
+        }
+        Map<String, Object> slices = new java.util.LinkedHashMap<>();
+        for (int start = 0, index = 0; start < text.length(); start += slice, index++) {
+            slices.put(index == 0 ? "/" : "/" + index,
+                    text.substring(start, Math.min(text.length(), start + SensitiveData.SEARCHED_CHARS)));
+        }
+        return slices;
     }
 
     private static final String TEXT_CHARSETS =
@@ -321,11 +361,10 @@ public final class RestAdapter implements ProtocolAdapter {
                         "The upstream's response is larger than this API may return.");
             }
             // Any other body (text, XML, a script, bytes with or without a type) is searched for
-            // sensitive data as one value, as far as the search reads (a character is at most 4
-            // bytes); a rule that masks it withholds it. What is not searched would pass unseen.
-            int searched = (int) Math.min(response.body().length, 4L * io.portcullis.engine.dlp.SensitiveData.SEARCHED_CHARS);
-            String text = new String(response.body(), 0, searched, responseCharset(response.header("content-type")));
-            return new ApiResponse(request, response.status(), response.headers(), Map.of("/", text));
+            // sensitive data whole, in slices the search reads whole that overlap by more than a
+            // card number; a rule that masks it withholds it. What is not searched would pass unseen.
+            return new ApiResponse(request, response.status(), response.headers(),
+                    textSlices(searchableText(response.body(), response.header("content-type"))));
         }
         return new ApiResponse(request, response.status(), response.headers(),
                 responses.responseValues(response, settings.maxResponseBytes()));

@@ -66,6 +66,9 @@ public final class SoapAdapter implements ProtocolAdapter {
     public static final String CONTEXTS_FULL = "WSS_CONTEXTS_FULL";
     /** WS-Addressing headers the gateway does not take (a reply elsewhere, a header twice, an Action not the SOAP action). */
     public static final String ADDRESSING_INVALID = "SOAP_ADDRESSING_INVALID";
+    /** Every "action =" in a content type; group 1 is set where it is a parameter of its own (after ';'). */
+    private static final java.util.regex.Pattern ACTION_PARAMETER =
+            java.util.regex.Pattern.compile("(?i)(;\\s*)?action\\s*=\\s*(\"[^\"]*\"|[^;]*)");
     /** The SOAP action is named more than once, or differently by the SOAPAction header and the action parameter. */
     public static final String ACTION_AMBIGUOUS = "SOAP_ACTION_AMBIGUOUS";
 
@@ -525,21 +528,22 @@ public final class SoapAdapter implements ProtocolAdapter {
             throw actionAmbiguous();
         }
         String header = headers.isEmpty() ? null : unquote(headers.get(0).strip());
-        // Counted as a substring: a service that finds "action=" by searching would read xaction= too.
-        String contentType = contentTypes.isEmpty() ? "" : contentTypes.get(0);
-        String lower = contentType.toLowerCase(Locale.ROOT);
-        int first = lower.indexOf("action=");
-        if (first >= 0 && lower.indexOf("action=", first + 1) >= 0) {
-            throw actionAmbiguous();
+        if (header != null && header.isEmpty()) {
+            header = null; // SOAPAction: "" says "no action" (SAAJ sends it beside an action parameter)
         }
+        // Counted by search, spaces allowed around "=": a service that finds "action" by searching
+        // would read xaction= too, and Jakarta Mail's parser reads action = "x".
+        String contentType = contentTypes.isEmpty() ? "" : contentTypes.get(0);
+        java.util.regex.Matcher named = ACTION_PARAMETER.matcher(contentType);
         String parameter = null;
-        for (String part : contentType.split(";")) {
-            String trimmed = part.strip();
-            if (trimmed.toLowerCase(Locale.ROOT).startsWith("action=")) {
-                parameter = unquote(trimmed.substring("action=".length()));
+        int count = 0;
+        while (named.find()) {
+            count++;
+            if (named.group(1) != null) {
+                parameter = unquote(named.group(2).strip());
             }
         }
-        if (first >= 0 && parameter == null) {
+        if (count > 1 || (count == 1 && parameter == null)) {
             throw actionAmbiguous();
         }
         // Both named and different: one service reads the header, another the parameter.

@@ -193,7 +193,7 @@ class SoapAdapterTest {
     }
 
     @Test
-    void anActionNamedTwiceIsRefused() {
+    void anActionNamedTwiceIsRefused() throws Exception {
         // The gateway would judge the first; a service might dispatch by the last, or by both joined.
         HttpRequestMessage twoHeaders = new HttpRequestMessage("POST", "/soap/bank", "", Map.of("content-type", List.of("text/xml"),
                 "soapaction", List.of("\"urn:demo-bank/Transfer\"", "\"urn:demo-bank/CloseAccount\"")),
@@ -209,11 +209,21 @@ class SoapAdapterTest {
                 "content-type", List.of("application/soap+xml; action=\"urn:demo-bank/Transfer\""),
                 "soapaction", List.of("\"urn:demo-bank/CloseAccount\"")), soap12.getBytes(StandardCharsets.UTF_8));
 
-        for (HttpRequestMessage message : List.of(twoHeaders, twoParameters, hiddenParameter, headerAndParameterDiffer)) {
+        HttpRequestMessage spacedAndDiffering = new HttpRequestMessage("POST", "/soap/bank", "", Map.of(
+                "content-type", List.of("application/soap+xml; action = \"urn:demo-bank/CloseAccount\""),
+                "soapaction", List.of("\"urn:demo-bank/Transfer\"")), soap12.getBytes(StandardCharsets.UTF_8));
+
+        for (HttpRequestMessage message : List.of(twoHeaders, twoParameters, hiddenParameter, headerAndParameterDiffer,
+                spacedAndDiffering)) {
             RequestRejectedException rejected = reject(message);
             assertThat(rejected.status()).isEqualTo(400);
             assertThat(rejected.reason()).isEqualTo(SoapAdapter.ACTION_AMBIGUOUS);
         }
+        // SAAJ sends SOAPAction: "" beside the parameter: that names no action.
+        HttpRequestMessage saaj = new HttpRequestMessage("POST", "/soap/bank", "", Map.of(
+                "content-type", List.of("application/soap+xml;charset=utf-8;action=\"urn:demo-bank/Transfer\""),
+                "soapaction", List.of("\"\"")), soap12.getBytes(StandardCharsets.UTF_8));
+        assertThat(ADAPTER.normalize(saaj, CONTEXT).attribute(SoapAdapter.ACTION_ATTRIBUTE)).isEqualTo("urn:demo-bank/Transfer");
     }
 
     private static RequestRejectedException reject(HttpRequestMessage message) {

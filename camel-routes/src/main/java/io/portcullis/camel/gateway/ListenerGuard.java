@@ -381,6 +381,7 @@ final class ListenerGuard {
                         writeDeadline.cancel(false);
                         connection.releaseOldest();
                         if (early || connection.refused) {
+                            connection.reading = false; // closed by the gateway, answered: not a client that left
                             ctx.channel().close();
                         } else if (ctx.channel().isActive() && !connection.reading && !connection.holding()) {
                             connection.arm(ctx, "send a request");

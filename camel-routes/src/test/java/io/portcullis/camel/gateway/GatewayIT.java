@@ -373,6 +373,9 @@ class GatewayIT {
         HttpResponse<String> inForm = demo.gateway().send(demo.gateway().get("/echo/a", "bob-demo-key")
                 .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString("a=1&.method=DELETE")));
         assertProblem(inForm, 400, "METHOD_OVERRIDE_REFUSED");
+        HttpResponse<String> leadingSpace = demo.gateway().send(demo.gateway().get("/echo/a", "bob-demo-key")
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString("a=1&+_method=DELETE")));
+        assertProblem(leadingSpace, 400, "METHOD_OVERRIDE_REFUSED");
     }
 
     @Test

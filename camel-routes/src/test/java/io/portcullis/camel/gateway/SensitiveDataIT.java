@@ -80,6 +80,18 @@ class SensitiveDataIT {
             assertProblem(answer, 502, "OBLIGATION_UNFULFILLED");
             assertThat(answer.body()).as(type).doesNotContain("4111");
         }
+        // Past the first 64K characters a search reads, and in UTF-16 (with or without its label).
+        String far = "x".repeat(200_000) + " card 4111 1111 1111 1111";
+        HttpResponse<String> long_ = demo.gateway().send(demo.gateway().get("/echo/export", "alice-demo-key")
+                .header("Content-Type", "text/plain").header("X-Echo-Content-Type", "text/csv")
+                .POST(HttpRequest.BodyPublishers.ofString(far)));
+        assertProblem(long_, 502, "OBLIGATION_UNFULFILLED");
+        for (String type : List.of("text/plain; charset=utf-16", "application/octet-stream")) {
+            HttpResponse<String> utf16 = demo.gateway().send(demo.gateway().get("/echo/export", "alice-demo-key")
+                    .header("Content-Type", "application/octet-stream").header("X-Echo-Content-Type", type)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray("card 4111 1111 1111 1111".getBytes(StandardCharsets.UTF_16))));
+            assertProblem(utf16, 502, "OBLIGATION_UNFULFILLED");
+        }
     }
 
     @Test

@@ -42,8 +42,7 @@ public final class SensitiveData {
                     + "(?:[0-9\\uFF10-\\uFF19][ \\u00A0._/\\-\\u2010-\\u2014]?+[ \\u00A0]?+){12,18}[0-9\\uFF10-\\uFF19]"
                     + "(?![0-9\\uFF10-\\uFF19\\-\\u2010-\\u2014])");
     private static final Pattern SSN = Pattern.compile("(?<![\\d-])(?!000|666|9\\d\\d)\\d{3}-(?!00)\\d{2}-(?!0000)\\d{4}(?![\\d-])");
-    private static final Pattern IBAN = Pattern.compile("(?<![A-Z0-9])[A-Z]{2}\\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?(?![A-Z0-9])",
-            Pattern.CASE_INSENSITIVE);
+    private static final Pattern IBAN = Pattern.compile("(?<![A-Z0-9])[A-Z]{2}\\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?(?![A-Z0-9])");
     private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63}){0,8}\\.[A-Za-z]{2,24}");
     private static final Pattern PHONE = Pattern.compile("(?<![\\w+])\\+\\d{1,3}(?:[ .-]?\\(?\\d{1,4}\\)?){2,5}(?![\\w])");
     private static final Map<String, Pattern> SECRETS = Map.of(
@@ -112,8 +111,8 @@ public final class SensitiveData {
         if (digits >= 4) {
             Matcher iban = IBAN.matcher(text);
             while (iban.find()) {
-                if (ibanValid(iban.group().replace(" ", "").toUpperCase(java.util.Locale.ROOT))) {
-                    found.add(new Found(Kind.IBAN, pointer, iban.group().substring(0, 2).toUpperCase(java.util.Locale.ROOT)));
+                if (ibanValid(iban.group().replace(" ", ""))) {
+                    found.add(new Found(Kind.IBAN, pointer, iban.group().substring(0, 2)));
                     break;
                 }
             }
@@ -153,7 +152,7 @@ public final class SensitiveData {
             });
             case US_SSN -> replace(SSN, text, match -> "***-**-" + match.substring(match.length() - 4));
             case IBAN -> replace(IBAN, text, match -> {
-                String iban = match.replace(" ", "").toUpperCase(java.util.Locale.ROOT);
+                String iban = match.replace(" ", "");
                 return ibanValid(iban) ? iban.substring(0, 2) + "** **** " + iban.substring(iban.length() - 4) : match;
             });
             case EMAIL -> replace(EMAIL, text, match -> match.charAt(0) + "***" + match.substring(match.indexOf('@')));

@@ -256,7 +256,7 @@ public final class Gatekeeper {
         }
         rateLimits.countRefusal(peer.countingKey());
         Admission refused = refuseUnread(requestId, start, message, peer, status, reason, text);
-        return status != 415 ? refused : new Admission(requestId, start, null, refused.decision(), null,
+        return !reason.equals(CONTENT_CODING_REFUSED) ? refused : new Admission(requestId, start, null, refused.decision(), null,
                 refused.reply().withAddedHeaders(Map.of("accept-encoding", List.of("identity"))));
     }
 
@@ -274,7 +274,8 @@ public final class Gatekeeper {
     /** The message carries a Content-Encoding other than identity, under its own name or an underscore alias. */
     private static boolean encoded(Map<String, List<String>> headers) {
         return valuesOf(headers, "content-encoding").stream()
-                .anyMatch(codings -> java.util.Arrays.stream(codings.split(",")).anyMatch(c -> !c.strip().equalsIgnoreCase("identity")));
+                .anyMatch(codings -> java.util.Arrays.stream(codings.split(","))
+                        .anyMatch(c -> !c.isBlank() && !c.strip().equalsIgnoreCase("identity")));
     }
 
     /**
